@@ -1,0 +1,1 @@
+"""Lantern stage: adapters (see docs/pipeline.md)."""

@@ -1,0 +1,1 @@
+"""Lantern stage: app (see docs/pipeline.md)."""

@@ -1,0 +1,1 @@
+"""Lantern stage: evaluate (see docs/pipeline.md)."""

@@ -1,0 +1,1 @@
+"""Lantern stage: graph (see docs/pipeline.md)."""

@@ -1,0 +1,1 @@
+"""Lantern stage: indicators (see docs/pipeline.md)."""

@@ -1,0 +1,1 @@
+"""Lantern stage: interchange (see docs/pipeline.md)."""

@@ -1,0 +1,1 @@
+"""Lantern stage: resolve (see docs/pipeline.md)."""

@@ -1,0 +1,1 @@
+"""Lantern stage: review (see docs/pipeline.md)."""

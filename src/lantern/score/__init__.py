@@ -1,0 +1,1 @@
+"""Lantern stage: score (see docs/pipeline.md)."""

@@ -1,0 +1,41 @@
+"""One settings object, built in a function and injected; never read at import time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting Lantern reads, with its environment variable (`LANTERN_<NAME>`)."""
+
+    model_config = SettingsConfigDict(env_prefix="LANTERN_", env_file=None, extra="ignore")
+
+    store: Path = Field(Path("lantern.duckdb"), description="Path of the DuckDB analytical store.")
+    database_url: str = Field(
+        "sqlite:///lantern-app.db",
+        description="SQLAlchemy URL of the operational store (users, alerts, decisions, audit).",
+    )
+    secret_key: str = Field(
+        "",
+        description="Key that signs sessions and CSRF tokens. Required unless demo mode is on.",
+    )
+    demo: bool = Field(False, description="Demo mode: allows a generated secret and demo users.")
+    threads: int = Field(2, description="Threads DuckDB may use.")
+    memory_limit: str = Field("4GB", description="Memory DuckDB may use before spilling to disk.")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from `environ` (default: the process environment) plus explicit overrides."""
+    if environ is None:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    values = {
+        name: environ[f"LANTERN_{name.upper()}"]
+        for name in Settings.model_fields
+        if f"LANTERN_{name.upper()}" in environ
+    }
+    values.update(overrides)  # type: ignore[arg-type]
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Lantern stage: store (see docs/pipeline.md)."""

@@ -1,0 +1,1 @@
+"""Lantern stage: synth (see docs/pipeline.md)."""
