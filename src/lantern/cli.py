@@ -42,6 +42,34 @@ def version() -> None:
     typer.echo(__version__)
 
 
+# Each stage keeps its commands in `lantern/<stage>/commands.py`, which defines `register(app)`
+# and imports its heavy dependencies inside the command functions, so `lantern --help` stays fast.
+COMMAND_MODULES = (
+    "store",
+    "resolve",
+    "indicators",
+    "graph",
+    "score",
+    "synth",
+    "evaluate",
+    "review",
+    "app",
+)
+
+
+def _register_commands() -> None:
+    import importlib
+    import importlib.util
+
+    for stage in COMMAND_MODULES:
+        name = f"lantern.{stage}.commands"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(app)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning user errors into a message and an exit code."""
     try:
