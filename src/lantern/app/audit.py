@@ -18,8 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lantern.app.models import AuditEntry, AuditHead
+from lantern.errors import UserError
 
 GENESIS = "0" * 64
+
+
+class ChainBroken(UserError):
+    """The audit log's hash chain does not verify: an entry was changed, removed or reordered."""
+
+    exit_code = 6
+
+
 _LOCK = threading.Lock()
 
 
@@ -34,7 +43,9 @@ def entry_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(db: Session, actor: str, action: str, subject: str = "", **detail: object) -> AuditEntry:
+def record(
+    db: Session, actor: str, action: str, subject: str = "", /, **detail: object
+) -> AuditEntry:
     """Append one entry (committed with the caller's transaction)."""
     text = json.dumps(detail, sort_keys=True, default=str, ensure_ascii=False)
     at = datetime.now()

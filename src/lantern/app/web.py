@@ -51,6 +51,16 @@ STATIC = HERE / "static"
 log = logging.getLogger("lantern.app")
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user as pages see them: a snapshot, safe after the session closes."""
+
+    username: str
+    display_name: str
+    role: str
+    agency: str | None
+
+
 class NotSignedIn(Exception):
     pass
 
@@ -99,12 +109,27 @@ def current_user(request: Request, db: Session, page: str) -> User:
     user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
     if user is None:
         raise NotSignedIn()
-    request.state.user = user
+    request.state.user = Viewer(user.username, user.display_name, user.role, user.agency)
     if page != "home" and not state.policy.allows(user.role, page):
         audit.record(db, user.username, "refused", str(request.url.path), page=page, role=user.role)
         db.commit()
         raise Forbidden()
     return user
+
+
+def served_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (path, method) the app answers, looking inside included routers."""
+
+    def walk(routes: list[Any]) -> Iterator[tuple[str, str]]:
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                yield from walk(inner.routes)
+                continue
+            for method in getattr(route, "methods", None) or []:
+                yield route.path, method
+
+    return sorted(set(walk(list(app.routes))))
 
 
 def require_csrf(request: Request, submitted: str | None) -> None:
