@@ -94,3 +94,30 @@ def test_the_admin_audit_page_shows_a_broken_chain(tmp_path: Path) -> None:
         )
     html = signed_in(app, "adm").get("/admin/audit").text
     assert "The audit log has been tampered with" in html
+
+
+def test_concurrent_appends_on_sqlite_keep_one_chain(tmp_path: Path) -> None:
+    import threading
+
+    from lantern.app import database
+
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    database.migrate(engine)
+    factory = database.session_factory(engine)
+
+    def worker(n: int) -> None:
+        for i in range(10):
+            with factory() as db:
+                db.execute(text("SELECT count(*) FROM users"))  # a read before the append
+                audit.record(db, f"user{n}", "view_child", f"P{i}")
+                db.commit()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with factory() as db:
+        result = audit.verify(db)
+    assert result.ok and result.entries == 40
+    engine.dispose()
