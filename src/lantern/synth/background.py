@@ -37,6 +37,7 @@ def ordinary_business(
     written = 0
     rng = rec.rng
     for spec in rec.vocab.rates:
+        agency, event_type, template = spec["agency"], spec["event_type"], spec["template"]
         lo, hi = spec["ages"]
         start, end = age_window(pop, children, calendar, lo, hi)
         years = (end - start) / YEAR
@@ -64,7 +65,6 @@ def ordinary_business(
         role = spec.get("role", "subject")
         outcomes = spec.get("outcome", [""])
         codes = spec.get("codes", [""])
-        agency, event_type, template = spec["agency"], spec["event_type"], spec["template"]
         for j, i in enumerate(local.tolist()):
             child = int(children[i])
             day = int(days[j])
