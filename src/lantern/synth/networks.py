@@ -62,6 +62,7 @@ class Adult:
     nicknames: list[str]
     phones: list[str]  # E.164
     vehicle: tuple[str, str] | None  # (VRM, description)
+    handle: str = ""  # a social media handle, e.g. "@bash_07"
 
 
 @dataclass
@@ -167,7 +168,10 @@ def _adults(
         pop.aliases[person] = names
         pop.extra_phones[person] = phones[1:]
         vehicle = (formats.vrm(rng), rng.choice(vocab.cars)) if rng.random() < 0.6 else None
-        adults.append(Adult(person, names, phones, vehicle))
+        handle = ""
+        if rng.random() < 0.5:
+            handle = f"@{names[0].lower().replace(' ', '_')}{rng.choice(('', '_', '.'))}{rng.randrange(1, 99):02d}"
+        adults.append(Adult(person, names, phones, vehicle, handle))
     if not any(a.vehicle for a in adults):
         adults[0].vehicle = (formats.vrm(rng), rng.choice(vocab.cars))
     return adults
@@ -334,6 +338,9 @@ def _fields(
         "age": str(pop.age_years(victim.person, day)),
         "partner_age": str(pop.age_years(lead.person, day)),
     }
+    handles = [a.handle for a in adults if a.handle]
+    if handles:
+        fields["handle"] = handles[0]
     if victim.recruited_by is not None:
         fields["friend"] = pop.given[victim.recruited_by]
     return fields, [driver] + adults
@@ -390,6 +397,10 @@ def _signal(
             things.append(Thing("phone", fields["phone"], "used_by_suspect"))
         if rng.random() < 0.35:
             people.append((adults[1].person, "suspect"))
+    if "handle" in fields and fields["handle"] in text:
+        things.append(Thing("social_handle", fields["handle"], "used_by_suspect"))
+    if kind in ("missing_from_care", "referral", "victim_blaming") and rng.random() < 0.35:
+        people.append((adults[-1].person, "associate"))  # social care knows them by a street name
     if kind == "parent_report":
         people.append((parent, "reporter"))
         if fields["vrm"] in text:
@@ -473,6 +484,7 @@ def _recognition(net: Network, victim: Victim, pop: Population, rec: Recorder, s
             codes="cin:11A",
             outcome="section 47 enquiries",
             scenario="network_recognition",
+            decorate=False,
             network_id=net.network_id,
             signal_person=child,
         )
@@ -496,6 +508,7 @@ def _recognition(net: Network, victim: Victim, pop: Population, rec: Recorder, s
             codes=code,
             outcome="investigation",
             scenario="network_recognition",
+            decorate=False,
             network_id=net.network_id,
             signal_person=child,
         )
