@@ -61,6 +61,7 @@ class Truth:
     victims: dict[str, Victim]
     network_adults: dict[str, set[str]] = field(default_factory=dict)
     network_children: dict[str, set[str]] = field(default_factory=dict)
+    other_group_members: set[str] = field(default_factory=set)  # e.g. county-lines groups
 
     @property
     def n_children(self) -> int:
@@ -103,6 +104,8 @@ def load_truth(directory: Path) -> Truth:
             first,
             recognised,
         )
+    for g in _optional_rows(directory / "other_groups.csv", ("group_id", "person_id")):
+        truth.other_group_members.add(g["person_id"])
     for m in members:
         group = truth.network_adults if m["role"] == "adult" else truth.network_children
         group.setdefault(m["network_id"], set()).add(m["person_id"])

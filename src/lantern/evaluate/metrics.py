@@ -140,7 +140,9 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
 
     A planted network is found when one reported network contains at least half of its adults
     and at least one of its victims. A reported network is false when its members that are a
-    planted network's adult or victim are not a majority (at most half) of its members.
+    planted network's adult or victim are not a majority (at most half) of its members. False
+    networks whose majority are members of another kind of exploitation group (truth's
+    other_groups.csv: county lines) are also counted on their own.
     """
     majority = assessed.majority_person(truth)
     reported = []
@@ -161,6 +163,12 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
         for network_id, members in reported
         if 2 * sum(1 for m in members if m in planted) <= len(members)
     ]
+    other = truth.other_group_members
+    false_other = [
+        network_id
+        for network_id, members in reported
+        if network_id in false_ids and 2 * sum(1 for m in members if m in other) > len(members)
+    ]
     per = 10_000 / truth.n_children if truth.n_children else None
     return {
         "planted": len(truth.network_adults),
@@ -171,6 +179,7 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
         "found_ids": found,
         "reported": len(reported),
         "false": len(false_ids),
+        "false_that_are_other_exploitation_groups": len(false_other),
         "false_per_10000_children": _round(len(false_ids) * per) if per else None,
         "found_per_10000_children": _round(len(found) * per) if per else None,
     }

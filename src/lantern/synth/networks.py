@@ -101,9 +101,11 @@ def plan_networks(
     rng: random.Random,
     nprng: np.random.Generator,
     vocab: Vocabulary,
+    taken: np.ndarray,
 ) -> list[Network]:
-    """Choose the networks, their adults and their victims (no records yet)."""
-    taken = np.zeros(pop.n_children, dtype=bool)
+    """Choose the networks, their adults and their victims (no records yet).
+
+    Marks each victim in `taken` so that no child is in two planted stories."""
     district_of = np.array(
         [pop.households[h].district for h in pop.household[: pop.n_children]], dtype=np.int64
     )

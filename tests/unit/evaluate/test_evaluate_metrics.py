@@ -219,3 +219,19 @@ def test_a_missing_column_is_a_dataset_error(truth: Path, tmp_path: Path) -> Non
     write(bad / "persons.csv", "person_id,recs", "Pa,police:p1")
     write(bad / "children.csv", "person_id,band,first_flagged_at")
     assert main(["evaluate", "--assessed", str(bad), "--truth", str(truth)]) == 3
+
+
+def test_false_networks_that_are_another_kind_of_exploitation_are_counted_apart(
+    truth: Path, joint: Path
+) -> None:
+    # T3 is in a county-lines group; a reported network of T3 alone is false, and is one of those
+    write(
+        truth / "other_groups.csv",
+        "group_id,kind,person_id,role",
+        "CL001,criminal_exploitation,T3,child",
+    )
+    with open(joint / "networks.csv", "a") as handle:
+        handle.write("N000004,Pd,1,0,1,\n")
+    nets = evaluate_outputs(joint, truth)["networks"]
+    assert nets["false"] == 2
+    assert nets["false_that_are_other_exploitation_groups"] == 1
