@@ -54,6 +54,27 @@ SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
     "missing_from_care": ("social_care", "missing_from_care", "missing_from_care_network", 0, 0),
 }
 ONCE = {"pregnancy", "termination"}
+# signal kind -> probability that a victim's agencies ever see this kind of sign (girls, boys)
+AVAILABLE: dict[str, tuple[float, float]] = {
+    "grooming": (0.55, 0.4),
+    "absence": (0.75, 0.75),
+    "exclusion": (0.25, 0.45),
+    "missing": (0.6, 0.75),
+    "found": (0.35, 0.35),
+    "vehicle_stop": (0.25, 0.25),
+    "intelligence": (0.4, 0.3),
+    "ed": (0.4, 0.3),
+    "sexual_health": (0.4, 0.05),
+    "sti": (0.2, 0.05),
+    "self_harm": (0.3, 0.2),
+    "substance": (0.3, 0.45),
+    "parent_report": (0.35, 0.25),
+    "victim_blaming": (0.4, 0.3),
+    "disclosure": (0.15, 0.1),
+    "arrest": (0.1, 0.5),
+    "referral": (0.5, 0.45),
+    "missing_from_care": (0.0, 0.0),  # added for looked-after victims
+}
 
 
 @dataclass
@@ -232,7 +253,7 @@ def _victims(
                 recognised,
                 recruiter.person if recruiter else None,
                 in_care=rng.random() < 0.3,
-                visibility=min(3.0, rng.lognormvariate(-0.1, 0.6)),
+                visibility=min(3.0, rng.lognormvariate(-0.3, 0.8)),
             )
         )
     return victims
@@ -279,19 +300,24 @@ def _victim_story(
         )
         written += 1
     months = (victim.recognised - victim.groomed_from) / 30.4
-    count = int(np.clip(rng.gauss(2.2, 0.6) * months**0.8 * victim.visibility, 2, 90))
-    kinds = list(SIGNALS)
-    weights = [SIGNALS[k][4 if male else 3] for k in kinds]
-    if victim.in_care:
-        weights[kinds.index("missing_from_care")] = 9
+    count = int(np.clip(rng.gauss(1.3, 0.4) * months**0.7 * victim.visibility, 1, 60))
+    # each victim's agencies see only some kinds of sign: many victims are never reported
+    # missing, most never attend a sexual health clinic
+    kinds = [k for k in SIGNALS if rng.random() < AVAILABLE[k][1 if male else 0]]
+    if victim.in_care and rng.random() < 0.8:
+        kinds.append("missing_from_care")
+    if not kinds:
+        kinds = ["absence"]
+    weights = [SIGNALS[k][4 if male else 3] or 6 for k in kinds]
+    early = [k for k in ("grooming", "absence", "missing") if k in kinds]
     first_recorded: int | None = None
     used_once: set[str] = set()
     for _ in range(count):
         u = rng.random() ** 0.7  # escalation: signals thicken towards recognition
         day = victim.groomed_from + int(u * (victim.recognised - victim.groomed_from - 10))
         kind = rng.choices(kinds, weights=weights)[0]
-        if u < 0.25 and rng.random() < 0.5:
-            kind = rng.choice(("grooming", "absence", "missing"))
+        if u < 0.25 and early and rng.random() < 0.5:
+            kind = rng.choice(early)
         if not male and kind == "sexual_health" and rng.random() < 0.25:
             kind = rng.choice(("pregnancy", "termination"))
             if kind in used_once:
