@@ -7,6 +7,8 @@ Exit code 3 when `lantern.pipeline.assess` does not exist.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import json
 import resource
 import sys
@@ -27,7 +29,8 @@ def main(argv: list[str]) -> int:
         print("lantern.pipeline.assess is not available", file=sys.stderr)
         return 3
     began = time.perf_counter()
-    result = assess(args.dataset, args.out, as_of=args.as_of, agencies=args.agency)
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    result = assess(args.dataset, args.out, as_of=as_of, agencies=args.agency)
     seconds = time.perf_counter() - began
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     run = {
@@ -37,7 +40,9 @@ def main(argv: list[str]) -> int:
     }
     stages = getattr(result, "stages", None)
     if stages:
-        run["stages"] = stages
+        run["stages"] = [
+            dataclasses.asdict(s) if dataclasses.is_dataclass(s) else s for s in stages
+        ]
     (args.out / "run.json").write_text(json.dumps(run, indent=2, default=str))
     return 0
 
