@@ -69,6 +69,9 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
         SELECT e.*, coalesce(a.any_adult, false) AS any_adult,
                coalesce(a.trust_adult, false) AS trust_adult, a.adults,
                e.indicator = 'sexual_activity_adult'
+                 OR EXISTS (SELECT 1 FROM text_findings f
+                            WHERE f.event_id = e.event_id AND f.affirmed
+                              AND f.indicator IN ('older_boyfriend', 'sexual_activity_adult'))
                  OR EXISTS (SELECT 1 FROM ind_event_codes c
                             WHERE c.event_id = e.event_id AND c.code = 'CIN:19C') AS adult_in_evidence,
                EXISTS (SELECT 1 FROM ind_event_codes c

@@ -15,15 +15,15 @@ class Steps:
     def table(self, name: str, sql: str) -> int:
         """`CREATE OR REPLACE TABLE name AS sql`; remembers and returns its row count."""
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
-        count = self.con.execute(f"SELECT count(*) FROM {name}").fetchone()
-        self.rows[name] = int(count[0]) if count else 0
+        count = self.con.execute(f"SELECT count(*) FROM {name}").fetchall()
+        self.rows[name] = int(count[0][0])
         return self.rows[name]
 
     def exists(self, name: str) -> bool:
         found = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchone()
-        return bool(found and found[0])
+        ).fetchall()
+        return bool(found[0][0])
 
     def columns(self, name: str) -> set[str]:
         return {

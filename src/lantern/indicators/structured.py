@@ -21,8 +21,8 @@ MISSING_TYPES = "('missing_report', 'missing_from_care', 'away_from_placement')"
 # Roles of people on an event who are neither the child nor there to help.
 ASSOCIATE_ROLES = "('associate', 'other', 'witness')"
 SUSPECT_ROLES = "('suspect', 'offender')"
-# Outcome wording of a return home interview the child did not take part in.
-RHI_REFUSED = r"(?i)(refus|declin|did ?n[o']t (engage|attend|want)|not engage|no engagement|would ?n[o']t (speak|talk|engage)|not completed|unable to complete)"
+# Outcome wording of a return home interview the child did not take part in (SQL-quoted).
+RHI_REFUSED = r"(?i)(refus|declin|did ?n[o'']t (engage|attend|want)|not engage|no engagement|would ?n[o'']t (speak|talk|engage)|not completed|unable to complete)"
 
 
 def _plain(value: str) -> str:
@@ -70,7 +70,8 @@ def code_hits(steps: Steps) -> None:
         JOIN ind_event_codes ec USING (event_id)
         JOIN ind_code_map m ON ec.code LIKE m.code_like
         JOIN ind_catalogue c USING (indicator)
-        GROUP BY ALL
+        GROUP BY m.indicator, s.agency, s.event_id, s.record_id, s.occurred_at, s.recorded_at,
+                 s.event_type
         """,
     )
 
@@ -113,7 +114,8 @@ def missing_rules(steps: Steps, horizon_sql: str) -> None:
             max(recorded_at) OVER w180 AS known_180,
             count(*) OVER w180x AS n_before_180,
             max(ended_at - started_at) OVER w180x AS longest_before,
-            string_agg(DISTINCT agencies, ', ') OVER w90 AS agencies_90
+            array_to_string(list_sort(list_distinct(flatten(
+                list(string_split(agencies, ', ')) OVER w90))), ', ') AS agencies_90
         FROM ind_missing_episodes
         WINDOW w90 AS (PARTITION BY person_key ORDER BY started_at
                        RANGE BETWEEN INTERVAL 90 DAYS PRECEDING AND CURRENT ROW),
@@ -164,12 +166,12 @@ def missing_rules(steps: Steps, horizon_sql: str) -> None:
     steps.table(
         "ind_missing_returns",
         """
-        SELECT ep.*, coalesce(ep.ended_at, min(f.occurred_at)) AS returned_at
+        SELECT ep.*, coalesce(ep.ended_at, (
+                   SELECT min(f.occurred_at) FROM ind_subject_events f
+                   WHERE f.person_key = ep.person_key AND f.event_type = 'found_report'
+                     AND f.occurred_at >= ep.started_at
+                     AND f.occurred_at <= ep.started_at + INTERVAL 14 DAY)) AS returned_at
         FROM ind_missing_episodes ep
-        LEFT JOIN ind_subject_events f
-          ON f.person_key = ep.person_key AND f.event_type = 'found_report'
-         AND f.occurred_at >= ep.started_at AND f.occurred_at <= ep.started_at + INTERVAL 14 DAY
-        GROUP BY ALL
         """,
     )
     steps.table(

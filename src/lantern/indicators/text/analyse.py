@@ -11,6 +11,7 @@ package.
 from __future__ import annotations
 
 import multiprocessing
+from functools import cache
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -317,12 +318,19 @@ def _describes_adult(sent: Any) -> bool:
 
 # ------------------------------------------------------- many narratives, fast
 
+
+@cache
+def shared_analyser() -> TextAnalyser:
+    """One analyser per process (building the pipeline takes a second or two)."""
+    return TextAnalyser()
+
+
 _WORKER: TextAnalyser | None = None
 
 
 def _worker_init() -> None:
     global _WORKER
-    _WORKER = TextAnalyser()
+    _WORKER = shared_analyser()
 
 
 def _worker_run(chunk: tuple[list[str], list[int | None]]) -> list[Analysis]:
@@ -342,7 +350,7 @@ def analyse_many(
     """Analyse many narratives, in order, in `n_process` worker processes when more than one."""
     ages = list(ages) if ages is not None else [None] * len(texts)
     if n_process <= 1 or len(texts) < 2 * chunk_size:
-        yield from (analyser or TextAnalyser()).analyse(texts, ages)
+        yield from (analyser or shared_analyser()).analyse(texts, ages)
         return
     chunks = [
         (list(texts[i : i + chunk_size]), ages[i : i + chunk_size])

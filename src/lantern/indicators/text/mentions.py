@@ -4,8 +4,8 @@ The normalised value of a vehicle or phone is a `thing_id` (`vehicle:AB12CDE`,
 `phone:+447700900123`) so the graph stage can join text mentions to the
 things resolve found in `event_things` and `people`.
 
-The two normalisers here are deliberately minimal; when `lantern.resolve`
-publishes its own VRM and phone normalisers these should delegate to them.
+Values are normalised with resolve's own normalisers, so a registration or
+number in the notes is the same thing as one in `event_things`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import phonenumbers
+from lantern.resolve.normalise_phones import normalise_phone as resolve_normalise_phone
+from lantern.resolve.normalise_vehicles import normalise_registration
 
 # Current GB format (two letters, two digits, three letters) in any case; the
 # older prefix and suffix formats only in capitals, to keep ordinary words out.
@@ -48,22 +49,15 @@ class Mention:
 
 
 def normalise_vrm(value: str) -> str | None:
-    """`ab12 cde` → `vehicle:AB12CDE`; None if it is not a plausible GB registration."""
-    compact = re.sub(r"[\s-]", "", value).upper()
-    if not 2 <= len(compact) <= 8 or not re.search(r"\d", compact):
-        return None
-    return f"vehicle:{compact}"
+    """`ab12 cde` → `vehicle:AB12CDE` (resolve's normaliser); None if not a registration."""
+    compact = normalise_registration(value)
+    return f"vehicle:{compact}" if compact and re.search(r"\d", compact) else None
 
 
 def normalise_phone(value: str) -> str | None:
-    """Any UK format → `phone:+447700900123` (E.164); None if not a valid number."""
-    try:
-        number = phonenumbers.parse(value, "GB")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return "phone:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    """Any UK format → `phone:+447700900123` (resolve's normaliser); None if not a number."""
+    number = resolve_normalise_phone(value)
+    return f"phone:{number}" if number else None
 
 
 def find_mentions(text: str) -> list[Mention]:
