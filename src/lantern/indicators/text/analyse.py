@@ -22,6 +22,17 @@ from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phr
 
 _CUE_LABELS = ("HYPO_PRE", "HYPO_POST", "HIST_PRE", "HIST_POST", "TERM")
 _EXP_LABELS = ("EXP_OTHER", "EXP_REPORT", "EXP_SUBJECT")
+# A following cue ("... was discussed") reaches back over at most this many tokens.
+FOLLOWING_REACH = 2
+# Words passed over when looking for the word before a finding.
+_DETERMINERS = frozenset("a an the two three four several some many unknown".split())
+
+
+def _preceding_word(doc: Any, start: int) -> str:
+    i = start - 1
+    while i >= 0 and (doc[i].lower_ in _DETERMINERS or doc[i].like_num):
+        i -= 1
+    return doc[i].lower_ if i >= 0 else ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,9 @@ class TextAnalyser:
             for match_id, start, end in self.cues(doc):
                 cues.setdefault(sentence_of[start], []).append((strings[match_id], start, end))
             for ent in doc.ents:
+                excluded = self.rules.exclude_after.get(ent.label_)
+                if excluded and _preceding_word(doc, ent.start) in excluded:
+                    continue
                 sent = sentences[sentence_of[ent.start]]
                 in_sentence = cues.get(sentence_of[ent.start], [])
                 breaks = self._breaks(doc, sent, in_sentence)
@@ -236,7 +250,7 @@ class TextAnalyser:
             if label == before and end <= ent.start:
                 if not any(end <= b < ent.start for b in breaks):
                     return True
-            elif label == after and start >= ent.end:
+            elif label == after and ent.end <= start <= ent.end + FOLLOWING_REACH:
                 if not any(ent.end <= b < start for b in breaks):
                     return True
         return False

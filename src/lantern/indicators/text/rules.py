@@ -115,6 +115,7 @@ class TextRules:
     macros: dict[str, str]
     indicators: dict[str, list[str]]
     subject_fixed: frozenset[str]
+    exclude_after: dict[str, frozenset[str]]
     context: dict[str, Any]
     language: list[LanguageRule]
 
@@ -138,6 +139,9 @@ def load_rules() -> TextRules:
         macros={k: str(v) for k, v in patterns["macros"].items()},
         indicators={k: [str(p) for p in v] for k, v in patterns["indicators"].items()},
         subject_fixed=frozenset(patterns.get("subject_fixed", [])),
+        exclude_after={
+            k: frozenset(w.lower() for w in v) for k, v in patterns.get("exclude_after", {}).items()
+        },
         context=context,
         language=[LanguageRule(**entry) for entry in language["phrases"]],
     )
