@@ -9,6 +9,7 @@ hop with every edge between its two ends and their evidence records and dates.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 
 import duckdb
@@ -71,9 +72,11 @@ def find_paths(
     va, vb = view.vertex(a), view.vertex(b)
     if va is None or vb is None or a == b:
         return []
-    vpaths = view.graph.get_k_shortest_paths(
-        va, vb, k=k, mode="all", weights="cost", output="vpath"
-    )
+    with warnings.catch_warnings():  # igraph warns when b is unreachable; that is an empty answer
+        warnings.simplefilter("ignore", RuntimeWarning)
+        vpaths = view.graph.get_k_shortest_paths(
+            va, vb, k=k, mode="all", weights="cost", output="vpath"
+        )
     paths = []
     for vpath in vpaths:
         if not vpath:
