@@ -48,6 +48,7 @@ class World:
         family: str | None = None,
         other_names: str | None = None,
         phone: str | None = None,
+        postcode: str | None = None,
         same_as: str | None = None,
     ) -> str:
         """Add a person record; `same_as` puts it in another record's person. Returns record_id."""
@@ -63,6 +64,7 @@ class World:
                 dob=_date(dob),
                 birth_year=birth_year if birth_year else (int(dob[:4]) if dob else None),
                 phone=phone,
+                postcode=postcode,
             )
         )
         if same_as:
@@ -207,7 +209,7 @@ class World:
             con,
             "person_records",
             "record_id VARCHAR, agency VARCHAR, person_ref VARCHAR, first_recorded_at TIMESTAMP, "
-            "dob DATE, birth_year INTEGER, postcode_sector VARCHAR",
+            "dob DATE, birth_year INTEGER, postcode_norm VARCHAR, postcode_sector VARCHAR",
             [
                 (
                     p["record_id"],
@@ -216,7 +218,8 @@ class World:
                     first_recorded.get(p["record_id"]),
                     p["dob"],
                     p["birth_year"],
-                    None,
+                    p["postcode"],
+                    p["postcode"][:-2] if p["postcode"] else None,
                 )
                 for p in self.people
             ],

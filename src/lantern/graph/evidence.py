@@ -3,7 +3,8 @@
 Steps (each writes the table named):
 
 1. `graph_person_status` — per person: a date of birth (the most common over
-   their records), a birth year, whether they were a child at any event.
+   their records), a birth year, and a home (the most common normalised
+   postcode over their records: children sharing one are one household).
 2. `graph_participants` — event × person: role, age at the event, child flag.
 3. `graph_child_signals` — (event, child): the child shows a signal at this
    event (an indicator hit, a missing episode, or an event around one), and
@@ -54,9 +55,16 @@ def build_person_status(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
         ), years AS (
             SELECT p.person_id, min(r.birth_year) AS birth_year
             FROM persons p JOIN person_records r USING (record_id) GROUP BY p.person_id
+        ), homes AS (
+            SELECT p.person_id, r.postcode_norm AS home, count(*) AS n
+            FROM persons p JOIN person_records r USING (record_id)
+            WHERE r.postcode_norm IS NOT NULL GROUP BY ALL
+        ), best_home AS (
+            SELECT person_id, arg_max(home, n::VARCHAR || '|' || home) AS home
+            FROM homes GROUP BY person_id
         )
-        SELECT y.person_id, d.dob, y.birth_year
-        FROM years y LEFT JOIN best_dob d USING (person_id)
+        SELECT y.person_id, d.dob, y.birth_year, h.home
+        FROM years y LEFT JOIN best_dob d USING (person_id) LEFT JOIN best_home h USING (person_id)
         """,
     )
 

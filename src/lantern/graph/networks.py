@@ -11,7 +11,9 @@ Steps:
    `graph_communities`. The same input gives the same partition on every run.
 3. `networks` — communities that hold at least `min_signal_children` signal
    children *and* have a connector: an adult or thing with non-routine links to
-   at least `min_connector_children` of them. Children who merely know each
+   signal children of at least `min_connector_children` households (children
+   who share a home postcode are one household: an uncle of two sisters, or
+   the family landline, is family, not a network). Children who merely know each
    other are not a network; nor is a professional or carer (their edges weigh
    0). A network's connectors join it even if Leiden placed them elsewhere,
    and so do the signal children they link to that are in no network (one
@@ -138,23 +140,27 @@ def build_networks(
             SELECT src AS node_id, dst AS child_id, first_available_at FROM live
             UNION ALL SELECT dst, src, first_available_at FROM live
         )
-        SELECT b.node_id, b.child_id, min(b.first_available_at) AS first_available_at
+        SELECT b.node_id, b.child_id, coalesce(h.home, b.child_id) AS household,
+               min(b.first_available_at) AS first_available_at
         FROM both_ways b
         JOIN graph_signal_children s ON s.person_id = b.child_id
+        LEFT JOIN graph_person_status h ON h.person_id = b.child_id
         JOIN {nodes} n ON n.node_id = b.node_id AND NOT n.is_child AND n.kind IN ('person', 'thing')
         GROUP BY ALL
         """,  # noqa: S608
     )
-    # Connectors of each community: adults/things linked to >= k of its signal children.
+    # Connectors of each community: adults/things linked to signal children of >= k households
+    # (an uncle of two sisters, or the family landline, connects one family, not a network).
     create_table(
         con,
         "graph_connectors",
         f"""
         SELECT m.community, l.node_id, count(*) AS n_children,
+               count(DISTINCT l.household) AS n_households,
                list_sort(list(l.first_available_at))[{k}] AS connected_at
         FROM graph_contact_links l
         JOIN graph_communities m ON m.node_id = l.child_id
-        GROUP BY m.community, l.node_id HAVING count(*) >= {k}
+        GROUP BY m.community, l.node_id HAVING count(DISTINCT l.household) >= {k}
         """,  # noqa: S608
     )
     create_table(

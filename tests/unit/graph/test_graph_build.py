@@ -276,3 +276,42 @@ def test_a_store_without_resolved_persons_is_a_store_error(store_path):
     con.execute("CREATE TABLE events (event_id VARCHAR)")
     with pytest.raises(StoreError, match="persons"):
         stage.run(con)
+
+
+def test_a_relative_of_two_sisters_is_family_not_a_network(store_path):
+    w = World()
+    home = "OX4 1AB"
+    sis1 = w.person("sis1", dob="1997-01-01", postcode=home)
+    sis2 = w.person("sis2", dob="1998-01-01", postcode=home)
+    uncle = w.person("uncle", dob="1970-01-01")
+    for n, kid in enumerate([sis1, sis2, sis1]):
+        e = w.event(
+            f"m{n}",
+            type="missing_from_care",
+            agency="social_care",
+            at=f"2011-0{n + 1}-01T22:00:00",
+            people={kid: "subject", uncle: "associate"},
+        )
+        w.hit(e, kid, "missing")
+        w.hit(e, kid, "older_associate")
+    con = connect(store_path)
+    w.write(con)
+    summary = stage.run(con, stats=False)
+    assert summary.signal_children == 2
+    assert summary.networks == 0
+    # The same man with two unrelated girls is a network.
+    w2 = World()
+    girl1 = w2.person("g1", dob="1997-01-01", postcode="OX4 1AB")
+    girl2 = w2.person("g2", dob="1998-01-01", postcode="OX1 2CD")
+    man = w2.person("man", dob="1970-01-01")
+    for n, kid in enumerate([girl1, girl2, girl1]):
+        e = w2.event(
+            f"m{n}",
+            type="missing_report",
+            at=f"2011-0{n + 1}-01T22:00:00",
+            people={kid: "subject", man: "associate"},
+        )
+        w2.hit(e, kid, "older_associate")
+    con2 = connect(store_path.with_name("two.duckdb"))
+    w2.write(con2)
+    assert stage.run(con2, stats=False).networks == 1
