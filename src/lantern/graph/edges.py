@@ -78,6 +78,7 @@ def build_edges(
                    count(DISTINCT event_id) FILTER (WHERE is_signal) AS n_signal_events,
                    count(DISTINCT occurred_at::DATE) AS n_days,
                    bool_and(protective) AS all_protective,
+                   bool_and(event_id IS NULL) AS record_only,
                    bool_or(suspect) AS any_suspect,
                    any_value(child_id) FILTER (WHERE child_id IS NOT NULL) AS child_id,
                    any_value(contact_id) FILTER (WHERE contact_id IS NOT NULL) AS contact_id,
@@ -96,7 +97,8 @@ def build_edges(
                CASE WHEN routine_reason IS NULL THEN g.raw_weight ELSE 0.0 END AS weight,
                g.first_available_at, g.last_occurred_at, g.n_events, g.evidence,
                g.raw_weight, g.first_occurred_at, g.n_signal_events, g.agencies, g.roles,
-               g.child_id, g.contact_id, routine_reason IS NOT NULL AS routine, routine_reason
+               g.child_id, g.contact_id, g.record_only,
+               routine_reason IS NOT NULL AS routine, routine_reason
         FROM (
             SELECT g.*,
                    CASE WHEN g.any_suspect THEN NULL

@@ -12,8 +12,10 @@ Steps:
 3. `networks` — communities that hold at least `min_signal_children` signal
    children *and* have a connector: an adult or thing with non-routine links to
    signal children of at least `min_connector_children` households (children
-   who share a home postcode are one household: an uncle of two sisters, or
-   the family landline, is family, not a network). Children who merely know each
+   who share a home postcode are one household: an uncle of two sisters is
+   family, not a network). Links from person records alone (a phone number on
+   two children's records — the family landline) never make a connector: a
+   connector is seen with the children in events. Children who merely know each
    other are not a network; nor is a professional or carer (their edges weigh
    0). A network's connectors join it even if Leiden placed them elsewhere,
    and so do the signal children they link to that are in no network (one
@@ -135,7 +137,8 @@ def build_networks(
         f"""
         WITH live AS (
             SELECT src, dst, min(first_available_at) AS first_available_at
-            FROM {edges} WHERE weight > 0 AND kind <> 'at_place' GROUP BY src, dst
+            FROM {edges} WHERE weight > 0 AND kind <> 'at_place' AND NOT record_only
+            GROUP BY src, dst
         ), both_ways AS (
             SELECT src AS node_id, dst AS child_id, first_available_at FROM live
             UNION ALL SELECT dst, src, first_available_at FROM live
