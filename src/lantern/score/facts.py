@@ -20,7 +20,6 @@ from lantern.score.replay import LinkFact, RecordLink
 CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")
 THING_KINDS = ("vehicle", "phone", "email", "social_handle")
-EPOCH = date(1900, 1, 1)
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -50,15 +49,19 @@ def read_records(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def read_record_links(con: duckdb.DuckDBPyConnection, until: date) -> list[RecordLink]:
+def read_record_links(
+    con: duckdb.DuckDBPyConnection, until: date, *, undated: bool
+) -> list[RecordLink]:
+    """Links by the day they became available; undated links (records in no dated event)
+    count only in the final clustering, on the last day (`undated`), as in resolve's replay."""
     rows = con.execute(
         """
         SELECT COALESCE(CAST(available_at AS DATE), ?) AS day, record_id_l, record_id_r
         FROM record_links
-        WHERE available_at IS NULL OR available_at < ?
+        WHERE available_at < ? OR (available_at IS NULL AND ?)
         ORDER BY day, record_id_l, record_id_r
         """,
-        [EPOCH, until + timedelta(days=1)],
+        [until, until + timedelta(days=1), undated],
     ).fetchall()
     return [RecordLink(day, left, right) for day, left, right in rows]
 

@@ -13,7 +13,6 @@ flag dates come from their members' replayed flags.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from lantern.errors import StoreError
+from lantern.resolve.replay import person_id_for as resolve_person_id
 from lantern.score import facts
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
@@ -44,8 +44,7 @@ class ScoreSummary:
 
 def person_id_for(records: list[str]) -> str:
     """The id of a person made of these records: from the smallest record_id, as resolve does."""
-    smallest = min(records)
-    return "P" + hashlib.sha1(smallest.encode("utf-8")).hexdigest()[:10]
+    return resolve_person_id(min(records))
 
 
 def run(
@@ -66,7 +65,7 @@ def run(
 
     replay = Replay(
         facts.read_records(con),
-        facts.read_record_links(con, until),
+        facts.read_record_links(con, until, undated=as_of is None),
         facts.read_hits(con, until),
         facts.read_link_facts(con, until, weights.child.links.suspect_roles),
         weights,
@@ -76,7 +75,6 @@ def run(
     _write_cluster_map(con, result, person_of_root)
     kinds = _kinds(con, until, result, person_of_root)
     summary = _write(con, until, weights, replay, result, person_of_root, kinds)
-    con.execute("DROP TABLE IF EXISTS score_cluster_map")
     return summary
 
 
@@ -107,9 +105,8 @@ def _write_cluster_map(
         }
     )
     con.register("score_cluster_rows", table)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE score_cluster_map AS SELECT * FROM score_cluster_rows"
-    )
+    # Every record once, with the person it belongs to on the assessment date.
+    con.execute("CREATE OR REPLACE TABLE score_persons AS SELECT * FROM score_cluster_rows")
     con.unregister("score_cluster_rows")
 
 
@@ -125,7 +122,7 @@ def _kinds(
         """
         SELECT m.person_id,
                COALESCE(mode(r.dob), make_date(CAST(mode(r.birth_year) AS BIGINT), 7, 1)) AS born
-        FROM score_cluster_map AS m JOIN person_records AS r ON r.record_id = m.record_id
+        FROM score_persons AS m JOIN person_records AS r ON r.record_id = m.record_id
         GROUP BY m.person_id
         """
         if has_person_records
@@ -136,7 +133,7 @@ def _kinds(
         WITH birth AS ({birth}),
         first_event AS (
             SELECT m.person_id, CAST(min(e.occurred_at) AS DATE) AS first_seen
-            FROM score_cluster_map AS m
+            FROM score_persons AS m
             JOIN event_people AS p ON p.record_id = m.record_id
             JOIN events AS e ON e.event_id = p.event_id
             WHERE e.recorded_at < CAST(? AS DATE) + INTERVAL 1 DAY
@@ -331,7 +328,7 @@ def _networks_of(
         SELECT DISTINCT m.person_id, n.network_id
         FROM networks AS n
         JOIN persons AS p ON p.person_id = n.node_id
-        JOIN score_cluster_map AS m ON m.record_id = p.record_id
+        JOIN score_persons AS m ON m.record_id = p.record_id
         ORDER BY 1, 2
         """
     ).fetchall()
