@@ -30,7 +30,11 @@ class DatasetError(UserError):
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         self.problems = problems or []
-        full = message if not self.problems else message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        full = (
+            message
+            if not self.problems
+            else message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        )
         super().__init__(full)
 
 
