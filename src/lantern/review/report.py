@@ -14,7 +14,7 @@ from datetime import date, datetime
 import duckdb
 
 from lantern.review import charts
-from lantern.review.cells import escape_formula
+from lantern.interchange.export_safety import escape_formula
 from lantern.review.stage import ReviewSummary
 
 TIER_CRITERIA = {
