@@ -13,8 +13,8 @@ from datetime import date, datetime
 
 import duckdb
 
-from lantern.review import charts
 from lantern.interchange.export_safety import escape_formula
+from lantern.review import charts
 from lantern.review.stage import ReviewSummary
 
 TIER_CRITERIA = {
