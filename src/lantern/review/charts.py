@@ -89,7 +89,7 @@ def horizontal_bars(
     """Horizontal bars, one group per label, one bar per series (e.g. agencies × measures)."""
     left, right, top = 170, 40, 34
     row = 14 * max(len(series), 1) + 10
-    height = top + row * max(len(labels), 1) + 30
+    height = top + row * max(len(labels), 1) + 10 + 16 * len(series)
     plot_w = width - left - right
     x_max = _nice_max(max((v for values in series.values() for v in values), default=0))
     parts = _header(width, height, title)
@@ -106,10 +106,11 @@ def horizontal_bars(
                 f'<rect x="{left}" y="{y}" width="{w:.1f}" height="11" fill="{colour}">'
                 f"<title>{escape(str(label))} {escape(name)}: {values[i]:g}</title></rect>"
             )
-            parts.append(
-                f'<text x="{left + w + 4:.1f}" y="{y + 9}" font-size="10">{values[i]:g}</text>'
-            )
-    parts.append(_legend(list(series), left, height - 10))
+            if values[i]:
+                parts.append(
+                    f'<text x="{left + w + 4:.1f}" y="{y + 9}" font-size="10">{values[i]:g}</text>'
+                )
+    parts.append(_legend(list(series), left, height - 16 * len(series) + 10, stacked=True))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -123,10 +124,14 @@ def _header(width: int, height: int, title: str) -> list[str]:
     ]
 
 
-def _legend(names: list[str], x: float, y: float) -> str:
+def _legend(names: list[str], x: float, y: float, *, stacked: bool = False) -> str:
+    """A key to the colours: in a row, or one name per line when `stacked`."""
     parts = []
     for name, colour in zip(names, PALETTE, strict=False):
         parts.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14:.1f}" y="{y:.1f}" font-size="11">{escape(name)}</text>')
-        x += 22 + 6.5 * len(name)
+        if stacked:
+            y += 16
+        else:
+            x += 22 + 6.5 * len(name)
     return "".join(parts)

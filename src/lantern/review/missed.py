@@ -66,7 +66,7 @@ MISSED = Step(
            CASE WHEN t.first_flagged_at IS NOT NULL
                 THEN coalesce(t.first_action_at, pd.period_to) - t.first_flagged_at END AS gap_days,
            CASE WHEN t.first_flagged_at IS NULL THEN NULL
-                WHEN t.first_action_at IS NULL THEN 'period end (no formal action)'
+                WHEN t.first_action_at IS NULL THEN 'no action by period end'
                 ELSE 'formal action' END AS gap_ends,
            coalesce(nfa.closures, 0) AS closed_nfa_while_flaggable
     FROM review_tiers t

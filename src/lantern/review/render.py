@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lantern.interchange.export_safety import escape_formula
-from lantern.review.report import ReportTable, ReviewReport, value_text
+from lantern.review.report import TIER_CRITERIA, ReportTable, ReviewReport, value_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 TIERS_CSV_COLUMNS = (
@@ -48,7 +48,7 @@ def render_html(report: ReviewReport) -> str:
     )
     numeric = {table.key: _numeric_columns(table) for table in report.tables()}
     return env.get_template("review.html.j2").render(
-        report=report, numeric=numeric, text=value_text
+        report=report, numeric=numeric, text=value_text, tier_criteria=TIER_CRITERIA
     )
 
 

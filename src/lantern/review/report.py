@@ -35,6 +35,12 @@ TIER_CRITERIA = {
     ),
 }
 TIERS = tuple(TIER_CRITERIA)
+TIER_SUMMARY = {
+    "recognised": "formally identified: CSE named at a strategy discussion, s47 or conference; "
+    "a CSE, grooming, trafficking or child sexual offence code; a sexual offence report",
+    "probable": "high band, with a disclosure or a legal-age rule",
+    "possible": "medium or high band, or tied into a network",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class ReportTable:
     columns: tuple[str, ...]
     rows: tuple[tuple, ...]
     shown: int | None = None  # rows shown in the HTML/PDF: None all, 0 workbook only
+    compact: bool = False  # small enough to sit beside the next compact table
 
     @property
     def headings(self) -> tuple[str, ...]:
@@ -85,11 +92,40 @@ def _table(
     sql: str,
     description: str,
     shown: int | None = None,
+    params: list | None = None,
+    first_column: str | None = None,
+    compact: bool = False,
 ) -> ReportTable:
-    cursor = con.execute(sql)
+    cursor = con.execute(sql, params or [])
     columns = tuple(d[0] for d in cursor.description)
+    if first_column:
+        columns = (first_column, *columns[1:])
     rows = tuple(tuple(escape_formula(v) for v in row) for row in cursor.fetchall())
-    return ReportTable(key, title, description, columns, rows, shown)
+    return ReportTable(key, title, description, columns, rows, shown, compact)
+
+
+def _pivot(
+    con: duckdb.DuckDBPyConnection,
+    key: str,
+    title: str,
+    sql: str,
+    description: str,
+    row_columns: int,
+) -> ReportTable:
+    """A table from `sql` returning (row keys…, column key, value): one column per column key."""
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    data = cursor.fetchall()
+    heads = sorted({r[row_columns] for r in data}, key=lambda v: (v is None, v))
+    cells: dict[tuple, dict] = {}
+    for r in data:
+        cells.setdefault(tuple(r[:row_columns]), {})[r[row_columns]] = r[row_columns + 1]
+    rows = tuple(
+        tuple(escape_formula(v) for v in keys) + tuple(values.get(h, 0) for h in heads)
+        for keys, values in cells.items()
+    )
+    columns = tuple(names[:row_columns]) + tuple(str(h) for h in heads)
+    return ReportTable(key, title, description, columns, rows)
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -175,16 +211,30 @@ def _children_section(con: duckdb.DuckDBPyConnection) -> Section:
         GROUP BY tiers.tier, tiers.ord ORDER BY tiers.ord
         """,
         "Each child is counted once, in the highest tier their records reach by the end of "
-        "the period. " + " ".join(f"{k.capitalize()}: {v}" for k, v in TIER_CRITERIA.items()),
+        "the period (criteria on the first page).",
     )
-    breakdown = _table(
-        con,
-        "tier_breakdown",
-        "Children by year of first signal, sex, age at first signal and agencies",
-        """SELECT dimension, value, recognised, probable, possible, total
-           FROM review_tier_breakdown ORDER BY dim_order, value_order""",
-        "The year and age are those of the first signal any agency recorded about the child. "
-        "'Agencies holding signals' counts the agencies that recorded at least one signal.",
+    breakdowns = tuple(
+        _table(
+            con,
+            f"tiers_by_{key}",
+            f"Children by {dimension}",
+            """SELECT value, recognised, probable, possible, total
+               FROM review_tier_breakdown WHERE dimension = ? ORDER BY value_order""",
+            description,
+            params=[dimension],
+            first_column=dimension,
+            compact=True,
+        )
+        for key, dimension, description in (
+            ("year", "year", "The year any agency first recorded a signal about the child."),
+            ("sex", "sex", "As most of the child's records give it."),
+            ("age", "age at first signal", "Whole years on the day of the first signal."),
+            (
+                "agencies",
+                "agencies holding signals",
+                "How many different agencies recorded at least one signal about the child.",
+            ),
+        )
     )
     per_child = _table(
         con,
@@ -212,7 +262,7 @@ def _children_section(con: duckdb.DuckDBPyConnection) -> Section:
         "three tiers of evidence. A tier is not a finding: it says how strong the evidence in "
         "the records is, and each child needs a person to review it.",
         (chart,),
-        (counts, breakdown, per_child),
+        (counts, *breakdowns, per_child),
     )
 
 
@@ -322,10 +372,11 @@ def _joined_up_section(con: duckdb.DuckDBPyConnection) -> Section:
                   coalesce(children_raised_earlier, 0)
            FROM review_pairs_not_joined ORDER BY children_held_apart DESC LIMIT 12"""
     ).fetchall()
+    series = {"held apart": [r[1] for r in rows]}
+    if _scalar(con, "SELECT count(*) FROM review_siloed_runs"):
+        series["raised earlier together"] = [r[2] for r in rows]
     chart = charts.horizontal_bars(
-        [r[0] for r in rows],
-        {"held apart": [r[1] for r in rows], "raised earlier together": [r[2] for r in rows]},
-        title="Children by pair of agencies",
+        [r[0] for r in rows], series, title="Children by pair of agencies"
     )
     return Section(
         "joined_up",
@@ -338,13 +389,22 @@ def _joined_up_section(con: duckdb.DuckDBPyConnection) -> Section:
 
 
 def _language_section(con: duckdb.DuckDBPyConnection) -> Section:
+    by_year = _pivot(
+        con,
+        "language_by_year",
+        "Victim-blaming phrases by agency and year",
+        "SELECT agency, kind, year, sum(findings) FROM review_language GROUP BY ALL ORDER BY ALL",
+        "Phrases counted in the year they were recorded.",
+        row_columns=2,
+    )
     counts = _table(
         con,
         "language",
-        "Victim-blaming language by agency and year",
+        "Victim-blaming language by agency, year and kind",
         "SELECT * FROM review_language",
         "Phrases that place responsibility on the child (for example 'putting herself at "
-        "risk', 'consensual', 'lifestyle choice'), counted where they were written.",
+        "risk', 'consensual', 'lifestyle choice'), counted where they were written, with the records and children they were written about.",
+        shown=0,
     )
     examples = _table(
         con,
@@ -373,7 +433,7 @@ def _language_section(con: duckdb.DuckDBPyConnection) -> Section:
         "Language",
         "How the records described the children.",
         (chart,),
-        (counts, examples),
+        (by_year, counts, examples),
     )
 
 
@@ -387,13 +447,22 @@ def _networks_section(con: duckdb.DuckDBPyConnection) -> Section:
         "together; it was flagged on the date the joint view first rated it. People, "
         "children and adults count the members tied in by the end of the period.",
     )
+    growth_grid = _pivot(
+        con,
+        "network_growth_by_year",
+        "How each network grew: people tied in by the end of each year",
+        "SELECT network_id, year, people_visible FROM review_network_growth ORDER BY ALL",
+        "Children and adults the records had tied into each network by the end of each year.",
+        row_columns=1,
+    )
     growth = _table(
         con,
         "network_growth",
         "How each network grew",
         "SELECT * FROM review_network_growth ORDER BY network_id, year",
-        "People tied into each network by the end of each year.",
-        shown=40,
+        "People (children, adults) tied into each network by the end of each year, and how "
+        "many joined that year.",
+        shown=0,
     )
     places = _table(
         con,
@@ -422,7 +491,7 @@ def _networks_section(con: duckdb.DuckDBPyConnection) -> Section:
         "When each network first became visible in the records, how it grew, and the places "
         "and vehicles that kept coming up.",
         (chart,),
-        (summary, growth, places),
+        (summary, growth_grid, growth, places),
     )
 
 

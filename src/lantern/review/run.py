@@ -16,7 +16,7 @@ from rich.table import Table
 from lantern.errors import UserError
 from lantern.review import render, stage
 from lantern.review.replay import agency_sets, replay_agency_sets
-from lantern.review.report import TIER_CRITERIA, build_report
+from lantern.review.report import TIER_SUMMARY, build_report
 from lantern.store.connection import connect
 
 
@@ -107,7 +107,7 @@ def _print_summary(console: Console, summary: stage.ReviewSummary, report, files
     table.add_column("tier")
     table.add_column("children", justify="right")
     table.add_column("criteria")
-    for tier, criteria in TIER_CRITERIA.items():
+    for tier, criteria in TIER_SUMMARY.items():
         table.add_row(tier, str(summary.tiers.get(tier, 0)), criteria)
     table.add_row("total", str(summary.children), "")
     console.print(table)
