@@ -15,6 +15,7 @@ import argparse
 import csv
 import platform
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -125,6 +126,17 @@ def replace_section(path: Path, heading: str, body: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def screenshots(pdf: Path, out_dir: Path = ROOT / "docs" / "screenshots") -> list[Path]:
+    """Every page of the PDF as `review-page-NN.png` (needs poppler's pdftoppm)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("review-*.png"):
+        old.unlink()
+    subprocess.run(
+        ["pdftoppm", "-r", "70", "-png", str(pdf), str(out_dir / "review-page")], check=True
+    )
+    return sorted(out_dir.glob("review-page-*.png"))
+
+
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from rich.console import Console
@@ -138,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", type=date.fromisoformat, default=None)
     parser.add_argument("--pairs", action="store_true", help="also replay agency pairs (slow)")
     parser.add_argument("--work", type=Path, default=None, help="keep the files here")
+    parser.add_argument(
+        "--screenshots", action="store_true", help="render report.pdf's pages to docs/screenshots"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
@@ -168,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         review_s = time.perf_counter() - started
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result = compare(county / "truth", files.tiers_csv, args.to)
+        if args.screenshots and files.pdf is not None:
+            screenshots(files.pdf)
     body = render(result, args, {"synth": synth_s, "review": review_s, "rss_mb": rss_mb})
     print(body)
     replace_section(RESULTS, HEADING, body)
