@@ -40,7 +40,7 @@ NFA_CLOSURES = Step(
            c.outcome, coalesce(h.band, 'medium') AS band_when_closed,
            c.recorded_on - c.first_flagged_at AS days_since_flaggable
     FROM closed c
-    ASOF LEFT JOIN score_history h ON h.person_id = c.person_id AND c.recorded_on >= h."at"
+    ASOF LEFT JOIN review_source_score_history h ON h.person_id = c.person_id AND c.recorded_on >= h."at"
     WHERE h.band IS NULL OR review_band_rank(h.band) >= 2
     """,
     "records about a flaggable child closed with no further action",
