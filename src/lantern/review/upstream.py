@@ -85,19 +85,29 @@ def _source_views(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
     * `review_source_score_history`: band changes on the child track only, when
       the score keeps a `track` column (a person may be scored as an adult too).
     """
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW review_source_persons AS "
-        + (
-            "SELECT record_id, person_id FROM score_persons"
-            if "score_persons" in present
-            else "SELECT record_id, person_id FROM persons"
+    if "score_persons" in present:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW review_source_persons AS"
+            " SELECT record_id, person_id FROM score_persons"
         )
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW review_source_score_history AS "
-        + (
-            "SELECT person_id, \"at\", band FROM score_history WHERE track = 'child'"
-            if "track" in _columns(con, "score_history")
-            else "SELECT person_id, \"at\", band FROM score_history"
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW review_source_persons AS"
+            " SELECT record_id, person_id FROM persons"
         )
-    )
+    if "track" in _columns(con, "score_history"):
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW review_source_score_history AS"
+            " SELECT person_id, \"at\", band FROM score_history WHERE track = 'child'"
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW review_source_score_history AS"
+            ' SELECT person_id, "at", band FROM score_history'
+        )
+
+
+def create_contract_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = ()) -> None:
+    """Create empty tables with the contract's columns (for tests and hand-built stores)."""
+    for name in names or tuple(CONTRACT):
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({CONTRACT[name]})")
