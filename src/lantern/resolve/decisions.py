@@ -1,0 +1,83 @@
+"""Reviewers' decisions: "these two records are the same person" or "not the same person".
+
+Decisions live in `resolve_decisions`, which no run drops. The latest
+decision on a pair wins; every run of `lantern resolve` applies them: "same"
+pairs are linked (source `reviewer`), "different" pairs are never linked,
+directly or through other records.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from lantern.errors import UserError
+from lantern.resolve.sql import first_row
+
+DECISIONS = ("same", "different")
+
+
+def ensure_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS resolve_decisions (
+            record_id_l VARCHAR NOT NULL,
+            record_id_r VARCHAR NOT NULL,
+            decision VARCHAR NOT NULL CHECK (decision IN ('same', 'different')),
+            decided_by VARCHAR NOT NULL,
+            reason VARCHAR,
+            decided_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = first_row(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    )
+    return bool(row and row[0])
+
+
+def record_decision(
+    con: duckdb.DuckDBPyConnection,
+    record_a: str,
+    record_b: str,
+    decision: str,
+    decided_by: str,
+    reason: str,
+    decided_at: datetime | None = None,
+) -> tuple[str, str]:
+    """Store a decision about two records (`agency:person_ref`); returns the pair in stored order."""
+    if decision not in DECISIONS:
+        raise UserError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    if record_a == record_b:
+        raise UserError(f"{record_a}: a record cannot be compared with itself")
+    if not decided_by.strip():
+        raise UserError("say who decided (--by)")
+    if _table_exists(con, "people"):
+        known = {
+            row[0]
+            for row in con.execute(
+                "SELECT record_id FROM people WHERE record_id IN (?, ?)", [record_a, record_b]
+            ).fetchall()
+        }
+        missing = [r for r in (record_a, record_b) if r not in known]
+        if missing:
+            raise UserError(
+                f"no such person record: {', '.join(missing)} (records are agency:person_ref)"
+            )
+    ensure_decisions_table(con)
+    left, right = sorted((record_a, record_b))
+    con.execute(
+        "INSERT INTO resolve_decisions VALUES (?, ?, ?, ?, ?, coalesce(?, localtimestamp))",
+        [left, right, decision, decided_by.strip(), reason, decided_at],
+    )
+    return left, right
+
+
+CURRENT_DECISIONS_SQL = """
+    SELECT * FROM resolve_decisions
+    QUALIFY row_number() OVER (PARTITION BY record_id_l, record_id_r ORDER BY decided_at DESC) = 1
+"""

@@ -1,0 +1,111 @@
+"""Step 2 of resolve: score candidate pairs of `person_records` with Splink → `resolve_pairs`.
+
+Also writes `resolve_model_levels` (each comparison level's phrase, m, u and
+match weight) so that any scored pair can be explained without the model.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from lantern.resolve import model
+from lantern.resolve.sql import scalar
+
+# Fewer records than this: the m probabilities stay at their documented priors
+# (EM needs variety to converge; see docs/resolve.md).
+EM_MIN_RECORDS = 2000
+
+
+@dataclass
+class LinkageResult:
+    pairs_scored: int
+    training: list[str]
+
+
+def _empty_pairs(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty `resolve_pairs` with the columns a Splink prediction would have."""
+    gammas = ", ".join(f"NULL::INTEGER AS gamma_{c.name}" for c in model.COMPARISONS)
+    columns = [
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'person_records' "
+            "AND column_name <> 'record_id' ORDER BY ordinal_position"
+        ).fetchall()
+    ]
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE resolve_pairs AS
+        SELECT l.record_id AS record_id_l, r.record_id AS record_id_r,
+               NULL::DOUBLE AS match_weight, NULL::DOUBLE AS match_probability, {gammas}, {sides}
+        FROM person_records l, person_records r LIMIT 0
+        """  # noqa: S608 - our own column names
+    )
+
+
+def score_pairs(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    training: str = "auto",
+    seed: int = 42,
+    max_pairs_u: float = 5e6,
+) -> LinkageResult:
+    """Train the model on `person_records` and write every blocked pair above a low probability."""
+    from splink import DuckDBAPI, Linker
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    n = scalar(con, "SELECT count(*) FROM person_records")
+    if n < 2:
+        _empty_pairs(con)
+        _write_levels(con, None)
+        return LinkageResult(0, ["fewer than two records: nothing to link"])
+    use_em = training == "em" or (training == "auto" and n >= EM_MIN_RECORDS)
+    db_api = DuckDBAPI(connection=con)
+    records = db_api.register("person_records")
+    linker = Linker(records, model.settings(with_priors=True), log_level=logging.WARNING)
+    log = model.train(linker, use_em=use_em, seed=seed, max_pairs_u=max_pairs_u)
+    predictions = linker.inference.predict(threshold_match_probability=model.KEEP_PAIRS_ABOVE)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE resolve_pairs AS
+        SELECT * FROM {predictions.physical_name}
+        """  # noqa: S608 - a table name Splink made
+    )
+    predictions.drop_table_from_database_and_remove_from_cache()
+    _write_levels(con, linker)
+    _drop_splink_tables(con)
+    count = scalar(con, "SELECT count(*) FROM resolve_pairs")
+    return LinkageResult(count, log)
+
+
+def _write_levels(con: duckdb.DuckDBPyConnection, linker: object | None) -> None:
+    rows = model.level_table(linker) if linker is not None else []
+    schema = pa.schema(
+        [
+            ("comparison", pa.string()),
+            ("gamma", pa.int32()),
+            ("phrase", pa.string()),
+            ("similarity_sql", pa.string()),
+            ("match_weight", pa.float64()),
+            ("m_probability", pa.float64()),
+            ("u_probability", pa.float64()),
+        ]
+    )
+    table = pa.Table.from_pylist(rows, schema=schema)
+    con.register("_resolve_levels_arrow", table)
+    con.execute(
+        "CREATE OR REPLACE TABLE resolve_model_levels AS SELECT * FROM _resolve_levels_arrow"
+    )
+    con.unregister("_resolve_levels_arrow")
+
+
+def _drop_splink_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Splink's intermediate tables are not part of the store."""
+    for name, kind in con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE '\\_\\_splink%' ESCAPE '\\'"
+    ).fetchall():
+        con.execute(f'DROP {"VIEW" if kind == "VIEW" else "TABLE"} IF EXISTS "{name}"')

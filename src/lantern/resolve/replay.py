@@ -1,0 +1,118 @@
+"""Identity as of a date, and why two records are (or are not) one person.
+
+`persons_as_of(con, as_of)` replays `record_links` by `available_at`: the
+persons as of day D are the connected components of the links available by
+the end of D. Links with no `available_at` (a record that appears in no
+dated event) count only in the final clustering (`as_of=None`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from lantern.resolve.cluster import DisjointSets
+from lantern.resolve.decisions import CURRENT_DECISIONS_SQL
+from lantern.resolve.evidence import evidence_sql
+from lantern.resolve.sql import first_row
+
+
+def person_id_for(smallest_record_id: str) -> str:
+    """`P` + 10 hex digits of the MD5 of the smallest record_id in the cluster (as `persons` does in SQL)."""
+    return "P" + hashlib.md5(smallest_record_id.encode()).hexdigest()[:10]  # noqa: S324 - an id, not security
+
+
+def persons_as_of(con: duckdb.DuckDBPyConnection, as_of: date | datetime | None) -> dict[str, str]:
+    """record_id → person_id using only links available by the end of `as_of` (every record included)."""
+    records = [
+        row[0] for row in con.execute("SELECT record_id FROM persons ORDER BY record_id").fetchall()
+    ]
+    index = {record: i for i, record in enumerate(records)}
+    if as_of is None:
+        rows = con.execute("SELECT record_id_l, record_id_r FROM record_links").fetchall()
+    else:
+        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        rows = con.execute(
+            """
+            SELECT record_id_l, record_id_r FROM record_links
+            WHERE available_at < CAST(? AS DATE) + INTERVAL 1 DAY
+            ORDER BY available_at
+            """,
+            [day],
+        ).fetchall()
+    sets = DisjointSets(len(records))
+    for left, right in rows:
+        a, b = sets.find(index[left]), sets.find(index[right])
+        if a != b:
+            sets.union(a, b)
+    smallest: dict[int, str] = {}
+    for record in records:  # sorted, so the first seen per root is the smallest
+        smallest.setdefault(sets.find(index[record]), record)
+    return {record: person_id_for(smallest[sets.find(index[record])]) for record in records}
+
+
+def explain_link(con: duckdb.DuckDBPyConnection, record_a: str, record_b: str) -> dict[str, Any]:
+    """Everything resolve knows about a pair: score, per-comparison evidence, decision, link, persons."""
+    left, right = sorted((record_a, record_b))
+    result: dict[str, Any] = {"record_id_l": left, "record_id_r": right}
+    persons = dict(
+        con.execute(
+            "SELECT record_id, person_id FROM persons WHERE record_id IN (?, ?)", [left, right]
+        ).fetchall()
+    )
+    result["person_id_l"], result["person_id_r"] = persons.get(left), persons.get(right)
+    result["same_person"] = persons.get(left) is not None and persons.get(left) == persons.get(
+        right
+    )
+    pair = first_row(
+        con,
+        f"SELECT match_weight, match_probability, {evidence_sql(con, 'p')} FROM resolve_pairs p "  # noqa: S608
+        "WHERE record_id_l = ? AND record_id_r = ?",
+        [left, right],
+    )
+    result["scored"] = pair is not None
+    if pair is not None:
+        result["match_weight"], result["match_probability"], result["evidence"] = pair
+        gammas = con.execute(
+            "SELECT * FROM resolve_pairs WHERE record_id_l = ? AND record_id_r = ?", [left, right]
+        ).fetchdf()
+        comparisons = []
+        for comparison, gamma, phrase, weight in con.execute(
+            "SELECT comparison, gamma, phrase, match_weight FROM resolve_model_levels ORDER BY comparison"
+        ).fetchall():
+            if int(gammas[f"gamma_{comparison}"].iloc[0]) == gamma:
+                comparisons.append(
+                    {"comparison": comparison, "level": phrase, "match_weight": weight}
+                )
+        result["comparisons"] = comparisons
+    link = first_row(
+        con,
+        "SELECT source, available_at, evidence FROM record_links WHERE record_id_l = ? AND record_id_r = ?",
+        [left, right],
+    )
+    result["direct_link"] = (
+        None
+        if link is None
+        else dict(zip(("source", "available_at", "evidence"), link, strict=True))
+    )
+    cannot = first_row(
+        con,
+        "SELECT reason FROM resolve_cannot_link WHERE record_id_l = ? AND record_id_r = ?",
+        [left, right],
+    )
+    result["kept_apart_because"] = cannot[0] if cannot else None
+    decision = first_row(
+        con,
+        f"SELECT decision, decided_by, reason, decided_at FROM ({CURRENT_DECISIONS_SQL}) d "  # noqa: S608
+        "WHERE record_id_l = ? AND record_id_r = ?",
+        [left, right],
+    )
+    result["decision"] = (
+        None
+        if decision is None
+        else dict(zip(("decision", "decided_by", "reason", "decided_at"), decision, strict=True))
+    )
+    return result

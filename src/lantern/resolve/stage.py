@@ -1,0 +1,83 @@
+"""`lantern resolve`: who is who across agencies, and which things they share.
+
+Steps (each writes a named table; see docs/resolve.md):
+
+1. `person_records`: normalised linking fields per `people` row (`records.py`).
+2. `resolve_pairs`, `resolve_model_levels`: Splink scores (`linkage.py`).
+3. `resolve_cannot_link`, `resolve_candidates`, `record_links`, `persons` (`links.py`).
+4. `things`, `thing_mentions` (`things.py`).
+
+`resolve_decisions` (reviewers' decisions) is created if missing and never dropped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+
+from lantern.errors import StoreError
+from lantern.resolve import linkage, links, model, records, things
+from lantern.resolve.decisions import ensure_decisions_table
+
+NEEDED_TABLES = ("people", "events", "event_people", "event_things")
+
+
+@dataclass
+class ResolveSummary:
+    records: int
+    persons: int
+    links: int
+    pairs_scored: int
+    candidates: int
+    cannot_link: int
+    things: int
+    thing_mentions: int
+    thing_values_not_understood: int
+    threshold: float
+    training: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
+    present = {
+        row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    missing = [t for t in NEEDED_TABLES if t not in present]
+    if missing:
+        raise StoreError(f"the store lacks {', '.join(missing)}; run `lantern ingest` first")
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    threshold: float = model.DEFAULT_THRESHOLD,
+    training: str = "auto",
+    seed: int = 42,
+    max_pairs_u: float = 5e6,
+) -> ResolveSummary:
+    """Resolve persons and things on an open store. `training`: "auto", "em" or "priors"."""
+    started = time.perf_counter()
+    _check_tables(con)
+    ensure_decisions_table(con)
+    n_records = records.build_person_records(con)
+    scored = linkage.score_pairs(con, training=training, seed=seed, max_pairs_u=max_pairs_u)
+    cannot = links.build_cannot_link(con)
+    links.build_candidates(con, threshold)
+    counts = links.cluster_and_write(con)
+    n_things, n_mentions, not_understood = things.build_things(con)
+    return ResolveSummary(
+        records=n_records,
+        persons=counts.persons,
+        links=counts.links,
+        pairs_scored=scored.pairs_scored,
+        candidates=counts.candidates,
+        cannot_link=cannot,
+        things=n_things,
+        thing_mentions=n_mentions,
+        thing_values_not_understood=not_understood,
+        threshold=threshold,
+        training=scored.training,
+        seconds=time.perf_counter() - started,
+    )
