@@ -204,7 +204,15 @@ def _label(value: Any) -> str:
     return str(value or "").replace("_", " ")
 
 
+def _short_reasons(value: Any, count: int = 2, width: int = 150) -> list[str]:
+    """The first few of a `;`-separated list of reasons, each cut to `width` characters."""
+    reasons = [r.strip() for r in str(value or "").split("; ") if r.strip()]
+    return [r if len(r) <= width else r[: width - 1].rstrip() + "…" for r in reasons[:count]]
+
+
 def _agency(value: Any) -> str:
+    if value is None or value == "":
+        return ""
     return {
         "social_care": "Children's social care",
         "police": "Police",
@@ -231,6 +239,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["datetime"] = lambda v: _date(v, "%d %b %Y %H:%M")
     env.filters["label"] = _label
     env.filters["agency"] = _agency
+    env.filters["short_reasons"] = _short_reasons
     env.filters["urlquote"] = lambda v: quote(str(v), safe="")
     env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
     env.globals["STATUSES"] = alerts.STATUSES

@@ -227,7 +227,9 @@ PREDICTION_BLOCKING = [
     block_on("upn_norm"),
     block_on("dob_key", "family_name_key"),
     block_on("dob_key", "given_name_roots", arrays_to_explode=["given_name_roots"]),
-    block_on("family_name_key", "given_name_roots", "birth_year", arrays_to_explode=["given_name_roots"]),
+    block_on(
+        "family_name_key", "given_name_roots", "birth_year", arrays_to_explode=["given_name_roots"]
+    ),
     block_on("postcode_norm", "given_name_roots", arrays_to_explode=["given_name_roots"]),
     block_on("postcode_norm", "dob_key"),
     block_on("phone_first"),
@@ -286,7 +288,9 @@ def train(linker: Any, *, use_em: bool, seed: int = 42, max_pairs_u: float = 5e6
         )
     floor_m_probabilities(linker)
     log.append("m: expectation maximisation blocked on date of birth, then on full name")
-    log.append(f"m floored at {M_FLOOR}: no single disagreement outweighs the rest by more than a few bits")
+    log.append(
+        f"m floored at {M_FLOOR}: no single disagreement outweighs the rest by more than a few bits"
+    )
     return log
 
 

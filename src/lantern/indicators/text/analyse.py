@@ -228,7 +228,12 @@ class TextAnalyser:
                     )
                 )
         analysis.language = self._language(doc, age)
-        if any(ch.isdigit() for ch in text) or " as " in text or "called" in text or "named" in text:
+        if (
+            any(ch.isdigit() for ch in text)
+            or " as " in text
+            or "called" in text
+            or "named" in text
+        ):
             analysis.mentions = find_mentions(text)
         return analysis
 
