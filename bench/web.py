@@ -124,13 +124,13 @@ def run(store: Path, users: int, requests: int) -> dict:
             try:
                 httpx.get(base + "/sign-in", timeout=2)
                 break
-            except httpx.TransportError:
+            except httpx.TransportError as error:
                 if server.poll() is not None:
                     raise SystemExit(
                         "the server stopped:\n" + (server.stdout.read() if server.stdout else "")
-                    )
+                    ) from error
                 if time.perf_counter() - started > 300:
-                    raise SystemExit("the server did not start within 300 s")
+                    raise SystemExit("the server did not start within 300 s") from error
                 time.sleep(0.2)
         startup = time.perf_counter() - started
         clients = [_sign_in(base, f"user{n}") for n in range(users)]
