@@ -33,7 +33,13 @@ SECTION = "## Ingest (`bench/ingest.py`)"
 AGENCIES = ["police", "social_care", "health", "education"]
 TYPES = {
     "police": ["missing_report", "found_report", "incident", "intelligence", "vehicle_stop"],
-    "social_care": ["contact", "referral", "assessment", "missing_from_care", "strategy_discussion"],
+    "social_care": [
+        "contact",
+        "referral",
+        "assessment",
+        "missing_from_care",
+        "strategy_discussion",
+    ],
     "health": ["ed_attendance", "sexual_health_attendance", "gp_consultation", "self_harm"],
     "education": ["absence", "exclusion", "school_concern"],
 }
@@ -55,10 +61,14 @@ def generate(directory: Path, events: int) -> dict[str, int]:
     con.execute("SET threads = 2")
     con.execute("CREATE MACRO h(x) AS (hash(x) >> 1)::BIGINT")  # a non-negative BIGINT hash
     agency = f"{_list(AGENCIES)}[(i % 4) + 1]"
-    type_case = "CASE i % 4 " + " ".join(
-        f"WHEN {n} THEN {_list(TYPES[a])}[(h(i) % {len(TYPES[a])}) + 1]"
-        for n, a in enumerate(AGENCIES)
-    ) + " END"
+    type_case = (
+        "CASE i % 4 "
+        + " ".join(
+            f"WHEN {n} THEN {_list(TYPES[a])}[(h(i) % {len(TYPES[a])}) + 1]"
+            for n, a in enumerate(AGENCIES)
+        )
+        + " END"
+    )
     con.execute(
         f"""COPY (
             SELECT {agency} AS agency, 'P' || i AS person_ref,
