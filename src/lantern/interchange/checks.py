@@ -12,6 +12,7 @@ an `error` is quarantined; a row with only `warning`s loads. Nothing here loops 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import duckdb
 
@@ -76,6 +77,11 @@ def nhs_number_is_valid(value: str) -> bool:
 # text as `raw_<name>` for messages and the value as `<name>`.
 _CONVERTED = (schema.AGENCY, schema.DATE, schema.TIMESTAMP, schema.INTEGER, schema.DECIMAL,
               schema.VOCAB)  # fmt: skip
+
+
+# Kinds whose typed table keeps the text only when it did not parse (`raw_<name>` is NULL
+# for a good value), so a load does not carry every timestamp twice.
+_PARSED = (schema.DATE, schema.TIMESTAMP, schema.INTEGER, schema.DECIMAL)
 
 
 def raw(column: Column) -> str:
@@ -199,7 +205,12 @@ def stage_file(
             cleaned.append(f"{text} AS {c}")
     outer = []
     for c in typed_columns(table):
-        if c.startswith("raw_"):
+        if c.startswith("raw_") and table.column(c[4:]).kind in _PARSED:
+            # the text is needed only to explain a value that did not parse
+            outer.append(
+                f"CASE WHEN {typed_expression(table.column(c[4:]))} IS NULL THEN {c[4:]} END"
+            )
+        elif c.startswith("raw_"):
             outer.append(c[4:])
         elif c in table.column_names:
             outer.append(typed_expression(table.column(c)))
@@ -225,20 +236,30 @@ def _where(column: str) -> str:
     return f"source_file || ' line ' || source_line || ', {column}: '"
 
 
+class Rule(NamedTuple):
+    """One check: `condition` over a typed row, and the SELECT producing its issues."""
+
+    condition: str
+    sql: str
+
+
 def _rule(
     stage: str,
     column: Column | str,
     condition: str,
     message: str,
     severity: str = "error",
-) -> str:
+    value: str | None = None,
+) -> Rule:
     """One rule: rows of `stage` meeting `condition` get `message` (SQL) about `column`."""
     name = column if isinstance(column, str) else column.name
-    value = name if isinstance(column, str) else raw(column)
-    return (
+    value = value or (name if isinstance(column, str) else raw(column))
+    return Rule(
+        condition,
         f"SELECT row_id, {sql_string(name)} AS column_name, left({value}, 1000) AS value, "
-        f"{_where(name)} || {message} AS message, {sql_string(severity)} AS severity "
-        f"FROM {stage} WHERE {condition}"
+        f"coalesce({_where(name)} || {message}, {_where(name)} || 'breaks a rule') AS message, "
+        f"{sql_string(severity)} AS severity "
+        f"FROM {stage} WHERE {condition}",
     )
 
 
@@ -284,8 +305,13 @@ _NOT_A_TIMESTAMP = (
 )
 
 
-def column_rules(table: Table, stage: str) -> list[str]:
-    """The per-value rules for every column of `table`, over its typed table `stage`."""
+def column_rules(table: Table, stage: str, typed: str | None = None) -> list[Rule]:
+    """The per-value rules for every column of `table`, over rows of `stage`.
+
+    `typed` is the whole typed table (for rules that look at every row, such as the set of
+    agency codes); by default `stage` itself.
+    """
+    typed = typed or stage
     rules = []
     for column in table.columns:
         c, r = column.name, raw(column)
@@ -301,14 +327,15 @@ def column_rules(table: Table, stage: str) -> list[str]:
             )
         )
         if column.required:
-            rules.append(_rule(stage, column, f"{r} IS NULL", "'is empty, but it is required'"))
+            empty = f"{r} IS NULL AND {c} IS NULL" if column.kind in _PARSED else f"{r} IS NULL"
+            rules.append(_rule(stage, column, empty, "'is empty, but it is required'"))
         if column.kind == schema.AGENCY:
             # the pattern is tested once per distinct agency, not once per row
             rules.append(
                 _rule(
                     stage,
                     column,
-                    f"{c} IN (SELECT a FROM (SELECT DISTINCT {c} AS a FROM {stage}) "
+                    f"{c} IN (SELECT a FROM (SELECT DISTINCT {c} AS a FROM {typed}) "
                     f"WHERE NOT regexp_full_match(a, '{schema.AGENCY_PATTERN}'))",
                     f"{v} || ' is not an agency code (expected lower-case letters, digits and _, "
                     "such as police or social_care)'",
@@ -334,7 +361,9 @@ def column_rules(table: Table, stage: str) -> list[str]:
                         stage,
                         column,
                         f"{c} NOT BETWEEN {column.minimum} AND {column.maximum}",
-                        f"{v} || ' is outside {column.minimum:g} to {column.maximum:g}'",
+                        f"{_shown(f'CAST({c} AS VARCHAR)')} || ' is outside "
+                        f"{column.minimum:g} to {column.maximum:g}'",
+                        value=f"CAST({c} AS VARCHAR)",
                     )
                 )
         elif column.kind == schema.VOCAB:
@@ -384,9 +413,10 @@ def column_rules(table: Table, stage: str) -> list[str]:
                 stage,
                 table.column("ended_at"),
                 "ended_at < occurred_at",
-                f"{_shown('raw_ended_at')} || ' is before occurred_at ' || "
-                f"{_shown('raw_occurred_at')}",
+                f"{_shown('CAST(ended_at AS VARCHAR)')} || ' is before occurred_at ' || "
+                f"{_shown('CAST(occurred_at AS VARCHAR)')}",
                 "warning",
+                value="CAST(ended_at AS VARCHAR)",
             )
         )
     return rules
@@ -395,8 +425,9 @@ def column_rules(table: Table, stage: str) -> list[str]:
 def duplicate_rule(table: Table, stage: str) -> str:
     """A second row with the same key within one load is quarantined (the first one loads).
 
-    Keys seen more than once are found with a GROUP BY first, so the window runs only over
-    the rows that share a key.
+    Keys seen more than once are found first by grouping on a 64-bit hash of the key (cheap),
+    so the window, which compares the keys themselves, runs only over the few rows that
+    share a hash.
     """
     key = ", ".join(table.key)
     ref = table.key[1]
@@ -413,14 +444,16 @@ def duplicate_rule(table: Table, stage: str) -> str:
                    first_value(source_file) OVER w AS first_file,
                    first_value(source_line) OVER w AS first_line
             FROM {stage}
-            WHERE ({key}) IN (SELECT {key} FROM {stage} WHERE {not_null}
-                              GROUP BY ALL HAVING count(*) > 1)
+            WHERE hash({key}) IN (SELECT h FROM (SELECT hash({key}) AS h FROM {stage}
+                                                 WHERE {not_null})
+                                  GROUP BY h HAVING count(*) > 1)
+              AND {not_null}
             WINDOW w AS (PARTITION BY {key} ORDER BY row_id)
         ) WHERE n > 1
     """
 
 
-def reference_rules(table: Table, stage: str, known_keys: dict[str, str]) -> list[str]:
+def reference_rules(table: Table, stage: str, known_keys: dict[str, str]) -> list[Rule]:
     """Rows referring to an event or person that neither this load nor the store holds.
 
     `known_keys[t]` is a relation of (agency, <ref>) for table `t` that is accepted.
@@ -442,7 +475,7 @@ def reference_rules(table: Table, stage: str, known_keys: dict[str, str]) -> lis
 
 def issue_queries(table: Table, stage: str) -> list[str]:
     """Every row-level rule but references (those need the other tables' results)."""
-    return [*column_rules(table, stage), duplicate_rule(table, stage)]
+    return [*(r.sql for r in column_rules(table, stage)), duplicate_rule(table, stage)]
 
 
 def quoted_list(values: Sequence[str]) -> str:

@@ -189,8 +189,15 @@ def _stage(con: duckdb.DuckDBPyConnection, table: schema.Table, reads: list[File
 def _check(con: duckdb.DuckDBPyConnection, table: schema.Table, built_known: set[str]) -> None:
     typed = f"_ingest_typed_{table.name}"
     issues = f"_ingest_issues_{table.name}"
-    rules = checks.issue_queries(table, typed)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {issues} AS {' UNION ALL '.join(rules)}")
+    suspects = f"_ingest_suspects_{table.name}"
+    # One scan finds the rows breaking any per-value rule; each rule then runs over those few.
+    rules = checks.column_rules(table, suspects, typed)
+    anything = " OR ".join(f"({r.condition})" for r in rules)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {suspects} AS SELECT * FROM {typed} WHERE {anything}"
+    )
+    queries = [r.sql for r in rules] + [checks.duplicate_rule(table, typed)]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {issues} AS {' UNION ALL '.join(queries)}")
     if table.references:
         known = {}
         for other in sorted({t for t, _ in table.references.values()}):
@@ -207,7 +214,7 @@ def _check(con: duckdb.DuckDBPyConnection, table: schema.Table, built_known: set
                 UNION SELECT agency, {ref} FROM {other}"""
             )
         refs = checks.reference_rules(table, typed, known)
-        con.execute(f"INSERT INTO {issues} {' UNION ALL '.join(refs)}")
+        con.execute(f"INSERT INTO {issues} {' UNION ALL '.join(r.sql for r in refs)}")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _ingest_errors_{table.name} AS "
         f"SELECT DISTINCT row_id FROM {issues} WHERE severity = 'error'"
