@@ -98,6 +98,35 @@ def identity(
 # ------------------------------------------------------------------ children at risk
 
 
+def ever_flagged(truth: Truth, assessed: Assessed) -> dict[str, object]:
+    """Children flagged at any time (a `first_flagged_at`), whatever their band now.
+
+    The price of lead time: flagging every child on day one would give a long lead and a
+    precision here near the county's prevalence. Same counting as `children_at_risk`.
+    """
+    majority = assessed.majority_person(truth)
+    rows = [
+        majority.get(r["person_id"], "")
+        for r in assessed.children
+        if (r.get("first_flagged_at") or "").strip()
+    ]
+    found = len(set(truth.victims) & set(rows))
+    victim_rows = sum(1 for t in rows if t in truth.victims)
+    precision = victim_rows / len(rows) if rows else None
+    recall = found / len(truth.victims) if truth.victims else None
+    per = 10_000 / truth.n_children if truth.n_children else None
+    return {
+        "flagged_rows": len(rows),
+        "flagged_victim_rows": victim_rows,
+        "victims": len(truth.victims),
+        "victims_found": found,
+        "flagged_per_10000_children": _round(len(rows) * per) if per else None,
+        "precision": _round(precision),
+        "recall": _round(recall),
+        "f1": _round(_f1(precision, recall)),
+    }
+
+
 def children_at_risk(truth: Truth, assessed: Assessed) -> dict[str, object]:
     """Children at band >= medium against the planted victims, overall and by sex.
 
@@ -273,6 +302,7 @@ def evaluate_outputs(
         "identity": identity(truth, assessed),
         "identity_children": identity(truth, assessed, frozenset({"child"})),
         "children_at_risk": children_at_risk(truth, assessed),
+        "children_ever_flagged": ever_flagged(truth, assessed),
         "networks": networks(truth, assessed),
         "lead_time": {"joint": lead_time(truth, joint_flags)},
         "stages": assessed.stages,

@@ -235,3 +235,13 @@ def test_false_networks_that_are_another_kind_of_exploitation_are_counted_apart(
     nets = evaluate_outputs(joint, truth)["networks"]
     assert nets["false"] == 2
     assert nets["false_that_are_other_exploitation_groups"] == 1
+
+
+def test_ever_flagged_counts_any_first_flag_whatever_the_band_now(truth: Path, joint: Path) -> None:
+    # rows with a first_flagged_at: Pa->T1, Pb->T1, Pc->T2 (low now), Pd->T3: 3 of 4 are victims
+    ever = evaluate_outputs(joint, truth)["children_ever_flagged"]
+    assert ever["flagged_rows"] == 4
+    assert ever["precision"] == 0.75
+    assert ever["recall"] == 1.0
+    assert ever["f1"] == pytest.approx(2 * 0.75 / 1.75, abs=1e-4)
+    assert ever["flagged_per_10000_children"] == 10000.0  # 4 rows, 4 children
