@@ -249,6 +249,13 @@ def lead_time(truth: Truth, flags: dict[str, dt.date]) -> dict[str, object]:
         "victims": len(truth.victims),
         "flagged": len(leads),
         "flagged_before_recognition": sum(1 for x in leads if x > 0),
+        # flags raised before the victim's first exploitation signal was recorded: about
+        # vulnerability, not yet about exploitation (an honest caveat on long lead times)
+        "flagged_before_first_signal": sum(
+            1
+            for v, day in flags.items()
+            if v in truth.victims and day < truth.victims[v].first_signal
+        ),
         "median_days": statistics.median(leads) if leads else None,
         "quartiles_days": (
             [float(q) for q in statistics.quantiles(leads, n=4, method="inclusive")]
