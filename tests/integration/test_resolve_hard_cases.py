@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from resolve_support import create_store_tables, event, person
 
 from lantern.resolve import stage
 from lantern.resolve.replay import explain_link, person_id_for, persons_as_of
 from lantern.store.connection import connect
+from resolve_support import create_store_tables, event, person
 
 
 def same(con, a: str, b: str) -> bool:
