@@ -243,7 +243,7 @@ def scale(persons: int) -> dict:
         result = subprocess.run(
             [sys.executable, __file__, "--scale-child", str(work)],
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
         )
         figures = json.loads(result.stdout.strip().splitlines()[-1])
@@ -280,6 +280,8 @@ def _scale_child(work: Path) -> None:
                 "recall": round(quality.recall, 4),
                 "f1": round(quality.f1, 4),
                 "comparisons_by_rule": counts,
+                "step_seconds": summary.step_seconds,
+                "training": summary.training,
             }
         )
     )
@@ -303,9 +305,9 @@ def comparison_counts(con) -> list[dict]:
     )
     return [
         {
-            "rule": row.blocking_rule,
-            "marginal": int(row.marginal_comparison_count),
-            "cumulative": int(row.cumulative_comparison_count),
+            "rule": row["blocking_rule"],
+            "marginal": int(row["marginal_comparison_count"]),
+            "cumulative": int(row["cumulative_comparison_count"]),
         }
         for row in rows
     ]

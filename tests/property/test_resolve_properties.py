@@ -83,6 +83,20 @@ def test_uk_mobile_in_any_format_has_one_e164(number, form):
         assert normalise_phone(result) == result
 
 
+@given(
+    st.from_regex(r"[1-9][0-9]{9}", fullmatch=True),
+    st.sampled_from(["0{}", "+44{}", "0044{}", "44{}", "+44 {}", "0{} "]),
+)
+def test_uk_fast_path_agrees_with_libphonenumber(national, form):
+    import phonenumbers
+
+    raw = form.format(national)
+    number = phonenumbers.parse(raw, "GB")
+    slow = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    accepted = phonenumbers.is_valid_number(number) or phonenumbers.is_possible_number(number)
+    assert normalise_phone(raw) == (slow if accepted else None)
+
+
 @given(st.text(max_size=20))
 def test_phone_never_raises(raw):
     result = normalise_phone(raw)
