@@ -46,7 +46,9 @@ RULES = (
 )
 # When a structured record and the notes show the same indicator on the same
 # event, one hit is kept: the law first, then the record, the code, the text.
-SOURCE_PRIORITY = "CASE source WHEN 'legal' THEN 0 WHEN 'structured' THEN 1 WHEN 'code' THEN 2 ELSE 3 END"
+SOURCE_PRIORITY = (
+    "CASE source WHEN 'legal' THEN 0 WHEN 'structured' THEN 1 WHEN 'code' THEN 2 ELSE 3 END"
+)
 
 
 @dataclass
