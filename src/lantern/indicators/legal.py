@@ -11,6 +11,8 @@ the child's age is one of two values; a rule about "under N" fires only when
 the older of the two is under N, and "adult" means the younger is 18 or over.
 """
 
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
 from __future__ import annotations
 
 from lantern.indicators.steps import Steps

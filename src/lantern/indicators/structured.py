@@ -8,6 +8,8 @@ social care reports of the same child are counted together; a hit from a
 count is dated by when the last counted record was recorded.
 """
 
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
 from __future__ import annotations
 
 from lantern.indicators.steps import Steps
