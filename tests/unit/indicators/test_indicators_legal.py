@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from indicators_support import Store, hits
 
+from indicators_support import Store, hits
 from lantern.indicators.age_law import age_on, legal_indicators
 from lantern.indicators.catalogue import default_catalogue
 from lantern.indicators.stage import run

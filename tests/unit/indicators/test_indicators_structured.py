@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from indicators_support import Store, hits
 
+from indicators_support import Store, hits
 from lantern.errors import StoreError
 from lantern.indicators.stage import run
 from lantern.store.connection import connect
@@ -156,7 +156,13 @@ def test_vehicle_phone_and_intelligence():
 def test_health_education_and_codes():
     store = Store()
     child = store.person("C1", agency="health", dob=date(1996, 5, 1))  # 17: no legal rules
-    for event_type in ("sti_diagnosis", "termination", "self_harm", "injury", "substance_misuse_service"):
+    for event_type in (
+        "sti_diagnosis",
+        "termination",
+        "self_harm",
+        "injury",
+        "substance_misuse_service",
+    ):
         store.event(event_type, "2013-06-01T10:00", subject=child)
     store.event("sti_diagnosis", "2013-09-01T10:00", subject=child)
     school = store.person("U1", agency="education", dob=date(1996, 5, 1))
@@ -166,8 +172,18 @@ def test_health_education_and_codes():
         "assessment", "2013-07-01T10:00", subject=child, agency="social_care",
         codes="cin:11A;cin:10A; hocr:22B;snomed:716565009;local:CSE_CONCERN;cin:6A",
     )  # fmt: skip
-    store.event("ed_attendance", "2013-08-01T03:00", subject=child, narrative="Brought in very drunk by friends.")
-    store.event("ed_attendance", "2013-08-02T03:00", subject=child, narrative="Not intoxicated; fell off bike.")
+    store.event(
+        "ed_attendance",
+        "2013-08-01T03:00",
+        subject=child,
+        narrative="Brought in very drunk by friends.",
+    )
+    store.event(
+        "ed_attendance",
+        "2013-08-02T03:00",
+        subject=child,
+        narrative="Not intoxicated; fell off bike.",
+    )
     con, _ = run_store(store)
     indicators = {h["indicator"] for h in hits(con)}
     for expected in (
@@ -189,7 +205,9 @@ def test_one_hit_per_indicator_per_event_the_record_before_the_text():
     con, _ = run_store(store)
     (sti,) = hits(con, "sti")
     assert sti["source"] == "structured"
-    assert con.execute("SELECT count(*) FROM text_findings WHERE indicator = 'sti'").fetchall() == [(1,)]
+    assert con.execute("SELECT count(*) FROM text_findings WHERE indicator = 'sti'").fetchall() == [
+        (1,)
+    ]
 
 
 def test_text_hits_only_for_affirmed_findings_about_the_child():
@@ -224,7 +242,9 @@ def test_text_hits_only_for_affirmed_findings_about_the_child():
 def test_stage_is_repeatable():
     store = Store()
     child = store.person("C1", dob=CHILD_DOB)
-    store.event("missing_report", "2013-01-01T21:00", subject=child, narrative="Went missing again.")
+    store.event(
+        "missing_report", "2013-01-01T21:00", subject=child, narrative="Went missing again."
+    )
     con, first = run_store(store)
     again = run(con)
     assert again.hits == first.hits
