@@ -111,7 +111,8 @@ def scenario_store() -> Store:
         kid = store.person(f"K{age}", agency="health", dob=date(2013 - age, 1, 1))
         others = {adult: role} if role else {}
         store.event(event_type, "2013-06-01T10:00", subject=kid, others=others)
-        store.event("sti_diagnosis", "2013-07-01T10:00", subject=kid) if age == 10 else None
+        if age == 10:  # a second infection within a year
+            store.event("sti_diagnosis", "2013-07-01T10:00", subject=kid)
     return store
 
 
