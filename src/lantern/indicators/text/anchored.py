@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -41,17 +42,35 @@ def required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
 
 class AnchoredPatterns:
     def __init__(self, nlp: Language, patterns: list[dict[str, Any]]) -> None:
-        self.patterns: list[tuple[list[frozenset[str]], Matcher]] = []
-        for entry in patterns:
+        strings = nlp.vocab.strings
+        # Patterns indexed by a word of their most selective slot (as lexeme hashes);
+        # a pattern with no plain-word slot runs on every document.
+        self.by_word: dict[int, list[int]] = {}
+        self.always: list[int] = []
+        self.patterns: list[tuple[list[frozenset[int]], Matcher]] = []
+        for index, entry in enumerate(patterns):
             matcher = Matcher(nlp.vocab, validate=True)
             matcher.add(entry["label"], [entry["pattern"]])
-            self.patterns.append((required_words(entry["pattern"]), matcher))
+            required = [
+                frozenset(strings.add(w) for w in words)
+                for words in required_words(entry["pattern"])
+            ]
+            self.patterns.append((required[1:], matcher))
+            if required:
+                for word in required[0]:
+                    self.by_word.setdefault(word, []).append(index)
+            else:
+                self.always.append(index)
 
     def __call__(self, doc: Doc) -> Doc:
-        words = {token.lower_ for token in doc}
+        words = set(doc.to_array(LOWER).tolist())
+        candidates = set(self.always)
+        for word in words.intersection(self.by_word):
+            candidates.update(self.by_word[word])
         spans: list[Span] = []
-        for required, matcher in self.patterns:
-            if all(not words.isdisjoint(r) for r in required):
+        for index in sorted(candidates):
+            rest, matcher = self.patterns[index]
+            if all(not words.isdisjoint(r) for r in rest):
                 spans.extend(matcher(doc, as_spans=True))  # type: ignore[arg-type]
         if spans:
             doc.ents = filter_spans(list(doc.ents) + spans)
