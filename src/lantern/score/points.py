@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from lantern.score.weights import BAND_RANK, AdultWeights, ChildWeights
+from lantern.score.weights import BAND_RANK, CATEGORIES, AdultWeights, ChildWeights
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,65 +67,123 @@ def _age_days(on: date, occurred: date) -> int:
     return max(0, (on - occurred).days)
 
 
-def base_score(hits: list[Hit], on: date, weights: ChildWeights) -> Score:
-    """A child's score from their own indicator hits, before links to other children."""
-    by_category: dict[str, list[tuple[float, Hit]]] = defaultdict(list)
-    floor: Hit | None = None
-    for hit in hits:
-        if hit.legal_floor and (floor is None or _floor_before(hit, floor)):
-            floor = hit
-        multiplier = weights.recency.multiplier(hit.category, _age_days(on, hit.occurred))
-        points = hit.weight * weights.category_scale.get(hit.category, 1.0) * multiplier
-        if points > 0:
-            by_category[hit.category].append((points, hit))
+class ChildModel:
+    """The child weights compiled for speed: the replay asks for totals many times.
 
-    reasons: list[Reason] = []
-    total = 0.0
-    for category in sorted(by_category):
-        ranked = sorted(
-            by_category[category], key=lambda ph: (-ph[0], ph[1].recorded, ph[1].hit_id)
-        )
-        room = weights.category_cap
-        for rank, (points, hit) in enumerate(ranked):
-            earned = min(points * weights.repeat_factor**rank, room)
+    `total` and `explain` share one computation, so the score the replay
+    records and the reasons it shows always add up to the same number.
+    """
+
+    def __init__(self, weights: ChildWeights) -> None:
+        self.weights = weights
+        self.scale = dict(weights.category_scale)
+        self.windows = {
+            category: tuple((w.up_to_days, w.multiplier) for w in weights.recency.windows(category))
+            for category in CATEGORIES
+        }
+        days = [d for windows in self.windows.values() for d, _ in windows]
+        days.append(weights.corroboration.window_days)
+        days.extend(rule.window_days for rule in weights.escalation)
+        self.horizon = max(days)  # older hits count for nothing but their legal floor
+        self.unfloored = set(weights.legal_floors.not_applied)
+
+    def points(self, hit: Hit, age: int) -> float:
+        for up_to, multiplier in self.windows.get(hit.category, self.windows["missing"]):
+            if age <= up_to:
+                return hit.weight * self.scale.get(hit.category, 1.0) * multiplier
+        return 0.0
+
+    def floor(self, hit: Hit) -> str | None:
+        floor = hit.legal_floor
+        if floor in BAND_RANK and hit.indicator not in self.unfloored:
+            return floor
+        return None
+
+    def _ranked(self, hits: list[Hit], on: date) -> dict[str, list[tuple[float, Hit]]]:
+        by_category: dict[str, list[tuple[float, Hit]]] = defaultdict(list)
+        horizon = self.horizon
+        for hit in hits:
+            age = (on - hit.occurred).days
+            if age > horizon:
+                continue
+            points = self.points(hit, age if age > 0 else 0)
+            if points > 0:
+                by_category[hit.category].append((points, hit))
+        for ranked in by_category.values():
+            ranked.sort(key=lambda ph: (-ph[0], ph[1].recorded, ph[1].hit_id))
+        return by_category
+
+    def _category_points(self, ranked: list[tuple[float, Hit]]) -> list[float]:
+        earned_list = []
+        room = self.weights.category_cap
+        factor = self.weights.repeat_factor
+        for rank, (points, _) in enumerate(ranked):
+            earned = min(points * factor**rank, room)
             if earned < 0.005:
                 break
             room -= earned
-            total += earned
+            earned_list.append(earned)
+        return earned_list
+
+    def _significant(self, by_category: dict[str, list[tuple[float, Hit]]], on: date) -> list[Hit]:
+        rules = self.weights.corroboration
+        return [
+            hit
+            for ranked in by_category.values()
+            for points, hit in ranked
+            if points >= rules.significant_points and (on - hit.occurred).days <= rules.window_days
+        ]
+
+    def total(self, hits: list[Hit], on: date) -> float:
+        """The child's points on `on` from these hits (no reasons, no floor)."""
+        by_category = self._ranked(hits, on)
+        total = 0.0
+        for category in sorted(by_category):
+            for earned in self._category_points(by_category[category]):
+                total += earned
+        total += _corroboration(self._significant(by_category, on), self.weights, None)
+        total += _escalation(hits, on, self.weights, None)
+        return round(total, 2)
+
+    def band(self, points: float, floor: str | None) -> str:
+        band = self.weights.bands.band(points)
+        if floor and BAND_RANK[floor] > BAND_RANK[band]:
+            return floor
+        return band
+
+    def explain(self, hits: list[Hit], on: date) -> Score:
+        """The child's score on `on`, with a reason for every point and the legal floor."""
+        by_category = self._ranked(hits, on)
+        reasons: list[Reason] = []
+        total = 0.0
+        for category in sorted(by_category):
+            ranked = by_category[category]
+            for earned, (_, hit) in zip(self._category_points(ranked), ranked, strict=False):
+                total += earned
+                reasons.append(
+                    Reason(round(earned, 2), category, hit.indicator, hit.agency, hit.event_id,
+                           hit.occurred, hit.recorded, hit.evidence)
+                )  # fmt: skip
+        total += _corroboration(self._significant(by_category, on), self.weights, reasons)
+        total += _escalation(hits, on, self.weights, reasons)
+        floor: Hit | None = None
+        for hit in hits:
+            if self.floor(hit) and (floor is None or _floor_before(hit, floor)):
+                floor = hit
+        floor_band = self.floor(floor) if floor else None
+        if floor is not None and floor_band:
             reasons.append(
-                Reason(
-                    round(earned, 2),
-                    category,
-                    hit.indicator,
-                    hit.agency,
-                    hit.event_id,
-                    hit.occurred,
-                    hit.recorded,
-                    hit.evidence,
-                )
-            )
+                Reason(0.0, floor.category, floor.indicator, floor.agency, floor.event_id,
+                       floor.occurred, floor.recorded,
+                       f"the law on age sets at least {floor_band}: {floor.evidence}")
+            )  # fmt: skip
+        total = round(total, 2)
+        return Score(total, self.band(total, floor_band), reasons, floor_band)
 
-    total += _corroboration(hits, on, weights, reasons)
-    total += _escalation(hits, on, weights, reasons)
 
-    band = weights.bands.band(total)
-    floor_band = floor.legal_floor if floor else None
-    if floor is not None and floor_band in BAND_RANK:
-        reasons.append(
-            Reason(
-                0.0,
-                floor.category,
-                floor.indicator,
-                floor.agency,
-                floor.event_id,
-                floor.occurred,
-                floor.recorded,
-                f"the law on age sets at least {floor_band}: {floor.evidence}",
-            )
-        )
-        if BAND_RANK[floor_band] > BAND_RANK[band]:
-            band = floor_band
-    return Score(round(total, 2), band, reasons, floor_band)
+def base_score(hits: list[Hit], on: date, weights: ChildWeights) -> Score:
+    """A child's score from their own indicator hits, before links to other children."""
+    return ChildModel(weights).explain(hits, on)
 
 
 def _floor_before(hit: Hit, other: Hit) -> bool:
@@ -138,39 +196,39 @@ def _floor_before(hit: Hit, other: Hit) -> bool:
 
 
 def _corroboration(
-    hits: list[Hit], on: date, weights: ChildWeights, reasons: list[Reason]
+    significant: list[Hit], weights: ChildWeights, reasons: list[Reason] | None
 ) -> float:
+    """Points for significant signals of different kinds, from different agencies."""
     rules = weights.corroboration
-    recent = [h for h in hits if _age_days(on, h.occurred) <= rules.window_days]
-    categories = sorted({h.category for h in recent})
-    agencies = sorted({h.agency for h in recent})
+    categories = sorted({h.category for h in significant})
+    agencies = sorted({h.agency for h in significant})
     extra_categories = min(len(categories), rules.max_categories_counted) - 1
     extra_agencies = min(len(agencies), rules.max_agencies_counted) - 1
     points = 0.0
     if extra_categories > 0:
         earned = extra_categories * rules.per_extra_category
         points += earned
-        reasons.append(
-            Reason(
-                earned, "corroboration", "different_categories", None, None, None, None,
-                f"signals of {len(categories)} different kinds in the last "
-                f"{rules.window_days} days: {', '.join(categories)}",
-            )
-        )  # fmt: skip
+        if reasons is not None:
+            reasons.append(
+                Reason(earned, "corroboration", "different_categories", None, None, None, None,
+                       f"significant signals of {len(categories)} different kinds in the last "
+                       f"{rules.window_days} days: {', '.join(categories)}")
+            )  # fmt: skip
     if extra_agencies > 0:
         earned = extra_agencies * rules.per_extra_agency
         points += earned
-        reasons.append(
-            Reason(
-                earned, "corroboration", "different_agencies", None, None, None, None,
-                f"signals recorded by {len(agencies)} agencies in the last "
-                f"{rules.window_days} days: {', '.join(agencies)}",
-            )
-        )  # fmt: skip
+        if reasons is not None:
+            reasons.append(
+                Reason(earned, "corroboration", "different_agencies", None, None, None, None,
+                       f"significant signals recorded by {len(agencies)} agencies in the last "
+                       f"{rules.window_days} days: {', '.join(agencies)}")
+            )  # fmt: skip
     return points
 
 
-def _escalation(hits: list[Hit], on: date, weights: ChildWeights, reasons: list[Reason]) -> float:
+def _escalation(
+    hits: list[Hit], on: date, weights: ChildWeights, reasons: list[Reason] | None
+) -> float:
     points = 0.0
     for rule in weights.escalation:
         recent = sorted(
@@ -185,6 +243,8 @@ def _escalation(hits: list[Hit], on: date, weights: ChildWeights, reasons: list[
         if len(episodes) >= rule.min_count:
             latest = recent[-1]
             points += rule.points
+            if reasons is None:
+                continue
             reasons.append(
                 Reason(
                     rule.points,
