@@ -39,6 +39,10 @@ from lantern.score.weights import BAND_RANK, Weights
 FLAG_RANK = BAND_RANK["medium"]
 
 
+def _occ(hit: Hit) -> int:
+    return hit.occ
+
+
 def _higher(a: str | None, b: str | None) -> str | None:
     if a is None:
         return b
@@ -165,7 +169,7 @@ class Replay:
             big if big.label < small.label else small
         )  # the state of the older label carries on
         big.records.extend(small.records)
-        big.hits.extend(small.hits)
+        big.hits = sorted(big.hits + small.hits, key=_occ)
         big.decays = sorted(big.decays + small.decays)
         big.floor = _higher(big.floor, small.floor)
         big.base_flagged = keeper.base_flagged
@@ -211,7 +215,7 @@ class Replay:
         for hit in self.hits_by_day.get(day, ()):
             root = self.find(hit.record_id)
             cluster = self.clusters[root]
-            cluster.hits.append(hit)
+            bisect.insort(cluster.hits, hit, key=_occ)
             cluster.floor = _higher(cluster.floor, self.model.floor(hit))
             cluster.decays = sorted(cluster.decays + decay_dates(hit, self.weights.child))
             touched.add(root)
@@ -229,14 +233,16 @@ class Replay:
                 touched.add(root)
         touched = {self.find(r) for r in touched}
 
+        base_totals: dict[str, float] = {}
         for root in sorted(touched):
             cluster = self.clusters[root]
-            flagged = BAND_RANK[self._base_band(cluster, day)] >= FLAG_RANK
+            base_totals[root] = base = self._base_total(cluster, day)
+            flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
             if flagged != cluster.base_flagged:
                 cluster.base_flagged = flagged
                 self._neighbours_of_child(root, relink, adults)
         for root in sorted({self.find(r) for r in touched | relink}):
-            self._score_child(root, day)
+            self._score_child(root, day, base_totals.get(root))
         for root in sorted({self.find(r) for r in adults}):
             self._score_adult(root, day)
 
@@ -291,8 +297,11 @@ class Replay:
                 findings.append(LinkFinding(label, kind, tuple(sorted(events)), flagged))
         return findings
 
+    def _base_total(self, cluster: Cluster, day: date) -> float:
+        return self.model.total(self.model.recent(cluster.hits, day), day)
+
     def _base_band(self, cluster: Cluster, day: date) -> str:
-        return self.model.band(self.model.total(cluster.hits, day), cluster.floor)
+        return self.model.band(self._base_total(cluster, day), cluster.floor)
 
     def child_score(self, root: str, day: date) -> Score:
         """The child's score with every reason (the slow path, for the final state)."""
@@ -305,9 +314,10 @@ class Replay:
             score.band = self.model.band(score.score, score.floor)
         return score
 
-    def _score_child(self, root: str, day: date) -> None:
+    def _score_child(self, root: str, day: date, base: float | None = None) -> None:
         cluster = self.clusters[root]
-        base = self.model.total(cluster.hits, day)
+        if base is None:
+            base = self._base_total(cluster, day)
         link_points, _ = link_score(self.link_findings(root), self.weights.child)
         total = round(base + link_points, 2)
         band = self.model.band(total, cluster.floor)
@@ -331,7 +341,7 @@ class Replay:
         model = self.model
 
         def bands_on(when: date) -> tuple[str, str]:
-            base = model.total(cluster.hits, when)
+            base = model.total(model.recent(cluster.hits, when), when)
             return (
                 model.band(base, cluster.floor),
                 model.band(round(base + link_points, 2), cluster.floor),
