@@ -21,7 +21,7 @@ BY_AGENCY_YEAR = Step(
            count(*) AS findings, count(DISTINCT lf.event_id) AS records,
            count(DISTINCT p.person_id) AS children
     FROM language_findings lf
-    LEFT JOIN persons p ON p.record_id = lf.record_id
+    LEFT JOIN review_source_persons p ON p.record_id = lf.record_id
     CROSS JOIN review_period pd
     WHERE CAST(lf.recorded_at AS DATE) BETWEEN pd.period_from AND pd.period_to
     GROUP BY ALL
