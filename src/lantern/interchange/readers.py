@@ -93,7 +93,8 @@ def _reject_message_sql(error_type: str, error_message: str) -> str:
     cases = " ".join(
         f"WHEN {sql_string(kind)} THEN {sql_string(text.replace('({detail})', ''))}"
         + (
-            f" || '(' || regexp_replace({error_message}, '^.*Expected Number of Columns: ', 'expected ') || ')'"
+            f" || '(' || regexp_extract({error_message}, 'Expected Number of Columns: (\\d+)', 1)"
+            f" || ' expected, ' || regexp_extract({error_message}, 'Found: (\\d+)', 1) || ' found)'"
             if "{detail}" in text
             else ""
         )
@@ -264,7 +265,7 @@ def _read_csv(
             f"""
             INSERT INTO {problems}
             SELECT {sql_string(file.table)}, {sql_string(file.name)}, r.source_line, NULL,
-                   left(r.csv_line, 200),
+                   left(trim(r.csv_line, chr(10) || chr(13)), 200),
                    {sql_string(file.name)} || ' line ' || r.source_line || ': the row '
                      || {_reject_message_sql("r.error_type", "r.error_message")},
                    'error', true
@@ -437,17 +438,7 @@ def _read_parquet(
 ) -> FileRead:
     result = FileRead(file=file, target=target)
     source = f"read_parquet({sql_string(str(file.path))}, file_row_number=true)"
-    try:
-        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-    except duckdb.Error as error:
-        _add_problem(
-            con, problems, file, None, None, None,
-            f"{file.name} cannot be read as Parquet ({str(error).splitlines()[0]}); "
-            "the file was not loaded",
-            severity="error", loses_row=False,
-        )  # fmt: skip
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {target} (source_line BIGINT)")
-        return result
+    described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     columns = [(name, type_) for name, type_, *_ in described if name != "file_row_number"]
     result.header = _unique([name.strip().lower() for name, _ in columns])
     selects = []

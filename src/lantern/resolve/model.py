@@ -19,12 +19,15 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-# A link is accepted when its match probability reaches this (match weight ≥ about 8.0).
-DEFAULT_THRESHOLD = 0.996
+# A scored pair is linked when its match probability reaches this (match weight ≥ about 3.2);
+# chosen on synthetic records (docs/resolve.md: the precision/recall table by threshold).
+DEFAULT_THRESHOLD = 0.9
 # Pairs scored at or above this probability are kept in `resolve_pairs` for explanation.
 KEEP_PAIRS_ABOVE = 0.001
 # Prior probability that two records picked at random are one person (before training).
 PRIOR_MATCH_PROBABILITY = 1e-4
+# Smallest m probability a trained level may keep (see floor_m_probabilities).
+M_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -223,10 +226,11 @@ PREDICTION_BLOCKING = [
     block_on("nhs_number_norm"),
     block_on("upn_norm"),
     block_on("dob_key", "family_name_key"),
-    block_on("dob_key", "given_name_root"),
-    block_on("family_name_key", "given_name_root", "birth_year"),
-    block_on("postcode_norm", "given_name_root"),
-    block_on("phone_first", "given_name_root"),
+    block_on("dob_key", "given_name_roots", arrays_to_explode=["given_name_roots"]),
+    block_on("family_name_key", "given_name_roots", "birth_year", arrays_to_explode=["given_name_roots"]),
+    block_on("postcode_norm", "given_name_roots", arrays_to_explode=["given_name_roots"]),
+    block_on("postcode_norm", "dob_key"),
+    block_on("phone_first"),
 ]
 
 # EM runs once per rule; each estimates the m of the comparisons not in its rule.
@@ -280,8 +284,26 @@ def train(linker: Any, *, use_em: bool, seed: int = 42, max_pairs_u: float = 5e6
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True, max_pairs=2e6
         )
+    floor_m_probabilities(linker)
     log.append("m: expectation maximisation blocked on date of birth, then on full name")
+    log.append(f"m floored at {M_FLOOR}: no single disagreement outweighs the rest by more than a few bits")
     return log
+
+
+def floor_m_probabilities(linker: Any, floor: float = M_FLOOR) -> None:
+    """Raise any trained m below `floor` to it.
+
+    EM on clean-looking data drives the m of a disagreement level (different
+    sex recorded, no phone in common) towards zero, which would make one
+    clerical error veto a link that every other field supports.
+    """
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            m = level.m_probability
+            if m is not None and m < floor:
+                level.m_probability = floor
 
 
 def level_table(linker: Any) -> list[dict[str, Any]]:

@@ -19,7 +19,17 @@ SUFFIXES = frozenset("jr jnr junior sr snr senior ii iii iv".split())
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 _SEPARATORS = re.compile(r"[^a-z]+")
 # Letters NFKD does not decompose into a base letter and an accent.
-_LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+_LETTERS = {
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+}
 
 
 def fold(text: str | None) -> str:

@@ -114,31 +114,35 @@ def ingest(
         if progress is not None:
             progress(description, done, steps)
 
-    con.execute("BEGIN TRANSACTION")
+    checks.create_macros(con)
+    create_problems_table(con, PROBLEMS)
     try:
-        store_tables.create_store_tables(con)
-        load_id = _next_load_id(con)
-        checks.create_macros(con)
-        create_problems_table(con, PROBLEMS)
+        # Reading touches only temporary tables, so it runs before the transaction: a file
+        # DuckDB cannot read at all is reported and skipped without aborting the load.
         reads = _read_files(con, dataset, step)
-        for table in schema.TABLES.values():
-            _stage(con, table, reads[table.name])
-            step(f"checking {table.name}")
-            _check(con, table)
-            step(f"accepting {table.name}")
-        provenance = (load_id, dataset.name, started)
-        for stored in STORED_TABLES:
-            _accept(con, stored, provenance)
-            _merge(con, stored, load_id, started)
-        step("merging")
-        summary = _report(con, dataset, load_id, started)
-        step("recording the load")
-        _pause_for_tests(environ)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            store_tables.create_store_tables(con)
+            load_id = _next_load_id(con)
+            for table in schema.TABLES.values():
+                _stage(con, table, reads[table.name])
+                step(f"checking {table.name}")
+                _check(con, table)
+                step(f"accepting {table.name}")
+            provenance = (load_id, dataset.name, started)
+            for stored in STORED_TABLES:
+                _accept(con, stored, provenance)
+                _merge(con, stored, load_id, started)
+            step("merging")
+            summary = _report(con, dataset, load_id, started)
+            step("recording the load")
+            _pause_for_tests(environ)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
         _drop_temporary_tables(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return summary
 
 
@@ -149,7 +153,19 @@ def _read_files(
     for n, file in enumerate(dataset.files):
         table = schema.TABLES[file.table]
         known = [*table.column_names, *schema.PROTECTED_EXTRA_COLUMNS]
-        reads[file.table].append(read_file(con, file, f"_ingest_file_{n}", PROBLEMS, known))
+        target = f"_ingest_file_{n}"
+        try:
+            read = read_file(con, file, target, PROBLEMS, known)
+        except duckdb.Error as error:
+            reason = str(error).strip().splitlines()[0]
+            con.execute(
+                f"INSERT INTO {PROBLEMS} VALUES (?, ?, NULL, NULL, NULL, ?, 'error', false)",
+                [file.table, file.name, f"{file.name} cannot be read ({reason}); "
+                 "the file was not loaded"],
+            )  # fmt: skip
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {target} (source_line BIGINT)")
+            read = FileRead(file=file, target=target, empty=True)
+        reads[file.table].append(read)
         step(f"reading {file.name}")  # type: ignore[call-arg]
     return reads
 
