@@ -63,7 +63,7 @@ def serve_command(
             typer.echo(f"  {role:<13} username {username:<13} password {password}")
     typer.echo(f"Lantern is serving {settings.store} on http://{host}:{port}")
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
 
 
 def users_add_command(
