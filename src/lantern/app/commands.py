@@ -24,7 +24,7 @@ def _settings(store: Path | None = None, demo: bool | None = None):  # type: ign
         overrides["store"] = store
     if demo:
         overrides["demo"] = True
-    return load_settings(**overrides)
+    return load_settings(None, **overrides)
 
 
 def _operational_db(url: str):  # type: ignore[no-untyped-def]
@@ -63,7 +63,9 @@ def serve_command(
             typer.echo(f"  {role:<13} username {username:<13} password {password}")
     typer.echo(f"Lantern is serving {settings.store} on http://{host}:{port}")
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", access_log=False, server_header=False
+    )
 
 
 def users_add_command(

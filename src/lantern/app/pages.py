@@ -392,7 +392,7 @@ def mace_pdf(request: Request) -> Response:
         user = current_user(request, db, "mace_pdf")
         pack = _mace(request, db)
         audit.record(db, user.username, "download_mace_pack", "", children=len(pack["children"]))
-    html = render(request, "mace_pdf.html", **pack).body.decode()
+    html = bytes(render(request, "mace_pdf.html", **pack).body).decode()
     pdf = HTML(string=html, base_url=str(STATIC)).write_pdf(
         stylesheets=[CSS(filename=str(STATIC / "mace-print.css"))]
     )

@@ -150,7 +150,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         request=request,
         user=user,
         csrf_token=state.sessions.csrf_token(cookie),
-        can=lambda page: bool(user) and state.policy.allows(user.role, page),
+        can=lambda page: user is not None and state.policy.allows(user.role, page),
         nav=_navigation(request, user, state.policy),
         demo=state.settings.demo,
     )
