@@ -263,6 +263,11 @@ class Analytics:
     def network_members(self, network_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         if not self.has("networks") or not network_ids:
             return {}
+        return self._memo.get_many(
+            "members", list(dict.fromkeys(network_ids)), self._network_members
+        )
+
+    def _network_members(self, network_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = {}
         for row in self.q(
             """
