@@ -246,6 +246,42 @@ def build_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def warm_up(state: AppState) -> int:
+    """Fill the per-person memo for every child with an open alert (run in the background by
+    `lantern serve`), so the first practitioner to open a child does not wait for DuckDB."""
+    from sqlalchemy import select
+
+    from lantern.app.models import Alert
+
+    with state.session() as db:
+        ids = list(
+            db.scalars(
+                select(Alert.subject_id)
+                .where(Alert.subject_kind == "child", Alert.status.in_(alerts.OPEN_STATUSES))
+                .order_by(Alert.score.desc())
+            )
+        )
+    analytics = state.analytics
+    done = 0
+    for person_id in ids:
+        try:
+            person = analytics.person(person_id)
+            if person is None:
+                continue
+            analytics.chronology(person)
+            analytics.language_findings(person)
+            analytics.links(person_id)
+            analytics.score_history(person_id)
+            analytics.score_reasons(person_id)
+            analytics.clock_events([person_id])
+        except Exception:  # the store was closed (the app is stopping): stop quietly
+            log.info("warm-up stopped after %d children", done)
+            return done
+        done += 1
+    log.info("warm-up done: %d children", done)
+    return done
+
+
 def create_app(
     settings: Settings,
     *,
