@@ -122,3 +122,40 @@ def test_adding_a_user_checks_role_agency_and_password(tmp_path: Path) -> None:
         assert "already exists" in message
         assert "needs an agency" in message
         assert "at least 12 characters" in message
+
+
+def test_demo_users_one_per_role_can_sign_in(tmp_path: Path) -> None:
+    from lantern.app.demo import ensure_demo_users
+
+    app, _ = make_app(tmp_path)
+    with app.state.lantern.session() as db:
+        logins = ensure_demo_users(db)
+    assert sorted(role for _, _, role in logins) == [
+        "admin",
+        "analyst",
+        "practitioner",
+        "supervisor",
+    ]
+    for username, password, _ in logins:
+        assert _try(TestClient(app), username, password).status_code == 303
+
+
+def test_an_admin_adds_a_user_who_can_then_sign_in(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path)
+    admin = signed_in(app, "adm")
+    token = csrf_of(admin.get("/admin/users").text)
+    response = admin.post(
+        "/admin/users",
+        data={
+            "username": "jo",
+            "display_name": "Jo Police",
+            "role": "practitioner",
+            "agency": "police",
+            "password": "a long enough password",
+            "csrf_token": token,
+        },
+    )
+    assert "User jo added" in response.text
+    assert _try(TestClient(app), "jo", "a long enough password").status_code == 303
+    audit_html = admin.get("/admin/audit?action=user_added").text
+    assert "jo" in audit_html and "verifies" in audit_html
