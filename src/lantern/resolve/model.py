@@ -12,6 +12,7 @@ maximisation (small stores) and as EM's starting point otherwise.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,15 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-# A link is accepted when its match probability reaches this (match weight ≥ about 8.0).
-DEFAULT_THRESHOLD = 0.996
+# A scored pair is linked when its match probability reaches this (match weight ≥ about 3.2);
+# chosen on synthetic records (docs/resolve.md: the precision/recall table by threshold).
+DEFAULT_THRESHOLD = 0.9
 # Pairs scored at or above this probability are kept in `resolve_pairs` for explanation.
 KEEP_PAIRS_ABOVE = 0.001
 # Prior probability that two records picked at random are one person (before training).
 PRIOR_MATCH_PROBABILITY = 1e-4
+# Smallest m probability a trained level may keep (see floor_m_probabilities).
+M_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,15 @@ COMPARISONS: list[ComparisonSpec] = [
         [
             Level(_null("given_name_norm"), None, 0),
             Level(cll.ExactMatchLevel("given_name_norm"), "same given name", 0.82, 0.01),
+            Level(
+                cll.CustomLevel(
+                    "given_name_norm_l = family_name_norm_r AND family_name_norm_l = given_name_norm_r",
+                    base_dialect_str="duckdb",
+                ),
+                "given and family names swapped",
+                0.02,
+                1e-5,
+            ),
             Level(
                 cll.ArrayIntersectLevel("given_name_roots", 1),
                 "given names are forms of one name (nickname or alias)",
@@ -223,10 +236,13 @@ PREDICTION_BLOCKING = [
     block_on("nhs_number_norm"),
     block_on("upn_norm"),
     block_on("dob_key", "family_name_key"),
-    block_on("dob_key", "given_name_root"),
-    block_on("family_name_key", "given_name_root", "birth_year"),
-    block_on("postcode_norm", "given_name_root"),
-    block_on("phone_first", "given_name_root"),
+    block_on("dob_key", "given_name_roots", arrays_to_explode=["given_name_roots"]),
+    block_on(
+        "family_name_key", "given_name_roots", "birth_year", arrays_to_explode=["given_name_roots"]
+    ),
+    block_on("postcode_norm", "given_name_roots", arrays_to_explode=["given_name_roots"]),
+    block_on("postcode_norm", "dob_key"),
+    block_on("phone_first"),
 ]
 
 # EM runs once per rule; each estimates the m of the comparisons not in its rule.
@@ -260,7 +276,7 @@ def settings(
     )
 
 
-def train(linker: Any, *, use_em: bool, seed: int = 42, max_pairs_u: float = 5e6) -> list[str]:
+def train(linker: Any, *, use_em: bool, seed: int = 42, max_pairs_u: float = 2e6) -> list[str]:
     """Estimate the model's parameters without labels; returns a log of what was done.
 
     With `use_em` false (a store too small to estimate from: a handful of records
@@ -272,16 +288,45 @@ def train(linker: Any, *, use_em: bool, seed: int = 42, max_pairs_u: float = 5e6
             "u and m: documented priors (store too small to estimate them)",
         ]
     log = []
+    clock = time.perf_counter()
     linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.8)
-    log.append("probability two random records match: deterministic rules, recall 0.8")
+    log.append(
+        f"probability two random records match: deterministic rules, recall 0.8 ({time.perf_counter() - clock:.1f}s)"
+    )
+    clock = time.perf_counter()
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
-    log.append(f"u: random sampling of up to {max_pairs_u:.0e} pairs (seed {seed})")
+    log.append(
+        f"u: random sampling of up to {max_pairs_u:.0e} pairs (seed {seed}; {time.perf_counter() - clock:.1f}s)"
+    )
+    clock = time.perf_counter()
     for rule in TRAINING_BLOCKING:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True, max_pairs=2e6
         )
-    log.append("m: expectation maximisation blocked on date of birth, then on full name")
+    floor_m_probabilities(linker)
+    log.append(
+        f"m: expectation maximisation blocked on date of birth, then on full name ({time.perf_counter() - clock:.1f}s)"
+    )
+    log.append(
+        f"m floored at {M_FLOOR}: no single disagreement outweighs the rest by more than a few bits"
+    )
     return log
+
+
+def floor_m_probabilities(linker: Any, floor: float = M_FLOOR) -> None:
+    """Raise any trained m below `floor` to it.
+
+    EM on clean-looking data drives the m of a disagreement level (different
+    sex recorded, no phone in common) towards zero, which would make one
+    clerical error veto a link that every other field supports.
+    """
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            m = level.m_probability
+            if m is not None and m < floor:
+                level.m_probability = floor
 
 
 def level_table(linker: Any) -> list[dict[str, Any]]:

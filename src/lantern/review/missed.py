@@ -40,7 +40,7 @@ NFA_CLOSURES = Step(
            c.outcome, coalesce(h.band, 'medium') AS band_when_closed,
            c.recorded_on - c.first_flagged_at AS days_since_flaggable
     FROM closed c
-    ASOF LEFT JOIN score_history h ON h.person_id = c.person_id AND c.recorded_on >= h."at"
+    ASOF LEFT JOIN review_source_score_history h ON h.person_id = c.person_id AND c.recorded_on >= h."at"
     WHERE h.band IS NULL OR review_band_rank(h.band) >= 2
     """,
     "records about a flaggable child closed with no further action",
@@ -66,7 +66,7 @@ MISSED = Step(
            CASE WHEN t.first_flagged_at IS NOT NULL
                 THEN coalesce(t.first_action_at, pd.period_to) - t.first_flagged_at END AS gap_days,
            CASE WHEN t.first_flagged_at IS NULL THEN NULL
-                WHEN t.first_action_at IS NULL THEN 'period end (no formal action)'
+                WHEN t.first_action_at IS NULL THEN 'no action by period end'
                 ELSE 'formal action' END AS gap_ends,
            coalesce(nfa.closures, 0) AS closed_nfa_while_flaggable
     FROM review_tiers t

@@ -15,7 +15,7 @@ CHILD_RECORDS = Step(
            coalesce(pe.agency, split_part(p.record_id, ':', 1)) AS agency,
            pe.sex, pe.date_of_birth, pe.birth_year
     FROM assessments a
-    JOIN persons p ON p.person_id = a.person_id
+    JOIN review_source_persons p ON p.person_id = a.person_id
     LEFT JOIN people pe ON pe.record_id = p.record_id
     WHERE a.kind = 'child'
     """,
@@ -86,7 +86,7 @@ PEAK_BAND = Step(
     """
     WITH ranks AS (
         SELECT h.person_id, review_band_rank(h.band) AS rank
-        FROM score_history h, review_period pd WHERE h."at" <= pd.period_to
+        FROM review_source_score_history h, review_period pd WHERE h."at" <= pd.period_to
         UNION ALL
         SELECT a.person_id, review_band_rank(a.band)
         FROM assessments a, review_period pd

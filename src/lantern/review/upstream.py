@@ -65,7 +65,46 @@ def prepare(con: duckdb.DuckDBPyConnection) -> list[str]:
     absent = [name for name in OPTIONAL if name not in present]
     for name in absent:
         con.execute(f"CREATE TEMP TABLE {name} ({CONTRACT[name]})")
+    _source_views(con, present)
     return absent
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def _source_views(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
+    """Views that pick the right source where the score stage is more precise than the contract.
+
+    * `review_source_persons`: the score stage's own record → person map on its
+      assessment date (`score_persons`) when it wrote one — the person ids in
+      `assessments` are those — otherwise resolve's `persons`.
+    * `review_source_score_history`: band changes on the child track only, when
+      the score keeps a `track` column (a person may be scored as an adult too).
+    """
+    if "score_persons" in present:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW review_source_persons AS"
+            " SELECT record_id, person_id FROM score_persons"
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW review_source_persons AS"
+            " SELECT record_id, person_id FROM persons"
+        )
+    if "track" in _columns(con, "score_history"):
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW review_source_score_history AS"
+            " SELECT person_id, \"at\", band FROM score_history WHERE track = 'child'"
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW review_source_score_history AS"
+            ' SELECT person_id, "at", band FROM score_history'
+        )
 
 
 def create_contract_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = ()) -> None:

@@ -37,6 +37,7 @@ def ordinary_business(
     written = 0
     rng = rec.rng
     for spec in rec.vocab.rates:
+        agency, event_type, template = spec["agency"], spec["event_type"], spec["template"]
         lo, hi = spec["ages"]
         start, end = age_window(pop, children, calendar, lo, hi)
         years = (end - start) / YEAR
@@ -55,12 +56,15 @@ def ordinary_business(
             continue
         span = end[local] - start[local]
         days = start[local] + np.floor(nprng.random(local.size) * span).astype(np.int64)
+        if agency == "education":  # schools record on school days, in school hours
+            weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+            days = days - np.where(weekday >= 5, weekday - 4, 0)
         lags = np.floor(nprng.exponential(spec.get("lag", 0) or 1e-9, local.size)).astype(np.int64)
-        minutes = nprng.integers(7 * 60, 23 * 60, local.size)
+        hours = (8, 16) if agency == "education" else (7, 23)
+        minutes = nprng.integers(hours[0] * 60, hours[1] * 60, local.size)
         role = spec.get("role", "subject")
         outcomes = spec.get("outcome", [""])
         codes = spec.get("codes", [""])
-        agency, event_type, template = spec["agency"], spec["event_type"], spec["template"]
         for j, i in enumerate(local.tolist()):
             child = int(children[i])
             day = int(days[j])

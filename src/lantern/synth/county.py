@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from lantern.synth import background, confounders, networks
+from lantern.synth import background, confounders, criminal_exploitation, networks
 from lantern.synth.calendar import Calendar
 from lantern.synth.output import DATASET_TABLES, TRUTH_TABLES, TableWriter
 from lantern.synth.population import build_population, person_id
@@ -73,8 +73,10 @@ def generate(
             vocab,
             latest_recorded=calendar.end + EXTRACT_DELAY_DAYS - 1,
         )
-        planted = networks.plan_networks(pop, calendar, rng, nprng, vocab)
+        taken = np.zeros(children, dtype=bool)  # children already in a planted story
+        planted = networks.plan_networks(pop, calendar, rng, nprng, vocab, taken)
         networks.record_networks(planted, pop, calendar, recorder, truth)
+        criminal_exploitation.plant_groups(pop, calendar, rng, nprng, vocab, taken, recorder, truth)
         steps = (children + CHUNK - 1) // CHUNK
         for step in range(steps):
             ids = np.arange(step * CHUNK, min(children, (step + 1) * CHUNK), dtype=np.int64)

@@ -54,6 +54,27 @@ SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
     "missing_from_care": ("social_care", "missing_from_care", "missing_from_care_network", 0, 0),
 }
 ONCE = {"pregnancy", "termination"}
+# signal kind -> probability that a victim's agencies ever see this kind of sign (girls, boys)
+AVAILABLE: dict[str, tuple[float, float]] = {
+    "grooming": (0.55, 0.4),
+    "absence": (0.75, 0.75),
+    "exclusion": (0.25, 0.45),
+    "missing": (0.6, 0.75),
+    "found": (0.35, 0.35),
+    "vehicle_stop": (0.25, 0.25),
+    "intelligence": (0.4, 0.3),
+    "ed": (0.4, 0.3),
+    "sexual_health": (0.4, 0.05),
+    "sti": (0.2, 0.05),
+    "self_harm": (0.3, 0.2),
+    "substance": (0.3, 0.45),
+    "parent_report": (0.35, 0.25),
+    "victim_blaming": (0.4, 0.3),
+    "disclosure": (0.15, 0.1),
+    "arrest": (0.1, 0.5),
+    "referral": (0.5, 0.45),
+    "missing_from_care": (0.0, 0.0),  # added for looked-after victims
+}
 
 
 @dataclass
@@ -62,6 +83,7 @@ class Adult:
     nicknames: list[str]
     phones: list[str]  # E.164
     vehicle: tuple[str, str] | None  # (VRM, description)
+    handle: str = ""  # a social media handle, e.g. "@bash_07"
 
 
 @dataclass
@@ -100,9 +122,11 @@ def plan_networks(
     rng: random.Random,
     nprng: np.random.Generator,
     vocab: Vocabulary,
+    taken: np.ndarray,
 ) -> list[Network]:
-    """Choose the networks, their adults and their victims (no records yet)."""
-    taken = np.zeros(pop.n_children, dtype=bool)
+    """Choose the networks, their adults and their victims (no records yet).
+
+    Marks each victim in `taken` so that no child is in two planted stories."""
     district_of = np.array(
         [pop.households[h].district for h in pop.household[: pop.n_children]], dtype=np.int64
     )
@@ -167,7 +191,10 @@ def _adults(
         pop.aliases[person] = names
         pop.extra_phones[person] = phones[1:]
         vehicle = (formats.vrm(rng), rng.choice(vocab.cars)) if rng.random() < 0.6 else None
-        adults.append(Adult(person, names, phones, vehicle))
+        handle = ""
+        if rng.random() < 0.5:
+            handle = f"@{names[0].lower().replace(' ', '_')}{rng.choice(('', '_', '.'))}{rng.randrange(1, 99):02d}"
+        adults.append(Adult(person, names, phones, vehicle, handle))
     if not any(a.vehicle for a in adults):
         adults[0].vehicle = (formats.vrm(rng), rng.choice(vocab.cars))
     return adults
@@ -226,7 +253,7 @@ def _victims(
                 recognised,
                 recruiter.person if recruiter else None,
                 in_care=rng.random() < 0.3,
-                visibility=min(3.0, rng.lognormvariate(-0.1, 0.6)),
+                visibility=min(3.0, rng.lognormvariate(-0.3, 0.8)),
             )
         )
     return victims
@@ -273,19 +300,24 @@ def _victim_story(
         )
         written += 1
     months = (victim.recognised - victim.groomed_from) / 30.4
-    count = int(np.clip(rng.gauss(2.2, 0.6) * months**0.8 * victim.visibility, 2, 90))
-    kinds = list(SIGNALS)
-    weights = [SIGNALS[k][4 if male else 3] for k in kinds]
-    if victim.in_care:
-        weights[kinds.index("missing_from_care")] = 9
+    count = int(np.clip(rng.gauss(1.3, 0.4) * months**0.7 * victim.visibility, 1, 60))
+    # each victim's agencies see only some kinds of sign: many victims are never reported
+    # missing, most never attend a sexual health clinic
+    kinds = [k for k in SIGNALS if rng.random() < AVAILABLE[k][1 if male else 0]]
+    if victim.in_care and rng.random() < 0.8:
+        kinds.append("missing_from_care")
+    if not kinds:
+        kinds = ["absence"]
+    weights = [SIGNALS[k][4 if male else 3] or 6 for k in kinds]
+    early = [k for k in ("grooming", "absence", "missing") if k in kinds]
     first_recorded: int | None = None
     used_once: set[str] = set()
     for _ in range(count):
         u = rng.random() ** 0.7  # escalation: signals thicken towards recognition
         day = victim.groomed_from + int(u * (victim.recognised - victim.groomed_from - 10))
         kind = rng.choices(kinds, weights=weights)[0]
-        if u < 0.25 and rng.random() < 0.5:
-            kind = rng.choice(("grooming", "absence", "missing"))
+        if u < 0.25 and early and rng.random() < 0.5:
+            kind = rng.choice(early)
         if not male and kind == "sexual_health" and rng.random() < 0.25:
             kind = rng.choice(("pregnancy", "termination"))
             if kind in used_once:
@@ -334,6 +366,9 @@ def _fields(
         "age": str(pop.age_years(victim.person, day)),
         "partner_age": str(pop.age_years(lead.person, day)),
     }
+    handles = [a.handle for a in adults if a.handle]
+    if handles:
+        fields["handle"] = handles[0]
     if victim.recruited_by is not None:
         fields["friend"] = pop.given[victim.recruited_by]
     return fields, [driver] + adults
@@ -390,6 +425,10 @@ def _signal(
             things.append(Thing("phone", fields["phone"], "used_by_suspect"))
         if rng.random() < 0.35:
             people.append((adults[1].person, "suspect"))
+    if "handle" in fields and fields["handle"] in text:
+        things.append(Thing("social_handle", fields["handle"], "used_by_suspect"))
+    if kind in ("missing_from_care", "referral", "victim_blaming") and rng.random() < 0.35:
+        people.append((adults[-1].person, "associate"))  # social care knows them by a street name
     if kind == "parent_report":
         people.append((parent, "reporter"))
         if fields["vrm"] in text:
@@ -473,6 +512,7 @@ def _recognition(net: Network, victim: Victim, pop: Population, rec: Recorder, s
             codes="cin:11A",
             outcome="section 47 enquiries",
             scenario="network_recognition",
+            decorate=False,
             network_id=net.network_id,
             signal_person=child,
         )
@@ -496,6 +536,7 @@ def _recognition(net: Network, victim: Victim, pop: Population, rec: Recorder, s
             codes=code,
             outcome="investigation",
             scenario="network_recognition",
+            decorate=False,
             network_id=net.network_id,
             signal_person=child,
         )

@@ -67,6 +67,7 @@ TRUTH_TABLES: dict[str, tuple[str, ...]] = {
     "networks": ("network_id", "started", "ended", "adult_count", "child_count", "places"),
     "network_members": ("network_id", "person_id", "role", "nicknames"),
     "network_things": ("network_id", "kind", "value", "owner_person_id", "description"),
+    "other_groups": ("group_id", "kind", "person_id", "role"),
     "signal_events": ("agency", "event_ref", "person_id", "scenario", "network_id"),
 }
 

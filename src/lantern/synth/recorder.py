@@ -83,6 +83,16 @@ class Narrative(dict):  # type: ignore[type-arg]
             value = rng.choice(vocab.cars)
         elif key == "name":
             value = "YP"
+        elif key == "handle":
+            value = (
+                "@"
+                + rng.choice(vocab.street_nicknames).lower().replace(" ", "_")
+                + str(rng.randrange(10, 99))
+            )
+        elif key == "school_name":
+            value = (
+                f"{rng.choice(vocab.districts)[1]} {rng.choice(('Academy', 'School', 'College'))}"
+            )
         else:
             value = "unknown"
         self[key] = value
@@ -161,6 +171,7 @@ class Recorder:
         scenario: str = "",
         network_id: str = "",
         signal_person: int | None = None,
+        decorate: bool = True,
     ) -> str:
         """Record one event; returns its event_ref. `scenario` labels it in truth/signal_events."""
         rng = self.rng
@@ -170,6 +181,15 @@ class Recorder:
         if minute is None:
             minute = rng.randrange(8 * 60, 18 * 60)
         occurred = self.calendar.timestamp(day, minute)
+        if narrative and decorate:
+            if rng.random() < 0.3:
+                opener = rng.choice(self.vocab.openers.get(agency, ("",)))
+                narrative = f"{opener} {narrative}" if opener else narrative
+            if rng.random() < 0.3:
+                closer = rng.choice(self.vocab.closers.get(agency, ("",)))
+                narrative = f"{narrative} {closer}" if closer else narrative
+            if "{" in narrative:  # an opener may name a parent
+                narrative = narrative.replace("{parent}", rng.choice(("Mum", "mother", "Dad")))
         if self.latest_recorded is not None:
             lag_days = max(0, min(lag_days, self.latest_recorded - day))
         recorded = ""
@@ -200,7 +220,7 @@ class Recorder:
         )
         seen: set[str] = set()
         for person, role in people:
-            person_ref = self.registry.ref(person, agency)
+            person_ref = self.registry.ref(person, agency, day)
             if person_ref in seen:
                 continue
             seen.add(person_ref)

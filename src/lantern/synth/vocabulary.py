@@ -31,6 +31,8 @@ class Vocabulary:
     ethnicity_weights: tuple[float, ...]
     templates: dict[str, tuple[str, ...]]
     hard_cases: dict[str, tuple[str, ...]]
+    openers: dict[str, tuple[str, ...]]  # agency -> phrases that start a record
+    closers: dict[str, tuple[str, ...]]
     rates: tuple[dict[str, Any], ...]
 
 
@@ -48,6 +50,8 @@ def vocabulary() -> Vocabulary:
         forms = sorted(n.capitalize() for n in namer.nicknames_of(given.lower()) if len(n) > 1)
         nick[given] = tuple(forms)
     hard = narratives.pop("hard_cases")
+    openers = narratives.pop("openers")
+    closers = narratives.pop("closers")
     eth = places["ethnicity"]
     total = sum(eth.values())
     return Vocabulary(
@@ -65,5 +69,7 @@ def vocabulary() -> Vocabulary:
         ethnicity_weights=tuple(v / total for v in eth.values()),
         templates={k: tuple(v) for k, v in narratives.items()},
         hard_cases={k: tuple(v) for k, v in hard.items()},
+        openers={k: tuple(v) for k, v in openers.items()},
+        closers={k: tuple(v) for k, v in closers.items()},
         rates=tuple(_load("rates.yaml")["background"]),
     )

@@ -88,7 +88,7 @@ def test_a_child_without_formal_action_is_measured_to_the_period_end(history):
     history.hit("police:A", "2010-03-10")
     stage.run(history.con, period_to=date(2010, 12, 31))
     assert history.rows("SELECT gap_days, gap_ends FROM review_missed") == [
-        (296, "period end (no formal action)")
+        (296, "no action by period end")
     ]
 
 

@@ -133,3 +133,21 @@ def test_breakdown_counts_by_year_sex_age_and_agencies(history):
     assert history.rows("SELECT records FROM review_tiers WHERE person_id = 'P01'") == [
         ("health:H;police:A",)
     ]
+
+
+def test_the_score_stages_own_person_map_and_child_track_are_preferred(history):
+    # resolve split the records; the score's map on its assessment date joined them.
+    history.child("P01", "police:A", band="medium", first_flagged_at="2010-01-01")
+    history.con.execute("UPDATE persons SET person_id = 'PX' WHERE record_id = 'police:A'")
+    history.con.execute(
+        "CREATE TABLE score_persons AS SELECT 'police:A' AS record_id, 'P01' AS person_id"
+    )
+    history.con.execute("ALTER TABLE score_history ADD COLUMN track VARCHAR")
+    history.con.execute(
+        "INSERT INTO score_history VALUES ('P01', DATE '2010-01-01', 0, 'high', 'adult')"
+    )
+    history.event("police:E1", "police:A", "missing_report", "2010-01-01")
+    history.hit("police:A", "2010-01-01", category="sexual_abuse_disclosed")
+    stage.run(history.con)
+    # In a tier through the score's map; the adult track's "high" is not the child's band.
+    assert tiers(history) == {"P01": "possible"}

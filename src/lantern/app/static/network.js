@@ -11,8 +11,11 @@
       var cy = window.cytoscape({
         container: box,
         elements: { nodes: graph.nodes, edges: graph.edges },
-        layout: { name: "cose", animate: false, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 110 },
-        wheelSensitivity: 0.3,
+        layout: graph.nodes.length <= 14
+          ? { name: "circle", animate: false, padding: 40, avoidOverlap: true }
+          : { name: "cose", animate: false, padding: 30, nodeRepulsion: 400000, idealEdgeLength: 140 },
+        minZoom: 0.3,
+        maxZoom: 1.4,
         style: [
           { selector: "node", style: {
               "label": "data(label)", "font-size": 12, "font-family": "Arial, sans-serif",
@@ -28,11 +31,12 @@
           { selector: "node[kind = 'child'][band = 'medium']", style: { "background-color": colours.medium } },
           { selector: "node[kind = 'child'][band = 'low']", style: { "background-color": colours.low } },
           { selector: "edge", style: {
-              "width": 2, "line-color": "#6f777b", "curve-style": "bezier",
-              "label": "data(label)", "font-size": 10, "color": "#505a5f",
-              "text-background-color": "#ffffff", "text-background-opacity": 1 } }
+              "width": 2, "line-color": "#6f777b", "curve-style": "bezier" } },
+          { selector: "edge[kind = 'co_event'], edge[kind = 'suspect_of']", style: { "width": 3, "line-color": "#0b0c0c" } },
+          { selector: "edge[kind = 'text_mention']", style: { "line-style": "dashed" } }
         ]
       });
+      cy.fit(undefined, 40);
       cy.on("tap", "node", function (event) {
         var href = event.target.data("href");
         if (href) { window.location.href = href; }
