@@ -88,7 +88,7 @@ def test_ctrl_c_mid_load_rolls_back(tmp_path, store_path):
     before = _snapshot(store_path)
 
     def interrupt(description: str, done: int, total: int) -> None:
-        if description == "merging":
+        if description == "merged into history":
             raise KeyboardInterrupt
 
     con = connect(store_path)
