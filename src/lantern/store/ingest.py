@@ -115,6 +115,9 @@ def ingest(
         if progress is not None:
             progress(description, done, steps)
 
+    (keep_order,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()  # type: ignore[misc]
+    # Line numbers rely on files being read into tables in file order.
+    con.execute("SET preserve_insertion_order = true")
     checks.create_macros(con)
     create_problems_table(con, PROBLEMS)
     try:
@@ -134,11 +137,8 @@ def ingest(
             provenance = (load_id, dataset.name, started)
             # Rows in history need no particular order, so let DuckDB write them in parallel.
             con.execute("SET preserve_insertion_order = false")
-            try:
-                for stored in STORED_TABLES:
-                    _merge(con, stored, provenance)
-            finally:
-                con.execute("RESET preserve_insertion_order")
+            for stored in STORED_TABLES:
+                _merge(con, stored, provenance)
             step("merged into history")
             summary = _report(con, dataset, load_id, started)
             step("recorded the load")
@@ -149,11 +149,12 @@ def ingest(
             raise
     finally:
         _drop_temporary_tables(con)
+        con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
     return summary
 
 
 def _read_files(
-    con: duckdb.DuckDBPyConnection, dataset: Dataset, step: Progress | Callable[[str], None]
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, step: Callable[[str], None]
 ) -> dict[str, list[FileRead]]:
     reads: dict[str, list[FileRead]] = {name: [] for name in schema.TABLES}
     for n, file in enumerate(dataset.files):
@@ -172,7 +173,7 @@ def _read_files(
             con.execute(f"CREATE OR REPLACE TEMP TABLE {target} (source_line BIGINT)")
             read = FileRead(file=file, target=target, empty=True)
         reads[file.table].append(read)
-        step(f"read {file.name}")  # type: ignore[call-arg]
+        step(f"read {file.name}")
     return reads
 
 
