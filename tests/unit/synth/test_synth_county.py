@@ -82,3 +82,22 @@ def test_recorded_is_never_before_occurred(county: Path) -> None:
             assert event["recorded_at"] >= event["occurred_at"], event["event_ref"]
         if event["ended_at"]:
             assert event["ended_at"] > event["occurred_at"], event["event_ref"]
+
+
+def test_ethnicity_is_written_but_never_read_by_the_generator() -> None:
+    # drawn once per person (population.add) and written out (records._render); nothing else
+    source = Path(__file__).resolve().parents[3] / "src" / "lantern" / "synth"
+    uses = [
+        (path.name, line.strip())
+        for path in sorted(source.glob("*.py"))
+        for line in path.read_text().splitlines()
+        if "ethnicity" in line
+    ]
+    allowed = (
+        ("output.py", '"ethnicity",'),
+        ("population.py", "ethnicity: list[str] = field(default_factory=list)"),
+        ("population.py", "self.ethnicity.append("),
+        ("population.py", "rng.choices(vocab.ethnicity_codes, weights=vocab.ethnicity_weights)[0]"),
+        ("records.py", 'pop.ethnicity[person] if rng.random() < 0.85 else "",'),
+    )
+    assert [u for u in uses if u[0] != "vocabulary.py" and u not in allowed] == []
