@@ -16,7 +16,8 @@ from lantern.evaluate.inputs import Assessed, Truth, load_assessed, load_truth, 
 FLAGGED_BANDS = frozenset({"medium", "high"})
 LEAD_BUCKETS = (  # (label, lower bound in days inclusive, upper bound exclusive)
     ("flagged after recognition", None, 0),
-    ("0-3 months before", 0, 91),
+    ("on the day of recognition", 0, 1),
+    ("up to 3 months before", 1, 91),
     ("3-12 months before", 91, 365),
     ("1-2 years before", 365, 730),
     ("over 2 years before", 730, None),
