@@ -74,7 +74,7 @@ def ordinary_business(
                 people.append((rng.choice(parents), "reporter" if agency == "police" else "parent"))
             if rng.random() < spec.get("professional", 0):
                 people.append((professional_for(pop, child, agency, rng), "professional"))
-            text = rec.narrative(template, child)
+            text = rec.narrative(template, child, day)
             if rng.random() < spec.get("hard", 0):
                 text = f"{text} {rec.hard_case(child)}"
             ended = day + rng.randrange(0, 3) if spec.get("missing") else None

@@ -123,10 +123,15 @@ class Recorder:
         self.vocab = vocab
         self._counter: dict[str, int] = {}
 
-    def narrative(self, template_key: str, subject: int | None = None, **fields: str) -> str:
-        """Fill a random variant of `template_key` for `subject` (a child), plus `fields`."""
+    def narrative(
+        self, template_key: str, subject: int | None = None, day: int | None = None, **fields: str
+    ) -> str:
+        """Fill a random variant of `template_key` for `subject` (a child) on `day`, plus
+        `fields`."""
         rng = self.rng
         ctx = Narrative(rng, self.vocab, **fields)
+        if subject is not None and day is not None and "age" not in fields:
+            ctx["age"] = str(self.pop.age_years(subject, day))
         if subject is not None:
             sex = self.pop.sex[subject]
             ctx.update(PRONOUNS.get(sex, PRONOUNS["F"]))
