@@ -30,7 +30,7 @@ def _f1(precision: float | None, recall: float | None) -> float | None:
     return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
 
 
-def _prf(tp: int, predicted: int, actual: int) -> dict[str, float | int | None]:
+def _prf(tp: int, predicted: int, actual: int) -> dict[str, object]:
     precision = tp / predicted if predicted else None
     recall = tp / actual if actual else None
     f1 = _f1(precision, recall)

@@ -308,7 +308,7 @@ def _victim_story(
         kinds.append("missing_from_care")
     if not kinds:
         kinds = ["absence"]
-    weights = [SIGNALS[k][4 if male else 3] or 6 for k in kinds]
+    weights = [float(SIGNALS[k][4] if male else SIGNALS[k][3]) or 6.0 for k in kinds]
     early = [k for k in ("grooming", "absence", "missing") if k in kinds]
     first_recorded: int | None = None
     used_once: set[str] = set()
@@ -349,7 +349,8 @@ def _fields(
     lead = adults[0]
     with_car = [a for a in net.adults if a.vehicle]
     driver = rng.choice(with_car)
-    vrm, car = driver.vehicle  # type: ignore[misc]
+    assert driver.vehicle is not None
+    vrm, car = driver.vehicle
     written = formats.vrm_as_written(vrm, rng)
     nicks = [rng.choice(a.nicknames) for a in adults]
     fields = {

@@ -44,7 +44,7 @@ class Thing:
     description: str = ""
 
 
-class Narrative(dict):  # type: ignore[type-arg]
+class Narrative(dict[str, str]):
     """Template fields for one record; anything not given is made up on first use."""
 
     def __init__(self, rng: random.Random, vocab: Vocabulary, **fields: str) -> None:
@@ -123,15 +123,10 @@ class Recorder:
         self.vocab = vocab
         self._counter: dict[str, int] = {}
 
-    def narrative(
-        self, template_key: str, subject: int | None = None, day: int | None = None, **fields: str
-    ) -> str:
-        """Fill a random variant of `template_key` for `subject` (a child) on `day`, plus
-        `fields`."""
+    def narrative(self, template_key: str, subject: int | None = None, **fields: str) -> str:
+        """Fill a random variant of `template_key` for `subject` (a child), plus `fields`."""
         rng = self.rng
         ctx = Narrative(rng, self.vocab, **fields)
-        if subject is not None and day is not None and "age" not in fields:
-            ctx["age"] = str(self.pop.age_years(subject, day))
         if subject is not None:
             sex = self.pop.sex[subject]
             ctx.update(PRONOUNS.get(sex, PRONOUNS["F"]))
