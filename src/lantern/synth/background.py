@@ -58,7 +58,7 @@ def ordinary_business(
             continue
         span = end[local] - start[local]
         days = start[local] + np.floor(nprng.random(local.size) * span).astype(np.int64)
-        if agency == "education":  # schools record on school days, in school hours
+        if agency == "education":  # schools record on school days (see calendar.school_day)
             weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
             days = days - np.where(weekday >= 5, weekday - 4, 0)
         lags = np.floor(nprng.exponential(spec.get("lag", 0) or 1e-9, local.size)).astype(np.int64)

@@ -22,7 +22,7 @@ import numpy as np
 
 from lantern.synth import formats
 from lantern.synth.background import YEAR
-from lantern.synth.calendar import Calendar
+from lantern.synth.calendar import Calendar, school_day
 from lantern.synth.output import TableWriter
 from lantern.synth.population import NETWORK_ADULT, Population, new_address, person_id
 from lantern.synth.recorder import Recorder, Thing
@@ -323,13 +323,36 @@ def _victim_story(
             if kind in used_once:
                 continue
             used_once.add(kind)
+        agency, event_type = _recorded_by(kind, rng)
+        if agency == "education":
+            day = school_day(day, forward=True)  # never before the grooming began
         lag = _lag(kind, rng)
         lag = min(lag, victim.recognised - day - 1)
-        written += _signal(kind, net, victim, day, lag, pop, calendar, rec, parent, carer, sw)
+        written += _signal(
+            kind, net, victim, day, lag, pop, calendar, rec, parent, carer, sw, agency, event_type
+        )
         first_recorded = day + lag if first_recorded is None else min(first_recorded, day + lag)
     victim.first_signal = first_recorded if first_recorded is not None else victim.recognised - 1
     written += _recognition(net, victim, pop, rec, sw)
     return written
+
+
+def _recorded_by(kind: str, rng: random.Random) -> tuple[str, str]:
+    """(agency, event_type) that records this kind of sign."""
+    if kind in ONCE:
+        return "health", kind
+    if kind == "parent_report" and rng.random() < 0.4:
+        return "social_care", "contact"
+    if kind == "victim_blaming":  # professionals in any agency write like this
+        return rng.choice(
+            (
+                ("social_care", "assessment"),
+                ("education", "school_concern"),
+                ("police", "missing_report"),
+                ("social_care", "contact"),
+            )
+        )
+    return SIGNALS[kind][0], SIGNALS[kind][1]
 
 
 def _lag(kind: str, rng: random.Random) -> int:
@@ -387,13 +410,12 @@ def _signal(
     parent: int,
     carer: int,
     sw: int,
+    agency: str,
+    event_type: str,
 ) -> int:
     rng = rec.rng
     child = victim.person
-    if kind in ONCE:
-        agency, event_type, template = "health", kind, f"{kind}_network"
-    else:
-        agency, event_type, template = SIGNALS[kind][:3]
+    template = f"{kind}_network" if kind in ONCE else SIGNALS[kind][2]
     fields, adults = _fields(net, victim, day, pop, rng)
     driver = adults[0]
     people: list[tuple[int, str]] = [(child, "subject")]
@@ -436,17 +458,6 @@ def _signal(
             things.append(Thing("vehicle", fields["vrm"], "seen_with_subject", fields["car"]))
         if fields["phone"] in text:
             things.append(Thing("phone", fields["phone"], "other"))
-        if rng.random() < 0.4:
-            agency, event_type = "social_care", "contact"
-    if kind == "victim_blaming":
-        agency, event_type = rng.choice(
-            (
-                ("social_care", "assessment"),
-                ("education", "school_concern"),
-                ("police", "missing_report"),
-                ("social_care", "contact"),
-            )
-        )
     if kind in ("grooming", "exclusion", "disclosure"):
         people.append(
             (pop.school_staff[int(pop.school[child]) % len(pop.school_staff)], "professional")

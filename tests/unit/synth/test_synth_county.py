@@ -101,3 +101,14 @@ def test_ethnicity_is_written_but_never_read_by_the_generator() -> None:
         ("records.py", 'pop.ethnicity[person] if rng.random() < 0.85 else "",'),
     )
     assert [u for u in uses if u[0] != "vocabulary.py" and u not in allowed] == []
+
+
+def test_schools_record_on_weekdays(county: Path) -> None:
+    import datetime as dt
+
+    days = {
+        dt.date.fromisoformat(e["occurred_at"][:10]).weekday()
+        for e in _rows(county / "events.csv")
+        if e["agency"] == "education" and e["event_type"] != "note"
+    }
+    assert days and days <= {0, 1, 2, 3, 4}
