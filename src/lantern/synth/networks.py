@@ -31,6 +31,7 @@ from lantern.synth.vocabulary import Vocabulary
 VICTIM_RATE = 0.006
 MEAN_VICTIMS = 7.5
 MIN_NETWORKS = 3
+HISTORIC_DISCLOSURE_RATE = 0.3  # victims who later disclose how it began, recorded years on
 
 # signal kind -> (agency, event_type, template, weight for girls, weight for boys)
 SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
@@ -334,7 +335,31 @@ def _victim_story(
         first_recorded = day + lag if first_recorded is None else min(first_recorded, day + lag)
     victim.first_signal = first_recorded if first_recorded is not None else victim.recognised - 1
     written += _recognition(net, victim, pop, rec, sw)
+    if rng.random() < HISTORIC_DISCLOSURE_RATE:
+        written += _historic_disclosure(net, victim, pop, rec)
     return written
+
+
+def _historic_disclosure(net: Network, victim: Victim, pop: Population, rec: Recorder) -> int:
+    """A report recorded long after recognition about how it began (occurred_at early)."""
+    rng = rec.rng
+    day = victim.groomed_from + rng.randrange(0, 90)
+    fields, adults = _fields(net, victim, day, pop, rng)
+    rec.event(
+        "police",
+        "sexual_offence_report",
+        day,
+        people=[(victim.person, "victim")] + [(a.person, "suspect") for a in adults[1:2]],
+        narrative=rec.narrative("historic_disclosure", victim.person, **fields),
+        lag_days=victim.recognised - day + rng.randrange(30, 900),
+        codes="hocr:71",
+        outcome="historic; investigation",
+        scenario="network_historic_disclosure",
+        network_id=net.network_id,
+        signal_person=victim.person,
+        decorate=False,
+    )
+    return 1
 
 
 def _recorded_by(kind: str, rng: random.Random) -> tuple[str, str]:

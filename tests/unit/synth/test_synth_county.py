@@ -112,3 +112,20 @@ def test_schools_record_on_weekdays(county: Path) -> None:
         if e["agency"] == "education" and e["event_type"] != "note"
     }
     assert days and days <= {0, 1, 2, 3, 4}
+
+
+def test_historic_disclosures_are_recorded_after_recognition(county: Path) -> None:
+    # occurred at the start of the grooming, recorded after recognition: a trap for replay leaks
+    recognised = {
+        v["person_id"]: v["recognition_date"] for v in _rows(county / "truth" / "victims.csv")
+    }
+    events = {(e["agency"], e["event_ref"]): e for e in _rows(county / "events.csv")}
+    historic = [
+        s
+        for s in _rows(county / "truth" / "signal_events.csv")
+        if s["scenario"] == "network_historic_disclosure"
+    ]
+    assert historic
+    for s in historic:
+        event = events[(s["agency"], s["event_ref"])]
+        assert event["occurred_at"][:10] < recognised[s["person_id"]] < event["recorded_at"][:10]
