@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import re
 import shutil
@@ -160,10 +161,12 @@ def main() -> None:
     difficulty = (sizes[0], naive_rule(base / f"county-{sizes[0]}"))
     if args.keep is None:
         shutil.rmtree(base)
+    load = os.getloadavg()[0]
     lines = [
         f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python "
         f"{platform.python_version()}; {dt.date.today().isoformat()}; seed {args.seed}, "
-        f"{args.years} years.",
+        f"{args.years} years. Load average {load:.1f} on {os.cpu_count()} cores at the end "
+        "(the machine was shared; times are wall-clock).",
         "",
         "| children | seconds | peak memory (MB) | events | person records | persons | "
         "networks | victims | output (MB) |",
