@@ -1,0 +1,220 @@
+"""Alerts: who needs a person's attention, and what people decided.
+
+`sync` copies children and networks at `medium`/`high` from the analytical store's assessments
+into the operational store's `alerts`: new ones open, a band that rose is marked, and a closed
+alert reopens when new evidence raises its score. `decide` and `sign_off` apply the workflow:
+
+    open ──assign──► assigned ──triage──► closed
+                          └─ triage "no further action" on a high ─► awaiting_sign_off
+    awaiting_sign_off ──supervisor approves──► closed   (returns ──► open)
+    closed ──score rises──► open (reopened)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from lantern.app import audit
+from lantern.app.analytics import Analytics, band_rank
+from lantern.app.models import Alert, Decision, User
+from lantern.errors import UserError
+
+TRIAGE_OUTCOMES = {
+    "refer_mash": "Refer to the MASH",
+    "strategy_discussion": "Hold a strategy discussion",
+    "monitor": "Monitor",
+    "nfa": "No further action",
+}
+ACTIONS = ("assign", "triage", "sign_off")
+STATUSES = {
+    "open": "Open",
+    "assigned": "Assigned",
+    "awaiting_sign_off": "Awaiting sign-off",
+    "closed": "Closed",
+}
+OPEN_STATUSES = ("open", "assigned", "awaiting_sign_off")
+
+
+class DecisionError(UserError):
+    """A decision that the workflow does not allow (missing rationale, wrong role, ...)."""
+
+
+@dataclass
+class SyncSummary:
+    created: int = 0
+    risen: int = 0
+    reopened: int = 0
+    updated: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} new, {self.risen} risen, {self.reopened} reopened, "
+            f"{self.updated} updated"
+        )
+
+
+def sync(db: Session, analytics: Analytics, now: datetime | None = None) -> SyncSummary:
+    """Bring the alerts in line with the latest assessments (idempotent)."""
+    now = now or datetime.now()
+    summary = SyncSummary()
+    flagged = [("child", r) for r in analytics.flagged_children()]
+    flagged += [("network", r) for r in analytics.flagged_networks()]
+    existing = {(a.subject_kind, a.subject_id): a for a in db.scalars(select(Alert))}
+    for kind, row in flagged:
+        band, score = row["band"], float(row["score"] or 0)
+        alert = existing.get((kind, row["subject_id"]))
+        if alert is None:
+            db.add(
+                Alert(
+                    subject_kind=kind,
+                    subject_id=row["subject_id"],
+                    status="open",
+                    reason=f"New at {band}",
+                    band=band,
+                    score=score,
+                    raised_at=now,
+                    updated_at=now,
+                )
+            )
+            summary.created += 1
+            continue
+        if alert.band == band and alert.score == score:
+            continue
+        if alert.status == "closed" and score > (alert.closed_score or 0):
+            alert.status = "open"
+            alert.reason = (
+                f"Reopened: new evidence raised the score from {alert.closed_score:g} to {score:g}"
+            )
+            alert.raised_at = now
+            summary.reopened += 1
+            audit.record(
+                db,
+                "system",
+                "alert_reopened",
+                f"{kind}:{alert.subject_id}",
+                alert_id=alert.id,
+                score=score,
+                band=band,
+            )
+        elif alert.status != "closed" and band_rank(band) > band_rank(alert.band):
+            alert.reason = f"Risen from {alert.band} to {band}"
+            summary.risen += 1
+        else:
+            summary.updated += 1
+        alert.band, alert.score, alert.updated_at = band, score, now
+    db.flush()
+    return summary
+
+
+def queue(
+    db: Session, status: str = "active", page: int = 1, per_page: int = 25
+) -> tuple[list[Alert], int]:
+    """Alerts to work, highest band first; `status` is a status name, `active` or `all`."""
+    query = select(Alert)
+    if status == "active":
+        query = query.where(Alert.status.in_(OPEN_STATUSES))
+    elif status in STATUSES:
+        query = query.where(Alert.status == status)
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    band_order = case({"high": 0, "medium": 1, "low": 2}, value=Alert.band, else_=3)
+    rows = db.scalars(
+        query.order_by(band_order, Alert.score.desc(), Alert.raised_at, Alert.id)
+        .offset((max(page, 1) - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def counts(db: Session) -> dict[str, int]:
+    return dict(db.execute(select(Alert.status, func.count()).group_by(Alert.status)).all())  # type: ignore[arg-type]
+
+
+def _record(
+    db: Session, alert: Alert, user: User, action: str, outcome: str, rationale: str
+) -> Decision:
+    decision = Decision(
+        alert=alert,
+        action=action,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        decided_by=user.username,
+        decided_at=datetime.now(),
+        band_at_decision=alert.band,
+        score_at_decision=alert.score,
+    )
+    db.add(decision)
+    alert.seen_band, alert.seen_score = alert.band, alert.score
+    alert.updated_at = decision.decided_at
+    db.flush()
+    audit.record(
+        db,
+        user.username,
+        "decision",
+        f"{alert.subject_kind}:{alert.subject_id}",
+        alert_id=alert.id,
+        action=action,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        band=alert.band,
+        score=alert.score,
+    )
+    return decision
+
+
+def decide(
+    db: Session, alert: Alert, user: User, action: str, outcome: str, rationale: str
+) -> Decision:
+    """Assign or triage an alert. Every decision needs a rationale."""
+    if not rationale.strip():
+        raise DecisionError("Enter the reason for your decision.")
+    if action == "assign":
+        if alert.status == "closed":
+            raise DecisionError(
+                "This alert is closed; it reopens if new evidence raises the score."
+            )
+        assignee = db.scalar(select(User).where(User.username == outcome, User.active.is_(True)))
+        if assignee is None or assignee.role == "admin":
+            raise DecisionError("Choose who to assign this alert to.")
+        alert.assigned_to = assignee.username
+        if alert.status == "open":
+            alert.status = "assigned"
+        return _record(db, alert, user, "assign", assignee.username, rationale)
+    if action == "triage":
+        if outcome not in TRIAGE_OUTCOMES:
+            raise DecisionError("Choose a triage outcome.")
+        if alert.status not in ("open", "assigned"):
+            raise DecisionError(
+                f"This alert is {STATUSES[alert.status].lower()}; it cannot be triaged now."
+            )
+        needs_sign_off = outcome == "nfa" and alert.band == "high"
+        alert.status = "awaiting_sign_off" if needs_sign_off else "closed"
+        if not needs_sign_off:
+            alert.closed_score = alert.score
+        return _record(db, alert, user, "triage", outcome, rationale)
+    raise DecisionError(f"Unknown decision {action!r}.")
+
+
+def sign_off(db: Session, alert: Alert, user: User, approve: bool, rationale: str) -> Decision:
+    """A supervisor agrees (closing the alert) or returns a no-further-action decision on a high."""
+    if user.role != "supervisor":
+        raise DecisionError("Only a supervisor can sign off a decision.")
+    if not rationale.strip():
+        raise DecisionError("Enter the reason for your decision.")
+    if alert.status != "awaiting_sign_off":
+        raise DecisionError("This alert is not awaiting sign-off.")
+    proposer = next((d.decided_by for d in reversed(alert.decisions) if d.action == "triage"), None)
+    if proposer == user.username:
+        raise DecisionError(
+            "Someone other than the person who proposed no further action must sign it off."
+        )
+    if approve:
+        alert.status = "closed"
+        alert.closed_score = alert.score
+    else:
+        alert.status = "assigned" if alert.assigned_to else "open"
+        alert.reason = "No further action returned by a supervisor"
+    return _record(db, alert, user, "sign_off", "approved" if approve else "returned", rationale)

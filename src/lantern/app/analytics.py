@@ -1,0 +1,499 @@
+"""Read-only queries over the pipeline's tables in the DuckDB analytical store.
+
+The app reads only the tables `docs/pipeline.md` lists, and never writes to the store. One
+read-only connection is opened at start-up; each call takes its own cursor, so requests on
+different threads do not share a cursor. Tables a stage has not produced yet read as empty,
+except the few without which the app has nothing to show (`REQUIRED`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lantern.errors import StoreError
+from lantern.store.connection import connect
+
+REQUIRED = ("people", "persons", "events", "event_people", "assessments")
+OPTIONAL = (
+    "indicator_hits",
+    "language_findings",
+    "score_reasons",
+    "score_history",
+    "graph_nodes",
+    "graph_edges",
+    "networks",
+    "network_assessments",
+    "things",
+    "thing_mentions",
+)
+BANDS = ("none", "low", "medium", "high")
+
+
+def band_rank(band: str | None) -> int:
+    return BANDS.index(band) if band in BANDS else -1
+
+
+@dataclass
+class Person:
+    person_id: str
+    name: str
+    other_names: list[str]
+    date_of_birth: date | None
+    sex: str | None
+    records: list[tuple[str, str]]  # (agency, record_id)
+    kind: str | None = None
+    score: float | None = None
+    band: str | None = None
+    first_flagged_at: date | None = None
+    network_ids: list[str] = field(default_factory=list)
+    top_reasons: str = ""
+    as_of: date | None = None
+    linked_children: int | None = None
+
+    @property
+    def agencies(self) -> list[str]:
+        return sorted({agency for agency, _ in self.records})
+
+    def age_on(self, day: date | None) -> int | None:
+        if self.date_of_birth is None or day is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class Analytics:
+    def __init__(self, path: Path | str, *, threads: int = 2, memory_limit: str = "2GB") -> None:
+        self.path = Path(path)
+        self._con = connect(self.path, read_only=True, threads=threads, memory_limit=memory_limit)
+        self._local = threading.local()
+        tables = {
+            r[0]
+            for r in self._con.execute(
+                "SELECT table_name FROM information_schema.tables"
+            ).fetchall()
+        }
+        missing = [t for t in REQUIRED if t not in tables]
+        if missing:
+            self._con.close()
+            raise StoreError(
+                f"{self.path}: the store has no {', '.join(missing)} table(s) yet; "
+                "run the pipeline (`lantern run`) before serving the app"
+            )
+        self.tables = tables
+        self.columns = {
+            (t, c)
+            for t, c in self._con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+            ).fetchall()
+        }
+
+    def close(self) -> None:
+        self._con.close()
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def q(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._con.cursor()
+        return _rows(cursor.execute(sql, params or []))
+
+    # people -----------------------------------------------------------------------------
+    def people(self, person_ids: list[str]) -> dict[str, Person]:
+        """Names, dates of birth, records and assessment of each person, in one pass."""
+        if not person_ids:
+            return {}
+        rows = self.q(
+            """
+            SELECT ps.person_id, p.record_id, p.agency, p.given_name, p.family_name,
+                   p.other_names, p.date_of_birth, p.sex
+            FROM persons ps JOIN people p USING (record_id)
+            WHERE ps.person_id IN (SELECT unnest(?::VARCHAR[]))
+            ORDER BY ps.person_id, p.record_id
+            """,
+            [person_ids],
+        )
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            grouped.setdefault(row["person_id"], []).append(row)
+        people = {}
+        for pid, records in grouped.items():
+            names = Counter(
+                f"{(r['given_name'] or '').strip()} {(r['family_name'] or '').strip()}".strip()
+                for r in records
+            )
+            names.pop("", None)
+            dobs = Counter(r["date_of_birth"] for r in records if r["date_of_birth"])
+            sexes = Counter(r["sex"] for r in records if r["sex"])
+            others = sorted(
+                {
+                    n.strip()
+                    for r in records
+                    for n in (r["other_names"] or "").split(";")
+                    if n.strip()
+                }
+            )
+            people[pid] = Person(
+                person_id=pid,
+                name=names.most_common(1)[0][0] if names else "(no name recorded)",
+                other_names=others,
+                date_of_birth=dobs.most_common(1)[0][0] if dobs else None,
+                sex=sexes.most_common(1)[0][0] if sexes else None,
+                records=[(r["agency"], r["record_id"]) for r in records],
+            )
+        for row in self.q(
+            "SELECT * FROM assessments WHERE person_id IN (SELECT unnest(?::VARCHAR[]))",
+            [person_ids],
+        ):
+            person = people.get(row["person_id"])
+            if person is None:
+                continue
+            person.kind = row["kind"]
+            person.score = row["score"]
+            person.band = row["band"]
+            person.first_flagged_at = row["first_flagged_at"]
+            person.network_ids = [n for n in str(row.get("network_ids") or "").split(";") if n]
+            person.top_reasons = row.get("top_reasons") or ""
+            person.as_of = row.get("as_of")
+            person.linked_children = row.get("linked_children")
+        return people
+
+    def person(self, person_id: str) -> Person | None:
+        return self.people([person_id]).get(person_id)
+
+    def as_of(self) -> date | None:
+        row = self.q("SELECT max(as_of) AS d FROM assessments")
+        return row[0]["d"] if row else None
+
+    # alerts -----------------------------------------------------------------------------
+    def flagged_children(self) -> list[dict[str, Any]]:
+        return self.q(
+            "SELECT person_id AS subject_id, score, band FROM assessments "
+            "WHERE kind = 'child' AND band IN ('medium', 'high')"
+        )
+
+    def flagged_networks(self) -> list[dict[str, Any]]:
+        """Networks with a child at medium or high; a network's band is its highest child's."""
+        if not (self.has("networks") and self.has("network_assessments")):
+            return []
+        return self.q(
+            """
+            SELECT na.network_id AS subject_id, na.score,
+                   CASE max(CASE a.band WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 0 END)
+                        WHEN 3 THEN 'high' ELSE 'medium' END AS band
+            FROM network_assessments na
+            JOIN networks n USING (network_id)
+            JOIN assessments a ON a.person_id = n.node_id AND a.kind = 'child'
+            WHERE a.band IN ('medium', 'high')
+            GROUP BY na.network_id, na.score
+            """
+        )
+
+    def network_members(self, network_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        if not self.has("networks") or not network_ids:
+            return {}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in self.q(
+            """
+            SELECT n.network_id, n.node_id, n.role_in_network, a.kind, a.band, a.score,
+                   gn.kind AS node_kind, gn.label
+            FROM networks n
+            LEFT JOIN assessments a ON a.person_id = n.node_id
+            LEFT JOIN graph_nodes gn ON gn.node_id = n.node_id
+            WHERE n.network_id IN (SELECT unnest(?::VARCHAR[]))
+            ORDER BY n.network_id, a.score DESC NULLS LAST, n.node_id
+            """
+            if self.has("graph_nodes")
+            else """
+            SELECT n.network_id, n.node_id, n.role_in_network, a.kind, a.band, a.score,
+                   NULL AS node_kind, NULL AS label
+            FROM networks n LEFT JOIN assessments a ON a.person_id = n.node_id
+            WHERE n.network_id IN (SELECT unnest(?::VARCHAR[]))
+            ORDER BY n.network_id, a.score DESC NULLS LAST, n.node_id
+            """,
+            [network_ids],
+        ):
+            out.setdefault(row["network_id"], []).append(row)
+        return out
+
+    def network_assessment(self, network_id: str) -> dict[str, Any] | None:
+        if not self.has("network_assessments"):
+            return None
+        rows = self.q("SELECT * FROM network_assessments WHERE network_id = ?", [network_id])
+        return rows[0] if rows else None
+
+    # a child's records ------------------------------------------------------------------
+    def chronology(self, person: Person) -> list[dict[str, Any]]:
+        """Every event any of the person's records appears in, oldest first, with its hits."""
+        record_ids = [r for _, r in person.records]
+        events = self.q(
+            """
+            SELECT e.event_id, e.agency, e.event_ref, e.event_type, e.occurred_at, e.recorded_at,
+                   e.ended_at, e.postcode, e.place_name, e.narrative, e.outcome,
+                   string_agg(DISTINCT ep.role, ', ' ORDER BY ep.role) AS roles
+            FROM event_people ep JOIN events e USING (event_id)
+            WHERE ep.record_id IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY ALL
+            ORDER BY e.occurred_at, e.event_id
+            """,
+            [record_ids],
+        )
+        by_event = {e["event_id"]: {**e, "hits": [], "language": []} for e in events}
+        if self.has("indicator_hits") and by_event:
+            for hit in self.q(
+                """
+                SELECT event_id, indicator, category, weight, source, evidence, span_start,
+                       span_end, span_text, legal_floor, record_id
+                FROM indicator_hits
+                WHERE record_id IN (SELECT unnest(?::VARCHAR[]))
+                ORDER BY event_id, span_start NULLS LAST
+                """,
+                [record_ids],
+            ):
+                if hit["event_id"] in by_event:
+                    by_event[hit["event_id"]]["hits"].append(hit)
+        if self.has("language_findings") and by_event:
+            for finding in self.language_findings(person):
+                if finding["event_id"] in by_event:
+                    by_event[finding["event_id"]]["language"].append(finding)
+        return list(by_event.values())
+
+    def language_findings(self, person: Person) -> list[dict[str, Any]]:
+        if not self.has("language_findings"):
+            return []
+        return self.q(
+            """
+            SELECT agency, event_id, record_id, kind, phrase, span_start, span_end, suggestion,
+                   occurred_at, recorded_at, child_age_years
+            FROM language_findings WHERE record_id IN (SELECT unnest(?::VARCHAR[]))
+            ORDER BY occurred_at
+            """,
+            [[r for _, r in person.records]],
+        )
+
+    def _track(self, table: str) -> str:
+        """The score keeps a child track and an adult track; show the one matching the kind."""
+        if (table, "track") in self.columns:
+            return (
+                " AND (track IS NULL OR track = coalesce((SELECT kind FROM assessments"
+                " WHERE person_id = ? LIMIT 1), track))"
+            )
+        return ""
+
+    def score_history(self, person_id: str) -> list[dict[str, Any]]:
+        if not self.has("score_history"):
+            return []
+        track = self._track("score_history")
+        return self.q(
+            f'SELECT "at", score, band FROM score_history WHERE person_id = ?{track} ORDER BY "at"',  # noqa: S608
+            [person_id] * (2 if track else 1),
+        )
+
+    def score_reasons(self, person_id: str) -> list[dict[str, Any]]:
+        if not self.has("score_reasons"):
+            return []
+        track = self._track("score_reasons")
+        return self.q(
+            f"""
+            SELECT points, category, indicator, agency, event_id, occurred_at, recorded_at, evidence
+            FROM score_reasons WHERE person_id = ?{track} ORDER BY points DESC, occurred_at
+            """,  # noqa: S608 - a fixed SQL fragment
+            [person_id] * (2 if track else 1),
+        )
+
+    def links(self, node_id: str) -> list[dict[str, Any]]:
+        """Edges touching `node_id`: the other end, what it is, and the evidence."""
+        if not self.has("graph_edges"):
+            return []
+        label = "gn.label" if self.has("graph_nodes") else "NULL"
+        kind = "gn.kind" if self.has("graph_nodes") else "NULL"
+        subkind = "gn.subkind" if ("graph_nodes", "subkind") in self.columns else "NULL"
+        join = "LEFT JOIN graph_nodes gn ON gn.node_id = x.other" if self.has("graph_nodes") else ""
+        rows = self.q(
+            f"""
+            WITH x AS (
+                SELECT CASE WHEN src = ? THEN dst ELSE src END AS other, kind AS edge_kind, weight,
+                       first_available_at, last_occurred_at, n_events, evidence
+                FROM graph_edges WHERE src = ? OR dst = ?
+            )
+            SELECT x.*, {label} AS label, {kind} AS node_kind, {subkind} AS node_subkind,
+                   a.kind AS person_kind, a.band,
+                   a.score
+            FROM x {join} LEFT JOIN assessments a ON a.person_id = x.other
+            ORDER BY a.score DESC NULLS LAST, x.other
+            """,  # noqa: S608 - the interpolated parts are fixed SQL fragments, not input
+            [node_id, node_id, node_id],
+        )
+        for row in rows:
+            row["evidence"] = _evidence(row["evidence"])
+            row["group"] = _link_group(row)
+        return rows
+
+    def network_edges(self, network_id: str) -> list[dict[str, Any]]:
+        if not (self.has("graph_edges") and self.has("networks")):
+            return []
+        rows = self.q(
+            """
+            WITH m AS (SELECT node_id FROM networks WHERE network_id = ?)
+            SELECT src, dst, kind, weight, first_available_at, last_occurred_at, n_events, evidence
+            FROM graph_edges
+            WHERE src IN (SELECT node_id FROM m) AND dst IN (SELECT node_id FROM m)
+            ORDER BY first_available_at
+            """,
+            [network_id],
+        )
+        for row in rows:
+            row["evidence"] = _evidence(row["evidence"])
+        return rows
+
+    def event_types(self, event_ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not event_ids:
+            return {}
+        return {
+            r["event_id"]: r
+            for r in self.q(
+                "SELECT event_id, agency, event_type, occurred_at, recorded_at FROM events "
+                "WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+                [event_ids],
+            )
+        }
+
+    # statutory clocks ------------------------------------------------------------------
+    def clock_events(self, person_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Referrals, missing episodes and return home interviews of each person."""
+        if not person_ids:
+            return {}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in self.q(
+            """
+            SELECT DISTINCT ps.person_id, e.event_id, e.agency, e.event_type, e.occurred_at,
+                   e.recorded_at, e.ended_at
+            FROM persons ps
+            JOIN event_people ep ON ep.record_id = ps.record_id
+            JOIN events e ON e.event_id = ep.event_id
+            WHERE ps.person_id IN (SELECT unnest(?::VARCHAR[]))
+              AND ep.role IN ('subject', 'victim')
+              AND e.event_type IN ('referral', 'missing_report', 'missing_from_care',
+                                   'found_report', 'return_home_interview',
+                                   'strategy_discussion', 'assessment', 'section47')
+            ORDER BY e.occurred_at
+            """,
+            [person_ids],
+        ):
+            out.setdefault(row["person_id"], []).append(row)
+        return out
+
+    # search -----------------------------------------------------------------------------
+    def search(
+        self,
+        name: str = "",
+        date_of_birth: date | None = None,
+        vehicle: str = "",
+        phone: str = "",
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """People by fuzzy name, exact date of birth, vehicle or phone; best matches first."""
+        clauses = []
+        params: list[Any] = []
+        score = "1.0::DOUBLE"
+        if name.strip():
+            q = name.strip().lower()
+            score = (
+                "list_max(list_transform(list_concat([lower(concat_ws(' ', p.given_name, p.family_name)),"
+                " lower(coalesce(p.given_name, '')), lower(coalesce(p.family_name, ''))],"
+                " string_split(lower(coalesce(p.other_names, '')), ';')),"
+                " lambda x: jaro_winkler_similarity(trim(x), ?)))"
+            )
+            clauses.append(f"{score} >= 0.85")
+            params.append(q)
+        if date_of_birth is not None:
+            clauses.append("p.date_of_birth = ?")
+            params.append(date_of_birth)
+        thing_ids = []
+        if vehicle.strip():
+            thing_ids.append("vehicle:" + "".join(ch for ch in vehicle.upper() if ch.isalnum()))
+        if phone.strip():
+            thing_ids.append("phone:" + normalise_phone(phone))
+        if thing_ids:
+            if not self.has("thing_mentions"):
+                return []
+            clauses.append(
+                "ps.person_id IN (SELECT ps2.person_id FROM thing_mentions tm "
+                "JOIN persons ps2 ON ps2.record_id = tm.record_id "
+                "WHERE tm.thing_id IN (SELECT unnest(?::VARCHAR[])))"
+            )
+            params.append(thing_ids)
+        if not clauses:
+            return []
+        where = " AND ".join(clauses)
+        rows = self.q(
+            f"""
+            SELECT ps.person_id, max({score}) AS similarity
+            FROM people p JOIN persons ps USING (record_id)
+            WHERE {where}
+            GROUP BY ps.person_id ORDER BY similarity DESC, ps.person_id LIMIT {int(limit)}
+            """,  # noqa: S608 - fixed SQL fragments; every value is a bound parameter
+            ([name.strip().lower()] if name.strip() else []) + params,
+        )
+        people = self.people([r["person_id"] for r in rows])
+        return [
+            {"person": people[r["person_id"]], "similarity": r["similarity"]}
+            for r in rows
+            if r["person_id"] in people
+        ]
+
+
+def normalise_phone(raw: str) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(raw, "GB")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        return "".join(ch for ch in raw if ch.isdigit() or ch == "+")
+
+
+def _evidence(raw: Any) -> list[dict[str, Any]]:
+    if raw is None:
+        return []
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    out = []
+    for item in items if isinstance(items, list) else []:
+        item = dict(item)
+        for key in ("occurred_at", "recorded_at"):
+            if isinstance(item.get(key), str):
+                try:
+                    item[key] = datetime.fromisoformat(item[key])
+                except ValueError:
+                    pass
+        out.append(item)
+    return out
+
+
+def _link_group(row: dict[str, Any]) -> str:
+    other = str(row["other"])
+    if other.startswith("vehicle:"):
+        return "vehicles"
+    if other.startswith("phone:"):
+        return "phones"
+    if other.startswith("place:") or row.get("node_kind") == "place":
+        return "places"
+    if ":" in other:
+        return "other things"
+    if row.get("person_kind") == "child" or row.get("node_subkind") == "child":
+        return "children"
+    return "adults"

@@ -1,0 +1,137 @@
+"""CLI commands of the web app: serve, users add, alerts sync, audit verify."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+users_app = typer.Typer(help="Manage the web app's users.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Alerts in the operational store.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="DuckDB analytical store (default: LANTERN_STORE).")
+]
+
+
+def _settings(store: Path | None = None, demo: bool | None = None):  # type: ignore[no-untyped-def]
+    from lantern.settings import load_settings
+
+    overrides: dict[str, object] = {}
+    if store is not None:
+        overrides["store"] = store
+    if demo:
+        overrides["demo"] = True
+    return load_settings(**overrides)
+
+
+def _operational_db(url: str):  # type: ignore[no-untyped-def]
+    from lantern.app import database
+
+    engine = database.make_engine(url)
+    database.migrate(engine)
+    return engine, database.session_factory(engine)
+
+
+def serve_command(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless behind a proxy).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: StoreOpt = None,
+    demo: Annotated[
+        bool,
+        typer.Option("--demo", help="Demo mode: a generated secret and one demo user per role."),
+    ] = False,
+) -> None:
+    """Serve the web app (uvicorn)."""
+    import uvicorn
+
+    from lantern.app.demo import ensure_demo_users
+    from lantern.app.web import create_app
+
+    settings = _settings(store, demo)
+    app = create_app(settings)
+    state = app.state.lantern
+    if settings.demo:
+        with state.session() as db:
+            state.demo_logins = ensure_demo_users(db)
+        typer.echo("Demo logins (synthetic data only):")
+        for username, password, role in state.demo_logins:
+            typer.echo(f"  {role:<13} username {username:<13} password {password}")
+    typer.echo(f"Lantern is serving {settings.store} on http://{host}:{port}")
+
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def users_add_command(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[str, typer.Option(help="analyst, practitioner, supervisor or admin.")],
+    agency: Annotated[
+        str | None,
+        typer.Option(help="The practitioner's agency (police, social_care, health, education)."),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Full name shown in the app.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password (prompted for if omitted; at least 12 characters).")
+    ] = None,
+) -> None:
+    """Add a user to the operational store."""
+    from lantern.app import accounts, audit
+
+    settings = _settings()
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    engine, factory = _operational_db(settings.database_url)
+    with factory() as db:
+        accounts.add_user(db, username, password, role, display_name=name, agency=agency)
+        audit.record(db, "cli", "user_added", username, role=role, agency=agency)
+        db.commit()
+    engine.dispose()
+    typer.echo(f"Added {role} {username}.")
+
+
+def alerts_sync_command(store: StoreOpt = None) -> None:
+    """Copy children and networks newly at medium/high (or risen) from the store into alerts."""
+    from lantern.app import alerts
+    from lantern.app.analytics import Analytics
+
+    settings = _settings(store)
+    analytics = Analytics(
+        settings.store, threads=settings.threads, memory_limit=settings.memory_limit
+    )
+    engine, factory = _operational_db(settings.database_url)
+    with factory() as db:
+        summary = alerts.sync(db, analytics)
+        db.commit()
+    analytics.close()
+    engine.dispose()
+    typer.echo(f"Alerts: {summary}.")
+
+
+def audit_verify_command() -> None:
+    """Check the audit log's hash chain; name the first bad entry (exit 6) if it was tampered with."""
+    from lantern.app import audit
+
+    settings = _settings()
+    engine, factory = _operational_db(settings.database_url)
+    with factory() as db:
+        result = audit.verify(db)
+    engine.dispose()
+    if not result.ok:
+        raise audit.ChainBroken(
+            f"the audit log was TAMPERED with: entry {result.broken_at}: {result.problem}"
+        )
+    typer.echo(f"Audit log verified: {result.entries} entries, chain intact.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)
+    users_app.command("add")(users_add_command)
+    alerts_app.command("sync")(alerts_sync_command)
+    audit_app.command("verify")(audit_verify_command)
+    app.add_typer(users_app, name="users")
+    app.add_typer(alerts_app, name="alerts")
+    app.add_typer(audit_app, name="audit")

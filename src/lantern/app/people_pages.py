@@ -1,0 +1,218 @@
+"""A child's page (chronology, indicators, score, links, language), an adult's, a network's."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from lantern.app import audit, clocks, disclosure
+from lantern.app.analytics import Person
+from lantern.app.models import Alert
+from lantern.app.pages import _now
+from lantern.app.web import NotFound, current_user, render, state_of
+
+router = APIRouter()
+
+
+def _sparkline(
+    history: list[dict[str, Any]], width: int = 320, height: int = 60
+) -> dict[str, Any] | None:
+    """Points for an inline SVG of the score over time (server-drawn: no script needed)."""
+    if len(history) < 1:
+        return None
+    top = max(float(h["score"] or 0) for h in history) or 1.0
+    n = len(history)
+    points = []
+    for i, h in enumerate(history):
+        x = 10 + (width - 20) * (i / (n - 1) if n > 1 else 0.5)
+        y = height - 8 - (height - 16) * (float(h["score"] or 0) / top)
+        points.append((round(x, 1), round(y, 1), h["band"]))
+    return {
+        "width": width,
+        "height": height,
+        "points": points,
+        "path": " ".join(f"{x},{y}" for x, y, _ in points),
+    }
+
+
+def _kind_of(person: Person) -> str:
+    if person.kind:
+        return person.kind
+    age = person.age_on(date.today())
+    return "child" if age is not None and age < 18 else "adult"
+
+
+@router.get("/people/{person_id}")
+def person_page(request: Request, person_id: str) -> Response:
+    state = state_of(request)
+    with state.session() as db:
+        current_user(request, db, "person")
+    person = state.analytics.person(person_id)
+    if person is None:
+        raise NotFound("person with that id")
+    return RedirectResponse(
+        f"/{'children' if _kind_of(person) == 'child' else 'adults'}/{person_id}", status_code=303
+    )
+
+
+@router.get("/children/{person_id}")
+def child_page(request: Request, person_id: str, agency: str = "", category: str = "") -> Response:
+    state = state_of(request)
+    analytics = state.analytics
+    with state.session() as db:
+        user = current_user(request, db, "child")
+        person = analytics.person(person_id)
+        if person is None:
+            raise NotFound("child with that id")
+        audit.record(db, user.username, "view_child", person_id, agency=agency, category=category)
+        alert = db.scalar(
+            select(Alert).where(Alert.subject_kind == "child", Alert.subject_id == person_id)
+        )
+        decisions = list(alert.decisions) if alert else []
+    events = disclosure.chronology(user, state.policy, analytics.chronology(person))
+    all_agencies = sorted({e["agency"] for e in events})
+    all_categories = sorted({c for e in events for c in e["categories"]})
+    shown = [
+        e
+        for e in events
+        if (not agency or e["agency"] == agency) and (not category or category in e["categories"])
+    ]
+    history = analytics.score_history(person_id)
+    links = analytics.links(person_id)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for link in links:
+        groups.setdefault(link["group"], []).append(link)
+    language = disclosure.language(user, state.policy, analytics.language_findings(person))
+    clock_list = clocks.record_clocks(
+        analytics.clock_events([person_id]).get(person_id, []), _now(state)
+    )
+    return render(
+        request,
+        "child.html",
+        person=person,
+        age=person.age_on(person.as_of or date.today()),
+        events=list(reversed(shown)),
+        total_events=len(events),
+        agencies=all_agencies,
+        categories=all_categories,
+        agency=agency,
+        category=category,
+        reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person_id)),
+        history=history,
+        spark=_sparkline(history),
+        groups=groups,
+        language=language,
+        alert=alert,
+        decisions=decisions,
+        clocks=clock_list,
+    )
+
+
+@router.get("/adults/{person_id}")
+def adult_page(request: Request, person_id: str) -> Response:
+    state = state_of(request)
+    analytics = state.analytics
+    with state.session() as db:
+        user = current_user(request, db, "adult")
+        person = analytics.person(person_id)
+        if person is None:
+            raise NotFound("person with that id")
+        audit.record(db, user.username, "view_adult", person_id)
+    links = analytics.links(person_id)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for link in links:
+        groups.setdefault(link["group"], []).append(link)
+    return render(
+        request,
+        "adult.html",
+        person=person,
+        groups=groups,
+        reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person_id)),
+        event_info=analytics.event_types(
+            sorted({e["event_id"] for link in links for e in link["evidence"] if e.get("event_id")})
+        ),
+    )
+
+
+@router.get("/networks/{network_id}")
+def network_page(request: Request, network_id: str) -> Response:
+    state = state_of(request)
+    analytics = state.analytics
+    with state.session() as db:
+        user = current_user(request, db, "network")
+        members = analytics.network_members([network_id]).get(network_id)
+        if not members:
+            raise NotFound("network with that id")
+        audit.record(db, user.username, "view_network", network_id)
+        alert = db.scalar(
+            select(Alert).where(Alert.subject_kind == "network", Alert.subject_id == network_id)
+        )
+    people = analytics.people([m["node_id"] for m in members if m.get("kind")])
+    edges = analytics.network_edges(network_id)
+    labels = {
+        m["node_id"]: (
+            people[m["node_id"]].name if m["node_id"] in people else m.get("label") or m["node_id"]
+        )
+        for m in members
+    }
+    return render(
+        request,
+        "network.html",
+        network_id=network_id,
+        members=members,
+        people=people,
+        assessment=analytics.network_assessment(network_id),
+        edges=edges,
+        labels=labels,
+        alert=alert,
+        event_info=analytics.event_types(
+            sorted({e["event_id"] for edge in edges for e in edge["evidence"] if e.get("event_id")})
+        ),
+    )
+
+
+@router.get("/networks/{network_id}/graph.json")
+def network_graph(request: Request, network_id: str) -> Response:
+    """Nodes and edges for Cytoscape.js."""
+    state = state_of(request)
+    analytics = state.analytics
+    with state.session() as db:
+        current_user(request, db, "network_graph")
+    members = analytics.network_members([network_id]).get(network_id)
+    if not members:
+        return JSONResponse({"error": "no such network"}, status_code=404)
+    people = analytics.people([m["node_id"] for m in members if m.get("kind")])
+    nodes = []
+    for m in members:
+        person = people.get(m["node_id"])
+        kind = m.get("kind") or (m["node_id"].split(":", 1)[0] if ":" in m["node_id"] else "other")
+        nodes.append(
+            {
+                "data": {
+                    "id": m["node_id"],
+                    "label": person.name if person else (m.get("label") or m["node_id"]),
+                    "kind": kind,
+                    "band": m.get("band") or "none",
+                    "href": f"/{'children' if kind == 'child' else 'adults'}/{m['node_id']}"
+                    if person
+                    else "",
+                }
+            }
+        )
+    edges = [
+        {
+            "data": {
+                "id": f"e{i}",
+                "source": e["src"],
+                "target": e["dst"],
+                "kind": e["kind"],
+                "label": f"{str(e['kind']).replace('_', ' ')} ({e['n_events']})",
+            }
+        }
+        for i, e in enumerate(analytics.network_edges(network_id))
+    ]
+    return JSONResponse({"nodes": nodes, "edges": edges})

@@ -1,0 +1,348 @@
+"""The FastAPI application: state, middleware, templates and error pages.
+
+`create_app(settings)` builds everything from the settings it is given (nothing at import time):
+the operational store (migrated to head), the read-only analytical store, the session signer
+and the access policy. Pages live in `pages.py`, `people_pages.py` and `admin_pages.py`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    select_autoescape,
+)
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lantern.app import accounts, alerts, audit, database
+from lantern.app.analytics import Analytics
+from lantern.app.models import User
+from lantern.app.policy import Policy, default_policy
+from lantern.app.security import (
+    PRE_SESSION_COOKIE,
+    SECURITY_HEADERS,
+    SESSION_COOKIE,
+    CsrfError,
+    Sessions,
+    checked_secret,
+)
+from lantern.errors import UserError
+from lantern.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+log = logging.getLogger("lantern.app")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user as pages see them: a snapshot, safe after the session closes."""
+
+    username: str
+    display_name: str
+    role: str
+    agency: str | None
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+class NotFound(Exception):
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: sessionmaker[Session]
+    analytics: Analytics
+    sessions: Sessions
+    policy: Policy
+    templates: Jinja2Templates
+    throttle: accounts.Throttle = field(default_factory=accounts.Throttle)
+    demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        db = self.db()
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+        finally:
+            db.close()
+
+
+def state_of(request: Request) -> AppState:
+    return request.app.state.lantern  # type: ignore[no-any-return]
+
+
+def current_user(request: Request, db: Session, page: str) -> User:
+    """The signed-in user, if the policy lets their role open `page`; otherwise raise."""
+    state = state_of(request)
+    user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
+    if user is None:
+        raise NotSignedIn()
+    request.state.user = Viewer(user.username, user.display_name, user.role, user.agency)
+    if page != "home" and not state.policy.allows(user.role, page):
+        audit.record(db, user.username, "refused", str(request.url.path), page=page, role=user.role)
+        db.commit()
+        raise Forbidden()
+    return user
+
+
+def served_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (path, method) the app answers, looking inside included routers."""
+
+    def walk(routes: list[Any]) -> Iterator[tuple[str, str]]:
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                yield from walk(inner.routes)
+                continue
+            for method in getattr(route, "methods", None) or []:
+                yield route.path, method
+
+    return sorted(set(walk(list(app.routes))))
+
+
+def require_csrf(request: Request, submitted: str | None) -> None:
+    cookie = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRE_SESSION_COOKIE)
+    state_of(request).sessions.check_csrf(cookie, submitted)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    state = state_of(request)
+    user = getattr(request.state, "user", None)
+    cookie = (
+        request.cookies.get(SESSION_COOKIE) if user else request.cookies.get(PRE_SESSION_COOKIE)
+    )
+    new_pre = None
+    if user is None and not cookie:
+        new_pre = cookie = state.sessions.new_pre_session()
+    context.update(
+        request=request,
+        user=user,
+        csrf_token=state.sessions.csrf_token(cookie),
+        can=lambda page: bool(user) and state.policy.allows(user.role, page),
+        nav=_navigation(request, user, state.policy),
+        demo=state.settings.demo,
+    )
+    response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
+    if new_pre:
+        response.set_cookie(
+            PRE_SESSION_COOKIE,
+            new_pre,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            max_age=3600,
+        )
+    return response
+
+
+NAVIGATION = (
+    ("alerts", "/alerts", "Alerts"),
+    ("search", "/search", "Search"),
+    ("mace", "/mace", "MACE pack"),
+    ("users", "/admin/users", "Users"),
+    ("audit", "/admin/audit", "Audit log"),
+)
+
+
+def _navigation(request: Request, user: User | None, policy: Policy) -> list[dict[str, Any]]:
+    if user is None:
+        return []
+    path = request.url.path
+    return [
+        {"href": href, "text": text, "active": path.startswith(href)}
+        for page, href, text in NAVIGATION
+        if policy.allows(user.role, page)
+    ]
+
+
+def _date(value: Any, fmt: str = "%d %b %Y") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime | date):
+        return value.strftime(fmt)
+    return str(value)
+
+
+def _label(value: Any) -> str:
+    return str(value or "").replace("_", " ")
+
+
+def _short_reasons(value: Any, count: int = 2, width: int = 150) -> list[str]:
+    """The first few of a `;`-separated list of reasons, each cut to `width` characters."""
+    reasons = [r.strip() for r in str(value or "").split("; ") if r.strip()]
+    return [r if len(r) <= width else r[: width - 1].rstrip() + "…" for r in reasons[:count]]
+
+
+def _agency(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return {
+        "social_care": "Children's social care",
+        "police": "Police",
+        "health": "Health",
+        "education": "Education",
+    }.get(str(value), _label(value).capitalize())
+
+
+def build_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(HERE / "templates"),
+                PrefixLoader(
+                    {"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}
+                ),
+            ]
+        ),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = _date
+    env.filters["datetime"] = lambda v: _date(v, "%d %b %Y %H:%M")
+    env.filters["label"] = _label
+    env.filters["agency"] = _agency
+    env.filters["short_reasons"] = _short_reasons
+    env.filters["urlquote"] = lambda v: quote(str(v), safe="")
+    env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
+    env.globals["STATUSES"] = alerts.STATUSES
+    return Jinja2Templates(env=env)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    throttle: accounts.Throttle | None = None,
+    sync_alerts: bool = True,
+) -> FastAPI:
+    secret = checked_secret(settings.secret_key, settings.demo)
+    engine = database.make_engine(settings.database_url)
+    database.migrate(engine)
+    analytics = Analytics(
+        settings.store, threads=settings.threads, memory_limit=settings.memory_limit
+    )
+    state = AppState(
+        settings=settings,
+        db=database.session_factory(engine),
+        analytics=analytics,
+        sessions=Sessions(secret),
+        policy=default_policy(),
+        templates=build_templates(),
+        throttle=throttle or accounts.Throttle(),
+    )
+    if sync_alerts:
+        with state.session() as db:
+            summary = alerts.sync(db, analytics)
+            log.info("alerts synced: %s", summary)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
+        yield
+        analytics.close()
+        engine.dispose()
+
+    app = FastAPI(
+        title="Lantern", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
+    app.state.lantern = state
+
+    @app.middleware("http")
+    async def secure_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            if name == "Cache-Control" and request.url.path.startswith(("/static/", "/assets/")):
+                response.headers[name] = "public, max-age=3600"
+                continue
+            response.headers.setdefault(name, value)
+        if request.url.scheme == "https":
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        return response
+
+    @app.exception_handler(NotSignedIn)
+    async def _not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
+        if request.url.path.endswith(".json"):
+            return JSONResponse({"error": "not signed in"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, _exc: Forbidden) -> Response:
+        if request.url.path.endswith(".json"):
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        return render(
+            request,
+            "error.html",
+            403,
+            title="You do not have access to this page",
+            message="Your role does not give access to this page. If you need it, ask your "
+            "Lantern administrator.",
+        )
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return render(
+            request, "error.html", 404, title="Page not found", message=f"There is no {exc.what}."
+        )
+
+    @app.exception_handler(CsrfError)
+    async def _csrf(request: Request, exc: CsrfError) -> Response:
+        return render(request, "error.html", 400, title="Form expired", message=str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        title = "Page not found" if exc.status_code == 404 else "Something went wrong"
+        return render(request, "error.html", exc.status_code, title=title, message=str(exc.detail))
+
+    @app.exception_handler(UserError)
+    async def _user_error(request: Request, exc: UserError) -> Response:
+        return render(request, "error.html", 400, title="There is a problem", message=str(exc))
+
+    from lantern.app import admin_pages, pages, people_pages
+
+    app.include_router(pages.router)
+    app.include_router(people_pages.router)
+    app.include_router(admin_pages.router)
+    app.mount(
+        "/assets",
+        StaticFiles(directory=STATIC / "vendor" / "assets", check_dir=False),
+        name="assets",
+    )
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    return app

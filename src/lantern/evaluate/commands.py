@@ -1,0 +1,88 @@
+"""`lantern evaluate`: how well Lantern finds the planted networks of a synthetic county."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def evaluate_command(
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Dataset to assess (runs the pipeline).")
+    ] = None,
+    truth: Annotated[
+        Path | None, typer.Option("--truth", help="Ground truth directory (default DATA/truth).")
+    ] = None,
+    assessed: Annotated[
+        Path | None,
+        typer.Option(
+            "--assessed",
+            help="Evaluate an existing `lantern assess` output (or an evaluate work directory) instead of running the pipeline.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the report as JSON here.")
+    ] = None,
+    work: Annotated[
+        Path | None,
+        typer.Option(
+            "--work", help="Where the runs' outputs go (default: a new temporary directory)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Assess as of this date (YYYY-MM-DD).")
+    ] = None,
+    siloed: Annotated[
+        bool, typer.Option("--siloed/--no-siloed", help="Also run each agency alone.")
+    ] = True,
+) -> None:
+    """Measure identity linkage, children flagged, networks found and lead time against truth."""
+    import json
+    import tempfile
+
+    from lantern.errors import UserError
+    from lantern.evaluate import runs
+    from lantern.evaluate.inputs import load_truth
+    from lantern.evaluate.metrics import evaluate_outputs
+    from lantern.evaluate.summary import print_summary
+
+    if (data is None) == (assessed is None):
+        raise UserError("give exactly one of --data DIR (run the pipeline) or --assessed DIR")
+    if truth is None:
+        if data is None:
+            raise UserError("--truth is required with --assessed")
+        truth = data / "truth"
+    if not truth.is_dir():
+        raise UserError(f"{truth}: no ground truth directory here")
+    measured: dict[str, object] = {}
+    if data is not None:
+        work = work or Path(tempfile.mkdtemp(prefix="lantern-evaluate-"))
+        agencies = load_truth(truth).agencies
+        typer.echo(
+            f"running the pipeline jointly and for {len(agencies) if siloed else 0} "
+            f"agencies alone, into {work}",
+            err=True,
+        )
+        measured = runs.run_all(
+            data,
+            work,
+            agencies,
+            as_of=as_of,
+            siloed=siloed,
+            progress=lambda name: typer.echo(f"  done: {name}", err=True),
+        )
+        assessed = work
+    assert assessed is not None
+    joint, silos = runs.layout(assessed)
+    report = evaluate_outputs(joint, truth, silos or None)
+    report["runs"] = measured or runs.read_runs(assessed)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, default=str))
+    print_summary(report)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evaluate")(evaluate_command)

@@ -1,0 +1,151 @@
+"""Reading what evaluation compares: a synthetic county's `truth/` and a `lantern assess` output.
+
+Both are plain CSV directories (formats in docs/synthetic-county.md and the interchange spec's
+"Assessment output"); nothing here needs a store.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lantern.errors import DatasetError
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DatasetError(f"{path}: missing column(s) {', '.join(missing)}")
+        return list(reader)
+
+
+def _optional_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    return _rows(path, required) if path.is_file() else []
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A `YYYY-MM-DD` date (a timestamp's date part is accepted); None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return dt.date.fromisoformat(text[:10])
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(";") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Victim:
+    person_id: str
+    network_id: str
+    sex: str
+    first_signal: dt.date
+    recognised: dt.date
+
+
+@dataclass
+class Truth:
+    """Ground truth of a synthetic county (or any county with the same `truth/` files)."""
+
+    person_of_record: dict[str, str]  # "agency:person_ref" -> true person_id
+    kind: dict[str, str]  # person_id -> child, parent, professional, ...
+    sex: dict[str, str]
+    victims: dict[str, Victim]
+    network_adults: dict[str, set[str]] = field(default_factory=dict)
+    network_children: dict[str, set[str]] = field(default_factory=dict)
+    other_group_members: set[str] = field(default_factory=set)  # e.g. county-lines groups
+
+    @property
+    def n_children(self) -> int:
+        return sum(1 for k in self.kind.values() if k == "child")
+
+    @property
+    def planted_members(self) -> set[str]:
+        members: set[str] = set()
+        for group in (*self.network_adults.values(), *self.network_children.values()):
+            members |= group
+        return members
+
+    @property
+    def agencies(self) -> list[str]:
+        return sorted({record.split(":", 1)[0] for record in self.person_of_record})
+
+
+def load_truth(directory: Path) -> Truth:
+    records = _rows(directory / "records.csv", ("agency", "person_ref", "person_id"))
+    persons = _rows(directory / "persons.csv", ("person_id", "kind", "sex"))
+    victims = _rows(
+        directory / "victims.csv",
+        ("person_id", "network_id", "first_signal_date", "recognition_date"),
+    )
+    members = _optional_rows(directory / "network_members.csv", ("network_id", "person_id", "role"))
+    truth = Truth(
+        person_of_record={f"{r['agency']}:{r['person_ref']}": r["person_id"] for r in records},
+        kind={p["person_id"]: p["kind"] for p in persons},
+        sex={p["person_id"]: p["sex"] for p in persons},
+        victims={},
+    )
+    for v in victims:
+        first, recognised = parse_date(v["first_signal_date"]), parse_date(v["recognition_date"])
+        if first is None or recognised is None:
+            raise DatasetError(f"{directory / 'victims.csv'}: victim {v['person_id']} lacks dates")
+        truth.victims[v["person_id"]] = Victim(
+            v["person_id"],
+            v["network_id"],
+            v.get("sex") or truth.sex.get(v["person_id"], ""),
+            first,
+            recognised,
+        )
+    for g in _optional_rows(directory / "other_groups.csv", ("group_id", "person_id")):
+        truth.other_group_members.add(g["person_id"])
+    for m in members:
+        group = truth.network_adults if m["role"] == "adult" else truth.network_children
+        group.setdefault(m["network_id"], set()).add(m["person_id"])
+    return truth
+
+
+@dataclass
+class Assessed:
+    """One `lantern assess` output directory, with every resolved person mapped to a true one."""
+
+    clusters: dict[str, list[str]]  # person_id -> records
+    children: list[dict[str, str]]
+    adults: list[dict[str, str]]
+    networks: list[dict[str, str]]
+    stages: list[dict[str, str]]
+
+    def majority_person(self, truth: Truth) -> dict[str, str]:
+        """Resolved person_id -> the true person most of its records belong to ('' if none)."""
+        mapping: dict[str, str] = {}
+        for person, records in self.clusters.items():
+            votes = Counter(
+                truth.person_of_record[r] for r in records if r in truth.person_of_record
+            )
+            if not votes:
+                mapping[person] = ""
+                continue
+            top = max(votes.values())
+            mapping[person] = min(t for t, n in votes.items() if n == top)
+        return mapping
+
+
+def load_assessed(directory: Path) -> Assessed:
+    persons = _rows(directory / "persons.csv", ("person_id", "records"))
+    children = _rows(directory / "children.csv", ("person_id", "band", "first_flagged_at"))
+    adults = _optional_rows(directory / "adults.csv", ("person_id",))
+    networks = _optional_rows(directory / "networks.csv", ("network_id", "members"))
+    stages = _optional_rows(directory / "stages.csv", ("stage",))
+    clusters = {p["person_id"]: split_list(p["records"]) for p in persons}
+    # a child row may carry its own records list; use it if the person is missing from persons.csv
+    for row in children:
+        if row["person_id"] not in clusters and row.get("records"):
+            clusters[row["person_id"]] = split_list(row["records"])
+    return Assessed(clusters, children, adults, networks, stages)

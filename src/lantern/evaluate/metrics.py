@@ -1,0 +1,327 @@
+"""The evaluation metrics, defined exactly as in docs/evaluation.md.
+
+Every function is pure: truth and an assessment in, plain numbers out (JSON-ready dicts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from math import comb
+from pathlib import Path
+
+from lantern.evaluate.inputs import Assessed, Truth, load_assessed, load_truth, parse_date
+
+FLAGGED_BANDS = frozenset({"medium", "high"})
+LEAD_BUCKETS = (  # (label, lower bound in days inclusive, upper bound exclusive)
+    ("flagged after recognition", None, 0),
+    ("0-3 months before", 0, 91),
+    ("3-12 months before", 91, 365),
+    ("1-2 years before", 365, 730),
+    ("over 2 years before", 730, None),
+)
+
+
+def _f1(precision: float | None, recall: float | None) -> float | None:
+    if precision is None or recall is None:
+        return None
+    return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+
+
+def _prf(tp: int, predicted: int, actual: int) -> dict[str, float | int | None]:
+    precision = tp / predicted if predicted else None
+    recall = tp / actual if actual else None
+    f1 = _f1(precision, recall)
+    return {
+        "true_positives": tp,
+        "predicted": predicted,
+        "actual": actual,
+        "precision": _round(precision),
+        "recall": _round(recall),
+        "f1": _round(f1),
+    }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+# ------------------------------------------------------------------ identity
+
+
+def identity(
+    truth: Truth, assessed: Assessed, kinds: frozenset[str] | None = None
+) -> dict[str, object]:
+    """Pairwise precision/recall/F1 of record clustering against the true persons.
+
+    The universe is every record in the truth (restricted to true persons of `kinds` if given).
+    A record absent from persons.csv counts as a singleton. A pair of records is predicted when
+    both are in one resolved person, actual when both belong to one true person.
+    """
+    cluster_of: dict[str, str] = {}
+    for person, records in assessed.clusters.items():
+        for record in records:
+            cluster_of[record] = person
+    universe = [
+        r for r, t in truth.person_of_record.items() if kinds is None or truth.kind.get(t) in kinds
+    ]
+    missing = 0
+    predicted: Counter[str] = Counter()
+    actual: Counter[str] = Counter()
+    both: Counter[tuple[str, str]] = Counter()
+    for record in universe:
+        cluster = cluster_of.get(record)
+        if cluster is None:
+            missing += 1
+            cluster = f"missing:{record}"
+        true = truth.person_of_record[record]
+        predicted[cluster] += 1
+        actual[true] += 1
+        both[(cluster, true)] += 1
+    result = _prf(
+        sum(comb(n, 2) for n in both.values()),
+        sum(comb(n, 2) for n in predicted.values()),
+        sum(comb(n, 2) for n in actual.values()),
+    )
+    result.update(
+        {
+            "records": len(universe),
+            "records_missing_from_output": missing,
+            "resolved_persons": len(predicted),
+            "true_persons": len(actual),
+        }
+    )
+    return result
+
+
+# ------------------------------------------------------------------ children at risk
+
+
+def ever_flagged(truth: Truth, assessed: Assessed) -> dict[str, object]:
+    """Children flagged at any time (a `first_flagged_at`), whatever their band now.
+
+    The price of lead time: flagging every child on day one would give a long lead and a
+    precision here near the county's prevalence. Same counting as `children_at_risk`.
+    """
+    majority = assessed.majority_person(truth)
+    rows = [
+        majority.get(r["person_id"], "")
+        for r in assessed.children
+        if (r.get("first_flagged_at") or "").strip()
+    ]
+    found = len(set(truth.victims) & set(rows))
+    victim_rows = sum(1 for t in rows if t in truth.victims)
+    precision = victim_rows / len(rows) if rows else None
+    recall = found / len(truth.victims) if truth.victims else None
+    per = 10_000 / truth.n_children if truth.n_children else None
+    return {
+        "flagged_rows": len(rows),
+        "flagged_victim_rows": victim_rows,
+        "victims": len(truth.victims),
+        "victims_found": found,
+        "flagged_per_10000_children": _round(len(rows) * per) if per else None,
+        "precision": _round(precision),
+        "recall": _round(recall),
+        "f1": _round(_f1(precision, recall)),
+    }
+
+
+def children_at_risk(truth: Truth, assessed: Assessed) -> dict[str, object]:
+    """Children at band >= medium against the planted victims, overall and by sex.
+
+    Precision: of the children.csv rows at band medium or high, the share whose majority true
+    person is a victim. Recall: of the victims, the share with at least one such row.
+    By sex, both sides are restricted to true persons of that sex.
+    """
+    majority = assessed.majority_person(truth)
+    flagged_rows = [
+        majority.get(r["person_id"], "")
+        for r in assessed.children
+        if r["band"].strip().lower() in FLAGGED_BANDS
+    ]
+    out: dict[str, object] = {}
+    for label, sexes in (("all", None), ("F", {"F"}), ("M", {"M"})):
+        rows = [t for t in flagged_rows if sexes is None or truth.sex.get(t) in sexes]
+        victims = {v for v, info in truth.victims.items() if sexes is None or info.sex in sexes}
+        flagged_victim_rows = sum(1 for t in rows if t in truth.victims)
+        found = len(victims & set(rows))
+        precision = flagged_victim_rows / len(rows) if rows else None
+        recall = found / len(victims) if victims else None
+        result = {
+            "flagged_rows": len(rows),
+            "flagged_victim_rows": flagged_victim_rows,
+            "victims": len(victims),
+            "victims_found": found,
+            "precision": _round(precision),
+            "recall": _round(recall),
+            "f1": _round(_f1(precision, recall)),
+        }
+        out[label] = result
+    return out
+
+
+# ------------------------------------------------------------------ networks
+
+
+def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
+    """Planted networks found and false networks reported.
+
+    A planted network is found when one reported network contains at least half of its adults
+    and at least one of its victims. A reported network is false when its members that are a
+    planted network's adult or victim are not a majority (at most half) of its members. False
+    networks whose majority are members of another kind of exploitation group (truth's
+    other_groups.csv: county lines) are also counted on their own.
+    """
+    majority = assessed.majority_person(truth)
+    reported = []
+    for row in assessed.networks:
+        members = [m.strip() for m in row["members"].split(";") if m.strip()]
+        reported.append((row["network_id"], [majority.get(m, "") for m in members]))
+    found: list[str] = []
+    for network_id, adults in sorted(truth.network_adults.items()):
+        victims = truth.network_children.get(network_id, set())
+        for _, members in reported:
+            present = set(members)
+            if 2 * len(adults & present) >= len(adults) and victims & present:
+                found.append(network_id)
+                break
+    planted = truth.planted_members
+    false_ids = [
+        network_id
+        for network_id, members in reported
+        if 2 * sum(1 for m in members if m in planted) <= len(members)
+    ]
+    other = truth.other_group_members
+    false_other = [
+        network_id
+        for network_id, members in reported
+        if network_id in false_ids and 2 * sum(1 for m in members if m in other) > len(members)
+    ]
+    per = 10_000 / truth.n_children if truth.n_children else None
+    return {
+        "planted": len(truth.network_adults),
+        "found": len(found),
+        "found_share": _round(len(found) / len(truth.network_adults))
+        if truth.network_adults
+        else None,
+        "found_ids": found,
+        "reported": len(reported),
+        "false": len(false_ids),
+        "false_that_are_other_exploitation_groups": len(false_other),
+        "false_per_10000_children": _round(len(false_ids) * per) if per else None,
+        "found_per_10000_children": _round(len(found) * per) if per else None,
+    }
+
+
+# ------------------------------------------------------------------ lead time
+
+
+def first_flags(truth: Truth, assessed: Assessed) -> dict[str, dt.date]:
+    """Per victim, the earliest first_flagged_at of any children.csv row mapped to them."""
+    majority = assessed.majority_person(truth)
+    flags: dict[str, dt.date] = {}
+    for row in assessed.children:
+        victim = majority.get(row["person_id"], "")
+        flagged = parse_date(row.get("first_flagged_at", ""))
+        if victim in truth.victims and flagged is not None:
+            flags[victim] = min(flagged, flags.get(victim, flagged))
+    return flags
+
+
+def lead_time(truth: Truth, flags: dict[str, dt.date]) -> dict[str, object]:
+    """Lead time = recognition date - first flag date, in days, per victim flagged at all.
+
+    Positive: Lantern could have seen the child that many days before the agencies formally
+    recognised them. Victims never flagged have no lead time and are counted separately.
+    """
+    leads = sorted(
+        (truth.victims[v].recognised - day).days for v, day in flags.items() if v in truth.victims
+    )
+    buckets = dict.fromkeys((label for label, _, _ in LEAD_BUCKETS), 0)
+    for lead in leads:
+        for label, lo, hi in LEAD_BUCKETS:
+            if (lo is None or lead >= lo) and (hi is None or lead < hi):
+                buckets[label] += 1
+                break
+    buckets["never flagged"] = len(truth.victims) - len(leads)
+    return {
+        "victims": len(truth.victims),
+        "flagged": len(leads),
+        "flagged_before_recognition": sum(1 for x in leads if x > 0),
+        # flags raised before the victim's first exploitation signal was recorded: about
+        # vulnerability, not yet about exploitation (an honest caveat on long lead times)
+        "flagged_before_first_signal": sum(
+            1
+            for v, day in flags.items()
+            if v in truth.victims and day < truth.victims[v].first_signal
+        ),
+        "median_days": statistics.median(leads) if leads else None,
+        "quartiles_days": (
+            [float(q) for q in statistics.quantiles(leads, n=4, method="inclusive")]
+            if len(leads) >= 2
+            else None
+        ),
+        "distribution": buckets,
+    }
+
+
+def siloed_flags(truth: Truth, silos: dict[str, Assessed]) -> dict[str, dt.date]:
+    """Per victim, the earliest first flag over the agencies each run alone."""
+    flags: dict[str, dt.date] = {}
+    for assessed in silos.values():
+        for victim, day in first_flags(truth, assessed).items():
+            flags[victim] = min(day, flags.get(victim, day))
+    return flags
+
+
+def compare_leads(
+    truth: Truth, joint: dict[str, dt.date], siloed: dict[str, dt.date]
+) -> dict[str, object]:
+    """Per victim flagged both ways, how many days earlier the joint run flagged them."""
+    both = sorted((siloed[v] - joint[v]).days for v in joint.keys() & siloed.keys())
+    return {
+        "flagged_both": len(both),
+        "flagged_only_joint": len(joint.keys() - siloed.keys()),
+        "flagged_only_siloed": len(siloed.keys() - joint.keys()),
+        "joint_earlier": sum(1 for d in both if d > 0),
+        "median_days_earlier": statistics.median(both) if both else None,
+    }
+
+
+# ------------------------------------------------------------------ everything at once
+
+
+def evaluate_outputs(
+    assess_dir: Path, truth_dir: Path, siloed_dirs: dict[str, Path] | None = None
+) -> dict[str, object]:
+    """Every metric for one `lantern assess` output (and optionally per-agency ones)."""
+    truth = load_truth(Path(truth_dir))
+    assessed = load_assessed(Path(assess_dir))
+    joint_flags = first_flags(truth, assessed)
+    report: dict[str, object] = {
+        "truth": {
+            "children": truth.n_children,
+            "victims": len(truth.victims),
+            "networks": len(truth.network_adults),
+            "records": len(truth.person_of_record),
+        },
+        "identity": identity(truth, assessed),
+        "identity_children": identity(truth, assessed, frozenset({"child"})),
+        "children_at_risk": children_at_risk(truth, assessed),
+        "children_ever_flagged": ever_flagged(truth, assessed),
+        "networks": networks(truth, assessed),
+        "lead_time": {"joint": lead_time(truth, joint_flags)},
+        "stages": assessed.stages,
+    }
+    if siloed_dirs:
+        silos = {agency: load_assessed(Path(d)) for agency, d in sorted(siloed_dirs.items())}
+        flags = siloed_flags(truth, silos)
+        leads = report["lead_time"]
+        assert isinstance(leads, dict)
+        leads["siloed"] = lead_time(truth, flags)
+        leads["joint_vs_siloed"] = compare_leads(truth, joint_flags, flags)
+        report["siloed_children_at_risk"] = {
+            agency: children_at_risk(truth, silo)["all"] for agency, silo in silos.items()
+        }
+    return report

@@ -1,0 +1,57 @@
+"""Printing an evaluation report for a person to read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def print_summary(report: dict[str, Any], console: Console | None = None) -> None:
+    console = console or Console()
+    table = Table(title="Lantern evaluation", show_header=True)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    ident = report["identity"]
+    table.add_row(
+        "identity pairwise precision / recall / F1",
+        f"{_fmt(ident['precision'])} / {_fmt(ident['recall'])} / {_fmt(ident['f1'])}",
+    )
+    for label, risk in report["children_at_risk"].items():
+        table.add_row(
+            f"children >= medium ({label}) precision / recall / F1",
+            f"{_fmt(risk['precision'])} / {_fmt(risk['recall'])} / {_fmt(risk['f1'])}",
+        )
+    ever = report.get("children_ever_flagged")
+    if ever:
+        table.add_row(
+            "children ever flagged: count / precision / recall",
+            f"{ever['flagged_rows']} / {_fmt(ever['precision'])} / {_fmt(ever['recall'])}",
+        )
+    nets = report["networks"]
+    table.add_row("planted networks found", f"{nets['found']} of {nets['planted']}")
+    table.add_row(
+        "false networks (per 10,000 children)",
+        f"{nets['false']} ({_fmt(nets['false_per_10000_children'])})",
+    )
+    for name, lead in report["lead_time"].items():
+        if "median_days" in lead:
+            table.add_row(
+                f"lead time, {name}: median days (flagged before recognition / victims)",
+                f"{_fmt(lead['median_days'])} ({lead['flagged_before_recognition']}/{lead['victims']})",
+            )
+        elif "median_days_earlier" in lead:
+            table.add_row(
+                "joint earlier than siloed: victims / median days earlier",
+                f"{lead['joint_earlier']} / {_fmt(lead['median_days_earlier'])}",
+            )
+    console.print(table)

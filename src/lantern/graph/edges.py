@@ -1,0 +1,209 @@
+"""Edges and nodes: aggregating `graph_evidence` into `graph_edges` and `graph_nodes`.
+
+The aggregation takes an optional cut-off, so the same SQL gives the graph as
+it stood on any date (`as_of`: only evidence with `available_at` before it,
+and only signals known before it, count — including the routine-contact
+pattern). The stage writes the graph as of now; the score stage can ask for
+any date through `lantern.graph.queries.edges_as_of`.
+
+Weight of an edge = the sum over its evidence of the kind's points, ×
+`signal_multiplier` where the child showed a signal at that event, × 0 for
+evidence in a protective role; and 0 altogether when the contact is routine:
+
+- node pattern: the contact (an adult or a thing) touches children mostly in
+  protective roles, or in many events of which few are around signals;
+- edge pattern: this pair met in many events of which few are around signals;
+
+unless the contact was ever named a suspect/offender of the child.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from lantern.graph.inputs import create_table
+from lantern.graph.rules import GraphRules
+
+
+def _cutoff(as_of: datetime | None) -> str:
+    return "TIMESTAMP '9999-12-31'" if as_of is None else f"TIMESTAMP '{as_of.isoformat(sep=' ')}'"
+
+
+def build_edges(
+    con: duckdb.DuckDBPyConnection,
+    rules: GraphRules,
+    *,
+    as_of: datetime | None = None,
+    table: str = "graph_edges",
+) -> None:
+    """Write `table` from the evidence available before `as_of` (all of it when None)."""
+    cut = _cutoff(as_of)
+    r = rules
+    create_table(
+        con,
+        table,
+        f"""
+        WITH ev AS (
+            SELECT *, signal_at IS NOT NULL AND signal_at < {cut} AS is_signal
+            FROM graph_evidence WHERE available_at < {cut}
+        ), contact AS (
+            SELECT contact_id,
+                   count(DISTINCT event_id) AS n_events,
+                   count(DISTINCT event_id) FILTER (WHERE is_signal) AS n_signal,
+                   avg(CASE WHEN protective THEN 1.0 ELSE 0.0 END) AS protective_share,
+                   bool_or(suspect) AS any_suspect
+            FROM ev WHERE contact_id IS NOT NULL AND child_id IS NOT NULL
+            GROUP BY contact_id
+        ), routine_contact AS (
+            SELECT contact_id,
+                   CASE WHEN any_suspect THEN NULL
+                        WHEN protective_share >= {r.routine_protective_share}
+                          THEN 'contact mostly in a protective role'
+                        WHEN n_events >= {r.routine_min_events}
+                         AND n_signal <= {r.routine_max_signal_share} * n_events
+                          THEN 'contact spread over ' || n_events || ' ordinary events ('
+                               || n_signal || ' around signals)'
+                   END AS reason
+            FROM contact
+        ), grouped AS (
+            SELECT src, dst, kind,
+                   sum(points * CASE WHEN protective THEN 0 ELSE 1 END
+                              * CASE WHEN is_signal THEN {r.signal_multiplier} ELSE 1 END) AS raw_weight,
+                   min(available_at) AS first_available_at,
+                   min(occurred_at) AS first_occurred_at,
+                   max(occurred_at) AS last_occurred_at,
+                   count(DISTINCT coalesce(event_id, src_record || '|' || coalesce(via, ''))) AS n_events,
+                   count(DISTINCT event_id) FILTER (WHERE is_signal) AS n_signal_events,
+                   count(DISTINCT occurred_at::DATE) AS n_days,
+                   bool_and(protective) AS all_protective,
+                   bool_and(event_id IS NULL) AS record_only,
+                   bool_or(suspect) AS any_suspect,
+                   any_value(child_id) FILTER (WHERE child_id IS NOT NULL) AS child_id,
+                   any_value(contact_id) FILTER (WHERE contact_id IS NOT NULL) AS contact_id,
+                   list_sort(list(DISTINCT agency)) AS agencies,
+                   list_sort(list(DISTINCT src_role || '/' || coalesce(dst_role, '-'))) AS roles,
+                   to_json(list({{
+                       'event_id': event_id, 'paired_event_id': paired_event_id, 'agency': agency,
+                       'occurred_at': occurred_at, 'recorded_at': recorded_at,
+                       'available_at': available_at, 'role': src_role || '/' || coalesce(dst_role, '-'),
+                       'via': via, 'signal': is_signal,
+                       'src_record': src_record, 'dst_record': dst_record
+                   }} ORDER BY occurred_at, event_id)) AS evidence
+            FROM ev GROUP BY src, dst, kind
+        )
+        SELECT g.src, g.dst, g.kind,
+               CASE WHEN routine_reason IS NULL THEN g.raw_weight ELSE 0.0 END AS weight,
+               g.first_available_at, g.last_occurred_at, g.n_events, g.evidence,
+               g.raw_weight, g.first_occurred_at, g.n_signal_events, g.agencies, g.roles,
+               g.child_id, g.contact_id, g.record_only,
+               routine_reason IS NOT NULL AS routine, routine_reason
+        FROM (
+            SELECT g.*,
+                   CASE WHEN g.any_suspect THEN NULL
+                        WHEN rc.reason IS NOT NULL THEN rc.reason
+                        WHEN g.all_protective THEN 'protective role only'
+                        WHEN g.child_id IS NOT NULL AND g.n_events >= {r.routine_edge_min_events}
+                         AND g.n_signal_events <= {r.routine_max_signal_share} * g.n_events
+                          THEN 'met in ' || g.n_events || ' ordinary events ('
+                               || g.n_signal_events || ' around signals)'
+                   END AS routine_reason
+            FROM grouped g LEFT JOIN routine_contact rc ON rc.contact_id = g.contact_id
+            WHERE g.kind <> 'same_place' OR g.n_days >= {r.same_place_min_occasions}
+        ) g
+        ORDER BY g.src, g.dst, g.kind
+        """,  # noqa: S608
+    )
+
+
+def build_signal_children(
+    con: duckdb.DuckDBPyConnection, rules: GraphRules, *, as_of: datetime | None = None
+) -> None:
+    """`graph_signal_children`: children whose indicator hits meet the rules' bar."""
+    from lantern.graph.rules import sql_list
+
+    cut = _cutoff(as_of)
+    create_table(
+        con,
+        "graph_signal_children",
+        f"""
+        SELECT p.person_id,
+               count(*) AS n_hits,
+               count(DISTINCT h.category) AS n_categories,
+               list_sort(list(DISTINCT h.category)) AS categories,
+               min(h.recorded_at) AS first_hit_at
+        FROM graph_in_indicator_hits h
+        JOIN persons p USING (record_id)
+        JOIN graph_children c USING (person_id)
+        WHERE coalesce(h.recorded_at, TIMESTAMP '1900-01-01') < {cut}
+        GROUP BY p.person_id
+        HAVING count(DISTINCT h.category) >= {rules.signal_min_categories}
+            OR bool_or(h.category IN {sql_list(rules.signal_strong_categories)})
+        """,  # noqa: S608
+    )
+
+
+def build_nodes(
+    con: duckdb.DuckDBPyConnection, *, edges: str = "graph_edges", table: str = "graph_nodes"
+) -> None:
+    """`graph_nodes`: every node on an edge, with its kind, label and flags."""
+    create_table(
+        con,
+        table,
+        f"""
+        WITH ends AS (
+            SELECT src AS node_id, first_available_at FROM {edges}
+            UNION ALL SELECT dst, first_available_at FROM {edges}
+        ), ids AS (
+            SELECT node_id, min(first_available_at) AS first_available_at FROM ends GROUP BY node_id
+        ), person_labels AS (
+            SELECT p.person_id,
+                   min(trim(coalesce(pe.given_name, '') || ' ' || coalesce(pe.family_name, ''))) AS label
+            FROM persons p JOIN graph_in_people pe USING (record_id)
+            WHERE trim(coalesce(pe.given_name, '') || coalesce(pe.family_name, '')) <> ''
+            GROUP BY p.person_id
+        ), place_labels AS (
+            SELECT place_id, min(place_label) AS label, min(place_kind) AS place_kind
+            FROM graph_place_visits GROUP BY place_id
+        ), contact_links AS (   -- distinct signal children on non-routine edges, per other end
+            SELECT other, count(DISTINCT child) AS n FROM (
+                SELECT src AS other, dst AS child FROM {edges} WHERE weight > 0
+                UNION ALL SELECT dst, src FROM {edges} WHERE weight > 0
+            ) JOIN graph_signal_children s ON s.person_id = child
+            WHERE other <> child GROUP BY other
+        ), routine AS (
+            SELECT node_id, any_value(routine_reason) AS reason FROM (
+                SELECT contact_id AS node_id, routine_reason FROM {edges}
+                WHERE routine AND routine_reason LIKE 'contact %'
+            ) GROUP BY node_id
+        )
+        SELECT i.node_id,
+               CASE WHEN i.node_id LIKE 'place:%' THEN 'place'
+                    WHEN pers.person_id IS NOT NULL THEN 'person' ELSE 'thing' END AS kind,
+               coalesce(pl.label, t.display, pc.label, tx.value,
+                        regexp_replace(i.node_id, '^[a-z_]+:', '')) AS label,
+               CASE WHEN i.node_id LIKE 'place:%' THEN pc.place_kind
+                    WHEN pers.person_id IS NOT NULL THEN CASE WHEN ch.person_id IS NOT NULL
+                         THEN 'child' ELSE 'adult' END
+                    ELSE coalesce(t.kind, split_part(i.node_id, ':', 1)) END AS subkind,
+               ch.person_id IS NOT NULL AS is_child,
+               sc.person_id IS NOT NULL AS signal_child,
+               coalesce(cl.n, 0) AS linked_signal_children,
+               ro.reason IS NOT NULL AS routine,
+               ro.reason AS routine_reason,
+               i.first_available_at
+        FROM ids i
+        LEFT JOIN (SELECT DISTINCT person_id FROM persons) pers ON pers.person_id = i.node_id
+        LEFT JOIN person_labels pl ON pl.person_id = i.node_id
+        LEFT JOIN graph_in_things t ON t.thing_id = i.node_id
+        LEFT JOIN place_labels pc ON pc.place_id = i.node_id
+        LEFT JOIN (SELECT value_norm, min(value) AS value FROM graph_in_text_mentions
+                   GROUP BY value_norm) tx ON tx.value_norm = i.node_id
+        LEFT JOIN graph_children ch ON ch.person_id = i.node_id
+        LEFT JOIN graph_signal_children sc ON sc.person_id = i.node_id
+        LEFT JOIN contact_links cl ON cl.other = i.node_id
+        LEFT JOIN routine ro ON ro.node_id = i.node_id
+        ORDER BY i.node_id
+        """,  # noqa: S608
+    )

@@ -1,0 +1,413 @@
+"""Evidence: one row per fact that ties two nodes, in named set-based SQL steps.
+
+Steps (each writes the table named):
+
+1. `graph_person_status` — per person: a date of birth (the most common over
+   their records), a birth year, and a home (the most common normalised
+   postcode over their records: children sharing one are one household).
+2. `graph_participants` — event × person: role, age at the event, child flag.
+3. `graph_child_signals` — (event, child): the child shows a signal at this
+   event (an indicator hit, a missing episode, or an event around one), and
+   when that became known (`signal_at`).
+4. `graph_thing_links` — person × thing × event: from `thing_mentions`
+   (event things by role; things on a person record) and `text_mentions`
+   (VRMs and phones named in a child's narrative).
+5. `graph_place_visits` — person × place × event, for place-bearing events.
+6. `graph_evidence` — every piece of evidence for every edge, with
+   `available_at`: the time the *last* record needed to show it was recorded.
+   An edge's `first_available_at` is the minimum of these, so no edge carries
+   a date earlier than the records that show it (see docs/graph.md).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from lantern.graph.inputs import create_table
+from lantern.graph.rules import GraphRules, sql_list
+
+# Postcode → sector ("OX4 1AB" → "OX4 1"); NULL when the postcode is not a full UK postcode.
+POSTCODE_SECTOR = """
+CASE WHEN regexp_full_match(regexp_replace(upper({pc}), '[^A-Z0-9]', '', 'g'),
+                            '[A-Z]{{1,2}}[0-9][A-Z0-9]?[0-9][A-Z]{{2}}')
+     THEN left(regexp_replace(upper({pc}), '[^A-Z0-9]', '', 'g'),
+               length(regexp_replace(upper({pc}), '[^A-Z0-9]', '', 'g')) - 3)
+          || ' ' ||
+          substr(regexp_replace(upper({pc}), '[^A-Z0-9]', '', 'g'),
+                 length(regexp_replace(upper({pc}), '[^A-Z0-9]', '', 'g')) - 2, 1)
+END"""
+
+NAMED_PLACE = "nullif(lower(trim(regexp_replace({name}, '\\s+', ' ', 'g'))), '')"
+
+
+def build_person_status(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    create_table(
+        con,
+        "graph_person_status",
+        """
+        WITH dobs AS (
+            SELECT p.person_id, r.dob, count(*) AS n
+            FROM persons p JOIN person_records r USING (record_id)
+            WHERE r.dob IS NOT NULL GROUP BY ALL
+        ), best_dob AS (
+            SELECT person_id, arg_max(dob, n * 100000 - date_diff('day', DATE '1900-01-01', dob)) AS dob
+            FROM dobs GROUP BY person_id
+        ), years AS (
+            SELECT p.person_id, min(r.birth_year) AS birth_year
+            FROM persons p JOIN person_records r USING (record_id) GROUP BY p.person_id
+        ), homes AS (
+            SELECT p.person_id, r.postcode_norm AS home, count(*) AS n
+            FROM persons p JOIN person_records r USING (record_id)
+            WHERE r.postcode_norm IS NOT NULL GROUP BY ALL
+        ), best_home AS (
+            SELECT person_id, arg_max(home, n::VARCHAR || '|' || home) AS home
+            FROM homes GROUP BY person_id
+        )
+        SELECT y.person_id, d.dob, y.birth_year, h.home
+        FROM years y LEFT JOIN best_dob d USING (person_id) LEFT JOIN best_home h USING (person_id)
+        """,
+    )
+
+
+def build_participants(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    create_table(
+        con,
+        "graph_participants",
+        f"""
+        WITH ep AS (
+            SELECT DISTINCT ep.event_id, ep.record_id, lower(trim(ep.role)) AS role, p.person_id
+            FROM event_people ep JOIN persons p USING (record_id)
+        ), aged AS (
+            SELECT e.event_id, e.agency, e.event_type, e.occurred_at,
+                   coalesce(e.recorded_at, e.occurred_at) AS recorded_at, e.ended_at,
+                   e.postcode, e.place_name,
+                   ep.record_id, ep.person_id, ep.role,
+                   CASE
+                     WHEN coalesce(r.dob, s.dob) IS NOT NULL
+                       THEN date_sub('year', coalesce(r.dob, s.dob), e.occurred_at::DATE)
+                     WHEN coalesce(r.birth_year, s.birth_year) IS NOT NULL
+                       THEN year(e.occurred_at) - coalesce(r.birth_year, s.birth_year)
+                            - CASE WHEN month(e.occurred_at) < 7 THEN 1 ELSE 0 END
+                   END AS age_at_event
+            FROM ep
+            JOIN events e USING (event_id)
+            LEFT JOIN person_records r USING (record_id)
+            LEFT JOIN graph_person_status s USING (person_id)
+            WHERE e.occurred_at IS NOT NULL
+        )
+        , sizes AS (
+            SELECT event_id, count(DISTINCT person_id) AS n_people FROM ep GROUP BY event_id
+        )
+        SELECT aged.*,
+               coalesce(age_at_event < 18, role = 'subject') AS is_child,
+               role IN {sql_list(rules.child_roles)} AS child_role,
+               role IN {sql_list(rules.protective_roles)} AS protective,
+               role IN {sql_list(rules.suspect_roles)} AS suspect,
+               sizes.n_people
+        FROM aged JOIN sizes USING (event_id)
+        """,  # noqa: S608
+    )
+    create_table(
+        con,
+        "graph_children",
+        """
+        SELECT person_id, min(occurred_at) FILTER (WHERE is_child) AS first_child_event_at
+        FROM graph_participants GROUP BY person_id HAVING bool_or(is_child)
+        """,
+    )
+
+
+def build_child_signals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    create_table(
+        con,
+        "graph_child_signals",
+        f"""
+        WITH hits AS (
+            SELECT h.event_id, p.person_id, min(coalesce(h.recorded_at, e.recorded_at)) AS signal_at
+            FROM graph_in_indicator_hits h
+            JOIN persons p USING (record_id)
+            LEFT JOIN events e USING (event_id)
+            WHERE h.event_id IS NOT NULL
+            GROUP BY ALL
+        ), missing AS (
+            SELECT person_id, occurred_at AS start_at, coalesce(ended_at, occurred_at) AS end_at,
+                   recorded_at
+            FROM graph_participants
+            WHERE child_role AND is_child AND event_type IN {sql_list(rules.missing_event_types)}
+        ), around AS (
+            SELECT gp.event_id, gp.person_id, greatest(gp.recorded_at, m.recorded_at) AS signal_at
+            FROM graph_participants gp
+            JOIN missing m
+              ON gp.person_id = m.person_id
+             AND gp.occurred_at >= m.start_at - INTERVAL 1 DAY
+             AND gp.occurred_at <= m.end_at + INTERVAL {rules.missing_window_days} DAY
+        )
+        SELECT event_id, person_id, min(signal_at) AS signal_at
+        FROM (SELECT * FROM hits UNION ALL SELECT * FROM around)
+        GROUP BY event_id, person_id
+        """,  # noqa: S608
+    )
+
+
+def build_thing_links(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    targets = " UNION ALL ".join(
+        f"SELECT '{thing_role}' AS thing_role, unnest({sql_list(roles)}) AS person_role"
+        for thing_role, roles in rules.thing_role_targets.items()
+    )
+    create_table(
+        con,
+        "graph_thing_links",
+        f"""
+        WITH targets AS ({targets}),
+        on_record AS (   -- a thing tied to a person record (its owner, or a people-table phone)
+            SELECT p.person_id, tm.record_id, tm.thing_id, tm.event_id,
+                   coalesce(tm.agency, r.agency) AS agency,
+                   tm.occurred_at,
+                   coalesce(tm.recorded_at, r.first_recorded_at) AS available_at,
+                   coalesce(lower(tm.role), 'on_record') AS role,
+                   coalesce(gp.is_child, c.person_id IS NOT NULL) AS is_child,
+                   coalesce(tm.source, 'people') AS source
+            FROM graph_in_thing_mentions tm
+            JOIN persons p USING (record_id)
+            JOIN person_records r USING (record_id)
+            LEFT JOIN (SELECT DISTINCT event_id, record_id, is_child FROM graph_participants) gp
+                   ON gp.event_id = tm.event_id AND gp.record_id = tm.record_id
+            LEFT JOIN graph_children c ON c.person_id = p.person_id
+            WHERE tm.record_id IS NOT NULL
+        ), in_event AS (  -- a thing in an event with no record: tied to the people its role names
+            SELECT gp.person_id, gp.record_id, tm.thing_id, tm.event_id, gp.agency,
+                   gp.occurred_at, coalesce(tm.recorded_at, gp.recorded_at) AS available_at,
+                   coalesce(lower(tm.role), 'other') AS role, gp.is_child, 'event_things' AS source
+            FROM graph_in_thing_mentions tm
+            JOIN targets t ON t.thing_role = coalesce(lower(tm.role), 'other')
+            JOIN graph_participants gp ON gp.event_id = tm.event_id AND gp.role = t.person_role
+            WHERE tm.record_id IS NULL AND tm.event_id IS NOT NULL
+        ), in_text AS (   -- a VRM or phone named in a child's narrative
+            SELECT gp.person_id, gp.record_id, tx.value_norm AS thing_id, tx.event_id, gp.agency,
+                   gp.occurred_at, coalesce(tx.recorded_at, gp.recorded_at) AS available_at,
+                   'named_in_narrative' AS role, gp.is_child, 'text' AS source
+            FROM graph_in_text_mentions tx
+            JOIN graph_participants gp ON gp.event_id = tx.event_id AND gp.child_role AND gp.is_child
+            WHERE tx.kind IN ('vehicle', 'phone') AND tx.value_norm IS NOT NULL
+        )
+        SELECT DISTINCT * FROM (
+            SELECT * FROM on_record UNION ALL SELECT * FROM in_event UNION ALL SELECT * FROM in_text
+        )
+        WHERE available_at IS NOT NULL AND thing_id IS NOT NULL
+        """,  # noqa: S608
+    )
+
+
+def build_place_visits(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    sector = POSTCODE_SECTOR.format(pc="postcode")
+    named = NAMED_PLACE.format(name="place_name")
+    create_table(
+        con,
+        "graph_place_visits",
+        f"""
+        WITH placed AS (
+            SELECT *,
+                   CASE WHEN {named} IS NOT NULL THEN 'place:' || {named}
+                        WHEN {sector} IS NOT NULL THEN 'place:' || {sector} END AS place_id,
+                   CASE WHEN {named} IS NOT NULL THEN 'named' ELSE 'sector' END AS place_kind,
+                   coalesce(nullif(trim(place_name), ''), {sector}) AS place_label
+            FROM graph_participants
+            WHERE NOT protective AND event_type IN {sql_list(rules.place_event_types)}
+        ), crowd AS (
+            SELECT place_id, occurred_at::DATE AS day, count(DISTINCT person_id) AS n_people
+            FROM placed WHERE place_id IS NOT NULL GROUP BY ALL
+        )
+        SELECT p.person_id, p.record_id, p.place_id, p.place_kind, p.place_label, p.event_id,
+               p.agency, p.occurred_at, p.recorded_at, p.role, p.is_child, p.child_role,
+               c.n_people AS people_that_day
+        FROM placed p JOIN crowd c ON c.place_id = p.place_id AND c.day = p.occurred_at::DATE
+        """,  # noqa: S608
+    )
+
+
+def build_nicknames(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    create_table(
+        con,
+        "graph_nicknames",
+        f"""
+        WITH names AS (
+            SELECT p.person_id, pe.record_id, r.first_recorded_at,
+                   lower(trim(unnest(string_split(pe.other_names, ';')))) AS nickname
+            FROM graph_in_people pe JOIN persons p USING (record_id)
+            JOIN person_records r USING (record_id)
+            WHERE pe.other_names IS NOT NULL
+        ), usable AS (
+            SELECT nickname FROM names WHERE nickname <> ''
+            GROUP BY nickname HAVING count(DISTINCT person_id) <= {rules.nickname_max_persons}
+        )
+        SELECT n.nickname, n.person_id, min(n.record_id) AS record_id,
+               min(n.first_recorded_at) AS first_recorded_at
+        FROM names n JOIN usable USING (nickname)
+        GROUP BY n.nickname, n.person_id
+        """,  # noqa: S608
+    )
+
+
+EVIDENCE_COLUMNS = """
+    src, dst, kind, event_id, paired_event_id, agency, occurred_at, recorded_at, available_at,
+    src_record, dst_record, src_role, dst_role, via, child_id, contact_id, points, signal_at,
+    protective, suspect
+"""
+
+
+def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    pts = rules.points
+    max_people = rules.max_people_per_event
+    signal = "LEFT JOIN graph_child_signals s ON s.event_id = {e} AND s.person_id = {p}"
+    parts = {
+        # An adult named as suspect/offender in an event whose subject/victim is a child.
+        "suspect_of": f"""
+            SELECT a.person_id AS src, c.person_id AS dst, 'suspect_of' AS kind, c.event_id,
+                   NULL AS paired_event_id, c.agency, c.occurred_at, c.recorded_at,
+                   c.recorded_at AS available_at, a.record_id AS src_record,
+                   c.record_id AS dst_record, a.role AS src_role, c.role AS dst_role,
+                   NULL AS via, c.person_id AS child_id, a.person_id AS contact_id,
+                   {pts["suspect_of"]} AS points,
+                   least(s.signal_at, c.recorded_at) AS signal_at, false AS protective, true AS suspect
+            FROM graph_participants c
+            JOIN graph_participants a ON a.event_id = c.event_id AND a.person_id <> c.person_id
+            {signal.format(e="c.event_id", p="c.person_id")}
+            WHERE c.child_role AND c.is_child AND a.suspect AND c.n_people <= {max_people}""",  # noqa: S608
+        # Someone else in a child's event (associate, witness, another child, a professional...).
+        "co_event_child": f"""
+            SELECT x.person_id AS src, c.person_id AS dst, 'co_event' AS kind, c.event_id,
+                   NULL, c.agency, c.occurred_at, c.recorded_at, c.recorded_at,
+                   x.record_id, c.record_id, x.role, c.role, NULL,
+                   c.person_id, CASE WHEN x.child_role AND x.is_child THEN NULL ELSE x.person_id END,
+                   {pts["co_event"]},
+                   CASE WHEN x.child_role AND x.is_child THEN least(s.signal_at, sx.signal_at)
+                        ELSE s.signal_at END,
+                   x.protective, false
+            FROM graph_participants c
+            JOIN graph_participants x ON x.event_id = c.event_id AND x.person_id <> c.person_id
+            {signal.format(e="c.event_id", p="c.person_id")}
+            LEFT JOIN graph_child_signals sx ON sx.event_id = x.event_id AND sx.person_id = x.person_id
+            WHERE c.child_role AND c.is_child AND NOT x.suspect AND c.n_people <= {max_people}
+              AND NOT (x.child_role AND x.is_child AND x.person_id > c.person_id)""",  # noqa: S608
+        # Two adults tied in one event as suspects, offenders or associates (co-offending).
+        "co_event_adults": f"""
+            SELECT a.person_id, b.person_id, 'co_event', a.event_id, NULL, a.agency, a.occurred_at,
+                   a.recorded_at, a.recorded_at, a.record_id, b.record_id, a.role, b.role, NULL,
+                   NULL, NULL, {pts["co_event"]}, NULL, false, a.suspect OR b.suspect
+            FROM graph_participants a
+            JOIN graph_participants b ON b.event_id = a.event_id AND a.person_id < b.person_id
+            WHERE NOT a.is_child AND NOT b.is_child AND a.n_people <= {max_people}
+              AND a.role IN {sql_list(rules.adult_tie_roles)}
+              AND b.role IN {sql_list(rules.adult_tie_roles)}""",  # noqa: S608
+        # A person recorded with a thing (event things, record things, or a thing named in text).
+        "with_thing": f"""
+            SELECT t.person_id, t.thing_id,
+                   CASE WHEN t.source = 'text' THEN 'text_mention' ELSE 'with_thing' END,
+                   t.event_id, NULL, t.agency, t.occurred_at, t.available_at, t.available_at,
+                   t.record_id, NULL, t.role, NULL, NULL,
+                   CASE WHEN t.is_child THEN t.person_id END,
+                   CASE WHEN t.is_child THEN t.thing_id END,
+                   CASE WHEN t.source = 'text' THEN {pts["text_mention"]} ELSE {pts["with_thing"]} END,
+                   CASE WHEN t.is_child THEN s.signal_at END, false, t.role = 'used_by_suspect'
+            FROM graph_thing_links t
+            {signal.format(e="t.event_id", p="t.person_id")}""",  # noqa: S608
+        # An adult and a child tied through a thing both were recorded with.
+        "shared_thing": f"""
+            WITH crowd AS (
+                SELECT thing_id FROM graph_thing_links GROUP BY thing_id
+                HAVING count(DISTINCT person_id) <= {rules.shared_thing_max_people}
+            ), adult_side AS (
+                SELECT person_id, thing_id,
+                       min(available_at) AS first_at,
+                       arg_min(event_id, available_at) AS first_event,
+                       arg_min(record_id, available_at) AS first_record,
+                       arg_min(role, available_at) AS first_role
+                FROM graph_thing_links JOIN crowd USING (thing_id)
+                WHERE NOT is_child GROUP BY ALL
+            )
+            SELECT x.person_id, c.person_id, 'shared_thing', c.event_id, x.first_event, c.agency,
+                   c.occurred_at, c.available_at, greatest(c.available_at, x.first_at),
+                   x.first_record, c.record_id, x.first_role, c.role, c.thing_id,
+                   c.person_id, x.person_id, {pts["shared_thing"]}, s.signal_at, false,
+                   x.first_role = 'used_by_suspect'
+            FROM graph_thing_links c
+            JOIN adult_side x ON x.thing_id = c.thing_id AND x.person_id <> c.person_id
+            {signal.format(e="c.event_id", p="c.person_id")}
+            WHERE c.is_child AND c.event_id IS NOT NULL""",  # noqa: S608
+        # A nickname named in a child's narrative, matched to the person who carries it.
+        "nickname": f"""
+            SELECT n.person_id, gp.person_id, 'text_mention', gp.event_id, NULL, gp.agency,
+                   gp.occurred_at, coalesce(tx.recorded_at, gp.recorded_at),
+                   greatest(coalesce(tx.recorded_at, gp.recorded_at),
+                            coalesce(n.first_recorded_at, gp.recorded_at)),
+                   n.record_id, gp.record_id, 'named as ' || tx.value, gp.role, NULL,
+                   gp.person_id, n.person_id, {pts["text_mention"]}, s.signal_at, false, false
+            FROM graph_in_text_mentions tx
+            JOIN graph_nicknames n ON n.nickname = lower(trim(tx.value))
+            JOIN graph_participants gp ON gp.event_id = tx.event_id AND gp.child_role AND gp.is_child
+            {signal.format(e="gp.event_id", p="gp.person_id")}
+            WHERE tx.kind = 'nickname' AND n.person_id <> gp.person_id""",  # noqa: S608
+        # A person recorded at a place in a sighting-type event.
+        "at_place": f"""
+            SELECT v.person_id, v.place_id, 'at_place', v.event_id, NULL, v.agency, v.occurred_at,
+                   v.recorded_at, v.recorded_at, v.record_id, NULL, v.role, NULL, NULL,
+                   CASE WHEN v.is_child THEN v.person_id END,
+                   CASE WHEN v.is_child THEN v.place_id END,
+                   {pts["at_place"]}, CASE WHEN v.is_child THEN s.signal_at END, false, false
+            FROM graph_place_visits v
+            {signal.format(e="v.event_id", p="v.person_id")}""",  # noqa: S608
+        # Someone at the same place as a child within the window, in a different event.
+        "same_place": f"""
+            WITH visits AS (
+                SELECT * FROM graph_place_visits WHERE people_that_day <= {rules.same_place_max_people}
+            ), pairs AS (
+                SELECT x.person_id AS x_id, c.person_id AS c_id, c.place_id, c.event_id,
+                       c.agency, c.occurred_at, c.recorded_at, c.record_id AS c_record, c.role AS c_role,
+                       x.child_role AND x.is_child AS both_children,
+                       arg_min(x.event_id, greatest(c.recorded_at, x.recorded_at)) AS x_event,
+                       arg_min(x.record_id, greatest(c.recorded_at, x.recorded_at)) AS x_record,
+                       arg_min(x.role, greatest(c.recorded_at, x.recorded_at)) AS x_role,
+                       min(greatest(c.recorded_at, x.recorded_at)) AS available_at
+                FROM visits c
+                JOIN visits x
+                  ON x.place_id = c.place_id AND x.person_id <> c.person_id AND x.event_id <> c.event_id
+                 AND x.occurred_at BETWEEN c.occurred_at - INTERVAL {rules.same_place_window_days} DAY
+                                       AND c.occurred_at + INTERVAL {rules.same_place_window_days} DAY
+                WHERE c.is_child AND c.child_role
+                  AND NOT (x.child_role AND x.is_child AND x.person_id > c.person_id)
+                GROUP BY ALL
+            )
+            SELECT p.x_id, p.c_id, 'same_place', p.event_id, p.x_event, p.agency, p.occurred_at,
+                   p.recorded_at, p.available_at, p.x_record, p.c_record, p.x_role, p.c_role,
+                   p.place_id, p.c_id, CASE WHEN p.both_children THEN NULL ELSE p.x_id END,
+                   {pts["same_place"]}, s.signal_at, false, false
+            FROM pairs p
+            {signal.format(e="p.event_id", p="p.c_id")}""",  # noqa: S608
+    }
+    union = "\nUNION ALL\n".join(f"SELECT * FROM ({sql})" for sql in parts.values())  # noqa: S608
+    create_table(
+        con,
+        "graph_evidence",
+        f"""
+        SELECT DISTINCT ON (src, dst, kind, event_id, via) {EVIDENCE_COLUMNS}
+        FROM (SELECT * FROM ({union}) AS u({EVIDENCE_COLUMNS}))
+        WHERE src IS NOT NULL AND dst IS NOT NULL AND available_at IS NOT NULL
+        ORDER BY src, dst, kind, event_id, via, available_at, src_record, dst_record
+        """,  # noqa: S608
+    )
+
+
+STEPS = (
+    build_person_status,
+    build_participants,
+    build_child_signals,
+    build_thing_links,
+    build_place_visits,
+    build_nicknames,
+    build_evidence,
+)
+
+
+def build_all(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    for step in STEPS:
+        step(con, rules)

@@ -1,0 +1,120 @@
+"""The graph stage's inputs: checking the upstream tables and naming each SQL step's output.
+
+The graph reads the store (`events`, `event_people`, `people`), resolve
+(`persons`, `person_records`, `things`, `thing_mentions`) and indicators
+(`indicator_hits`, `text_mentions`). `persons`, `person_records`, `events` and
+`event_people` are required; the others may be absent (an empty view of the
+contract's columns stands in, and the summary says so), so the graph can be
+built before every upstream stage has run.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from lantern.errors import StoreError
+
+REQUIRED = ("events", "event_people", "persons", "person_records")
+
+# Optional inputs: the columns the graph reads, with their types, for an empty stand-in.
+OPTIONAL: dict[str, dict[str, str]] = {
+    "people": {
+        "record_id": "VARCHAR",
+        "given_name": "VARCHAR",
+        "family_name": "VARCHAR",
+        "other_names": "VARCHAR",
+    },
+    "things": {
+        "thing_id": "VARCHAR",
+        "kind": "VARCHAR",
+        "value_norm": "VARCHAR",
+        "display": "VARCHAR",
+    },
+    "thing_mentions": {
+        "thing_id": "VARCHAR",
+        "event_id": "VARCHAR",
+        "record_id": "VARCHAR",
+        "agency": "VARCHAR",
+        "source": "VARCHAR",
+        "role": "VARCHAR",
+        "description": "VARCHAR",
+        "occurred_at": "TIMESTAMP",
+        "recorded_at": "TIMESTAMP",
+    },
+    "indicator_hits": {
+        "hit_id": "VARCHAR",
+        "indicator": "VARCHAR",
+        "category": "VARCHAR",
+        "weight": "DOUBLE",
+        "agency": "VARCHAR",
+        "event_id": "VARCHAR",
+        "record_id": "VARCHAR",
+        "occurred_at": "TIMESTAMP",
+        "recorded_at": "TIMESTAMP",
+    },
+    "text_mentions": {
+        "event_id": "VARCHAR",
+        "agency": "VARCHAR",
+        "kind": "VARCHAR",
+        "value": "VARCHAR",
+        "value_norm": "VARCHAR",
+        "occurred_at": "TIMESTAMP",
+        "recorded_at": "TIMESTAMP",
+    },
+}
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def prepare_inputs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Check required tables; create `graph_in_<name>` views for the optional ones.
+
+    Returns the optional inputs that were missing (each stands in as empty).
+    """
+    present = existing_tables(con)
+    missing_required = [name for name in REQUIRED if name not in present]
+    if missing_required:
+        raise StoreError(
+            "the graph needs " + ", ".join(missing_required) + "; run `lantern ingest` and "
+            "`lantern resolve` first"
+        )
+    absent = []
+    for name, columns in OPTIONAL.items():
+        if name in present:
+            have = {
+                col
+                for (col,) in con.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'main' AND table_name = ?",
+                    [name],
+                ).fetchall()
+            }
+            select = ", ".join(
+                col if col in have else f"CAST(NULL AS {kind}) AS {col}"
+                for col, kind in columns.items()
+            )
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW graph_in_{name} AS SELECT {select} FROM {name}"  # noqa: S608
+            )
+        else:
+            absent.append(name)
+            nulls = ", ".join(f"CAST(NULL AS {kind}) AS {col}" for col, kind in columns.items())
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW graph_in_{name} AS SELECT {nulls} WHERE false"
+            )
+    return absent
+
+
+def create_table(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
+    """One named step: `CREATE OR REPLACE TABLE name AS sql`, so every stage can be inspected."""
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+
+def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]  # noqa: S608
+    return int(row[0]) if row else 0

@@ -1,0 +1,114 @@
+"""The graph rules (`rules.yaml`): edge points, roles, windows and thresholds, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lantern.errors import ConfigError
+
+EDGE_KINDS = (
+    "suspect_of",
+    "co_event",
+    "shared_thing",
+    "text_mention",
+    "with_thing",
+    "at_place",
+    "same_place",
+)
+
+
+@dataclass(frozen=True)
+class GraphRules:
+    points: dict[str, float]
+    signal_multiplier: float
+    protective_roles: tuple[str, ...]
+    suspect_roles: tuple[str, ...]
+    child_roles: tuple[str, ...]
+    adult_tie_roles: tuple[str, ...]
+    max_people_per_event: int
+    missing_event_types: tuple[str, ...]
+    missing_window_days: int
+    place_event_types: tuple[str, ...]
+    same_place_window_days: int
+    same_place_min_occasions: int
+    same_place_max_people: int
+    thing_role_targets: dict[str, tuple[str, ...]]
+    shared_thing_max_people: int
+    nickname_max_persons: int
+    routine_min_events: int
+    routine_max_signal_share: float
+    routine_protective_share: float
+    routine_edge_min_events: int
+    signal_min_categories: int
+    signal_strong_categories: tuple[str, ...]
+    seed: int
+    iterations: int
+    resolution: float
+    min_signal_children: int
+    min_connector_children: int
+    hotspot_min_signal_children: int
+
+
+def load_rules(path: Path | str | None = None) -> GraphRules:
+    """Read the rules from `path`, or Lantern's own `rules.yaml`."""
+    if path is None:
+        text = resources.files("lantern.graph").joinpath("rules.yaml").read_text("utf-8")
+        where = "lantern/graph/rules.yaml"
+    else:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as error:
+            raise ConfigError(f"{path}: cannot read the graph rules ({error})") from error
+        where = str(path)
+    try:
+        data = yaml.safe_load(text)
+        return _from_mapping(data)
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        raise ConfigError(f"{where}: invalid graph rules ({error!r})") from error
+
+
+def _from_mapping(data: dict[str, Any]) -> GraphRules:
+    points = {kind: float(data["points"][kind]) for kind in EDGE_KINDS}
+    routine = data["routine"]
+    signal = data["signal_child"]
+    networks = data["networks"]
+    return GraphRules(
+        points=points,
+        signal_multiplier=float(data["signal_multiplier"]),
+        protective_roles=tuple(data["protective_roles"]),
+        suspect_roles=tuple(data["suspect_roles"]),
+        child_roles=tuple(data["child_roles"]),
+        adult_tie_roles=tuple(data["adult_tie_roles"]),
+        max_people_per_event=int(data["max_people_per_event"]),
+        missing_event_types=tuple(data["missing_event_types"]),
+        missing_window_days=int(data["missing_window_days"]),
+        place_event_types=tuple(data["place_event_types"]),
+        same_place_window_days=int(data["same_place_window_days"]),
+        same_place_min_occasions=int(data["same_place_min_occasions"]),
+        same_place_max_people=int(data["same_place_max_people"]),
+        thing_role_targets={k: tuple(v) for k, v in data["thing_role_targets"].items()},
+        shared_thing_max_people=int(data["shared_thing_max_people"]),
+        nickname_max_persons=int(data["nickname_max_persons"]),
+        routine_min_events=int(routine["min_events"]),
+        routine_max_signal_share=float(routine["max_signal_share"]),
+        routine_protective_share=float(routine["protective_share"]),
+        routine_edge_min_events=int(routine["edge_min_events"]),
+        signal_min_categories=int(signal["min_categories"]),
+        signal_strong_categories=tuple(signal["strong_categories"]),
+        seed=int(networks["seed"]),
+        iterations=int(networks["iterations"]),
+        resolution=float(networks["resolution"]),
+        min_signal_children=int(networks["min_signal_children"]),
+        min_connector_children=int(networks["min_connector_children"]),
+        hotspot_min_signal_children=int(data["hotspot_min_signal_children"]),
+    )
+
+
+def sql_list(values: tuple[str, ...] | list[str]) -> str:
+    """A SQL list literal of strings from the rules (trusted data, quotes escaped)."""
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"

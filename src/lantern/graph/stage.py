@@ -1,0 +1,79 @@
+"""The graph stage: `run(con)` builds the association graph and detects networks.
+
+Reads the store, resolve and indicators tables (docs/pipeline.md) and writes
+`graph_nodes`, `graph_edges`, `networks`, plus `graph_evidence` (one row per
+piece of evidence, for replay), `graph_networks`, `adult_child_links`,
+`place_hotspots` and the intermediate `graph_*` step tables.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from lantern.graph import edges, evidence, networks
+from lantern.graph.inputs import count, prepare_inputs
+from lantern.graph.rules import GraphRules, load_rules
+
+
+@dataclass(frozen=True)
+class GraphSummary:
+    nodes: int
+    edges: int
+    weighted_edges: int
+    evidence_rows: int
+    signal_children: int
+    networks: int
+    hotspots: int
+    missing_inputs: tuple[str, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    rules: GraphRules | None = None,
+    rules_path: Path | str | None = None,
+    as_of: datetime | None = None,
+    stats: bool = True,
+) -> GraphSummary:
+    """Build the graph (as of `as_of`, default: everything) and its networks on `con`."""
+    rules = rules or load_rules(rules_path)
+    missing = prepare_inputs(con)
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, step) -> None:  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        step()
+        seconds[name] = round(time.perf_counter() - started, 3)
+
+    timed("evidence", lambda: evidence.build_all(con, rules))
+    timed("edges", lambda: edges.build_edges(con, rules, as_of=as_of))
+    timed("signal_children", lambda: edges.build_signal_children(con, rules, as_of=as_of))
+    timed("nodes", lambda: edges.build_nodes(con))
+    timed("network_edges", lambda: networks.build_network_edges(con))
+    timed("leiden", lambda: networks.build_communities(con, rules))
+    timed("networks", lambda: networks.build_networks(con, rules))
+    timed("adult_child_links", lambda: networks.build_adult_child_links(con))
+    timed("hotspots", lambda: networks.build_hotspots(con, rules))
+    if stats:
+        from lantern.graph import centrality
+
+        timed("stats", lambda: centrality.build_stats(con))
+    return GraphSummary(
+        nodes=count(con, "graph_nodes"),
+        edges=count(con, "graph_edges"),
+        weighted_edges=int(
+            con.execute("SELECT count(*) FROM graph_edges WHERE weight > 0").fetchall()[0][0]
+        ),  # type: ignore[index]
+        evidence_rows=count(con, "graph_evidence"),
+        signal_children=count(con, "graph_signal_children"),
+        networks=count(con, "graph_networks"),
+        hotspots=count(con, "place_hotspots"),
+        missing_inputs=tuple(missing),
+        seconds=seconds,
+    )

@@ -1,0 +1,116 @@
+"""The stage's view of its inputs: the catalogue as tables, ages at events, subjects.
+
+Reads the store's `events`, `event_people`, `event_things` and `people`, and
+resolve's `person_records` (dates of birth) and `persons` (to count a child's
+events across agencies) when they exist. Ages are whole years at the event
+date; a birthday on 29 February falls on 1 March in other years.
+"""
+
+from __future__ import annotations
+
+from lantern.errors import StoreError
+from lantern.indicators.catalogue import Catalogue
+from lantern.indicators.steps import Steps
+
+# Whole years from `dob` to `d`. Comparing month-day strings puts a 29 February
+# birthday on 1 March in a common year, as English law does.
+AGE_MACRO = """
+CREATE OR REPLACE TEMP MACRO ind_age(dob, d) AS
+    CASE WHEN dob IS NULL OR d IS NULL THEN NULL
+         ELSE year(d) - year(dob)
+              - CASE WHEN strftime(d, '%m%d') < strftime(dob, '%m%d') THEN 1 ELSE 0 END
+    END
+"""
+
+REQUIRED = ("events", "event_people", "people")
+
+
+def load_catalogue_tables(steps: Steps, catalogue: Catalogue) -> None:
+    con = steps.con
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ind_catalogue (indicator VARCHAR, category VARCHAR, "
+        "weight DOUBLE, legal_floor VARCHAR, sexual_activity BOOLEAN, description VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO ind_catalogue VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (i.id, i.category, i.weight, i.legal_floor, i.sexual_activity, i.description)
+            for i in catalogue.indicators
+        ],
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ind_event_type_map (indicator VARCHAR, event_type VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO ind_event_type_map VALUES (?, ?)",
+        [(i.id, t) for i in catalogue.indicators for t in i.detect.event_types] or [("", "")],
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE ind_code_map (indicator VARCHAR, code_like VARCHAR)")
+    con.executemany(
+        "INSERT INTO ind_code_map VALUES (?, ?)",
+        [(i.id, c.upper().replace("*", "%")) for i in catalogue.indicators for c in i.detect.codes]
+        or [("", "")],
+    )
+
+
+def build_inputs(steps: Steps) -> None:
+    """Ages, person keys, subjects and events-with-subjects, as named tables."""
+    con = steps.con
+    missing = [t for t in REQUIRED if not steps.exists(t)]
+    if missing:
+        raise StoreError(
+            f"the store has no {', '.join(missing)} table: run `lantern ingest` before `lantern indicators`"
+        )
+    con.execute(AGE_MACRO)
+    if not steps.exists("event_things"):
+        con.execute(
+            "CREATE TEMP TABLE event_things (event_id VARCHAR, agency VARCHAR, event_ref VARCHAR, "
+            "kind VARCHAR, value VARCHAR, role VARCHAR, description VARCHAR)"
+        )
+
+    if steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns("person_records"):
+        dob_source = "SELECT record_id, dob::DATE AS dob, birth_year::INTEGER AS birth_year FROM person_records"
+    else:
+        dob_source = "SELECT record_id, date_of_birth::DATE AS dob, birth_year::INTEGER AS birth_year FROM people"
+    steps.table("ind_dates_of_birth", dob_source)
+
+    if steps.exists("persons"):
+        steps.table(
+            "ind_person_keys",
+            """SELECT p.record_id, coalesce(s.person_id, p.record_id) AS person_key
+               FROM people p LEFT JOIN persons s USING (record_id)""",
+        )
+    else:
+        steps.table("ind_person_keys", "SELECT record_id, record_id AS person_key FROM people")
+
+    # Everyone on every event, with their age range at the event. With a date
+    # of birth the range is one year; with only a birth year it is two.
+    steps.table(
+        "ind_event_people",
+        """
+        SELECT ep.event_id, ep.record_id, ep.role, e.agency, e.event_type,
+               e.occurred_at, e.recorded_at, k.person_key, d.dob, d.birth_year,
+               CASE WHEN d.dob IS NOT NULL THEN ind_age(d.dob, e.occurred_at::DATE)
+                    WHEN d.birth_year IS NOT NULL THEN year(e.occurred_at) - d.birth_year - 1 END AS age_min,
+               CASE WHEN d.dob IS NOT NULL THEN ind_age(d.dob, e.occurred_at::DATE)
+                    WHEN d.birth_year IS NOT NULL THEN year(e.occurred_at) - d.birth_year END AS age_max
+        FROM event_people ep
+        JOIN events e USING (event_id)
+        LEFT JOIN ind_dates_of_birth d USING (record_id)
+        LEFT JOIN ind_person_keys k USING (record_id)
+        """,
+    )
+
+    # The child each event is about: its subject or victim (one row each).
+    steps.table(
+        "ind_subject_events",
+        """
+        SELECT DISTINCT ON (e.event_id, p.record_id)
+               e.event_id, e.agency, e.event_type, e.occurred_at, e.recorded_at, e.ended_at,
+               e.narrative, e.outcome, e.codes, p.record_id, p.person_key, p.dob,
+               p.age_min, p.age_max
+        FROM events e
+        JOIN ind_event_people p ON p.event_id = e.event_id AND p.role IN ('subject', 'victim')
+        ORDER BY e.event_id, p.record_id
+        """,
+    )

@@ -1,0 +1,133 @@
+"""`lantern indicators`: every event and narrative in, every indicator hit out.
+
+Steps, each a named table (see docs/pipeline.md and docs/indicators.md):
+inputs (ages at events, subjects) → narratives (text_findings,
+language_findings, text_mentions) → event-type, code, structured and text
+hits → legal-age rules over all of them → `indicator_hits`.
+"""
+
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from lantern.errors import ConfigError
+from lantern.indicators import legal, structured
+from lantern.indicators.catalogue import Catalogue, default_catalogue
+from lantern.indicators.inputs import build_inputs, load_catalogue_tables
+from lantern.indicators.narratives import read_narratives
+from lantern.indicators.steps import Steps
+from lantern.indicators.structured import HIT_COLUMNS
+
+# Named rules the catalogue may cite (`detect.rule`), and the table each writes.
+RULES = (
+    "missing_repeat",
+    "missing_escalating",
+    "return_interview_missed",
+    "return_interview_refused",
+    "found_with_adult",
+    "adult_suspect_linked",
+    "vehicle_sighting",
+    "suspect_phone_or_handle",
+    "police_intelligence_named",
+    "sti_repeat",
+    "intoxicated_at_ed",
+    "legal_under13_sexual_activity",
+    "legal_pregnancy_under13",
+    "legal_sti_under13",
+    "legal_pregnancy_under16",
+    "legal_sti_under16",
+    "legal_adult_with_child_under16",
+    "legal_position_of_trust",
+    "legal_under13_sexual_health",
+)
+# When a structured record and the notes show the same indicator on the same
+# event, one hit is kept: the law first, then the record, the code, the text.
+SOURCE_PRIORITY = (
+    "CASE source WHEN 'legal' THEN 0 WHEN 'structured' THEN 1 WHEN 'code' THEN 2 ELSE 3 END"
+)
+
+
+@dataclass
+class IndicatorSummary:
+    hits: int
+    hits_by_source: dict[str, int]
+    narratives: int
+    text_findings: int
+    language_findings: int
+    text_mentions: int
+    seconds: float
+    tables: dict[str, int] = field(default_factory=dict)
+
+
+def check_rules(catalogue: Catalogue) -> None:
+    unknown = sorted({i.detect.rule for i in catalogue.indicators if i.detect.rule} - set(RULES))
+    if unknown:
+        raise ConfigError(f"the catalogue names rules that do not exist: {', '.join(unknown)}")
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    catalogue: Catalogue | None = None,
+    as_of: date | None = None,
+    n_process: int = 1,
+) -> IndicatorSummary:
+    """Run the indicators stage on an open store; returns counts of what it wrote."""
+    started = time.perf_counter()
+    catalogue = catalogue or default_catalogue()
+    check_rules(catalogue)
+    steps = Steps(con)
+    load_catalogue_tables(steps, catalogue)
+    build_inputs(steps)
+    narratives = read_narratives(steps, n_process=n_process)
+
+    horizon = (
+        f"TIMESTAMP '{as_of.isoformat()} 23:59:59'"
+        if as_of
+        else "SELECT coalesce(max(recorded_at), TIMESTAMP '1900-01-01') FROM events"
+    )
+    structured.event_type_hits(steps)
+    structured.code_hits(steps)
+    structured.missing_rules(steps, horizon)
+    structured.association_rules(steps)
+    structured.health_rules(steps)
+    structured.text_hits(steps)
+    evidence = sorted(t for t in steps.rows if t.startswith("ind_hits_"))
+    legal.legal_rules(steps, evidence)
+    every = sorted(t for t in steps.rows if t.startswith("ind_hits_"))
+    union = " UNION ALL ".join(f"SELECT {HIT_COLUMNS} FROM {t}" for t in every)
+    steps.table(
+        "indicator_hits",
+        f"""
+        SELECT 'H' || substr(md5(h.indicator || '|' || h.event_id || '|' || coalesce(h.record_id, '')), 1, 12)
+                   AS hit_id,
+               h.indicator, c.category, c.weight, h.agency, h.event_id, h.record_id,
+               h.occurred_at, h.recorded_at, h.source, h.evidence,
+               h.span_start, h.span_end, h.span_text, c.legal_floor, h.related_record_id
+        FROM (SELECT *, row_number() OVER (PARTITION BY indicator, event_id, record_id
+                                           ORDER BY {SOURCE_PRIORITY}, span_start NULLS LAST) AS pick
+              FROM ({union})) h
+        JOIN ind_catalogue c USING (indicator)
+        WHERE h.pick = 1
+        ORDER BY h.record_id, h.occurred_at, h.indicator
+        """,
+    )
+    by_source = dict(
+        con.execute("SELECT source, count(*) FROM indicator_hits GROUP BY source").fetchall()
+    )
+    return IndicatorSummary(
+        hits=steps.rows["indicator_hits"],
+        hits_by_source=by_source,
+        narratives=narratives,
+        text_findings=steps.rows["text_findings"],
+        language_findings=steps.rows["language_findings"],
+        text_mentions=steps.rows["text_mentions"],
+        seconds=time.perf_counter() - started,
+        tables=dict(steps.rows),
+    )

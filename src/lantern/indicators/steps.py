@@ -1,0 +1,36 @@
+"""Named SQL steps: each writes one table, so every intermediate can be inspected."""
+
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+
+@dataclass
+class Steps:
+    con: duckdb.DuckDBPyConnection
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def table(self, name: str, sql: str) -> int:
+        """`CREATE OR REPLACE TABLE name AS sql`; remembers and returns its row count."""
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+        count = self.con.execute(f"SELECT count(*) FROM {name}").fetchall()
+        self.rows[name] = int(count[0][0])
+        return self.rows[name]
+
+    def exists(self, name: str) -> bool:
+        found = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchall()
+        return bool(found[0][0])
+
+    def columns(self, name: str) -> set[str]:
+        return {
+            row[0]
+            for row in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
+            ).fetchall()
+        }

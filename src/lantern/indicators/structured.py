@@ -1,0 +1,338 @@
+"""Structured rules over events and the people on them, as named SQL steps.
+
+Each rule writes a table of candidate hits with the same columns
+(`HIT_COLUMNS`); `stage.py` unions them into `indicator_hits`. A hit is about
+the event's subject or victim. Counting rules (repeat missing, repeat STIs)
+count per resolved person (`persons`) when resolve has run, so police and
+social care reports of the same child are counted together; a hit from a
+count is dated by when the last counted record was recorded.
+"""
+
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
+from __future__ import annotations
+
+from lantern.indicators.steps import Steps
+
+HIT_COLUMNS = (
+    "indicator, source, agency, event_id, record_id, occurred_at, recorded_at, evidence, "
+    "span_start, span_end, span_text, related_record_id"
+)
+
+MISSING_TYPES = "('missing_report', 'missing_from_care', 'away_from_placement')"
+# Roles of people on an event who are neither the child nor there to help.
+ASSOCIATE_ROLES = "('associate', 'other', 'witness')"
+SUSPECT_ROLES = "('suspect', 'offender')"
+# Outcome wording of a return home interview the child did not take part in (SQL-quoted).
+RHI_REFUSED = r"(?i)(refus|declin|did ?n[o'']t (engage|attend|want)|not engage|no engagement|would ?n[o'']t (speak|talk|engage)|not completed|unable to complete)"
+
+
+def _plain(value: str) -> str:
+    return f"replace(replace({value}, '_', ' '), ';', ', ')"
+
+
+def event_type_hits(steps: Steps) -> None:
+    steps.table(
+        "ind_hits_event_types",
+        f"""
+        SELECT m.indicator, 'structured' AS source, s.agency, s.event_id, s.record_id,
+               s.occurred_at, s.recorded_at,
+               c.description || ' Recorded as a ' || {_plain("s.event_type")} || ' by '
+                   || {_plain("s.agency")} || ' on ' || strftime(s.occurred_at, '%Y-%m-%d') || '.' AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM ind_subject_events s
+        JOIN ind_event_type_map m ON m.event_type = s.event_type
+        JOIN ind_catalogue c USING (indicator)
+        """,
+    )
+
+
+def code_hits(steps: Steps) -> None:
+    steps.table(
+        "ind_event_codes",
+        """
+        SELECT DISTINCT event_id, upper(trim(code)) AS code
+        FROM (SELECT event_id, unnest(string_split(codes, ';')) AS code
+              FROM events WHERE codes IS NOT NULL AND codes <> '')
+        WHERE trim(code) <> ''
+        """,
+    )
+    steps.table(
+        "ind_hits_codes",
+        f"""
+        SELECT m.indicator, 'code' AS source, s.agency, s.event_id, s.record_id,
+               s.occurred_at, s.recorded_at,
+               'Code ' || string_agg(DISTINCT ec.code, ', ' ORDER BY ec.code) || ' recorded by '
+                   || {_plain("s.agency")} || ' (' || {_plain("s.event_type")} || ') on '
+                   || strftime(s.occurred_at, '%Y-%m-%d') || ': ' || any_value(c.description) AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM ind_subject_events s
+        JOIN ind_event_codes ec USING (event_id)
+        JOIN ind_code_map m ON ec.code LIKE m.code_like
+        JOIN ind_catalogue c USING (indicator)
+        GROUP BY m.indicator, s.agency, s.event_id, s.record_id, s.occurred_at, s.recorded_at,
+                 s.event_type
+        """,
+    )
+
+
+def missing_rules(steps: Steps, horizon_sql: str) -> None:
+    """Missing episodes per person, their repetition, escalation and return interviews."""
+    # Reports within 24 hours of the previous one are the same episode
+    # (police and care often both record it).
+    steps.table(
+        "ind_missing_episodes",
+        f"""
+        WITH reports AS (
+            SELECT *, lag(occurred_at) OVER (PARTITION BY person_key ORDER BY occurred_at, event_id) AS prev_at
+            FROM ind_subject_events WHERE event_type IN {MISSING_TYPES}
+        ), marked AS (
+            SELECT *, sum(CASE WHEN prev_at IS NULL OR occurred_at - prev_at > INTERVAL 24 HOUR THEN 1 ELSE 0 END)
+                          OVER (PARTITION BY person_key ORDER BY occurred_at, event_id
+                                ROWS UNBOUNDED PRECEDING) AS episode_no
+            FROM reports
+        )
+        SELECT person_key, episode_no,
+               arg_min(event_id, occurred_at) AS event_id,
+               arg_min(record_id, occurred_at) AS record_id,
+               arg_min(agency, occurred_at) AS agency,
+               min(occurred_at) AS started_at,
+               max(ended_at) AS ended_at,
+               min(recorded_at) AS recorded_at,
+               string_agg(DISTINCT agency, ', ' ORDER BY agency) AS agencies,
+               count(*) AS reports
+        FROM marked GROUP BY person_key, episode_no
+        """,
+    )
+    steps.table(
+        "ind_missing_windows",
+        """
+        SELECT *,
+            count(*) OVER w90 AS n_90,
+            max(recorded_at) OVER w90 AS known_90,
+            count(*) OVER w180 - count(*) OVER w90 AS n_prev_90,
+            max(recorded_at) OVER w180 AS known_180,
+            count(*) OVER w180x AS n_before_180,
+            max(ended_at - started_at) OVER w180x AS longest_before,
+            array_to_string(list_sort(list_distinct(flatten(
+                list(string_split(agencies, ', ')) OVER w90))), ', ') AS agencies_90
+        FROM ind_missing_episodes
+        WINDOW w90 AS (PARTITION BY person_key ORDER BY started_at
+                       RANGE BETWEEN INTERVAL 90 DAYS PRECEDING AND CURRENT ROW),
+               w180 AS (PARTITION BY person_key ORDER BY started_at
+                        RANGE BETWEEN INTERVAL 180 DAYS PRECEDING AND CURRENT ROW),
+               w180x AS (PARTITION BY person_key ORDER BY started_at
+                         RANGE BETWEEN INTERVAL 180 DAYS PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW)
+        """,
+    )
+    steps.table(
+        "ind_hits_missing_repeat",
+        """
+        SELECT 'missing_repeat' AS indicator, 'structured' AS source, agency, event_id, record_id,
+               started_at AS occurred_at, known_90 AS recorded_at,
+               'Missing episode number ' || n_90 || ' in the 90 days to '
+                   || strftime(started_at, '%Y-%m-%d') || ' (recorded by ' || agencies_90 || ').' AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM ind_missing_windows WHERE n_90 >= 3
+        """,
+    )
+    steps.table(
+        "ind_hits_missing_escalating",
+        """
+        SELECT 'missing_escalating' AS indicator, 'structured' AS source, agency, event_id, record_id,
+               started_at AS occurred_at,
+               CASE WHEN frequency THEN known_180
+                    ELSE greatest(known_180, ended_at) END AS recorded_at,
+               concat_ws(' ',
+                   CASE WHEN frequency THEN n_90 || ' missing episodes in the 90 days to '
+                        || strftime(started_at, '%Y-%m-%d') || ', against ' || n_prev_90
+                        || ' in the 90 days before.' END,
+                   CASE WHEN longer THEN 'This episode lasted '
+                        || round(epoch(ended_at - started_at) / 3600)::INTEGER
+                        || ' hours, longer than any of the ' || n_before_180
+                        || ' episodes in the previous 180 days.' END) AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM (SELECT *,
+                     (n_90 >= 3 AND n_prev_90 >= 1 AND n_90 >= 2 * n_prev_90) AS frequency,
+                     (ended_at IS NOT NULL AND ended_at - started_at >= INTERVAL 24 HOUR
+                      AND n_before_180 >= 2 AND ended_at - started_at > longest_before) AS longer
+              FROM ind_missing_windows)
+        WHERE frequency OR longer
+        """,
+    )
+    # The return: the episode's end, or the first found report within 14 days.
+    steps.table(
+        "ind_missing_returns",
+        """
+        SELECT ep.*, coalesce(ep.ended_at, (
+                   SELECT min(f.occurred_at) FROM ind_subject_events f
+                   WHERE f.person_key = ep.person_key AND f.event_type = 'found_report'
+                     AND f.occurred_at >= ep.started_at
+                     AND f.occurred_at <= ep.started_at + INTERVAL 14 DAY)) AS returned_at
+        FROM ind_missing_episodes ep
+        """,
+    )
+    steps.table(
+        "ind_hits_return_interview_missed",
+        f"""
+        SELECT 'return_interview_missed' AS indicator, 'structured' AS source, r.agency, r.event_id,
+               r.record_id, r.returned_at AS occurred_at,
+               greatest(r.recorded_at, r.returned_at + INTERVAL 72 HOUR) AS recorded_at,
+               'Returned ' || strftime(r.returned_at, '%Y-%m-%d %H:%M')
+                   || ' from a missing episode; no return home interview recorded within 72 hours.' AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM ind_missing_returns r
+        WHERE r.returned_at IS NOT NULL
+          AND r.returned_at + INTERVAL 72 HOUR <= ({horizon_sql})
+          AND NOT EXISTS (
+              SELECT 1 FROM ind_subject_events i
+              WHERE i.person_key = r.person_key AND i.event_type = 'return_home_interview'
+                AND i.occurred_at >= r.returned_at - INTERVAL 1 HOUR
+                AND i.occurred_at <= r.returned_at + INTERVAL 72 HOUR)
+        """,
+    )
+    steps.table(
+        "ind_hits_return_interview_refused",
+        f"""
+        SELECT 'return_interview_refused' AS indicator, 'structured' AS source, agency, event_id,
+               record_id, occurred_at, recorded_at,
+               'Return home interview on ' || strftime(occurred_at, '%Y-%m-%d')
+                   || ' recorded as: ' || outcome || '.' AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM ind_subject_events
+        WHERE event_type = 'return_home_interview' AND regexp_matches(coalesce(outcome, ''), '{RHI_REFUSED}')
+        """,
+    )
+
+
+def association_rules(steps: Steps) -> None:
+    """Adults on the child's events, vehicles and suspects' phones, intelligence."""
+    for indicator, roles, wording in (
+        ("found_with_adult", ASSOCIATE_ROLES, "with"),
+        ("adult_suspect_linked", SUSPECT_ROLES, "naming as suspect or offender"),
+    ):
+        steps.table(
+            f"ind_hits_{indicator}",
+            f"""
+            SELECT '{indicator}' AS indicator, 'structured' AS source, s.agency, s.event_id, s.record_id,
+                   s.occurred_at, s.recorded_at,
+                   {_plain("s.event_type")} || ' (' || {_plain("s.agency")} || ', '
+                       || strftime(s.occurred_at, '%Y-%m-%d') || ') {wording} an adult aged '
+                       || CASE WHEN a.age_min = a.age_max THEN a.age_min::VARCHAR
+                               ELSE a.age_min || '-' || a.age_max END
+                       || ' (' || a.record_id || ', ' || a.role || ').' AS evidence,
+                   NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+                   a.record_id AS related_record_id
+            FROM ind_subject_events s
+            JOIN ind_event_people a
+              ON a.event_id = s.event_id AND a.record_id <> s.record_id
+             AND a.role IN {roles} AND a.age_min >= 18
+            WHERE coalesce(s.age_max, 0) < 18
+            """,
+        )
+    steps.table(
+        "ind_hits_vehicle_sighting",
+        f"""
+        SELECT 'vehicle_sighting' AS indicator, 'structured' AS source, s.agency, s.event_id, s.record_id,
+               s.occurred_at, s.recorded_at,
+               'Vehicle ' || string_agg(DISTINCT t.value || coalesce(' (' || t.description || ')', '')
+                                        || coalesce(', ' || t.role, ''), '; ')
+                   || ' recorded in a ' || {_plain("any_value(s.event_type)")} || ' by '
+                   || any_value(s.agency) || ' on ' || strftime(any_value(s.occurred_at), '%Y-%m-%d') || '.' AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM ind_subject_events s JOIN event_things t USING (event_id)
+        WHERE t.kind = 'vehicle' AND coalesce(s.age_max, 0) < 18
+        GROUP BY s.agency, s.event_id, s.record_id, s.occurred_at, s.recorded_at
+        """,
+    )
+    steps.table(
+        "ind_hits_suspect_phone_or_handle",
+        f"""
+        SELECT 'suspect_phone_or_handle' AS indicator, 'structured' AS source, s.agency, s.event_id,
+               s.record_id, s.occurred_at, s.recorded_at,
+               'Suspect''s ' || string_agg(DISTINCT {_plain("t.kind")} || ' ' || t.value, '; ')
+                   || ' recorded in an event about the child on '
+                   || strftime(any_value(s.occurred_at), '%Y-%m-%d') || '.' AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM ind_subject_events s JOIN event_things t USING (event_id)
+        WHERE t.kind IN ('phone', 'email', 'social_handle') AND t.role = 'used_by_suspect'
+          AND coalesce(s.age_max, 0) < 18
+        GROUP BY s.agency, s.event_id, s.record_id, s.occurred_at, s.recorded_at
+        """,
+    )
+    # Intelligence names a child in any role but the professional or reporter.
+    steps.table(
+        "ind_hits_police_intelligence_named",
+        """
+        SELECT DISTINCT 'police_intelligence_named' AS indicator, 'structured' AS source, p.agency,
+               p.event_id, p.record_id, p.occurred_at, p.recorded_at,
+               'Police intelligence of ' || strftime(p.occurred_at, '%Y-%m-%d') || ' names the child ('
+                   || p.role || ').' AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM ind_event_people p
+        WHERE p.event_type = 'intelligence'
+          AND p.role IN ('subject', 'victim', 'associate', 'other', 'witness')
+          AND p.age_max < 18
+        """,
+    )
+
+
+def health_rules(steps: Steps) -> None:
+    """Repeat STIs; intoxication at the emergency department (read from the narrative)."""
+    steps.table(
+        "ind_hits_sti_repeat",
+        """
+        SELECT 'sti_repeat' AS indicator, 'structured' AS source, agency, event_id, record_id,
+               occurred_at, known AS recorded_at,
+               n || ' sexually transmitted infection diagnoses in the 12 months to '
+                   || strftime(occurred_at, '%Y-%m-%d') || '.' AS evidence,
+               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+               NULL::VARCHAR AS related_record_id
+        FROM (SELECT *, count(*) OVER w AS n, max(recorded_at) OVER w AS known
+              FROM ind_subject_events WHERE event_type = 'sti_diagnosis'
+              WINDOW w AS (PARTITION BY person_key ORDER BY occurred_at
+                           RANGE BETWEEN INTERVAL 365 DAYS PRECEDING AND CURRENT ROW))
+        WHERE n >= 2
+        """,
+    )
+    steps.table(
+        "ind_hits_intoxicated_at_ed",
+        """
+        SELECT DISTINCT ON (s.event_id, s.record_id)
+               'intoxicated_at_ed' AS indicator, 'structured' AS source, s.agency, s.event_id, s.record_id,
+               s.occurred_at, s.recorded_at,
+               'Emergency department attendance on ' || strftime(s.occurred_at, '%Y-%m-%d')
+                   || ': "' || f.sentence || '"' AS evidence,
+               f.span_start, f.span_end, f.span_text, NULL::VARCHAR AS related_record_id
+        FROM ind_subject_events s
+        JOIN text_findings f ON f.event_id = s.event_id AND f.affirmed
+             AND f.indicator IN ('intoxicated', 'given_alcohol_drugs')
+        WHERE s.event_type = 'ed_attendance'
+        ORDER BY s.event_id, s.record_id, f.span_start
+        """,
+    )
+
+
+def text_hits(steps: Steps) -> None:
+    """Affirmed text findings about the child become hits (one per indicator per event)."""
+    steps.table(
+        "ind_hits_text",
+        """
+        SELECT DISTINCT ON (f.indicator, s.event_id, s.record_id)
+               f.indicator, 'text' AS source, s.agency, s.event_id, s.record_id,
+               s.occurred_at, s.recorded_at, f.sentence AS evidence,
+               f.span_start, f.span_end, f.span_text, NULL::VARCHAR AS related_record_id
+        FROM text_findings f JOIN ind_subject_events s USING (event_id)
+        WHERE f.affirmed
+        ORDER BY f.indicator, s.event_id, s.record_id, f.span_start
+        """,
+    )

@@ -1,0 +1,396 @@
+"""Read narratives: indicator findings in context, blaming language, things named.
+
+The pipeline is spaCy's blank English with a sentencizer, an EntityRuler of
+the patterns in `patterns.yaml` (one entity label per indicator; patterns with
+gaps or regular expressions run in `anchored.py`, only on documents that
+contain their anchor words) and
+negspacy's Negex with the termset in `context.yaml`. Hypothetical, historical
+and experiencer context are ConText-style cues from `context.yaml`, applied
+here within each sentence. Nothing is downloaded: every rule is in this
+package.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy
+from spacy.attrs import LOWER, SENT_START
+
+from lantern.indicators.catalogue import default_catalogue
+from lantern.indicators.text import anchored  # noqa: F401  (registers "lantern_token_patterns")
+from lantern.indicators.text.mentions import Mention, find_mentions
+from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phrases, load_rules
+
+_CUE_LABELS = ("HYPO_PRE", "HYPO_POST", "HIST_PRE", "HIST_POST", "TERM")
+_EXP_LABELS = ("EXP_OTHER", "EXP_REPORT", "EXP_SUBJECT")
+# A following cue ("... was discussed") reaches back over at most this many tokens.
+FOLLOWING_REACH = 2
+# Cheap test for text that may name a phone, a registration or a nickname.
+_MAY_MENTION = re.compile(
+    r"\d| as | called | named | aka |a\.k\.a\.|nicknamed|goes by|calls (?:him|her)self"
+)
+# Words passed over when looking for the word before a finding.
+_DETERMINERS = frozenset("a an the two three four several some many unknown".split())
+
+
+def _preceding_word(doc: Any, start: int) -> str:
+    i = start - 1
+    while i >= 0 and (doc[i].lower_ in _DETERMINERS or doc[i].like_num):
+        i -= 1
+    return doc[i].lower_ if i >= 0 else ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    indicator: str
+    category: str
+    start: int
+    end: int
+    text: str
+    negated: bool
+    hypothetical: bool
+    historical: bool
+    experiencer: str  # subject or other
+    sentence: str
+
+    @property
+    def affirmed(self) -> bool:
+        """About the child, not negated, not hypothetical: what becomes an indicator hit."""
+        return not self.negated and not self.hypothetical and self.experiencer == "subject"
+
+
+@dataclass(frozen=True)
+class LanguageFinding:
+    kind: str
+    phrase_id: str
+    start: int
+    end: int
+    text: str
+    suggestion: str
+
+
+@dataclass
+class Analysis:
+    hits: list[Finding] = field(default_factory=list)
+    language: list[LanguageFinding] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def contract(self, identifier: Any, *, mentions: bool = False) -> dict[str, Any]:
+        """The `lantern text` JSON object for this narrative."""
+        out: dict[str, Any] = {
+            "id": identifier,
+            "hits": [
+                {
+                    "indicator": h.indicator,
+                    "category": h.category,
+                    "start": h.start,
+                    "end": h.end,
+                    "text": h.text,
+                    "negated": h.negated,
+                    "hypothetical": h.hypothetical,
+                    "historical": h.historical,
+                    "experiencer": h.experiencer,
+                }
+                for h in self.hits
+            ],
+            "language": [
+                {
+                    "kind": lang.kind,
+                    "phrase": lang.phrase_id,
+                    "start": lang.start,
+                    "end": lang.end,
+                    "text": lang.text,
+                    "suggestion": lang.suggestion,
+                }
+                for lang in self.language
+            ],
+        }
+        if mentions:
+            out["mentions"] = [asdict(m) for m in self.mentions]
+        return out
+
+
+class TextAnalyser:
+    """Builds the spaCy pipeline once; `analyse` then reads any number of narratives."""
+
+    def __init__(self, rules: TextRules | None = None) -> None:
+        import spacy
+        from negspacy.negation import Negex  # noqa: F401  (registers the "negex" factory)
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.rules = rules or load_rules()
+        catalogue = default_catalogue().by_id()
+        self.categories = {i: catalogue[i].category for i in self.rules.indicators}
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        ruler = nlp.add_pipe(
+            "entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True}
+        )
+        phrases, tokens = [], []
+        for indicator, texts in self.rules.indicators.items():
+            for text in texts:
+                expanded = expand_phrases(text, self.rules.macros)
+                if expanded is not None:  # cheap: the EntityRuler's PhraseMatcher
+                    phrases.extend({"label": indicator, "pattern": p} for p in expanded)
+                else:
+                    pattern = compile_pattern(text, self.rules.macros)
+                    tokens.append({"label": indicator, "pattern": pattern})
+        ruler.add_patterns(phrases)  # type: ignore[attr-defined]
+        nlp.add_pipe("lantern_token_patterns", config={"patterns": tokens})
+        nlp.add_pipe(
+            "negex",
+            config={
+                "neg_termset": self.rules.context["negation"],
+                "ent_types": sorted(self.rules.indicators),
+            },
+        )
+        self.nlp = nlp
+
+        ctx = self.rules.context
+        self.cues = PhraseMatcher(nlp.vocab, attr="LOWER")
+        cue_lists = {
+            "HYPO_PRE": ctx["hypothetical"]["preceding"],
+            "HYPO_POST": ctx["hypothetical"]["following"],
+            "HIST_PRE": ctx["historical"]["preceding"],
+            "HIST_POST": ctx["historical"]["following"],
+            "TERM": [t for t in ctx["negation"]["termination"] if not t.startswith(",")],
+            "EXP_OTHER": ctx["experiencer"]["other"],
+            "EXP_REPORT": ctx["experiencer"]["reporting"],
+            "EXP_SUBJECT": ctx["experiencer"]["subject"],
+        }
+        for label, phrases in cue_lists.items():
+            self.cues.add(label, list(nlp.tokenizer.pipe(phrases)))
+        self.object_markers = set(ctx["experiencer"]["object_markers"])
+        self.relative_markers = set(ctx["experiencer"]["relative_markers"])
+        self._comma = nlp.vocab.strings[","]
+        self._break_ids = {nlp.vocab.strings[w] for w in ctx["clause_break_words"]}
+
+        self.language_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.language_tokens = Matcher(nlp.vocab, validate=True)
+        self.language_rules = {rule.id: rule for rule in self.rules.language}
+        for rule in self.rules.language:
+            for text in rule.patterns:
+                phrases = expand_phrases(text, self.rules.macros)
+                if phrases is not None:
+                    self.language_phrases.add(rule.id, list(nlp.tokenizer.pipe(phrases)))
+                else:
+                    compiled = compile_pattern(text, self.rules.macros)
+                    self.language_tokens.add(rule.id, [compiled])  # type: ignore[list-item]
+
+    # ------------------------------------------------------------------ public
+
+    def analyse(
+        self,
+        texts: Iterable[str],
+        ages: Iterable[int | None] | None = None,
+        *,
+        batch_size: int = 512,
+    ) -> Iterator[Analysis]:
+        """One `Analysis` per text, in order. `ages` are the child's ages in years, if known."""
+        ages = ages if ages is not None else _nones()
+        pairs = zip(texts, ages)  # noqa: B905 (ages may be endless)
+        for doc, (text, age) in self.nlp.pipe(
+            ((text, (text, age)) for text, age in pairs), batch_size=batch_size, as_tuples=True
+        ):
+            yield self.read_doc(doc, age, text)
+
+    def read_doc(self, doc: Any, age: int | None = None, text: str | None = None) -> Analysis:
+        text = doc.text if text is None else text  # doc.text rebuilds the string token by token
+        analysis = Analysis()
+        ents = doc.ents
+        if ents:
+            # Sentence number of every token, from the sentence starts (no Python loop per token).
+            is_start = doc.to_array(SENT_START) == 1
+            is_start[0] = True
+            sentence_of = numpy.cumsum(is_start) - 1
+            bounds = [*numpy.flatnonzero(is_start).tolist(), len(doc)]
+            lower = doc.to_array(LOWER)
+            commas = numpy.flatnonzero(lower[:-1] == self._comma)
+            clause_breaks = [int(c) for c in commas if int(lower[c + 1]) in self._break_ids]
+            cues: dict[int, list[tuple[str, int, int]]] = {}
+            strings = self.nlp.vocab.strings
+            for match_id, start, end in self.cues(doc):
+                cues.setdefault(int(sentence_of[start]), []).append((strings[match_id], start, end))
+            for ent in ents:
+                excluded = self.rules.exclude_after.get(ent.label_)
+                if excluded and _preceding_word(doc, ent.start) in excluded:
+                    continue
+                number = int(sentence_of[ent.start])
+                sent = doc[bounds[number] : bounds[number + 1]]
+                start_char, end_char = ent.start_char, ent.end_char
+                in_sentence = cues.get(number, [])
+                breaks = [start for label, start, _ in in_sentence if label == "TERM"] + [
+                    c for c in clause_breaks if sent.start <= c < sent.end
+                ]
+                indicator = ent.label_
+                hypothetical = self._cued(in_sentence, breaks, ent, "HYPO_PRE", "HYPO_POST")
+                historical = self._cued(in_sentence, breaks, ent, "HIST_PRE", "HIST_POST")
+                experiencer = (
+                    "subject"
+                    if indicator in self.rules.subject_fixed
+                    else self._experiencer(doc, in_sentence, ent)
+                )
+                analysis.hits.append(
+                    Finding(
+                        indicator=indicator,
+                        category=self.categories[indicator],
+                        start=start_char,
+                        end=end_char,
+                        text=text[start_char:end_char],
+                        negated=bool(ent._.negex),
+                        hypothetical=hypothetical,
+                        historical=historical,
+                        experiencer=experiencer,
+                        sentence=text[sent.start_char : sent.end_char].strip(),
+                    )
+                )
+        analysis.language = self._language(doc, age)
+        if _MAY_MENTION.search(text):
+            analysis.mentions = find_mentions(text)
+        return analysis
+
+    # --------------------------------------------------------------- context
+
+    @staticmethod
+    def _cued(
+        cues: list[tuple[str, int, int]], breaks: list[int], ent: Any, before: str, after: str
+    ) -> bool:
+        for label, start, end in cues:
+            if label == before and end <= ent.start:
+                if not any(end <= b < ent.start for b in breaks):
+                    return True
+            elif label == after and ent.end <= start <= ent.end + FOLLOWING_REACH:
+                if not any(ent.end <= b < start for b in breaks):
+                    return True
+        return False
+
+    def _experiencer(self, doc: Any, cues: list[tuple[str, int, int]], ent: Any) -> str:
+        candidates = [
+            (label, start, end)
+            for label, start, end in cues
+            if label in _EXP_LABELS and end <= ent.start
+        ]
+        # Longest match wins where cues overlap ("her friend" over "friend").
+        candidates.sort(key=lambda c: (c[1], -(c[2] - c[1])))
+        chosen: list[tuple[str, int, int]] = []
+        for cue in candidates:
+            if chosen and cue[1] < chosen[-1][2]:
+                continue
+            chosen.append(cue)
+        state = "subject"
+        for label, start, end in chosen:
+            if label == "EXP_OTHER":
+                before = doc[start - 1].lower_ if start > 0 else ""
+                after = doc[end].lower_ if end < len(doc) else ""
+                if before in self.object_markers and after not in self.relative_markers:
+                    continue
+                state = "other"
+            else:
+                state = "subject"
+        return state
+
+    # -------------------------------------------------------------- language
+
+    def _language(self, doc: Any, age: int | None) -> list[LanguageFinding]:
+        from spacy.util import filter_spans
+
+        strings = self.nlp.vocab.strings
+        matches = list(self.language_phrases(doc))
+        if len(self.language_tokens):
+            matches += list(self.language_tokens(doc))
+        if not matches:
+            return []
+        spans = []
+        for match_id, start, end in matches:
+            span = doc[start:end]
+            span.label_ = strings[match_id]
+            spans.append(span)
+        found = []
+        for span in filter_spans(spans):
+            rule = self.language_rules[span.label_]
+            if rule.max_child_age is not None and age is not None and age > rule.max_child_age:
+                continue
+            if rule.needs_adult_cue and not _describes_adult(span.sent):
+                continue
+            found.append(
+                LanguageFinding(
+                    kind="victim_blaming",
+                    phrase_id=rule.id,
+                    start=span.start_char,
+                    end=span.end_char,
+                    text=span.text,
+                    suggestion=rule.suggestion,
+                )
+            )
+        return found
+
+
+_ADULT_WORDS = frozenset(
+    "older adult adults man men male males twenties thirties forties fifties 20s 30s 40s".split()
+)
+
+
+def _describes_adult(sent: Any) -> bool:
+    for token in sent:
+        if token.lower_ in _ADULT_WORDS:
+            return True
+        if token.is_digit and 18 <= int(token.text) <= 99:
+            return True
+    return False
+
+
+# ------------------------------------------------------- many narratives, fast
+
+
+def _nones() -> Iterator[None]:
+    while True:
+        yield None
+
+
+@cache
+def shared_analyser() -> TextAnalyser:
+    """One analyser per process (building the pipeline takes a second or two)."""
+    return TextAnalyser()
+
+
+_WORKER: TextAnalyser | None = None
+
+
+def _worker_init() -> None:
+    global _WORKER
+    _WORKER = shared_analyser()
+
+
+def _worker_run(chunk: tuple[list[str], list[int | None]]) -> list[Analysis]:
+    assert _WORKER is not None
+    texts, ages = chunk
+    return list(_WORKER.analyse(texts, ages))
+
+
+def analyse_many(
+    texts: Sequence[str],
+    ages: Sequence[int | None] | None = None,
+    *,
+    n_process: int = 1,
+    chunk_size: int = 2000,
+    analyser: TextAnalyser | None = None,
+) -> Iterator[Analysis]:
+    """Analyse many narratives, in order, in `n_process` worker processes when more than one."""
+    ages = list(ages) if ages is not None else [None] * len(texts)
+    if n_process <= 1 or len(texts) < 2 * chunk_size:
+        yield from (analyser or shared_analyser()).analyse(texts, ages)
+        return
+    chunks = [
+        (list(texts[i : i + chunk_size]), ages[i : i + chunk_size])
+        for i in range(0, len(texts), chunk_size)
+    ]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(n_process, initializer=_worker_init) as pool:
+        for result in pool.imap(_worker_run, chunks):
+            yield from result

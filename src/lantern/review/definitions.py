@@ -1,0 +1,69 @@
+"""The review's definitions (what counts as recognised, formal action, NFA), read from YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from lantern.errors import ConfigError
+
+DEFINITIONS_FILE = Path(__file__).with_name("definitions.yaml")
+
+
+@dataclass(frozen=True)
+class Definitions:
+    recognised_codes: tuple[str, ...]
+    offence_event_types: tuple[str, ...]
+    meeting_event_types: tuple[str, ...]
+    cse_named: str
+    cse_ruled_out: str
+    formal_action_event_types: tuple[str, ...]
+    child_roles: tuple[str, ...]
+    no_further_action: str
+
+
+def load_definitions(path: Path | None = None) -> Definitions:
+    path = path or DEFINITIONS_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        recognised = raw["recognised"]
+        return Definitions(
+            recognised_codes=tuple(str(c).lower() for c in recognised["codes"]),
+            offence_event_types=tuple(recognised["offence_event_types"]),
+            meeting_event_types=tuple(recognised["meeting_event_types"]),
+            cse_named=str(recognised["cse_named"]),
+            cse_ruled_out=str(recognised["cse_ruled_out"]),
+            formal_action_event_types=tuple(raw["formal_action_event_types"]),
+            child_roles=tuple(raw["child_roles"]),
+            no_further_action=str(raw["no_further_action"]),
+        )
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path}: not a valid review definitions file ({error})") from error
+
+
+def write_terms(con: duckdb.DuckDBPyConnection, definitions: Definitions) -> None:
+    """Write the definitions as the one-row table `review_terms` the SQL steps read."""
+    con.execute(
+        """CREATE OR REPLACE TEMP MACRO review_band_rank(band) AS
+           CASE band WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TABLE review_terms AS SELECT
+            ?::VARCHAR[] AS recognised_codes, ?::VARCHAR[] AS offence_event_types,
+            ?::VARCHAR[] AS meeting_event_types, ?::VARCHAR AS cse_named,
+            ?::VARCHAR AS cse_ruled_out, ?::VARCHAR[] AS formal_action_event_types,
+            ?::VARCHAR[] AS child_roles, ?::VARCHAR AS no_further_action""",
+        [
+            list(definitions.recognised_codes),
+            list(definitions.offence_event_types),
+            list(definitions.meeting_event_types),
+            definitions.cse_named,
+            definitions.cse_ruled_out,
+            list(definitions.formal_action_event_types),
+            list(definitions.child_roles),
+            definitions.no_further_action,
+        ],
+    )

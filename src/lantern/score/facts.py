@@ -1,0 +1,163 @@
+"""The replay's inputs, prepared set-based in DuckDB from the earlier stages' tables.
+
+Each step is a named query; the replay reads their rows in `recorded_at`
+order. Only rows recorded by the assessment date are read at all.
+
+Link facts are built from records, not from `graph_edges`: the graph joins
+final persons, whose identity may rest on a record that arrived later, while
+a replay must see each record as it was known on the day (replay.md §2).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+
+from lantern.score.points import Hit
+from lantern.score.replay import LinkFact, RecordLink
+
+CHILD_ROLES = ("subject", "victim")
+OTHER_ROLES = ("suspect", "offender", "associate")
+THING_KINDS = ("vehicle", "phone", "email", "social_handle")
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def _sql_list(values: tuple[str, ...] | list[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def latest_date(con: duckdb.DuckDBPyConnection) -> date:
+    """The date of the latest record in the store: the default assessment date."""
+    rows = con.execute(
+        "SELECT CAST(max(recorded_at) AS DATE) FROM events"
+        if _table_exists(con, "events")
+        else "SELECT CAST(max(recorded_at) AS DATE) FROM indicator_hits"
+    ).fetchall()
+    return rows[0][0] if rows and rows[0][0] else date.today()
+
+
+def read_records(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        r[0] for r in con.execute("SELECT record_id FROM persons ORDER BY record_id").fetchall()
+    ]
+
+
+def read_record_links(
+    con: duckdb.DuckDBPyConnection, until: date, *, undated: bool
+) -> list[RecordLink]:
+    """Links by the day they became available; undated links (records in no dated event)
+    count only in the final clustering, on the last day (`undated`), as in resolve's replay."""
+    rows = con.execute(
+        """
+        SELECT COALESCE(CAST(available_at AS DATE), ?) AS day, record_id_l, record_id_r
+        FROM record_links
+        WHERE available_at < ? OR (available_at IS NULL AND ?)
+        ORDER BY day, record_id_l, record_id_r
+        """,
+        [until, until + timedelta(days=1), undated],
+    ).fetchall()
+    return [RecordLink(day, left, right) for day, left, right in rows]
+
+
+def read_hits(con: duckdb.DuckDBPyConnection, until: date) -> list[Hit]:
+    rows = con.execute(
+        """
+        SELECT hit_id, record_id, indicator, category, COALESCE(weight, 1.0), agency, event_id,
+               CAST(COALESCE(occurred_at, recorded_at) AS DATE),
+               CAST(recorded_at AS DATE),
+               COALESCE(evidence, ''), legal_floor
+        FROM indicator_hits
+        WHERE record_id IS NOT NULL AND recorded_at IS NOT NULL AND recorded_at < ?
+        ORDER BY recorded_at, hit_id
+        """,
+        [until + timedelta(days=1)],
+    ).fetchall()
+    return [Hit(*row) for row in rows]
+
+
+def read_link_facts(
+    con: duckdb.DuckDBPyConnection, until: date, suspect_roles: list[str]
+) -> list[LinkFact]:
+    """Children seen with other people or with things, one row per (event, child, target)."""
+    cutoff = until + timedelta(days=1)
+    suspects = _sql_list(suspect_roles or ["suspect"])
+    parts = [
+        f"""
+        SELECT c.event_id, c.record_id AS child_record, c.agency, c.occurred_at, c.recorded_at,
+               'R:' || o.record_id AS target, 'person' AS target_kind,
+               o.role IN ({suspects}) AS by_suspect
+        FROM child_side AS c
+        JOIN event_people AS o ON o.event_id = c.event_id AND o.record_id <> c.record_id
+        WHERE o.role IN ({_sql_list(OTHER_ROLES)})
+        """  # noqa: S608 - role lists come from constants and the validated weights file
+    ]
+    if _table_exists(con, "thing_mentions") and _table_exists(con, "things"):
+        parts.append(
+            f"""
+            SELECT c.event_id, c.record_id, c.agency, c.occurred_at, c.recorded_at,
+                   m.thing_id, t.kind, COALESCE(m.role, '') = 'used_by_suspect'
+            FROM child_side AS c
+            JOIN thing_mentions AS m ON m.event_id = c.event_id
+            JOIN things AS t ON t.thing_id = m.thing_id
+            WHERE t.kind IN ({_sql_list(THING_KINDS)})
+            """  # noqa: S608
+        )
+    if _table_exists(con, "text_mentions"):
+        parts.append(
+            """
+            SELECT c.event_id, c.record_id, c.agency, c.occurred_at, c.recorded_at,
+                   m.value_norm, m.kind, FALSE
+            FROM child_side AS c
+            JOIN text_mentions AS m ON m.event_id = c.event_id
+            WHERE m.kind IN ('vehicle', 'phone') AND m.value_norm IS NOT NULL
+            """
+        )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE score_child_side AS
+        SELECT DISTINCT p.event_id, p.record_id, e.agency,
+               COALESCE(e.occurred_at, e.recorded_at) AS occurred_at, e.recorded_at
+        FROM event_people AS p JOIN events AS e ON e.event_id = p.event_id
+        WHERE p.role IN ({_sql_list(CHILD_ROLES)}) AND e.recorded_at < ?
+        """,  # noqa: S608
+        [cutoff],
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE score_hit_events AS
+        SELECT event_id, record_id,
+               bool_or(category = 'sexual_abuse_disclosed') AS abuse
+        FROM indicator_hits WHERE event_id IS NOT NULL AND recorded_at < ?
+        GROUP BY ALL
+        """,
+        [cutoff],
+    )
+    union = "\nUNION ALL\n".join(parts)
+    rows = con.execute(
+        f"""
+        WITH child_side AS (SELECT * FROM score_child_side),
+        facts AS ({union}),
+        distinct_facts AS (
+            SELECT event_id, child_record, any_value(agency) AS agency,
+                   min(occurred_at) AS occurred_at, min(recorded_at) AS recorded_at,
+                   target, any_value(target_kind) AS target_kind, bool_or(by_suspect) AS by_suspect
+            FROM facts GROUP BY event_id, child_record, target
+        )
+        SELECT CAST(f.recorded_at AS DATE), f.child_record, f.target, f.target_kind, f.event_id,
+               f.agency, CAST(f.occurred_at AS DATE),
+               f.by_suspect OR h.event_id IS NOT NULL AS qualifies,
+               f.by_suspect AND COALESCE(h.abuse, FALSE) AS suspect_in_abuse_event
+        FROM distinct_facts AS f
+        LEFT JOIN score_hit_events AS h
+          ON h.event_id = f.event_id AND h.record_id = f.child_record
+        ORDER BY 1, f.child_record, f.target, f.event_id
+        """  # noqa: S608
+    ).fetchall()
+    return [LinkFact(*row) for row in rows]

@@ -1,0 +1,405 @@
+"""Replay by `recorded_at`: every person's band on every date, in one pass over time.
+
+Facts arrive in the order they were recorded: links between records (which
+join records into persons as of that date, by union-find), indicator hits,
+and links from children to adults and things. On each date only the persons
+a fact touched are scored again, with their neighbours when a change in one
+child's flag changes what a shared adult or thing is worth to the others.
+A score can also fall with no new fact, as signals age: after each scoring
+the next date on which the band would fall is found from the person's own
+facts and queued, so decay is evaluated only at band boundaries.
+
+Nothing recorded after a date can influence that date: the state on D is
+built only from facts whose `recorded_at` falls on or before D. This is the
+loop the design asks for (replay.md); it runs once per fact, not once per day
+per person, and the set-based preparation of its inputs is in `facts.py`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from lantern.score.points import (
+    ChildLink,
+    ChildModel,
+    Hit,
+    LinkFinding,
+    Score,
+    adult_score,
+    decay_dates,
+    link_score,
+)
+from lantern.score.weights import BAND_RANK, Weights
+
+FLAG_RANK = BAND_RANK["medium"]
+
+
+def _occ(hit: Hit) -> int:
+    return hit.occ
+
+
+def _higher(a: str | None, b: str | None) -> str | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if BAND_RANK[a] >= BAND_RANK[b] else b
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLink:
+    available: date
+    record_l: str
+    record_r: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFact:
+    """A child record seen with an adult record or a thing in one event."""
+
+    recorded: date
+    child_record: str
+    target: str  # "R:<record_id>" for a person record, else a thing_id
+    target_kind: str  # "person", "vehicle", "phone", ...
+    event_id: str
+    agency: str
+    occurred: date
+    qualifies: bool  # concerning for the child, or the other is a suspect
+    suspect_in_abuse_event: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BandChange:
+    cluster: str  # smallest record_id of the person as of that date
+    track: str  # "child" or "adult"
+    at: date
+    score: float
+    band: str
+
+
+@dataclass(slots=True)
+class Cluster:
+    label: str
+    records: list[str]
+    hits: list[Hit] = field(default_factory=list)
+    decays: list[date] = field(default_factory=list)
+    floor: str | None = None
+    base_flagged: bool = False
+    child_band: str = "none"
+    adult_band: str = "none"
+    version: int = 0
+
+
+@dataclass(slots=True)
+class ReplayResult:
+    history: list[BandChange]
+    clusters: dict[str, Cluster]  # root record -> cluster, as of the end date
+    root_of: dict[str, str]  # record -> root record, as of the end date
+    child_scores: dict[str, Score]  # root -> child score on the end date
+    adult_scores: dict[str, Score]  # root -> adult score on the end date
+
+
+class Replay:
+    """One pass over time; `run(until)` returns the state on `until` and every band change."""
+
+    def __init__(
+        self,
+        records: Iterable[str],
+        links: list[RecordLink],
+        hits: list[Hit],
+        facts: list[LinkFact],
+        weights: Weights,
+    ) -> None:
+        self.weights = weights
+        self.model = ChildModel(weights.child)
+        self.parent: dict[str, str] = {}
+        self.clusters: dict[str, Cluster] = {}
+        for record in records:
+            self.parent[record] = record
+            self.clusters[record] = Cluster(record, [record])
+        self.links_by_day: dict[date, list[RecordLink]] = defaultdict(list)
+        for link in links:
+            self.links_by_day[link.available].append(link)
+        self.hits_by_day: dict[date, list[Hit]] = defaultdict(list)
+        for hit in hits:
+            self.hits_by_day[hit.recorded].append(hit)
+        self.facts_by_day: dict[date, list[LinkFact]] = defaultdict(list)
+        for fact in facts:
+            self.facts_by_day[fact.recorded].append(fact)
+        for record in {h.record_id for h in hits} | {f.child_record for f in facts}:
+            if record not in self.parent:  # a hit about a record with no people row: its own person
+                self.parent[record] = record
+                self.clusters[record] = Cluster(record, [record])
+        for fact in facts:
+            if fact.target.startswith("R:") and fact.target[2:] not in self.parent:
+                self.parent[fact.target[2:]] = fact.target[2:]
+                self.clusters[fact.target[2:]] = Cluster(fact.target[2:], [fact.target[2:]])
+        # Known so far: the facts each child record has, and who is linked to each target.
+        self.facts_of_child: dict[str, list[LinkFact]] = defaultdict(list)
+        self.facts_to_target: dict[str, list[LinkFact]] = defaultdict(list)
+        self.queue: list[tuple[date, int, str, int]] = []
+        self.queued = 0
+        self.history: list[BandChange] = []
+
+    # identity ----------------------------------------------------------------
+
+    def find(self, record: str) -> str:
+        parent = self.parent
+        root = record
+        while parent[root] != root:
+            root = parent[root]
+        while parent[record] != root:
+            parent[record], record = root, parent[record]
+        return root
+
+    def union(self, a: str, b: str) -> str | None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a == root_b:
+            return None
+        big, small = self.clusters[root_a], self.clusters[root_b]
+        if len(big.records) < len(small.records):
+            root_a, root_b, big, small = root_b, root_a, small, big
+        self.parent[root_b] = root_a
+        keeper = (
+            big if big.label < small.label else small
+        )  # the state of the older label carries on
+        big.records.extend(small.records)
+        big.hits = sorted(big.hits + small.hits, key=_occ)
+        big.decays = sorted(big.decays + small.decays)
+        big.floor = _higher(big.floor, small.floor)
+        big.base_flagged = keeper.base_flagged
+        big.child_band, big.adult_band = keeper.child_band, keeper.adult_band
+        big.label = min(big.label, small.label)
+        big.version = max(big.version, small.version) + 1
+        del self.clusters[root_b]
+        return root_a
+
+    # the pass ------------------------------------------------------------------
+
+    def run(self, until: date) -> ReplayResult:
+        input_days = sorted(
+            d
+            for d in set(self.links_by_day) | set(self.hits_by_day) | set(self.facts_by_day)
+            if d <= until
+        )
+        position = 0
+        while True:
+            next_input = input_days[position] if position < len(input_days) else None
+            next_decay = self.queue[0][0] if self.queue else None
+            candidates = [d for d in (next_input, next_decay) if d is not None and d <= until]
+            if not candidates:
+                break
+            day = min(candidates)
+            if next_input == day:
+                position += 1
+            self._step(day)
+        return self._state(until)
+
+    def _step(self, day: date) -> None:
+        touched: set[str] = set()  # roots whose own facts changed
+        relink: set[str] = set()  # roots whose link findings may have changed
+        adults: set[str] = set()  # roots whose adult score may have changed
+        for link in self.links_by_day.get(day, ()):
+            merged = self.union(link.record_l, link.record_r)
+            if merged is not None:
+                touched.add(merged)
+                adults.add(merged)
+                for record in self.clusters[merged].records:
+                    for fact in self.facts_to_target.get("R:" + record, ()):
+                        relink.add(fact.child_record)
+        for hit in self.hits_by_day.get(day, ()):
+            root = self.find(hit.record_id)
+            cluster = self.clusters[root]
+            bisect.insort(cluster.hits, hit, key=_occ)
+            cluster.floor = _higher(cluster.floor, self.model.floor(hit))
+            cluster.decays = sorted(cluster.decays + decay_dates(hit, self.weights.child))
+            touched.add(root)
+        for fact in self.facts_by_day.get(day, ()):
+            self.facts_of_child[fact.child_record].append(fact)
+            self.facts_to_target[fact.target].append(fact)
+            relink.add(self.find(fact.child_record))
+            if fact.target.startswith("R:"):
+                adults.add(self.find(fact.target[2:]))
+            for other in self.facts_to_target[fact.target]:
+                relink.add(self.find(other.child_record))
+        while self.queue and self.queue[0][0] == day:
+            _, _, root, version = heapq.heappop(self.queue)
+            if root in self.clusters and self.clusters[root].version == version:
+                touched.add(root)
+        touched = {self.find(r) for r in touched}
+
+        base_totals: dict[str, float] = {}
+        for root in sorted(touched):
+            cluster = self.clusters[root]
+            base_totals[root] = base = self._base_total(cluster, day)
+            flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
+            if flagged != cluster.base_flagged:
+                cluster.base_flagged = flagged
+                self._neighbours_of_child(root, relink, adults)
+        for root in sorted({self.find(r) for r in touched | relink}):
+            self._score_child(root, day, base_totals.get(root))
+        for root in sorted({self.find(r) for r in adults}):
+            self._score_adult(root, day)
+
+    def _neighbours_of_child(self, root: str, relink: set[str], adults: set[str]) -> None:
+        for record in self.clusters[root].records:
+            for fact in self.facts_of_child.get(record, ()):
+                if fact.target.startswith("R:"):
+                    target_root = self.find(fact.target[2:])
+                    adults.add(target_root)
+                    for target_record in self.clusters[target_root].records:
+                        for other in self.facts_to_target.get("R:" + target_record, ()):
+                            relink.add(other.child_record)
+                else:
+                    for other in self.facts_to_target.get(fact.target, ()):
+                        relink.add(other.child_record)
+
+    # scoring -------------------------------------------------------------------
+
+    def link_findings(self, root: str) -> list[LinkFinding]:
+        rules = self.weights.child.links
+        by_target: dict[tuple[str, str], list[LinkFact]] = defaultdict(list)
+        for record in self.clusters[root].records:
+            for fact in self.facts_of_child.get(record, ()):
+                if not fact.qualifies:
+                    continue
+                if fact.target.startswith("R:"):
+                    target_root = self.find(fact.target[2:])
+                    if target_root == root:
+                        continue
+                    by_target[("person", target_root)].append(fact)
+                else:
+                    by_target[(fact.target_kind, fact.target)].append(fact)
+        findings = []
+        for (kind, target), facts in by_target.items():
+            events = {(f.event_id, f.agency, f.occurred, f.recorded) for f in facts}
+            if len(events) < rules.min_events:
+                continue
+            if kind == "person":
+                keys = ["R:" + r for r in self.clusters[target].records]
+                label = f"the person with record {self.clusters[target].label}"
+            else:
+                keys = [target]
+                label = target.split(":", 1)[-1]
+            others = {
+                self.find(f.child_record)
+                for key in keys
+                for f in self.facts_to_target.get(key, ())
+                if f.qualifies
+            } - {root}
+            flagged = sum(1 for other in others if self.clusters[other].base_flagged)
+            if flagged:
+                findings.append(LinkFinding(label, kind, tuple(sorted(events)), flagged))
+        return findings
+
+    def _base_total(self, cluster: Cluster, day: date) -> float:
+        return self.model.total(self.model.recent(cluster.hits, day), day)
+
+    def _base_band(self, cluster: Cluster, day: date) -> str:
+        return self.model.band(self._base_total(cluster, day), cluster.floor)
+
+    def child_score(self, root: str, day: date) -> Score:
+        """The child's score with every reason (the slow path, for the final state)."""
+        cluster = self.clusters[root]
+        score = self.model.explain(cluster.hits, day)
+        points, reasons = link_score(self.link_findings(root), self.weights.child)
+        if points:
+            score.score = round(score.score + points, 2)
+            score.reasons.extend(reasons)
+            score.band = self.model.band(score.score, score.floor)
+        return score
+
+    def _score_child(self, root: str, day: date, base: float | None = None) -> None:
+        cluster = self.clusters[root]
+        if base is None:
+            base = self._base_total(cluster, day)
+        link_points, _ = link_score(self.link_findings(root), self.weights.child)
+        total = round(base + link_points, 2)
+        band = self.model.band(total, cluster.floor)
+        if band != cluster.child_band:
+            cluster.child_band = band
+            self.history.append(BandChange(cluster.label, "child", day, total, band))
+        self._schedule_decay(root, day, self.model.band(base, cluster.floor), band, link_points)
+
+    def _schedule_decay(
+        self, root: str, day: date, base_band: str, band: str, link_points: float
+    ) -> None:
+        """Queue the first later date on which this person's base or final band falls."""
+        cluster = self.clusters[root]
+        cluster.version += 1
+        if not cluster.hits or (band == "none" and base_band == "none"):
+            return
+        start = bisect.bisect_right(cluster.decays, day)
+        dates = sorted(set(cluster.decays[start:]))
+        if not dates:
+            return
+        model = self.model
+
+        def bands_on(when: date) -> tuple[str, str]:
+            base = model.total(model.recent(cluster.hits, when), when)
+            return (
+                model.band(base, cluster.floor),
+                model.band(round(base + link_points, 2), cluster.floor),
+            )
+
+        now = (base_band, band)
+        # Scores only fall between facts (weights.py checks the multipliers), so the
+        # first date on which either band differs can be found by bisection.
+        low, high = 0, len(dates)
+        while low < high:
+            middle = (low + high) // 2
+            if bands_on(dates[middle]) == now:
+                low = middle + 1
+            else:
+                high = middle
+        if low < len(dates):
+            self.queued += 1
+            heapq.heappush(self.queue, (dates[low], self.queued, root, cluster.version))
+
+    def adult_links(self, root: str) -> list[ChildLink]:
+        cluster = self.clusters[root]
+        links = []
+        for record in cluster.records:
+            for fact in self.facts_to_target.get("R:" + record, ()):
+                if not fact.qualifies:
+                    continue
+                child = self.find(fact.child_record)
+                if child == root:
+                    continue
+                child_cluster = self.clusters[child]
+                links.append(
+                    ChildLink(
+                        child_cluster.label,
+                        child_cluster.base_flagged,
+                        fact.event_id,
+                        fact.agency,
+                        fact.occurred,
+                        fact.recorded,
+                        fact.suspect_in_abuse_event,
+                    )
+                )
+        return links
+
+    def _score_adult(self, root: str, day: date) -> None:
+        cluster = self.clusters[root]
+        score = adult_score(self.adult_links(root), self.weights.adult)
+        if score.band != cluster.adult_band:
+            cluster.adult_band = score.band
+            self.history.append(BandChange(cluster.label, "adult", day, score.score, score.band))
+
+    def _state(self, until: date) -> ReplayResult:
+        child_scores: dict[str, Score] = {}
+        adult_scores: dict[str, Score] = {}
+        for root, cluster in self.clusters.items():
+            if cluster.hits or any(self.facts_of_child.get(r) for r in cluster.records):
+                child_scores[root] = self.child_score(root, until)
+            links = self.adult_links(root)
+            if links:
+                adult_scores[root] = adult_score(links, self.weights.adult)
+        root_of = {record: self.find(record) for record in self.parent}
+        return ReplayResult(self.history, self.clusters, root_of, child_scores, adult_scores)

@@ -1,0 +1,395 @@
+"""`lantern score`: replay every fact by `recorded_at`, then write the assessments.
+
+Reads `persons`, `person_records`, `record_links`, `indicator_hits`,
+`events`, `event_people`, `things`, `thing_mentions`, `text_mentions` and
+`networks`; writes `assessments`, `network_assessments`, `score_reasons` and
+`score_history` (docs/pipeline.md).
+
+With `as_of=D` the persons are the clusters as of D (records joined only by
+links available by D), so the result is the one a run on the data recorded
+by D would give. Networks are read as detected on the whole store; their
+flag dates come from their members' replayed flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from lantern.errors import StoreError
+from lantern.resolve.replay import person_id_for as resolve_person_id
+from lantern.score import facts
+from lantern.score.points import Reason, Score
+from lantern.score.replay import Replay, ReplayResult
+from lantern.score.weights import BAND_RANK, Weights, load_weights
+
+REQUIRED = ("persons", "record_links", "indicator_hits", "events", "event_people")
+TOP_REASONS = 3
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    as_of: date
+    persons: int
+    children: int
+    children_by_band: dict[str, int]
+    adults_of_interest: int
+    networks: int
+    band_changes: int
+
+
+def person_id_for(records: list[str]) -> str:
+    """The id of a person made of these records: from the smallest record_id, as resolve does."""
+    return resolve_person_id(min(records))
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date | None = None,
+    *,
+    weights: Weights | None = None,
+    weights_path: Path | None = None,
+) -> ScoreSummary:
+    """Score every person as of `as_of` (default: the latest record) and write the tables."""
+    missing = [t for t in REQUIRED if not facts._table_exists(con, t)]
+    if missing:
+        raise StoreError(
+            f"the store lacks {', '.join(missing)}; run ingest, resolve and indicators first"
+        )
+    weights = weights or load_weights(weights_path)
+    until = as_of or facts.latest_date(con)
+
+    replay = Replay(
+        facts.read_records(con),
+        facts.read_record_links(con, until, undated=as_of is None),
+        facts.read_hits(con, until),
+        facts.read_link_facts(con, until, weights.child.links.suspect_roles),
+        weights,
+    )
+    result = replay.run(until)
+    person_of_root = _person_ids(con, result)
+    _write_cluster_map(con, result, person_of_root)
+    kinds = _kinds(con, until, result, person_of_root)
+    summary = _write(con, until, weights, replay, result, person_of_root, kinds)
+    return summary
+
+
+def _person_ids(con: duckdb.DuckDBPyConnection, result: ReplayResult) -> dict[str, str]:
+    """Each cluster's person_id: resolve's id when the cluster is the final person."""
+    final = dict(con.execute("SELECT record_id, person_id FROM persons").fetchall())
+    sizes: dict[str, int] = {}
+    for person_id in final.values():
+        sizes[person_id] = sizes.get(person_id, 0) + 1
+    ids = {}
+    for root, cluster in result.clusters.items():
+        known = final.get(cluster.label)
+        if known is not None and sizes[known] == len(cluster.records):
+            ids[root] = known
+        else:
+            ids[root] = person_id_for(cluster.records)
+    return ids
+
+
+def _write_cluster_map(
+    con: duckdb.DuckDBPyConnection, result: ReplayResult, person_of_root: dict[str, str]
+) -> None:
+    records = list(result.root_of)
+    table = pa.table(
+        {
+            "record_id": records,
+            "person_id": [person_of_root[result.root_of[r]] for r in records],
+        }
+    )
+    con.register("score_cluster_rows", table)
+    # Every record once, with the person it belongs to on the assessment date.
+    con.execute("CREATE OR REPLACE TABLE score_persons AS SELECT * FROM score_cluster_rows")
+    con.unregister("score_cluster_rows")
+
+
+def _kinds(
+    con: duckdb.DuckDBPyConnection,
+    until: date,
+    result: ReplayResult,
+    person_of_root: dict[str, str],
+) -> dict[str, str]:
+    """`child` if under 18 on the assessment date or at any event recorded by then."""
+    has_person_records = facts._table_exists(con, "person_records")
+    birth = (
+        """
+        SELECT m.person_id,
+               COALESCE(mode(r.dob), make_date(CAST(mode(r.birth_year) AS BIGINT), 7, 1)) AS born
+        FROM score_persons AS m JOIN person_records AS r ON r.record_id = m.record_id
+        GROUP BY m.person_id
+        """
+        if has_person_records
+        else "SELECT NULL::VARCHAR AS person_id, NULL::DATE AS born WHERE FALSE"
+    )
+    rows = con.execute(
+        f"""
+        WITH birth AS ({birth}),
+        first_event AS (
+            SELECT m.person_id, CAST(min(e.occurred_at) AS DATE) AS first_seen
+            FROM score_persons AS m
+            JOIN event_people AS p ON p.record_id = m.record_id
+            JOIN events AS e ON e.event_id = p.event_id
+            WHERE e.recorded_at < CAST(? AS DATE) + INTERVAL 1 DAY
+            GROUP BY m.person_id
+        )
+        SELECT b.person_id,
+               b.born > least(COALESCE(f.first_seen, CAST(? AS DATE)), CAST(? AS DATE))
+                        - INTERVAL 18 YEAR AS child
+        FROM birth AS b LEFT JOIN first_event AS f USING (person_id)
+        WHERE b.born IS NOT NULL
+        """,  # noqa: S608 - the only interpolation is one of two fixed queries
+        [until, until, until],
+    ).fetchall()
+    known = {person_id: ("child" if child else "adult") for person_id, child in rows}
+    kinds = {}
+    for root, cluster in result.clusters.items():
+        person_id = person_of_root[root]
+        kinds[person_id] = known.get(person_id) or ("child" if cluster.hits else "adult")
+    return kinds
+
+
+def _top_reasons(reasons: list[Reason]) -> str:
+    ranked = sorted(
+        reasons, key=lambda r: (-r.points, -(r.recorded or date.min).toordinal(), r.evidence)
+    )
+    texts = []
+    for reason in ranked[:TOP_REASONS]:
+        where = (
+            f" ({reason.agency}, {reason.occurred.isoformat()})"
+            if reason.agency and reason.occurred
+            else ""
+        )
+        texts.append(f"{reason.evidence}{where}")
+    return "; ".join(texts)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    until: date,
+    weights: Weights,
+    replay: Replay,
+    result: ReplayResult,
+    person_of_root: dict[str, str],
+    kinds: dict[str, str],
+) -> ScoreSummary:
+    root_person = {record: person_of_root[root] for record, root in result.root_of.items()}
+
+    # first_flagged_at: the earliest date any as-of part of this person reached medium.
+    first_flag: dict[tuple[str, str], date] = {}
+    history_rows = []
+    for change in result.history:
+        person_id = root_person[change.cluster]
+        history_rows.append(
+            (person_id, change.at, change.score, change.band, change.track, change.cluster)
+        )
+        if BAND_RANK[change.band] >= BAND_RANK["medium"]:
+            key = (person_id, change.track)
+            if key not in first_flag or change.at < first_flag[key]:
+                first_flag[key] = change.at
+
+    networks_of = _networks_of(con, root_person)
+
+    assessments = []
+    reasons_rows = []
+    for root, cluster in sorted(result.clusters.items()):
+        person_id = person_of_root[root]
+        kind = kinds[person_id]
+        score: Score | None
+        linked = None
+        if kind == "child":
+            score = result.child_scores.get(root) or Score(0.0, "none")
+            track = "child"
+        else:
+            score = result.adult_scores.get(root)
+            if score is None or score.score <= 0:
+                continue
+            track = "adult"
+            linked = len({link.child_label for link in replay.adult_links(root) if link.flagged})
+        assessments.append(
+            (
+                person_id,
+                kind,
+                score.score,
+                score.band,
+                first_flag.get((person_id, track)),
+                ";".join(networks_of.get(person_id, [])),
+                _top_reasons(score.reasons),
+                until,
+                linked,
+                ";".join(sorted(cluster.records)),
+            )
+        )
+        for reason in score.reasons:
+            reasons_rows.append(
+                (
+                    person_id,
+                    reason.points,
+                    reason.category,
+                    reason.indicator,
+                    reason.agency,
+                    reason.event_id,
+                    reason.occurred,
+                    reason.recorded,
+                    reason.evidence,
+                    track,
+                )
+            )
+
+    _replace(
+        con,
+        "assessments",
+        assessments,
+        {
+            "person_id": "VARCHAR",
+            "kind": "VARCHAR",
+            "score": "DOUBLE",
+            "band": "VARCHAR",
+            "first_flagged_at": "DATE",
+            "network_ids": "VARCHAR",
+            "top_reasons": "VARCHAR",
+            "as_of": "DATE",
+            "linked_children": "INTEGER",
+            "records": "VARCHAR",
+        },
+    )
+    _replace(
+        con,
+        "score_reasons",
+        reasons_rows,
+        {
+            "person_id": "VARCHAR",
+            "points": "DOUBLE",
+            "category": "VARCHAR",
+            "indicator": "VARCHAR",
+            "agency": "VARCHAR",
+            "event_id": "VARCHAR",
+            "occurred_at": "DATE",
+            "recorded_at": "DATE",
+            "evidence": "VARCHAR",
+            "track": "VARCHAR",
+        },
+    )
+    _replace(
+        con,
+        "score_history",
+        history_rows,
+        {
+            "person_id": "VARCHAR",
+            "at": "DATE",
+            "score": "DOUBLE",
+            "band": "VARCHAR",
+            "track": "VARCHAR",
+            "cluster": "VARCHAR",
+        },
+    )
+    network_rows = _network_assessments(con, weights, assessments, networks_of)
+    _replace(
+        con,
+        "network_assessments",
+        network_rows,
+        {
+            "network_id": "VARCHAR",
+            "child_count": "INTEGER",
+            "adult_count": "INTEGER",
+            "score": "DOUBLE",
+            "first_flagged_at": "DATE",
+            "members": "VARCHAR",
+            "as_of": "DATE",
+        },
+    )
+    children = [a for a in assessments if a[1] == "child"]
+    by_band = {band: sum(1 for a in children if a[3] == band) for band in BAND_RANK}
+    return ScoreSummary(
+        as_of=until,
+        persons=len(result.clusters),
+        children=len(children),
+        children_by_band=by_band,
+        adults_of_interest=len(assessments) - len(children),
+        networks=len(network_rows),
+        band_changes=len(history_rows),
+    )
+
+
+def _networks_of(
+    con: duckdb.DuckDBPyConnection, root_person: dict[str, str]
+) -> dict[str, list[str]]:
+    """Networks each person (as scored) belongs to, via the records of the graph's persons."""
+    if not facts._table_exists(con, "networks"):
+        return {}
+    rows = con.execute(
+        """
+        SELECT DISTINCT m.person_id, n.network_id
+        FROM networks AS n
+        JOIN persons AS p ON p.person_id = n.node_id
+        JOIN score_persons AS m ON m.record_id = p.record_id
+        ORDER BY 1, 2
+        """
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for person_id, network_id in rows:
+        out.setdefault(person_id, []).append(network_id)
+    return out
+
+
+def _network_assessments(
+    con: duckdb.DuckDBPyConnection,
+    weights: Weights,
+    assessments: list[tuple],
+    networks_of: dict[str, list[str]],
+) -> list[tuple]:
+    """A network's score is its members' scores; it is flagged once enough members are."""
+    by_person = {a[0]: a for a in assessments}
+    members: dict[str, list[str]] = {}
+    for person_id, network_ids in networks_of.items():
+        for network_id in network_ids:
+            members.setdefault(network_id, []).append(person_id)
+    rules = weights.network
+    rows = []
+    until = assessments[0][7] if assessments else None
+    for network_id in sorted(members):
+        people = sorted(members[network_id])
+        assessed = [by_person[p] for p in people if p in by_person]
+        children = [a for a in assessed if a[1] == "child"]
+        adults = [p for p in people if p not in by_person or by_person[p][1] == "adult"]
+        child_flags = sorted(a[4] for a in children if a[4] is not None)
+        adult_flags = sorted(
+            by_person[p][4] for p in adults if p in by_person and by_person[p][4] is not None
+        )
+        flagged_at = None
+        if len(child_flags) >= rules.min_flagged_children:
+            flagged_at = child_flags[rules.min_flagged_children - 1]
+            if rules.min_flagged_adults and adults:
+                if len(adult_flags) >= rules.min_flagged_adults:
+                    flagged_at = max(flagged_at, adult_flags[rules.min_flagged_adults - 1])
+                else:
+                    flagged_at = None
+        score = round(sum(a[2] for a in assessed), 2)
+        rows.append(
+            (network_id, len(children), len(adults), score, flagged_at, ";".join(people), until)
+        )
+    return rows
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], columns: dict[str, str]
+) -> None:
+    """Write `name` afresh from `rows` (one named table per step)."""
+    names = list(columns)
+    data = {n: [row[i] for row in rows] for i, n in enumerate(names)}
+    types = {
+        "VARCHAR": pa.string(),
+        "DOUBLE": pa.float64(),
+        "DATE": pa.date32(),
+        "INTEGER": pa.int32(),
+    }
+    table = pa.table({n: pa.array(data[n], type=types[columns[n]]) for n in names})
+    con.register("score_rows", table)
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM score_rows")  # noqa: S608
+    con.unregister("score_rows")

@@ -1,0 +1,192 @@
+"""The scoring weights: `weights.yaml`, read and validated.
+
+The numbers live in YAML so a board can read and change them; this module
+only checks that the file is complete and consistent, and answers small
+questions about it (which band a score is in, what multiplier an age gets).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from lantern.errors import ConfigError
+
+DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
+
+CATEGORIES = (
+    "missing",
+    "older_associate",
+    "vehicle",
+    "substances",
+    "sexual_health",
+    "gifts_money",
+    "physical_harm",
+    "online_contact",
+    "places",
+    "education",
+    "sexual_abuse_disclosed",
+    "emotional_wellbeing",
+)
+
+BANDS = ("none", "low", "medium", "high")
+BAND_RANK = {band: rank for rank, band in enumerate(BANDS)}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Window(_Strict):
+    up_to_days: int = Field(gt=0)
+    multiplier: float = Field(ge=0, le=1)
+
+
+def _check_windows(windows: list[Window], where: str) -> None:
+    days = [w.up_to_days for w in windows]
+    multipliers = [w.multiplier for w in windows]
+    if days != sorted(set(days)):
+        raise ValueError(f"{where}: windows must have strictly increasing up_to_days")
+    if multipliers != sorted(multipliers, reverse=True):
+        raise ValueError(f"{where}: multipliers must not rise with age (scores only decay)")
+
+
+class Recency(_Strict):
+    default: list[Window] = Field(min_length=1)
+    by_category: dict[str, list[Window]] = {}
+
+    @model_validator(mode="after")
+    def _valid(self) -> Recency:
+        _check_windows(self.default, "recency.default")
+        for category, windows in self.by_category.items():
+            if category not in CATEGORIES:
+                raise ValueError(f"recency.by_category: unknown category {category!r}")
+            _check_windows(windows, f"recency.by_category.{category}")
+        return self
+
+    def windows(self, category: str) -> list[Window]:
+        return self.by_category.get(category, self.default)
+
+    def multiplier(self, category: str, age_days: int) -> float:
+        for window in self.windows(category):
+            if age_days <= window.up_to_days:
+                return window.multiplier
+        return 0.0
+
+
+class Corroboration(_Strict):
+    window_days: int = Field(gt=0)
+    significant_points: float = Field(ge=0)
+    per_extra_category: float = Field(ge=0)
+    per_extra_agency: float = Field(ge=0)
+    max_categories_counted: int = Field(ge=1)
+    max_agencies_counted: int = Field(ge=1)
+
+
+class Escalation(_Strict):
+    category: str
+    window_days: int = Field(gt=0)
+    min_count: int = Field(ge=2)
+    points: float = Field(ge=0)
+    label: str
+
+    @model_validator(mode="after")
+    def _known(self) -> Escalation:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"escalation: unknown category {self.category!r}")
+        return self
+
+
+class Links(_Strict):
+    min_events: int = Field(ge=1)
+    suspect_roles: list[str]
+    points_per_flagged_other: float = Field(ge=0)
+    max_flagged_others_counted: int = Field(ge=1)
+    cap: float = Field(ge=0)
+
+
+class LegalFloors(_Strict):
+    not_applied: list[str] = []
+
+
+class Bands(_Strict):
+    high: float
+    medium: float
+    low: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bands:
+        if not 0 < self.low < self.medium < self.high:
+            raise ValueError("bands: need 0 < low < medium < high")
+        return self
+
+    def band(self, score: float) -> str:
+        # A small tolerance so that sums of decimal weights land in the band they add up to.
+        score += 1e-9
+        if score >= self.high:
+            return "high"
+        if score >= self.medium:
+            return "medium"
+        if score >= self.low:
+            return "low"
+        return "none"
+
+
+class ChildWeights(_Strict):
+    recency: Recency
+    category_scale: dict[str, float]
+    repeat_factor: float = Field(ge=0, le=1)
+    category_cap: float = Field(gt=0)
+    corroboration: Corroboration
+    escalation: list[Escalation] = []
+    links: Links
+    legal_floors: LegalFloors = LegalFloors()
+    bands: Bands
+
+    @model_validator(mode="after")
+    def _every_category(self) -> ChildWeights:
+        missing = sorted(set(CATEGORIES) - set(self.category_scale))
+        unknown = sorted(set(self.category_scale) - set(CATEGORIES))
+        if missing or unknown:
+            raise ValueError(
+                f"category_scale: missing {missing or 'none'}, unknown {unknown or 'none'}"
+            )
+        return self
+
+
+class AdultWeights(_Strict):
+    points_per_flagged_child: float = Field(ge=0)
+    points_per_other_child: float = Field(ge=0)
+    max_other_children_counted: int = Field(ge=0)
+    suspect_in_sexual_abuse_event: float = Field(ge=0)
+    bands: Bands
+
+
+class NetworkWeights(_Strict):
+    min_flagged_children: int = Field(ge=1)
+    min_flagged_adults: int = Field(ge=0)
+
+
+class Weights(_Strict):
+    version: int
+    child: ChildWeights
+    adult: AdultWeights
+    network: NetworkWeights
+
+
+def load_weights(path: Path | None = None) -> Weights:
+    """Read and validate a weights file (default: the one shipped with Lantern)."""
+    path = path or DEFAULT_WEIGHTS
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path}: cannot read the weights file ({error})") from error
+    try:
+        return Weights.model_validate(raw)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise ConfigError(f"{path}: invalid weights: {problems}") from error

@@ -1,0 +1,179 @@
+"""CLI commands of the store stage: `lantern schema`, `lantern ingest`, `lantern quarantine`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from lantern.store.ingest import LoadSummary
+
+StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
+# Rows (all tables) from which `lantern ingest` shows a progress bar.
+PROGRESS_FROM_BYTES = 20 * 1024 * 1024
+
+
+def schema_command(
+    markdown: Annotated[
+        Path | None,
+        typer.Option("--markdown", help="Write the format as Markdown tables to this file."),
+    ] = None,
+) -> None:
+    """Print the interchange format: every table and column, its type, vocabulary and meaning."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from lantern.interchange import schema
+
+    if markdown is not None:
+        markdown.write_text(schema.render_markdown() + "\n", encoding="utf-8")
+        typer.echo(f"wrote {markdown}")
+        return
+    console = Console()
+    for table in schema.TABLES.values():
+        out = Table(title=f"{table.name}: {table.meaning}", title_justify="left")
+        for heading in ("column", "type", "required", "vocabulary", "meaning"):
+            out.add_column(heading, overflow="fold")
+        for c in table.columns:
+            out.add_row(
+                c.name,
+                schema.describe_type(c),
+                "yes" if c.required else "",
+                escape(schema.vocabulary_text(c)),
+                escape(c.meaning),
+            )
+        console.print(out)
+
+
+def ingest_command(
+    dataset: Annotated[Path, typer.Argument(help="Dataset directory in the interchange format.")],
+    store: StoreOption = Path("lantern.duckdb"),
+) -> None:
+    """Load a dataset into the store; bad rows go to quarantine and the rest loads."""
+    from rich.console import Console
+
+    from lantern.interchange.dataset import open_dataset
+    from lantern.store.connection import connect
+    from lantern.store.ingest import ingest
+
+    console = Console()
+    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+        console = Console(width=120)
+    size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
+    con = connect(store)
+    try:
+        if size >= PROGRESS_FROM_BYTES and console.is_terminal:
+            from rich.progress import Progress
+
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("loading", total=None)
+
+                def progress(description: str, done: int, total: int) -> None:
+                    bar.update(task, description=description, completed=done, total=total)
+
+                summary = ingest(con, dataset, progress=progress)
+        else:
+            summary = ingest(con, dataset)
+    finally:
+        con.close()
+    print_summary(console, summary, store)
+
+
+def print_summary(console, summary: LoadSummary, store: Path) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    table = Table(
+        title=f"Load {summary.load_id}: {summary.dataset} → {store}", title_justify="left"
+    )
+    headings = ("table", "agency", "read", "loaded", "new", "changed", "unchanged",
+                "quarantined", "warned")  # fmt: skip
+    for i, heading in enumerate(headings):
+        table.add_column(heading, justify="right" if i >= 2 else "left")
+    for c in summary.counts:
+        table.add_row(
+            c.table, c.agency,
+            *(f"{getattr(c, w):,}" for w in headings[2:]),
+        )  # fmt: skip
+    table.add_section()
+    table.add_row("total", "", *(f"{summary.total(w):,}" for w in headings[2:]))
+    console.print(table)
+    for note in summary.file_notes:
+        console.print(f"  note: {note}", highlight=False)
+    for name in summary.ignored_files:
+        console.print(f"  ignored (not an interchange table): {name}", highlight=False)
+    quarantined = summary.total("quarantined")
+    seconds = max(summary.seconds, 1e-6)
+    console.print(
+        f"{summary.total('read'):,} rows read in {summary.seconds:.1f} s "
+        f"({summary.total('read') / seconds:,.0f} rows/s)."
+        + (
+            f" {quarantined:,} rows quarantined: see `lantern quarantine --store {store}`."
+            if quarantined
+            else ""
+        ),
+        highlight=False,
+    )
+
+
+def quarantine_command(
+    store: StoreOption = Path("lantern.duckdb"),
+    load: Annotated[
+        str | None, typer.Option("--load", help="Load id (default: the latest load).")
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Write the rows to this CSV file (formulas escaped)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to list on screen.")] = 50,
+) -> None:
+    """List or export the rows a load rejected, with file, line, column and reason."""
+    import csv
+
+    from rich.console import Console
+
+    from lantern.errors import StoreError
+    from lantern.interchange.export_safety import escape_row
+    from lantern.store.connection import connect
+
+    con = connect(store, read_only=True)
+    try:
+        if not con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'quarantine'"
+        ).fetchone()[0]:  # type: ignore[index]
+            raise StoreError(f"{store}: no loads yet; run `lantern ingest` first")
+        if load is None:
+            load = con.execute("SELECT max(load_id) FROM loads").fetchone()[0]  # type: ignore[index]
+        elif not con.execute("SELECT count(*) FROM loads WHERE load_id = ?", [load]).fetchone()[0]:  # type: ignore[index]
+            raise StoreError(f"{store}: no load {load!r}")
+        columns = ["load_id", "table_name", "agency", "source_file", "line", "column_name",
+                   "value", "message"]  # fmt: skip
+        rows = con.execute(
+            "SELECT load_id, table_name, agency, source_file, line, column_name, value, message "
+            "FROM quarantine WHERE load_id = ? "
+            "ORDER BY table_name, source_file, line NULLS FIRST, column_name",
+            [load],
+        ).fetchall()
+    finally:
+        con.close()
+    console = Console()
+    if export is not None:
+        with export.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows(escape_row(row) for row in rows)
+        console.print(f"wrote {len(rows):,} quarantined rows of load {load} to {export}")
+        return
+    console.print(f"Load {load}: {len(rows):,} quarantined rows", highlight=False)
+    for row in rows[:limit]:
+        console.print(f"  {row[-1]}", highlight=False, markup=False)
+    if len(rows) > limit:
+        console.print(f"  … and {len(rows) - limit:,} more (use --export FILE.csv)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("schema")(schema_command)
+    app.command("ingest")(ingest_command)
+    app.command("quarantine")(quarantine_command)

@@ -1,0 +1,285 @@
+"""Patterns that look like exploitation to a naive rule and are not.
+
+- Children in care: placements with foster carers (who look after many children over the
+  years), missing from care *to family*, return interviews, taxis to school (drivers and their
+  cars recur with many children).
+- Relatives: uncles, grandparents and older brothers who appear alongside children.
+- Teenage partners: 16- and 17-year-olds with 18- and 19-year-old partners, known to family.
+
+Every event written here is labelled in `truth/signal_events` with its scenario.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lantern.synth import formats
+from lantern.synth.background import YEAR, age_window, professional_for
+from lantern.synth.calendar import Calendar
+from lantern.synth.population import PARTNER, Population, new_address
+from lantern.synth.recorder import Recorder, Thing
+
+CARE_RATE = 0.012  # share of children with a care episode in the window (times vulnerability)
+PARTNER_RATE = 0.03  # share of 16-17-year-olds with a partner of 18 or 19 who shows up in records
+
+
+def looked_after(
+    pop: Population,
+    children: np.ndarray,
+    calendar: Calendar,
+    nprng: np.random.Generator,
+    rec: Recorder,
+) -> list[int]:
+    """Care episodes for some of the chunk's children; returns the children taken into care."""
+    start, end = age_window(pop, children, calendar, 0, 16.5)
+    chance = np.clip(CARE_RATE * pop.vulnerability[children] ** 1.5, 0, 0.5)
+    chosen = (nprng.random(len(children)) < chance) & (end - start > 120)
+    rng = rec.rng
+    in_care: list[int] = []
+    for i in np.flatnonzero(chosen).tolist():
+        child = int(children[i])
+        in_care.append(child)
+        first = int(start[i]) + rng.randrange(0, int(end[i] - start[i]))
+        eighteen = pop.dob[child] + int(18 * YEAR)
+        last = min(calendar.end - 1, eighteen - 1, first + rng.randrange(180, 6 * 365))
+        sw = professional_for(pop, child, "social_care", rng)
+        parent = rng.choice(pop.households[pop.household[child]].parents)
+        carer = rng.choice(pop.foster_carers)
+        rec.event(
+            "social_care",
+            "care_episode_start",
+            first,
+            people=[(child, "subject"), (parent, "parent"), (sw, "professional"), (carer, "carer")],
+            narrative=rec.narrative("care_start", child),
+            lag_days=rng.randrange(0, 5),
+            codes="cin:N1" if rng.random() < 0.5 else "",
+            scenario="looked_after",
+            signal_person=child,
+        )
+        day = first
+        while True:
+            day += rng.randrange(20, 200)
+            if day >= last:
+                break
+            _care_month(pop, child, day, carer, sw, calendar, rec)
+            if rng.random() < 0.08:
+                carer = rng.choice(pop.foster_carers)
+                rec.event(
+                    "social_care",
+                    "placement_move",
+                    day,
+                    people=[(child, "subject"), (carer, "carer"), (sw, "professional")],
+                    narrative=rec.narrative("placement_move", child),
+                    lag_days=rng.randrange(0, 10),
+                    scenario="looked_after",
+                    signal_person=child,
+                )
+        if last < calendar.end - 1 and last < eighteen - 1:
+            rec.event(
+                "social_care",
+                "care_episode_end",
+                last,
+                people=[(child, "subject"), (sw, "professional"), (parent, "parent")],
+                narrative=rec.narrative("care_end", child),
+                lag_days=rng.randrange(0, 10),
+                scenario="looked_after",
+                signal_person=child,
+            )
+    return in_care
+
+
+def _care_month(
+    pop: Population, child: int, day: int, carer: int, sw: int, calendar: Calendar, rec: Recorder
+) -> None:
+    """One stretch of a placement: a visit, and for teenagers, going missing to family."""
+    rng = rec.rng
+    age = pop.age_years(child, day)
+    roll = rng.random()
+    carer_name = f"{pop.given[carer]} {pop.family[carer]}"
+    if roll < 0.35:
+        rec.event(
+            "social_care",
+            "contact",
+            day,
+            people=[(child, "subject"), (carer, "carer"), (sw, "professional")],
+            narrative=rec.narrative("foster_carer_note", child, carer_name=carer_name),
+            lag_days=rng.randrange(0, 14),
+            scenario="looked_after",
+            signal_person=child,
+        )
+    elif roll < 0.55 and 5 <= age <= 16:
+        driver = rng.choice(pop.taxi_drivers)
+        vrm, car, firm = pop.taxi_vehicles[driver]
+        written = formats.vrm_as_written(vrm, rng)
+        agency = rng.choice(("education", "social_care"))
+        rec.event(
+            agency,
+            "note",
+            day,
+            people=[(child, "subject"), (driver, "other")],
+            narrative=rec.narrative(
+                "taxi_note",
+                child,
+                vrm=written,
+                car=car,
+                firm=firm,
+                driver=f"{pop.given[driver]} {pop.family[driver]}",
+            ),
+            lag_days=rng.randrange(0, 3),
+            things=[Thing("vehicle", written, "seen_with_subject", car)],
+            scenario="taxi",
+            signal_person=child,
+        )
+    elif age >= 11 and rng.random() < min(0.9, 0.35 * float(pop.vulnerability[child])):
+        hh = pop.households[pop.household[child]]
+        family_member = rng.choice(hh.parents + hh.relatives)
+        missing_from = day
+        back = day + rng.randrange(0, 3)
+        text = rec.narrative("missing_from_care_family", child)
+        event_type = rng.choice(("missing_from_care", "missing_from_care", "away_from_placement"))
+        rec.event(
+            "social_care",
+            event_type,
+            missing_from,
+            minute=rng.randrange(15 * 60, 24 * 60),
+            people=[(child, "subject"), (carer, "carer"), (family_member, "associate")],
+            narrative=text,
+            ended_day=back,
+            lag_days=rng.randrange(0, 4),
+            postcode=formats.postcode_as_written(pop.postcode[family_member], rng)
+            if rng.random() < 0.5
+            else "",
+            scenario="missing_to_family",
+            signal_person=child,
+        )
+        if rng.random() < 0.6:
+            rec.event(
+                "police",
+                "missing_report",
+                missing_from,
+                minute=rng.randrange(18 * 60, 24 * 60),
+                people=[
+                    (child, "subject"),
+                    (carer, "reporter"),
+                    (rng.choice(pop.officers), "professional"),
+                ],
+                narrative=text,
+                ended_day=back,
+                outcome="located",
+                scenario="missing_to_family",
+                signal_person=child,
+            )
+        if rng.random() < 0.55:
+            rec.event(
+                "social_care",
+                "return_home_interview",
+                back + rng.randrange(1, 6),
+                people=[(child, "subject"), (sw, "professional")],
+                narrative=rec.narrative("rhi_ordinary", child),
+                lag_days=rng.randrange(0, 7),
+                scenario="missing_to_family",
+                signal_person=child,
+            )
+
+
+def relatives(
+    pop: Population,
+    children: np.ndarray,
+    calendar: Calendar,
+    nprng: np.random.Generator,
+    rec: Recorder,
+) -> None:
+    """Relatives named alongside the children of their family now and then."""
+    rng = rec.rng
+    for i in np.flatnonzero(nprng.random(len(children)) < 0.25).tolist():
+        child = int(children[i])
+        hh = pop.households[pop.household[child]]
+        if not hh.relatives:
+            continue
+        start, end = age_window(pop, children[i : i + 1], calendar, 3, 17)
+        if end[0] <= start[0]:
+            continue
+        relative = rng.choice(hh.relatives)
+        for _ in range(rng.randrange(1, 4)):
+            day = int(start[0]) + rng.randrange(0, int(end[0] - start[0]))
+            agency = rng.choice(("social_care", "education", "police"))
+            rec.event(
+                agency,
+                rng.choice(("note", "contact" if agency == "social_care" else "note")),
+                day,
+                people=[(child, "subject"), (relative, "associate")],
+                narrative=rec.narrative(
+                    "relative_note",
+                    child,
+                    relative=f"{pop.given[relative]} {pop.family[relative]}",
+                    relation=pop.role_detail[relative],
+                ),
+                lag_days=rng.randrange(0, 5),
+                scenario="relative",
+                signal_person=child,
+            )
+
+
+def teen_partners(
+    pop: Population,
+    children: np.ndarray,
+    calendar: Calendar,
+    nprng: np.random.Generator,
+    rec: Recorder,
+) -> None:
+    """16-17-year-olds whose partner is 18 or 19: legal, known to family, recorded anyway."""
+    rng, vocab = rec.rng, rec.vocab
+    start, end = age_window(pop, children, calendar, 16, 17)
+    chosen = (nprng.random(len(children)) < PARTNER_RATE) & (end - start > 60)
+    for i in np.flatnonzero(chosen).tolist():
+        child = int(children[i])
+        sex = "M" if pop.sex[child] == "F" else ("F" if rng.random() < 0.7 else "M")
+        partner_dob = pop.dob[child] - rng.randrange(int(1.2 * YEAR), int(2.8 * YEAR))
+        postcode, address, _, _ = new_address(rng, vocab)
+        partner = pop.add(
+            PARTNER,
+            sex,
+            partner_dob,
+            pop.given_name_for(sex, rng, vocab),
+            rng.choice(vocab.family),
+            rng=rng,
+            vocab=vocab,
+            postcode=postcode,
+            address=address,
+            phone=formats.mobile_e164(rng),
+            role_detail="partner",
+        )
+        pop.issue_nhs(partner)
+        first = int(start[i])
+        for _ in range(rng.randrange(2, 5)):
+            day = first + rng.randrange(0, int(end[i] - start[i]))
+            if pop.age_years(partner, day) < 18:
+                day = pop.dob[partner] + int(18 * YEAR) + rng.randrange(0, 60)
+                if day >= min(int(end[i]), calendar.end):
+                    continue
+            age = pop.age_years(partner, day)
+            agency, event_type = rng.choice(
+                (
+                    ("health", "sexual_health_attendance"),
+                    ("police", "incident"),
+                    ("social_care", "contact"),
+                    ("health", "sexual_health_attendance"),
+                    ("police", "missing_report"),
+                )
+            )
+            rec.event(
+                agency,
+                event_type,
+                day,
+                people=[(child, "subject"), (partner, "associate")],
+                narrative=rec.narrative(
+                    "teen_partner",
+                    child,
+                    partner=pop.given[partner],
+                    partner_age=str(age),
+                    age=str(pop.age_years(child, day)),
+                ),
+                lag_days=rng.randrange(0, 4),
+                scenario="teen_partner",
+                signal_person=child,
+            )

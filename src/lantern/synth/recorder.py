@@ -1,0 +1,236 @@
+"""Recording events: refs, timestamps with recording lag, people and things, narrative text."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lantern.synth.calendar import Calendar
+from lantern.synth.output import TableWriter
+from lantern.synth.population import Population, person_id
+from lantern.synth.records import Registry
+from lantern.synth.vocabulary import Vocabulary
+
+EVENT_PREFIX = {"police": "OCC", "social_care": "WF", "health": "ENC", "education": "SIMS"}
+
+PRONOUNS = {
+    "F": {
+        "they": "she",
+        "them": "her",
+        "their": "her",
+        "theirs": "hers",
+        "themselves": "herself",
+        "They": "She",
+        "Their": "Her",
+    },
+    "M": {
+        "they": "he",
+        "them": "him",
+        "their": "his",
+        "theirs": "his",
+        "themselves": "himself",
+        "They": "He",
+        "Their": "His",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Thing:
+    kind: str  # vehicle, phone, social_handle, address
+    value: str  # as written
+    role: str = "seen_with_subject"
+    description: str = ""
+
+
+class Narrative(dict):  # type: ignore[type-arg]
+    """Template fields for one record; anything not given is made up on first use."""
+
+    def __init__(self, rng: random.Random, vocab: Vocabulary, **fields: str) -> None:
+        super().__init__(fields)
+        self.rng = rng
+        self.vocab = vocab
+
+    def __missing__(self, key: str) -> str:
+        rng, vocab = self.rng, self.vocab
+        if key == "time":
+            value = (
+                f"{rng.choice((19, 20, 21, 22, 23, 0, 1, 2, 3)) % 24:02d}:{rng.randrange(60):02d}"
+            )
+        elif key == "days":
+            value = str(rng.randrange(1, 6))
+        elif key == "pct":
+            value = str(rng.randrange(55, 89))
+        elif key == "illness":
+            value = rng.choice(vocab.templates["absence_illness"])
+        elif key in ("parent", "parent2"):
+            value = rng.choice(("Mum", "mum", "Dad", "mother", "Mum", "father", "Nan"))
+        elif key == "carer":
+            value = rng.choice(("foster carer", "residential staff", "carer", "staff at the home"))
+        elif key == "friend":
+            value = rng.choice(vocab.given_female + vocab.given_male)
+        elif key == "town":
+            value = rng.choice(vocab.districts)[1]
+        elif key == "place":
+            group = rng.choice(("takeaways", "parks", "landmarks"))
+            value = rng.choice(vocab.places[group])
+        elif key == "partner_age":
+            value = str(rng.choice((15, 16, 16, 17, 17, 18)))
+        elif key in ("nick", "nick2"):
+            value = rng.choice(vocab.street_nicknames)
+        elif key == "car":
+            value = rng.choice(vocab.cars)
+        elif key == "name":
+            value = "YP"
+        elif key == "handle":
+            value = (
+                "@"
+                + rng.choice(vocab.street_nicknames).lower().replace(" ", "_")
+                + str(rng.randrange(10, 99))
+            )
+        elif key == "school_name":
+            value = (
+                f"{rng.choice(vocab.districts)[1]} {rng.choice(('Academy', 'School', 'College'))}"
+            )
+        else:
+            value = "unknown"
+        self[key] = value
+        return value
+
+
+class Recorder:
+    """Writes events with their people and things; hands out event refs per agency."""
+
+    def __init__(
+        self,
+        pop: Population,
+        registry: Registry,
+        calendar: Calendar,
+        dataset: TableWriter,
+        truth: TableWriter,
+        rng: random.Random,
+        vocab: Vocabulary,
+        latest_recorded: int | None = None,
+    ) -> None:
+        self.pop = pop
+        self.latest_recorded = latest_recorded
+        self.registry = registry
+        self.calendar = calendar
+        self.dataset = dataset
+        self.truth = truth
+        self.rng = rng
+        self.vocab = vocab
+        self._counter: dict[str, int] = {}
+
+    def narrative(self, template_key: str, subject: int | None = None, **fields: str) -> str:
+        """Fill a random variant of `template_key` for `subject` (a child), plus `fields`."""
+        rng = self.rng
+        ctx = Narrative(rng, self.vocab, **fields)
+        if subject is not None:
+            sex = self.pop.sex[subject]
+            ctx.update(PRONOUNS.get(sex, PRONOUNS["F"]))
+            if "name" not in fields:
+                roll = rng.random()
+                given = self.pop.given[subject]
+                if roll < 0.6:
+                    ctx["name"] = given
+                elif roll < 0.75:
+                    ctx["name"] = f"{given} {self.pop.family[subject]}"
+                elif roll < 0.88:
+                    ctx["name"] = "YP"
+                else:
+                    ctx["name"] = f"{given[0]}{self.pop.family[subject][0]}"
+        template = rng.choice(self.vocab.templates[template_key])
+        return template.format_map(ctx)
+
+    def hard_case(self, subject: int) -> str:
+        """A sentence that names an indicator without it being about this child now."""
+        rng = self.rng
+        kind = rng.choice(tuple(self.vocab.hard_cases))
+        ctx = Narrative(rng, self.vocab, name=self.pop.given[subject])
+        ctx.update(PRONOUNS.get(self.pop.sex[subject], PRONOUNS["F"]))
+        return rng.choice(self.vocab.hard_cases[kind]).format_map(ctx)
+
+    def event(
+        self,
+        agency: str,
+        event_type: str,
+        day: int,
+        *,
+        people: Iterable[tuple[int, str]],
+        narrative: str = "",
+        minute: int | None = None,
+        lag_days: int = 0,
+        ended_day: int | None = None,
+        postcode: str = "",
+        place_name: str = "",
+        outcome: str = "",
+        codes: str = "",
+        things: Iterable[Thing] = (),
+        scenario: str = "",
+        network_id: str = "",
+        signal_person: int | None = None,
+        decorate: bool = True,
+    ) -> str:
+        """Record one event; returns its event_ref. `scenario` labels it in truth/signal_events."""
+        rng = self.rng
+        n = self._counter.get(agency, 0) + 1
+        self._counter[agency] = n
+        ref = f"{EVENT_PREFIX.get(agency, 'EV')}{n:08d}"
+        if minute is None:
+            minute = rng.randrange(8 * 60, 18 * 60)
+        occurred = self.calendar.timestamp(day, minute)
+        if narrative and decorate:
+            if rng.random() < 0.3:
+                opener = rng.choice(self.vocab.openers.get(agency, ("",)))
+                narrative = f"{opener} {narrative}" if opener else narrative
+            if rng.random() < 0.3:
+                closer = rng.choice(self.vocab.closers.get(agency, ("",)))
+                narrative = f"{narrative} {closer}" if closer else narrative
+            if "{" in narrative:  # an opener may name a parent
+                narrative = narrative.replace("{parent}", rng.choice(("Mum", "mother", "Dad")))
+        if self.latest_recorded is not None:
+            lag_days = max(0, min(lag_days, self.latest_recorded - day))
+        recorded = ""
+        if lag_days > 0:
+            recorded = self.calendar.timestamp(day + lag_days, rng.randrange(8 * 60, 18 * 60))
+        elif rng.random() < 0.5:
+            recorded = self.calendar.timestamp(day, min(minute + rng.randrange(5, 180), 1439))
+        ended = ""
+        if ended_day is not None:
+            ended = self.calendar.timestamp(ended_day, rng.randrange(0, 1440))
+            if ended <= occurred:
+                ended = ""
+        self.dataset.row(
+            "events",
+            (
+                agency,
+                ref,
+                event_type,
+                occurred,
+                recorded,
+                ended,
+                postcode,
+                place_name,
+                narrative,
+                outcome,
+                codes,
+            ),
+        )
+        seen: set[str] = set()
+        for person, role in people:
+            person_ref = self.registry.ref(person, agency, day)
+            if person_ref in seen:
+                continue
+            seen.add(person_ref)
+            self.dataset.row("event_people", (agency, ref, person_ref, role))
+        for thing in things:
+            self.dataset.row(
+                "event_things",
+                (agency, ref, thing.kind, thing.value, thing.role, thing.description),
+            )
+        if scenario:
+            who = person_id(signal_person) if signal_person is not None else ""
+            self.truth.row("signal_events", (agency, ref, who, scenario, network_id))
+        return ref

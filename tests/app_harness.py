@@ -1,0 +1,93 @@
+"""Building the web app over the hand-written county, and signing in with a test client."""
+
+from __future__ import annotations
+
+import atexit
+import re
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app_county import County, build_county
+from lantern.app import accounts
+from lantern.app.accounts import Throttle
+from lantern.app.web import create_app
+from lantern.settings import load_settings
+
+PASSWORD = "correct horse battery staple"
+SECRET = "s" * 48
+ROLE_USERS = {
+    "analyst": ("ana", None),
+    "practitioner": ("pat", "social_care"),
+    "supervisor": ("sue", None),
+    "admin": ("adm", None),
+}
+
+
+# Cheap argon2 parameters keep the suite fast; production uses argon2-cffi's defaults.
+accounts.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@cache
+def _county_template() -> County:
+    directory = Path(tempfile.mkdtemp(prefix="lantern-app-county-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return build_county(directory / "county.duckdb")
+
+
+def fresh_county(tmp_path: Path) -> County:
+    """A private copy of the county (built once per test process)."""
+    template = _county_template()
+    path = tmp_path / "county.duckdb"
+    shutil.copy(template.path, path)
+    county = County(path=path)
+    county.children = list(template.children)
+    return county
+
+
+def make_app(
+    tmp_path: Path, database_url: str | None = None, **options: object
+) -> tuple[FastAPI, County]:
+    county = fresh_county(tmp_path)
+    settings = load_settings(
+        {},
+        store=county.path,
+        database_url=database_url or f"sqlite:///{tmp_path / 'app.db'}",
+        secret_key=SECRET,
+    )
+    app = create_app(settings, throttle=options.pop("throttle", Throttle()), **options)  # type: ignore[arg-type]
+    with app.state.lantern.session() as db:
+        for role, (username, agency) in ROLE_USERS.items():
+            accounts.add_user(
+                db, username, PASSWORD, role, display_name=username.title(), agency=agency
+            )
+        accounts.add_user(db, "sue2", PASSWORD, "supervisor", display_name="Sue Two")
+    return app, county
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]*)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def signed_in(app: FastAPI, username: str, password: str = PASSWORD) -> TestClient:
+    client = TestClient(app, base_url="http://127.0.0.1")
+    page = client.get("/sign-in")
+    response = client.post(
+        "/sign-in",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": csrf_of(page.text),
+            "next": "/",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client

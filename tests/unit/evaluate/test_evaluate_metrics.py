@@ -1,0 +1,256 @@
+"""Evaluation metrics on a tiny hand-made county whose numbers are worked out by hand.
+
+Truth: children T1 (F) and T2 (M) are victims of network N1 (adults A1-A4); T3 (F) and T4 (M)
+are not. Twelve records. See each test for the arithmetic.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lantern.cli import main
+from lantern.evaluate.metrics import evaluate_outputs
+
+
+def write(path: Path, header: str, *rows: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join((header, *rows)) + "\n")
+
+
+@pytest.fixture
+def truth(tmp_path: Path) -> Path:
+    d = tmp_path / "truth"
+    write(
+        d / "records.csv",
+        "agency,person_ref,person_id",
+        "police,p1,T1",
+        "health,h1,T1",
+        "education,e1,T1",
+        "police,p2,T2",
+        "health,h2,T2",
+        "police,p3,T3",
+        "health,h3,T3",
+        "police,a1,A1",
+        "police,a2,A2",
+        "police,a3,A3",
+        "police,a4,A4",
+        "police,x1,X1",
+    )
+    write(
+        d / "persons.csv",
+        "person_id,kind,detail,sex,date_of_birth,given_name,family_name,household",
+        "T1,child,,F,1996-01-01,,,",
+        "T2,child,,M,1996-01-01,,,",
+        "T3,child,,F,1996-01-01,,,",
+        "T4,child,,M,1996-01-01,,,",
+        "A1,network_adult,,M,1980-01-01,,,",
+        "A2,network_adult,,M,1980-01-01,,,",
+        "A3,network_adult,,M,1980-01-01,,,",
+        "A4,network_adult,,M,1980-01-01,,,",
+        "X1,professional,,F,1970-01-01,,,",
+    )
+    write(
+        d / "victims.csv",
+        "person_id,network_id,sex,date_of_birth,groomed_from,first_signal_date,recognition_date,recognition_kind,recruited_by",
+        "T1,N1,F,1996-01-01,2010-01-01,2010-01-10,2011-01-01,strategy_discussion,",
+        "T2,N1,M,1996-01-01,2010-02-01,2010-03-01,2010-07-01,sexual_offence_report,T1",
+    )
+    write(
+        d / "network_members.csv",
+        "network_id,person_id,role,nicknames",
+        "N1,A1,adult,",
+        "N1,A2,adult,",
+        "N1,A3,adult,",
+        "N1,A4,adult,",
+        "N1,T1,child,",
+        "N1,T2,child,",
+    )
+    return d
+
+
+def assessment(d: Path, persons: list[str], children: list[str], networks: list[str]) -> Path:
+    write(d / "persons.csv", "person_id,records", *persons)
+    write(
+        d / "children.csv",
+        "person_id,records,band,score,first_flagged_at,network_ids,top_reasons",
+        *children,
+    )
+    write(
+        d / "adults.csv",
+        "person_id,records,score,linked_children,first_flagged_at,network_ids,top_reasons",
+    )
+    write(
+        d / "networks.csv",
+        "network_id,members,child_count,adult_count,score,first_flagged_at",
+        *networks,
+    )
+    return d
+
+
+@pytest.fixture
+def joint(tmp_path: Path) -> Path:
+    return assessment(
+        tmp_path / "work" / "joint",
+        [
+            "Pa,police:p1;health:h1",
+            "Pb,education:e1;police:p3",
+            "Pc,police:p2;health:h2",
+            "Pd,health:h3",
+            "Pe,police:a1;police:a2",
+            "Pf,police:a3",
+            "Pg,police:a4",
+        ],
+        # Pb's records tie 1-1 between T1 and T3: the smaller true id (T1) wins
+        [
+            ",".join(("Pa", "", "high", "20", "2010-06-01", "", "")),
+            ",".join(("Pb", "", "medium", "12", "2010-02-01", "", "")),
+            ",".join(("Pc", "", "low", "3", "2010-08-01", "", "")),
+            ",".join(("Pd", "", "medium", "11", "2009-01-01", "", "")),
+        ],
+        ["N000001,Pe;Pf;Pa,1,2,5,", "N000002,Pd;Pzz;Pg,1,1,2,", "N000003,Pc;Pg,1,1,2,"],
+    )
+
+
+@pytest.fixture
+def silos(tmp_path: Path) -> dict[str, Path]:
+    police = assessment(
+        tmp_path / "work" / "siloed" / "police",
+        ["Q1,police:p1", "Q2,police:p2"],
+        ["Q1,,medium,10,2010-09-01,,", "Q2,,none,0,,,"],
+        [],
+    )
+    health = assessment(
+        tmp_path / "work" / "siloed" / "health",
+        ["H1,health:h1", "H2,health:h2"],
+        ["H1,,medium,10,2010-12-01,,", "H2,,low,3,2010-05-01,,"],
+        [],
+    )
+    return {"police": police, "health": health}
+
+
+def test_identity_is_pairwise_over_every_true_record(truth: Path, joint: Path) -> None:
+    # actual pairs: T1 has 3 records -> 3 pairs, T2 1, T3 1 = 5
+    # predicted pairs: Pa 1, Pb 1, Pc 1, Pe 1 = 4; police:x1 is missing -> a singleton
+    # true positives: Pa (p1,h1 both T1) 1, Pc 1 = 2
+    ident = evaluate_outputs(joint, truth)["identity"]
+    assert (ident["true_positives"], ident["predicted"], ident["actual"]) == (2, 4, 5)
+    assert ident["precision"] == 0.5
+    assert ident["recall"] == 0.4
+    assert ident["f1"] == pytest.approx(0.4444, abs=1e-4)
+    assert ident["records"] == 12
+    assert ident["records_missing_from_output"] == 1
+
+
+def test_children_at_risk_counts_rows_for_precision_and_victims_for_recall(
+    truth: Path, joint: Path
+) -> None:
+    # flagged rows (medium/high): Pa->T1, Pb->T1, Pd->T3; Pc is low now, so not flagged
+    risk = evaluate_outputs(joint, truth)["children_at_risk"]
+    assert risk["all"]["precision"] == pytest.approx(2 / 3, abs=1e-4)
+    assert risk["all"]["recall"] == 0.5  # T1 of {T1, T2}
+    assert risk["all"]["f1"] == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5), abs=1e-4)
+    assert risk["F"]["recall"] == 1.0
+    assert risk["F"]["f1"] == pytest.approx(0.8, abs=1e-4)
+    assert risk["M"]["precision"] is None  # no boy flagged
+    assert risk["M"]["recall"] == 0.0
+
+
+def test_networks_found_and_false(truth: Path, joint: Path) -> None:
+    # N000001 -> A1 (Pe ties A1/A2), A3, T1: 2 of 4 adults and a victim -> N1 found
+    # N000002 -> T3, unknown, A4: 1 planted member of 3 -> false
+    # N000003 -> T2, A4: all planted -> not false (but finds nothing: 1 adult of 4)
+    nets = evaluate_outputs(joint, truth)["networks"]
+    assert (nets["planted"], nets["found"], nets["reported"], nets["false"]) == (1, 1, 3, 1)
+    assert nets["false_per_10000_children"] == 2500.0  # 1 false network, 4 children
+
+
+def test_lead_time_joint_uses_each_victims_earliest_flag(truth: Path, joint: Path) -> None:
+    # T1: earliest of Pa 2010-06-01 and Pb 2010-02-01 -> 2011-01-01 minus 2010-02-01 = 334 days
+    # T2: Pc first flagged 2010-08-01 (low now, but it was flagged) -> 2010-07-01 minus that = -31
+    lead = evaluate_outputs(joint, truth)["lead_time"]["joint"]
+    assert lead["flagged"] == 2
+    assert lead["flagged_before_recognition"] == 1
+    assert lead["median_days"] == 151.5
+    assert lead["distribution"]["flagged after recognition"] == 1
+    assert lead["distribution"]["3-12 months before"] == 1
+    assert lead["distribution"]["never flagged"] == 0
+
+
+def test_siloed_lead_time_takes_the_earliest_agency_alone(
+    truth: Path, joint: Path, silos: dict[str, Path]
+) -> None:
+    # T1: police alone 2010-09-01, health alone 2010-12-01 -> 2010-09-01, lead 122
+    # T2: health alone 2010-05-01 -> lead 61
+    report = evaluate_outputs(joint, truth, silos)
+    siloed = report["lead_time"]["siloed"]
+    assert siloed["median_days"] == 91.5
+    assert siloed["flagged_before_recognition"] == 2
+    both = report["lead_time"]["joint_vs_siloed"]
+    # T1: joint 212 days earlier; T2: joint 92 days later -> median 60
+    assert both["flagged_both"] == 2
+    assert both["joint_earlier"] == 1
+    assert both["median_days_earlier"] == 60
+
+
+def test_the_command_evaluates_a_work_directory(
+    truth: Path, joint: Path, silos: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.json"
+    assert (
+        main(
+            ["evaluate", "--assessed", str(joint.parent), "--truth", str(truth), "--out", str(out)]
+        )
+        == 0
+    )
+    report = json.loads(out.read_text())
+    assert report["lead_time"]["siloed"]["median_days"] == 91.5
+    assert report["networks"]["found"] == 1
+
+
+def test_the_command_refuses_without_an_input(truth: Path) -> None:
+    assert main(["evaluate", "--truth", str(truth)]) == 2
+
+
+def test_a_missing_column_is_a_dataset_error(truth: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    write(bad / "persons.csv", "person_id,recs", "Pa,police:p1")
+    write(bad / "children.csv", "person_id,band,first_flagged_at")
+    assert main(["evaluate", "--assessed", str(bad), "--truth", str(truth)]) == 3
+
+
+def test_false_networks_that_are_another_kind_of_exploitation_are_counted_apart(
+    truth: Path, joint: Path
+) -> None:
+    # T3 is in a county-lines group; a reported network of T3 alone is false, and is one of those
+    write(
+        truth / "other_groups.csv",
+        "group_id,kind,person_id,role",
+        "CL001,criminal_exploitation,T3,child",
+    )
+    with open(joint / "networks.csv", "a") as handle:
+        handle.write("N000004,Pd,1,0,1,\n")
+    nets = evaluate_outputs(joint, truth)["networks"]
+    assert nets["false"] == 2
+    assert nets["false_that_are_other_exploitation_groups"] == 1
+
+
+def test_ever_flagged_counts_any_first_flag_whatever_the_band_now(truth: Path, joint: Path) -> None:
+    # rows with a first_flagged_at: Pa->T1, Pb->T1, Pc->T2 (low now), Pd->T3: 3 of 4 are victims
+    ever = evaluate_outputs(joint, truth)["children_ever_flagged"]
+    assert ever["flagged_rows"] == 4
+    assert ever["precision"] == 0.75
+    assert ever["recall"] == 1.0
+    assert ever["f1"] == pytest.approx(2 * 0.75 / 1.75, abs=1e-4)
+    assert ever["flagged_per_10000_children"] == 10000.0  # 4 rows, 4 children
+
+
+def test_flags_before_the_first_signal_are_counted(truth: Path, joint: Path) -> None:
+    # T1 first flagged 2010-02-01, first signal 2010-01-10: after. T2 2010-08-01 vs 2010-03-01: after.
+    assert evaluate_outputs(joint, truth)["lead_time"]["joint"]["flagged_before_first_signal"] == 0
+    silo = {"health": joint.parent / "siloed" / "health"}
+    assessment(silo["health"], ["H1,health:h1"], ["H1,,medium,10,2009-12-01,,"], [])
+    report = evaluate_outputs(joint, truth, silo)
+    assert report["lead_time"]["siloed"]["flagged_before_first_signal"] == 1
