@@ -60,9 +60,7 @@ def test_resolve_settings_build_and_score_on_spark(tmp_path):
     )
     person(con, "police", "X1", given_name="Zara", family_name="Okafor", birth_year=1990)
     records.build_person_records(con)
-    table = con.execute("SELECT * FROM person_records").arrow()
-    if not isinstance(table, __import__("pyarrow").Table):
-        table = table.read_all()
+    table = con.sql("SELECT * FROM person_records").to_arrow_table()
 
     spark = (
         SparkSession.builder.master("local[1]")
