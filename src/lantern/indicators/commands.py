@@ -33,8 +33,12 @@ def indicators_command(
         typer.Option("--as-of", help="Date (YYYY-MM-DD) the data runs to (for 72-hour rules)."),
     ] = None,
     processes: Annotated[
-        int, typer.Option("--processes", help="Worker processes for reading narratives.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--processes",
+            help="Worker processes for reading narratives (default: 2 from 10,000 narratives).",
+        ),
+    ] = None,
 ) -> None:
     """Find indicators in events and narratives; write indicator_hits and the text tables."""
     from lantern.errors import UserError
