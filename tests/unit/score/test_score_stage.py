@@ -96,8 +96,21 @@ def test_health_records_count_for_amy_only_from_the_day_they_are_linked_to_her()
     con, _ = scored(county(), as_of=date(2010, 8, 1))
     amy = rows(con, "SELECT records FROM assessments WHERE records LIKE '%police:A1%'")[0][0]
     assert amy == "police:A1;social_care:A3"
-    health = rows(con, "SELECT records, band FROM assessments WHERE records = 'health:A2'")
-    assert health and health[0][1] != "none"
+    health = rows(con, "SELECT records, score FROM assessments WHERE records = 'health:A2'")
+    assert health and health[0][1] > 0  # scored on its own, as the person it then was
+    cited = rows(
+        con,
+        "SELECT r.event_id FROM score_reasons r JOIN assessments a USING (person_id) "
+        "WHERE a.records = 'police:A1;social_care:A3'",
+    )
+    assert "health:hA" not in {e for (e,) in cited}
+    later, _ = scored(county(), as_of=date(2010, 9, 30))
+    cited = rows(
+        later,
+        "SELECT r.event_id FROM score_reasons r JOIN assessments a USING (person_id) "
+        "WHERE a.records LIKE '%police:A1%'",
+    )
+    assert "health:hA" in {e for (e,) in cited}
 
 
 HISTORY = 'SELECT cluster, track, "at", score, band FROM score_history'
