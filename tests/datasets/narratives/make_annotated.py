@@ -40,9 +40,7 @@ def main() -> None:
             if line.strip():
                 items.append(parse(line, f"{source.stem}-{number}"))
     out = HERE / "annotated.jsonl"
-    out.write_text(
-        "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8"
-    )
+    out.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
     print(f"wrote {len(items)} sentences to {out}")
 
 
