@@ -176,3 +176,21 @@ def test_shuffling_ethnicity_changes_nothing():
 def test_a_store_without_the_earlier_stages_is_a_store_error():
     with pytest.raises(StoreError, match="indicator_hits"):
         stage.run(duckdb.connect())
+
+
+def test_a_flagged_child_is_held_at_medium_after_the_records_go_quiet_then_released():
+    amy = "health:A2;police:A1;social_care:A3"
+    quiet, _ = scored(county(), as_of=date(2011, 6, 30))
+    _, points, band, flagged_at, _ = assessment(quiet, amy)
+    assert band == "medium" and points < 16 and flagged_at is not None
+    held = rows(
+        quiet,
+        "SELECT r.evidence FROM score_reasons r JOIN assessments a USING (person_id) "  # noqa: S608
+        f"WHERE a.records = '{amy}' AND r.category = 'hold'",
+    )
+    assert held and "unless a person reviews it" in held[0][0]
+    world = county()
+    world.event("police:late", "2022-06-30", people={"police:B1": "subject"})  # years on
+    released, _ = scored(world, as_of=date(2022, 6, 30))
+    assert assessment(released, amy)[2] in ("none", "low")
+    assert assessment(released, amy)[3] == flagged_at  # the first flag date stays
