@@ -236,21 +236,22 @@ def main() -> None:
         row = {"size": size, "seed": seed, **quality(dataset, out, silos), **figures}
         rows.append(row)
         print(json.dumps(row, default=str), flush=True)
-    notes = [
+        if not args.no_write:  # after every county, so a long run leaves what it has measured
+            write_section(rows, _notes(rows))
+
+
+def _notes(rows: list[dict]) -> list[str]:
+    return [
         "recall/precision (ever): a child counts as flagged if the replay ever put them at medium "
-        "or high (a first_flagged_at date); (now): the band on the last day of the data.",
-        "A flagged row is matched to the true person most of its records belong to.",
+        "or high (a first_flagged_at date).",
         "recall/precision (now), networks and lead times are `lantern evaluate`'s "
-        "(docs/evaluation.md): lead over recognition = median of (recognition date - first "
-        "flag); joint earlier than siloed = median, over victims flagged both ways, of (earliest "
-        "single-agency flag - joint flag). Siloed runs only at the smallest size.",
-        "Stage times for the largest run: "
-        + ", ".join(f"{s} {t}s" for s, t, _ in rows[-1]["stages"])
-        if rows
-        else "",
+        "(docs/evaluation.md): the band on the last day; lead over recognition = median of "
+        "(recognition date - first flag); joint earlier than siloed = median, over victims "
+        "flagged both ways, of (earliest single-agency flag - joint flag). Siloed runs only at "
+        "the smallest size.",
+        "Stage times (s) of the last county: "
+        + ", ".join(f"{s} {t}" for s, t, _ in rows[-1]["stages"]),
     ]
-    if not args.no_write:
-        write_section(rows, notes)
 
 
 if __name__ == "__main__":
