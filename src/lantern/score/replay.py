@@ -292,13 +292,19 @@ class Replay:
             else:
                 keys = [target]
                 label = target.split(":", 1)[-1]
-            others = {
-                self.find(f.child_record)
-                for key in keys
-                for f in self.facts_to_target.get(key, ())
-                if f.qualifies
-            } - {root}
-            flagged = sum(1 for other in others if self.clusters[other].base_flagged)
+            # Other children count only if they too were linked repeatedly: a taxi or a
+            # school minibus seen once or twice with each of many children is a service.
+            seen: dict[str, set[str]] = defaultdict(set)
+            for key in keys:
+                for f in self.facts_to_target.get(key, ()):
+                    if f.qualifies:
+                        seen[self.find(f.child_record)].add(f.event_id)
+            seen.pop(root, None)
+            flagged = sum(
+                1
+                for other, other_events in seen.items()
+                if len(other_events) >= rules.min_events and self.clusters[other].base_flagged
+            )
             if flagged:
                 findings.append(LinkFinding(label, kind, tuple(sorted(events)), flagged))
         return findings
