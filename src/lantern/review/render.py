@@ -81,7 +81,7 @@ def write_xlsx(report: ReviewReport, path: Path) -> Path:
     about.append(["produced", report.generated_at.isoformat(sep=" ")])
     about.append([])
     for label, value in report.headline:
-        about.append([escape_formula(label.lstrip("— ")), value])
+        about.append([escape_formula(label.lstrip("— ")), int(value) if value.isdigit() else value])
     about.append([])
     about.append(["sheet", "what it holds"])
     for table in report.tables():
