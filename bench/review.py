@@ -122,8 +122,8 @@ def render(
         "",
         f"The review alone on the whole-history store (its SQL steps, then the report's four "
         f"files): {timing['review_only'][0]:.1f} s + {timing['review_only'][1]:.1f} s. "
-        f"Peak memory (RSS) {timing['rss_mb']:.0f} MB; agency pairs "
-        + ("replayed." if args.pairs else "not replayed (`--no-pairs`)."),
+        f"Peak memory (RSS) {timing['rss_mb']:.0f} MB; in these runs agency pairs "
+        + ("were replayed." if args.pairs else "were not replayed (`--no-pairs`)."),
     ]
     return "\n".join(lines) + "\n"
 
