@@ -31,6 +31,14 @@ def test_riverside_loads_every_row_into_the_contract_tables(store_path):
     con = connect(store_path)
     summary = ingest(con, EXAMPLES / "riverside")
     assert summary.total("quarantined") == 0
+    # the two deliberate warnings the README describes
+    assert summary.total("warned") == 2
+    assert sorted(
+        r[0] for r in con.execute("SELECT column_name FROM load_warnings").fetchall()
+    ) == [
+        "event_type",
+        "nhs_number",
+    ]
     assert summary.total("read") == summary.total("loaded") > 100
     assert {c.agency for c in summary.counts} == {"police", "social_care", "health", "education"}
     for table, columns in CONTRACT.items():

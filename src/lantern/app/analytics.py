@@ -285,23 +285,34 @@ class Analytics:
             [[r for _, r in person.records]],
         )
 
+    def _track(self, table: str) -> str:
+        """The score keeps a child track and an adult track; show the one matching the kind."""
+        if (table, "track") in self.columns:
+            return (
+                " AND (track IS NULL OR track = coalesce((SELECT kind FROM assessments"
+                " WHERE person_id = ? LIMIT 1), track))"
+            )
+        return ""
+
     def score_history(self, person_id: str) -> list[dict[str, Any]]:
         if not self.has("score_history"):
             return []
+        track = self._track("score_history")
         return self.q(
-            'SELECT "at", score, band FROM score_history WHERE person_id = ? ORDER BY "at"',
-            [person_id],
+            f'SELECT "at", score, band FROM score_history WHERE person_id = ?{track} ORDER BY "at"',  # noqa: S608
+            [person_id] * (2 if track else 1),
         )
 
     def score_reasons(self, person_id: str) -> list[dict[str, Any]]:
         if not self.has("score_reasons"):
             return []
+        track = self._track("score_reasons")
         return self.q(
-            """
+            f"""
             SELECT points, category, indicator, agency, event_id, occurred_at, recorded_at, evidence
-            FROM score_reasons WHERE person_id = ? ORDER BY points DESC, occurred_at
-            """,
-            [person_id],
+            FROM score_reasons WHERE person_id = ?{track} ORDER BY points DESC, occurred_at
+            """,  # noqa: S608 - a fixed SQL fragment
+            [person_id] * (2 if track else 1),
         )
 
     def links(self, node_id: str) -> list[dict[str, Any]]:
@@ -310,6 +321,7 @@ class Analytics:
             return []
         label = "gn.label" if self.has("graph_nodes") else "NULL"
         kind = "gn.kind" if self.has("graph_nodes") else "NULL"
+        subkind = "gn.subkind" if ("graph_nodes", "subkind") in self.columns else "NULL"
         join = "LEFT JOIN graph_nodes gn ON gn.node_id = x.other" if self.has("graph_nodes") else ""
         rows = self.q(
             f"""
@@ -318,7 +330,8 @@ class Analytics:
                        first_available_at, last_occurred_at, n_events, evidence
                 FROM graph_edges WHERE src = ? OR dst = ?
             )
-            SELECT x.*, {label} AS label, {kind} AS node_kind, a.kind AS person_kind, a.band,
+            SELECT x.*, {label} AS label, {kind} AS node_kind, {subkind} AS node_subkind,
+                   a.kind AS person_kind, a.band,
                    a.score
             FROM x {join} LEFT JOIN assessments a ON a.person_id = x.other
             ORDER BY a.score DESC NULLS LAST, x.other
@@ -481,6 +494,6 @@ def _link_group(row: dict[str, Any]) -> str:
         return "places"
     if ":" in other:
         return "other things"
-    if row.get("person_kind") == "child":
+    if row.get("person_kind") == "child" or row.get("node_subkind") == "child":
         return "children"
     return "adults"

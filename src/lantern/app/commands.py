@@ -112,7 +112,7 @@ def alerts_sync_command(store: StoreOpt = None) -> None:
 
 
 def audit_verify_command() -> None:
-    """Check the audit log's hash chain; exit 1 and name the first bad entry if it was tampered with."""
+    """Check the audit log's hash chain; name the first bad entry (exit 6) if it was tampered with."""
     from lantern.app import audit
 
     settings = _settings()
@@ -120,11 +120,11 @@ def audit_verify_command() -> None:
     with factory() as db:
         result = audit.verify(db)
     engine.dispose()
-    if result.ok:
-        typer.echo(f"Audit log verified: {result.entries} entries, chain intact.")
-        return
-    typer.echo(f"Audit log TAMPERED: entry {result.broken_at}: {result.problem}.", err=True)
-    raise typer.Exit(1)
+    if not result.ok:
+        raise audit.ChainBroken(
+            f"the audit log was TAMPERED with: entry {result.broken_at}: {result.problem}"
+        )
+    typer.echo(f"Audit log verified: {result.entries} entries, chain intact.")
 
 
 def register(app: typer.Typer) -> None:

@@ -95,7 +95,8 @@ def reasons(user: User, policy: Policy, rows: list[dict[str, Any]]) -> list[dict
     out = []
     for row in rows:
         row = dict(row)
-        if not policy.reads_narrative(user.role, user.agency, row["agency"]):
+        # A reason with no agency is a summary across agencies (e.g. "signals from 4 agencies").
+        if row["agency"] and not policy.reads_narrative(user.role, user.agency, row["agency"]):
             row["evidence"] = None
             row["withheld"] = WITHHELD.format(agency=_agency_name(row["agency"]))
         out.append(row)

@@ -95,13 +95,16 @@ def build_participants(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> Non
             LEFT JOIN graph_person_status s USING (person_id)
             WHERE e.occurred_at IS NOT NULL
         )
-        SELECT *,
+        , sizes AS (
+            SELECT event_id, count(DISTINCT person_id) AS n_people FROM ep GROUP BY event_id
+        )
+        SELECT aged.*,
                coalesce(age_at_event < 18, role = 'subject') AS is_child,
                role IN {sql_list(rules.child_roles)} AS child_role,
                role IN {sql_list(rules.protective_roles)} AS protective,
                role IN {sql_list(rules.suspect_roles)} AS suspect,
-               count(DISTINCT person_id) OVER (PARTITION BY event_id) AS n_people
-        FROM aged
+               sizes.n_people
+        FROM aged JOIN sizes USING (event_id)
         """,  # noqa: S608
     )
     create_table(

@@ -15,7 +15,11 @@ Steps:
    who share a home postcode are one household: an uncle of two sisters is
    family, not a network). Links from person records alone (a phone number on
    two children's records — the family landline) never make a connector: a
-   connector is seen with the children in events. Children who merely know each
+   connector is seen with the children in events, and at least one of those
+   events with each child is around a signal (or names the connector as a
+   suspect): a taxi seen with three children on three ordinary school runs
+   is not a connector, even if the children are signal children for other
+   reasons. Children who merely know each
    other are not a network; nor is a professional or carer (their edges weigh
    0). A network's connectors join it even if Leiden placed them elsewhere,
    and so do the signal children they link to that are in no network (one
@@ -137,7 +141,9 @@ def build_networks(
         f"""
         WITH live AS (
             SELECT src, dst, min(first_available_at) AS first_available_at
-            FROM {edges} WHERE weight > 0 AND kind <> 'at_place' AND NOT record_only
+            FROM {edges}
+            WHERE weight > 0 AND kind <> 'at_place' AND NOT record_only
+              AND (n_signal_events > 0 OR kind = 'suspect_of')
             GROUP BY src, dst
         ), both_ways AS (
             SELECT src AS node_id, dst AS child_id, first_available_at FROM live

@@ -8,6 +8,8 @@ social care reports of the same child are counted together; a hit from a
 count is dated by when the last counted record was recorded.
 """
 
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
 from __future__ import annotations
 
 from lantern.indicators.steps import Steps
@@ -127,7 +129,7 @@ def missing_rules(steps: Steps, horizon_sql: str) -> None:
     )
     steps.table(
         "ind_hits_missing_repeat",
-        f"""
+        """
         SELECT 'missing_repeat' AS indicator, 'structured' AS source, agency, event_id, record_id,
                started_at AS occurred_at, known_90 AS recorded_at,
                'Missing episode number ' || n_90 || ' in the 90 days to '
@@ -269,7 +271,7 @@ def association_rules(steps: Steps) -> None:
     # Intelligence names a child in any role but the professional or reporter.
     steps.table(
         "ind_hits_police_intelligence_named",
-        f"""
+        """
         SELECT DISTINCT 'police_intelligence_named' AS indicator, 'structured' AS source, p.agency,
                p.event_id, p.record_id, p.occurred_at, p.recorded_at,
                'Police intelligence of ' || strftime(p.occurred_at, '%Y-%m-%d') || ' names the child ('

@@ -60,6 +60,8 @@ def ingest_command(
     from lantern.store.ingest import ingest
 
     console = Console()
+    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+        console = Console(width=120)
     size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
     con = connect(store)
     try:

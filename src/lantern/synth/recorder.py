@@ -220,7 +220,7 @@ class Recorder:
         )
         seen: set[str] = set()
         for person, role in people:
-            person_ref = self.registry.ref(person, agency)
+            person_ref = self.registry.ref(person, agency, day)
             if person_ref in seen:
                 continue
             seen.add(person_ref)

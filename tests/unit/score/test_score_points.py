@@ -75,3 +75,23 @@ def test_decay_dates_fall_on_each_window_edge():
     before = base_score([h], dates[0] - timedelta(days=1), WEIGHTS).score
     after = base_score([h], dates[-1], WEIGHTS).score
     assert before > after == 0
+
+
+def test_the_fast_total_is_exactly_the_explained_score():
+    from random import Random
+
+    from lantern.score.points import ChildModel
+    from lantern.score.weights import CATEGORIES
+
+    model = ChildModel(WEIGHTS)
+    rng = Random(7)
+    for _ in range(200):
+        hits = [
+            hit(rng.choice(CATEGORIES), rng.choice([1.0, 2.0, 3.0, 4.0, 5.0]),
+                rng.choice(["police", "health", "education"]),
+                date(2012, 1, 1) + timedelta(days=rng.randrange(0, 900)))
+            for _ in range(rng.randrange(0, 25))
+        ]  # fmt: skip
+        on = date(2012, 1, 1) + timedelta(days=rng.randrange(0, 1400))
+        ordered = sorted(hits, key=lambda h: h.occ)
+        assert model.total(model.recent(ordered, on), on) == model.explain(hits, on).score
