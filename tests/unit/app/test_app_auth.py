@@ -8,8 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app_county import build_county
-from app_harness import PASSWORD, csrf_of, make_app, signed_in
+from app_harness import PASSWORD, csrf_of, fresh_county, make_app, signed_in
 from lantern.app.accounts import Throttle
 from lantern.app.models import User
 from lantern.app.web import create_app
@@ -94,7 +93,7 @@ def test_redirect_after_sign_in_stays_on_this_site(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("secret", ["", "changeme", "short-secret"])
 def test_the_app_refuses_a_missing_or_default_secret(tmp_path: Path, secret: str) -> None:
-    county = build_county(tmp_path / "c.duckdb")
+    county = fresh_county(tmp_path)
     settings = load_settings(
         {}, store=county.path, database_url=f"sqlite:///{tmp_path / 'a.db'}", secret_key=secret
     )
@@ -103,7 +102,7 @@ def test_the_app_refuses_a_missing_or_default_secret(tmp_path: Path, secret: str
 
 
 def test_demo_mode_runs_without_a_secret(tmp_path: Path) -> None:
-    county = build_county(tmp_path / "c.duckdb")
+    county = fresh_county(tmp_path)
     settings = load_settings(
         {}, store=county.path, database_url=f"sqlite:///{tmp_path / 'a.db'}", demo=True
     )
