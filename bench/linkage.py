@@ -156,7 +156,6 @@ def county(seed: int, children: int) -> dict | None:
     """The synthetic county (`lantern synth`), ingested and resolved, against its truth."""
     try:
         from lantern.store.ingest import ingest  # noqa: F401
-
         from lantern.synth import commands  # noqa: F401
     except ImportError:
         return None

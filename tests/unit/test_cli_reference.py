@@ -23,4 +23,6 @@ def test_every_command_has_help_text():
 
 def test_docs_cli_md_is_up_to_date():
     current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert current == render(), "docs/cli.md is stale: python -m lantern.cli_reference > docs/cli.md"
+    assert current == render(), (
+        "docs/cli.md is stale: python -m lantern.cli_reference > docs/cli.md"
+    )

@@ -242,6 +242,8 @@ PREDICTION_BLOCKING = [
     ),
     block_on("postcode_norm", "given_name_roots", arrays_to_explode=["given_name_roots"]),
     block_on("postcode_norm", "dob_key"),
+    block_on("postcode_norm", "family_name_key"),
+    block_on("given_name_norm", "family_name_norm"),
     block_on("phone_first"),
 ]
 
