@@ -16,7 +16,8 @@ from lantern.evaluate.inputs import Assessed, Truth, load_assessed, load_truth, 
 FLAGGED_BANDS = frozenset({"medium", "high"})
 LEAD_BUCKETS = (  # (label, lower bound in days inclusive, upper bound exclusive)
     ("flagged after recognition", None, 0),
-    ("0-3 months before", 0, 91),
+    ("on the day of recognition", 0, 1),
+    ("up to 3 months before", 1, 91),
     ("3-12 months before", 91, 365),
     ("1-2 years before", 365, 730),
     ("over 2 years before", 730, None),
@@ -29,7 +30,7 @@ def _f1(precision: float | None, recall: float | None) -> float | None:
     return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
 
 
-def _prf(tp: int, predicted: int, actual: int) -> dict[str, float | int | None]:
+def _prf(tp: int, predicted: int, actual: int) -> dict[str, object]:
     precision = tp / predicted if predicted else None
     recall = tp / actual if actual else None
     f1 = _f1(precision, recall)
@@ -96,6 +97,35 @@ def identity(
 
 
 # ------------------------------------------------------------------ children at risk
+
+
+def ever_flagged(truth: Truth, assessed: Assessed) -> dict[str, object]:
+    """Children flagged at any time (a `first_flagged_at`), whatever their band now.
+
+    The price of lead time: flagging every child on day one would give a long lead and a
+    precision here near the county's prevalence. Same counting as `children_at_risk`.
+    """
+    majority = assessed.majority_person(truth)
+    rows = [
+        majority.get(r["person_id"], "")
+        for r in assessed.children
+        if (r.get("first_flagged_at") or "").strip()
+    ]
+    found = len(set(truth.victims) & set(rows))
+    victim_rows = sum(1 for t in rows if t in truth.victims)
+    precision = victim_rows / len(rows) if rows else None
+    recall = found / len(truth.victims) if truth.victims else None
+    per = 10_000 / truth.n_children if truth.n_children else None
+    return {
+        "flagged_rows": len(rows),
+        "flagged_victim_rows": victim_rows,
+        "victims": len(truth.victims),
+        "victims_found": found,
+        "flagged_per_10000_children": _round(len(rows) * per) if per else None,
+        "precision": _round(precision),
+        "recall": _round(recall),
+        "f1": _round(_f1(precision, recall)),
+    }
 
 
 def children_at_risk(truth: Truth, assessed: Assessed) -> dict[str, object]:
@@ -220,6 +250,13 @@ def lead_time(truth: Truth, flags: dict[str, dt.date]) -> dict[str, object]:
         "victims": len(truth.victims),
         "flagged": len(leads),
         "flagged_before_recognition": sum(1 for x in leads if x > 0),
+        # flags raised before the victim's first exploitation signal was recorded: about
+        # vulnerability, not yet about exploitation (an honest caveat on long lead times)
+        "flagged_before_first_signal": sum(
+            1
+            for v, day in flags.items()
+            if v in truth.victims and day < truth.victims[v].first_signal
+        ),
         "median_days": statistics.median(leads) if leads else None,
         "quartiles_days": (
             [float(q) for q in statistics.quantiles(leads, n=4, method="inclusive")]
@@ -273,6 +310,7 @@ def evaluate_outputs(
         "identity": identity(truth, assessed),
         "identity_children": identity(truth, assessed, frozenset({"child"})),
         "children_at_risk": children_at_risk(truth, assessed),
+        "children_ever_flagged": ever_flagged(truth, assessed),
         "networks": networks(truth, assessed),
         "lead_time": {"joint": lead_time(truth, joint_flags)},
         "stages": assessed.stages,

@@ -31,6 +31,12 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
             f"children >= medium ({label}) precision / recall / F1",
             f"{_fmt(risk['precision'])} / {_fmt(risk['recall'])} / {_fmt(risk['f1'])}",
         )
+    ever = report.get("children_ever_flagged")
+    if ever:
+        table.add_row(
+            "children ever flagged: count / precision / recall",
+            f"{ever['flagged_rows']} / {_fmt(ever['precision'])} / {_fmt(ever['recall'])}",
+        )
     nets = report["networks"]
     table.add_row("planted networks found", f"{nets['found']} of {nets['planted']}")
     table.add_row(
@@ -40,7 +46,12 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
     for name, lead in report["lead_time"].items():
         if "median_days" in lead:
             table.add_row(
-                f"lead time, {name}: median days (flagged/victims)",
-                f"{_fmt(lead['median_days'])} ({lead['flagged']}/{lead['victims']})",
+                f"lead time, {name}: median days (flagged before recognition / victims)",
+                f"{_fmt(lead['median_days'])} ({lead['flagged_before_recognition']}/{lead['victims']})",
+            )
+        elif "median_days_earlier" in lead:
+            table.add_row(
+                "joint earlier than siloed: victims / median days earlier",
+                f"{lead['joint_earlier']} / {_fmt(lead['median_days_earlier'])}",
             )
     console.print(table)

@@ -40,6 +40,9 @@ class Household:
     children: list[int] = field(default_factory=list)
     parents: list[int] = field(default_factory=list)
     relatives: list[int] = field(default_factory=list)
+    moved_on: int | None = None  # the day the family moved house, if it did
+    new_postcode: str = ""
+    new_address: str = ""
 
 
 @dataclass
@@ -120,6 +123,15 @@ class Population:
     def given_name_for(self, sex: str, rng: random.Random, vocab: Vocabulary) -> str:
         return rng.choice(vocab.given_female if sex == "F" else vocab.given_male)
 
+    def home_on(self, person: int, day: int | None) -> tuple[str, str]:
+        """(postcode, address) where `person` lived on `day` (households may move once)."""
+        h = self.household[person]
+        if h >= 0 and self.kind[person] in (CHILD, PARENT):
+            hh = self.households[h]
+            if hh.moved_on is not None and day is not None and day >= hh.moved_on:
+                return hh.new_postcode, hh.new_address
+        return self.postcode[person], self.address[person]
+
     def age_years(self, person: int, day: int) -> int:
         return int((day - self.dob[person]) // 365.25)
 
@@ -127,6 +139,17 @@ class Population:
 def new_address(rng: random.Random, vocab: Vocabulary) -> tuple[str, str, str, int]:
     """(postcode, address, town, district index) for a new home."""
     district = rng.randrange(len(vocab.districts))
+    code, town = vocab.districts[district]
+    address = f"{rng.randrange(1, 140)} {rng.choice(vocab.streets)}, {town}"
+    return formats.postcode(code, rng), address, town, district
+
+
+def new_address_near(
+    district: int, rng: random.Random, vocab: Vocabulary
+) -> tuple[str, str, str, int]:
+    """A new home, in the same postcode district two times in three."""
+    if rng.random() < 0.33:
+        return new_address(rng, vocab)
     code, town = vocab.districts[district]
     address = f"{rng.randrange(1, 140)} {rng.choice(vocab.streets)}, {town}"
     return formats.postcode(code, rng), address, town, district
@@ -154,6 +177,10 @@ def build_population(
         postcode, address, town, district = new_address(rng, vocab)
         home_phone = formats.mobile_e164(rng)
         hh = Household(postcode, address, town, district, home_phone)
+        if rng.random() < 0.2:  # moved house once during the window, mostly nearby
+            moved_postcode, moved_address, _, _ = new_address_near(district, rng, vocab)
+            hh.moved_on = rng.randrange(calendar.start, calendar.end)
+            hh.new_postcode, hh.new_address = moved_postcode, moved_address
         hh_index = len(pop.households)
         pop.households.append(hh)
         family = rng.choice(vocab.family)

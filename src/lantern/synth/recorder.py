@@ -44,7 +44,7 @@ class Thing:
     description: str = ""
 
 
-class Narrative(dict):  # type: ignore[type-arg]
+class Narrative(dict[str, str]):
     """Template fields for one record; anything not given is made up on first use."""
 
     def __init__(self, rng: random.Random, vocab: Vocabulary, **fields: str) -> None:
@@ -220,7 +220,7 @@ class Recorder:
         )
         seen: set[str] = set()
         for person, role in people:
-            person_ref = self.registry.ref(person, agency)
+            person_ref = self.registry.ref(person, agency, day)
             if person_ref in seen:
                 continue
             seen.add(person_ref)

@@ -21,6 +21,12 @@ from lantern.synth.population import (
 )
 from lantern.synth.vocabulary import Vocabulary
 
+
+def hash_pick(key: int, options: tuple[str, ...]) -> str:
+    """A fixed choice per key (the same person always uses the same email provider)."""
+    return options[(key * 2654435761) % 2**32 % len(options)]
+
+
 REF_PREFIX = {"police": "PER", "social_care": "LCS", "health": "RTH", "education": "PUP"}
 DUPLICATE_RATE = {"police": 0.08, "social_care": 0.04, "health": 0.02, "education": 0.01}
 
@@ -46,13 +52,14 @@ class Registry:
         self._refs: dict[tuple[str, int], list[str]] = {}
         self._counter: dict[str, int] = {}
 
-    def ref(self, person: int, agency: str) -> str:
-        """The person_ref `agency` uses for `person` in a new event (creating records as needed)."""
+    def ref(self, person: int, agency: str, day: int | None = None) -> str:
+        """The person_ref `agency` uses for `person` in an event on `day` (creating records as
+        needed: a record holds what the agency knew when it first met the person)."""
         refs = self._refs.get((agency, person))
         if refs is None:
-            refs = [self._create(person, agency, duplicate=False)]
+            refs = [self._create(person, agency, day, duplicate=False)]
             if self.rng.random() < DUPLICATE_RATE.get(agency, 0.02):
-                refs.append(self._create(person, agency, duplicate=True))
+                refs.append(self._create(person, agency, day, duplicate=True))
             self._refs[(agency, person)] = refs
         if len(refs) > 1 and self.rng.random() < 0.35:
             return refs[1]
@@ -61,15 +68,17 @@ class Registry:
     def record_count(self) -> int:
         return sum(len(v) for v in self._refs.values())
 
-    def _create(self, person: int, agency: str, *, duplicate: bool) -> str:
+    def _create(self, person: int, agency: str, day: int | None, *, duplicate: bool) -> str:
         n = self._counter.get(agency, 0) + 1
         self._counter[agency] = n
         ref = f"{REF_PREFIX.get(agency, 'R')}{n:07d}"
-        self.dataset.row("people", self._render(person, agency, ref, duplicate))
+        self.dataset.row("people", self._render(person, agency, ref, day, duplicate))
         self.truth.row("records", (agency, ref, person_id(person)))
         return ref
 
-    def _render(self, person: int, agency: str, ref: str, duplicate: bool) -> tuple[str, ...]:
+    def _render(
+        self, person: int, agency: str, ref: str, day: int | None, duplicate: bool
+    ) -> tuple[str, ...]:
         pop, rng, vocab = self.pop, self.rng, self.vocab
         kind = pop.kind[person]
         noise = 2.5 if duplicate else 1.0
@@ -91,6 +100,11 @@ class Registry:
             given = formats.typo(given, rng)
         if rng.random() < 0.03 * noise:
             family = formats.typo(family, rng)
+        if kind == CHILD and rng.random() < 0.06 * noise:
+            # known by the mother's family name, or both
+            mother = pop.households[pop.household[person]].parents[0]
+            if pop.family[mother] != family:
+                family = rng.choice((pop.family[mother], f"{family}-{pop.family[mother]}"))
         if kind == NETWORK_ADULT:
             aliases = pop.aliases.get(person, [])
             if agency == "police":
@@ -99,7 +113,10 @@ class Registry:
                 given, family = rng.choice(aliases), ("" if rng.random() < 0.7 else family)
         dob = pop.dob[person]
         date_of_birth, birth_year = self._dob(person, agency, kind, dob, noise)
-        sex = pop.sex[person] if rng.random() > 0.03 * noise else ""
+        roll = rng.random()
+        sex = "" if roll < 0.03 * noise else pop.sex[person]
+        if 0.03 * noise <= roll < 0.03 * noise + 0.004:
+            sex = "M" if sex == "F" else "F"  # recorded wrongly
         nhs = upn = ""
         if kind == CHILD:
             if agency == "health" and rng.random() < 0.96:
@@ -114,15 +131,19 @@ class Registry:
                 upn = pop.upn[person]
         elif agency == "health" and kind != PROFESSIONAL and rng.random() < 0.7:
             nhs = pop.nhs[person]
+        if nhs and rng.random() < 0.005:  # two digits transposed: fails the check digit
+            i = rng.randrange(0, 8)
+            nhs = nhs[:i] + nhs[i + 1] + nhs[i] + nhs[i + 2 :]
         if nhs and rng.random() < 0.3:
             nhs = f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"
         if duplicate and rng.random() < 0.5:
             nhs = upn = ""
         postcode = address = ""
-        if pop.postcode[person] and rng.random() < (0.6 if kind == NETWORK_ADULT else 0.9):
-            postcode = formats.postcode_as_written(pop.postcode[person], rng)
+        home_postcode, home_address = pop.home_on(person, day)
+        if home_postcode and rng.random() < (0.6 if kind == NETWORK_ADULT else 0.9):
+            postcode = formats.postcode_as_written(home_postcode, rng)
             if rng.random() < 0.7:
-                address = pop.address[person]
+                address = home_address
         phones: list[str] = []
         if pop.phone[person] and rng.random() < (
             0.35 if agency == "education" and kind == CHILD else 0.6
@@ -145,9 +166,39 @@ class Registry:
             postcode,
             address,
             ";".join(phones),
-            "",
+            self._email(person, kind, agency, given, family),
             pop.ethnicity[person] if rng.random() < 0.85 else "",
         )
+
+    def _email(self, person: int, kind: str, agency: str, given: str, family: str) -> str:
+        """Parents and older children sometimes give an email address."""
+        rng = self.rng
+        chance = {"parent": 0.3, "foster_carer": 0.6, "partner": 0.2}.get(kind, 0.0)
+        if kind == CHILD and agency in ("education", "social_care", "health"):
+            chance = 0.08
+        if rng.random() >= chance or not given:
+            return ""
+        first = self.pop.given[person].lower()
+        last = self.pop.family[person].lower().replace("'", "").replace(" ", "")
+        year = self.calendar.date(self.pop.dob[person])[2:4]
+        forms = (
+            f"{first}.{last}",
+            f"{first}{last}{year}",
+            f"{first[0]}{last}",
+            f"{first}_{year}",
+            f"{last}{first[0]}",
+        )
+        local = hash_pick(person, forms)
+        domains = (
+            "hotmail.co.uk",
+            "gmail.com",
+            "yahoo.co.uk",
+            "outlook.com",
+            "btinternet.com",
+            "icloud.com",
+        )
+        domain = hash_pick(person + 7, domains)
+        return f"{local}@{domain}" if rng.random() < 0.9 else f"{local.upper()}@{domain.upper()}"
 
     def _dob(self, person: int, agency: str, kind: str, dob: int, noise: float) -> tuple[str, str]:
         rng = self.rng
@@ -159,6 +210,8 @@ class Registry:
             if rng.random() < 0.5:
                 return "", ""
         if kind != CHILD and rng.random() < 0.25:
+            if rng.random() < 0.3:  # the system wanted a full date: 1 January of the year
+                return f"{self.calendar.date(dob)[:4]}-01-01", ""
             return "", self.calendar.date(dob)[:4]
         if rng.random() < 0.015 * noise:
             return "", ""

@@ -235,3 +235,22 @@ def test_false_networks_that_are_another_kind_of_exploitation_are_counted_apart(
     nets = evaluate_outputs(joint, truth)["networks"]
     assert nets["false"] == 2
     assert nets["false_that_are_other_exploitation_groups"] == 1
+
+
+def test_ever_flagged_counts_any_first_flag_whatever_the_band_now(truth: Path, joint: Path) -> None:
+    # rows with a first_flagged_at: Pa->T1, Pb->T1, Pc->T2 (low now), Pd->T3: 3 of 4 are victims
+    ever = evaluate_outputs(joint, truth)["children_ever_flagged"]
+    assert ever["flagged_rows"] == 4
+    assert ever["precision"] == 0.75
+    assert ever["recall"] == 1.0
+    assert ever["f1"] == pytest.approx(2 * 0.75 / 1.75, abs=1e-4)
+    assert ever["flagged_per_10000_children"] == 10000.0  # 4 rows, 4 children
+
+
+def test_flags_before_the_first_signal_are_counted(truth: Path, joint: Path) -> None:
+    # T1 first flagged 2010-02-01, first signal 2010-01-10: after. T2 2010-08-01 vs 2010-03-01: after.
+    assert evaluate_outputs(joint, truth)["lead_time"]["joint"]["flagged_before_first_signal"] == 0
+    silo = {"health": joint.parent / "siloed" / "health"}
+    assessment(silo["health"], ["H1,health:h1"], ["H1,,medium,10,2009-12-01,,"], [])
+    report = evaluate_outputs(joint, truth, silo)
+    assert report["lead_time"]["siloed"]["flagged_before_first_signal"] == 1
