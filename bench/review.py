@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import resource
 import subprocess
@@ -72,14 +73,10 @@ def compare(truth_dir: Path, tiers_csv: Path, period_to: date | None) -> dict:
     }
 
 
-def render(result: dict, args: argparse.Namespace, timing: dict) -> str:
+def render_period(result: dict, to: date | None, seconds: float) -> list[str]:
+    title = f"Review to {to}" if to else "Review of the whole history"
     lines = [
-        f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}; run {date.today().isoformat()}.",
-        f"County: `lantern synth --seed {args.seed} --children {args.children}`; "
-        f"{result['victims']} planted victims. Review period: the whole history"
-        + (f" to {args.to}" if args.to else "")
-        + ".",
+        f"**{title}** (pipeline as of that day, then the review: {seconds:.0f} s)",
         "",
         "| tier | children in tier | of whom planted victims | not planted victims | planted victims whose best tier this is |",
         "|---|---|---|---|---|",
@@ -91,28 +88,42 @@ def render(result: dict, args: argparse.Namespace, timing: dict) -> str:
             f"{counts['not planted victims']} | {result['victims_by_tier'].get(tier, 0)} |"
         )
     total = sum((result["per_tier"].get(t, Counter()) for t in TIER_ORDER), Counter())
-    lines.append(
-        f"| any tier | {total['children']} | {total['planted victims']} | "
-        f"{total['not planted victims']} | {result['victims'] - result['victims_by_tier'].get('in no tier', 0)} |"
-    )
-    lines.append(f"| in no tier | | | | {result['victims_by_tier'].get('in no tier', 0)} |")
+    missed = result["victims_by_tier"].get("in no tier", 0)
     lines += [
+        f"| any tier | {total['children']} | {total['planted victims']} | "
+        f"{total['not planted victims']} | {result['victims'] - missed} |",
+        f"| in no tier | | | | {missed} |",
         "",
-        f"Planted victims the county's agencies formally recognised by the period end: "
+        f"Planted victims the county's agencies had formally recognised by the period end: "
         f"{result['recognised_in_truth']}; of these, in the *recognised* tier: "
         f"{result['recognised_in_truth_and_tier']}.",
         "",
-        "A child counts as a planted victim when most of the records the review joined into "
-        "that child belong to one. A victim's tier is the best tier of any child holding one "
-        "of their records.",
+    ]
+    return lines
+
+
+def render(
+    runs: list[tuple[date | None, dict, float]], args: argparse.Namespace, timing: dict
+) -> str:
+    victims = runs[0][1]["victims"]
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}; run {date.today().isoformat()}.",
+        f"County: `lantern synth --seed {args.seed} --children {args.children}` "
+        f"(synth {timing['synth']:.0f} s); {victims} planted victims.",
         "",
-        f"Time: pipeline + review {timing['review']:.1f} s (synth {timing['synth']:.1f} s); "
-        f"peak memory (RSS) {timing['rss_mb']:.0f} MB"
-        + (
-            "; agency pairs replayed."
-            if args.pairs
-            else "; agency pairs not replayed (`--no-pairs`)."
-        ),
+    ]
+    for to, result, seconds in runs:
+        lines += render_period(result, to, seconds)
+    lines += [
+        "A child in a tier counts as a planted victim when most of the records the review "
+        "joined into that child belong to one. A victim's tier is the best tier of any child "
+        "holding one of their records; 'in no tier' victims were not found.",
+        "",
+        f"The review alone on the whole-history store (its SQL steps, then the report's four "
+        f"files): {timing['review_only'][0]:.1f} s + {timing['review_only'][1]:.1f} s. "
+        f"Peak memory (RSS) {timing['rss_mb']:.0f} MB; in these runs agency pairs "
+        + ("were replayed." if args.pairs else "were not replayed (`--no-pairs`)."),
     ]
     return "\n".join(lines) + "\n"
 
@@ -137,6 +148,62 @@ def screenshots(pdf: Path, out_dir: Path = ROOT / "docs" / "screenshots") -> lis
     return sorted(out_dir.glob("review-page-*.png"))
 
 
+def time_review_alone(store: Path, work: Path) -> tuple[float, float]:
+    """Seconds for `stage.run` and for building and writing the report, on a filled store."""
+    from lantern.review import render, stage
+    from lantern.review.report import build_report
+    from lantern.store.connection import connect
+
+    con = connect(store)
+    try:
+        started = time.perf_counter()
+        summary = stage.run(con)
+        steps = time.perf_counter() - started
+        started = time.perf_counter()
+        render.write_all(build_report(con, summary), work / "review-again")
+        files = time.perf_counter() - started
+    finally:
+        con.close()
+    return steps, files
+
+
+def pairs_run(lantern, review, work: Path, seed: int, children: int) -> list[str]:  # noqa: ANN001
+    """A smaller county reviewed with every agency alone and every pair replayed."""
+    from rich.console import Console
+
+    from lantern.store.connection import connect
+
+    county = work / "pairs-county"
+    lantern(["synth", "--seed", str(seed), "--children", str(children), "--out", str(county)])
+    started = time.perf_counter()
+    files = review(county, work / "review-pairs", pairs=True, console=Console(stderr=True))
+    seconds = time.perf_counter() - started
+    con = connect(files.html.parent / "lantern.duckdb", read_only=True)
+    try:
+        rows = con.execute(
+            """SELECT agency_a, agency_b, children_held_apart, children_raised_earlier,
+                      children_neither_alone, median_days_earlier
+               FROM review_pairs_not_joined ORDER BY children_raised_earlier DESC NULLS LAST"""
+        ).fetchall()
+        runs = con.execute("SELECT count(*) FROM review_siloed_runs").fetchone()[0]
+    finally:
+        con.close()
+    lines = [
+        "",
+        f"**Agency pairs replayed** on `lantern synth --seed {seed} --children {children}`: "
+        f"the pipeline once joined and {runs} more times (each agency alone, each pair), "
+        f"then the review — {seconds:.0f} s in all.",
+        "",
+        "| agencies | children held apart | raised earlier together | of whom neither alone | median days earlier |",
+        "|---|---|---|---|---|",
+    ]
+    for a, b, apart, earlier, neither, days in rows:
+        lines.append(
+            f"| {a} + {b} | {apart} | {earlier} | {neither} | {'' if days is None else f'{days:g}'} |"
+        )
+    return lines + [""]
+
+
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from rich.console import Console
@@ -147,8 +214,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--children", type=int, default=3000)
-    parser.add_argument("--to", type=date.fromisoformat, default=None)
+    parser.add_argument(
+        "--to",
+        type=date.fromisoformat,
+        action="append",
+        default=[],
+        help="also review to this day (repeatable); the whole history is always reviewed",
+    )
     parser.add_argument("--pairs", action="store_true", help="also replay agency pairs (slow)")
+    parser.add_argument(
+        "--pairs-children",
+        type=int,
+        default=0,
+        help="also review a county of this many children with agency pairs replayed",
+    )
     parser.add_argument("--work", type=Path, default=None, help="keep the files here")
     parser.add_argument(
         "--screenshots", action="store_true", help="render report.pdf's pages to docs/screenshots"
@@ -172,20 +251,29 @@ def main(argv: list[str] | None = None) -> int:
         if code:
             return code
         synth_s = time.perf_counter() - started
-        started = time.perf_counter()
-        files = review(
-            county,
-            work / "review",
-            period_to=args.to,
-            pairs=args.pairs,
-            console=Console(stderr=True),
-        )
-        review_s = time.perf_counter() - started
+        runs = []
+        for to in [None, *args.to]:
+            started = time.perf_counter()
+            label = to.isoformat() if to else "all"
+            files = review(
+                county,
+                work / f"review-{label}",
+                period_to=to,
+                pairs=args.pairs,
+                console=Console(stderr=True),
+            )
+            seconds = time.perf_counter() - started
+            runs.append((to, compare(county / "truth", files.tiers_csv, to), seconds))
+            if to is None and args.screenshots and files.pdf is not None:
+                screenshots(files.pdf)
+            if to is None:
+                review_only = time_review_alone(files.html.parent / "lantern.duckdb", work)
+        pairs_lines = []
+        if args.pairs_children:
+            pairs_lines = pairs_run(lantern, review, work, args.seed, args.pairs_children)
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        result = compare(county / "truth", files.tiers_csv, args.to)
-        if args.screenshots and files.pdf is not None:
-            screenshots(files.pdf)
-    body = render(result, args, {"synth": synth_s, "review": review_s, "rss_mb": rss_mb})
+    body = render(runs, args, {"synth": synth_s, "rss_mb": rss_mb, "review_only": review_only})
+    body += "\n".join(pairs_lines)
     print(body)
     replace_section(RESULTS, HEADING, body)
     replace_section(DOC, DOC_HEADING, body)

@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# make demo: build a synthetic county, run the pipeline, serve the app. Usage: demo.sh PY DIR SEED CHILDREN
+# make demo: build a synthetic county, run the whole pipeline, serve the web app on :8000.
+# Usage: demo.sh PY DIR SEED CHILDREN. Re-running reuses the county and store already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$1"; DIR="$2"; SEED="$3"; CHILDREN="$4"
 LANTERN="$(dirname "$PY")/lantern"
-echo "Lantern demo: loading the bundled example dataset"
-"$LANTERN" ingest examples/riverside --store "$DIR/lantern.duckdb"
+mkdir -p "$DIR"
+if [ ! -f "$DIR/county/manifest.yaml" ]; then
+  echo "== Building a synthetic county: $CHILDREN children over 10 years (seed $SEED)"
+  "$LANTERN" synth --seed "$SEED" --children "$CHILDREN" --years 10 --out "$DIR/county"
+fi
+if [ ! -f "$DIR/lantern.duckdb" ] || [ "$DIR/county/manifest.yaml" -nt "$DIR/lantern.duckdb" ]; then
+  echo "== Running the pipeline: ingest, resolve, indicators, graph, score"
+  rm -f "$DIR/lantern.duckdb"
+  "$LANTERN" run "$DIR/county" --store "$DIR/lantern.duckdb" --out "$DIR/assessment"
+fi
+echo "== Serving the web app on http://127.0.0.1:8000 (Ctrl-C to stop)"
+export LANTERN_DATABASE_URL="sqlite:///$DIR/lantern-app.db"
+exec "$LANTERN" serve --store "$DIR/lantern.duckdb" --host 127.0.0.1 --port 8000 --demo

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -24,10 +29,31 @@ ROLE_USERS = {
 }
 
 
+# Cheap argon2 parameters keep the suite fast; production uses argon2-cffi's defaults.
+accounts.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@cache
+def _county_template() -> County:
+    directory = Path(tempfile.mkdtemp(prefix="lantern-app-county-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return build_county(directory / "county.duckdb")
+
+
+def fresh_county(tmp_path: Path) -> County:
+    """A private copy of the county (built once per test process)."""
+    template = _county_template()
+    path = tmp_path / "county.duckdb"
+    shutil.copy(template.path, path)
+    county = County(path=path)
+    county.children = list(template.children)
+    return county
+
+
 def make_app(
     tmp_path: Path, database_url: str | None = None, **options: object
 ) -> tuple[FastAPI, County]:
-    county = build_county(tmp_path / "county.duckdb")
+    county = fresh_county(tmp_path)
     settings = load_settings(
         {},
         store=county.path,

@@ -6,6 +6,8 @@ lists for the store (`people`, `events`, `event_people`, `event_things`) and
 resolve (`person_records`, `persons`).
 """
 
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,8 +53,14 @@ class Store:
     ) -> str:  # fmt: skip
         record_id = f"{agency}:{ref}"
         self.people.append(
-            {"record_id": record_id, "agency": agency, "person_ref": ref, "date_of_birth": dob,
-             "birth_year": birth_year, "sex": sex}  # fmt: skip
+            {
+                "record_id": record_id,
+                "agency": agency,
+                "person_ref": ref,
+                "date_of_birth": dob,
+                "birth_year": birth_year,
+                "sex": sex,
+            }  # fmt: skip
         )
         if person_id:
             self.persons[record_id] = person_id
@@ -71,12 +79,23 @@ class Store:
         event_id = f"{agency}:{ref}"
         at = _ts(at)
         self.events.append(
-            {"event_id": event_id, "agency": agency, "event_ref": ref, "event_type": event_type,
-             "occurred_at": at, "recorded_at": _ts(recorded_at) or at, "ended_at": _ts(ended_at),
-             "narrative": narrative, "outcome": outcome, "codes": codes}  # fmt: skip
+            {
+                "event_id": event_id,
+                "agency": agency,
+                "event_ref": ref,
+                "event_type": event_type,
+                "occurred_at": at,
+                "recorded_at": _ts(recorded_at) or at,
+                "ended_at": _ts(ended_at),
+                "narrative": narrative,
+                "outcome": outcome,
+                "codes": codes,
+            }  # fmt: skip
         )
         if subject:
-            self.event_people.append({"event_id": event_id, "record_id": subject, "role": "subject"})
+            self.event_people.append(
+                {"event_id": event_id, "record_id": subject, "role": "subject"}
+            )
         for record_id, role in (others or {}).items():
             self.event_people.append({"event_id": event_id, "record_id": record_id, "role": role})
         for kind, value, role in things or []:
@@ -108,7 +127,9 @@ class Store:
             )
             con.execute("CREATE OR REPLACE TABLE persons (record_id VARCHAR, person_id VARCHAR)")
             for row in self.people:
-                person = self.persons.get(row["record_id"], "P" + row["record_id"].replace(":", "_"))
+                person = self.persons.get(
+                    row["record_id"], "P" + row["record_id"].replace(":", "_")
+                )
                 con.execute("INSERT INTO persons VALUES (?, ?)", [row["record_id"], person])
 
 

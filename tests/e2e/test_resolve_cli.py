@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from resolve_support import create_store_tables, person
-
 from lantern.cli import main
 from lantern.store.connection import connect
+from resolve_support import create_store_tables, person
 
 
 def test_resolve_decide_explain(store_path, capsys):

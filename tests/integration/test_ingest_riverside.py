@@ -31,6 +31,14 @@ def test_riverside_loads_every_row_into_the_contract_tables(store_path):
     con = connect(store_path)
     summary = ingest(con, EXAMPLES / "riverside")
     assert summary.total("quarantined") == 0
+    # the two deliberate warnings the README describes
+    assert summary.total("warned") == 2
+    assert sorted(
+        r[0] for r in con.execute("SELECT column_name FROM load_warnings").fetchall()
+    ) == [
+        "event_type",
+        "nhs_number",
+    ]
     assert summary.total("read") == summary.total("loaded") > 100
     assert {c.agency for c in summary.counts} == {"police", "social_care", "health", "education"}
     for table, columns in CONTRACT.items():
@@ -59,3 +67,11 @@ def test_loading_the_same_dataset_twice_changes_nothing(store_path):
     assert second.total("unchanged") == second.total("loaded")
     for table, rows in before.items():
         assert con.execute(f"SELECT * FROM {table}_history ORDER BY ALL").fetchall() == rows
+
+
+def test_progress_is_reported_for_every_step_up_to_the_total(store_path):
+    seen = []
+    ingest(connect(store_path), EXAMPLES / "riverside", progress=lambda *a: seen.append(a))
+    assert [done for _, done, _ in seen] == list(range(1, len(seen) + 1))
+    assert {total for *_, total in seen} == {len(seen)}
+    assert seen[0][0] == "read event_people.csv" and seen[-1][0] == "recorded the load"

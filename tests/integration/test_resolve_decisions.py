@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from resolve_support import create_store_tables, event, person
 
 from lantern.errors import UserError
 from lantern.resolve import stage
 from lantern.resolve.decisions import record_decision
 from lantern.resolve.replay import persons_as_of
 from lantern.store.connection import connect
+from resolve_support import create_store_tables, event, person
 
 
 def _persons(con) -> dict[str, str]:

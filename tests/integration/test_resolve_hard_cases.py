@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from resolve_support import create_store_tables, event, person
 
 from lantern.resolve import stage
 from lantern.resolve.replay import explain_link, person_id_for, persons_as_of
 from lantern.store.connection import connect
+from resolve_support import create_store_tables, event, person
 
 
 def same(con, a: str, b: str) -> bool:
@@ -362,3 +362,18 @@ def test_things_are_normalised_and_tied_to_the_right_person(hard_cases):
     ).fetchall()
     assert own == [("police:T1",)]
     assert summary.things == len(things)
+
+
+def test_persons_csv_lists_every_record_once(hard_cases, tmp_path):
+    import csv
+
+    from lantern.resolve.export import write_persons_csv
+
+    con, summary = hard_cases
+    path = tmp_path / "persons.csv"
+    assert write_persons_csv(con, path) == summary.persons
+    with path.open() as handle:
+        rows = list(csv.DictReader(handle))
+    records = [r for row in rows for r in row["records"].split(";")]
+    assert len(records) == len(set(records)) == summary.records
+    assert all(row["person_id"].startswith("P") for row in rows)

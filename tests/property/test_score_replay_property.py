@@ -60,7 +60,7 @@ def _run(world, as_of, until=None):
     return con
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=counties(), days=st.integers(0, 1200))
 def test_assessing_as_of_a_date_uses_nothing_recorded_after_it(world, days):
     cut = START + timedelta(days=days)

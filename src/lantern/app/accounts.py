@@ -15,9 +15,24 @@ from lantern.app.models import SignInAttempt, User
 from lantern.app.policy import ROLES
 from lantern.errors import UserError
 
-_HASHER = PasswordHasher()
-# A hash to verify against when the username is unknown, so both paths take the same time.
-_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi's default)
+_DUMMY: dict[str, str] = {}
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Change the argon2 parameters (tests use cheap ones; hashes record their own parameters)."""
+    global _HASHER
+    _HASHER = hasher
+    _DUMMY.clear()
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against when the username is unknown, so both paths take as long."""
+    if "hash" not in _DUMMY:
+        _DUMMY["hash"] = _HASHER.hash("not a password anyone has")
+    return _DUMMY["hash"]
+
+
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -108,7 +123,7 @@ def sign_in(
         )
     user = db.scalar(select(User).where(User.username == username, User.active.is_(True)))
     try:
-        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _HASHER.verify(user.password_hash if user else _dummy_hash(), password)
         ok = user is not None
     except (VerificationError, InvalidHashError):
         ok = False

@@ -2,25 +2,30 @@
 
 Each entry's hash is SHA-256 over the previous entry's hash and the entry's own fields, so
 editing, deleting or reordering any entry breaks every hash after it. `verify` walks the chain.
-Appends are serialised by updating the single `audit_head` row in the same transaction (a row
-lock in PostgreSQL, the write lock in SQLite) plus a process lock for threads.
+Appends are serialised by updating the single `audit_head` row first, in the caller's transaction
+(a row lock in PostgreSQL, the write lock in SQLite), then reading it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lantern.app.models import AuditEntry, AuditHead
+from lantern.errors import UserError
 
 GENESIS = "0" * 64
-_LOCK = threading.Lock()
+
+
+class ChainBroken(UserError):
+    """The audit log's hash chain does not verify: an entry was changed, removed or reordered."""
+
+    exit_code = 6
 
 
 def entry_hash(
@@ -34,31 +39,38 @@ def entry_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(db: Session, actor: str, action: str, subject: str = "", **detail: object) -> AuditEntry:
+def record(
+    db: Session, actor: str, action: str, subject: str = "", /, **detail: object
+) -> AuditEntry:
     """Append one entry (committed with the caller's transaction)."""
     text = json.dumps(detail, sort_keys=True, default=str, ensure_ascii=False)
     at = datetime.now()
-    with _LOCK:
-        head = db.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-        if head is None:
-            head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-            db.add(head)
-            db.flush()
-        digest = entry_hash(head.last_hash, at, actor, action, subject, text)
-        entry = AuditEntry(
-            at=at,
-            actor=actor,
-            action=action,
-            subject=subject,
-            detail=text,
-            prev_hash=head.last_hash,
-            hash=digest,
-        )
-        db.add(entry)
+    # Take the write lock on the head first (PostgreSQL: a row lock; SQLite: the database write
+    # lock), so the head read next is the one the previous append committed.
+    touched = db.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id)
+    ).rowcount  # type: ignore[attr-defined]
+    if not touched:
+        db.add(AuditHead(id=1, last_id=0, last_hash=GENESIS))
         db.flush()
-        head.last_id = entry.id
-        head.last_hash = digest
-        db.flush()
+    head = db.scalars(
+        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    ).one()
+    digest = entry_hash(head.last_hash, at, actor, action, subject, text)
+    entry = AuditEntry(
+        at=at,
+        actor=actor,
+        action=action,
+        subject=subject,
+        detail=text,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    db.add(entry)
+    db.flush()
+    head.last_id = entry.id
+    head.last_hash = digest
+    db.flush()
     return entry
 
 

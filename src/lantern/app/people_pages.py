@@ -133,7 +133,7 @@ def adult_page(request: Request, person_id: str) -> Response:
         groups=groups,
         reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person_id)),
         event_info=analytics.event_types(
-            sorted({e["event_id"] for link in links for e in link["evidence"]})
+            sorted({e["event_id"] for link in links for e in link["evidence"] if e.get("event_id")})
         ),
     )
 
@@ -170,7 +170,7 @@ def network_page(request: Request, network_id: str) -> Response:
         labels=labels,
         alert=alert,
         event_info=analytics.event_types(
-            sorted({e["event_id"] for edge in edges for e in edge["evidence"]})
+            sorted({e["event_id"] for edge in edges for e in edge["evidence"] if e.get("event_id")})
         ),
     )
 

@@ -51,6 +51,16 @@ STATIC = HERE / "static"
 log = logging.getLogger("lantern.app")
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user as pages see them: a snapshot, safe after the session closes."""
+
+    username: str
+    display_name: str
+    role: str
+    agency: str | None
+
+
 class NotSignedIn(Exception):
     pass
 
@@ -99,12 +109,27 @@ def current_user(request: Request, db: Session, page: str) -> User:
     user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
     if user is None:
         raise NotSignedIn()
-    request.state.user = user
+    request.state.user = Viewer(user.username, user.display_name, user.role, user.agency)
     if page != "home" and not state.policy.allows(user.role, page):
         audit.record(db, user.username, "refused", str(request.url.path), page=page, role=user.role)
         db.commit()
         raise Forbidden()
     return user
+
+
+def served_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (path, method) the app answers, looking inside included routers."""
+
+    def walk(routes: list[Any]) -> Iterator[tuple[str, str]]:
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                yield from walk(inner.routes)
+                continue
+            for method in getattr(route, "methods", None) or []:
+                yield route.path, method
+
+    return sorted(set(walk(list(app.routes))))
 
 
 def require_csrf(request: Request, submitted: str | None) -> None:
@@ -125,7 +150,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         request=request,
         user=user,
         csrf_token=state.sessions.csrf_token(cookie),
-        can=lambda page: bool(user) and state.policy.allows(user.role, page),
+        can=lambda page: user is not None and state.policy.allows(user.role, page),
         nav=_navigation(request, user, state.policy),
         demo=state.settings.demo,
     )
@@ -179,7 +204,15 @@ def _label(value: Any) -> str:
     return str(value or "").replace("_", " ")
 
 
+def _short_reasons(value: Any, count: int = 2, width: int = 150) -> list[str]:
+    """The first few of a `;`-separated list of reasons, each cut to `width` characters."""
+    reasons = [r.strip() for r in str(value or "").split("; ") if r.strip()]
+    return [r if len(r) <= width else r[: width - 1].rstrip() + "…" for r in reasons[:count]]
+
+
 def _agency(value: Any) -> str:
+    if value is None or value == "":
+        return ""
     return {
         "social_care": "Children's social care",
         "police": "Police",
@@ -206,10 +239,47 @@ def build_templates() -> Jinja2Templates:
     env.filters["datetime"] = lambda v: _date(v, "%d %b %Y %H:%M")
     env.filters["label"] = _label
     env.filters["agency"] = _agency
+    env.filters["short_reasons"] = _short_reasons
     env.filters["urlquote"] = lambda v: quote(str(v), safe="")
     env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
     env.globals["STATUSES"] = alerts.STATUSES
     return Jinja2Templates(env=env)
+
+
+def warm_up(state: AppState) -> int:
+    """Fill the per-person memo for every child with an open alert (run in the background by
+    `lantern serve`), so the first practitioner to open a child does not wait for DuckDB."""
+    from sqlalchemy import select
+
+    from lantern.app.models import Alert
+
+    with state.session() as db:
+        ids = list(
+            db.scalars(
+                select(Alert.subject_id)
+                .where(Alert.subject_kind == "child", Alert.status.in_(alerts.OPEN_STATUSES))
+                .order_by(Alert.score.desc())
+            )
+        )
+    analytics = state.analytics
+    done = 0
+    for person_id in ids:
+        try:
+            person = analytics.person(person_id)
+            if person is None:
+                continue
+            analytics.chronology(person)
+            analytics.language_findings(person)
+            analytics.links(person_id)
+            analytics.score_history(person_id)
+            analytics.score_reasons(person_id)
+            analytics.clock_events([person_id])
+        except Exception:  # the store was closed (the app is stopping): stop quietly
+            log.info("warm-up stopped after %d children", done)
+            return done
+        done += 1
+    log.info("warm-up done: %d children", done)
+    return done
 
 
 def create_app(
@@ -219,6 +289,8 @@ def create_app(
     sync_alerts: bool = True,
 ) -> FastAPI:
     secret = checked_secret(settings.secret_key, settings.demo)
+    if not (STATIC / "vendor" / "govuk" / "govuk-frontend.min.css").exists():
+        log.warning("the web assets are not built (run `make assets`): pages will have no styling")
     engine = database.make_engine(settings.database_url)
     database.migrate(engine)
     analytics = Analytics(

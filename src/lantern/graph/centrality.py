@@ -16,6 +16,7 @@ Over the weighted, undirected graph of non-routine links (`igraph_view`):
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 
 import duckdb
@@ -47,7 +48,9 @@ def compute(con: duckdb.DuckDBPyConnection) -> pa.Table:
         if len(vs) == 1:
             continue
         sub = g.induced_subgraph(vs)
-        scores = sub.eigenvector_centrality(weights="weight", scale=True)
+        with warnings.catch_warnings():  # igraph warns on near-zero scores (stars, bipartite parts)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            scores = sub.eigenvector_centrality(weights="weight", scale=True)
         for v, score in zip(vs, scores, strict=True):
             eigen[v] = float(score)
     return pa.table(

@@ -7,8 +7,9 @@ Steps (each writes the table named):
    postcode over their records: children sharing one are one household).
 2. `graph_participants` — event × person: role, age at the event, child flag.
 3. `graph_child_signals` — (event, child): the child shows a signal at this
-   event (an indicator hit, a missing episode, or an event around one), and
-   when that became known (`signal_at`).
+   event (an indicator hit other than the common and contact-describing
+   categories, a missing episode, or an event around one), and when that
+   became known (`signal_at`).
 4. `graph_thing_links` — person × thing × event: from `thing_mentions`
    (event things by role; things on a person record) and `text_mentions`
    (VRMs and phones named in a child's narrative).
@@ -95,13 +96,16 @@ def build_participants(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> Non
             LEFT JOIN graph_person_status s USING (person_id)
             WHERE e.occurred_at IS NOT NULL
         )
-        SELECT *,
+        , sizes AS (
+            SELECT event_id, count(DISTINCT person_id) AS n_people FROM ep GROUP BY event_id
+        )
+        SELECT aged.*,
                coalesce(age_at_event < 18, role = 'subject') AS is_child,
                role IN {sql_list(rules.child_roles)} AS child_role,
                role IN {sql_list(rules.protective_roles)} AS protective,
                role IN {sql_list(rules.suspect_roles)} AS suspect,
-               count(DISTINCT person_id) OVER (PARTITION BY event_id) AS n_people
-        FROM aged
+               sizes.n_people
+        FROM aged JOIN sizes USING (event_id)
         """,  # noqa: S608
     )
     create_table(
@@ -125,6 +129,7 @@ def build_child_signals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
             JOIN persons p USING (record_id)
             LEFT JOIN events e USING (event_id)
             WHERE h.event_id IS NOT NULL
+              AND h.category NOT IN {sql_list(rules.signal_common_categories + rules.contact_categories)}
             GROUP BY ALL
         ), missing AS (
             SELECT person_id, occurred_at AS start_at, coalesce(ended_at, occurred_at) AS end_at,

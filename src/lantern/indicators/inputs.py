@@ -38,7 +38,9 @@ def load_catalogue_tables(steps: Steps, catalogue: Catalogue) -> None:
             for i in catalogue.indicators
         ],
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE ind_event_type_map (indicator VARCHAR, event_type VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ind_event_type_map (indicator VARCHAR, event_type VARCHAR)"
+    )
     con.executemany(
         "INSERT INTO ind_event_type_map VALUES (?, ?)",
         [(i.id, t) for i in catalogue.indicators for t in i.detect.event_types] or [("", "")],
@@ -69,9 +71,7 @@ def build_inputs(steps: Steps) -> None:
     if steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns("person_records"):
         dob_source = "SELECT record_id, dob::DATE AS dob, birth_year::INTEGER AS birth_year FROM person_records"
     else:
-        dob_source = (
-            "SELECT record_id, date_of_birth::DATE AS dob, birth_year::INTEGER AS birth_year FROM people"
-        )
+        dob_source = "SELECT record_id, date_of_birth::DATE AS dob, birth_year::INTEGER AS birth_year FROM people"
     steps.table("ind_dates_of_birth", dob_source)
 
     if steps.exists("persons"):

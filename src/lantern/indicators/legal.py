@@ -11,6 +11,8 @@ the child's age is one of two values; a rule about "under N" fires only when
 the older of the two is under N, and "adult" means the younger is 18 or over.
 """
 
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
 from __future__ import annotations
 
 from lantern.indicators.steps import Steps
@@ -65,7 +67,7 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
     )
     steps.table(
         "ind_legal_candidates",
-        f"""
+        """
         SELECT e.*, coalesce(a.any_adult, false) AS any_adult,
                coalesce(a.trust_adult, false) AS trust_adult, a.adults,
                e.indicator = 'sexual_activity_adult'
@@ -88,7 +90,10 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
         "legal_under13_sexual_activity": ("kind = 'other' AND age_max < 13", "under13"),
         "legal_pregnancy_under13": ("kind = 'pregnancy' AND age_max < 13", "under13"),
         "legal_sti_under13": ("kind = 'infection' AND age_max < 13", "under13"),
-        "legal_pregnancy_under16": ("kind = 'pregnancy' AND age_max < 16 AND age_max >= 13", "under16"),
+        "legal_pregnancy_under16": (
+            "kind = 'pregnancy' AND age_max < 16 AND age_max >= 13",
+            "under16",
+        ),
         "legal_sti_under16": ("kind = 'infection' AND age_max < 16 AND age_max >= 13", "under16"),
         "legal_adult_with_child_under16": (
             "kind <> 'sexual_health' AND age_max < 16 AND age_max >= 13 AND (any_adult OR adult_in_evidence)",

@@ -6,6 +6,8 @@ language_findings, text_mentions) → event-type, code, structured and text
 hits → legal-age rules over all of them → `indicator_hits`.
 """
 
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
 from __future__ import annotations
 
 import time
@@ -46,7 +48,9 @@ RULES = (
 )
 # When a structured record and the notes show the same indicator on the same
 # event, one hit is kept: the law first, then the record, the code, the text.
-SOURCE_PRIORITY = "CASE source WHEN 'legal' THEN 0 WHEN 'structured' THEN 1 WHEN 'code' THEN 2 ELSE 3 END"
+SOURCE_PRIORITY = (
+    "CASE source WHEN 'legal' THEN 0 WHEN 'structured' THEN 1 WHEN 'code' THEN 2 ELSE 3 END"
+)
 
 
 @dataclass
@@ -72,9 +76,12 @@ def run(
     *,
     catalogue: Catalogue | None = None,
     as_of: date | None = None,
-    n_process: int = 1,
+    n_process: int | None = None,
 ) -> IndicatorSummary:
-    """Run the indicators stage on an open store; returns counts of what it wrote."""
+    """Run the indicators stage on an open store; returns counts of what it wrote.
+
+    `n_process`: worker processes for reading narratives (None: two for a large store).
+    """
     started = time.perf_counter()
     catalogue = catalogue or default_catalogue()
     check_rules(catalogue)

@@ -8,6 +8,8 @@ social care reports of the same child are counted together; a hit from a
 count is dated by when the last counted record was recorded.
 """
 
+# ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
+
 from __future__ import annotations
 
 from lantern.indicators.steps import Steps
@@ -18,6 +20,12 @@ HIT_COLUMNS = (
 )
 
 MISSING_TYPES = "('missing_report', 'missing_from_care', 'away_from_placement')"
+# Events where an adult recorded only as `other` was found or seen with the child
+# (elsewhere `other` is anyone: a foster carer in an allegation, a neighbour).
+FOUND_TYPES = (
+    "('found_report', 'missing_report', 'missing_from_care', 'away_from_placement', "
+    "'concern_for_welfare', 'incident', 'stop_search', 'vehicle_stop', 'return_home_interview')"
+)
 # Roles of people on an event who are neither the child nor there to help.
 ASSOCIATE_ROLES = "('associate', 'other', 'witness')"
 SUSPECT_ROLES = "('suspect', 'offender')"
@@ -127,7 +135,7 @@ def missing_rules(steps: Steps, horizon_sql: str) -> None:
     )
     steps.table(
         "ind_hits_missing_repeat",
-        f"""
+        """
         SELECT 'missing_repeat' AS indicator, 'structured' AS source, agency, event_id, record_id,
                started_at AS occurred_at, known_90 AS recorded_at,
                'Missing episode number ' || n_90 || ' in the 90 days to '
@@ -215,6 +223,11 @@ def association_rules(steps: Steps) -> None:
         ("found_with_adult", ASSOCIATE_ROLES, "with"),
         ("adult_suspect_linked", SUSPECT_ROLES, "naming as suspect or offender"),
     ):
+        only_found = (
+            f"AND (a.role = 'associate' OR s.event_type IN {FOUND_TYPES})"
+            if indicator == "found_with_adult"
+            else ""
+        )
         steps.table(
             f"ind_hits_{indicator}",
             f"""
@@ -231,7 +244,7 @@ def association_rules(steps: Steps) -> None:
             JOIN ind_event_people a
               ON a.event_id = s.event_id AND a.record_id <> s.record_id
              AND a.role IN {roles} AND a.age_min >= 18
-            WHERE coalesce(s.age_max, 0) < 18
+            WHERE coalesce(s.age_max, 0) < 18 {only_found}
             """,
         )
     steps.table(
@@ -269,7 +282,7 @@ def association_rules(steps: Steps) -> None:
     # Intelligence names a child in any role but the professional or reporter.
     steps.table(
         "ind_hits_police_intelligence_named",
-        f"""
+        """
         SELECT DISTINCT 'police_intelligence_named' AS indicator, 'structured' AS source, p.agency,
                p.event_id, p.record_id, p.occurred_at, p.recorded_at,
                'Police intelligence of ' || strftime(p.occurred_at, '%Y-%m-%d') || ' names the child ('

@@ -12,6 +12,7 @@ an `error` is quarantined; a row with only `warning`s loads. Nothing here loops 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import duckdb
 
@@ -29,8 +30,14 @@ MACROS = (
     f"""CREATE OR REPLACE TEMP MACRO lantern_date(s) AS
         CASE WHEN regexp_full_match(s, '{_DATE}') THEN try_cast(s AS DATE) END""",
     # Naive timestamps are Europe/London local time and stored as they are; a timestamp with
-    # an offset is converted to London local time. A bare date means midnight.
+    # an offset is converted to London local time. A bare date means midnight. The first
+    # branch is a cheap exact-shape test for the common `YYYY-MM-DDTHH:MM:SS` (strptime is
+    # strict about everything but spaces and year 0, which the guards refuse); the regular
+    # expressions decide everything else.
     f"""CREATE OR REPLACE TEMP MACRO lantern_timestamp(s) AS CASE
+        WHEN length(s) = 19 AND substr(s, 11, 1) = 'T' AND NOT contains(s, ' ')
+             AND substr(s, 1, 4) > '0000'
+            THEN try_strptime(s, '%Y-%m-%dT%H:%M:%S')
         WHEN regexp_full_match(s, '{_DATE}') THEN try_cast(s AS DATE)::TIMESTAMP
         WHEN regexp_full_match(s, '{_DATE}[T ]{_TIME}') THEN try_cast(s AS TIMESTAMP)
         WHEN regexp_full_match(s, '{_DATE}[T ]{_TIME}{_OFFSET}')
@@ -38,12 +45,12 @@ MACROS = (
         END""",
     # NHS number: 10 digits (spaces allowed); weights 10..2 on the first nine digits, the
     # check digit is 11 - (sum mod 11), where 11 means 0 and 10 means the number is invalid.
-    r"""CREATE OR REPLACE TEMP MACRO lantern_nhs_valid(s) AS (
-        regexp_full_match(regexp_replace(s, '\s', '', 'g'), '\d{10}')
-        AND (11 - list_sum([
-                (ascii(substr(regexp_replace(s, '\s', '', 'g'), i, 1)) - 48) * (11 - i)
-                FOR i IN range(1, 10)]) % 11) % 11
-            = ascii(substr(regexp_replace(s, '\s', '', 'g'), 10, 1)) - 48)""",
+    r"""CREATE OR REPLACE TEMP MACRO lantern_nhs_valid(s) AS
+        list_transform([regexp_replace(s, '\s', '', 'g')], lambda d:
+            regexp_full_match(d, '\d{10}')
+            AND (11 - list_sum([(ascii(substr(d, i, 1)) - 48) * (11 - i)
+                                FOR i IN range(1, 10)]) % 11) % 11
+                = ascii(substr(d, 10, 1)) - 48)[1]""",
 )
 
 
@@ -64,21 +71,50 @@ def nhs_number_is_valid(value: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-# --- staging --------------------------------------------------------------------------------
+# --- staging: every file of a table into one typed table ----------------------------------
+
+# Kinds whose stored value differs from the text given: the typed table keeps both, the
+# text as `raw_<name>` for messages and the value as `<name>`.
+_CONVERTED = (schema.AGENCY, schema.DATE, schema.TIMESTAMP, schema.INTEGER, schema.DECIMAL,
+              schema.VOCAB)  # fmt: skip
 
 
-def staged_columns(table: Table) -> list[str]:
-    """The text columns of a staging table, after row_id, source_file and source_line."""
+# Kinds whose typed table keeps the text only when it did not parse (`raw_<name>` is NULL
+# for a good value), so a load does not carry every timestamp twice.
+_PARSED = (schema.DATE, schema.TIMESTAMP, schema.INTEGER, schema.DECIMAL)
+
+
+def raw(column: Column) -> str:
+    """The typed table's column holding `column` as given (trimmed, empty = NULL)."""
+    return f"raw_{column.name}" if column.kind in _CONVERTED else column.name
+
+
+def typed_columns(table: Table) -> list[str]:
+    """The typed table's columns after row_id, source_file and source_line."""
     extra = list(schema.PROTECTED_EXTRA_COLUMNS) if table.name == "people" else []
-    return [*table.column_names, *extra, "attributes"]
+    converted = [f"raw_{c.name}" for c in table.columns if c.kind in _CONVERTED]
+    return [*table.column_names, *converted, *extra, "attributes"]
 
 
-def create_stage(con: duckdb.DuckDBPyConnection, table: Table, target: str) -> None:
-    cols = ", ".join(f"{c} VARCHAR" for c in staged_columns(table))
+def create_typed(con: duckdb.DuckDBPyConnection, table: Table, target: str) -> None:
+    types = {c.name: _SQL_TYPES.get(c.kind, "VARCHAR") for c in table.columns}
+    cols = ", ".join(f"{c} {types.get(c, 'VARCHAR')}" for c in typed_columns(table))
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {target} (row_id BIGINT, source_file VARCHAR, "
         f"source_line BIGINT, {cols})"
     )
+
+
+_SQL_TYPES = {
+    schema.DATE: "DATE",
+    schema.TIMESTAMP: "TIMESTAMP",
+    schema.INTEGER: "BIGINT",
+    schema.DECIMAL: "DOUBLE",
+}
+
+
+def sql_type(column: Column) -> str:
+    return _SQL_TYPES.get(column.kind, "VARCHAR")
 
 
 def _cleaned(column: Column | None, expr: str) -> str:
@@ -88,82 +124,103 @@ def _cleaned(column: Column | None, expr: str) -> str:
     return f"nullif(trim({expr}), '')"
 
 
+def _header_notes(table: Table, read: FileRead, position: dict[str, int]) -> list[tuple[str, str]]:
+    notes: list[tuple[str, str]] = []
+    name = read.file.name
+    for column in table.columns:
+        if column.required and column.name not in position:
+            notes.append(
+                (column.name, f"{name} line 1, {column.name}: the header has no {column.name} "
+                 "column, which is required, so every row will be quarantined")
+            )  # fmt: skip
+    for n in unknown_columns(table, read):
+        notes.append((n, f"{name} line 1, {n}: not an interchange column; kept in attributes"))
+    if table.name == "people":
+        for n in schema.PROTECTED_EXTRA_COLUMNS:
+            if n in position:
+                notes.append(
+                    (n, f"{name} line 1, {n}: a protected characteristic; held only in "
+                     "equality_monitoring, never beside the record")
+                )  # fmt: skip
+    return notes
+
+
+def unknown_columns(table: Table, read: FileRead) -> list[str]:
+    known = set(table.column_names)
+    if table.name == "people":
+        known |= set(schema.PROTECTED_EXTRA_COLUMNS)
+    return [n for n in read.header if n not in known]
+
+
 def stage_file(
     con: duckdb.DuckDBPyConnection,
     table: Table,
     read: FileRead,
     target: str,
     problems: str,
+    offset: int = 0,
 ) -> None:
-    """Append the rows of one file to the staging table, noting header-level problems."""
+    """Append one file's rows to the typed table, converting every value once.
+
+    `row_id` is `offset` + the row's line: unique within the load, in file and line order.
+    """
     name = sql_string(read.file.name)
     if not read.has_header:
         values = " || ',' || ".join(f"coalesce(c{i}, '')" for i in range(len(read.header)))
         con.execute(
-            f"""INSERT INTO {problems} SELECT {sql_string(table.name)}, {name}, source_line,
+            f"""INSERT INTO {problems} SELECT {sql_string(table.name)}, {name}, {read.line},
                 NULL, left({values or "''"}, 200),
-                {name} || ' line ' || source_line || ': the file has no header row, '
+                {name} || ' line ' || {read.line} || ': the file has no header row, '
                   || 'so this row cannot be read', 'error', true
-            FROM {read.target}"""
+            FROM {read.source}"""
         )
         return
-    if read.rows == 0 and not read.header:
+    if not read.header:
         return
     position = {n: i for i, n in enumerate(read.header)}
-    known = set(table.column_names) | (
-        set(schema.PROTECTED_EXTRA_COLUMNS) if table.name == "people" else set()
-    )
-    notes: list[tuple[str, str]] = []
-    for column in table.columns:
-        if column.required and column.name not in position:
-            notes.append(
-                (
-                    column.name,
-                    f"{read.file.name} line 1, {column.name}: the header has no "
-                    f"{column.name} column, which is required, so every row will be quarantined",
-                )
-            )
-    unknown = [n for n in read.header if n not in known]
-    for n in unknown:
-        notes.append(
-            (n, f"{read.file.name} line 1, {n}: not an interchange column; kept in attributes")
-        )
-    for n in schema.PROTECTED_EXTRA_COLUMNS:
-        if n in position and table.name == "people":
-            notes.append(
-                (
-                    n,
-                    f"{read.file.name} line 1, {n}: a protected characteristic; held only "
-                    "in equality_monitoring, never beside the record",
-                )
-            )
-    for column_name, message in notes:
+    for column_name, message in _header_notes(table, read, position):
         con.execute(
             f"INSERT INTO {problems} VALUES (?, ?, 1, ?, NULL, ?, 'warning', false)",
             [table.name, read.file.name, column_name, message],
         )
-    selects = []
-    for c in staged_columns(table):
+    cleaned = []  # inner query: the text of each column, cleaned
+    for c in typed_columns(table):
         if c == "attributes":
+            unknown = unknown_columns(table, read)
             if unknown:
                 entries = ", ".join(
                     f"struct_pack(k := {sql_string(n)}, v := c{position[n]})" for n in unknown
                 )
-                selects.append(
+                cleaned.append(
                     f"nullif(to_json(map_from_entries(list_filter([{entries}], "
-                    "lambda e: e.v IS NOT NULL AND e.v <> '')))::VARCHAR, '{}')"
+                    "lambda e: e.v IS NOT NULL AND e.v <> '')))::VARCHAR, '{}') AS attributes"
                 )
             else:
-                selects.append("NULL")
-        elif c in position:
-            column = table.column(c) if c in table.column_names else None
-            selects.append(_cleaned(column, f"c{position[c]}"))
+                cleaned.append("NULL AS attributes")
+        elif c.startswith("raw_"):
+            continue
         else:
-            selects.append("NULL")
-    offset = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]  # type: ignore[index]
+            column = table.column(c) if c in table.column_names else None
+            text = _cleaned(column, f"c{position[c]}") if c in position else "NULL"
+            cleaned.append(f"{text} AS {c}")
+    outer = []
+    for c in typed_columns(table):
+        if c.startswith("raw_") and table.column(c[4:]).kind in _PARSED:
+            # the text is needed only to explain a value that did not parse
+            outer.append(
+                f"CASE WHEN {typed_expression(table.column(c[4:]))} IS NULL THEN {c[4:]} END"
+            )
+        elif c.startswith("raw_"):
+            outer.append(c[4:])
+        elif c in table.column_names:
+            outer.append(typed_expression(table.column(c)))
+        else:
+            outer.append(c)
     con.execute(
-        f"INSERT INTO {target} SELECT {offset} + row_number() OVER (ORDER BY source_line), "
-        f"{name}, source_line, {', '.join(selects)} FROM {read.target}"
+        f"""INSERT INTO {target}
+        SELECT {offset} + source_line, {name}, source_line,
+               {", ".join(outer)}
+        FROM (SELECT {read.line} AS source_line, {", ".join(cleaned)} FROM {read.source})"""
     )
 
 
@@ -179,12 +236,30 @@ def _where(column: str) -> str:
     return f"source_file || ' line ' || source_line || ', {column}: '"
 
 
-def _rule(stage: str, column: str, condition: str, message: str, severity: str = "error") -> str:
+class Rule(NamedTuple):
+    """One check: `condition` over a typed row, and the SELECT producing its issues."""
+
+    condition: str
+    sql: str
+
+
+def _rule(
+    stage: str,
+    column: Column | str,
+    condition: str,
+    message: str,
+    severity: str = "error",
+    value: str | None = None,
+) -> Rule:
     """One rule: rows of `stage` meeting `condition` get `message` (SQL) about `column`."""
-    return (
-        f"SELECT row_id, {sql_string(column)} AS column_name, left({column}, 1000) AS value, "
-        f"{_where(column)} || {message} AS message, {sql_string(severity)} AS severity "
-        f"FROM {stage} WHERE {condition}"
+    name = column if isinstance(column, str) else column.name
+    value = value or (name if isinstance(column, str) else raw(column))
+    return Rule(
+        condition,
+        f"SELECT row_id, {sql_string(name)} AS column_name, left({value}, 1000) AS value, "
+        f"coalesce({_where(name)} || {message}, {_where(name)} || 'breaks a rule') AS message, "
+        f"{sql_string(severity)} AS severity "
+        f"FROM {stage} WHERE {condition}",
     )
 
 
@@ -192,19 +267,22 @@ def _vocabulary_case(column: Column, expr: str) -> str:
     """The canonical vocabulary value for `expr`, NULL if unknown (or a synonym for unknown)."""
     whens = [f"WHEN {sql_string(v.lower())} THEN {sql_string(v)}" for v in column.vocabulary]
     whens += [
-        f"WHEN {sql_string(raw)} THEN {sql_string(canon) if canon else 'NULL'}"
-        for raw, canon in column.synonyms
+        f"WHEN {sql_string(word)} THEN {sql_string(canon) if canon else 'NULL'}"
+        for word, canon in column.synonyms
     ]
     return f"CASE lower({expr}) {' '.join(whens)} END"
 
 
 def _unknown_synonyms(column: Column) -> str:
-    unknowns = [sql_string(raw) for raw, canon in column.synonyms if canon is None]
-    return f"lower({column.name}) IN ({', '.join(unknowns)})" if unknowns else "false"
+    unknowns = [sql_string(word) for word, canon in column.synonyms if canon is None]
+    return f"lower({raw(column)}) IN ({', '.join(unknowns)})" if unknowns else "false"
 
 
 def typed_expression(column: Column, expr: str | None = None) -> str:
-    """SQL turning the staged text of `column` into its stored value."""
+    """SQL turning the cleaned text of `column` into its typed value (NULL if it is not one).
+
+    An unknown vocabulary value is NULL here; the store decides what to keep (`other`).
+    """
     e = expr or column.name
     if column.kind == schema.AGENCY:
         return f"lower({e})"
@@ -213,39 +291,52 @@ def typed_expression(column: Column, expr: str | None = None) -> str:
     if column.kind == schema.TIMESTAMP:
         return f"lantern_timestamp({e})"
     if column.kind == schema.INTEGER:
-        return f"try_cast({e} AS INTEGER)"
+        return f"try_cast({e} AS BIGINT)"
     if column.kind == schema.DECIMAL:
         return f"try_cast({e} AS DOUBLE)"
     if column.kind == schema.VOCAB:
-        if column.unknown_becomes == "other":
-            return f"coalesce({_vocabulary_case(column, e)}, CASE WHEN {e} IS NOT NULL THEN 'other' END)"
         return _vocabulary_case(column, e)
     return e
 
 
-def column_rules(table: Table, stage: str) -> list[str]:
-    """The per-value rules for every column of `table`."""
+_NOT_A_TIMESTAMP = (
+    "' is not a date and time (expected ISO 8601 such as 2011-03-04T21:15:00, "
+    "with or without an offset, or a date YYYY-MM-DD)'"
+)
+
+
+def column_rules(table: Table, stage: str, typed: str | None = None) -> list[Rule]:
+    """The per-value rules for every column of `table`, over rows of `stage`.
+
+    `typed` is the whole typed table (for rules that look at every row, such as the set of
+    agency codes); by default `stage` itself.
+    """
+    typed = typed or stage
     rules = []
     for column in table.columns:
-        c = column.name
-        v = _shown(c)
+        c, r = column.name, raw(column)
+        v = _shown(r)
+        converted_but_null = f"{r} IS NOT NULL AND {c} IS NULL"
         rules.append(
             _rule(
                 stage,
-                c,
-                f"length({c}) > {schema.MAX_FIELD_CHARS}",
-                f"'value is ' || format('{{:,}}', length({c})) || ' characters long "
+                column,
+                f"length({r}) > {schema.MAX_FIELD_CHARS}",
+                f"'value is ' || format('{{:,}}', length({r})) || ' characters long "
                 f"(the limit is {schema.MAX_FIELD_CHARS:,})'",
             )
         )
         if column.required:
-            rules.append(_rule(stage, c, f"{c} IS NULL", "'is empty, but it is required'"))
+            empty = f"{r} IS NULL AND {c} IS NULL" if column.kind in _PARSED else f"{r} IS NULL"
+            rules.append(_rule(stage, column, empty, "'is empty, but it is required'"))
         if column.kind == schema.AGENCY:
+            # the pattern is tested once per distinct agency, not once per row
             rules.append(
                 _rule(
                     stage,
-                    c,
-                    f"NOT regexp_full_match(lower({c}), '{schema.AGENCY_PATTERN}')",
+                    column,
+                    f"{c} IN (SELECT a FROM (SELECT DISTINCT {c} AS a FROM {typed}) "
+                    f"WHERE NOT regexp_full_match(a, '{schema.AGENCY_PATTERN}'))",
                     f"{v} || ' is not an agency code (expected lower-case letters, digits and _, "
                     "such as police or social_care)'",
                 )
@@ -254,63 +345,42 @@ def column_rules(table: Table, stage: str) -> list[str]:
             rules.append(
                 _rule(
                     stage,
-                    c,
-                    f"{c} IS NOT NULL AND lantern_date({c}) IS NULL",
+                    column,
+                    converted_but_null,
                     f"{v} || ' is not a date (expected YYYY-MM-DD)'",
                 )
             )
         elif column.kind == schema.TIMESTAMP:
-            rules.append(
-                _rule(
-                    stage,
-                    c,
-                    f"{c} IS NOT NULL AND lantern_timestamp({c}) IS NULL",
-                    f"{v} || ' is not a date and time (expected ISO 8601 such as "
-                    "2011-03-04T21:15:00, with or without an offset, or a date YYYY-MM-DD)'",
-                )
-            )
+            rules.append(_rule(stage, column, converted_but_null, f"{v} || {_NOT_A_TIMESTAMP}"))
         elif column.kind in (schema.INTEGER, schema.DECIMAL):
-            cast = "BIGINT" if column.kind == schema.INTEGER else "DOUBLE"
             what = "a whole number" if column.kind == schema.INTEGER else "a number"
-            rules.append(
-                _rule(
-                    stage,
-                    c,
-                    f"{c} IS NOT NULL AND try_cast({c} AS {cast}) IS NULL",
-                    f"{v} || ' is not {what}'",
-                )
-            )
+            rules.append(_rule(stage, column, converted_but_null, f"{v} || ' is not {what}'"))
             if column.minimum is not None:
                 rules.append(
                     _rule(
                         stage,
-                        c,
-                        f"try_cast({c} AS {cast}) NOT BETWEEN {column.minimum} AND {column.maximum}",
-                        f"{v} || ' is outside {column.minimum:g} to {column.maximum:g}'",
+                        column,
+                        f"{c} NOT BETWEEN {column.minimum} AND {column.maximum}",
+                        f"{_shown(f'CAST({c} AS VARCHAR)')} || ' is outside "
+                        f"{column.minimum:g} to {column.maximum:g}'",
+                        value=f"CAST({c} AS VARCHAR)",
                     )
                 )
         elif column.kind == schema.VOCAB:
-            known = _vocabulary_case(column, c)
-            unknown = f"{c} IS NOT NULL AND {known} IS NULL AND NOT {_unknown_synonyms(column)}"
+            unknown = f"{converted_but_null} AND NOT {_unknown_synonyms(column)}"
             if column.unknown_becomes == "other":
-                rules.append(
-                    _rule(
-                        stage,
-                        c,
-                        unknown,
-                        f"{v} || ' is not a known {c.replace('_', ' ')}; stored as ''other'''",
-                        "warning",
-                    )
-                )
+                what = c.replace("_", " ")
+                message = f"{v} || ' is not a known {what}; stored as ''other'''"
+                rules.append(_rule(stage, column, unknown, message, "warning"))
             else:
                 allowed = ", ".join(column.vocabulary)
-                rules.append(_rule(stage, c, unknown, f"{v} || ' is not one of: {allowed}'"))
+                rules.append(_rule(stage, column, unknown, f"{v} || ' is not one of: {allowed}'"))
             if column.synonyms:
                 rules.append(
                     _rule(
                         stage,
-                        c,
-                        _unknown_synonyms(column),
+                        column,
+                        f"{r} IS NOT NULL AND {_unknown_synonyms(column)}",
                         f"{v} || ' means unknown; stored as empty'",
                         "warning",
                     )
@@ -319,7 +389,7 @@ def column_rules(table: Table, stage: str) -> list[str]:
             rules.append(
                 _rule(
                     stage,
-                    c,
+                    column,
                     f"{c} IS NOT NULL AND NOT lantern_nhs_valid({c})",
                     f"{v} || CASE WHEN regexp_full_match(regexp_replace({c}, '\\s', '', 'g'), "
                     "'\\d{10}') THEN ' fails the NHS number check digit; kept as given' "
@@ -332,7 +402,7 @@ def column_rules(table: Table, stage: str) -> list[str]:
             _rule(
                 stage,
                 "upn",
-                "upn IS NOT NULL AND length(trim(upn)) <> 13",
+                "upn IS NOT NULL AND length(upn) <> 13",
                 f"{_shown('upn')} || ' is not a 13-character Unique Pupil Number; kept as given'",
                 "warning",
             )
@@ -341,27 +411,32 @@ def column_rules(table: Table, stage: str) -> list[str]:
         rules.append(
             _rule(
                 stage,
-                "ended_at",
-                "lantern_timestamp(ended_at) < lantern_timestamp(occurred_at)",
-                f"{_shown('ended_at')} || ' is before occurred_at ' || {_shown('occurred_at')}",
+                table.column("ended_at"),
+                "ended_at < occurred_at",
+                f"{_shown('CAST(ended_at AS VARCHAR)')} || ' is before occurred_at ' || "
+                f"{_shown('CAST(occurred_at AS VARCHAR)')}",
                 "warning",
+                value="CAST(ended_at AS VARCHAR)",
             )
         )
     return rules
 
 
 def duplicate_rule(table: Table, stage: str) -> str:
-    """A second row with the same key within one load is quarantined (the first one loads)."""
-    key_typed = [typed_expression(table.column(k)) for k in table.key]
-    partition = ", ".join(key_typed)
+    """A second row with the same key within one load is quarantined (the first one loads).
+
+    Keys seen more than once are found first by grouping on a 64-bit hash of the key (cheap),
+    so the window, which compares the keys themselves, runs only over the few rows that
+    share a hash.
+    """
+    key = ", ".join(table.key)
     ref = table.key[1]
-    key_text = " || ', ' || ".join(
-        f"'{k} ' || {_shown(typed_expression(table.column(k)))}" for k in table.key[1:]
-    )
+    key_text = " || ', ' || ".join(f"'{k} ' || {_shown(k)}" for k in table.key[1:])
+    not_null = " AND ".join(f"{k} IS NOT NULL" for k in table.key)
     return f"""
         SELECT row_id, {sql_string(ref)} AS column_name, {ref} AS value,
                {_where(ref)} || 'duplicate ' || {key_text} || ' for agency '
-                 || lower(agency) || ' (first at ' || first_file || ' line ' || first_line || ')'
+                 || agency || ' (first at ' || first_file || ' line ' || first_line || ')'
                  AS message,
                'error' AS severity
         FROM (
@@ -369,13 +444,16 @@ def duplicate_rule(table: Table, stage: str) -> str:
                    first_value(source_file) OVER w AS first_file,
                    first_value(source_line) OVER w AS first_line
             FROM {stage}
-            WHERE {" AND ".join(f"{k} IS NOT NULL" for k in table.key)}
-            WINDOW w AS (PARTITION BY {partition} ORDER BY row_id)
+            WHERE hash({key}) IN (SELECT h FROM (SELECT hash({key}) AS h FROM {stage}
+                                                 WHERE {not_null})
+                                  GROUP BY h HAVING count(*) > 1)
+              AND {not_null}
+            WINDOW w AS (PARTITION BY {key} ORDER BY row_id)
         ) WHERE n > 1
     """
 
 
-def reference_rules(table: Table, stage: str, known_keys: dict[str, str]) -> list[str]:
+def reference_rules(table: Table, stage: str, known_keys: dict[str, str]) -> list[Rule]:
     """Rows referring to an event or person that neither this load nor the store holds.
 
     `known_keys[t]` is a relation of (agency, <ref>) for table `t` that is accepted.
@@ -386,9 +464,9 @@ def reference_rules(table: Table, stage: str, known_keys: dict[str, str]) -> lis
             _rule(
                 stage,
                 column,
-                f"agency IS NOT NULL AND {column} IS NOT NULL AND (lower(agency), {column}) NOT IN "
+                f"agency IS NOT NULL AND {column} IS NOT NULL AND (agency, {column}) NOT IN "
                 f"(SELECT agency, {other_column} FROM {known_keys[other]})",
-                f"{_shown(column)} || ' is not in {other} for agency ' || lower(agency)"
+                f"{_shown(column)} || ' is not in {other} for agency ' || agency"
                 " || ' (neither in this load nor already in the store)'",
             )
         )
@@ -397,7 +475,7 @@ def reference_rules(table: Table, stage: str, known_keys: dict[str, str]) -> lis
 
 def issue_queries(table: Table, stage: str) -> list[str]:
     """Every row-level rule but references (those need the other tables' results)."""
-    return [*column_rules(table, stage), duplicate_rule(table, stage)]
+    return [*(r.sql for r in column_rules(table, stage)), duplicate_rule(table, stage)]
 
 
 def quoted_list(values: Sequence[str]) -> str:

@@ -49,11 +49,18 @@ class FileRead:
     """What reading one file produced."""
 
     file: TableFile
-    target: str  # the table holding c0..cN and source_line
+    target: str  # the table holding c0..cN
+    line: str = "source_line"  # SQL giving each row's line, over `source`
+    from_clause: str = ""  # when reading the rows needs more than `target` (a join)
     header: list[str] = field(default_factory=list)  # column names, in c0..cN order
     rows: int = 0  # rows in `target`
     has_header: bool = True
     empty: bool = False
+
+    @property
+    def source(self) -> str:
+        """The FROM clause that yields the rows, their c0..cN and what `line` needs."""
+        return self.from_clause or self.target
 
 
 def create_problems_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -139,24 +146,33 @@ def _raw_lines(
         f"store_rejects=true, rejects_table='{rejects}', rejects_scan='{rejects}_scan', "
         f"max_line_size={MAX_LINE_BYTES})"
     )
-    kept = con.execute(f"SELECT count(*) FROM {target}_kept").fetchone()[0]  # type: ignore[index]
+    kept, first = con.execute(f"SELECT count(*), min(rowid) FROM {target}_kept").fetchone()  # type: ignore[misc]
     dropped = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0]  # type: ignore[index]
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {target} AS
-        WITH numbers AS (SELECT range + 1 AS p FROM range({kept + dropped})),
-        dropped AS (SELECT DISTINCT line AS p FROM {rejects}),
-        kept_numbers AS (
-            SELECT p, row_number() OVER (ORDER BY p) AS k
-            FROM numbers WHERE p NOT IN (SELECT p FROM dropped)
-        ),
-        kept AS (SELECT l, row_number() OVER (ORDER BY rowid) AS k FROM {target}_kept)
-        SELECT kept_numbers.p, kept.l, false AS dropped
-        FROM kept_numbers JOIN kept USING (k)
-        UNION ALL
-        SELECT p, NULL, true FROM dropped
-        """
-    )
+    # A table filled by one CREATE ... AS numbers its rows consecutively in insertion order,
+    # so `rowid - min(rowid)` is the row's position: no window, no sort.
+    position = f"rowid - {first or 0} + 1"
+    if not dropped:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {target} AS "
+            f"SELECT {position} AS p, l, false AS dropped FROM {target}_kept"
+        )
+    else:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {target} AS
+            WITH numbers AS (SELECT range + 1 AS p FROM range({kept + dropped})),
+            dropped AS (SELECT DISTINCT line AS p FROM {rejects}),
+            kept_numbers AS (
+                SELECT p, row_number() OVER (ORDER BY p) AS k
+                FROM numbers WHERE p NOT IN (SELECT p FROM dropped)
+            ),
+            kept AS (SELECT l, {position} AS k FROM {target}_kept)
+            SELECT kept_numbers.p, kept.l, false AS dropped
+            FROM kept_numbers JOIN kept USING (k)
+            UNION ALL
+            SELECT p, NULL, true FROM dropped
+            """
+        )
     con.execute(f"DROP TABLE {target}_kept")
     return kept, dropped
 
@@ -236,30 +252,39 @@ def _read_csv(
     newlines_in_row = " + ".join(
         f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)" for c in cols
     )
-    n_rows, n_newlines = con.execute(
-        f"SELECT count(*), coalesce(sum({newlines_in_row}), 0) FROM {target}_raw"
-    ).fetchone()  # type: ignore[misc]
+    n_rows, first = con.execute(f"SELECT count(*), min(rowid) FROM {target}_raw").fetchone()  # type: ignore[misc]
     n_rejects = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0]  # type: ignore[index]
     physical, ends_with_newline = _count_newlines(file.path)
     physical_lines = physical + (0 if ends_with_newline else 1)
     header_lines = 1 if result.has_header else 0
+    # physical lines = header + rows + newlines inside fields + blank lines + rejected lines,
+    # so when the first two account for every line, the rest are all zero.
+    n_newlines = 0
+    if n_rejects == 0 and physical_lines != header_lines + n_rows:
+        n_newlines = con.execute(
+            f"SELECT coalesce(sum({newlines_in_row}), 0) FROM {target}_raw"
+        ).fetchone()[0]  # type: ignore[index]
     clean = n_rejects == 0 and physical_lines == header_lines + n_rows + n_newlines
-    select_cols = ", ".join(cols)
+    raw = f"{target}_raw"
+    result.target = raw
+    # rows of a table filled by one CREATE ... AS are numbered consecutively in file order
+    position = f"{raw}.rowid - {first or 0} + 1"
     if clean and n_newlines == 0:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT "
-            f"row_number() OVER (ORDER BY rowid) + {header_lines} AS source_line, {select_cols} "
-            f"FROM {target}_raw"
-        )
+        result.line = f"{position} + {header_lines}"
     elif clean:
+        # line = position + header + the newlines inside earlier rows' fields: a running sum
+        # over just the rows that have any, found for each row with an ASOF join
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT "
-            f"row_number() OVER (ORDER BY rowid) + {header_lines} + coalesce(sum(nl) OVER "
-            "(ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS source_line, "
-            f"{select_cols} FROM (SELECT rowid, {newlines_in_row} AS nl, * FROM {target}_raw)"
+            f"""CREATE OR REPLACE TEMP TABLE {target}_newlines AS
+            SELECT r, sum(nl) OVER (ORDER BY r) AS before_next
+            FROM (SELECT rowid AS r, {newlines_in_row} AS nl FROM {raw}) WHERE nl > 0"""
         )
+        result.from_clause = f"{raw} ASOF LEFT JOIN {target}_newlines n ON {raw}.rowid > n.r"
+        result.line = f"{position} + {header_lines} + coalesce(n.before_next, 0)"
     else:
         _exact_csv_lines(con, file, target, rejects, cols, header_lines)
+        result.target = target
+        con.execute(f"DROP TABLE IF EXISTS {target}_raw")
     if not clean:
         con.execute(
             f"""
@@ -272,8 +297,7 @@ def _read_csv(
             FROM {target}_reject_lines r
             """
         )
-    con.execute(f"DROP TABLE IF EXISTS {target}_raw")
-    result.rows = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]  # type: ignore[index]
+    result.rows = n_rows
     if not result.has_header:
         _add_problem(
             con, problems, file, 1, None, ",".join(header)[:200],
@@ -339,7 +363,8 @@ def _exact_csv_lines(
             WHERE record > {header_lines} AND NOT blank
               AND record NOT IN (SELECT line FROM {rejects})
         ),
-        raw AS (SELECT row_number() OVER (ORDER BY rowid) AS k, * FROM {target}_raw)
+        raw AS (SELECT rowid - (SELECT min(rowid) FROM {target}_raw) + 1 AS k, *
+                FROM {target}_raw)
         SELECT good.p AS source_line, {select_cols} FROM raw LEFT JOIN good USING (k)
         """
     )

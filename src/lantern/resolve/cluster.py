@@ -49,7 +49,8 @@ def constrained_clusters(
     """Greedy merging of `edges` (best first) under cannot-link constraints.
 
     `keys` maps a record to its identifier keys (e.g. "nhs:943…"); two clusters whose
-    keys of one kind differ are not joined. The first `unconditional` edges
+    keys of one kind differ are not joined through records that do not both hold that
+    kind of key (a direct link between two holders was scored with the disagreement). The first `unconditional` edges
     (reviewers' "same" decisions) ignore key conflicts but never a cannot-link.
     Returns each record's cluster root and, per edge, whether it joined two clusters.
     """
@@ -78,7 +79,15 @@ def constrained_clusters(
                 continue
         ka, kb = cluster_keys.get(ra), cluster_keys.get(rb)
         if i >= unconditional and ka and kb:
-            if any(kind in kb and not (values & kb[kind]) for kind, values in ka.items()):
+            # A direct link between two records that both hold the identifier has already
+            # weighed their disagreement; the constraint stops conflicts joined through others.
+            direct = {k.partition(":")[0] for k in keys.get(a, ())} & {
+                k.partition(":")[0] for k in keys.get(b, ())
+            }
+            if any(
+                kind in kb and kind not in direct and not (values & kb[kind])
+                for kind, values in ka.items()
+            ):
                 continue
         root = sets.union(ra, rb)
         accepted[i] = True

@@ -7,7 +7,8 @@ match weight) so that any scored pair can be explained without the model.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -24,6 +25,7 @@ EM_MIN_RECORDS = 2000
 class LinkageResult:
     pairs_scored: int
     training: list[str]
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _empty_pairs(con: duckdb.DuckDBPyConnection) -> None:
@@ -52,7 +54,7 @@ def score_pairs(
     *,
     training: str = "auto",
     seed: int = 42,
-    max_pairs_u: float = 5e6,
+    max_pairs_u: float = 2e6,
 ) -> LinkageResult:
     """Train the model on `person_records` and write every blocked pair above a low probability."""
     from splink import DuckDBAPI, Linker
@@ -67,7 +69,9 @@ def score_pairs(
     db_api = DuckDBAPI(connection=con)
     records = db_api.register("person_records")
     linker = Linker(records, model.settings(with_priors=True), log_level=logging.WARNING)
+    started = time.perf_counter()
     log = model.train(linker, use_em=use_em, seed=seed, max_pairs_u=max_pairs_u)
+    trained = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=model.KEEP_PAIRS_ABOVE)
     con.execute(
         f"""
@@ -79,7 +83,11 @@ def score_pairs(
     _write_levels(con, linker)
     _drop_splink_tables(con)
     count = scalar(con, "SELECT count(*) FROM resolve_pairs")
-    return LinkageResult(count, log)
+    steps = {
+        "training": round(trained - started, 2),
+        "prediction": round(time.perf_counter() - trained, 2),
+    }
+    return LinkageResult(count, log, steps)
 
 
 def _write_levels(con: duckdb.DuckDBPyConnection, linker: object | None) -> None:

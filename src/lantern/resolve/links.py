@@ -37,23 +37,40 @@ class LinkCounts:
     cannot_link: int
 
 
-def build_cannot_link(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE resolve_cannot_link AS
-        WITH decided AS ({CURRENT_DECISIONS_SQL}),
-        guarded AS (
+GUARDS = {
+    "twins": """
         SELECT record_id_l, record_id_r, 'twins: same date of birth, different given names' AS reason
         FROM resolve_pairs
         WHERE gamma_given_name = 0 AND dob_l = dob_r
           AND NOT coalesce(nhs_number_norm_l = nhs_number_norm_r, false)
           AND NOT coalesce(upn_norm_l = upn_norm_r, false)
-        UNION
-        SELECT record_id_l, record_id_r, 'another generation: years of birth far apart'
+    """,
+    "generation": """
+        SELECT record_id_l, record_id_r, 'another generation: years of birth far apart' AS reason
         FROM resolve_pairs
         WHERE abs(birth_year_l - birth_year_r) > 2
           AND coalesce(damerau_levenshtein(dob_text_l, dob_text_r) > 1, true)
-        )
+          AND NOT coalesce(nhs_number_norm_l = nhs_number_norm_r, false)
+          AND NOT coalesce(upn_norm_l = upn_norm_r, false)
+    """,
+}
+
+
+def build_cannot_link(
+    con: duckdb.DuckDBPyConnection, guards: tuple[str, ...] = tuple(GUARDS)
+) -> int:
+    """Write `resolve_cannot_link`: reviewers' "different" pairs and the guarded hard cases.
+
+    A reviewer's "same" overrides a guard; a reviewer's "different" is absolute.
+    """
+    guarded = " UNION ".join(GUARDS[g] for g in guards) or (
+        "SELECT NULL::VARCHAR AS record_id_l, NULL::VARCHAR AS record_id_r, NULL::VARCHAR AS reason LIMIT 0"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE resolve_cannot_link AS
+        WITH decided AS ({CURRENT_DECISIONS_SQL}),
+        guarded AS ({guarded})
         SELECT record_id_l, record_id_r, 'reviewer' AS reason FROM decided WHERE decision = 'different'
         UNION
         SELECT g.record_id_l, g.record_id_r, g.reason FROM guarded g

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from lantern.resolve.normalise_names import first_part, normalise_name
+from lantern.resolve.normalise_names import first_part
 
 # Endings of informal diminutives, longest first ("tommo", "jonno", "gazza", "debs").
 DIMINUTIVE_ENDINGS = ("ers", "zza", "za", "sy", "ie", "o", "y", "s", "a")
@@ -54,7 +54,7 @@ def _stem(name: str) -> str | None:
 
 def name_roots(given_name: str | None) -> frozenset[str]:
     """The name itself and every canonical name it may be a nickname of ("tommy" → {tommy, tom, thomas, thom})."""
-    name = normalise_name(first_part(given_name))
+    name = first_part(given_name)
     if not name:
         return frozenset()
     canonical, _ = _tables()

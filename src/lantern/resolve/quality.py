@@ -34,7 +34,9 @@ class PairwiseQuality:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def pairwise_quality(con: duckdb.DuckDBPyConnection, truth_table: str, clusters_table: str = "persons") -> PairwiseQuality:
+def pairwise_quality(
+    con: duckdb.DuckDBPyConnection, truth_table: str, clusters_table: str = "persons"
+) -> PairwiseQuality:
     """`truth_table(record_id, entity_id)` against `clusters_table(record_id, person_id)`."""
     row = first_row(
         con,

@@ -38,6 +38,7 @@ class ResolveSummary:
     threshold: float
     training: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -55,18 +56,32 @@ def run(
     threshold: float = model.DEFAULT_THRESHOLD,
     training: str = "auto",
     seed: int = 42,
-    max_pairs_u: float = 5e6,
+    max_pairs_u: float = 2e6,
+    guards: tuple[str, ...] = tuple(links.GUARDS),
 ) -> ResolveSummary:
     """Resolve persons and things on an open store. `training`: "auto", "em" or "priors"."""
     started = time.perf_counter()
+    steps: dict[str, float] = {}
+
+    def timed(name: str, since: list[float] = [started]) -> None:  # noqa: B006 - a running clock
+        now = time.perf_counter()
+        steps[name] = round(now - since[0], 2)
+        since[0] = now
+
     _check_tables(con)
     ensure_decisions_table(con)
     n_records = records.build_person_records(con)
+    timed("person_records")
     scored = linkage.score_pairs(con, training=training, seed=seed, max_pairs_u=max_pairs_u)
-    cannot = links.build_cannot_link(con)
+    steps.update(scored.step_seconds)
+    timed("splink")
+    cannot = links.build_cannot_link(con, guards)
     links.build_candidates(con, threshold)
+    timed("candidates")
     counts = links.cluster_and_write(con)
+    timed("clustering")
     n_things, n_mentions, not_understood = things.build_things(con)
+    timed("things")
     return ResolveSummary(
         records=n_records,
         persons=counts.persons,
@@ -80,4 +95,5 @@ def run(
         threshold=threshold,
         training=scored.training,
         seconds=time.perf_counter() - started,
+        step_seconds=steps,
     )

@@ -112,7 +112,9 @@ def generate(
     rng.shuffle(given_pool)
     family_pool = sorted({a + b for a in _SYLLABLES for b in _SYLLABLES if a != b})
     rng.shuffle(family_pool)
-    family_weights = list(itertools.accumulate(1.0 / (i + 1) ** 0.9 for i in range(len(family_pool))))
+    family_weights = list(
+        itertools.accumulate(1.0 / (i + 1) ** 0.9 for i in range(len(family_pool)))
+    )
     postcodes = _postcodes(rng, max(200, persons // 3))
     nicknames = {k: sorted(v) for k, v in _tables()[0].items()}
     reverse: dict[str, list[str]] = {}

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import duckdb
-import phonenumbers
 import pyarrow as pa
 
 from lantern.resolve.normalise_contacts import normalise_email, normalise_handle
-from lantern.resolve.normalise_phones import normalise_phone
+from lantern.resolve.normalise_phones import display_phone, normalise_phone
 from lantern.resolve.normalise_vehicles import parse_registration
 from lantern.resolve.sql import scalar
 
@@ -32,12 +31,7 @@ def _vehicle(raw: str) -> tuple[str | None, str | None]:
 
 def _phone(raw: str) -> tuple[str | None, str | None]:
     e164 = normalise_phone(raw)
-    if e164 is None:
-        return None, None
-    display = phonenumbers.format_number(
-        phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL
-    )
-    return e164, display
+    return (e164, display_phone(e164)) if e164 else (None, None)
 
 
 def _email(raw: str) -> tuple[str | None, str | None]:

@@ -59,7 +59,7 @@ def stacked_bars(
     label_every = max(1, int(n / (plot_w / 34)) + 1)
     for i, category in enumerate(categories):
         x = left + slot * i + (slot - bar) / 2
-        base = top + plot_h
+        base: float = top + plot_h
         for (name, values), colour in zip(series.items(), PALETTE, strict=False):
             h = plot_h * values[i] / y_max if y_max else 0
             if h > 0:

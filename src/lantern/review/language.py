@@ -74,9 +74,22 @@ _COMMON_CAPITALISED = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "police", "school", "she", "he", "her", "his", "they",
-    "mum", "dad", "mother", "father", "nan", "gp", "a&e",
+    "mum", "dad", "mother", "father", "nan", "gp", "a&e", "the", "a", "an", "and", "but",
+    "i", "it", "we", "you", "this", "that", "there", "staff", "friends", "child",
 }  # fmt: skip
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+# Abbreviations practitioners use; any other run of two or three capitals may be initials.
+_COMMON_ABBREVIATIONS = {
+    "CSE", "CCE", "YP", "GP", "NFA", "CP", "CIN", "LAC", "CLA", "SW", "PC", "DC", "DS", "MASH",
+    "CAMHS", "STI", "ED", "AE", "RHI", "UK", "CID", "TV", "OK", "ASB", "SCR", "MACE", "EHCP",
+}  # fmt: skip
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+_INITIALS = re.compile(r"\b[A-Z]{2,3}\b")
+_LOWER_WORDS_SQL = """
+    SELECT DISTINCT w FROM (
+        SELECT unnest(regexp_extract_all(narrative, '\\b[a-z][a-z]+\\b')) AS w
+        FROM events WHERE narrative IS NOT NULL
+    )
+"""
 
 
 def sentence_around(text: str, start: int, end: int, limit: int = 160) -> str:
@@ -89,23 +102,37 @@ def sentence_around(text: str, start: int, end: int, limit: int = 160) -> str:
     return text[left:right].strip()
 
 
-def pseudonymise(text: str, names: list[str]) -> str:
-    """Replace the given names, references and identifiers; capitalised words become [name]."""
+def pseudonymise(text: str, names: list[str], vocabulary: frozenset[str] = frozenset()) -> str:
+    """Replace names, references and identifiers.
+
+    Besides the `names` given (everyone in the record) and identifier patterns, a
+    capitalised word is taken for a name unless it is a common word or appears in
+    lower case somewhere in the records (`vocabulary`), and two or three capitals
+    for initials unless a common abbreviation.
+    """
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         text = re.sub(rf"\b{re.escape(name)}\b", "[name]", text, flags=re.I)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
 
     def _name_or_word(match: re.Match[str]) -> str:
-        word = match.group(0)
-        return word if word.lower() in _COMMON_CAPITALISED else "[name]"
+        word = match.group(0).lower()
+        if word in _COMMON_CAPITALISED or word in vocabulary:
+            return match.group(0)
+        return "[name]"
 
-    return _CAPITALISED.sub(_name_or_word, text)
+    text = _CAPITALISED.sub(_name_or_word, text)
+    return _INITIALS.sub(
+        lambda m: m.group(0) if m.group(0) in _COMMON_ABBREVIATIONS else "[name]", text
+    )
 
 
 def write_examples(con: duckdb.DuckDBPyConnection, per_agency: int = 3) -> int:
     """Write `review_language_examples`: each agency's commonest phrases, quoted pseudonymised."""
     rows = con.execute(_EXAMPLE_CANDIDATES, [per_agency]).fetchall()
+    vocabulary = (
+        frozenset(w for (w,) in con.execute(_LOWER_WORDS_SQL).fetchall()) if rows else frozenset()
+    )
     examples = []
     for (
         agency,
@@ -130,7 +157,7 @@ def write_examples(con: duckdb.DuckDBPyConnection, per_agency: int = 3) -> int:
             quoted = phrase or ""
         examples.append(
             (agency, kind, phrase, suggestion, occurrences, first_year,
-             pseudonymise(quoted, list(names or [])))
+             pseudonymise(quoted, list(names or []), vocabulary))
         )  # fmt: skip
     con.execute(
         """CREATE OR REPLACE TABLE review_language_examples (agency VARCHAR, kind VARCHAR,

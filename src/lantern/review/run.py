@@ -6,6 +6,7 @@ Progress bars on the long steps and a summary table at the end, on the terminal.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +33,12 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def _run_pipeline(dataset: Path, store: Path, as_of: date | None) -> None:
+PIPELINE_STAGES = ("ingest", "resolve", "indicators", "graph", "score")
+
+
+def _run_pipeline(
+    dataset: Path, store: Path, as_of: date | None, progress: Callable[[str], None]
+) -> None:
     try:
         from lantern.pipeline import assess  # type: ignore[import-not-found]
     except ImportError as error:
@@ -40,7 +46,7 @@ def _run_pipeline(dataset: Path, store: Path, as_of: date | None) -> None:
             "running the pipeline needs `lantern.pipeline.assess`, which this build lacks; "
             "run the stages and use --store"
         ) from error
-    assess(dataset, store.parent / "assess", as_of=as_of, store_path=store)
+    assess(dataset, store.parent / "assess", as_of=as_of, store_path=store, progress=progress)
 
 
 def review(
@@ -61,8 +67,15 @@ def review(
         store = out / "lantern.duckdb"
         if store.exists():
             store.unlink()
-        with console.status("Running the pipeline on a fresh store (ingest → score)…"):
-            _run_pipeline(dataset, store, period_to)
+        with _progress(console) as bars:
+            task = bars.add_task("Pipeline on a fresh store", total=len(PIPELINE_STAGES), step="")
+
+            def stage_started(name: str) -> None:
+                done = PIPELINE_STAGES.index(name) if name in PIPELINE_STAGES else None
+                bars.update(task, completed=done, step=name)
+
+            _run_pipeline(dataset, store, period_to, stage_started)
+            bars.update(task, completed=len(PIPELINE_STAGES), step="done")
         console.print(f"Pipeline done: {store}")
     elif not store.exists():
         raise UserError(f"{store}: no store here")

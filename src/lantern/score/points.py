@@ -7,11 +7,12 @@ every point as a `Reason` that cites the record it came from.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from lantern.score.weights import BAND_RANK, AdultWeights, ChildWeights
+from lantern.score.weights import BAND_RANK, CATEGORIES, AdultWeights, ChildWeights
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,10 @@ class Hit:
     recorded: date
     evidence: str
     legal_floor: str | None = None
+    occ: int = field(init=False, repr=False, compare=False)  # occurred as an ordinal, for speed
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "occ", self.occurred.toordinal())
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,69 +68,184 @@ class Score:
     floor: str | None = None
 
 
+def _occ(hit: Hit) -> int:
+    return hit.occ
+
+
 def _age_days(on: date, occurred: date) -> int:
     return max(0, (on - occurred).days)
 
 
-def base_score(hits: list[Hit], on: date, weights: ChildWeights) -> Score:
-    """A child's score from their own indicator hits, before links to other children."""
-    by_category: dict[str, list[tuple[float, Hit]]] = defaultdict(list)
-    floor: Hit | None = None
-    for hit in hits:
-        if hit.legal_floor and (floor is None or _floor_before(hit, floor)):
-            floor = hit
-        multiplier = weights.recency.multiplier(hit.category, _age_days(on, hit.occurred))
-        points = hit.weight * weights.category_scale.get(hit.category, 1.0) * multiplier
-        if points > 0:
-            by_category[hit.category].append((points, hit))
+class ChildModel:
+    """The child weights compiled for speed: the replay asks for totals many times.
 
-    reasons: list[Reason] = []
-    total = 0.0
-    for category in sorted(by_category):
-        ranked = sorted(
-            by_category[category], key=lambda ph: (-ph[0], ph[1].recorded, ph[1].hit_id)
-        )
-        room = weights.category_cap
-        for rank, (points, hit) in enumerate(ranked):
-            earned = min(points * weights.repeat_factor**rank, room)
+    `total` and `explain` share one computation, so the score the replay
+    records and the reasons it shows always add up to the same number.
+    """
+
+    def __init__(self, weights: ChildWeights) -> None:
+        self.weights = weights
+        self.scale = dict(weights.category_scale)
+        self.windows = {
+            category: tuple((w.up_to_days, w.multiplier) for w in weights.recency.windows(category))
+            for category in CATEGORIES
+        }
+        days = [d for windows in self.windows.values() for d, _ in windows]
+        days.append(weights.corroboration.window_days)
+        days.extend(rule.window_days for rule in weights.escalation)
+        self.horizon = max(days)  # older hits count for nothing but their legal floor
+        self.unfloored = set(weights.legal_floors.not_applied)
+        self.info = {
+            category: (self.windows[category], self.scale.get(category, 1.0))
+            for category in CATEGORIES
+        }
+
+    def points(self, hit: Hit, age: int) -> float:
+        for up_to, multiplier in self.windows.get(hit.category, self.windows["missing"]):
+            if age <= up_to:
+                return hit.weight * self.scale.get(hit.category, 1.0) * multiplier
+        return 0.0
+
+    def floor(self, hit: Hit) -> str | None:
+        floor = hit.legal_floor
+        if floor in BAND_RANK and hit.indicator not in self.unfloored:
+            return floor
+        return None
+
+    def _ranked(self, hits: list[Hit], on: date) -> dict[str, list[tuple[float, Hit]]]:
+        by_category: dict[str, list[tuple[float, Hit]]] = defaultdict(list)
+        horizon = self.horizon
+        for hit in hits:
+            age = (on - hit.occurred).days
+            if age > horizon:
+                continue
+            points = self.points(hit, age if age > 0 else 0)
+            if points > 0:
+                by_category[hit.category].append((points, hit))
+        for ranked in by_category.values():
+            ranked.sort(key=lambda ph: (-ph[0], ph[1].recorded, ph[1].hit_id))
+        return by_category
+
+    def _category_points(self, ranked: list[tuple[float, Hit]]) -> list[float]:
+        earned_list = []
+        room = self.weights.category_cap
+        factor = self.weights.repeat_factor
+        for rank, (points, _) in enumerate(ranked):
+            earned = min(points * factor**rank, room)
             if earned < 0.005:
                 break
             room -= earned
-            total += earned
+            earned_list.append(earned)
+        return earned_list
+
+    def _significant(self, by_category: dict[str, list[tuple[float, Hit]]], on: date) -> list[Hit]:
+        rules = self.weights.corroboration
+        return [
+            hit
+            for ranked in by_category.values()
+            for points, hit in ranked
+            if points >= rules.significant_points and (on - hit.occurred).days <= rules.window_days
+        ]
+
+    def total(self, hits: list[Hit], on: date) -> float:
+        """The child's points on `on` from these hits (no reasons, no floor).
+
+        The fast path of `explain`: the same sums in the same order, without
+        building reasons. `hits` may be in any order; hits sorted by `occ`
+        let old ones be skipped (`recent`).
+        """
+        on_ord = on.toordinal()
+        horizon = self.horizon
+        rules = self.weights.corroboration
+        significant, window = rules.significant_points, rules.window_days
+        by_category: dict[str, list[float]] = {}
+        categories: set[str] = set()
+        agencies: set[str] = set()
+        info = self.info
+        for hit in hits:
+            age = on_ord - hit.occ
+            if age > horizon:
+                continue
+            if age < 0:
+                age = 0
+            windows, scale = info[hit.category]
+            for up_to, multiplier in windows:
+                if age <= up_to:
+                    points = hit.weight * scale * multiplier
+                    break
+            else:
+                continue
+            if points <= 0:
+                continue
+            by_category.setdefault(hit.category, []).append(points)
+            if points >= significant and age <= window:
+                categories.add(hit.category)
+                agencies.add(hit.agency)
+        total = 0.0
+        cap, factor = self.weights.category_cap, self.weights.repeat_factor
+        for category in sorted(by_category):
+            ranked = sorted(by_category[category], reverse=True)
+            room = cap
+            for rank, points in enumerate(ranked):
+                earned = min(points * factor**rank, room)
+                if earned < 0.005:
+                    break
+                room -= earned
+                total += earned
+        extra = min(len(categories), rules.max_categories_counted) - 1
+        if extra > 0:
+            total += extra * rules.per_extra_category
+        extra = min(len(agencies), rules.max_agencies_counted) - 1
+        if extra > 0:
+            total += extra * rules.per_extra_agency
+        if self.weights.escalation:
+            total += _escalation(hits, on, self.weights, None)
+        return round(total, 2)
+
+    def recent(self, hits_by_occ: list[Hit], on: date) -> list[Hit]:
+        """The tail of a list sorted by `occ` that is young enough to count on `on`."""
+        start = bisect.bisect_left(hits_by_occ, on.toordinal() - self.horizon, key=_occ)
+        return hits_by_occ[start:]
+
+    def band(self, points: float, floor: str | None) -> str:
+        band = self.weights.bands.band(points)
+        if floor and BAND_RANK[floor] > BAND_RANK[band]:
+            return floor
+        return band
+
+    def explain(self, hits: list[Hit], on: date) -> Score:
+        """The child's score on `on`, with a reason for every point and the legal floor."""
+        by_category = self._ranked(hits, on)
+        reasons: list[Reason] = []
+        total = 0.0
+        for category in sorted(by_category):
+            ranked = by_category[category]
+            for earned, (_, hit) in zip(self._category_points(ranked), ranked, strict=False):
+                total += earned
+                reasons.append(
+                    Reason(round(earned, 2), category, hit.indicator, hit.agency, hit.event_id,
+                           hit.occurred, hit.recorded, hit.evidence)
+                )  # fmt: skip
+        total += _corroboration(self._significant(by_category, on), self.weights, reasons)
+        total += _escalation(hits, on, self.weights, reasons)
+        floor: Hit | None = None
+        for hit in hits:
+            if self.floor(hit) and (floor is None or _floor_before(hit, floor)):
+                floor = hit
+        floor_band = self.floor(floor) if floor else None
+        if floor is not None and floor_band:
             reasons.append(
-                Reason(
-                    round(earned, 2),
-                    category,
-                    hit.indicator,
-                    hit.agency,
-                    hit.event_id,
-                    hit.occurred,
-                    hit.recorded,
-                    hit.evidence,
-                )
-            )
+                Reason(0.0, floor.category, floor.indicator, floor.agency, floor.event_id,
+                       floor.occurred, floor.recorded,
+                       f"the law on age sets at least {floor_band}: {floor.evidence}")
+            )  # fmt: skip
+        total = round(total, 2)
+        return Score(total, self.band(total, floor_band), reasons, floor_band)
 
-    total += _corroboration(hits, on, weights, reasons)
-    total += _escalation(hits, on, weights, reasons)
 
-    band = weights.bands.band(total)
-    floor_band = floor.legal_floor if floor else None
-    if floor is not None and floor_band in BAND_RANK:
-        reasons.append(
-            Reason(
-                0.0,
-                floor.category,
-                floor.indicator,
-                floor.agency,
-                floor.event_id,
-                floor.occurred,
-                floor.recorded,
-                f"the law on age sets at least {floor_band}: {floor.evidence}",
-            )
-        )
-        if BAND_RANK[floor_band] > BAND_RANK[band]:
-            band = floor_band
-    return Score(round(total, 2), band, reasons, floor_band)
+def base_score(hits: list[Hit], on: date, weights: ChildWeights) -> Score:
+    """A child's score from their own indicator hits, before links to other children."""
+    return ChildModel(weights).explain(hits, on)
 
 
 def _floor_before(hit: Hit, other: Hit) -> bool:
@@ -138,39 +258,39 @@ def _floor_before(hit: Hit, other: Hit) -> bool:
 
 
 def _corroboration(
-    hits: list[Hit], on: date, weights: ChildWeights, reasons: list[Reason]
+    significant: list[Hit], weights: ChildWeights, reasons: list[Reason] | None
 ) -> float:
+    """Points for significant signals of different kinds, from different agencies."""
     rules = weights.corroboration
-    recent = [h for h in hits if _age_days(on, h.occurred) <= rules.window_days]
-    categories = sorted({h.category for h in recent})
-    agencies = sorted({h.agency for h in recent})
+    categories = sorted({h.category for h in significant})
+    agencies = sorted({h.agency for h in significant})
     extra_categories = min(len(categories), rules.max_categories_counted) - 1
     extra_agencies = min(len(agencies), rules.max_agencies_counted) - 1
     points = 0.0
     if extra_categories > 0:
         earned = extra_categories * rules.per_extra_category
         points += earned
-        reasons.append(
-            Reason(
-                earned, "corroboration", "different_categories", None, None, None, None,
-                f"signals of {len(categories)} different kinds in the last "
-                f"{rules.window_days} days: {', '.join(categories)}",
-            )
-        )  # fmt: skip
+        if reasons is not None:
+            reasons.append(
+                Reason(earned, "corroboration", "different_categories", None, None, None, None,
+                       f"significant signals of {len(categories)} different kinds in the last "
+                       f"{rules.window_days} days: {', '.join(categories)}")
+            )  # fmt: skip
     if extra_agencies > 0:
         earned = extra_agencies * rules.per_extra_agency
         points += earned
-        reasons.append(
-            Reason(
-                earned, "corroboration", "different_agencies", None, None, None, None,
-                f"signals recorded by {len(agencies)} agencies in the last "
-                f"{rules.window_days} days: {', '.join(agencies)}",
-            )
-        )  # fmt: skip
+        if reasons is not None:
+            reasons.append(
+                Reason(earned, "corroboration", "different_agencies", None, None, None, None,
+                       f"significant signals recorded by {len(agencies)} agencies in the last "
+                       f"{rules.window_days} days: {', '.join(agencies)}")
+            )  # fmt: skip
     return points
 
 
-def _escalation(hits: list[Hit], on: date, weights: ChildWeights, reasons: list[Reason]) -> float:
+def _escalation(
+    hits: list[Hit], on: date, weights: ChildWeights, reasons: list[Reason] | None
+) -> float:
     points = 0.0
     for rule in weights.escalation:
         recent = sorted(
@@ -185,6 +305,8 @@ def _escalation(hits: list[Hit], on: date, weights: ChildWeights, reasons: list[
         if len(episodes) >= rule.min_count:
             latest = recent[-1]
             points += rule.points
+            if reasons is None:
+                continue
             reasons.append(
                 Reason(
                     rule.points,

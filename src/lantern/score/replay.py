@@ -22,21 +22,34 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from lantern.score.points import (
     ChildLink,
+    ChildModel,
     Hit,
     LinkFinding,
+    Reason,
     Score,
     adult_score,
-    base_score,
     decay_dates,
     link_score,
 )
 from lantern.score.weights import BAND_RANK, Weights
 
 FLAG_RANK = BAND_RANK["medium"]
+
+
+def _occ(hit: Hit) -> int:
+    return hit.occ
+
+
+def _higher(a: str | None, b: str | None) -> str | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if BAND_RANK[a] >= BAND_RANK[b] else b
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +89,11 @@ class Cluster:
     records: list[str]
     hits: list[Hit] = field(default_factory=list)
     decays: list[date] = field(default_factory=list)
+    floor: str | None = None
     base_flagged: bool = False
-    child_band: str = "none"
+    child_band: str = "none"  # the band shown: points, floor, and the hold
+    points_band: str = "none"  # the band from points and the legal floor alone
+    held_until: date | None = None  # once flagged, medium at least until this date
     adult_band: str = "none"
     version: int = 0
 
@@ -103,6 +119,7 @@ class Replay:
         weights: Weights,
     ) -> None:
         self.weights = weights
+        self.model = ChildModel(weights.child)
         self.parent: dict[str, str] = {}
         self.clusters: dict[str, Cluster] = {}
         for record in records:
@@ -155,10 +172,14 @@ class Replay:
             big if big.label < small.label else small
         )  # the state of the older label carries on
         big.records.extend(small.records)
-        big.hits.extend(small.hits)
+        big.hits = sorted(big.hits + small.hits, key=_occ)
         big.decays = sorted(big.decays + small.decays)
+        big.floor = _higher(big.floor, small.floor)
         big.base_flagged = keeper.base_flagged
         big.child_band, big.adult_band = keeper.child_band, keeper.adult_band
+        big.points_band = keeper.points_band
+        held = [d for d in (big.held_until, small.held_until) if d is not None]
+        big.held_until = max(held) if held else None
         big.label = min(big.label, small.label)
         big.version = max(big.version, small.version) + 1
         del self.clusters[root_b]
@@ -200,7 +221,8 @@ class Replay:
         for hit in self.hits_by_day.get(day, ()):
             root = self.find(hit.record_id)
             cluster = self.clusters[root]
-            cluster.hits.append(hit)
+            bisect.insort(cluster.hits, hit, key=_occ)
+            cluster.floor = _higher(cluster.floor, self.model.floor(hit))
             cluster.decays = sorted(cluster.decays + decay_dates(hit, self.weights.child))
             touched.add(root)
         for fact in self.facts_by_day.get(day, ()):
@@ -217,14 +239,16 @@ class Replay:
                 touched.add(root)
         touched = {self.find(r) for r in touched}
 
+        base_totals: dict[str, float] = {}
         for root in sorted(touched):
             cluster = self.clusters[root]
-            flagged = BAND_RANK[base_score(cluster.hits, day, self.weights.child).band] >= FLAG_RANK
+            base_totals[root] = base = self._base_total(cluster, day)
+            flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
             if flagged != cluster.base_flagged:
                 cluster.base_flagged = flagged
                 self._neighbours_of_child(root, relink, adults)
         for root in sorted({self.find(r) for r in touched | relink}):
-            self._score_child(root, day)
+            self._score_child(root, day, base_totals.get(root))
         for root in sorted({self.find(r) for r in adults}):
             self._score_adult(root, day)
 
@@ -268,59 +292,105 @@ class Replay:
             else:
                 keys = [target]
                 label = target.split(":", 1)[-1]
-            others = {
-                self.find(f.child_record)
-                for key in keys
-                for f in self.facts_to_target.get(key, ())
-                if f.qualifies
-            } - {root}
-            flagged = sum(1 for other in others if self.clusters[other].base_flagged)
+            # Other children count only if they too were linked repeatedly: a taxi or a
+            # school minibus seen once or twice with each of many children is a service.
+            seen: dict[str, set[str]] = defaultdict(set)
+            for key in keys:
+                for f in self.facts_to_target.get(key, ()):
+                    if f.qualifies:
+                        seen[self.find(f.child_record)].add(f.event_id)
+            seen.pop(root, None)
+            flagged = sum(
+                1
+                for other, other_events in seen.items()
+                if len(other_events) >= rules.min_events and self.clusters[other].base_flagged
+            )
             if flagged:
                 findings.append(LinkFinding(label, kind, tuple(sorted(events)), flagged))
         return findings
 
+    def _base_total(self, cluster: Cluster, day: date) -> float:
+        return self.model.total(self.model.recent(cluster.hits, day), day)
+
+    def _base_band(self, cluster: Cluster, day: date) -> str:
+        return self.model.band(self._base_total(cluster, day), cluster.floor)
+
     def child_score(self, root: str, day: date) -> Score:
+        """The child's score with every reason (the slow path, for the final state)."""
         cluster = self.clusters[root]
-        score = base_score(cluster.hits, day, self.weights.child)
+        score = self.model.explain(cluster.hits, day)
         points, reasons = link_score(self.link_findings(root), self.weights.child)
         if points:
             score.score = round(score.score + points, 2)
             score.reasons.extend(reasons)
-            band = self.weights.child.bands.band(score.score)
-            if score.floor and BAND_RANK[score.floor] > BAND_RANK[band]:
-                band = score.floor
-            score.band = band
+            score.band = self.model.band(score.score, score.floor)
+        if (
+            BAND_RANK[score.band] < FLAG_RANK
+            and cluster.held_until is not None
+            and day <= cluster.held_until
+        ):
+            score.band = "medium"
+            score.reasons.append(
+                Reason(0.0, "hold", "flag_held", None, None, None, None,
+                       "flagged earlier; held at medium until "
+                       f"{cluster.held_until.isoformat()} unless a person reviews it")
+            )  # fmt: skip
         return score
 
-    def _score_child(self, root: str, day: date) -> None:
-        cluster = self.clusters[root]
-        score = self.child_score(root, day)
-        if score.band != cluster.child_band:
-            cluster.child_band = score.band
-            self.history.append(BandChange(cluster.label, "child", day, score.score, score.band))
-        self._schedule_decay(root, day, score)
+    def _hold(self, cluster: Cluster, day: date, points_band: str) -> str:
+        """Once flagged, a child stays at medium for `flag_hold_days` after the points fall."""
+        hold = self.weights.child.flag_hold_days
+        if BAND_RANK[points_band] >= FLAG_RANK:
+            return points_band
+        if hold and BAND_RANK[cluster.points_band] >= FLAG_RANK:
+            # Fell below medium today: it was medium until yesterday.
+            cluster.held_until = day + timedelta(days=hold - 1)
+        if cluster.held_until is not None and day <= cluster.held_until:
+            return "medium"
+        return points_band
 
-    def _schedule_decay(self, root: str, day: date, score: Score) -> None:
+    def _score_child(self, root: str, day: date, base: float | None = None) -> None:
+        cluster = self.clusters[root]
+        if base is None:
+            base = self._base_total(cluster, day)
+        link_points, _ = link_score(self.link_findings(root), self.weights.child)
+        total = round(base + link_points, 2)
+        points_band = self.model.band(total, cluster.floor)
+        band = self._hold(cluster, day, points_band)
+        cluster.points_band = points_band
+        if band != cluster.child_band:
+            cluster.child_band = band
+            self.history.append(BandChange(cluster.label, "child", day, total, band))
+        self._schedule_decay(
+            root, day, self.model.band(base, cluster.floor), points_band, link_points
+        )
+        if cluster.held_until is not None and cluster.held_until >= day and band != points_band:
+            self.queued += 1
+            expiry = cluster.held_until + timedelta(days=1)
+            heapq.heappush(self.queue, (expiry, self.queued, root, cluster.version))
+
+    def _schedule_decay(
+        self, root: str, day: date, base_band: str, band: str, link_points: float
+    ) -> None:
         """Queue the first later date on which this person's base or final band falls."""
         cluster = self.clusters[root]
         cluster.version += 1
-        if not cluster.hits:
-            return
+        if not cluster.hits or (band == "none" and base_band == "none"):
+            return  # nothing left to fall
         start = bisect.bisect_right(cluster.decays, day)
         dates = sorted(set(cluster.decays[start:]))
         if not dates:
             return
-        link_points = sum(r.points for r in score.reasons if r.category == "links")
-        base_band = base_score(cluster.hits, day, self.weights.child).band
+        model = self.model
 
         def bands_on(when: date) -> tuple[str, str]:
-            base = base_score(cluster.hits, when, self.weights.child)
-            final = self.weights.child.bands.band(base.score + link_points)
-            if base.floor and BAND_RANK[base.floor] > BAND_RANK[final]:
-                final = base.floor
-            return base.band, final
+            base = model.total(model.recent(cluster.hits, when), when)
+            return (
+                model.band(base, cluster.floor),
+                model.band(round(base + link_points, 2), cluster.floor),
+            )
 
-        now = (base_band, score.band)
+        now = (base_band, band)
         # Scores only fall between facts (weights.py checks the multipliers), so the
         # first date on which either band differs can be found by bisection.
         low, high = 0, len(dates)

@@ -78,6 +78,7 @@ class Recency(_Strict):
 
 class Corroboration(_Strict):
     window_days: int = Field(gt=0)
+    significant_points: float = Field(ge=0)
     per_extra_category: float = Field(ge=0)
     per_extra_agency: float = Field(ge=0)
     max_categories_counted: int = Field(ge=1)
@@ -104,6 +105,10 @@ class Links(_Strict):
     points_per_flagged_other: float = Field(ge=0)
     max_flagged_others_counted: int = Field(ge=1)
     cap: float = Field(ge=0)
+
+
+class LegalFloors(_Strict):
+    not_applied: list[str] = []
 
 
 class Bands(_Strict):
@@ -137,6 +142,8 @@ class ChildWeights(_Strict):
     corroboration: Corroboration
     escalation: list[Escalation] = []
     links: Links
+    legal_floors: LegalFloors = LegalFloors()
+    flag_hold_days: int = Field(0, ge=0)
     bands: Bands
 
     @model_validator(mode="after")

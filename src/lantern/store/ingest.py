@@ -4,14 +4,15 @@ The whole load is one transaction, in named steps each writing a named (temporar
 
 1. read     each file with DuckDB's own reader → `_ingest_file_<n>` (text + source_line);
             unreadable records → `_ingest_problems`
-2. stage    every file of a table → `_ingest_stage_<table>` (schema column names)
+2. stage    every file of a table → `_ingest_typed_<table>` (schema column names, every
+            value converted once; the text as given kept as `raw_<name>` where it differs)
 3. check    set-based rules → `_ingest_issues_<table>` (row_id, column, value, message,
             severity); references are checked against this load's accepted rows and the
-            store's current rows
-4. accept   rows without an error → `_ingest_accepted_<stored>` (typed, hashed, provenance)
-5. merge    into `<stored>_history`: new keys inserted, changed rows superseded and their
-            new version inserted, unchanged rows left alone
-6. report   quarantine, load_warnings, load_counts, loads
+            store's current rows; rows with an error → `_ingest_errors_<table>`
+4. merge    accepted rows compared by key with the current ones → `_ingest_incoming_<stored>`
+            (new / changed / unchanged); into `<stored>_history`: new and changed rows
+            inserted, the versions they replace marked superseded, unchanged rows left alone
+5. report   quarantine, load_warnings, load_counts, loads
 
 A crash or Ctrl-C anywhere leaves the store as it was: nothing is committed until the end.
 """
@@ -105,7 +106,7 @@ def ingest(
     environ = os.environ if environ is None else environ
     dataset = open_dataset(dataset_dir)
     started = _now()
-    steps = len(dataset.files) + 3 * len(schema.TABLES) + 1
+    steps = len(dataset.files) + 2 * len(schema.TABLES) + 2
     done = 0
 
     def step(description: str) -> None:
@@ -114,6 +115,9 @@ def ingest(
         if progress is not None:
             progress(description, done, steps)
 
+    (keep_order,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()  # type: ignore[misc]
+    # Line numbers rely on files being read into tables in file order.
+    con.execute("SET preserve_insertion_order = true")
     checks.create_macros(con)
     create_problems_table(con, PROBLEMS)
     try:
@@ -124,18 +128,20 @@ def ingest(
         try:
             store_tables.create_store_tables(con)
             load_id = _next_load_id(con)
+            built_known: set[str] = set()  # the accepted keys of a table, built once
             for table in schema.TABLES.values():
                 _stage(con, table, reads[table.name])
-                step(f"checking {table.name}")
-                _check(con, table)
-                step(f"accepting {table.name}")
+                step(f"staged {table.name}")
+                _check(con, table, built_known)
+                step(f"checked {table.name}")
             provenance = (load_id, dataset.name, started)
+            # Rows in history need no particular order, so let DuckDB write them in parallel.
+            con.execute("SET preserve_insertion_order = false")
             for stored in STORED_TABLES:
-                _accept(con, stored, provenance)
-                _merge(con, stored, load_id, started)
-            step("merging")
+                _merge(con, stored, provenance)
+            step("merged into history")
             summary = _report(con, dataset, load_id, started)
-            step("recording the load")
+            step("recorded the load")
             _pause_for_tests(environ)
             con.execute("COMMIT")
         except BaseException:
@@ -143,11 +149,12 @@ def ingest(
             raise
     finally:
         _drop_temporary_tables(con)
+        con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
     return summary
 
 
 def _read_files(
-    con: duckdb.DuckDBPyConnection, dataset: Dataset, step: Progress | Callable[[str], None]
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, step: Callable[[str], None]
 ) -> dict[str, list[FileRead]]:
     reads: dict[str, list[FileRead]] = {name: [] for name in schema.TABLES}
     for n, file in enumerate(dataset.files):
@@ -166,79 +173,104 @@ def _read_files(
             con.execute(f"CREATE OR REPLACE TEMP TABLE {target} (source_line BIGINT)")
             read = FileRead(file=file, target=target, empty=True)
         reads[file.table].append(read)
-        step(f"reading {file.name}")  # type: ignore[call-arg]
+        step(f"read {file.name}")
     return reads
 
 
 def _stage(con: duckdb.DuckDBPyConnection, table: schema.Table, reads: list[FileRead]) -> None:
-    stage = f"_ingest_stage_{table.name}"
-    checks.create_stage(con, table, stage)
+    typed = f"_ingest_typed_{table.name}"
+    checks.create_typed(con, table, typed)
+    offset = 0
     for read in reads:
-        checks.stage_file(con, table, read, stage, PROBLEMS)
+        checks.stage_file(con, table, read, typed, PROBLEMS, offset)
+        offset = con.execute(f"SELECT coalesce(max(row_id), 0) + 1 FROM {typed}").fetchone()[0]  # type: ignore[index]
         con.execute(f"DROP TABLE IF EXISTS {read.target}")
 
 
-def _check(con: duckdb.DuckDBPyConnection, table: schema.Table) -> None:
-    stage = f"_ingest_stage_{table.name}"
+def _check(con: duckdb.DuckDBPyConnection, table: schema.Table, built_known: set[str]) -> None:
+    typed = f"_ingest_typed_{table.name}"
     issues = f"_ingest_issues_{table.name}"
-    rules = checks.issue_queries(table, stage)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {issues} AS {' UNION ALL '.join(rules)}")
+    suspects = f"_ingest_suspects_{table.name}"
+    # One scan finds the rows breaking any per-value rule; each rule then runs over those few.
+    rules = checks.column_rules(table, suspects, typed)
+    anything = " OR ".join(f"({r.condition})" for r in rules)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {suspects} AS SELECT * FROM {typed} WHERE {anything}"
+    )
+    queries = [r.sql for r in rules] + [checks.duplicate_rule(table, typed)]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {issues} AS {' UNION ALL '.join(queries)}")
     if table.references:
         known = {}
-        for other in {t for t, _ in table.references.values()}:
+        for other in sorted({t for t, _ in table.references.values()}):
             known[other] = f"_ingest_known_{other}"
+            if other in built_known:
+                continue
+            built_known.add(other)
             ref = schema.TABLES[other].key[1]
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _ingest_known_{other} AS
-                SELECT lower(agency) AS agency, {ref} FROM _ingest_stage_{other}
+                SELECT agency, {ref} FROM _ingest_typed_{other}
                 WHERE row_id NOT IN (SELECT row_id FROM _ingest_issues_{other}
                                      WHERE severity = 'error')
                 UNION SELECT agency, {ref} FROM {other}"""
             )
-        refs = checks.reference_rules(table, stage, known)
-        con.execute(f"INSERT INTO {issues} {' UNION ALL '.join(refs)}")
-
-
-def _accept(
-    con: duckdb.DuckDBPyConnection,
-    stored: StoredTable,
-    provenance: tuple[str, str, dt.datetime],
-) -> None:
-    stage = f"_ingest_stage_{stored.source}"
-    issues = f"_ingest_issues_{stored.source}"
-    values = ", ".join(f"{expr} AS {name}" for name, _, expr in stored.columns)
-    hashed = " || chr(31) || ".join(
-        f"coalesce(CAST({name} AS VARCHAR), chr(0))" for name in stored.column_names
-    )
-    load_id, dataset, loaded_at = provenance
+        refs = checks.reference_rules(table, typed, known)
+        con.execute(f"INSERT INTO {issues} {' UNION ALL '.join(r.sql for r in refs)}")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _ingest_accepted_{stored.name} AS
-        SELECT *, md5({hashed}) AS row_hash FROM (
-            SELECT {values}, {sql_string(load_id)} AS load_id, {sql_string(dataset)} AS dataset,
-                   source_file, source_line, ?::TIMESTAMP AS loaded_at
-            FROM {stage}
-            WHERE row_id NOT IN (SELECT row_id FROM {issues} WHERE severity = 'error')
-        )""",
-        [loaded_at],
+        f"CREATE OR REPLACE TEMP TABLE _ingest_errors_{table.name} AS "
+        f"SELECT DISTINCT row_id FROM {issues} WHERE severity = 'error'"
     )
 
 
 def _merge(
-    con: duckdb.DuckDBPyConnection, stored: StoredTable, load_id: str, at: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    stored: StoredTable,
+    provenance: tuple[str, str, dt.datetime],
 ) -> None:
-    accepted = f"_ingest_accepted_{stored.name}"
+    """Compare the accepted rows with the current ones by key: insert new and changed rows,
+    mark the versions they replace as superseded. Unchanged rows are left alone."""
+    load_id, dataset, at = provenance
+    typed = f"_ingest_typed_{stored.source}"
     incoming = f"_ingest_incoming_{stored.name}"
-    key = ", ".join(stored.key)
+    values = ", ".join(
+        f"{expr} AS {name}" for name, _, expr in stored.columns if name in stored.stored_names
+    )
+    errors = f"_ingest_errors_{stored.source}"
+    any_errors = con.execute(f"SELECT EXISTS (SELECT 1 FROM {errors})").fetchone()[0]  # type: ignore[index]
+    accepted = f"SELECT {values}, source_file, source_line FROM {typed}" + (
+        f" WHERE row_id NOT IN (SELECT row_id FROM {errors})" if any_errors else ""
+    )
+    has_current = con.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {stored.history} WHERE superseded_by IS NULL)"
+    ).fetchone()[0]  # type: ignore[index]
+    columns = ", ".join(stored.stored_names)
+    provenance_columns = ", ".join(n for n, _ in store_tables.PROVENANCE)
+    insert = f"INSERT INTO {stored.history} ({columns}, {provenance_columns}) "
+    if not has_current:
+        # nothing to compare with (a first load): every accepted row is new; insert directly
+        con.execute(
+            insert + f"SELECT {columns}, ?, ?, source_file, source_line, ? FROM ({accepted})",
+            [load_id, dataset, at],
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {incoming} AS SELECT agency, 'new' AS status "
+            f"FROM {typed} WHERE row_id NOT IN (SELECT row_id FROM _ingest_errors_{stored.source})"
+        )
+        return
     join = " AND ".join(f"c.{k} = a.{k}" for k in stored.key)
+    differs = " OR ".join(
+        f"a.{n} IS DISTINCT FROM c.{n}" for n in stored.stored_names if n not in stored.key
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {incoming} AS
-        SELECT a.*, CASE WHEN c.row_hash IS NULL THEN 'new'
-                         WHEN c.row_hash = a.row_hash THEN 'unchanged'
-                         ELSE 'changed' END AS status
-        FROM {accepted} a
-        LEFT JOIN (SELECT {key}, row_hash FROM {stored.history} WHERE superseded_by IS NULL) c
-          ON {join}"""
+        SELECT a.*, CASE WHEN c.{stored.key[0]} IS NULL THEN 'new'
+                         WHEN {differs or "false"} THEN 'changed'
+                         ELSE 'unchanged' END AS status
+        FROM ({accepted}) a
+        LEFT JOIN (SELECT {", ".join(stored.stored_names)} FROM {stored.history}
+                   WHERE superseded_by IS NULL) c ON {join}"""
     )
+    key = ", ".join(stored.key)
     supersede = f"UPDATE {stored.history} SET superseded_by = ?, superseded_at = ? "
     con.execute(
         supersede + f"WHERE superseded_by IS NULL AND ({key}) IN "
@@ -252,12 +284,10 @@ def _merge(
             f"(SELECT {group} FROM {incoming}) AND ({key}) NOT IN (SELECT {key} FROM {incoming})",
             [load_id, at],
         )
-    columns = ", ".join(
-        [*stored.column_names, *(n for n, _ in store_tables.PROVENANCE), "row_hash"]
-    )
     con.execute(
-        f"INSERT INTO {stored.history} ({columns}) "
-        f"SELECT {columns} FROM {incoming} WHERE status <> 'unchanged'"
+        insert + f"SELECT {columns}, ?, ?, source_file, source_line, ? FROM {incoming} "
+        "WHERE status <> 'unchanged'",
+        [load_id, dataset, at],
     )
 
 
@@ -265,81 +295,67 @@ def _report(
     con: duckdb.DuckDBPyConnection, dataset: Dataset, load_id: str, started: dt.datetime
 ) -> LoadSummary:
     lid = sql_string(load_id)
-    issue_union = " UNION ALL ".join(
-        f"SELECT {sql_string(t)} AS table_name, * FROM _ingest_issues_{t}" for t in schema.TABLES
-    )
-    stage_union = " UNION ALL ".join(
-        f"SELECT {sql_string(t)} AS table_name, row_id, agency, source_file, source_line "
-        f"FROM _ingest_stage_{t}"
-        for t in schema.TABLES
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_all_issues AS {issue_union}")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _ingest_row_status AS
-        SELECT s.table_name, s.row_id, coalesce(lower(s.agency), '(missing)') AS agency,
-               s.source_file, s.source_line,
-               bool_or(i.severity = 'error') IS TRUE AS quarantined,
-               bool_or(i.severity = 'warning') IS TRUE AS warned
-        FROM ({stage_union}) s
-        LEFT JOIN _ingest_all_issues i USING (table_name, row_id)
-        GROUP BY ALL"""
-    )
-    for target, severity, row_filter in (
-        ("quarantine", "error", "s.quarantined"),
-        ("load_warnings", "warning", "NOT s.quarantined"),
-    ):
+    rows = []
+    for table in schema.TABLES:
+        typed = f"_ingest_typed_{table}"
+        issues = f"_ingest_issues_{table}"
+        errors = f"_ingest_errors_{table}"
+        t = sql_string(table)
         con.execute(
-            f"""INSERT INTO {target}
-            SELECT {lid}, s.table_name, s.agency, s.source_file, s.source_line,
-                   i.column_name, i.value, i.message
-            FROM _ingest_all_issues i JOIN _ingest_row_status s USING (table_name, row_id)
-            WHERE i.severity = '{severity}' AND {row_filter}
-            ORDER BY s.table_name, s.source_file, s.source_line"""
+            f"""INSERT INTO quarantine
+            SELECT {lid}, {t}, s.agency, s.source_file, s.source_line, i.column_name, i.value,
+                   i.message
+            FROM {issues} i JOIN {typed} s USING (row_id)
+            WHERE i.severity = 'error' ORDER BY s.row_id, i.column_name"""
         )
+        con.execute(
+            f"""INSERT INTO load_warnings
+            SELECT {lid}, {t}, s.agency, s.source_file, s.source_line, i.column_name, i.value,
+                   i.message
+            FROM {issues} i JOIN {typed} s USING (row_id)
+            WHERE i.severity = 'warning' AND row_id NOT IN (SELECT row_id FROM {errors})
+            ORDER BY s.row_id, i.column_name"""
+        )
+        incoming = f"_ingest_incoming_{table}"
+        rows += con.execute(
+            f"""
+            WITH per_row AS (
+                SELECT coalesce(s.agency, '(missing)') AS agency, count(*) AS rows_read,
+                       count(*) FILTER (WHERE e.row_id IS NOT NULL) AS rows_quarantined,
+                       count(*) FILTER (WHERE w.row_id IS NOT NULL AND e.row_id IS NULL)
+                           AS rows_warned
+                FROM {typed} s
+                LEFT JOIN {errors} e USING (row_id)
+                LEFT JOIN (SELECT DISTINCT row_id FROM {issues} WHERE severity = 'warning') w
+                    USING (row_id)
+                GROUP BY ALL
+                UNION ALL
+                SELECT '(unreadable)', count(*), count(*), 0
+                FROM {PROBLEMS} WHERE loses_row AND table_name = {t}
+                HAVING count(*) > 0
+            ),
+            per_status AS (
+                SELECT agency,
+                       count(*) FILTER (WHERE status = 'new') AS rows_new,
+                       count(*) FILTER (WHERE status = 'changed') AS rows_changed,
+                       count(*) FILTER (WHERE status = 'unchanged') AS rows_unchanged
+                FROM {incoming} GROUP BY ALL
+            )
+            SELECT {t}, agency, rows_read, rows_read - rows_quarantined,
+                   coalesce(rows_new, 0), coalesce(rows_changed, 0), coalesce(rows_unchanged, 0),
+                   rows_quarantined, rows_warned
+            FROM per_row LEFT JOIN per_status USING (agency)
+            ORDER BY agency
+            """
+        ).fetchall()
+    for severity, target in (("error", "quarantine"), ("warning", "load_warnings")):
         con.execute(
             f"""INSERT INTO {target}
             SELECT {lid}, table_name, NULL, source_file, line, column_name, value, message
             FROM {PROBLEMS} WHERE severity = '{severity}'
             ORDER BY table_name, source_file, line"""
         )
-    status_counts = " UNION ALL ".join(
-        f"SELECT {sql_string(s.source)} AS table_name, lower(agency) AS agency, status "
-        f"FROM _ingest_incoming_{s.name}"
-        for s in STORED_TABLES
-        if s.name in schema.TABLES
-    )
-    rows = con.execute(
-        f"""
-        WITH per_row AS (
-            SELECT table_name, agency,
-                   count(*) AS rows_read,
-                   count(*) FILTER (WHERE NOT quarantined) AS rows_loaded,
-                   count(*) FILTER (WHERE quarantined) AS rows_quarantined,
-                   count(*) FILTER (WHERE warned AND NOT quarantined) AS rows_warned
-            FROM _ingest_row_status GROUP BY ALL
-            UNION ALL
-            SELECT table_name, '(unreadable)', count(*), 0, count(*), 0
-            FROM {PROBLEMS} WHERE loses_row GROUP BY ALL
-        ),
-        per_status AS (
-            SELECT table_name, agency,
-                   count(*) FILTER (WHERE status = 'new') AS rows_new,
-                   count(*) FILTER (WHERE status = 'changed') AS rows_changed,
-                   count(*) FILTER (WHERE status = 'unchanged') AS rows_unchanged
-            FROM ({status_counts}) GROUP BY ALL
-        )
-        SELECT table_name, agency, sum(rows_read)::BIGINT, sum(rows_loaded)::BIGINT,
-               coalesce(max(rows_new), 0), coalesce(max(rows_changed), 0),
-               coalesce(max(rows_unchanged), 0),
-               sum(rows_quarantined)::BIGINT, sum(rows_warned)::BIGINT
-        FROM per_row LEFT JOIN per_status USING (table_name, agency)
-        GROUP BY ALL ORDER BY table_name, agency
-        """
-    ).fetchall()
-    order = list(schema.TABLES)
-    counts = sorted(
-        (TableCounts(*row) for row in rows), key=lambda c: (order.index(c.table), c.agency)
-    )
+    counts = [TableCounts(*row) for row in rows]
     notes = [
         r[0]
         for r in con.execute(
@@ -402,3 +418,9 @@ def _drop_temporary_tables(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     for (name,) in names:
         con.execute(f"DROP TABLE IF EXISTS {name}")
+    views = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND view_name LIKE '\\_ingest%' "
+        "ESCAPE '\\'"
+    ).fetchall()
+    for (name,) in views:
+        con.execute(f"DROP VIEW IF EXISTS {name}")

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import duckdb
 
 from lantern.interchange import schema
-from lantern.interchange.checks import typed_expression
 
 PROVENANCE = (
     ("load_id", "VARCHAR"),
@@ -26,7 +25,6 @@ PROVENANCE = (
     ("loaded_at", "TIMESTAMP"),
 )
 VERSIONING = (
-    ("row_hash", "VARCHAR"),
     ("superseded_by", "VARCHAR"),
     ("superseded_at", "TIMESTAMP"),
 )
@@ -58,18 +56,39 @@ class StoredTable:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c[0] for c in self.columns)
 
+    @property
+    def stored_names(self) -> tuple[str, ...]:
+        """Columns written by a load (the ids are virtual: computed from agency and ref)."""
+        return tuple(c[0] for c in self.columns if c[0] not in GENERATED)
+
 
 def _from_schema(table: schema.Table, skip: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
-    return [
-        (c.name, _SQL_TYPES.get(c.kind, "VARCHAR"), typed_expression(c))
-        for c in table.stored_columns
-        if c.name not in skip
-    ]
+    return [(c.name, _SQL_TYPES.get(c.kind, "VARCHAR"), c.name) for c in table.stored_columns
+            if c.name not in skip]  # fmt: skip
 
 
-_RECORD_ID = ("record_id", "VARCHAR", "lower(agency) || ':' || person_ref")
-_EVENT_ID = ("event_id", "VARCHAR", "lower(agency) || ':' || event_ref")
+# Expressions are over the typed staging table (`lantern.interchange.checks.typed_columns`).
+_RECORD_ID = ("record_id", "VARCHAR", "agency || ':' || person_ref")
+_EVENT_ID = ("event_id", "VARCHAR", "agency || ':' || event_ref")
+# record_id and event_id are virtual columns of the history tables: computed when read, never
+# stored, so a load does not write (and compress) millions of concatenated strings.
+GENERATED = {"record_id": _RECORD_ID[2], "event_id": _EVENT_ID[2]}
 _ATTRIBUTES = ("attributes", "JSON", "attributes")
+
+
+def _events_columns() -> list[tuple[str, str, str]]:
+    columns = []
+    for name, type_, expr in _from_schema(schema.EVENTS):
+        if name == "event_type":
+            columns.append((name, type_, "coalesce(event_type, CASE WHEN raw_event_type IS NOT "
+                            "NULL THEN 'other' END)"))  # fmt: skip
+            columns.append(("event_type_raw", "VARCHAR", "raw_event_type"))
+        elif name == "recorded_at":
+            columns.append((name, type_, "coalesce(recorded_at, occurred_at)"))
+        else:
+            columns.append((name, type_, expr))
+    return columns
+
 
 PEOPLE = StoredTable(
     "people",
@@ -80,22 +99,7 @@ PEOPLE = StoredTable(
 EVENTS = StoredTable(
     "events",
     "events",
-    (
-        _EVENT_ID,
-        *[
-            col
-            for c in _from_schema(schema.EVENTS, skip=("recorded_at",))
-            for col in (
-                [c, ("event_type_raw", "VARCHAR", "event_type")] if c[0] == "event_type" else [c]
-            )
-        ],
-        (
-            "recorded_at",
-            "TIMESTAMP",
-            "coalesce(lantern_timestamp(recorded_at), lantern_timestamp(occurred_at))",
-        ),
-        _ATTRIBUTES,
-    ),
+    (_EVENT_ID, *_events_columns(), _ATTRIBUTES),
     key=("agency", "event_ref"),
 )
 EVENT_PEOPLE = StoredTable(
@@ -118,7 +122,7 @@ EQUALITY_MONITORING = StoredTable(
     "people",
     (
         _RECORD_ID,
-        ("agency", "VARCHAR", "lower(agency)"),
+        ("agency", "VARCHAR", "agency"),
         ("person_ref", "VARCHAR", "person_ref"),
         ("ethnicity", "VARCHAR", "ethnicity"),
         *[(c, "VARCHAR", c) for c in schema.PROTECTED_EXTRA_COLUMNS],
@@ -152,7 +156,11 @@ COUNT_COLUMNS = (
 def create_store_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create every store table and view that is missing (safe to run on every load)."""
     for t in STORED_TABLES:
-        cols = ", ".join(f"{n} {ty}" for n, ty, _ in t.columns)
+        cols = ", ".join(
+            f"{n} {ty} GENERATED ALWAYS AS ({GENERATED[n]}) VIRTUAL" if n in GENERATED
+            else f"{n} {ty}"
+            for n, ty, _ in t.columns
+        )  # fmt: skip
         extra = ", ".join(f"{n} {ty}" for n, ty in (*PROVENANCE, *VERSIONING))
         con.execute(f"CREATE TABLE IF NOT EXISTS {t.history} ({cols}, {extra})")
         visible = ", ".join([*t.column_names, *(n for n, _ in PROVENANCE)])

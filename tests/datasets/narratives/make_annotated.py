@@ -33,15 +33,23 @@ def parse(line: str, ident: str) -> dict:
     return item
 
 
-def main() -> None:
+def build(folder: str, name: str) -> None:
     items = []
-    for source in sorted((HERE / "src").glob("*.txt")):
+    for source in sorted((HERE / folder).glob("*.txt")):
         for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
             if line.strip():
                 items.append(parse(line, f"{source.stem}-{number}"))
-    out = HERE / "annotated.jsonl"
-    out.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    out = HERE / name
+    out.write_text(
+        "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8"
+    )
     print(f"wrote {len(items)} sentences to {out}")
+
+
+def main() -> None:
+    build("src", "annotated.jsonl")
+    # Written after the patterns were last changed, to measure them on unseen sentences.
+    build("holdout", "holdout.jsonl")
 
 
 if __name__ == "__main__":

@@ -50,8 +50,15 @@ def test_examples_carry_no_names_or_references(history):
 
 def test_pseudonymise_replaces_identifiers_a_name_list_would_miss():
     text = "Met Jordan at @kingpin99 near OX4 1AA in AB12CDE; email k.b@example.com on Friday."
-    assert pseudonymise(text, []) == (
+    assert pseudonymise(text, [], frozenset({"met"})) == (
         "Met [name] at [handle] near [postcode] in [vehicle]; email [email] on Friday."
+    )
+
+
+def test_a_name_opening_a_sentence_and_initials_are_replaced_common_words_are_not():
+    text = "Nicholas (16) came in. Father says JL is his boyfriend. YP at risk of CSE."
+    assert pseudonymise(text, [], frozenset({"came", "father"})) == (
+        "[name] (16) came in. Father says [name] is his boyfriend. YP at risk of CSE."
     )
 
 

@@ -1,7 +1,9 @@
 """Read narratives: indicator findings in context, blaming language, things named.
 
 The pipeline is spaCy's blank English with a sentencizer, an EntityRuler of
-the patterns in `patterns.yaml` (one entity label per indicator) and
+the patterns in `patterns.yaml` (one entity label per indicator; patterns with
+gaps or regular expressions run in `anchored.py`, only on documents that
+contain their anchor words) and
 negspacy's Negex with the termset in `context.yaml`. Hypothetical, historical
 and experiencer context are ConText-style cues from `context.yaml`, applied
 here within each sentence. Nothing is downloaded: every rule is in this
@@ -11,12 +13,17 @@ package.
 from __future__ import annotations
 
 import multiprocessing
-from functools import cache
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
+import numpy
+from spacy.attrs import LOWER, SENT_START
+
 from lantern.indicators.catalogue import default_catalogue
+from lantern.indicators.text import anchored  # noqa: F401  (registers "lantern_token_patterns")
 from lantern.indicators.text.mentions import Mention, find_mentions
 from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phrases, load_rules
 
@@ -24,6 +31,10 @@ _CUE_LABELS = ("HYPO_PRE", "HYPO_POST", "HIST_PRE", "HIST_POST", "TERM")
 _EXP_LABELS = ("EXP_OTHER", "EXP_REPORT", "EXP_SUBJECT")
 # A following cue ("... was discussed") reaches back over at most this many tokens.
 FOLLOWING_REACH = 2
+# Cheap test for text that may name a phone, a registration or a nickname.
+_MAY_MENTION = re.compile(
+    r"\d| as | called | named | aka |a\.k\.a\.|nicknamed|goes by|calls (?:him|her)self"
+)
 # Words passed over when looking for the word before a finding.
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
 
@@ -121,16 +132,18 @@ class TextAnalyser:
         ruler = nlp.add_pipe(
             "entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True}
         )
-        patterns = []
+        phrases: list[dict[str, Any]] = []
+        tokens: list[dict[str, Any]] = []
         for indicator, texts in self.rules.indicators.items():
             for text in texts:
-                phrases = expand_phrases(text, self.rules.macros)
-                if phrases is not None:  # cheap: the PhraseMatcher
-                    patterns.extend({"label": indicator, "pattern": p} for p in phrases)
+                expanded = expand_phrases(text, self.rules.macros)
+                if expanded is not None:  # cheap: the EntityRuler's PhraseMatcher
+                    phrases.extend({"label": indicator, "pattern": p} for p in expanded)
                 else:
                     pattern = compile_pattern(text, self.rules.macros)
-                    patterns.append({"label": indicator, "pattern": pattern})
-        ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+                    tokens.append({"label": indicator, "pattern": pattern})
+        ruler.add_patterns(phrases)  # type: ignore[attr-defined]
+        nlp.add_pipe("lantern_token_patterns", config={"patterns": tokens})
         nlp.add_pipe(
             "negex",
             config={
@@ -152,20 +165,21 @@ class TextAnalyser:
             "EXP_REPORT": ctx["experiencer"]["reporting"],
             "EXP_SUBJECT": ctx["experiencer"]["subject"],
         }
-        for label, phrases in cue_lists.items():
-            self.cues.add(label, list(nlp.tokenizer.pipe(phrases)))
+        for label, cue_phrases in cue_lists.items():
+            self.cues.add(label, [nlp.make_doc(p) for p in cue_phrases])
         self.object_markers = set(ctx["experiencer"]["object_markers"])
         self.relative_markers = set(ctx["experiencer"]["relative_markers"])
-        self.clause_break_words = set(ctx["clause_break_words"])
+        self._comma = nlp.vocab.strings[","]
+        self._break_ids = {nlp.vocab.strings[w] for w in ctx["clause_break_words"]}
 
         self.language_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.language_tokens = Matcher(nlp.vocab, validate=True)
         self.language_rules = {rule.id: rule for rule in self.rules.language}
         for rule in self.rules.language:
             for text in rule.patterns:
-                phrases = expand_phrases(text, self.rules.macros)
-                if phrases is not None:
-                    self.language_phrases.add(rule.id, list(nlp.tokenizer.pipe(phrases)))
+                lang_phrases = expand_phrases(text, self.rules.macros)
+                if lang_phrases is not None:
+                    self.language_phrases.add(rule.id, [nlp.make_doc(p) for p in lang_phrases])
                 else:
                     compiled = compile_pattern(text, self.rules.macros)
                     self.language_tokens.add(rule.id, [compiled])  # type: ignore[list-item]
@@ -180,31 +194,41 @@ class TextAnalyser:
         batch_size: int = 512,
     ) -> Iterator[Analysis]:
         """One `Analysis` per text, in order. `ages` are the child's ages in years, if known."""
-        age_iter = iter(ages) if ages is not None else None
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            age = next(age_iter) if age_iter is not None else None
-            yield self.read_doc(doc, age)
+        ages = ages if ages is not None else _nones()
+        pairs = zip(texts, ages)  # noqa: B905 (ages may be endless)
+        for doc, (text, age) in self.nlp.pipe(
+            ((text, (text, age)) for text, age in pairs), batch_size=batch_size, as_tuples=True
+        ):
+            yield self.read_doc(doc, age, text)
 
-    def read_doc(self, doc: Any, age: int | None = None) -> Analysis:
-        text = doc.text
+    def read_doc(self, doc: Any, age: int | None = None, text: str | None = None) -> Analysis:
+        text = doc.text if text is None else text  # doc.text rebuilds the string token by token
         analysis = Analysis()
-        if doc.ents:
-            sentence_of = [0] * len(doc)
-            sentences = list(doc.sents)
-            for index, sent in enumerate(sentences):
-                for i in range(sent.start, sent.end):
-                    sentence_of[i] = index
+        ents = doc.ents
+        if ents:
+            # Sentence number of every token, from the sentence starts (no Python loop per token).
+            is_start = doc.to_array(SENT_START) == 1
+            is_start[0] = True
+            sentence_of = numpy.cumsum(is_start) - 1
+            bounds = [*numpy.flatnonzero(is_start).tolist(), len(doc)]
+            lower = doc.to_array(LOWER)
+            commas = numpy.flatnonzero(lower[:-1] == self._comma)
+            clause_breaks = [int(c) for c in commas if int(lower[c + 1]) in self._break_ids]
             cues: dict[int, list[tuple[str, int, int]]] = {}
             strings = self.nlp.vocab.strings
             for match_id, start, end in self.cues(doc):
-                cues.setdefault(sentence_of[start], []).append((strings[match_id], start, end))
-            for ent in doc.ents:
+                cues.setdefault(int(sentence_of[start]), []).append((strings[match_id], start, end))
+            for ent in ents:
                 excluded = self.rules.exclude_after.get(ent.label_)
                 if excluded and _preceding_word(doc, ent.start) in excluded:
                     continue
-                sent = sentences[sentence_of[ent.start]]
-                in_sentence = cues.get(sentence_of[ent.start], [])
-                breaks = self._breaks(doc, sent, in_sentence)
+                number = int(sentence_of[ent.start])
+                sent = doc[bounds[number] : bounds[number + 1]]
+                start_char, end_char = ent.start_char, ent.end_char
+                in_sentence = cues.get(number, [])
+                breaks = [start for label, start, _ in in_sentence if label == "TERM"] + [
+                    c for c in clause_breaks if sent.start <= c < sent.end
+                ]
                 indicator = ent.label_
                 hypothetical = self._cued(in_sentence, breaks, ent, "HYPO_PRE", "HYPO_POST")
                 historical = self._cued(in_sentence, breaks, ent, "HIST_PRE", "HIST_POST")
@@ -217,30 +241,22 @@ class TextAnalyser:
                     Finding(
                         indicator=indicator,
                         category=self.categories[indicator],
-                        start=ent.start_char,
-                        end=ent.end_char,
-                        text=ent.text,
+                        start=start_char,
+                        end=end_char,
+                        text=text[start_char:end_char],
                         negated=bool(ent._.negex),
                         hypothetical=hypothetical,
                         historical=historical,
                         experiencer=experiencer,
-                        sentence=sent.text,
+                        sentence=text[sent.start_char : sent.end_char].strip(),
                     )
                 )
         analysis.language = self._language(doc, age)
-        if any(ch.isdigit() for ch in text) or " as " in text or "called" in text or "named" in text:
+        if _MAY_MENTION.search(text):
             analysis.mentions = find_mentions(text)
         return analysis
 
     # --------------------------------------------------------------- context
-
-    def _breaks(self, doc: Any, sent: Any, cues: list[tuple[str, int, int]]) -> list[int]:
-        """Token positions that end a cue's scope: terminations and `, she`-style clause breaks."""
-        positions = [start for label, start, _ in cues if label == "TERM"]
-        for i in range(sent.start, sent.end - 1):
-            if doc[i].text == "," and doc[i + 1].lower_ in self.clause_break_words:
-                positions.append(i)
-        return positions
 
     @staticmethod
     def _cued(
@@ -331,6 +347,11 @@ def _describes_adult(sent: Any) -> bool:
 
 
 # ------------------------------------------------------- many narratives, fast
+
+
+def _nones() -> Iterator[None]:
+    while True:
+        yield None
 
 
 @cache

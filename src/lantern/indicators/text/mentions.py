@@ -82,6 +82,8 @@ def find_mentions(text: str) -> list[Mention]:
         if not _ADULT_NEARBY.search(window):
             continue
         found.append(
-            Mention("nickname", name, f"nickname:{name.lower()}", match.start("name"), match.end("name"))
+            Mention(
+                "nickname", name, f"nickname:{name.lower()}", match.start("name"), match.end("name")
+            )
         )
     return sorted(found, key=lambda m: m.start)

@@ -145,7 +145,7 @@ def load_rules() -> TextRules:
         context=context,
         language=[LanguageRule(**entry) for entry in language["phrases"]],
     )
-    for indicator, texts in rules.indicators.items():  # fail early on a bad macro
+    for texts in rules.indicators.values():  # fail early on a bad macro
         for text in texts:
             compile_pattern(text, rules.macros)
     return rules

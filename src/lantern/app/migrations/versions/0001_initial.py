@@ -41,6 +41,15 @@ def upgrade() -> None:
         sa.Column("last_hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
+    op.bulk_insert(
+        sa.table(
+            "audit_head",
+            sa.column("id", sa.Integer),
+            sa.column("last_id", sa.Integer),
+            sa.column("last_hash", sa.String),
+        ),
+        [{"id": 1, "last_id": 0, "last_hash": "0" * 64}],
+    )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
