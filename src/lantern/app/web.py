@@ -141,8 +141,21 @@ def served_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def require_csrf(request: Request, submitted: str | None) -> None:
-    cookie = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRE_SESSION_COOKIE)
-    state_of(request).sessions.check_csrf(cookie, submitted)
+    """The form's token must be bound to this browser's session cookie, or (a form shown before
+    sign-in, perhaps beside an expired session cookie) to its pre-session cookie."""
+    sessions = state_of(request).sessions
+    cookies = [
+        c
+        for c in (request.cookies.get(SESSION_COOKIE), request.cookies.get(PRE_SESSION_COOKIE))
+        if c
+    ]
+    for cookie in cookies[:-1]:
+        try:
+            sessions.check_csrf(cookie, submitted)
+            return
+        except CsrfError:
+            continue
+    sessions.check_csrf(cookies[-1] if cookies else None, submitted)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
