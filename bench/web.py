@@ -43,7 +43,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _store_facts(store: Path) -> dict:
+def _store_facts(store: Path, children: int = 200) -> dict:
     con = duckdb.connect(str(store), read_only=True)
     try:
         facts = {
@@ -56,7 +56,8 @@ def _store_facts(store: Path) -> dict:
                 r[0]
                 for r in con.execute(
                     "SELECT person_id FROM assessments WHERE kind = 'child' AND band IN ('medium', 'high') "
-                    "ORDER BY score DESC LIMIT 200"
+                    "ORDER BY score DESC LIMIT ?",
+                    [children],
                 ).fetchall()
             ],
         }
@@ -96,8 +97,8 @@ def _add_users(url: str, users: int) -> None:
     engine.dispose()
 
 
-def run(store: Path, users: int, requests: int, workers: int = 1) -> dict:
-    facts = _store_facts(store)
+def run(store: Path, users: int, requests: int, workers: int = 1, children: int = 200) -> dict:
+    facts = _store_facts(store, children)
     if not facts["flagged"]:
         raise SystemExit(f"{store}: no child at medium or high to open")
     work = Path(tempfile.mkdtemp(prefix="lantern-bench-web-"))
@@ -246,6 +247,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=600, help="total requests (bounded)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--children", type=int, default=200, help="flagged children to open")
     parser.add_argument(
         "--no-write", action="store_true", help="print only; leave RESULTS.md alone"
     )
@@ -258,7 +260,7 @@ def main() -> None:
         store = build_county(
             Path(tempfile.mkdtemp(prefix="lantern-bench-county-")) / "county.duckdb"
         ).path
-    figures = run(store, args.users, args.requests, args.workers)
+    figures = run(store, args.users, args.requests, args.workers, args.children)
     for page in ("alerts", "child", "child (first view, alone)"):
         f = figures[page]
         print(
