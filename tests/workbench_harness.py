@@ -52,13 +52,27 @@ def complete_graph(path: Path) -> None:
         con.close()
 
 
-def make_workbench_app(tmp_path: Path) -> tuple[FastAPI, County]:
-    """`app_harness.make_app`, over a county whose graph has been completed first."""
+def run_review(path: Path) -> None:
+    """Run the retrospective review on the county (its tables, for the review page)."""
+    from lantern.review import stage
+
+    con = duckdb.connect(str(path))
+    try:
+        stage.run(con)
+    finally:
+        con.close()
+
+
+def make_workbench_app(tmp_path: Path, *, review: bool = False) -> tuple[FastAPI, County]:
+    """`app_harness.make_app`, over a county whose graph has been completed first (and, with
+    `review`, reviewed)."""
     original = app_harness.fresh_county
 
     def completed(directory: Path) -> County:
         county = original(directory)
         complete_graph(county.path)
+        if review:
+            run_review(county.path)
         return county
 
     app_harness.fresh_county = completed  # type: ignore[assignment]

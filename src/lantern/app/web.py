@@ -173,6 +173,7 @@ NAVIGATION = (
     ("mace", "/mace", "MACE pack"),
     ("most_connected", "/workbench/connected", "Most connected"),
     ("find_path", "/workbench/path", "Find the path"),
+    ("review", "/review", "Review"),
     ("challenged_access", "/challenged-access", "Challenged access"),
     ("users", "/admin/users", "Users"),
     ("audit", "/admin/audit", "Audit log"),
@@ -373,13 +374,17 @@ def create_app(
     async def _user_error(request: Request, exc: UserError) -> Response:
         return render(request, "error.html", 400, title="There is a problem", message=str(exc))
 
-    from lantern.app import admin_pages, challenge, pages, people_pages, workbench_pages
+    from lantern.app import admin_pages, pages, people_pages
+    from lantern.app.challenge import router as challenge_router
+    from lantern.app.review_pages import router as review_router
+    from lantern.app.workbench_pages import router as workbench_router
 
     app.include_router(pages.router)
     app.include_router(people_pages.router)
     app.include_router(admin_pages.router)
-    app.include_router(workbench_pages.router)
-    app.include_router(challenge.router)
+    app.include_router(workbench_router)
+    app.include_router(challenge_router)
+    app.include_router(review_router)
     app.mount(
         "/assets",
         StaticFiles(directory=STATIC / "vendor" / "assets", check_dir=False),
