@@ -190,6 +190,7 @@ def run(store: Path, users: int, requests: int) -> dict:
         "errors": errors,
         "startup_s": startup,
         "wall_s": wall,
+        "load": os.getloadavg()[0],
     }
     timings["child (first view, alone)"] = first_views
     for page, values in timings.items():
@@ -210,8 +211,8 @@ def write_section(figures: dict) -> None:
     )
     body = (
         f"{SECTION}\n\n"
-        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine} (shared with other "
-        f"work). Store: {figures['children']:,} assessed children, {figures['records']:,} person "
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine}, shared with other "
+        f"work (load average {figures['load']:.1f} at the end of the run). Store: {figures['children']:,} assessed children, {figures['records']:,} person "
         f"records, {figures['events']:,} events. {figures['users']} concurrent signed-in users over "
         f"loopback, one uvicorn process, SQLite operational store; {figures['requests']} requests "
         f"in {figures['wall_s']:.1f} s ({figures['requests'] / figures['wall_s']:.1f} per second), "

@@ -48,6 +48,7 @@ def test_case_and_accents_do_not_change_a_name(raw):
 
 @given(letters)
 def test_soundex_is_a_four_character_key(name):
+    assume(name not in TITLES | SUFFIXES)  # "Mr" or "Jr" alone is no name
     key = soundex(name)
     assert key is not None and len(key) == 4 and key[0] == name[0]
 

@@ -293,6 +293,8 @@ def create_app(
     sync_alerts: bool = True,
 ) -> FastAPI:
     secret = checked_secret(settings.secret_key, settings.demo)
+    if not (STATIC / "vendor" / "govuk" / "govuk-frontend.min.css").exists():
+        log.warning("the web assets are not built (run `make assets`): pages will have no styling")
     engine = database.make_engine(settings.database_url)
     database.migrate(engine)
     analytics = Analytics(
