@@ -282,3 +282,20 @@ def network_export(request: Request, network_id: str, fmt: str) -> Response:
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{stem}.{suffix}"'},
     )
+
+
+# time patterns ----------------------------------------------------------------------------
+@router.get("/workbench/time")
+def time_page(request: Request, subject: str = "", what: str = "all") -> Response:
+    from lantern.app import time_patterns
+
+    state = state_of(request)
+    with state.session() as db:
+        user = current_user(request, db, "time_patterns")
+        heat = time_patterns.heat_map(state.analytics, subject.strip(), what) if subject else None
+        if subject and heat is None:
+            raise NotFound("child, network or place with that id")
+        if heat is not None:
+            audit.record(db, user.username, "view_time_pattern", heat.subject, what=heat.what)
+    context = time_patterns.as_context(heat) if heat else {"heat": None}
+    return render(request, "workbench_time.html", subject=subject, **context)

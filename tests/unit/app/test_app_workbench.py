@@ -118,3 +118,24 @@ def test_network_exports_download_graphml_csv_and_anx(site) -> None:  # type: ig
     assert analyst.get(f"/networks/{county.network}/export/pdf").status_code == 404
     assert analyst.get("/networks/N999999/export/anx").status_code == 404
     assert practitioner.get(f"/networks/{county.network}/export/anx").status_code == 403
+
+
+def _cells(html: str) -> dict[tuple[int, int], int]:
+    found = re.findall(r'data-day="(\d)" data-hour="(\d+)">(\d+)', html)
+    return {(int(d), int(h)): int(n) for d, h, n in found}
+
+
+def test_time_pattern_of_a_child_a_network_and_a_place(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    child = analyst.get(f"/workbench/time?subject={county.kayleigh}").text
+    # The vehicle stop at 01:20 on Saturday 19 March 2011 is one of Kayleigh's sightings.
+    assert _cells(child)[(5, 1)] == 1
+    assert 'data-testid="heat-map"' in child and "<caption" in child and 'scope="row"' in child
+    missing = _cells(analyst.get(f"/workbench/time?subject={county.kayleigh}&what=missing").text)
+    assert (5, 1) not in missing and sum(missing.values()) >= 1
+    network = _cells(analyst.get(f"/workbench/time?subject={county.network}").text)
+    assert sum(network.values()) >= sum(_cells(child).values())
+    place = analyst.get("/workbench/time", params={"subject": "place:Manor Row takeaway"})
+    assert place.status_code == 200 and "When: Takeaway, Manor Row, BD1" in place.text
+    assert analyst.get("/workbench/time?subject=nobody").status_code == 404
+    assert practitioner.get(f"/workbench/time?subject={county.kayleigh}").status_code == 403
