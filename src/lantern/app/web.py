@@ -173,6 +173,7 @@ NAVIGATION = (
     ("mace", "/mace", "MACE pack"),
     ("most_connected", "/workbench/connected", "Most connected"),
     ("find_path", "/workbench/path", "Find the path"),
+    ("hotspots", "/workbench/places", "Places"),
     ("review", "/review", "Review"),
     ("challenged_access", "/challenged-access", "Challenged access"),
     ("users", "/admin/users", "Users"),

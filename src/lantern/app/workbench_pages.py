@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import duckdb
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from lantern.app import audit, most_connected
@@ -299,3 +299,16 @@ def time_page(request: Request, subject: str = "", what: str = "all") -> Respons
             audit.record(db, user.username, "view_time_pattern", heat.subject, what=heat.what)
     context = time_patterns.as_context(heat) if heat else {"heat": None}
     return render(request, "workbench_time.html", subject=subject, **context)
+
+
+@router.get("/workbench/places")
+def places_page(request: Request, at_least: int = Query(0, alias="min")) -> Response:
+    from lantern.app import hotspots
+
+    least = at_least if 1 <= at_least <= 20 else hotspots.MIN_CHILDREN
+    state = state_of(request)
+    with state.session() as db:
+        user = current_user(request, db, "hotspots")
+        places = hotspots.hotspots(state.analytics, least)
+        audit.record(db, user.username, "view_hotspots", "", least=least, shown=len(places))
+    return render(request, "workbench_places.html", places=places, min_children=least)

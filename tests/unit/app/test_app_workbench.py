@@ -139,3 +139,15 @@ def test_time_pattern_of_a_child_a_network_and_a_place(site) -> None:  # type: i
     assert place.status_code == 200 and "When: Takeaway, Manor Row, BD1" in place.text
     assert analyst.get("/workbench/time?subject=nobody").status_code == 404
     assert practitioner.get(f"/workbench/time?subject={county.kayleigh}").status_code == 403
+
+
+def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    # In the county only Kayleigh, of the children at risk, was recorded at the takeaway.
+    assert "No place has 2 or more children" in analyst.get("/workbench/places").text
+    html = analyst.get("/workbench/places?min=1").text
+    row = html[html.index('data-place="place:Manor Row takeaway"') :].split("</tr>")[0]
+    assert "Takeaway, Manor Row, BD1" in row and "Kayleigh Brookes" in row
+    assert "2011: 2" in row and "20 May 2011 to 28 May 2011" in row
+    assert "/workbench/time?subject=place%3AManor%20Row%20takeaway" in row
+    assert practitioner.get("/workbench/places").status_code == 403
