@@ -9,6 +9,7 @@ cannot change while the app holds it open, so the rendered report is kept for th
 from __future__ import annotations
 
 import threading
+import weakref
 
 import duckdb
 from fastapi import APIRouter, Request
@@ -20,7 +21,7 @@ from lantern.app.analytics import Analytics
 from lantern.app.web import current_user, render, state_of
 
 router = APIRouter()
-_rendered: dict[int, str] = {}
+_rendered: weakref.WeakKeyDictionary[Analytics, str] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -31,14 +32,13 @@ def report_html(analytics: Analytics) -> str | None:
 
     if not analytics.has("review_period"):
         return None
-    key = id(analytics)
     with _lock:
-        if key not in _rendered:
+        if analytics not in _rendered:
             try:
-                _rendered[key] = render_html(build_report(analytics.cursor()), fragment=True)
+                _rendered[analytics] = render_html(build_report(analytics.cursor()), fragment=True)
             except duckdb.CatalogException:  # a review from an older version, missing a table
                 return None
-        return _rendered[key]
+        return _rendered[analytics]
 
 
 @router.get("/review")
