@@ -132,3 +132,27 @@ def _rows(cursor: Any) -> list[dict[str, Any]]:
 
 def _live_stats(analytics: Analytics, filters: Filters) -> pa.Table:
     return centrality.compute(analytics.cursor(), edges=_edges_query(analytics, filters))
+
+
+def stats_of(analytics: Analytics, node_id: str) -> dict[str, Any] | None:
+    """A node's measures from `graph_stats`, with its rank among nodes of its kind."""
+    if not analytics.has("graph_stats"):
+        return None
+    found = analytics.q(
+        "SELECT kind, degree, weighted_degree, betweenness, closeness, eigenvector "
+        "FROM graph_stats WHERE node_id = ?",
+        [node_id],
+    )
+    if not found:
+        return None
+    row = found[0]
+    ranks = analytics.q(
+        """
+        SELECT count(*) FILTER (WHERE weighted_degree > ?) + 1 AS strength_rank,
+               count(*) FILTER (WHERE betweenness > ?) + 1 AS betweenness_rank,
+               count(*) FILTER (WHERE degree > 0) AS linked
+        FROM graph_stats WHERE kind = ?
+        """,
+        [row["weighted_degree"], row["betweenness"], row["kind"]],
+    )[0]
+    return {**row, **ranks}

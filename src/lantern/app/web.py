@@ -310,6 +310,9 @@ def create_app(
         templates=build_templates(),
         throttle=throttle or accounts.Throttle(),
     )
+    from lantern.app.most_connected import stats_of  # the workbench's figures on people's pages
+
+    state.templates.env.globals["graph_stats_of"] = lambda node_id: stats_of(analytics, node_id)
     if sync_alerts:
         with state.session() as db:
             summary = alerts.sync(db, analytics)

@@ -151,3 +151,14 @@ def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> 
     assert "2011: 2" in row and "20 May 2011 to 28 May 2011" in row
     assert "/workbench/time?subject=place%3AManor%20Row%20takeaway" in row
     assert practitioner.get("/workbench/places").status_code == 403
+
+
+def test_child_and_adult_pages_show_their_place_in_the_graph(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    adult = analyst.get(f"/adults/{county.darren}").text
+    assert 'data-testid="graph-position"' in adult
+    assert "4 links (strength 6.0, 1 of" in adult
+    assert f"/workbench/path?a={county.darren}" in adult
+    child = practitioner.get(f"/children/{county.kayleigh}").text
+    assert f"/workbench/path?a={county.kayleigh}" in child
+    assert "/workbench/time?" not in child and "/workbench/connected" not in child  # not theirs
