@@ -26,7 +26,6 @@ import datetime as dt
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -142,37 +141,26 @@ def quality(dataset: Path, out: Path, silo_outs: dict[str, Path]) -> dict:
         "now_precision": now_pred / now_rows if now_rows else None,
         "now_flagged": now_rows,
     }
-    # Networks: a planted network is found when one detected network holds half its victims.
-    found, false = 0, 0
-    members_by_network = []
-    persons_csv = {row["person_id"]: row["records"] for row in _read(out / "persons.csv")}
-    for row in _read(out / "networks.csv"):
-        people = {truth.person(persons_csv.get(p, "")) for p in row["members"].split(";") if p}
-        members_by_network.append(people)
-    for victims_of in truth.networks.values():
-        if any(len(victims_of & people) * 2 >= len(victims_of) for people in members_by_network):
-            found += 1
-    for people in members_by_network:
-        if not people & victims:
-            false += 1
-    figures["networks_planted"] = len(truth.networks)
-    figures["networks_found"] = found
-    figures["networks_detected"] = len(members_by_network)
-    figures["false_networks_per_10k"] = false * 10000 / max(1, len(truth.children))
-    # Lead time of the joint view over the agencies alone.
-    if silo_outs:
-        silo_first: dict[str, dt.date] = {}
-        for silo in silo_outs.values():
-            for person, at in flagged(silo, truth)[0].items():
-                if person not in silo_first or at < silo_first[person]:
-                    silo_first[person] = at
-        leads = []
-        for person in victims & set(first):
-            other = silo_first.get(person) or _date(truth.victims[person]["recognition_date"])
-            if other:
-                leads.append((other - first[person]).days / 30.44)
-        figures["lead_months_median"] = statistics.median(leads) if leads else None
-        figures["silo_recall"] = len(victims & set(silo_first)) / len(victims) if victims else None
+    # Networks and lead times as `lantern evaluate` defines them (docs/evaluation.md).
+    from lantern.evaluate.metrics import evaluate_outputs
+
+    report = evaluate_outputs(out, dataset / "truth", silo_outs or None)
+    at_risk = report["children_at_risk"]["all"]
+    figures["now_recall"], figures["now_precision"] = at_risk["recall"], at_risk["precision"]
+    figures["now_flagged"] = at_risk["flagged_rows"]
+    nets = report["networks"]
+    figures["networks_planted"], figures["networks_found"] = nets["planted"], nets["found"]
+    figures["networks_detected"] = nets["reported"]
+    figures["false_networks_per_10k"] = nets["false_per_10000_children"]
+    leads = report["lead_time"]
+    joint = leads["joint"]["median_days"]
+    figures["lead_vs_recognition_months"] = joint / 30.44 if joint is not None else None
+    if "joint_vs_siloed" in leads:
+        earlier = leads["joint_vs_siloed"]["median_days_earlier"]
+        figures["lead_months_median"] = earlier / 30.44 if earlier is not None else None
+        figures["joint_vs_siloed"] = leads["joint_vs_siloed"]
+        siloed = leads["siloed"]["median_days"]
+        figures["siloed_vs_recognition_months"] = siloed / 30.44 if siloed is not None else None
     return figures
 
 
@@ -187,8 +175,9 @@ def _fmt(value: object, digits: int = 2) -> str:
 def write_section(rows: list[dict], notes: list[str]) -> None:
     header = (
         "| children | seed | use | victims | recall (ever) | precision (ever) | recall (now) "
-        "| precision (now) | networks found | false nets /10k | lead months (median) "
-        "| assess s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| precision (now) | networks found | false nets /10k | joint lead over recognition, months "
+        "| joint earlier than siloed, months | assess s | peak MB |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for r in rows:
@@ -197,6 +186,7 @@ def write_section(rows: list[dict], notes: list[str]) -> None:
             f"| {r['victims']} | {_fmt(r['ever_recall'])} | {_fmt(r['ever_precision'])} "
             f"| {_fmt(r['now_recall'])} | {_fmt(r['now_precision'])} "
             f"| {r['networks_found']}/{r['networks_planted']} | {_fmt(r['false_networks_per_10k'])} "
+            f"| {_fmt(r.get('lead_vs_recognition_months'), 1)} "
             f"| {_fmt(r.get('lead_months_median'), 1)} | {r['seconds']:.0f} | {r['peak_mb']:.0f} |"
         )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -246,20 +236,22 @@ def main() -> None:
         row = {"size": size, "seed": seed, **quality(dataset, out, silos), **figures}
         rows.append(row)
         print(json.dumps(row, default=str), flush=True)
-    notes = [
+        if not args.no_write:  # after every county, so a long run leaves what it has measured
+            write_section(rows, _notes(rows))
+
+
+def _notes(rows: list[dict]) -> list[str]:
+    return [
         "recall/precision (ever): a child counts as flagged if the replay ever put them at medium "
-        "or high (a first_flagged_at date); (now): the band on the last day of the data.",
-        "A flagged row is matched to the true person most of its records belong to.",
-        "Lead time: for each victim the joint view flagged, the earliest date any single agency "
-        "alone flagged them (or, if none ever did, the date agencies recognised the abuse in "
-        "the story) minus the joint date; siloed runs only at the smallest size.",
-        "Stage times for the largest run: "
-        + ", ".join(f"{s} {t}s" for s, t, _ in rows[-1]["stages"])
-        if rows
-        else "",
+        "or high (a first_flagged_at date).",
+        "recall/precision (now), networks and lead times are `lantern evaluate`'s "
+        "(docs/evaluation.md): the band on the last day; lead over recognition = median of "
+        "(recognition date - first flag); joint earlier than siloed = median, over victims "
+        "flagged both ways, of (earliest single-agency flag - joint flag). Siloed runs only at "
+        "the smallest size.",
+        "Stage times (s) of the last county: "
+        + ", ".join(f"{s} {t}" for s, t, _ in rows[-1]["stages"]),
     ]
-    if not args.no_write:
-        write_section(rows, notes)
 
 
 if __name__ == "__main__":

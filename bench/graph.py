@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import random
 import resource
@@ -205,7 +206,8 @@ def main() -> None:
     lines = [
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
         f"{platform.python_version()}, 2 DuckDB threads; county of {args.children:,} children, "
-        f"seed {args.seed}; indicator hits from the {hits_source}.",
+        f"seed {args.seed}; indicator hits from the {hits_source}; load average "
+        f"{os.getloadavg()[0]:.1f} at the end (the machine is shared: times are upper bounds).",
         "",
         "| figure | value |",
         "|---|---|",

@@ -255,7 +255,7 @@ def county() -> World:
             people={"police:A1": "subject"},
             event_type="missing_report",
         )
-        w.hit(f"police:mA{i}", "police:A1", "missing_episode", "missing", 2.0)
+        w.hit(f"police:mA{i}", "police:A1", "missing_episode", "missing", 3.0)
     w.event(
         "social_care:sA",
         "2010-04-02",
@@ -266,7 +266,7 @@ def county() -> World:
     w.event("health:hA", "2010-05-05", people={"health:A2": "subject"}, event_type="sti_diagnosis")
     w.hit("health:hA", "health:A2", "sti_under_16", "sexual_health", 4.0)
     w.event("police:cA", "2010-06-01", people={"police:A1": "subject", "police:X1": "suspect"})
-    w.hit("police:cA", "police:A1", "car_with_adult", "vehicle", 3.0)
+    w.hit("police:cA", "police:A1", "car_with_adult", "vehicle", 4.0)
     w.thing("police:cA", "vehicle:AB12CDE", role="used_by_suspect")
 
     w.event(

@@ -77,3 +77,9 @@ def test_the_command_reports_and_writes_a_manifest(tmp_path: Path, capsys) -> No
 
 def test_a_county_needs_children(tmp_path: Path) -> None:
     assert main(["synth", "--children", "0", "--out", str(tmp_path / "d")]) == 2
+
+
+def test_it_will_not_write_into_a_directory_holding_something_else(tmp_path: Path) -> None:
+    (tmp_path / "e").mkdir()
+    (tmp_path / "e" / "people.parquet").write_text("not ours")
+    assert main(["synth", "--children", "300", "--out", str(tmp_path / "e")]) == 2

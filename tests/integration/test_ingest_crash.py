@@ -88,7 +88,7 @@ def test_ctrl_c_mid_load_rolls_back(tmp_path, store_path):
     before = _snapshot(store_path)
 
     def interrupt(description: str, done: int, total: int) -> None:
-        if description == "merging":
+        if description == "merged into history":
             raise KeyboardInterrupt
 
     con = connect(store_path)
@@ -96,3 +96,20 @@ def test_ctrl_c_mid_load_rolls_back(tmp_path, store_path):
         ingest(con, _second_extract(tmp_path), progress=interrupt)
     con.close()
     assert _snapshot(store_path) == before
+
+
+def test_after_an_interrupted_load_the_same_connection_loads_correctly(tmp_path):
+    con = connect(":memory:")
+
+    def interrupt(description: str, done: int, total: int) -> None:
+        if description == "merged into history":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest(con, EXAMPLES / "riverside", progress=interrupt)
+    assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (True,)
+    summary = ingest(con, EXAMPLES / "riverside")
+    assert summary.total("quarantined") == 0
+    assert con.execute(
+        "SELECT source_line FROM people WHERE record_id = 'police:P1001'"
+    ).fetchone() == (2,)

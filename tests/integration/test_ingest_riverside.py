@@ -67,3 +67,11 @@ def test_loading_the_same_dataset_twice_changes_nothing(store_path):
     assert second.total("unchanged") == second.total("loaded")
     for table, rows in before.items():
         assert con.execute(f"SELECT * FROM {table}_history ORDER BY ALL").fetchall() == rows
+
+
+def test_progress_is_reported_for_every_step_up_to_the_total(store_path):
+    seen = []
+    ingest(connect(store_path), EXAMPLES / "riverside", progress=lambda *a: seen.append(a))
+    assert [done for _, done, _ in seen] == list(range(1, len(seen) + 1))
+    assert {total for *_, total in seen} == {len(seen)}
+    assert seen[0][0] == "read event_people.csv" and seen[-1][0] == "recorded the load"

@@ -29,7 +29,7 @@ def _outputs(world) -> tuple:
 BASELINE = None
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=2**32 - 1))
 def test_shuffled_input_rows_give_identical_networks(seed):
     global BASELINE

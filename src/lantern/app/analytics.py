@@ -4,13 +4,18 @@ The app reads only the tables `docs/pipeline.md` lists, and never writes to the 
 read-only connection is opened at start-up; each call takes its own cursor, so requests on
 different threads do not share a cursor. Tables a stage has not produced yet read as empty,
 except the few without which the app has nothing to show (`REQUIRED`).
+
+While the app holds its read-only connection no process can write the store (DuckDB's file
+lock), so what a query returns cannot change until the app restarts: per-person results are
+memoised (bounded, least recently used first out). Callers must not mutate what they get.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -69,6 +74,51 @@ class Person:
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
+class _Memo:
+    """A bounded, thread-safe least-recently-used memo."""
+
+    def __init__(self, size: int = 20000) -> None:
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = compute()
+        with self._lock:
+            self._data[key] = value
+            if len(self._data) > self._size:
+                self._data.popitem(last=False)
+        return value
+
+    def get_many(
+        self, kind: str, ids: list[str], compute: Callable[[list[str]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Values for `ids`, computing only the missing ones in one call."""
+        found: dict[str, Any] = {}
+        missing = []
+        with self._lock:
+            for i in ids:
+                if (kind, i) in self._data:
+                    self._data.move_to_end((kind, i))
+                    found[i] = self._data[(kind, i)]
+                else:
+                    missing.append(i)
+        if missing:
+            computed = compute(missing)
+            with self._lock:
+                for i in missing:
+                    value = computed.get(i)
+                    self._data[(kind, i)] = value
+                    found[i] = value
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+        return {i: v for i, v in found.items() if v is not None}
+
+
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description or []]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -93,6 +143,7 @@ class Analytics:
                 "run the pipeline (`lantern run`) before serving the app"
             )
         self.tables = tables
+        self._memo = _Memo()
         self.columns = {
             (t, c)
             for t, c in self._con.execute(
@@ -114,9 +165,12 @@ class Analytics:
 
     # people -----------------------------------------------------------------------------
     def people(self, person_ids: list[str]) -> dict[str, Person]:
-        """Names, dates of birth, records and assessment of each person, in one pass."""
+        """Names, dates of birth, records and assessment of each person."""
         if not person_ids:
             return {}
+        return self._memo.get_many("person", list(dict.fromkeys(person_ids)), self._people)
+
+    def _people(self, person_ids: list[str]) -> dict[str, Person]:
         rows = self.q(
             """
             SELECT ps.person_id, p.record_id, p.agency, p.given_name, p.family_name,
@@ -176,8 +230,11 @@ class Analytics:
         return self.people([person_id]).get(person_id)
 
     def as_of(self) -> date | None:
-        row = self.q("SELECT max(as_of) AS d FROM assessments")
-        return row[0]["d"] if row else None
+        def compute() -> date | None:
+            row = self.q("SELECT max(as_of) AS d FROM assessments")
+            return row[0]["d"] if row else None
+
+        return self._memo.get(("as_of",), compute)  # type: ignore[no-any-return]
 
     # alerts -----------------------------------------------------------------------------
     def flagged_children(self) -> list[dict[str, Any]]:
@@ -206,6 +263,11 @@ class Analytics:
     def network_members(self, network_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         if not self.has("networks") or not network_ids:
             return {}
+        return self._memo.get_many(
+            "members", list(dict.fromkeys(network_ids)), self._network_members
+        )
+
+    def _network_members(self, network_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = {}
         for row in self.q(
             """
@@ -239,6 +301,9 @@ class Analytics:
     # a child's records ------------------------------------------------------------------
     def chronology(self, person: Person) -> list[dict[str, Any]]:
         """Every event any of the person's records appears in, oldest first, with its hits."""
+        return self._memo.get(("chronology", person.person_id), lambda: self._chronology(person))  # type: ignore[no-any-return]
+
+    def _chronology(self, person: Person) -> list[dict[str, Any]]:
         record_ids = [r for _, r in person.records]
         events = self.q(
             """
@@ -275,6 +340,9 @@ class Analytics:
     def language_findings(self, person: Person) -> list[dict[str, Any]]:
         if not self.has("language_findings"):
             return []
+        return self._memo.get(("language", person.person_id), lambda: self._language(person))  # type: ignore[no-any-return]
+
+    def _language(self, person: Person) -> list[dict[str, Any]]:
         return self.q(
             """
             SELECT agency, event_id, record_id, kind, phrase, span_start, span_end, suggestion,
@@ -297,6 +365,9 @@ class Analytics:
     def score_history(self, person_id: str) -> list[dict[str, Any]]:
         if not self.has("score_history"):
             return []
+        return self._memo.get(("history", person_id), lambda: self._score_history(person_id))  # type: ignore[no-any-return]
+
+    def _score_history(self, person_id: str) -> list[dict[str, Any]]:
         track = self._track("score_history")
         return self.q(
             f'SELECT "at", score, band FROM score_history WHERE person_id = ?{track} ORDER BY "at"',  # noqa: S608
@@ -306,6 +377,9 @@ class Analytics:
     def score_reasons(self, person_id: str) -> list[dict[str, Any]]:
         if not self.has("score_reasons"):
             return []
+        return self._memo.get(("reasons", person_id), lambda: self._score_reasons(person_id))  # type: ignore[no-any-return]
+
+    def _score_reasons(self, person_id: str) -> list[dict[str, Any]]:
         track = self._track("score_reasons")
         return self.q(
             f"""
@@ -319,6 +393,9 @@ class Analytics:
         """Edges touching `node_id`: the other end, what it is, and the evidence."""
         if not self.has("graph_edges"):
             return []
+        return self._memo.get(("links", node_id), lambda: self._links(node_id))  # type: ignore[no-any-return]
+
+    def _links(self, node_id: str) -> list[dict[str, Any]]:
         label = "gn.label" if self.has("graph_nodes") else "NULL"
         kind = "gn.kind" if self.has("graph_nodes") else "NULL"
         subkind = "gn.subkind" if ("graph_nodes", "subkind") in self.columns else "NULL"
@@ -377,7 +454,10 @@ class Analytics:
         """Referrals, missing episodes and return home interviews of each person."""
         if not person_ids:
             return {}
-        out: dict[str, list[dict[str, Any]]] = {}
+        return self._memo.get_many("clock", list(dict.fromkeys(person_ids)), self._clock_events)
+
+    def _clock_events(self, person_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {pid: [] for pid in person_ids}
         for row in self.q(
             """
             SELECT DISTINCT ps.person_id, e.event_id, e.agency, e.event_type, e.occurred_at,

@@ -24,7 +24,7 @@ def _settings(store: Path | None = None, demo: bool | None = None):  # type: ign
         overrides["store"] = store
     if demo:
         overrides["demo"] = True
-    return load_settings(**overrides)
+    return load_settings(None, **overrides)
 
 
 def _operational_db(url: str):  # type: ignore[no-untyped-def]
@@ -45,12 +45,17 @@ def serve_command(
         bool,
         typer.Option("--demo", help="Demo mode: a generated secret and one demo user per role."),
     ] = False,
+    warm: Annotated[
+        bool, typer.Option(help="Load the children with open alerts into memory in the background.")
+    ] = True,
 ) -> None:
     """Serve the web app (uvicorn)."""
+    import threading
+
     import uvicorn
 
     from lantern.app.demo import ensure_demo_users
-    from lantern.app.web import create_app
+    from lantern.app.web import create_app, warm_up
 
     settings = _settings(store, demo)
     app = create_app(settings)
@@ -61,9 +66,13 @@ def serve_command(
         typer.echo("Demo logins (synthetic data only):")
         for username, password, role in state.demo_logins:
             typer.echo(f"  {role:<13} username {username:<13} password {password}")
+    if warm:
+        threading.Thread(target=warm_up, args=(state,), name="lantern-warm-up", daemon=True).start()
     typer.echo(f"Lantern is serving {settings.store} on http://{host}:{port}")
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", access_log=False, server_header=False
+    )
 
 
 def users_add_command(

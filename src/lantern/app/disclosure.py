@@ -105,3 +105,28 @@ def reasons(user: User, policy: Policy, rows: list[dict[str, Any]]) -> list[dict
 
 def language(user: User, policy: Policy, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if policy.reads_narrative(user.role, user.agency, r["agency"])]
+
+
+def top_reasons(user: Any, policy: Policy, person: Any, reasons_of: Any) -> str:
+    """The assessment's top reasons, or — for a role that may not read every agency's words — a
+    summary built from the score's reasons: indicator, agency and date, words only from the
+    user's own agency. (`top_reasons` quotes narratives from any agency.)"""
+    if person is None:
+        return ""
+    if policy.narratives.get(user.role) == "all agencies":
+        return str(person.top_reasons or "")
+    parts = []
+    for row in reasons_of(person.person_id)[:4]:
+        when = row["occurred_at"].strftime("%Y-%m-%d") if row.get("occurred_at") else ""
+        where = ", ".join(x for x in (row.get("agency") or "", when) if x)
+        text = (
+            f"{str(row['indicator']).replace('_', ' ')} ({where})"
+            if where
+            else str(row["indicator"])
+        )
+        if row.get("evidence") and (
+            not row.get("agency") or policy.reads_narrative(user.role, user.agency, row["agency"])
+        ):
+            text += f": {row['evidence']}"
+        parts.append(text)
+    return "; ".join(parts)

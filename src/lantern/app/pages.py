@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lantern.app import accounts, alerts, audit, clocks
+from lantern.app import accounts, alerts, audit, clocks, disclosure
 from lantern.app.models import Alert, Decision, User
 from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE
 from lantern.app.web import NotFound, current_user, render, require_csrf, state_of
@@ -131,7 +131,7 @@ def _now(state: Any) -> datetime:
     return now
 
 
-def present_alerts(state: Any, db: Session, rows: list[Alert]) -> list[dict[str, Any]]:
+def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> list[dict[str, Any]]:
     """Everything the queue shows for each alert, in a handful of queries for the page."""
     analytics = state.analytics
     child_ids = [a.subject_id for a in rows if a.subject_kind == "child"]
@@ -163,7 +163,9 @@ def present_alerts(state: Any, db: Session, rows: list[Alert]) -> list[dict[str,
             item["href"] = f"/children/{alert.subject_id}"
             item["age"] = person.age_on(person.as_of or date.today()) if person else None
             item["agencies"] = person.agencies if person else []
-            item["reasons"] = person.top_reasons if person else ""
+            item["reasons"] = disclosure.top_reasons(
+                viewer, state.policy, person, lambda pid: analytics.score_reasons(pid)
+            )
             item["clocks"] += [
                 c
                 for c in clocks.record_clocks(events.get(alert.subject_id, []), now)
@@ -190,7 +192,7 @@ def alerts_page(request: Request, status: str = "active", page: int = 1) -> Resp
     with state.session() as db:
         current_user(request, db, "alerts")
         rows, total = alerts.queue(db, status, page)
-        items = present_alerts(state, db, rows)
+        items = present_alerts(state, db, rows, request.state.user)
         counts = alerts.counts(db)
     pages = max(1, -(-total // 25))
     return render(
@@ -222,7 +224,7 @@ def _alert_page(
     form: dict[str, str] | None = None,
 ) -> Response:
     state = state_of(request)
-    item = present_alerts(state, db, [alert])[0]
+    item = present_alerts(state, db, [alert], request.state.user)[0]
     assignees = db.scalars(
         select(User).where(User.active.is_(True), User.role != "admin").order_by(User.display_name)
     ).all()
@@ -353,7 +355,7 @@ def _mace(request: Request, db: Session) -> dict[str, Any]:
         .options(selectinload(Alert.decisions))
     ).all()
     rows = sorted(rows, key=lambda a: ({"high": 0, "medium": 1}.get(a.band, 2), -a.score))
-    items = present_alerts(state, db, list(rows))
+    items = present_alerts(state, db, list(rows), request.state.user)
     networks = [i for i in items if i["alert"].subject_kind == "network"]
     members = state.analytics.network_members([i["alert"].subject_id for i in networks])
     ids = [m["node_id"] for ms in members.values() for m in ms if m.get("kind")]
@@ -392,7 +394,7 @@ def mace_pdf(request: Request) -> Response:
         user = current_user(request, db, "mace_pdf")
         pack = _mace(request, db)
         audit.record(db, user.username, "download_mace_pack", "", children=len(pack["children"]))
-    html = render(request, "mace_pdf.html", **pack).body.decode()
+    html = bytes(render(request, "mace_pdf.html", **pack).body).decode()
     pdf = HTML(string=html, base_url=str(STATIC)).write_pdf(
         stylesheets=[CSS(filename=str(STATIC / "mace-print.css"))]
     )

@@ -150,7 +150,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         request=request,
         user=user,
         csrf_token=state.sessions.csrf_token(cookie),
-        can=lambda page: bool(user) and state.policy.allows(user.role, page),
+        can=lambda page: user is not None and state.policy.allows(user.role, page),
         nav=_navigation(request, user, state.policy),
         demo=state.settings.demo,
     )
@@ -246,6 +246,42 @@ def build_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def warm_up(state: AppState) -> int:
+    """Fill the per-person memo for every child with an open alert (run in the background by
+    `lantern serve`), so the first practitioner to open a child does not wait for DuckDB."""
+    from sqlalchemy import select
+
+    from lantern.app.models import Alert
+
+    with state.session() as db:
+        ids = list(
+            db.scalars(
+                select(Alert.subject_id)
+                .where(Alert.subject_kind == "child", Alert.status.in_(alerts.OPEN_STATUSES))
+                .order_by(Alert.score.desc())
+            )
+        )
+    analytics = state.analytics
+    done = 0
+    for person_id in ids:
+        try:
+            person = analytics.person(person_id)
+            if person is None:
+                continue
+            analytics.chronology(person)
+            analytics.language_findings(person)
+            analytics.links(person_id)
+            analytics.score_history(person_id)
+            analytics.score_reasons(person_id)
+            analytics.clock_events([person_id])
+        except Exception:  # the store was closed (the app is stopping): stop quietly
+            log.info("warm-up stopped after %d children", done)
+            return done
+        done += 1
+    log.info("warm-up done: %d children", done)
+    return done
+
+
 def create_app(
     settings: Settings,
     *,
@@ -253,6 +289,8 @@ def create_app(
     sync_alerts: bool = True,
 ) -> FastAPI:
     secret = checked_secret(settings.secret_key, settings.demo)
+    if not (STATIC / "vendor" / "govuk" / "govuk-frontend.min.css").exists():
+        log.warning("the web assets are not built (run `make assets`): pages will have no styling")
     engine = database.make_engine(settings.database_url)
     database.migrate(engine)
     analytics = Analytics(

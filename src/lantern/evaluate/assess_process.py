@@ -41,7 +41,8 @@ def main(argv: list[str]) -> int:
     stages = getattr(result, "stages", None)
     if stages:
         run["stages"] = [
-            dataclasses.asdict(s) if dataclasses.is_dataclass(s) else s for s in stages
+            dataclasses.asdict(s) if dataclasses.is_dataclass(s) and not isinstance(s, type) else s
+            for s in stages
         ]
     (args.out / "run.json").write_text(json.dumps(run, indent=2, default=str))
     return 0

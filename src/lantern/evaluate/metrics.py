@@ -16,7 +16,8 @@ from lantern.evaluate.inputs import Assessed, Truth, load_assessed, load_truth, 
 FLAGGED_BANDS = frozenset({"medium", "high"})
 LEAD_BUCKETS = (  # (label, lower bound in days inclusive, upper bound exclusive)
     ("flagged after recognition", None, 0),
-    ("0-3 months before", 0, 91),
+    ("on the day of recognition", 0, 1),
+    ("up to 3 months before", 1, 91),
     ("3-12 months before", 91, 365),
     ("1-2 years before", 365, 730),
     ("over 2 years before", 730, None),
@@ -29,7 +30,7 @@ def _f1(precision: float | None, recall: float | None) -> float | None:
     return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
 
 
-def _prf(tp: int, predicted: int, actual: int) -> dict[str, float | int | None]:
+def _prf(tp: int, predicted: int, actual: int) -> dict[str, object]:
     precision = tp / predicted if predicted else None
     recall = tp / actual if actual else None
     f1 = _f1(precision, recall)

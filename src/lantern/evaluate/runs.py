@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from lantern.errors import UserError
@@ -51,8 +52,8 @@ def run_all(
     *,
     as_of: str | None = None,
     siloed: bool = True,
-    progress=None,
-) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, object]:
     """The joint run and one run per agency; returns each run's measurements."""
     runs: dict[str, object] = {"joint": run_assess(dataset, work / "joint", as_of=as_of)}
     if progress:

@@ -97,7 +97,7 @@ def build_edges(
                CASE WHEN routine_reason IS NULL THEN g.raw_weight ELSE 0.0 END AS weight,
                g.first_available_at, g.last_occurred_at, g.n_events, g.evidence,
                g.raw_weight, g.first_occurred_at, g.n_signal_events, g.agencies, g.roles,
-               g.child_id, g.contact_id, g.record_only,
+               g.child_id, g.contact_id, g.record_only, g.any_suspect AS suspect_evidence,
                routine_reason IS NOT NULL AS routine, routine_reason
         FROM (
             SELECT g.*,
@@ -138,8 +138,11 @@ def build_signal_children(
         JOIN graph_children c USING (person_id)
         WHERE coalesce(h.recorded_at, TIMESTAMP '1900-01-01') < {cut}
         GROUP BY p.person_id
-        HAVING count(DISTINCT h.category) >= {rules.signal_min_categories}
+        HAVING count(DISTINCT h.category) FILTER (
+                   WHERE h.category NOT IN {sql_list(rules.signal_common_categories)}
+               ) >= {rules.signal_min_categories}
             OR bool_or(h.category IN {sql_list(rules.signal_strong_categories)})
+            OR count(*) FILTER (WHERE h.category = 'missing') >= {rules.signal_min_missing_hits}
         """,  # noqa: S608
     )
 

@@ -7,8 +7,9 @@ Steps (each writes the table named):
    postcode over their records: children sharing one are one household).
 2. `graph_participants` — event × person: role, age at the event, child flag.
 3. `graph_child_signals` — (event, child): the child shows a signal at this
-   event (an indicator hit, a missing episode, or an event around one), and
-   when that became known (`signal_at`).
+   event (an indicator hit other than the common and contact-describing
+   categories, a missing episode, or an event around one), and when that
+   became known (`signal_at`).
 4. `graph_thing_links` — person × thing × event: from `thing_mentions`
    (event things by role; things on a person record) and `text_mentions`
    (VRMs and phones named in a child's narrative).
@@ -128,6 +129,7 @@ def build_child_signals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
             JOIN persons p USING (record_id)
             LEFT JOIN events e USING (event_id)
             WHERE h.event_id IS NOT NULL
+              AND h.category NOT IN {sql_list(rules.signal_common_categories + rules.contact_categories)}
             GROUP BY ALL
         ), missing AS (
             SELECT person_id, occurred_at AS start_at, coalesce(ended_at, occurred_at) AS end_at,

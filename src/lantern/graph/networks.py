@@ -15,15 +15,18 @@ Steps:
    who share a home postcode are one household: an uncle of two sisters is
    family, not a network). Links from person records alone (a phone number on
    two children's records — the family landline) never make a connector: a
-   connector is seen with the children in events, and at least one of those
-   events with each child is around a signal (or names the connector as a
-   suspect): a taxi seen with three children on three ordinary school runs
-   is not a connector, even if the children are signal children for other
-   reasons. Children who merely know each
+   connector is seen with the children in events, and its link with each
+   child is backed by an event around a signal, by a record naming it a
+   suspect (or its car or phone as used by a suspect), or by the child naming
+   it (a nickname in the child's narrative): a taxi seen with three children
+   on three ordinary school runs is not a connector, even if the children are
+   signal children for other reasons. Children who merely know each
    other are not a network; nor is a professional or carer (their edges weigh
    0). A network's connectors join it even if Leiden placed them elsewhere,
    and so do the signal children they link to that are in no network (one
-   step, no chaining), so a ring Leiden cut in two is reported whole.
+   step, no chaining), so a ring Leiden cut in two is reported whole; so do
+   the things a connector uses that are tied to one of the network's signal
+   children (the car he drives that she named).
 4. `adult_child_links` — every non-routine adult–child link, summed over kinds.
 5. `place_hotspots` — places where `hotspot_min_signal_children` signal
    children were recorded.
@@ -143,7 +146,8 @@ def build_networks(
             SELECT src, dst, min(first_available_at) AS first_available_at
             FROM {edges}
             WHERE weight > 0 AND kind <> 'at_place' AND NOT record_only
-              AND (n_signal_events > 0 OR kind = 'suspect_of')
+              AND (n_signal_events > 0 OR suspect_evidence
+                   OR (kind = 'text_mention' AND dst = child_id))  -- named by the child
             GROUP BY src, dst
         ), both_ways AS (
             SELECT src AS node_id, dst AS child_id, first_available_at FROM live
@@ -205,9 +209,22 @@ def build_networks(
             SELECT DISTINCT c.network_id, l.child_id AS node_id
             FROM connectors c JOIN graph_contact_links l ON l.node_id = c.node_id
             WHERE l.child_id NOT IN (SELECT node_id FROM community_members)
-        ), all_members AS (
+        ), core AS (
             SELECT * FROM community_members UNION SELECT * FROM connectors
             UNION SELECT * FROM stray_children
+        ), live AS (
+            SELECT src AS a, dst AS b FROM {edges} WHERE weight > 0 AND kind <> 'at_place'
+            UNION SELECT dst, src FROM {edges} WHERE weight > 0 AND kind <> 'at_place'
+        ), connector_things AS ( -- things a connector uses that are tied to a member child too
+            SELECT DISTINCT c.network_id, t.b AS node_id
+            FROM connectors c
+            JOIN live t ON t.a = c.node_id
+            JOIN {nodes} tn ON tn.node_id = t.b AND tn.kind = 'thing'
+            JOIN live k ON k.a = t.b
+            JOIN core m ON m.network_id = c.network_id AND m.node_id = k.b
+            JOIN graph_signal_children s ON s.person_id = k.b
+        ), all_members AS (
+            SELECT * FROM core UNION SELECT * FROM connector_things
         ), members AS (
             SELECT a.network_id, a.node_id,
                    CASE WHEN s.person_id IS NOT NULL THEN 'child'

@@ -33,6 +33,7 @@ class GraphRules:
     max_people_per_event: int
     missing_event_types: tuple[str, ...]
     missing_window_days: int
+    contact_categories: tuple[str, ...]
     place_event_types: tuple[str, ...]
     same_place_window_days: int
     same_place_min_occasions: int
@@ -45,7 +46,9 @@ class GraphRules:
     routine_protective_share: float
     routine_edge_min_events: int
     signal_min_categories: int
+    signal_common_categories: tuple[str, ...]
     signal_strong_categories: tuple[str, ...]
+    signal_min_missing_hits: int
     seed: int
     iterations: int
     resolution: float
@@ -87,6 +90,7 @@ def _from_mapping(data: dict[str, Any]) -> GraphRules:
         max_people_per_event=int(data["max_people_per_event"]),
         missing_event_types=tuple(data["missing_event_types"]),
         missing_window_days=int(data["missing_window_days"]),
+        contact_categories=tuple(data["contact_categories"]),
         place_event_types=tuple(data["place_event_types"]),
         same_place_window_days=int(data["same_place_window_days"]),
         same_place_min_occasions=int(data["same_place_min_occasions"]),
@@ -99,7 +103,9 @@ def _from_mapping(data: dict[str, Any]) -> GraphRules:
         routine_protective_share=float(routine["protective_share"]),
         routine_edge_min_events=int(routine["edge_min_events"]),
         signal_min_categories=int(signal["min_categories"]),
+        signal_common_categories=tuple(signal["common_categories"]),
         signal_strong_categories=tuple(signal["strong_categories"]),
+        signal_min_missing_hits=int(signal["min_missing_hits"]),
         seed=int(networks["seed"]),
         iterations=int(networks["iterations"]),
         resolution=float(networks["resolution"]),

@@ -33,8 +33,12 @@ def indicators_command(
         typer.Option("--as-of", help="Date (YYYY-MM-DD) the data runs to (for 72-hour rules)."),
     ] = None,
     processes: Annotated[
-        int, typer.Option("--processes", help="Worker processes for reading narratives.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--processes",
+            help="Worker processes for reading narratives (default: 2 from 10,000 narratives).",
+        ),
+    ] = None,
 ) -> None:
     """Find indicators in events and narratives; write indicator_hits and the text tables."""
     from lantern.errors import UserError
@@ -130,10 +134,20 @@ def _parse_line(line: str, number: int) -> tuple[Any, str, int | None]:
         except json.JSONDecodeError:
             obj = None
         if isinstance(obj, dict) and isinstance(obj.get("text"), str):
-            age = obj.get("subject_age")
-            age = int(age) if isinstance(age, int | float) and not isinstance(age, bool) else None
+            age = _age(obj.get("subject_age"))
             return obj.get("id", str(number)), obj["text"], age
     return str(number), stripped, None
+
+
+def _age(value: Any) -> int | None:
+    """`subject_age` as whole years: a number or a numeric string; anything else is unknown."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
 
 
 def register(app: typer.Typer) -> None:

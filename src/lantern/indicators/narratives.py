@@ -6,13 +6,19 @@ analyser (in worker processes when asked), and written back as Arrow tables.
 
 from __future__ import annotations
 
+import os
+
 import pyarrow as pa
 
 from lantern.indicators.steps import Steps
 from lantern.indicators.text.analyse import analyse_many
 
+# From this many narratives a second process pays for its start-up.
+PARALLEL_FROM = 10_000
 
-def read_narratives(steps: Steps, *, n_process: int = 1) -> int:
+
+def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
+    """Read every narrative; `n_process` None means two processes for large stores, else one."""
     con = steps.con
     rows = con.execute(
         """
@@ -26,6 +32,8 @@ def read_narratives(steps: Steps, *, n_process: int = 1) -> int:
     findings: dict[str, list] = {k: [] for k in FINDING_COLUMNS}
     language: dict[str, list] = {k: [] for k in LANGUAGE_COLUMNS}
     mentions: dict[str, list] = {k: [] for k in MENTION_COLUMNS}
+    if n_process is None:
+        n_process = 2 if len(rows) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
     texts = [r[4] for r in rows]
     ages = [r[6] for r in rows]
     for row, analysis in zip(rows, analyse_many(texts, ages, n_process=n_process), strict=True):

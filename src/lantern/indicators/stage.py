@@ -76,9 +76,12 @@ def run(
     *,
     catalogue: Catalogue | None = None,
     as_of: date | None = None,
-    n_process: int = 1,
+    n_process: int | None = None,
 ) -> IndicatorSummary:
-    """Run the indicators stage on an open store; returns counts of what it wrote."""
+    """Run the indicators stage on an open store; returns counts of what it wrote.
+
+    `n_process`: worker processes for reading narratives (None: two for a large store).
+    """
     started = time.perf_counter()
     catalogue = catalogue or default_catalogue()
     check_rules(catalogue)

@@ -20,6 +20,12 @@ HIT_COLUMNS = (
 )
 
 MISSING_TYPES = "('missing_report', 'missing_from_care', 'away_from_placement')"
+# Events where an adult recorded only as `other` was found or seen with the child
+# (elsewhere `other` is anyone: a foster carer in an allegation, a neighbour).
+FOUND_TYPES = (
+    "('found_report', 'missing_report', 'missing_from_care', 'away_from_placement', "
+    "'concern_for_welfare', 'incident', 'stop_search', 'vehicle_stop', 'return_home_interview')"
+)
 # Roles of people on an event who are neither the child nor there to help.
 ASSOCIATE_ROLES = "('associate', 'other', 'witness')"
 SUSPECT_ROLES = "('suspect', 'offender')"
@@ -217,6 +223,11 @@ def association_rules(steps: Steps) -> None:
         ("found_with_adult", ASSOCIATE_ROLES, "with"),
         ("adult_suspect_linked", SUSPECT_ROLES, "naming as suspect or offender"),
     ):
+        only_found = (
+            f"AND (a.role = 'associate' OR s.event_type IN {FOUND_TYPES})"
+            if indicator == "found_with_adult"
+            else ""
+        )
         steps.table(
             f"ind_hits_{indicator}",
             f"""
@@ -233,7 +244,7 @@ def association_rules(steps: Steps) -> None:
             JOIN ind_event_people a
               ON a.event_id = s.event_id AND a.record_id <> s.record_id
              AND a.role IN {roles} AND a.age_min >= 18
-            WHERE coalesce(s.age_max, 0) < 18
+            WHERE coalesce(s.age_max, 0) < 18 {only_found}
             """,
         )
     steps.table(

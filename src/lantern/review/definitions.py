@@ -25,13 +25,19 @@ class Definitions:
     no_further_action: str
 
 
+def normalise_code(code: str) -> str:
+    """`scheme:code` as the review compares them: scheme in lower case, code in upper case."""
+    scheme, _, value = code.strip().partition(":")
+    return f"{scheme.lower()}:{value.upper()}"
+
+
 def load_definitions(path: Path | None = None) -> Definitions:
     path = path or DEFINITIONS_FILE
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         recognised = raw["recognised"]
         return Definitions(
-            recognised_codes=tuple(str(c).lower() for c in recognised["codes"]),
+            recognised_codes=tuple(normalise_code(str(c)) for c in recognised["codes"]),
             offence_event_types=tuple(recognised["offence_event_types"]),
             meeting_event_types=tuple(recognised["meeting_event_types"]),
             cse_named=str(recognised["cse_named"]),

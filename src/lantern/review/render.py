@@ -38,8 +38,12 @@ def _numeric_columns(table: ReportTable) -> list[bool]:
     ]  # fmt: skip
 
 
-def render_html(report: ReviewReport) -> str:
-    """The whole report as one self-contained HTML page (inline CSS and SVG, no scripts)."""
+def render_html(report: ReviewReport, *, fragment: bool = False) -> str:
+    """The whole report as one self-contained HTML page (inline CSS and SVG, no scripts).
+
+    With `fragment`, only the report's body (no `<html>`, no styles), for a page
+    of the web app that has its own layout.
+    """
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"]),
@@ -48,7 +52,11 @@ def render_html(report: ReviewReport) -> str:
     )
     numeric = {table.key: _numeric_columns(table) for table in report.tables()}
     return env.get_template("review.html.j2").render(
-        report=report, numeric=numeric, text=value_text, tier_criteria=TIER_CRITERIA
+        report=report,
+        numeric=numeric,
+        text=value_text,
+        tier_criteria=TIER_CRITERIA,
+        fragment=fragment,
     )
 
 
@@ -73,7 +81,7 @@ def write_xlsx(report: ReviewReport, path: Path) -> Path:
     about.append(["produced", report.generated_at.isoformat(sep=" ")])
     about.append([])
     for label, value in report.headline:
-        about.append([escape_formula(label.lstrip("— ")), value])
+        about.append([escape_formula(label.lstrip("— ")), int(value) if value.isdigit() else value])
     about.append([])
     about.append(["sheet", "what it holds"])
     for table in report.tables():

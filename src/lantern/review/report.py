@@ -152,7 +152,7 @@ def build_report(
         ("Children in a tier", str(sum(by_tier.values()))),
         *[(f"— {tier}", str(by_tier.get(tier, 0))) for tier in TIERS],
         (
-            "Flagged by the joint view before any formal action",
+            "Flagged by the joint view before any formal action (or with none)",
             str(
                 _scalar(
                     con,

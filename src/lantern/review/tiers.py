@@ -28,7 +28,7 @@ CHILD_EVENTS = Step(
     SELECT DISTINCT r.person_id, e.event_id, e.agency, e.event_type, e.occurred_at, e.recorded_at,
            CAST(e.occurred_at AS DATE) AS occurred_on, CAST(e.recorded_at AS DATE) AS recorded_on,
            e.outcome, e.narrative,
-           list_transform(string_split(coalesce(e.codes, ''), ';'), lambda c: lower(trim(c))) AS codes
+           list_transform(string_split(coalesce(e.codes, ''), ';'), lambda c: lower(split_part(trim(c), ':', 1)) || ':' || upper(substr(trim(c), strpos(trim(c), ':') + 1))) AS codes
     FROM review_child_records r
     JOIN event_people ep ON ep.record_id = r.record_id
     JOIN events e ON e.event_id = ep.event_id

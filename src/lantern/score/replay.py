@@ -22,13 +22,14 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from lantern.score.points import (
     ChildLink,
     ChildModel,
     Hit,
     LinkFinding,
+    Reason,
     Score,
     adult_score,
     decay_dates,
@@ -90,7 +91,9 @@ class Cluster:
     decays: list[date] = field(default_factory=list)
     floor: str | None = None
     base_flagged: bool = False
-    child_band: str = "none"
+    child_band: str = "none"  # the band shown: points, floor, and the hold
+    points_band: str = "none"  # the band from points and the legal floor alone
+    held_until: date | None = None  # once flagged, medium at least until this date
     adult_band: str = "none"
     version: int = 0
 
@@ -174,6 +177,9 @@ class Replay:
         big.floor = _higher(big.floor, small.floor)
         big.base_flagged = keeper.base_flagged
         big.child_band, big.adult_band = keeper.child_band, keeper.adult_band
+        big.points_band = keeper.points_band
+        held = [d for d in (big.held_until, small.held_until) if d is not None]
+        big.held_until = max(held) if held else None
         big.label = min(big.label, small.label)
         big.version = max(big.version, small.version) + 1
         del self.clusters[root_b]
@@ -286,13 +292,19 @@ class Replay:
             else:
                 keys = [target]
                 label = target.split(":", 1)[-1]
-            others = {
-                self.find(f.child_record)
-                for key in keys
-                for f in self.facts_to_target.get(key, ())
-                if f.qualifies
-            } - {root}
-            flagged = sum(1 for other in others if self.clusters[other].base_flagged)
+            # Other children count only if they too were linked repeatedly: a taxi or a
+            # school minibus seen once or twice with each of many children is a service.
+            seen: dict[str, set[str]] = defaultdict(set)
+            for key in keys:
+                for f in self.facts_to_target.get(key, ()):
+                    if f.qualifies:
+                        seen[self.find(f.child_record)].add(f.event_id)
+            seen.pop(root, None)
+            flagged = sum(
+                1
+                for other, other_events in seen.items()
+                if len(other_events) >= rules.min_events and self.clusters[other].base_flagged
+            )
             if flagged:
                 findings.append(LinkFinding(label, kind, tuple(sorted(events)), flagged))
         return findings
@@ -312,7 +324,30 @@ class Replay:
             score.score = round(score.score + points, 2)
             score.reasons.extend(reasons)
             score.band = self.model.band(score.score, score.floor)
+        if (
+            BAND_RANK[score.band] < FLAG_RANK
+            and cluster.held_until is not None
+            and day <= cluster.held_until
+        ):
+            score.band = "medium"
+            score.reasons.append(
+                Reason(0.0, "hold", "flag_held", None, None, None, None,
+                       "flagged earlier; held at medium until "
+                       f"{cluster.held_until.isoformat()} unless a person reviews it")
+            )  # fmt: skip
         return score
+
+    def _hold(self, cluster: Cluster, day: date, points_band: str) -> str:
+        """Once flagged, a child stays at medium for `flag_hold_days` after the points fall."""
+        hold = self.weights.child.flag_hold_days
+        if BAND_RANK[points_band] >= FLAG_RANK:
+            return points_band
+        if hold and BAND_RANK[cluster.points_band] >= FLAG_RANK:
+            # Fell below medium today: it was medium until yesterday.
+            cluster.held_until = day + timedelta(days=hold - 1)
+        if cluster.held_until is not None and day <= cluster.held_until:
+            return "medium"
+        return points_band
 
     def _score_child(self, root: str, day: date, base: float | None = None) -> None:
         cluster = self.clusters[root]
@@ -320,11 +355,19 @@ class Replay:
             base = self._base_total(cluster, day)
         link_points, _ = link_score(self.link_findings(root), self.weights.child)
         total = round(base + link_points, 2)
-        band = self.model.band(total, cluster.floor)
+        points_band = self.model.band(total, cluster.floor)
+        band = self._hold(cluster, day, points_band)
+        cluster.points_band = points_band
         if band != cluster.child_band:
             cluster.child_band = band
             self.history.append(BandChange(cluster.label, "child", day, total, band))
-        self._schedule_decay(root, day, self.model.band(base, cluster.floor), band, link_points)
+        self._schedule_decay(
+            root, day, self.model.band(base, cluster.floor), points_band, link_points
+        )
+        if cluster.held_until is not None and cluster.held_until >= day and band != points_band:
+            self.queued += 1
+            expiry = cluster.held_until + timedelta(days=1)
+            heapq.heappush(self.queue, (expiry, self.queued, root, cluster.version))
 
     def _schedule_decay(
         self, root: str, day: date, base_band: str, band: str, link_points: float
@@ -333,7 +376,7 @@ class Replay:
         cluster = self.clusters[root]
         cluster.version += 1
         if not cluster.hits or (band == "none" and base_band == "none"):
-            return
+            return  # nothing left to fall
         start = bisect.bisect_right(cluster.decays, day)
         dates = sorted(set(cluster.decays[start:]))
         if not dates:

@@ -143,6 +143,7 @@ class ChildWeights(_Strict):
     escalation: list[Escalation] = []
     links: Links
     legal_floors: LegalFloors = LegalFloors()
+    flag_hold_days: int = Field(0, ge=0)
     bands: Bands
 
     @model_validator(mode="after")

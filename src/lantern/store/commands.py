@@ -145,7 +145,10 @@ def quarantine_command(
         ).fetchone()[0]:  # type: ignore[index]
             raise StoreError(f"{store}: no loads yet; run `lantern ingest` first")
         if load is None:
-            load = con.execute("SELECT max(load_id) FROM loads").fetchone()[0]  # type: ignore[index]
+            load = con.execute(
+                "SELECT load_id FROM loads ORDER BY try_cast(substr(load_id, 2) AS INTEGER) DESC "
+                "LIMIT 1"
+            ).fetchone()[0]  # type: ignore[index]
         elif not con.execute("SELECT count(*) FROM loads WHERE load_id = ?", [load]).fetchone()[0]:  # type: ignore[index]
             raise StoreError(f"{store}: no load {load!r}")
         columns = ["load_id", "table_name", "agency", "source_file", "line", "column_name",

@@ -106,7 +106,7 @@ def ingest(
     environ = os.environ if environ is None else environ
     dataset = open_dataset(dataset_dir)
     started = _now()
-    steps = len(dataset.files) + 3 * len(schema.TABLES) + 1
+    steps = len(dataset.files) + 2 * len(schema.TABLES) + 2
     done = 0
 
     def step(description: str) -> None:
@@ -115,6 +115,9 @@ def ingest(
         if progress is not None:
             progress(description, done, steps)
 
+    (keep_order,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()  # type: ignore[misc]
+    # Line numbers rely on files being read into tables in file order.
+    con.execute("SET preserve_insertion_order = true")
     checks.create_macros(con)
     create_problems_table(con, PROBLEMS)
     try:
@@ -128,20 +131,17 @@ def ingest(
             built_known: set[str] = set()  # the accepted keys of a table, built once
             for table in schema.TABLES.values():
                 _stage(con, table, reads[table.name])
-                step(f"checking {table.name}")
+                step(f"staged {table.name}")
                 _check(con, table, built_known)
-                step(f"accepting {table.name}")
+                step(f"checked {table.name}")
             provenance = (load_id, dataset.name, started)
             # Rows in history need no particular order, so let DuckDB write them in parallel.
             con.execute("SET preserve_insertion_order = false")
-            try:
-                for stored in STORED_TABLES:
-                    _merge(con, stored, provenance)
-            finally:
-                con.execute("RESET preserve_insertion_order")
-            step("merging")
+            for stored in STORED_TABLES:
+                _merge(con, stored, provenance)
+            step("merged into history")
             summary = _report(con, dataset, load_id, started)
-            step("recording the load")
+            step("recorded the load")
             _pause_for_tests(environ)
             con.execute("COMMIT")
         except BaseException:
@@ -149,11 +149,12 @@ def ingest(
             raise
     finally:
         _drop_temporary_tables(con)
+        con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
     return summary
 
 
 def _read_files(
-    con: duckdb.DuckDBPyConnection, dataset: Dataset, step: Progress | Callable[[str], None]
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, step: Callable[[str], None]
 ) -> dict[str, list[FileRead]]:
     reads: dict[str, list[FileRead]] = {name: [] for name in schema.TABLES}
     for n, file in enumerate(dataset.files):
@@ -172,7 +173,7 @@ def _read_files(
             con.execute(f"CREATE OR REPLACE TEMP TABLE {target} (source_line BIGINT)")
             read = FileRead(file=file, target=target, empty=True)
         reads[file.table].append(read)
-        step(f"reading {file.name}")  # type: ignore[call-arg]
+        step(f"read {file.name}")
     return reads
 
 

@@ -6,6 +6,8 @@ type, rates from `data/rates.yaml`); only writing the rows is a loop.
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 
 from lantern.synth import formats
@@ -56,7 +58,7 @@ def ordinary_business(
             continue
         span = end[local] - start[local]
         days = start[local] + np.floor(nprng.random(local.size) * span).astype(np.int64)
-        if agency == "education":  # schools record on school days, in school hours
+        if agency == "education":  # schools record on school days (see calendar.school_day)
             weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
             days = days - np.where(weekday >= 5, weekday - 4, 0)
         lags = np.floor(nprng.exponential(spec.get("lag", 0) or 1e-9, local.size)).astype(np.int64)
@@ -74,7 +76,7 @@ def ordinary_business(
                 people.append((rng.choice(parents), "reporter" if agency == "police" else "parent"))
             if rng.random() < spec.get("professional", 0):
                 people.append((professional_for(pop, child, agency, rng), "professional"))
-            text = rec.narrative(template, child)
+            text = rec.narrative(template, child, age=str(pop.age_years(child, day)))
             if rng.random() < spec.get("hard", 0):
                 text = f"{text} {rec.hard_case(child)}"
             ended = day + rng.randrange(0, 3) if spec.get("missing") else None
@@ -98,7 +100,7 @@ def ordinary_business(
     return written
 
 
-def professional_for(pop: Population, child: int, agency: str, rng) -> int:  # type: ignore[no-untyped-def]
+def professional_for(pop: Population, child: int, agency: str, rng: random.Random) -> int:
     """The professional an agency would attach: the child's school lead, an allocated social
     worker (the same one across a caseload), any officer on duty, a school nurse."""
     if agency == "education":

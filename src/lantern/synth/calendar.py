@@ -16,6 +16,16 @@ def date_of(day: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(day))
 
 
+def school_day(day: int, *, forward: bool = False) -> int:
+    """`day`, or if it falls on a weekend the Friday before (the Monday after if `forward`).
+
+    1970-01-01 (day 0) was a Thursday."""
+    weekday = (day + 3) % 7  # Monday is 0
+    if weekday < 5:
+        return day
+    return day + (7 - weekday) if forward else day - (weekday - 4)
+
+
 @dataclass
 class Calendar:
     """The county's time window [start, end) and a table of date strings for fast output."""

@@ -23,6 +23,8 @@ def synth_command(
 
     if children < 1 or years < 1:
         raise UserError("--children and --years must be at least 1")
+    if out.exists() and any(out.iterdir()) and not (out / "truth" / "manifest.yaml").is_file():
+        raise UserError(f"{out}: not empty and not a synthetic county; choose a new directory")
     with Progress(
         TextColumn("[bold]synth[/]"),
         BarColumn(),

@@ -205,7 +205,7 @@ def relatives(
             agency = rng.choice(("social_care", "education", "police"))
             rec.event(
                 agency,
-                rng.choice(("note", "contact" if agency == "social_care" else "note")),
+                "contact" if agency == "social_care" else "note",
                 day,
                 people=[(child, "subject"), (relative, "associate")],
                 narrative=rec.narrative(

@@ -22,7 +22,7 @@ import numpy as np
 
 from lantern.synth import formats
 from lantern.synth.background import YEAR
-from lantern.synth.calendar import Calendar
+from lantern.synth.calendar import Calendar, school_day
 from lantern.synth.output import TableWriter
 from lantern.synth.population import NETWORK_ADULT, Population, new_address, person_id
 from lantern.synth.recorder import Recorder, Thing
@@ -31,6 +31,7 @@ from lantern.synth.vocabulary import Vocabulary
 VICTIM_RATE = 0.006
 MEAN_VICTIMS = 7.5
 MIN_NETWORKS = 3
+HISTORIC_DISCLOSURE_RATE = 0.3  # victims who later disclose how it began, recorded years on
 
 # signal kind -> (agency, event_type, template, weight for girls, weight for boys)
 SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
@@ -308,7 +309,7 @@ def _victim_story(
         kinds.append("missing_from_care")
     if not kinds:
         kinds = ["absence"]
-    weights = [SIGNALS[k][4 if male else 3] or 6 for k in kinds]
+    weights = [float(SIGNALS[k][4] if male else SIGNALS[k][3]) or 6.0 for k in kinds]
     early = [k for k in ("grooming", "absence", "missing") if k in kinds]
     first_recorded: int | None = None
     used_once: set[str] = set()
@@ -323,13 +324,60 @@ def _victim_story(
             if kind in used_once:
                 continue
             used_once.add(kind)
+        agency, event_type = _recorded_by(kind, rng)
+        if agency == "education":
+            day = school_day(day, forward=True)  # never before the grooming began
         lag = _lag(kind, rng)
         lag = min(lag, victim.recognised - day - 1)
-        written += _signal(kind, net, victim, day, lag, pop, calendar, rec, parent, carer, sw)
+        written += _signal(
+            kind, net, victim, day, lag, pop, calendar, rec, parent, carer, sw, agency, event_type
+        )
         first_recorded = day + lag if first_recorded is None else min(first_recorded, day + lag)
     victim.first_signal = first_recorded if first_recorded is not None else victim.recognised - 1
     written += _recognition(net, victim, pop, rec, sw)
+    if rng.random() < HISTORIC_DISCLOSURE_RATE:
+        written += _historic_disclosure(net, victim, pop, rec)
     return written
+
+
+def _historic_disclosure(net: Network, victim: Victim, pop: Population, rec: Recorder) -> int:
+    """A report recorded long after recognition about how it began (occurred_at early)."""
+    rng = rec.rng
+    day = victim.groomed_from + rng.randrange(0, 90)
+    fields, adults = _fields(net, victim, day, pop, rng)
+    rec.event(
+        "police",
+        "sexual_offence_report",
+        day,
+        people=[(victim.person, "victim")] + [(a.person, "suspect") for a in adults[1:2]],
+        narrative=rec.narrative("historic_disclosure", victim.person, **fields),
+        lag_days=victim.recognised - day + rng.randrange(30, 900),
+        codes="hocr:71",
+        outcome="historic; investigation",
+        scenario="network_historic_disclosure",
+        network_id=net.network_id,
+        signal_person=victim.person,
+        decorate=False,
+    )
+    return 1
+
+
+def _recorded_by(kind: str, rng: random.Random) -> tuple[str, str]:
+    """(agency, event_type) that records this kind of sign."""
+    if kind in ONCE:
+        return "health", kind
+    if kind == "parent_report" and rng.random() < 0.4:
+        return "social_care", "contact"
+    if kind == "victim_blaming":  # professionals in any agency write like this
+        return rng.choice(
+            (
+                ("social_care", "assessment"),
+                ("education", "school_concern"),
+                ("police", "missing_report"),
+                ("social_care", "contact"),
+            )
+        )
+    return SIGNALS[kind][0], SIGNALS[kind][1]
 
 
 def _lag(kind: str, rng: random.Random) -> int:
@@ -349,7 +397,8 @@ def _fields(
     lead = adults[0]
     with_car = [a for a in net.adults if a.vehicle]
     driver = rng.choice(with_car)
-    vrm, car = driver.vehicle  # type: ignore[misc]
+    assert driver.vehicle is not None
+    vrm, car = driver.vehicle
     written = formats.vrm_as_written(vrm, rng)
     nicks = [rng.choice(a.nicknames) for a in adults]
     fields = {
@@ -386,13 +435,12 @@ def _signal(
     parent: int,
     carer: int,
     sw: int,
+    agency: str,
+    event_type: str,
 ) -> int:
     rng = rec.rng
     child = victim.person
-    if kind in ONCE:
-        agency, event_type, template = "health", kind, f"{kind}_network"
-    else:
-        agency, event_type, template = SIGNALS[kind][:3]
+    template = f"{kind}_network" if kind in ONCE else SIGNALS[kind][2]
     fields, adults = _fields(net, victim, day, pop, rng)
     driver = adults[0]
     people: list[tuple[int, str]] = [(child, "subject")]
@@ -435,17 +483,6 @@ def _signal(
             things.append(Thing("vehicle", fields["vrm"], "seen_with_subject", fields["car"]))
         if fields["phone"] in text:
             things.append(Thing("phone", fields["phone"], "other"))
-        if rng.random() < 0.4:
-            agency, event_type = "social_care", "contact"
-    if kind == "victim_blaming":
-        agency, event_type = rng.choice(
-            (
-                ("social_care", "assessment"),
-                ("education", "school_concern"),
-                ("police", "missing_report"),
-                ("social_care", "contact"),
-            )
-        )
     if kind in ("grooming", "exclusion", "disclosure"):
         people.append(
             (pop.school_staff[int(pop.school[child]) % len(pop.school_staff)], "professional")
@@ -472,7 +509,7 @@ def _signal(
         "referral": "cin:10A" if rng.random() < 0.3 else "",
         "self_harm": "cin:15A" if agency == "social_care" else "",
     }.get(kind, "")
-    if rng.random() < 0.05:
+    if agency == "health" and rng.random() < 0.15:
         codes = ";".join(c for c in (codes, "snomed:716565009") if c)  # 'at increased risk of CSE'
     rec.event(
         agency,

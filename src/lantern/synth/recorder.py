@@ -44,7 +44,7 @@ class Thing:
     description: str = ""
 
 
-class Narrative(dict):  # type: ignore[type-arg]
+class Narrative(dict[str, str]):
     """Template fields for one record; anything not given is made up on first use."""
 
     def __init__(self, rng: random.Random, vocab: Vocabulary, **fields: str) -> None:

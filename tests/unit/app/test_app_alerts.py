@@ -172,3 +172,12 @@ def test_an_open_alert_whose_band_rises_says_so(tmp_path: Path) -> None:
             db.scalar(select(Alert).where(Alert.subject_id == county.jade)).reason
             == "Risen from medium to high"
         )
+
+
+def test_warm_up_loads_every_child_with_an_open_alert(tmp_path: Path) -> None:
+    from lantern.app.web import warm_up
+
+    app, county = make_app(tmp_path)
+    assert warm_up(app.state.lantern) == 4
+    html = signed_in(app, "ana").get(f"/children/{county.kayleigh}").text
+    assert "Kayleigh Brookes" in html

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from app_county import build_county
+from app_harness import fresh_county
 from lantern.cli import main
 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    county = build_county(tmp_path / "county.duckdb")
+    county = fresh_county(tmp_path)
     db = tmp_path / "app.db"
     monkeypatch.setenv("LANTERN_STORE", str(county.path))
     monkeypatch.setenv("LANTERN_DATABASE_URL", f"sqlite:///{db}")

@@ -145,3 +145,20 @@ def test_highlight_merges_overlapping_spans() -> None:
     assert [s["text"] for s in segments] == ["ab", "cdefg", "h", "i", "j"]
     assert segments[1]["mark"] == "language" and segments[1]["title"] == "a; b"
     assert "".join(s["text"] for s in segments) == "abcdefghij"
+
+
+def test_a_practitioner_gets_top_reasons_without_other_agencies_words(site) -> None:  # type: ignore[no-untyped-def]
+    app, county, analyst, practitioner = site
+    from sqlalchemy import select
+
+    from lantern.app.models import Alert
+
+    with app.state.lantern.session() as db:
+        alert_id = db.scalar(select(Alert.id).where(Alert.subject_id == county.kayleigh))
+    html = practitioner.get(f"/alerts/{alert_id}").text
+    assert "under 16 sexual activity with adult (health, 2011-03-04)" in html
+    assert (
+        "Relationship with a 31-year-old male" not in html and "Two girls in the back" not in html
+    )
+    assert "older boyfriend (social care, 2011-01-12): older boyfriend: “older boyfriend”" in html
+    assert "gifts money (social care)" in analyst.get(f"/alerts/{alert_id}").text

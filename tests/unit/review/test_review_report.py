@@ -66,3 +66,10 @@ def test_files_are_written_and_free_of_formula_injection(reviewed, tmp_path):
     assert not any(isinstance(v, str) and v.startswith(("=", "+", "@")) for v in values)
     closures = book["nfa_closures"]
     assert [c.value for c in closures[1]][:3] == ["person_id", "tier", "event_id"]
+
+
+def test_a_fragment_for_the_web_app_has_the_report_but_no_page_around_it(reviewed):
+    history, summary = reviewed
+    html = render.render_html(build_report(history.con, summary), fragment=True)
+    assert "<html" not in html and "<style" not in html and "@page" not in html
+    assert 'class="lantern-review"' in html and "Estimate of children affected" in html

@@ -14,7 +14,7 @@ def tiers(history) -> dict[str, str]:
 def test_a_cse_code_on_any_record_makes_a_child_recognised(history):
     history.child("P01", "health:H1", band="low")
     history.event(
-        "health:E1", "health:H1", "gp_consultation", "2010-03-01", codes="snomed:713834002"
+        "health:E1", "health:H1", "gp_consultation", "2010-03-01", codes=" SNOMED:713834002;local:x"
     )
     history.hit("health:H1", "2010-03-01")
     stage.run(history.con)

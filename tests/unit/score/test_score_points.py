@@ -25,16 +25,22 @@ def test_ten_missing_reports_are_one_pattern_not_ten_signs():
 
 
 def test_missing_an_older_male_and_an_sti_across_agencies_is_another():
+    # As the catalogue records them: repeat missing (police), found with an adult (social
+    # care), an STI at 14 (health: the STI and the under-16 rule).
     on = date(2012, 3, 1)
     hits = [
-        hit("missing", 2.0, "police", date(2012, 1, 10)),
+        hit("missing", 3.0, "police", date(2012, 1, 10)),
         hit("older_associate", 3.0, "social_care", date(2012, 2, 1)),
         hit("sexual_health", 4.0, "health", date(2012, 2, 20)),
+        hit("sexual_health", 3.0, "health", date(2012, 2, 20)),
     ]
     score = base_score(hits, on, WEIGHTS)
     assert score.band in ("medium", "high")
     kinds = {r.indicator for r in score.reasons if r.category == "corroboration"}
     assert kinds == {"different_categories", "different_agencies"}
+    # The same points from one agency and one kind are one pattern, not three.
+    alone = [hit("missing", 3.0, "police", date(2012, 1, d)) for d in (10, 20, 30)]
+    assert base_score(alone, on, WEIGHTS).band in ("none", "low")
 
 
 def test_every_point_is_a_reason_and_the_reasons_add_up():

@@ -96,8 +96,21 @@ def test_health_records_count_for_amy_only_from_the_day_they_are_linked_to_her()
     con, _ = scored(county(), as_of=date(2010, 8, 1))
     amy = rows(con, "SELECT records FROM assessments WHERE records LIKE '%police:A1%'")[0][0]
     assert amy == "police:A1;social_care:A3"
-    health = rows(con, "SELECT records, band FROM assessments WHERE records = 'health:A2'")
-    assert health and health[0][1] != "none"
+    health = rows(con, "SELECT records, score FROM assessments WHERE records = 'health:A2'")
+    assert health and health[0][1] > 0  # scored on its own, as the person it then was
+    cited = rows(
+        con,
+        "SELECT r.event_id FROM score_reasons r JOIN assessments a USING (person_id) "
+        "WHERE a.records = 'police:A1;social_care:A3'",
+    )
+    assert "health:hA" not in {e for (e,) in cited}
+    later, _ = scored(county(), as_of=date(2010, 9, 30))
+    cited = rows(
+        later,
+        "SELECT r.event_id FROM score_reasons r JOIN assessments a USING (person_id) "
+        "WHERE a.records LIKE '%police:A1%'",
+    )
+    assert "health:hA" in {e for (e,) in cited}
 
 
 HISTORY = 'SELECT cluster, track, "at", score, band FROM score_history'
@@ -163,3 +176,21 @@ def test_shuffling_ethnicity_changes_nothing():
 def test_a_store_without_the_earlier_stages_is_a_store_error():
     with pytest.raises(StoreError, match="indicator_hits"):
         stage.run(duckdb.connect())
+
+
+def test_a_flagged_child_is_held_at_medium_after_the_records_go_quiet_then_released():
+    amy = "health:A2;police:A1;social_care:A3"
+    quiet, _ = scored(county(), as_of=date(2011, 6, 30))
+    _, points, band, flagged_at, _ = assessment(quiet, amy)
+    assert band == "medium" and points < 16 and flagged_at is not None
+    held = rows(
+        quiet,
+        "SELECT r.evidence FROM score_reasons r JOIN assessments a USING (person_id) "  # noqa: S608
+        f"WHERE a.records = '{amy}' AND r.category = 'hold'",
+    )
+    assert held and "unless a person reviews it" in held[0][0]
+    world = county()
+    world.event("police:late", "2022-06-30", people={"police:B1": "subject"})  # years on
+    released, _ = scored(world, as_of=date(2022, 6, 30))
+    assert assessment(released, amy)[2] in ("none", "low")
+    assert assessment(released, amy)[3] == flagged_at  # the first flag date stays

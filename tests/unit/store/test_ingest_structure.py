@@ -142,3 +142,23 @@ def test_crlf_line_endings_and_a_byte_order_mark_are_read(tmp_path):
     ingest(con, directory)
     rows = con.execute("SELECT person_ref, source_line FROM people ORDER BY 1").fetchall()
     assert rows == [("P1", 2), ("P2", 3), ("P3", 5)]
+
+
+def test_jsonl_with_undecodable_bytes_loads_the_other_lines(tmp_path):
+    directory = tmp_path / "d"
+    directory.mkdir()
+    (directory / "people.jsonl").write_bytes(
+        b'{"agency": "police", "person_ref": "P1"}\n'
+        b'{"agency": "police", "person_ref": "P\xff2"}\n'
+        b"\n"
+        b'{"agency": "police", "person_ref": "P3"}\n'
+    )
+    con = connect(":memory:")
+    summary = ingest(con, directory)
+    assert con.execute("SELECT person_ref, source_line FROM people ORDER BY 1").fetchall() == [
+        ("P1", 1),
+        ("P3", 4),
+    ]
+    (line, message) = con.execute("SELECT line, message FROM quarantine").fetchone()
+    assert line == 2 and "not valid UTF-8" in message
+    assert summary.total("quarantined") == 1 and summary.total("read") == 3

@@ -82,3 +82,50 @@ def test_recorded_is_never_before_occurred(county: Path) -> None:
             assert event["recorded_at"] >= event["occurred_at"], event["event_ref"]
         if event["ended_at"]:
             assert event["ended_at"] > event["occurred_at"], event["event_ref"]
+
+
+def test_ethnicity_is_written_but_never_read_by_the_generator() -> None:
+    # drawn once per person (population.add) and written out (records._render); nothing else
+    source = Path(__file__).resolve().parents[3] / "src" / "lantern" / "synth"
+    uses = [
+        (path.name, line.strip())
+        for path in sorted(source.glob("*.py"))
+        for line in path.read_text().splitlines()
+        if "ethnicity" in line
+    ]
+    allowed = (
+        ("output.py", '"ethnicity",'),
+        ("population.py", "ethnicity: list[str] = field(default_factory=list)"),
+        ("population.py", "self.ethnicity.append("),
+        ("population.py", "rng.choices(vocab.ethnicity_codes, weights=vocab.ethnicity_weights)[0]"),
+        ("records.py", 'pop.ethnicity[person] if rng.random() < 0.85 else "",'),
+    )
+    assert [u for u in uses if u[0] != "vocabulary.py" and u not in allowed] == []
+
+
+def test_schools_record_on_weekdays(county: Path) -> None:
+    import datetime as dt
+
+    days = {
+        dt.date.fromisoformat(e["occurred_at"][:10]).weekday()
+        for e in _rows(county / "events.csv")
+        if e["agency"] == "education" and e["event_type"] != "note"
+    }
+    assert days and days <= {0, 1, 2, 3, 4}
+
+
+def test_historic_disclosures_are_recorded_after_recognition(county: Path) -> None:
+    # occurred at the start of the grooming, recorded after recognition: a trap for replay leaks
+    recognised = {
+        v["person_id"]: v["recognition_date"] for v in _rows(county / "truth" / "victims.csv")
+    }
+    events = {(e["agency"], e["event_ref"]): e for e in _rows(county / "events.csv")}
+    historic = [
+        s
+        for s in _rows(county / "truth" / "signal_events.csv")
+        if s["scenario"] == "network_historic_disclosure"
+    ]
+    assert historic
+    for s in historic:
+        event = events[(s["agency"], s["event_ref"])]
+        assert event["occurred_at"][:10] < recognised[s["person_id"]] < event["recorded_at"][:10]

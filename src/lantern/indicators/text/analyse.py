@@ -132,7 +132,8 @@ class TextAnalyser:
         ruler = nlp.add_pipe(
             "entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True}
         )
-        phrases, tokens = [], []
+        phrases: list[dict[str, Any]] = []
+        tokens: list[dict[str, Any]] = []
         for indicator, texts in self.rules.indicators.items():
             for text in texts:
                 expanded = expand_phrases(text, self.rules.macros)
@@ -164,8 +165,8 @@ class TextAnalyser:
             "EXP_REPORT": ctx["experiencer"]["reporting"],
             "EXP_SUBJECT": ctx["experiencer"]["subject"],
         }
-        for label, phrases in cue_lists.items():
-            self.cues.add(label, list(nlp.tokenizer.pipe(phrases)))
+        for label, cue_phrases in cue_lists.items():
+            self.cues.add(label, [nlp.make_doc(p) for p in cue_phrases])
         self.object_markers = set(ctx["experiencer"]["object_markers"])
         self.relative_markers = set(ctx["experiencer"]["relative_markers"])
         self._comma = nlp.vocab.strings[","]
@@ -176,9 +177,9 @@ class TextAnalyser:
         self.language_rules = {rule.id: rule for rule in self.rules.language}
         for rule in self.rules.language:
             for text in rule.patterns:
-                phrases = expand_phrases(text, self.rules.macros)
-                if phrases is not None:
-                    self.language_phrases.add(rule.id, list(nlp.tokenizer.pipe(phrases)))
+                lang_phrases = expand_phrases(text, self.rules.macros)
+                if lang_phrases is not None:
+                    self.language_phrases.add(rule.id, [nlp.make_doc(p) for p in lang_phrases])
                 else:
                     compiled = compile_pattern(text, self.rules.macros)
                     self.language_tokens.add(rule.id, [compiled])  # type: ignore[list-item]
