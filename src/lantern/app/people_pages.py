@@ -65,9 +65,10 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
     analytics = state.analytics
     with state.session() as db:
         user = current_user(request, db, "child")
-        person = analytics.person(person_id)
-        if person is None:
-            raise NotFound("child with that id")
+    person = analytics.person(person_id)  # outside the session: the store query may be slow
+    if person is None:
+        raise NotFound("child with that id")
+    with state.session() as db:
         if (ask := challenge.ask_reason(request, db, user, person)) is not None:
             return ask
         audit.record(db, user.username, "view_child", person_id, agency=agency, category=category)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -85,9 +86,14 @@ class AppState:
     templates: Jinja2Templates
     throttle: accounts.Throttle = field(default_factory=accounts.Throttle)
     demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # SQLite has one writer at a time and its busy handler waits in sleeps of up to 100 ms;
+    # queueing this process's sessions on a lock instead keeps waits short and fair.
+    serialise: threading.RLock | None = None
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
+        if self.serialise is not None:
+            self.serialise.acquire()
         db = self.db()
         try:
             yield db
@@ -97,6 +103,8 @@ class AppState:
             raise
         finally:
             db.close()
+            if self.serialise is not None:
+                self.serialise.release()
 
 
 def state_of(request: Request) -> AppState:
@@ -133,8 +141,21 @@ def served_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def require_csrf(request: Request, submitted: str | None) -> None:
-    cookie = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRE_SESSION_COOKIE)
-    state_of(request).sessions.check_csrf(cookie, submitted)
+    """The form's token must be bound to this browser's session cookie, or (a form shown before
+    sign-in, perhaps beside an expired session cookie) to its pre-session cookie."""
+    sessions = state_of(request).sessions
+    cookies = [
+        c
+        for c in (request.cookies.get(SESSION_COOKIE), request.cookies.get(PRE_SESSION_COOKIE))
+        if c
+    ]
+    for cookie in cookies[:-1]:
+        try:
+            sessions.check_csrf(cookie, submitted)
+            return
+        except CsrfError:
+            continue
+    sessions.check_csrf(cookies[-1] if cookies else None, submitted)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -309,6 +330,7 @@ def create_app(
         policy=default_policy(),
         templates=build_templates(),
         throttle=throttle or accounts.Throttle(),
+        serialise=threading.RLock() if engine.dialect.name == "sqlite" else None,
     )
     from lantern.app.most_connected import stats_of  # the workbench's figures on people's pages
 
@@ -397,4 +419,21 @@ def create_app(
         name="assets",
     )
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    return app
+
+
+def app_for_worker() -> FastAPI:
+    """The app in one of `lantern serve --workers N`'s processes (uvicorn calls this factory).
+
+    The parent process has migrated the store, synced the alerts and fixed one secret, all
+    passed in the environment.
+    """
+    import os
+    import threading
+
+    from lantern.settings import load_settings
+
+    app = create_app(load_settings(), sync_alerts=False)
+    if os.environ.get("LANTERN_APP_WARM") == "1":
+        threading.Thread(target=warm_up, args=(app.state.lantern,), daemon=True).start()
     return app

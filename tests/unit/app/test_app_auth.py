@@ -158,3 +158,17 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(tmp_path: Path) -> None:
     assert _try(TestClient(app), "jo", "a long enough password").status_code == 303
     audit_html = admin.get("/admin/audit?action=user_added").text
     assert "jo" in audit_html and "verifies" in audit_html
+
+
+def test_signing_in_again_after_a_session_ended(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path)
+    client = signed_in(app, "ana")
+    with app.state.lantern.session() as db:
+        from sqlalchemy import delete
+
+        from lantern.app.models import WebSession
+
+        db.execute(delete(WebSession))  # the session expired or was ended elsewhere
+    assert client.get("/alerts", follow_redirects=False).status_code == 303
+    assert _try(client, "ana", PASSWORD).status_code == 303
+    assert client.get("/alerts").status_code == 200
