@@ -260,35 +260,10 @@ EXPORT_TYPES = {
 }
 
 
-@router.get("/networks/{network_id}/export/{fmt}")
-def network_export(request: Request, network_id: str, fmt: str) -> Response:
-    from lantern.graph.export import export, network_subgraph
+def _download(sub: Any, fmt: str, stem: str) -> Response:
+    from lantern.graph.export import export
 
-    if fmt not in EXPORT_TYPES:
-        raise NotFound("export in that format")
-    state = state_of(request)
-    with state.session() as db:
-        user = current_user(request, db, "network_export")
-        try:
-            sub = network_subgraph(state.analytics.cursor(), network_id)
-        except UserError as error:
-            raise NotFound("network with that id") from error
-        except duckdb.Error as error:  # a store written before the graph stage's full tables
-            raise StoreError(
-                "This store's graph has not been built by `lantern graph build`; "
-                f"it cannot be exported ({type(error).__name__})."
-            ) from error
-        audit.record(
-            db,
-            user.username,
-            "export_network",
-            network_id,
-            format=fmt,
-            nodes=len(sub.nodes),
-            edges=len(sub.edges),
-        )
     media_type, suffix = EXPORT_TYPES[fmt]
-    stem = f"lantern-{network_id}"
     with tempfile.TemporaryDirectory(prefix="lantern-export-") as tmp:
         files = export(sub, fmt, Path(tmp) / f"{stem}.{fmt}")
         if fmt == "csv":
@@ -304,6 +279,69 @@ def network_export(request: Request, network_id: str, fmt: str) -> Response:
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{stem}.{suffix}"'},
     )
+
+
+def _subgraph_or_error(build: Any, what: str) -> Any:
+    try:
+        return build()
+    except UserError as error:
+        raise NotFound(what) from error
+    except duckdb.Error as error:  # a store written before the graph stage's full tables
+        raise StoreError(
+            "This store's graph has not been built by `lantern graph build`; "
+            f"it cannot be exported ({type(error).__name__})."
+        ) from error
+
+
+@router.get("/networks/{network_id}/export/{fmt}")
+def network_export(request: Request, network_id: str, fmt: str) -> Response:
+    from lantern.graph.export import network_subgraph
+
+    if fmt not in EXPORT_TYPES:
+        raise NotFound("export in that format")
+    state = state_of(request)
+    with state.session() as db:
+        user = current_user(request, db, "network_export")
+        sub = _subgraph_or_error(
+            lambda: network_subgraph(state.analytics.cursor(), network_id),
+            "network with that id",
+        )
+        audit.record(
+            db,
+            user.username,
+            "export_network",
+            network_id,
+            format=fmt,
+            nodes=len(sub.nodes),
+            edges=len(sub.edges),
+        )
+    return _download(sub, fmt, f"lantern-{network_id}")
+
+
+@router.get("/people/{person_id}/export/{fmt}")
+def person_export(request: Request, person_id: str, fmt: str) -> Response:
+    """A person's neighbourhood: everyone and everything one link away, and the links among them."""
+    from lantern.graph.export import person_subgraph
+
+    if fmt not in EXPORT_TYPES:
+        raise NotFound("export in that format")
+    state = state_of(request)
+    with state.session() as db:
+        user = current_user(request, db, "person_export")
+        sub = _subgraph_or_error(
+            lambda: person_subgraph(state.analytics.cursor(), person_id, hops=1),
+            "person with links in the graph",
+        )
+        audit.record(
+            db,
+            user.username,
+            "export_neighbourhood",
+            person_id,
+            format=fmt,
+            nodes=len(sub.nodes),
+            edges=len(sub.edges),
+        )
+    return _download(sub, fmt, f"lantern-{person_id}")
 
 
 # time patterns ----------------------------------------------------------------------------

@@ -162,3 +162,21 @@ def test_child_and_adult_pages_show_their_place_in_the_graph(site) -> None:  # t
     child = practitioner.get(f"/children/{county.kayleigh}").text
     assert f"/workbench/path?a={county.kayleigh}" in child
     assert "/workbench/time?" not in child and "/workbench/connected" not in child  # not theirs
+
+
+def test_a_persons_neighbourhood_downloads_from_their_page(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    page = analyst.get(f"/adults/{county.darren}").text
+    assert f"/people/{county.darren}/export/anx" in page
+    anx = analyst.get(f"/people/{county.darren}/export/anx")
+    assert anx.status_code == 200
+    assert f'filename="lantern-{county.darren}.anx"' in anx.headers["content-disposition"]
+    chart = ET.fromstring(anx.content)
+    ids = {e.get("EntityId") for e in chart.iterfind(".//Entity")}
+    assert {county.darren, county.kayleigh, county.jade, county.vehicle} <= ids
+    assert county.liam not in ids  # not linked to Darren
+    assert practitioner.get(f"/people/{county.darren}/export/anx").status_code == 403
+    assert (
+        f"/people/{county.kayleigh}/export"
+        not in practitioner.get(f"/children/{county.kayleigh}").text
+    )
