@@ -78,7 +78,8 @@ def _edges_query(analytics: Analytics, filters: Filters) -> str:
     if filters.link:
         if filters.link not in link_kinds(analytics):
             return "(SELECT * FROM graph_edges WHERE false)"
-        rules.append(f"kind = '{filters.link}'")
+        quoted = filters.link.replace("'", "''")  # a known kind, quoted all the same
+        rules.append(f"kind = '{quoted}'")
     began = (
         "coalesce(first_occurred_at, first_available_at)"
         if ("graph_edges", "first_occurred_at") in analytics.columns
