@@ -102,6 +102,7 @@ def test_network_exports_download_graphml_csv_and_anx(site) -> None:  # type: ig
     _, county, analyst, practitioner, _ = site
     page = analyst.get(f"/networks/{county.network}").text
     assert f"/networks/{county.network}/export/anx" in page
+    assert f"/workbench/time?subject={county.network}" in page
     graphml = analyst.get(f"/networks/{county.network}/export/graphml")
     assert graphml.status_code == 200
     assert 'filename="lantern-N000001.graphml"' in graphml.headers["content-disposition"]
