@@ -96,7 +96,7 @@ def _add_users(url: str, users: int) -> None:
     engine.dispose()
 
 
-def run(store: Path, users: int, requests: int) -> dict:
+def run(store: Path, users: int, requests: int, workers: int = 1) -> dict:
     facts = _store_facts(store)
     if not facts["flagged"]:
         raise SystemExit(f"{store}: no child at medium or high to open")
@@ -122,6 +122,8 @@ def run(store: Path, users: int, requests: int) -> dict:
             "--store",
             str(store),
             "--no-warm",
+            "--workers",
+            str(workers),
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -190,6 +192,8 @@ def run(store: Path, users: int, requests: int) -> dict:
         "errors": errors,
         "startup_s": startup,
         "wall_s": wall,
+        "load": os.getloadavg()[0],
+        "workers": workers,
     }
     timings["child (first view, alone)"] = first_views
     for page, values in timings.items():
@@ -210,10 +214,10 @@ def write_section(figures: dict) -> None:
     )
     body = (
         f"{SECTION}\n\n"
-        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine} (shared with other "
-        f"work). Store: {figures['children']:,} assessed children, {figures['records']:,} person "
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine}, shared with other "
+        f"work (load average {figures['load']:.1f} at the end of the run). Store: {figures['children']:,} assessed children, {figures['records']:,} person "
         f"records, {figures['events']:,} events. {figures['users']} concurrent signed-in users over "
-        f"loopback, one uvicorn process, SQLite operational store; {figures['requests']} requests "
+        f"loopback, {figures['workers']} uvicorn worker process(es), SQLite operational store; {figures['requests']} requests "
         f"in {figures['wall_s']:.1f} s ({figures['requests'] / figures['wall_s']:.1f} per second), "
         f"{len(figures['errors'])} errors. Server start-up (migrations, alert sync) "
         f"{figures['startup_s']:.1f} s.\n\n"
@@ -241,6 +245,7 @@ def main() -> None:
     )
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=600, help="total requests (bounded)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
         "--no-write", action="store_true", help="print only; leave RESULTS.md alone"
     )
@@ -253,7 +258,7 @@ def main() -> None:
         store = build_county(
             Path(tempfile.mkdtemp(prefix="lantern-bench-county-")) / "county.duckdb"
         ).path
-    figures = run(store, args.users, args.requests)
+    figures = run(store, args.users, args.requests, args.workers)
     for page in ("alerts", "child", "child (first view, alone)"):
         f = figures[page]
         print(

@@ -101,6 +101,8 @@ def test_a_practitioner_sees_summaries_of_other_agencies(live_app, page) -> None
     assert "putting herself at risk" in text
     assert "Chlamydia" not in text
     assert "Held by health" in text
+    page.locator("#chronology").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('chronology').scrollIntoView()")
     snap(page, "child-practitioner", full_page=False)
 
 

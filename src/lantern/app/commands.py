@@ -48,16 +48,23 @@ def serve_command(
     warm: Annotated[
         bool, typer.Option(help="Load the children with open alerts into memory in the background.")
     ] = True,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (each opens the store read-only).", min=1)
+    ] = 1,
 ) -> None:
     """Serve the web app (uvicorn)."""
+    import os
     import threading
 
     import uvicorn
 
     from lantern.app.demo import ensure_demo_users
+    from lantern.app.security import checked_secret
     from lantern.app.web import create_app, warm_up
 
     settings = _settings(store, demo)
+    # One secret for every worker, so a session signed by one is good in all.
+    settings.secret_key = checked_secret(settings.secret_key, settings.demo)
     app = create_app(settings)
     state = app.state.lantern
     if settings.demo:
@@ -66,13 +73,34 @@ def serve_command(
         typer.echo("Demo logins (synthetic data only):")
         for username, password, role in state.demo_logins:
             typer.echo(f"  {role:<13} username {username:<13} password {password}")
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+        "server_header": False,
+    }
+    if workers > 1:
+        # The alerts are synced and the demo users made; each worker builds its own app.
+        state.analytics.close()
+        os.environ.update(
+            {
+                "LANTERN_STORE": str(settings.store),
+                "LANTERN_DATABASE_URL": settings.database_url,
+                "LANTERN_SECRET_KEY": settings.secret_key,
+                "LANTERN_DEMO": "1" if settings.demo else "0",
+                "LANTERN_APP_WARM": "1" if warm else "0",
+            }
+        )
+        typer.echo(
+            f"Lantern is serving {settings.store} on http://{host}:{port} ({workers} workers)"
+        )
+        uvicorn.run("lantern.app.web:app_for_worker", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+        return
     if warm:
         threading.Thread(target=warm_up, args=(state,), name="lantern-warm-up", daemon=True).start()
     typer.echo(f"Lantern is serving {settings.store} on http://{host}:{port}")
-
-    uvicorn.run(
-        app, host=host, port=port, log_level="warning", access_log=False, server_header=False
-    )
+    uvicorn.run(app, **options)  # type: ignore[arg-type]
 
 
 def users_add_command(

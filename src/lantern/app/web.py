@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -85,9 +86,14 @@ class AppState:
     templates: Jinja2Templates
     throttle: accounts.Throttle = field(default_factory=accounts.Throttle)
     demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # SQLite has one writer at a time and its busy handler waits in sleeps of up to 100 ms;
+    # queueing this process's sessions on a lock instead keeps waits short and fair.
+    serialise: threading.RLock | None = None
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
+        if self.serialise is not None:
+            self.serialise.acquire()
         db = self.db()
         try:
             yield db
@@ -97,6 +103,8 @@ class AppState:
             raise
         finally:
             db.close()
+            if self.serialise is not None:
+                self.serialise.release()
 
 
 def state_of(request: Request) -> AppState:
@@ -133,8 +141,21 @@ def served_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def require_csrf(request: Request, submitted: str | None) -> None:
-    cookie = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRE_SESSION_COOKIE)
-    state_of(request).sessions.check_csrf(cookie, submitted)
+    """The form's token must be bound to this browser's session cookie, or (a form shown before
+    sign-in, perhaps beside an expired session cookie) to its pre-session cookie."""
+    sessions = state_of(request).sessions
+    cookies = [
+        c
+        for c in (request.cookies.get(SESSION_COOKIE), request.cookies.get(PRE_SESSION_COOKIE))
+        if c
+    ]
+    for cookie in cookies[:-1]:
+        try:
+            sessions.check_csrf(cookie, submitted)
+            return
+        except CsrfError:
+            continue
+    sessions.check_csrf(cookies[-1] if cookies else None, submitted)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -171,6 +192,11 @@ NAVIGATION = (
     ("alerts", "/alerts", "Alerts"),
     ("search", "/search", "Search"),
     ("mace", "/mace", "MACE pack"),
+    ("most_connected", "/workbench/connected", "Most connected"),
+    ("find_path", "/workbench/path", "Find the path"),
+    ("hotspots", "/workbench/places", "Places"),
+    ("review", "/review", "Review"),
+    ("challenged_access", "/challenged-access", "Challenged access"),
     ("users", "/admin/users", "Users"),
     ("audit", "/admin/audit", "Audit log"),
 )
@@ -289,6 +315,8 @@ def create_app(
     sync_alerts: bool = True,
 ) -> FastAPI:
     secret = checked_secret(settings.secret_key, settings.demo)
+    if not (STATIC / "vendor" / "govuk" / "govuk-frontend.min.css").exists():
+        log.warning("the web assets are not built (run `make assets`): pages will have no styling")
     engine = database.make_engine(settings.database_url)
     database.migrate(engine)
     analytics = Analytics(
@@ -302,7 +330,11 @@ def create_app(
         policy=default_policy(),
         templates=build_templates(),
         throttle=throttle or accounts.Throttle(),
+        serialise=threading.RLock() if engine.dialect.name == "sqlite" else None,
     )
+    from lantern.app.most_connected import stats_of  # the workbench's figures on people's pages
+
+    state.templates.env.globals["graph_stats_of"] = lambda node_id: stats_of(analytics, node_id)
     if sync_alerts:
         with state.session() as db:
             summary = alerts.sync(db, analytics)
@@ -371,14 +403,37 @@ def create_app(
         return render(request, "error.html", 400, title="There is a problem", message=str(exc))
 
     from lantern.app import admin_pages, pages, people_pages
+    from lantern.app.challenge import router as challenge_router
+    from lantern.app.review_pages import router as review_router
+    from lantern.app.workbench_pages import router as workbench_router
 
     app.include_router(pages.router)
     app.include_router(people_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(workbench_router)
+    app.include_router(challenge_router)
+    app.include_router(review_router)
     app.mount(
         "/assets",
         StaticFiles(directory=STATIC / "vendor" / "assets", check_dir=False),
         name="assets",
     )
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    return app
+
+
+def app_for_worker() -> FastAPI:
+    """The app in one of `lantern serve --workers N`'s processes (uvicorn calls this factory).
+
+    The parent process has migrated the store, synced the alerts and fixed one secret, all
+    passed in the environment.
+    """
+    import os
+    import threading
+
+    from lantern.settings import load_settings
+
+    app = create_app(load_settings(), sync_alerts=False)
+    if os.environ.get("LANTERN_APP_WARM") == "1":
+        threading.Thread(target=warm_up, args=(app.state.lantern,), daemon=True).start()
     return app

@@ -29,8 +29,9 @@ EXACT_LIMIT = 20_000
 LARGE_CUTOFF = 4.0
 
 
-def compute(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    view = load_view(con)
+def compute(con: duckdb.DuckDBPyConnection, *, edges: str = "graph_edges") -> pa.Table:
+    """Centralities over `edges` (a table, or a parenthesised query over `graph_edges`)."""
+    view = load_view(con, edges=edges)
     g = view.graph
     n = g.vcount()
     cutoff = None if n <= EXACT_LIMIT else LARGE_CUTOFF

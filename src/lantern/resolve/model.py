@@ -232,7 +232,7 @@ COMPARISONS: list[ComparisonSpec] = [
 
 # Blocking for prediction: each rule is an equi-join, so the comparison count
 # grows with the size of the largest blocks, not with n². See docs/resolve.md.
-PREDICTION_BLOCKING = [
+PREDICTION_BLOCKING: list[Any] = [
     block_on("nhs_number_norm"),
     block_on("upn_norm"),
     block_on("dob_key", "family_name_key"),
@@ -243,7 +243,9 @@ PREDICTION_BLOCKING = [
     block_on("postcode_norm", "given_name_roots", arrays_to_explode=["given_name_roots"]),
     block_on("postcode_norm", "dob_key"),
     block_on("postcode_norm", "family_name_key"),
-    block_on("given_name_norm", "family_name_norm"),
+    # same full name, years of birth at most one apart (a typo in the year, or year-only records)
+    "l.given_name_norm = r.given_name_norm AND l.family_name_norm = r.family_name_norm "
+    "AND abs(l.birth_year - r.birth_year) <= 1",
     block_on("phone_first"),
 ]
 

@@ -509,7 +509,7 @@ def _signal(
         "referral": "cin:10A" if rng.random() < 0.3 else "",
         "self_harm": "cin:15A" if agency == "social_care" else "",
     }.get(kind, "")
-    if rng.random() < 0.05:
+    if agency == "health" and rng.random() < 0.15:
         codes = ";".join(c for c in (codes, "snomed:716565009") if c)  # 'at increased risk of CSE'
     rec.event(
         agency,

@@ -8,8 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app_county import build_county
-from app_harness import PASSWORD, csrf_of, make_app, signed_in
+from app_harness import PASSWORD, csrf_of, fresh_county, make_app, signed_in
 from lantern.app.accounts import Throttle
 from lantern.app.models import User
 from lantern.app.web import create_app
@@ -94,7 +93,7 @@ def test_redirect_after_sign_in_stays_on_this_site(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("secret", ["", "changeme", "short-secret"])
 def test_the_app_refuses_a_missing_or_default_secret(tmp_path: Path, secret: str) -> None:
-    county = build_county(tmp_path / "c.duckdb")
+    county = fresh_county(tmp_path)
     settings = load_settings(
         {}, store=county.path, database_url=f"sqlite:///{tmp_path / 'a.db'}", secret_key=secret
     )
@@ -103,7 +102,7 @@ def test_the_app_refuses_a_missing_or_default_secret(tmp_path: Path, secret: str
 
 
 def test_demo_mode_runs_without_a_secret(tmp_path: Path) -> None:
-    county = build_county(tmp_path / "c.duckdb")
+    county = fresh_county(tmp_path)
     settings = load_settings(
         {}, store=county.path, database_url=f"sqlite:///{tmp_path / 'a.db'}", demo=True
     )
@@ -122,3 +121,54 @@ def test_adding_a_user_checks_role_agency_and_password(tmp_path: Path) -> None:
         assert "already exists" in message
         assert "needs an agency" in message
         assert "at least 12 characters" in message
+
+
+def test_demo_users_one_per_role_can_sign_in(tmp_path: Path) -> None:
+    from lantern.app.demo import ensure_demo_users
+
+    app, _ = make_app(tmp_path)
+    with app.state.lantern.session() as db:
+        logins = ensure_demo_users(db)
+    assert sorted(role for _, _, role in logins) == [
+        "admin",
+        "analyst",
+        "practitioner",
+        "supervisor",
+    ]
+    for username, password, _ in logins:
+        assert _try(TestClient(app), username, password).status_code == 303
+
+
+def test_an_admin_adds_a_user_who_can_then_sign_in(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path)
+    admin = signed_in(app, "adm")
+    token = csrf_of(admin.get("/admin/users").text)
+    response = admin.post(
+        "/admin/users",
+        data={
+            "username": "jo",
+            "display_name": "Jo Police",
+            "role": "practitioner",
+            "agency": "police",
+            "password": "a long enough password",
+            "csrf_token": token,
+        },
+    )
+    assert "User jo added" in response.text
+    assert _try(TestClient(app), "jo", "a long enough password").status_code == 303
+    audit_html = admin.get("/admin/audit?action=user_added").text
+    assert "jo" in audit_html and "verifies" in audit_html
+
+
+def test_signing_in_again_after_a_session_ended(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path)
+    client = signed_in(app, "ana")
+    with app.state.lantern.session() as db:
+        from sqlalchemy import delete
+
+        from lantern.app.models import WebSession
+
+        db.execute(delete(WebSession))  # the session expired or was ended elsewhere
+    assert client.get("/alerts", follow_redirects=False).status_code == 303
+    assert _try(client, "ana", PASSWORD).status_code == 303
+    assert client.get("/alerts").status_code == 200

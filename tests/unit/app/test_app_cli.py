@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from app_county import build_county
+from app_harness import fresh_county
 from lantern.cli import main
 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    county = build_county(tmp_path / "county.duckdb")
+    county = fresh_county(tmp_path)
     db = tmp_path / "app.db"
     monkeypatch.setenv("LANTERN_STORE", str(county.path))
     monkeypatch.setenv("LANTERN_DATABASE_URL", f"sqlite:///{db}")
@@ -64,3 +64,18 @@ def test_serve_refuses_to_start_without_a_secret(
     monkeypatch.delenv("LANTERN_SECRET_KEY", raising=False)
     assert main(["serve", "--port", "0"]) == 5
     assert "LANTERN_SECRET_KEY" in capsys.readouterr().err
+
+
+def test_a_worker_process_builds_its_app_from_the_environment(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from lantern.app.web import app_for_worker
+
+    monkeypatch.setenv("LANTERN_SECRET_KEY", "w" * 48)
+    monkeypatch.setenv("LANTERN_APP_WARM", "0")
+    assert main(["alerts", "sync"]) == 0
+    app = app_for_worker()
+    assert TestClient(app).get("/sign-in").status_code == 200
+    app.state.lantern.analytics.close()

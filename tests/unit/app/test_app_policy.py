@@ -19,6 +19,7 @@ def _concrete(path: str, county) -> str:  # type: ignore[no-untyped-def]
         path.replace("{alert_id}", "1")
         .replace("{person_id}", county.kayleigh)
         .replace("{network_id}", county.network)
+        .replace("{fmt}", "graphml")
     )
 
 
@@ -84,3 +85,17 @@ def test_role_matrix(app_and_clients, role: str, page: str) -> None:  # type: ig
         assert response.status_code < 500
     else:
         assert response.status_code == 403, f"{role} was let into {page} ({response.status_code})"
+
+
+def test_pages_do_not_offer_links_the_role_may_not_follow(app_and_clients) -> None:  # type: ignore[no-untyped-def]
+    app, county, clients = app_and_clients
+    from sqlalchemy import select
+
+    from lantern.app.models import Alert
+
+    with app.state.lantern.session() as db:
+        network_alert = db.scalar(select(Alert.id).where(Alert.subject_kind == "network"))
+    assert "Open the network" in clients["analyst"].get(f"/alerts/{network_alert}").text
+    assert "Open the network" not in clients["practitioner"].get(f"/alerts/{network_alert}").text
+    assert 'href="/mace"' not in clients["practitioner"].get("/alerts").text
+    assert 'href="/admin/audit"' in clients["admin"].get("/admin/users").text
