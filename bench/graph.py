@@ -187,9 +187,13 @@ def main() -> None:
         tables = {
             n for (n,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         }
-        hits_source = (
-            "indicators stage" if "text_findings" in tables else "stand-in structured hits"
-        )
+        if "indicator_hits" not in tables:
+            stand_in_hits(con)
+            hits_source = "stand-in structured hits (no indicators in the reused store)"
+        elif "text_findings" in tables:
+            hits_source = "indicators stage"
+        else:
+            hits_source = "stand-in structured hits"
     else:
         store.unlink(missing_ok=True)
         con = connect(store)

@@ -187,3 +187,42 @@ def test_clustering_respects_cannot_links_and_forest_has_same_components(n, seed
     for a in range(n):
         for b in range(n):
             assert (find(a) == find(b)) == (roots[a] == roots[b])
+
+
+def _components(n, edges):
+    parent = list(range(n))
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    return [find(x) for x in range(n)]
+
+
+def _same_partition(x, y):
+    return all((x[a] == x[b]) == (y[a] == y[b]) for a in range(len(x)) for b in range(len(x)))
+
+
+@settings(max_examples=60)
+@given(st.integers(min_value=2, max_value=20), st.integers(min_value=0, max_value=2**32 - 1))
+def test_earliest_first_forest_replays_every_date_like_all_links(n, seed):
+    """As of any day, the forest joins exactly what the cluster's links available by then join:
+    no record is joined before the link that joins it exists (no leak), and none later."""
+    rng = random.Random(seed)
+    edges = [
+        (rng.randrange(n), rng.randrange(n), rng.randrange(10)) for _ in range(rng.randrange(3 * n))
+    ]
+    edges = [(a, b, t) for a, b, t in edges if a != b]
+    roots, _ = constrained_clusters(n, [(a, b) for a, b, _ in edges], [], {})
+    by_time = sorted(edges, key=lambda e: e[2])
+    kept = spanning_forest(n, [(a, b) for a, b, _ in by_time], roots)
+    forest = [e for e, k in zip(by_time, kept, strict=True) if k]
+    for day in range(11):
+        replayed = _components(n, [(a, b) for a, b, t in forest if t <= day])
+        available = _components(
+            n, [(a, b) for a, b, t in edges if t <= day and roots[a] == roots[b]]
+        )
+        assert _same_partition(replayed, available)

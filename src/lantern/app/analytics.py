@@ -163,6 +163,13 @@ class Analytics:
             cursor = self._local.cursor = self._con.cursor()
         return _rows(cursor.execute(sql, params or []))
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's read-only cursor, for the graph and review stages' own readers."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._con.cursor()
+        return cursor
+
     # people -----------------------------------------------------------------------------
     def people(self, person_ids: list[str]) -> dict[str, Person]:
         """Names, dates of birth, records and assessment of each person."""

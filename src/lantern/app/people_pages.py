@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from lantern.app import audit, clocks, disclosure
+from lantern.app import audit, challenge, clocks, disclosure
 from lantern.app.analytics import Person
 from lantern.app.models import Alert
 from lantern.app.pages import _now
@@ -69,6 +69,8 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
     if person is None:
         raise NotFound("child with that id")
     with state.session() as db:
+        if (ask := challenge.ask_reason(request, db, user, person)) is not None:
+            return ask
         audit.record(db, user.username, "view_child", person_id, agency=agency, category=category)
         alert = db.scalar(
             select(Alert).where(Alert.subject_kind == "child", Alert.subject_id == person_id)

@@ -192,6 +192,11 @@ NAVIGATION = (
     ("alerts", "/alerts", "Alerts"),
     ("search", "/search", "Search"),
     ("mace", "/mace", "MACE pack"),
+    ("most_connected", "/workbench/connected", "Most connected"),
+    ("find_path", "/workbench/path", "Find the path"),
+    ("hotspots", "/workbench/places", "Places"),
+    ("review", "/review", "Review"),
+    ("challenged_access", "/challenged-access", "Challenged access"),
     ("users", "/admin/users", "Users"),
     ("audit", "/admin/audit", "Audit log"),
 )
@@ -327,6 +332,9 @@ def create_app(
         throttle=throttle or accounts.Throttle(),
         serialise=threading.RLock() if engine.dialect.name == "sqlite" else None,
     )
+    from lantern.app.most_connected import stats_of  # the workbench's figures on people's pages
+
+    state.templates.env.globals["graph_stats_of"] = lambda node_id: stats_of(analytics, node_id)
     if sync_alerts:
         with state.session() as db:
             summary = alerts.sync(db, analytics)
@@ -395,10 +403,16 @@ def create_app(
         return render(request, "error.html", 400, title="There is a problem", message=str(exc))
 
     from lantern.app import admin_pages, pages, people_pages
+    from lantern.app.challenge import router as challenge_router
+    from lantern.app.review_pages import router as review_router
+    from lantern.app.workbench_pages import router as workbench_router
 
     app.include_router(pages.router)
     app.include_router(people_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(workbench_router)
+    app.include_router(challenge_router)
+    app.include_router(review_router)
     app.mount(
         "/assets",
         StaticFiles(directory=STATIC / "vendor" / "assets", check_dir=False),

@@ -6,7 +6,7 @@ Over the weighted, undirected graph of non-routine links (`igraph_view`):
 - `betweenness` — shortest-path betweenness, path cost per hop
   `1 + 1/(1 + weight)` (fewest hops first, stronger links preferred). On a
   graph larger than `EXACT_LIMIT` vertices it is range-limited to paths of
-  cost at most `LARGE_CUTOFF` (about four hops), which keeps the county-scale
+  cost at most `LARGE_CUTOFF` (two to three hops), which keeps the county-scale
   figure local — the brokers between nearby groups — and computable;
 - `closeness` — harmonic closeness on the same costs (defined on a
   disconnected graph), with the same cut-off on large graphs;
@@ -26,11 +26,12 @@ from lantern.graph.igraph_view import load_view
 from lantern.graph.inputs import create_table
 
 EXACT_LIMIT = 20_000
-LARGE_CUTOFF = 7.0
+LARGE_CUTOFF = 4.0
 
 
-def compute(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    view = load_view(con)
+def compute(con: duckdb.DuckDBPyConnection, *, edges: str = "graph_edges") -> pa.Table:
+    """Centralities over `edges` (a table, or a parenthesised query over `graph_edges`)."""
+    view = load_view(con, edges=edges)
     g = view.graph
     n = g.vcount()
     cutoff = None if n <= EXACT_LIMIT else LARGE_CUTOFF

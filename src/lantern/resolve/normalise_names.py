@@ -49,9 +49,10 @@ def name_parts(text: str | None) -> list[str]:
     Hyphens, dots and spaces separate parts: "Dr Chelsea-Marie O'Neil" → ["chelsea", "marie", "oneil"].
     """
     words = [w for w in _SEPARATORS.split(fold(text)) if w]
-    while words and words[0] in TITLES:
+    # a title or suffix goes only when a name is left ("Mr" alone stays, so normalising is idempotent)
+    while len(words) > 1 and words[0] in TITLES:
         words = words[1:]
-    while words and words[-1] in SUFFIXES:
+    while len(words) > 1 and words[-1] in SUFFIXES:
         words = words[:-1]
     return words
 

@@ -84,7 +84,7 @@ def _phone(rng: random.Random) -> str:
 def _postcodes(rng: random.Random, count: int) -> list[str]:
     areas = ["OX", "RG", "SN", "HP", "MK", "GL", "CV", "B", "NN", "SL"]
     inward_letters = "ABDEFGHJLNPQRSTUWXYZ"
-    result = set()
+    result: set[str] = set()
     while len(result) < count:
         outward = f"{rng.choice(areas)}{rng.randrange(1, 30)}"
         inward = f"{rng.randrange(0, 10)}{rng.choice(inward_letters)}{rng.choice(inward_letters)}"
@@ -180,41 +180,48 @@ def generate(
             refs[agency] += 1
             ref = f"{agency[0].upper()}{refs[agency]:07d}"
             record_id = f"{agency}:{ref}"
-            given = entity["given"]
+            true_given: str = entity["given"]
+            r_given: str | None = true_given
             roll = rng.random()
-            if roll < 0.10 and reverse.get(given):
-                given = rng.choice(reverse[given])
+            if roll < 0.10 and reverse.get(true_given):
+                r_given = rng.choice(reverse[true_given])
             elif roll < 0.15:
-                given = _typo(rng, given)
+                r_given = _typo(rng, true_given)
             elif roll < 0.17:
-                given = None
-            family = entity["family"]
+                r_given = None
+            true_family: str = entity["family"]
+            r_family: str | None = true_family
             roll = rng.random()
             if roll < 0.06:
-                family = _typo(rng, family)
-            elif roll < 0.08 and "-" in family:
-                family = rng.choice(
-                    [family.replace("-", " "), family.replace("-", ""), family.split("-")[0]]
+                r_family = _typo(rng, true_family)
+            elif roll < 0.08 and "-" in true_family:
+                r_family = rng.choice(
+                    [
+                        true_family.replace("-", " "),
+                        true_family.replace("-", ""),
+                        true_family.split("-")[0],
+                    ]
                 )
             elif roll < 0.10:
-                family = None
-            dob: date | None = entity["dob"]
+                r_family = None
+            true_dob: date = entity["dob"]
+            r_dob: date | None = true_dob
             birth_year = None
             roll = rng.random()
-            if roll < 0.03 and dob.day <= 12 and dob.day != dob.month:
-                dob = date(dob.year, dob.day, dob.month)
+            if roll < 0.03 and true_dob.day <= 12 and true_dob.day != true_dob.month:
+                r_dob = date(true_dob.year, true_dob.day, true_dob.month)
             elif roll < 0.06:
-                text = dob.isoformat()
+                text = true_dob.isoformat()
                 i = rng.choice([2, 3, 6, 8, 9])
                 candidate = text[:i] + rng.choice(string.digits) + text[i + 1 :]
                 try:
-                    dob = date.fromisoformat(candidate)
+                    r_dob = date.fromisoformat(candidate)
                 except ValueError:
                     pass
             elif roll < 0.11:
-                birth_year, dob = dob.year + rng.choice([-1, 0, 0, 0, 1]), None
+                birth_year, r_dob = true_dob.year + rng.choice([-1, 0, 0, 0, 1]), None
             elif roll < 0.13:
-                dob = None
+                r_dob = None
             postcode = entity["postcode"]
             roll = rng.random()
             if roll < 0.12:
@@ -226,10 +233,10 @@ def generate(
             rows["record_id"].append(record_id)
             rows["agency"].append(agency)
             rows["person_ref"].append(ref)
-            rows["given_name"].append(_display_name(rng, given) if given else None)
-            rows["family_name"].append(_display_name(rng, family) if family else None)
+            rows["given_name"].append(_display_name(rng, r_given) if r_given else None)
+            rows["family_name"].append(_display_name(rng, r_family) if r_family else None)
             rows["other_names"].append(None)
-            rows["date_of_birth"].append(dob)
+            rows["date_of_birth"].append(r_dob)
             rows["birth_year"].append(birth_year)
             rows["sex"].append(entity["sex"] if rng.random() < 0.95 else None)
             has_nhs = (

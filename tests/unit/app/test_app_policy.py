@@ -19,6 +19,7 @@ def _concrete(path: str, county) -> str:  # type: ignore[no-untyped-def]
         path.replace("{alert_id}", "1")
         .replace("{person_id}", county.kayleigh)
         .replace("{network_id}", county.network)
+        .replace("{fmt}", "graphml")
     )
 
 

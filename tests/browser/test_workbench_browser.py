@@ -1,0 +1,124 @@
+"""The analyst's workbench in a real browser (Debian's chromium through Playwright): the
+most-connected list sorts and filters, the path finder shows evidence, and a practitioner is
+asked for a reason before a record outside their agency opens, which the audit log then holds."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import uvicorn
+from sqlalchemy import select
+
+from app_harness import PASSWORD
+from lantern.app.models import AuditEntry
+from workbench_harness import make_workbench_app
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def workbench(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    app, county = make_workbench_app(tmp_path)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", county=county), app
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+
+
+def _nodes(page) -> list[str]:  # type: ignore[no-untyped-def]
+    rows = page.locator("[data-testid=connected-table] tbody tr[data-node]")
+    return [rows.nth(i).get_attribute("data-node") for i in range(rows.count())]
+
+
+def test_most_connected_sorts_and_filters_and_the_path_shows_evidence(workbench, browser) -> None:  # type: ignore[no-untyped-def]
+    live, _ = workbench
+    county = live.county
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live.url, "ana")
+    page.click("nav >> text=Most connected")
+    first = _nodes(page)
+    assert first[0] == county.darren
+    page.click("[data-testid=sort-weighted_degree]")  # the sorted column again: lowest first
+    header = page.locator("th:has([data-testid=sort-weighted_degree])")
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert _nodes(page)[-1] == county.darren and _nodes(page)[0] != county.darren
+    page.click("[data-testid=sort-betweenness]")
+    assert page.locator("th:has([data-testid=sort-betweenness])").get_attribute("aria-sort") == (
+        "descending"
+    )
+    page.select_option("#kind", "vehicle")
+    page.click("button:has-text('Apply filters')")
+    assert _nodes(page) == [county.vehicle]
+
+    page.click("nav >> text=Find the path")
+    page.fill("#a", "Kayleigh Brookes")
+    page.fill("#b", "Jade Whitfield")
+    page.click("button:has-text('Find the path')")
+    paths = page.locator("[data-testid=path]")
+    assert paths.count() == 2
+    shortest = paths.first.inner_text()
+    assert "Kayleigh Brookes — Darren Mills" in shortest
+    assert "police:E2" in shortest and "19 Mar 2011" in shortest
+    assert "Two girls in the back" in shortest
+    assert errors == []
+
+
+def test_a_practitioner_gives_a_reason_before_a_record_outside_their_agency_opens(
+    workbench, browser
+) -> None:  # type: ignore[no-untyped-def]
+    live, app = workbench
+    county = live.county
+    page = browser.new_context().new_page()
+    sign_in(page, live.url, "pat")  # children's social care; Liam is known to police and school
+    page.goto(f"{live.url}/children/{county.liam}")
+    assert "/reason" in page.url
+    assert page.locator("h1").inner_text() == "Why do you need to open this record?"
+    page.click("button:has-text('Open the record')")  # nothing chosen: asked again
+    assert "Choose why you need to open this record" in page.content()
+    page.check("#reason-missing_episode")
+    page.fill("#detail", "Liam reported missing tonight; checking who he was last seen with")
+    page.click("button:has-text('Open the record')")
+    assert page.url.endswith(f"/children/{county.liam}")
+    assert "Liam Carter" in page.locator("h1").inner_text()
+
+    with app.state.lantern.session() as db:
+        entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "access_reason")).one()
+        assert (entry.actor, entry.subject) == ("pat", county.liam)
+        assert "missing_episode" in entry.detail and "last seen with" in entry.detail
+
+    supervisor = browser.new_context().new_page()
+    sign_in(supervisor, live.url, "sue")
+    supervisor.click("nav >> text=Challenged access")
+    by_user = supervisor.locator("[data-testid=challenges-by-user]").inner_text()
+    assert "pat" in by_user
+    assert "last seen with" in supervisor.locator("[data-testid=challenges]").inner_text()

@@ -1,0 +1,183 @@
+"""The analyst's workbench: the most-connected list, the path finder and network exports."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+
+from app_harness import signed_in
+from workbench_harness import make_workbench_app
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    app, county = make_workbench_app(tmp_path_factory.mktemp("workbench"))
+    return app, county, signed_in(app, "ana"), signed_in(app, "pat"), signed_in(app, "sue")
+
+
+def _ranked(html: str) -> list[str]:
+    return re.findall(r'data-node="([^"]+)"', html)
+
+
+def test_most_connected_ranks_from_graph_stats_and_sorts_both_ways(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, _, _ = site
+    html = analyst.get("/workbench/connected").text
+    assert "measures from the last graph build" in html
+    ranked = _ranked(html)
+    assert ranked[0] == county.darren  # the adult linked to both girls, their car and phone
+    ascending = _ranked(analyst.get("/workbench/connected?sort=weighted_degree&order=asc").text)
+    assert ascending[-1] == county.darren and ascending[0] != county.darren
+    by_betweenness = analyst.get("/workbench/connected?sort=betweenness").text
+    assert (
+        'aria-sort="descending"><a class="govuk-link" href="/workbench/connected?sort=betweenness&amp;order=asc"'
+        in by_betweenness
+    )
+
+
+def test_most_connected_filters_by_kind_and_link_kind(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, _, _ = site
+    vehicles = _ranked(analyst.get("/workbench/connected?kind=vehicle").text)
+    assert vehicles == [county.vehicle]
+    co_event = analyst.get("/workbench/connected?link=co_event").text
+    assert "recomputed over the links that match" in co_event
+    ids = _ranked(co_event)
+    assert county.vehicle not in ids and county.liam in ids  # Liam and Mark: a co_event pair
+
+
+def test_most_connected_filters_by_date_range(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, _, _ = site
+    # Shaun Kelly's only links are from 28 May 2011; before April he is not linked at all.
+    early = _ranked(analyst.get("/workbench/connected?until=2011-04-01").text)
+    assert county.shaun not in early and county.darren in early
+    late = _ranked(analyst.get("/workbench/connected?since=2011-05-01").text)
+    assert county.shaun in late
+    bad = analyst.get("/workbench/connected?since=yesterday")
+    assert bad.status_code == 200 and "Enter the date as YYYY-MM-DD" in bad.text
+
+
+def test_most_connected_is_for_analysts_and_supervisors_and_audited(site) -> None:  # type: ignore[no-untyped-def]
+    app, _, _, practitioner, supervisor = site
+    assert practitioner.get("/workbench/connected").status_code == 403
+    assert supervisor.get("/workbench/connected?kind=place").status_code == 200
+    from lantern.app.models import AuditEntry
+
+    with app.state.lantern.session() as db:
+        actions = {(e.actor, e.action) for e in db.query(AuditEntry).all()}
+    assert ("sue", "view_most_connected") in actions
+
+
+def test_path_finder_shows_each_hop_with_its_evidence(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, _, _ = site
+    html = analyst.get(f"/workbench/path?a={county.kayleigh}&b={county.jade}").text
+    assert "Shortest path: 2 links" in html and "Next-shortest path" in html
+    first = html[html.index("Shortest path") : html.index("Next-shortest path")]
+    assert "Kayleigh Brookes</strong> — <strong>Darren Mills" in first
+    assert "police:E2" in first and "19 Mar 2011" in first and "vehicle stop" in first
+    assert "Two girls in the back" in first  # an analyst reads every agency's words
+
+
+def test_path_finder_takes_names_and_asks_when_a_name_is_ambiguous(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, _, _ = site
+    html = analyst.get("/workbench/path?a=Jade+Whitfield&b=YX09+ABC").text
+    assert "No person, vehicle, phone or place matches that" in html  # b is not an id or name
+    html = analyst.get(f"/workbench/path?a=Jade+Whitfield&b={county.vehicle}").text
+    assert "Shortest path" in html and "YX09 ABC" in html
+    none = analyst.get(f"/workbench/path?a={county.liam}&b={county.jade}").text
+    assert 'data-testid="no-path"' in none
+
+
+def test_a_practitioner_sees_other_agencies_evidence_on_a_path_as_summaries(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, _, practitioner, _ = site  # pat works in children's social care
+    html = practitioner.get(f"/workbench/path?a={county.kayleigh}&b={county.jade}").text
+    assert "police:E2" in html and "vehicle stop" in html
+    assert "Two girls in the back" not in html
+    assert "Held by Police: the text is not shown to your role" in html
+
+
+def test_network_exports_download_graphml_csv_and_anx(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    page = analyst.get(f"/networks/{county.network}").text
+    assert f"/networks/{county.network}/export/anx" in page
+    assert f"/workbench/time?subject={county.network}" in page
+    graphml = analyst.get(f"/networks/{county.network}/export/graphml")
+    assert graphml.status_code == 200
+    assert 'filename="lantern-N000001.graphml"' in graphml.headers["content-disposition"]
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    nodes = {n.get("id") for n in ET.fromstring(graphml.content).iterfind(".//g:node", ns)}
+    assert {county.kayleigh, county.darren, county.vehicle} <= nodes
+    archive = zipfile.ZipFile(
+        io.BytesIO(analyst.get(f"/networks/{county.network}/export/csv").content)
+    )
+    assert sorted(archive.namelist()) == ["lantern-N000001-edges.csv", "lantern-N000001-nodes.csv"]
+    assert county.darren in archive.read("lantern-N000001-nodes.csv").decode()
+    anx = ET.fromstring(analyst.get(f"/networks/{county.network}/export/anx").content)
+    assert anx.tag == "Chart" and anx.find(".//ChartItem/End/Entity") is not None
+    assert analyst.get(f"/networks/{county.network}/export/pdf").status_code == 404
+    assert analyst.get("/networks/N999999/export/anx").status_code == 404
+    assert practitioner.get(f"/networks/{county.network}/export/anx").status_code == 403
+
+
+def _cells(html: str) -> dict[tuple[int, int], int]:
+    found = re.findall(r'data-day="(\d)" data-hour="(\d+)">(\d+)', html)
+    return {(int(d), int(h)): int(n) for d, h, n in found}
+
+
+def test_time_pattern_of_a_child_a_network_and_a_place(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    child = analyst.get(f"/workbench/time?subject={county.kayleigh}").text
+    # The vehicle stop at 01:20 on Saturday 19 March 2011 is one of Kayleigh's sightings.
+    assert _cells(child)[(5, 1)] == 1
+    assert 'data-testid="heat-map"' in child and "<caption" in child and 'scope="row"' in child
+    missing = _cells(analyst.get(f"/workbench/time?subject={county.kayleigh}&what=missing").text)
+    assert (5, 1) not in missing and sum(missing.values()) >= 1
+    network = _cells(analyst.get(f"/workbench/time?subject={county.network}").text)
+    assert sum(network.values()) >= sum(_cells(child).values())
+    place = analyst.get("/workbench/time", params={"subject": "place:Manor Row takeaway"})
+    assert place.status_code == 200 and "When: Takeaway, Manor Row, BD1" in place.text
+    assert analyst.get("/workbench/time?subject=nobody").status_code == 404
+    assert practitioner.get(f"/workbench/time?subject={county.kayleigh}").status_code == 403
+
+
+def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    # In the county only Kayleigh, of the children at risk, was recorded at the takeaway.
+    assert "No place has 2 or more children" in analyst.get("/workbench/places").text
+    html = analyst.get("/workbench/places?min=1").text
+    row = html[html.index('data-place="place:Manor Row takeaway"') :].split("</tr>")[0]
+    assert "Takeaway, Manor Row, BD1" in row and "Kayleigh Brookes" in row
+    assert "2011: 2" in row and "20 May 2011 to 28 May 2011" in row
+    assert "/workbench/time?subject=place%3AManor%20Row%20takeaway" in row
+    assert practitioner.get("/workbench/places").status_code == 403
+
+
+def test_child_and_adult_pages_show_their_place_in_the_graph(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    adult = analyst.get(f"/adults/{county.darren}").text
+    assert 'data-testid="graph-position"' in adult
+    assert "4 links (strength 6.0, 1 of" in adult
+    assert f"/workbench/path?a={county.darren}" in adult
+    child = practitioner.get(f"/children/{county.kayleigh}").text
+    assert f"/workbench/path?a={county.kayleigh}" in child
+    assert "/workbench/time?" not in child and "/workbench/connected" not in child  # not theirs
+
+
+def test_a_persons_neighbourhood_downloads_from_their_page(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, practitioner, _ = site
+    page = analyst.get(f"/adults/{county.darren}").text
+    assert f"/people/{county.darren}/export/anx" in page
+    anx = analyst.get(f"/people/{county.darren}/export/anx")
+    assert anx.status_code == 200
+    assert f'filename="lantern-{county.darren}.anx"' in anx.headers["content-disposition"]
+    chart = ET.fromstring(anx.content)
+    ids = {e.get("EntityId") for e in chart.iterfind(".//Entity")}
+    assert {county.darren, county.kayleigh, county.jade, county.vehicle} <= ids
+    assert county.liam not in ids  # not linked to Darren
+    assert practitioner.get(f"/people/{county.darren}/export/anx").status_code == 403
+    assert (
+        f"/people/{county.kayleigh}/export"
+        not in practitioner.get(f"/children/{county.kayleigh}").text
+    )
