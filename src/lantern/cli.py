@@ -73,7 +73,8 @@ _register_commands()
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning user errors into a message and an exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode a command's `typer.Exit(n)` comes back as the return value.
+        result = app(args=argv, standalone_mode=False)
     except UserError as error:
         _stderr().print(f"[bold red]{type(error).__name__}[/]: {error}", highlight=False)
         return error.exit_code
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(error, "show"):
             error.show()
         return int(getattr(error, "exit_code", 2))
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover
