@@ -63,7 +63,7 @@ def assess(dataset: Path, out: Path, agencies: tuple[str, ...] | None = None) ->
     code = (
         "import json, sys; from pathlib import Path; from lantern.pipeline import assess; "
         "s = assess(Path(sys.argv[1]), Path(sys.argv[2]), agencies=json.loads(sys.argv[3])); "
-        "print(json.dumps({'seconds': s.seconds, 'peak_mb': s.peak_memory_mb, "
+        "print('LANTERN-BENCH ' + json.dumps({'seconds': s.seconds, 'peak_mb': s.peak_memory_mb, "
         "'stages': [(t.stage, round(t.seconds, 1), round(t.peak_memory_mb)) for t in s.stages]}))"
     )
     started = time.perf_counter()
@@ -71,7 +71,8 @@ def assess(dataset: Path, out: Path, agencies: tuple[str, ...] | None = None) ->
         [sys.executable, "-c", code, str(dataset), str(out), json.dumps(list(agencies or []))],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    marked = [ln for ln in done.stdout.splitlines() if ln.startswith("LANTERN-BENCH ")]
+    figures = json.loads(marked[-1].removeprefix("LANTERN-BENCH "))  # stages may print too
     figures["wall"] = time.perf_counter() - started
     return figures
 
