@@ -52,11 +52,12 @@ def sign_in(
             user = accounts.sign_in(
                 db, username.strip(), password, _client(request), state.throttle
             )
-        except accounts.SignInThrottled as error:
+        except (accounts.SignInThrottled, accounts.SignInRefused) as error:
+            throttled = isinstance(error, accounts.SignInThrottled)
             audit.record(
                 db,
                 username.strip()[:80] or "(blank)",
-                "sign_in_throttled",
+                "sign_in_throttled" if throttled else "sign_in_failed",
                 "",
                 client=_client(request),
             )
@@ -64,24 +65,7 @@ def sign_in(
             return render(
                 request,
                 "sign_in.html",
-                429,
-                next=_safe_next(next),
-                errors={"password": str(error)},
-                username=username,
-            )
-        except accounts.SignInRefused as error:
-            audit.record(
-                db,
-                username.strip()[:80] or "(blank)",
-                "sign_in_failed",
-                "",
-                client=_client(request),
-            )
-            db.commit()
-            return render(
-                request,
-                "sign_in.html",
-                401,
+                429 if throttled else 401,
                 next=_safe_next(next),
                 errors={"password": str(error)},
                 username=username,

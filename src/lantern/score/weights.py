@@ -13,23 +13,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lantern.errors import ConfigError
+from lantern.indicators.catalogue import CATEGORIES as INDICATOR_CATEGORIES
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
 
-CATEGORIES = (
-    "missing",
-    "older_associate",
-    "vehicle",
-    "substances",
-    "sexual_health",
-    "gifts_money",
-    "physical_harm",
-    "online_contact",
-    "places",
-    "education",
-    "sexual_abuse_disclosed",
-    "emotional_wellbeing",
-)
+# The twelve categories are the indicator catalogue's (and the interchange spec's): one list.
+CATEGORIES = INDICATOR_CATEGORIES
 
 BANDS = ("none", "low", "medium", "high")
 BAND_RANK = {band: rank for rank, band in enumerate(BANDS)}
