@@ -23,7 +23,8 @@ fi
 PGBIN=/usr/lib/postgresql/15/bin
 if [ -z "${LANTERN_TEST_DATABASE_URL:-}" ] && [ -x "$PGBIN/initdb" ]; then
   PGDIR=$(mktemp -d)
-  PGPORT=${LANTERN_TEST_PG_PORT:-54329}
+  # A free loopback port, so a server left over from an interrupted run cannot block this one.
+  PGPORT=${LANTERN_TEST_PG_PORT:-$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   if [ "$(id -u)" = 0 ]; then AS=(runuser -u postgres --); chown postgres:postgres "$PGDIR"; else AS=(); fi
   "${AS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w start \
