@@ -24,6 +24,9 @@ from typing import Any
 import duckdb
 
 from lantern.errors import StoreError
+from lantern.indicators.age_law import age_on
+from lantern.resolve.normalise_phones import normalise_phone
+from lantern.resolve.normalise_vehicles import normalise_registration
 from lantern.store.connection import connect
 
 REQUIRED = ("people", "persons", "events", "event_people", "assessments")
@@ -70,8 +73,7 @@ class Person:
     def age_on(self, day: date | None) -> int | None:
         if self.date_of_birth is None or day is None:
             return None
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return age_on(self.date_of_birth, day)
 
 
 class _Memo:
@@ -512,9 +514,13 @@ class Analytics:
             params.append(date_of_birth)
         thing_ids = []
         if vehicle.strip():
-            thing_ids.append("vehicle:" + "".join(ch for ch in vehicle.upper() if ch.isalnum()))
+            # Resolve's normalisers made the thing ids, so a search must use the same ones;
+            # what they cannot read is searched as typed, compacted.
+            compact = "".join(ch for ch in vehicle.upper() if ch.isalnum())
+            thing_ids.append("vehicle:" + (normalise_registration(vehicle) or compact))
         if phone.strip():
-            thing_ids.append("phone:" + normalise_phone(phone))
+            digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+            thing_ids.append("phone:" + (normalise_phone(phone) or digits))
         if thing_ids:
             if not self.has("thing_mentions"):
                 return []
@@ -542,16 +548,6 @@ class Analytics:
             for r in rows
             if r["person_id"] in people
         ]
-
-
-def normalise_phone(raw: str) -> str:
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(raw, "GB")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        return "".join(ch for ch in raw if ch.isdigit() or ch == "+")
 
 
 def _evidence(raw: Any) -> list[dict[str, Any]]:
