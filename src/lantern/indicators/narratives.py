@@ -12,6 +12,7 @@ per event in the join (`max_child_age`), exactly as the analyser would.
 from __future__ import annotations
 
 import os
+import time
 
 import pyarrow as pa
 
@@ -22,10 +23,10 @@ from lantern.indicators.text.analyse import analyse_many, shared_analyser
 PARALLEL_FROM = 10_000
 
 
-def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
+def read_narratives(steps: Steps, *, n_process: int | None = None) -> tuple[int, int]:
     """Read every narrative; `n_process` None means two processes for large stores, else one.
 
-    Returns the number of events with a narrative.
+    Returns the number of events with a narrative and of distinct narratives.
     """
     con = steps.con
     n_events = steps.table(
@@ -51,6 +52,7 @@ def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
     if n_process is None:
         n_process = 2 if len(texts) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
     max_child_age = {rule.id: rule.max_child_age for rule in shared_analyser().rules.language}
+    started = time.perf_counter()
     for text_no, analysis in enumerate(analyse_many(texts, n_process=n_process)):
         for ordinal, h in enumerate(analysis.hits):
             for key, value in (
@@ -75,6 +77,7 @@ def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
                 ("value_norm", m.value_norm), ("span_start", m.start), ("span_end", m.end),
             ):  # fmt: skip
                 mentions[key].append(value)
+    steps.seconds["text analysis"] = round(time.perf_counter() - started, 3)
     _register(steps, "ind_text_numbers", {"text_no": list(range(len(texts))), "narrative": texts},
               {"text_no": pa.int32(), "narrative": pa.string()})  # fmt: skip
     _register(steps, "ind_text_findings", findings, FINDING_COLUMNS)
@@ -118,7 +121,7 @@ def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
     )
     for name in ("ind_text_numbers", "ind_text_findings", "ind_text_language", "ind_text_mentions"):
         con.unregister(name)
-    return n_events
+    return n_events, len(texts)
 
 
 def _register(
