@@ -22,6 +22,8 @@ Steps (each writes the table named):
 
 from __future__ import annotations
 
+import time
+
 import duckdb
 
 from lantern.graph.inputs import create_table
@@ -410,6 +412,11 @@ STEPS = (
 )
 
 
-def build_all(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+def build_all(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> dict[str, float]:
+    """Run every step; returns each step's wall time in seconds."""
+    seconds = {}
     for step in STEPS:
+        started = time.perf_counter()
         step(con, rules)
+        seconds[step.__name__.removeprefix("build_")] = round(time.perf_counter() - started, 3)
+    return seconds
