@@ -7,6 +7,10 @@ output": `persons.csv`, `children.csv`, `adults.csv`, `networks.csv`.
 extract is ingested on top of what is there (changed rows supersede old
 ones, nothing is deleted) and the derived stages are recomputed from it.
 
+`assess` without a `store_path` works in a throwaway store that nothing
+will serve, so it skips what only the web app reads (the graph's
+centrality, `graph_stats`); `run` and `assess` with a store build everything.
+
 `agencies` restricts a run to those agencies' rows — the siloed baseline
 against which the joint view is measured. Each stage's wall time and the
 process's peak memory after it are recorded in the summary.
