@@ -63,6 +63,9 @@ class World:
             "event_type": event_type,
             "occurred_at": _ts(occurred),
             "recorded_at": _ts(recorded or occurred),
+            "ended_at": None,
+            "postcode": None,
+            "place_name": None,
         }
         for record_id, role in (people or {}).items():
             self.event_people.append({"event_id": event_id, "record_id": record_id, "role": role})
@@ -182,6 +185,7 @@ class World:
                     **p,
                     "birth_year": p["dob"].year if p["dob"] else None,
                     "first_recorded_at": first_seen.get(p["record_id"]),
+                    "postcode_norm": p.get("postcode"),
                 }
                 for p in self.people.values()
             ],
@@ -192,6 +196,7 @@ class World:
                 "birth_year": pa.int32(),
                 "sex": s,
                 "first_recorded_at": ts,
+                "postcode_norm": s,
             },
         )
         table(
@@ -202,7 +207,16 @@ class World:
         table(
             "events",
             events,
-            {"event_id": s, "agency": s, "event_type": s, "occurred_at": ts, "recorded_at": ts},
+            {
+                "event_id": s,
+                "agency": s,
+                "event_type": s,
+                "occurred_at": ts,
+                "recorded_at": ts,
+                "ended_at": ts,
+                "postcode": s,
+                "place_name": s,
+            },
         )
         table("event_people", event_people, {"event_id": s, "record_id": s, "role": s})
         table(
