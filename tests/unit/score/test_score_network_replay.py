@@ -6,62 +6,22 @@ score stage replays who was tied to each network, and when it was flagged.
 
 from datetime import date
 
-import duckdb
 import pytest
 
-from lantern.graph import stage as graph
 from lantern.score import stage
-from score_world import World, county
+from score_world import World, county, graph_built, with_partition_of
 
 END = date(2010, 12, 31)
-GRAPH_TABLES = ("networks", "graph_edges", "graph_evidence")
 SCORE_TABLES = ("assessments", "score_history", "score_reasons", "network_assessments")
 
 
-def built(world: World, until: date | None = None) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    world.write(con, until=until)
-    graph.run(con, stats=False)
-    return con
-
-
-def scored(con: duckdb.DuckDBPyConnection, as_of: date | None = None):
+def scored(con, as_of: date | None = None):
     stage.run(con, as_of)
     return con
 
 
 def rows(con, sql):
     return con.execute(sql).fetchall()
-
-
-def with_partition_of(full: duckdb.DuckDBPyConnection, world: World, cut: date):
-    """The data recorded by `cut`, with the networks the whole history's graph found and
-    only the graph evidence available by `cut`: the one thing not replayed is the partition.
-    Its members are named by the truncated run's persons (the same records)."""
-    con = duckdb.connect()
-    world.write(con, until=cut)
-    for table in (*GRAPH_TABLES, "persons"):
-        where = (
-            f"WHERE available_at < DATE '{cut}' + INTERVAL 1 DAY"
-            if table == "graph_evidence"
-            else ""
-        )
-        data = full.sql(f"SELECT * FROM {table} {where}").arrow()  # noqa: S608
-        con.register("copied", data)
-        con.execute(f"CREATE TABLE full_{table} AS SELECT * FROM copied")  # noqa: S608
-        con.unregister("copied")
-    con.execute("CREATE TABLE graph_edges AS SELECT * FROM full_graph_edges")
-    con.execute("CREATE TABLE graph_evidence AS SELECT * FROM full_graph_evidence")
-    con.execute(
-        """
-        CREATE TABLE networks AS
-        SELECT DISTINCT n.network_id, coalesce(p.person_id, n.node_id) AS node_id, n.role_in_network
-        FROM full_networks n
-        LEFT JOIN full_persons f ON f.person_id = n.node_id
-        LEFT JOIN persons p ON p.record_id = f.record_id
-        """
-    )
-    return con
 
 
 def late_tie_world() -> World:
@@ -87,7 +47,7 @@ def late_tie_world() -> World:
 
 
 def test_a_network_is_flagged_only_once_its_second_child_is_tied_to_it():
-    con = scored(built(late_tie_world()))
+    con = scored(graph_built(late_tie_world()))
     ((network_id, children, adults, flagged_at),) = rows(
         con,
         "SELECT network_id, child_count, adult_count, first_flagged_at FROM network_assessments",
@@ -97,7 +57,7 @@ def test_a_network_is_flagged_only_once_its_second_child_is_tied_to_it():
     assert flags["police:Q1"] == date(2010, 3, 10)  # flagged on her own in March
     assert flags["police:Y1"] <= date(2010, 2, 20)
     assert flagged_at == date(2010, 9, 1)  # not March: her tie to Yan was recorded in September
-    summer = scored(built(late_tie_world()), as_of=date(2010, 6, 30))
+    summer = scored(graph_built(late_tie_world()), as_of=date(2010, 6, 30))
     assert rows(summer, "SELECT first_flagged_at, child_count FROM network_assessments") == [
         (None, 1)
     ]
@@ -109,7 +69,7 @@ def test_a_network_is_flagged_only_once_its_second_child_is_tied_to_it():
 
 
 def test_the_full_history_gives_the_same_network_as_before_with_its_date():
-    con = scored(built(county()))
+    con = scored(graph_built(county()))
     found = rows(con, "SELECT members, first_flagged_at FROM network_assessments")
     assert len(found) == 1 and found[0][1] == date(2010, 7, 3)
     members = set(found[0][0].split(";"))
@@ -123,9 +83,9 @@ def test_the_full_history_gives_the_same_network_as_before_with_its_date():
 def test_networks_and_adults_as_of_a_date_use_nothing_recorded_after_it(world, cut):
     """With the whole history's partition, truncating everything else at D gives the
     full run's state as of D (networks, adults, children), and its history up to D."""
-    full = scored(built(world()))
+    full = scored(graph_built(world()))
     truncated = scored(with_partition_of(full, world(), cut), as_of=cut)
-    as_of = scored(built(world()), as_of=cut)
+    as_of = scored(graph_built(world()), as_of=cut)
     for table in SCORE_TABLES:
         query = f"SELECT * FROM {table} ORDER BY ALL"  # noqa: S608
         assert rows(as_of, query) == rows(truncated, query), table
@@ -142,8 +102,8 @@ def test_rerunning_the_graph_on_the_truncated_data_flags_no_network_earlier(cut)
     """Leiden on the truncated graph may cut differently in general; on these counties it
     does not, and the networks flagged by D, their members and dates are the full run's."""
     for world in (county, late_tie_world):
-        as_of = scored(built(world()), as_of=cut)
-        truncated = scored(built(world(), until=cut), as_of=cut)
+        as_of = scored(graph_built(world()), as_of=cut)
+        truncated = scored(graph_built(world(), until=cut), as_of=cut)
         query = (
             "SELECT members, first_flagged_at FROM network_assessments "
             "WHERE first_flagged_at IS NOT NULL ORDER BY ALL"
