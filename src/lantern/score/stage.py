@@ -1,14 +1,15 @@
 """`lantern score`: replay every fact by `recorded_at`, then write the assessments.
 
 Reads `persons`, `person_records`, `record_links`, `indicator_hits`,
-`events`, `event_people`, `things`, `thing_mentions`, `text_mentions` and
-`networks`; writes `assessments`, `network_assessments`, `score_reasons` and
+`events`, `event_people`, `things`, `thing_mentions`, `text_mentions`,
+`networks`, `graph_evidence` and `graph_edges`; writes `assessments`, `network_assessments`, `score_reasons` and
 `score_history` (docs/pipeline.md).
 
 With `as_of=D` the persons are the clusters as of D (records joined only by
 links available by D), so the result is the one a run on the data recorded
-by D would give. Networks are read as detected on the whole store; their
-flag dates come from their members' replayed flags.
+by D would give. Networks are read as detected on the whole store; who is in
+each on D, and when it was flagged, are replayed from the evidence recorded
+by D (`networks.py`).
 """
 
 from __future__ import annotations
