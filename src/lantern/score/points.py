@@ -99,6 +99,37 @@ class ChildModel:
             category: (self.windows[category], self.scale.get(category, 1.0))
             for category in CATEGORIES
         }
+        # For `bound`: the most a hit of each category can be worth on any day.
+        self.most = {
+            category: self.scale.get(category, 1.0) * max((m for _, m in windows), default=0.0)
+            for category, windows in self.windows.items()
+        }
+        self.escalation_most = sum(rule.points for rule in weights.escalation)
+        # A bound this far below `low` cannot round up into it (scores are rounded to 0.01).
+        self.quiet_line = weights.bands.low - 0.01
+
+    def most_points(self, hit: Hit) -> float:
+        """An upper bound on what `hit` can add to its category on any day."""
+        return max(0.0, hit.weight * self.most.get(hit.category, self.most["missing"]))
+
+    def bound(
+        self, by_category: dict[str, float], categories: set[str], agencies: set[str]
+    ) -> float:
+        """An upper bound on `total` for hits whose `most_points` per category sum to
+        `by_category`, with `categories` and `agencies` those of hits that could be
+        significant: each category is capped, repeats count at most in full
+        (`repeat_factor` <= 1), and corroboration counts at most those categories and
+        agencies."""
+        rules = self.weights.corroboration
+        cap = self.weights.category_cap
+        total = sum(min(points, cap) for points in by_category.values())
+        total += max(0, min(len(categories), rules.max_categories_counted) - 1) * (
+            rules.per_extra_category
+        )
+        total += max(0, min(len(agencies), rules.max_agencies_counted) - 1) * (
+            rules.per_extra_agency
+        )
+        return total + self.escalation_most
 
     def points(self, hit: Hit, age: int) -> float:
         for up_to, multiplier in self.windows.get(hit.category, self.windows["missing"]):

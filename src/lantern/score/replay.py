@@ -96,6 +96,11 @@ class Cluster:
     held_until: date | None = None  # once flagged, medium at least until this date
     adult_band: str = "none"
     version: int = 0
+    # An upper bound on the base points on any day (ChildModel.bound), kept as hits arrive:
+    # a person whose bound (with links) stays under `low` cannot change band, so is not
+    # scored again (the fast path in `_score_child`).
+    bound: float = 0.0
+    bound_parts: tuple[dict[str, float], set[str], set[str]] | None = None
 
 
 @dataclass(slots=True)
@@ -182,6 +187,15 @@ class Replay:
         big.held_until = max(held) if held else None
         big.label = min(big.label, small.label)
         big.version = max(big.version, small.version) + 1
+        if small.bound_parts is not None:
+            if big.bound_parts is None:
+                big.bound_parts = ({}, set(), set())
+            by_category, categories, agencies = big.bound_parts
+            for category, points in small.bound_parts[0].items():
+                by_category[category] = by_category.get(category, 0.0) + points
+            categories |= small.bound_parts[1]
+            agencies |= small.bound_parts[2]
+            big.bound = self.model.bound(by_category, categories, agencies)
         del self.clusters[root_b]
         return root_a
 
@@ -224,6 +238,7 @@ class Replay:
             bisect.insort(cluster.hits, hit, key=_occ)
             cluster.floor = _higher(cluster.floor, self.model.floor(hit))
             cluster.decays = sorted(cluster.decays + decay_dates(hit, self.weights.child))
+            self._add_to_bound(cluster, hit)
             touched.add(root)
         for fact in self.facts_by_day.get(day, ()):
             self.facts_of_child[fact.child_record].append(fact)
@@ -239,11 +254,16 @@ class Replay:
                 touched.add(root)
         touched = {self.find(r) for r in touched}
 
-        base_totals: dict[str, float] = {}
+        base_totals: dict[str, float | None] = {}
+        quiet_line = self.model.quiet_line
         for root in sorted(touched):
             cluster = self.clusters[root]
-            base_totals[root] = base = self._base_total(cluster, day)
-            flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
+            if cluster.floor is None and cluster.bound < quiet_line:
+                base_totals[root] = None  # under `low` whatever the day: not flagged
+                flagged = False
+            else:
+                base_totals[root] = base = self._base_total(cluster, day)
+                flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
             if flagged != cluster.base_flagged:
                 cluster.base_flagged = flagged
                 self._neighbours_of_child(root, relink, adults)
@@ -349,11 +369,34 @@ class Replay:
             return "medium"
         return points_band
 
+    def _add_to_bound(self, cluster: Cluster, hit: Hit) -> None:
+        if cluster.bound_parts is None:
+            cluster.bound_parts = ({}, set(), set())
+        by_category, categories, agencies = cluster.bound_parts
+        most = self.model.most_points(hit)
+        by_category[hit.category] = by_category.get(hit.category, 0.0) + most
+        if most >= self.weights.child.corroboration.significant_points:
+            categories.add(hit.category)
+            agencies.add(hit.agency)
+        cluster.bound = self.model.bound(by_category, categories, agencies)
+
     def _score_child(self, root: str, day: date, base: float | None = None) -> None:
         cluster = self.clusters[root]
+        link_points, _ = link_score(self.link_findings(root), self.weights.child)
+        if (
+            base is None
+            and cluster.floor is None
+            and cluster.bound + link_points < self.model.quiet_line
+            and cluster.child_band == "none"
+            and cluster.points_band == "none"
+            and (cluster.held_until is None or day > cluster.held_until)
+        ):
+            # Under `low` whatever the day, and shown as `none`: nothing can change. This
+            # is what the full path below would do (no band change, no decay to queue).
+            cluster.version += 1
+            return
         if base is None:
             base = self._base_total(cluster, day)
-        link_points, _ = link_score(self.link_findings(root), self.weights.child)
         total = round(base + link_points, 2)
         points_band = self.model.band(total, cluster.floor)
         band = self._hold(cluster, day, points_band)
