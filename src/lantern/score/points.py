@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from lantern.score.weights import BAND_RANK, CATEGORIES, AdultWeights, ChildWeights
 
@@ -107,6 +107,17 @@ class ChildModel:
         self.escalation_most = sum(rule.points for rule in weights.escalation)
         # A bound this far below `low` cannot round up into it (scores are rounded to 0.01).
         self.quiet_line = weights.bands.low - 0.01
+        self.decay_offsets = {
+            category: _decay_offsets(category, weights) for category in self.windows
+        }
+
+    def decay_dates(self, hit: Hit) -> list[date]:
+        """`decay_dates(hit, weights)`, from offsets worked out once per category."""
+        offsets = self.decay_offsets.get(hit.category)
+        if offsets is None:
+            return decay_dates(hit, self.weights)
+        occurred = hit.occurred
+        return [occurred + offset for offset in offsets]
 
     def most_points(self, hit: Hit) -> float:
         """An upper bound on what `hit` can add to its category on any day."""
@@ -353,14 +364,16 @@ def _escalation(
     return points
 
 
+def _decay_offsets(category: str, weights: ChildWeights) -> list[timedelta]:
+    days = {w.up_to_days for w in weights.recency.windows(category)}
+    days.add(weights.corroboration.window_days)
+    days.update(rule.window_days for rule in weights.escalation if rule.category == category)
+    return [timedelta(days=d + 1) for d in sorted(days)]
+
+
 def decay_dates(hit: Hit, weights: ChildWeights) -> list[date]:
     """The dates on which this hit's contribution can fall without any new fact."""
-    from datetime import timedelta
-
-    days = {w.up_to_days for w in weights.recency.windows(hit.category)}
-    days.add(weights.corroboration.window_days)
-    days.update(rule.window_days for rule in weights.escalation if rule.category == hit.category)
-    return sorted(hit.occurred + timedelta(days=d + 1) for d in days)
+    return [hit.occurred + offset for offset in _decay_offsets(hit.category, weights)]
 
 
 def link_score(findings: list[LinkFinding], weights: ChildWeights) -> tuple[float, list[Reason]]:

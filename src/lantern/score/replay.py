@@ -32,7 +32,6 @@ from lantern.score.points import (
     Reason,
     Score,
     adult_score,
-    decay_dates,
     link_score,
 )
 from lantern.score.weights import BAND_RANK, Weights
@@ -237,7 +236,8 @@ class Replay:
             cluster = self.clusters[root]
             bisect.insort(cluster.hits, hit, key=_occ)
             cluster.floor = _higher(cluster.floor, self.model.floor(hit))
-            cluster.decays = sorted(cluster.decays + decay_dates(hit, self.weights.child))
+            for when in self.model.decay_dates(hit):
+                bisect.insort(cluster.decays, when)
             self._add_to_bound(cluster, hit)
             touched.add(root)
         for fact in self.facts_by_day.get(day, ()):
