@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -186,7 +187,9 @@ class Replay:
         big.held_until = max(held) if held else None
         big.label = min(big.label, small.label)
         big.version = max(big.version, small.version) + 1
-        if small.bound_parts is not None:
+        if max(big.bound, small.bound) >= self.model.quiet_line:
+            big.bound, big.bound_parts = math.inf, None  # bounds only grow: no need to keep it
+        elif small.bound_parts is not None:
             if big.bound_parts is None:
                 big.bound_parts = ({}, set(), set())
             by_category, categories, agencies = big.bound_parts
@@ -370,6 +373,9 @@ class Replay:
         return points_band
 
     def _add_to_bound(self, cluster: Cluster, hit: Hit) -> None:
+        if cluster.bound >= self.model.quiet_line:
+            cluster.bound, cluster.bound_parts = math.inf, None  # it only grows from here
+            return
         if cluster.bound_parts is None:
             cluster.bound_parts = ({}, set(), set())
         by_category, categories, agencies = cluster.bound_parts
