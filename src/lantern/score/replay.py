@@ -150,6 +150,8 @@ class Replay:
         # Known so far: the facts each child record has, and who is linked to each target.
         self.facts_of_child: dict[str, list[LinkFact]] = defaultdict(list)
         self.facts_to_target: dict[str, list[LinkFact]] = defaultdict(list)
+        # The child records linked to each target so far (a dict as an ordered set).
+        self.children_of_target: dict[str, dict[str, None]] = defaultdict(dict)
         self.queue: list[tuple[date, int, str, int]] = []
         self.queued = 0
         self.history: list[BandChange] = []
@@ -232,8 +234,7 @@ class Replay:
                 touched.add(merged)
                 adults.add(merged)
                 for record in self.clusters[merged].records:
-                    for fact in self.facts_to_target.get("R:" + record, ()):
-                        relink.add(fact.child_record)
+                    relink.update(self.children_of_target.get("R:" + record, ()))
         for hit in self.hits_by_day.get(day, ()):
             root = self.find(hit.record_id)
             cluster = self.clusters[root]
@@ -243,14 +244,17 @@ class Replay:
                 bisect.insort(cluster.decays, when)
             self._add_to_bound(cluster, hit)
             touched.add(root)
+        targets: dict[str, None] = {}
         for fact in self.facts_by_day.get(day, ()):
             self.facts_of_child[fact.child_record].append(fact)
             self.facts_to_target[fact.target].append(fact)
-            relink.add(self.find(fact.child_record))
+            self.children_of_target[fact.target][fact.child_record] = None
             if fact.target.startswith("R:"):
                 adults.add(self.find(fact.target[2:]))
-            for other in self.facts_to_target[fact.target]:
-                relink.add(self.find(other.child_record))
+            targets[fact.target] = None
+        for target in targets:  # every child seen with a target that has a new fact
+            for record in self.children_of_target[target]:
+                relink.add(self.find(record))
         while self.queue and self.queue[0][0] == day:
             _, _, root, version = heapq.heappop(self.queue)
             if root in self.clusters and self.clusters[root].version == version:
@@ -282,11 +286,9 @@ class Replay:
                     target_root = self.find(fact.target[2:])
                     adults.add(target_root)
                     for target_record in self.clusters[target_root].records:
-                        for other in self.facts_to_target.get("R:" + target_record, ()):
-                            relink.add(other.child_record)
+                        relink.update(self.children_of_target.get("R:" + target_record, ()))
                 else:
-                    for other in self.facts_to_target.get(fact.target, ()):
-                        relink.add(other.child_record)
+                    relink.update(self.children_of_target.get(fact.target, ()))
 
     # scoring -------------------------------------------------------------------
 
