@@ -31,6 +31,8 @@ class Hit:
     evidence: str
     legal_floor: str | None = None
     occ: int = field(init=False, repr=False, compare=False)  # occurred as an ordinal, for speed
+    # (windows, weight x scale, category, agency, model), filled in by the ChildModel using it.
+    prep: tuple | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "occ", self.occurred.toordinal())
@@ -203,26 +205,32 @@ class ChildModel:
         by_category: dict[str, list[float]] = {}
         categories: set[str] = set()
         agencies: set[str] = set()
-        info = self.info
         for hit in hits:
             age = on_ord - hit.occ
             if age > horizon:
                 continue
             if age < 0:
                 age = 0
-            windows, scale = info[hit.category]
-            for up_to, multiplier in windows:
+            prep = hit.prep
+            if prep is None or prep[4] is not self:
+                prep = self._prepare(hit)
+            for up_to, multiplier in prep[0]:
                 if age <= up_to:
-                    points = hit.weight * scale * multiplier
+                    # weight x scale x multiplier, multiplied in that order as in `points`
+                    points = prep[1] * multiplier
                     break
             else:
                 continue
             if points <= 0:
                 continue
-            by_category.setdefault(hit.category, []).append(points)
+            category = prep[2]
+            if category in by_category:
+                by_category[category].append(points)
+            else:
+                by_category[category] = [points]
             if points >= significant and age <= window:
-                categories.add(hit.category)
-                agencies.add(hit.agency)
+                categories.add(category)
+                agencies.add(prep[3])
         total = 0.0
         cap, factor = self.weights.category_cap, self.weights.repeat_factor
         for category in sorted(by_category):
@@ -243,6 +251,12 @@ class ChildModel:
         if self.weights.escalation:
             total += _escalation(hits, on, self.weights, None)
         return round(total, 2)
+
+    def _prepare(self, hit: Hit) -> tuple:
+        windows, scale = self.info[hit.category]
+        prep = (windows, hit.weight * scale, hit.category, hit.agency, self)
+        object.__setattr__(hit, "prep", prep)
+        return prep
 
     def recent(self, hits_by_occ: list[Hit], on: date) -> list[Hit]:
         """The tail of a list sorted by `occ` that is young enough to count on `on`."""
