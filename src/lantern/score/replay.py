@@ -9,6 +9,10 @@ A score can also fall with no new fact, as signals age: after each scoring
 the next date on which the band would fall is found from the person's own
 facts and queued, so decay is evaluated only at band boundaries.
 
+A person whose points cannot reach `low` on any day (an upper bound kept as
+their hits arrive) and who is shown as `none` is not scored again until a
+hit lifts the bound: nothing about them can change (`_score_child`).
+
 Nothing recorded after a date can influence that date: the state on D is
 built only from facts whose `recorded_at` falls on or before D. This is the
 loop the design asks for (replay.md); it runs once per fact, not once per day
