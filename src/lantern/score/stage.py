@@ -66,7 +66,7 @@ def run(
     replay = Replay(
         facts.read_records(con),
         facts.read_record_links(con, until, undated=as_of is None),
-        facts.read_hits(con, until),
+        facts.read_hits(con, until, facts.unscored_indicators(weights.child.unscored_concerns)),
         facts.read_link_facts(con, until, weights.child.links.suspect_roles),
         weights,
     )
