@@ -41,6 +41,11 @@ ROUTINE_VEHICLE_TYPES = (
     "('note', 'contact', 'absence', 'placement_move', 'care_episode_start', "
     "'care_episode_end', 'gp_consultation')"
 )
+# A 16- or 17-year-old with an adult fewer than this many years older is with a peer (an
+# 18-year-old boyfriend of a 16-year-old), not an older associate; under 16 any adult counts
+# (the law on age: sexual activity between an adult and a child under 16 is an offence).
+PEER_AGE_FROM = 16
+PEER_AGE_GAP_YEARS = 4
 # Roles of people on an event who are neither the child nor there to help.
 ASSOCIATE_ROLES = "('associate', 'other', 'witness')"
 SUSPECT_ROLES = "('suspect', 'offender')"
@@ -270,6 +275,8 @@ def association_rules(steps: Steps) -> None:
     ):
         only_found = (
             f"""AND (a.role = 'associate' OR s.event_type IN {FOUND_TYPES})
+            AND (coalesce(s.age_max, 0) < {PEER_AGE_FROM}
+                 OR a.age_min - s.age_max >= {PEER_AGE_GAP_YEARS})
             AND NOT EXISTS (
                 SELECT 1 FROM ind_known_family f
                 WHERE f.child_key = s.person_key AND f.adult_key = a.person_key

@@ -124,3 +124,17 @@ def test_criminal_exploitation_indicators_carry_their_concern():
     assert by_id["criminal_exploitation_code"].concern == "criminal_exploitation"
     assert by_id["cse_concern_named"].concern == "sexual_exploitation"
     assert by_id["criminal_exploitation_named"].category == "older_associate"  # one of the twelve
+
+
+def test_a_peer_aged_partner_of_a_17_year_old_is_not_an_older_associate():
+    store = Store()
+    child = store.person("C1", dob=date(1995, 6, 1))  # 17 in 2012
+    partner = store.person("B1", dob=date(1993, 1, 1), sex="M")  # 19
+    older = store.person("B2", dob=date(1985, 1, 1), sex="M")  # 27
+    store.event("incident", "2012-09-01T23:00", subject=child, others={partner: "associate"})
+    store.event("incident", "2012-10-01T23:00", subject=child, others={older: "associate"})
+    young = store.person("C2", dob=date(1997, 6, 1))  # 15 in 2012: any adult counts
+    store.event("incident", "2012-11-01T23:00", subject=young, others={partner: "associate"})
+    con = run_store(store)
+    found = sorted((h["record_id"], h["related_record_id"]) for h in hits(con, "found_with_adult"))
+    assert found == [("police:C1", "police:B2"), ("police:C2", "police:B1")]
