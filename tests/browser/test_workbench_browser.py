@@ -87,6 +87,7 @@ def test_most_connected_sorts_and_filters_and_the_path_shows_evidence(workbench,
     assert page.locator("th:has([data-testid=sort-betweenness])").get_attribute("aria-sort") == (
         "descending"
     )
+    snap(page, "workbench-most-connected")
     page.select_option("#kind", "vehicle")
     page.click("button:has-text('Apply filters')")
     assert _nodes(page) == [county.vehicle]
@@ -101,6 +102,7 @@ def test_most_connected_sorts_and_filters_and_the_path_shows_evidence(workbench,
     assert "Kayleigh Brookes — Darren Mills" in shortest
     assert "police:E2" in shortest and "19 Mar 2011" in shortest
     assert "Two girls in the back" in shortest
+    snap(page, "workbench-path")
     assert errors == []
 
 
@@ -116,6 +118,7 @@ def test_a_practitioner_gives_a_reason_before_a_record_outside_their_agency_open
     assert page.locator("h1").inner_text() == "Why do you need to open this record?"
     page.click("button:has-text('Open the record')")  # nothing chosen: asked again
     assert "Choose why you need to open this record" in page.content()
+    snap(page, "workbench-challenge-reason")
     page.check("#reason-missing_episode")
     page.fill("#detail", "Liam reported missing tonight; checking who he was last seen with")
     page.click("button:has-text('Open the record')")
@@ -133,6 +136,7 @@ def test_a_practitioner_gives_a_reason_before_a_record_outside_their_agency_open
     by_user = supervisor.locator("[data-testid=challenges-by-user]").inner_text()
     assert "pat" in by_user
     assert "last seen with" in supervisor.locator("[data-testid=challenges]").inner_text()
+    snap(supervisor, "workbench-challenged-access-report")
 
 
 def test_the_network_graph_downloads_as_png_and_svg_holding_its_nodes(workbench, browser) -> None:  # type: ignore[no-untyped-def]
@@ -175,4 +179,21 @@ def test_the_network_graph_downloads_as_png_and_svg_holding_its_nodes(workbench,
     assert counts.get((0x50, 0x5A, 0x5F), 0) > 100
     assert sum(n for rgb, n in counts.items() if rgb != (255, 255, 255)) > 2_000
     snap(page, "workbench-graph-image")
+    assert errors == []
+
+
+def test_time_pattern_heat_map_and_place_hotspots_render(workbench, browser) -> None:  # type: ignore[no-untyped-def]
+    live, _ = workbench
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live.url, "ana")
+    page.goto(f"{live.url}/workbench/time?subject={live.county.network}")
+    heat = page.locator("[data-testid=heat-map]")
+    assert heat.locator("caption").count() == 1 and heat.locator("th[scope=row]").count() == 7
+    assert page.locator("[data-testid=by-month] tbody tr").count() >= 1
+    snap(page, "workbench-time-pattern")
+    page.goto(f"{live.url}/workbench/places?min=1")
+    assert "Manor Row" in page.locator("[data-testid=hotspots]").inner_text()
+    snap(page, "workbench-hotspots")
     assert errors == []

@@ -215,7 +215,7 @@ def _batches(membership: np.ndarray, sizes: np.ndarray, limit: int) -> list[np.n
     batches, start, cut = [], 0, BATCH
     for end in ends:
         if end >= cut or end == len(vertices):
-            batches.append(vertices[start:end])
+            batches.append(np.sort(vertices[start:end]))  # induced_subgraph keeps vertex order
             start, cut = end, end + BATCH
     return batches
 

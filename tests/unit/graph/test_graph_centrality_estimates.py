@@ -62,6 +62,17 @@ def test_small_components_stay_exact_beside_a_sampled_one():
     assert m.eigenvector[1] == pytest.approx(1.0) and m.eigenvector[3] == pytest.approx(1.0)
 
 
+def test_components_interleaved_in_vertex_order_get_their_own_figures():
+    # Two paths whose vertices interleave: 0-2-4-6 and 1-3-5; and 7-8 beside them.
+    a, b = np.array([0, 2, 4, 1, 3, 7]), np.array([2, 4, 6, 3, 5, 8])
+    m = centrality.measure(9, a, b, np.ones(6), exact_limit=5)
+    assert list(m.betweenness) == [0, 0, 2, 1, 2, 0, 0, 0, 0]
+    assert list(m.degree) == [1, 1, 2, 2, 2, 1, 1, 1, 1]
+    assert m.closeness[3] == pytest.approx((2 / 1.5) / 8)
+    assert m.eigenvector[3] == pytest.approx(1.0) and m.eigenvector[2] == pytest.approx(1.0)
+    assert m.eigenvector[1] == pytest.approx(m.eigenvector[5]) and m.eigenvector[1] < 1
+
+
 def test_eigenvector_of_many_small_components_matches_igraph():
     a, b, w = _tree_like(9, 2, seed=5)
     m = centrality.measure(9, a, b, w)
