@@ -3,8 +3,9 @@
 A network of adults around several children is not always sexual exploitation. When at
 least half of a network's signal children have records that name criminal exploitation
 (the indicators in the rules' `signal_child.not_signals`: a CIN 13A/24A code, "county
-lines" named) and fewer than half show a sign of sexual harm (`network_concern`'s
-`sexual_categories`: a disclosure or report of sexual abuse, an STI or pregnancy), the
+lines" named) and fewer than half show a sign of sexual harm (`network_concern`: a
+disclosure or report of sexual abuse, a named CSE concern or code, or sexual activity the
+law on age makes an offence; a 16-year-old's sexual health clinic visit is not one), the
 network is reported with `concern = criminal_exploitation`: still shown, for the
 partnership's response to criminal exploitation, but not put forward as a CSE network.
 Otherwise its concern is `sexual_exploitation`. The words are the practitioners' own,
@@ -22,6 +23,7 @@ from lantern.graph.rules import GraphRules, sql_list
 def build_network_concerns(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
     criminal = sql_list(rules.signal_not_signals or ("",))
     sexual = sql_list(rules.sexual_categories or ("",))
+    law = sql_list(rules.sexual_indicators or ("",))
     create_table(
         con,
         "graph_network_concerns",
@@ -32,7 +34,7 @@ def build_network_concerns(con: duckdb.DuckDBPyConnection, rules: GraphRules) ->
         ), signs AS (
             SELECT p.person_id,
                    bool_or(h.indicator IN {criminal}) AS names_criminal,
-                   bool_or(h.category IN {sexual}) AS sexual_sign
+                   bool_or(h.category IN {sexual} OR h.indicator IN {law}) AS sexual_sign
             FROM graph_in_indicator_hits h JOIN persons p USING (record_id)
             GROUP BY p.person_id
         ), counted AS (

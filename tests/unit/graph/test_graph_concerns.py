@@ -65,7 +65,22 @@ def test_sexual_harm_alongside_county_lines_keeps_the_network_a_cse_network():
             ("C0", "criminal_exploitation_named", "older_associate"),
             ("C1", "criminal_exploitation_named", "older_associate"),
             ("C1", "sexual_assault_disclosed", "sexual_abuse_disclosed"),
-            ("C2", "sti", "sexual_health"),
+            ("C2", "legal_sti_under16", "sexual_health"),
         ]
     )
     assert _concerns(con)["N1"] == "sexual_exploitation"
+
+
+def test_clinic_visits_at_16_are_not_signs_of_sexual_harm():
+    # Every child's records name county lines; two of three went to a sexual health clinic
+    # or had an STI at 16-17 (no legal rule fired): still a criminal exploitation network.
+    con = _store(
+        [
+            ("C0", "criminal_exploitation_named", "older_associate"),
+            ("C1", "criminal_exploitation_named", "older_associate"),
+            ("C2", "criminal_exploitation_code", "older_associate"),
+            ("C0", "sexual_health_attendance", "sexual_health"),
+            ("C1", "sti", "sexual_health"),
+        ]
+    )
+    assert _concerns(con)["N1"] == "criminal_exploitation"
