@@ -45,9 +45,7 @@ def test_planted_networks_are_found_and_confounders_make_none(tmp_path, store_pa
     everyone_planted = set().union(*planted.values())
     with (truth / "other_groups.csv").open() as handle:
         county_lines = {row["person_id"] for row in csv.DictReader(handle)}
-    concern = dict(
-        con.execute("SELECT network_id, concern FROM graph_network_concerns").fetchall()
-    )
+    concern = dict(con.execute("SELECT network_id, concern FROM graph_network_concerns").fetchall())
     assert summary.networks >= 1
     # Every network put forward as CSE holds planted members; a county-lines group may be
     # found, but only labelled as criminal exploitation, and the label must be right.
