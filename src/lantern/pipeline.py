@@ -7,6 +7,10 @@ output": `persons.csv`, `children.csv`, `adults.csv`, `networks.csv`.
 extract is ingested on top of what is there (changed rows supersede old
 ones, nothing is deleted) and the derived stages are recomputed from it.
 
+`assess` without a `store_path` works in a throwaway store that nothing
+will serve, so it skips what only the web app reads (the graph's
+centrality, `graph_stats`); `run` and `assess` with a store build everything.
+
 `agencies` restricts a run to those agencies' rows — the siloed baseline
 against which the joint view is measured. Each stage's wall time and the
 process's peak memory after it are recorded in the summary.
@@ -81,10 +85,10 @@ def _indicators(con: duckdb.DuckDBPyConnection) -> Any:
     return stage.run(con)
 
 
-def _graph(con: duckdb.DuckDBPyConnection) -> Any:
+def _graph(con: duckdb.DuckDBPyConnection, *, stats: bool) -> Any:
     from lantern.graph import stage
 
-    return stage.run(con)
+    return stage.run(con, stats=stats)
 
 
 def keep_only_agencies(con: duckdb.DuckDBPyConnection, agencies: Sequence[str]) -> None:
@@ -100,14 +104,16 @@ def keep_only_agencies(con: duckdb.DuckDBPyConnection, agencies: Sequence[str]) 
 
 
 def _derived_stages(
-    con: duckdb.DuckDBPyConnection, as_of: date | None
+    con: duckdb.DuckDBPyConnection, as_of: date | None, *, app_tables: bool = True
 ) -> list[tuple[str, Callable[[], Any]]]:
+    """The stages after ingest. `app_tables` False skips what only the web app reads
+    (the graph's centrality, `graph_stats`): a throwaway store is never served."""
     from lantern.score import stage as score
 
     return [
         ("resolve", lambda: _resolve(con)),
         ("indicators", lambda: _indicators(con)),
-        ("graph", lambda: _graph(con)),
+        ("graph", lambda: _graph(con, stats=app_tables)),
         ("score", lambda: score.run(con, as_of)),
     ]
 
@@ -118,11 +124,13 @@ def _run_stages(
     summary: AssessSummary,
     agencies: Sequence[str] | None,
     progress: Callable[[str], None] | None,
+    *,
+    app_tables: bool = True,
 ) -> None:
     steps: list[tuple[str, Callable[[], Any]]] = [("ingest", lambda: _ingest(con, dataset_dir))]
     if agencies:
         steps.append(("keep agencies", lambda: keep_only_agencies(con, agencies)))
-    steps.extend(_derived_stages(con, summary.as_of))
+    steps.extend(_derived_stages(con, summary.as_of, app_tables=app_tables))
     for name, step in steps:
         if progress:
             progress(name)
@@ -147,7 +155,9 @@ def assess(
         path = Path(store_path) if store_path else Path(scratch) / "lantern.duckdb"
         con = connect(path)
         try:
-            _run_stages(con, dataset_dir, summary, agencies, progress)
+            # A store kept (`store_path`) may be served by the web app: give it every table.
+            app_tables = store_path is not None
+            _run_stages(con, dataset_dir, summary, agencies, progress, app_tables=app_tables)
             started = time.perf_counter()
             summary.files = write_outputs(con, out_dir)
             summary.stages.append(

@@ -51,7 +51,8 @@ def run(
         step()
         seconds[name] = round(time.perf_counter() - started, 3)
 
-    timed("evidence", lambda: evidence.build_all(con, rules))
+    evidence_steps: dict[str, float] = {}
+    timed("evidence", lambda: evidence_steps.update(evidence.build_all(con, rules)))
     timed("edges", lambda: edges.build_edges(con, rules, as_of=as_of))
     timed("signal_children", lambda: edges.build_signal_children(con, rules, as_of=as_of))
     timed("nodes", lambda: edges.build_nodes(con))
@@ -65,6 +66,7 @@ def run(
         from lantern.graph import centrality
 
         timed("stats", lambda: centrality.build_stats(con))
+    seconds.update({f"evidence: {name}": t for name, t in evidence_steps.items()})
     return GraphSummary(
         nodes=count(con, "graph_nodes"),
         edges=count(con, "graph_edges"),
