@@ -187,3 +187,26 @@ def test_a_persons_neighbourhood_downloads_from_their_page(site) -> None:  # typ
         f"/people/{county.kayleigh}/export"
         not in practitioner.get(f"/children/{county.kayleigh}").text
     )
+
+
+def test_a_persons_neighbourhood_graph_is_drawn_for_analysts_and_audited(site) -> None:  # type: ignore[no-untyped-def]
+    app, county, analyst, practitioner, _ = site
+    page = analyst.get(f"/adults/{county.darren}").text
+    assert 'data-testid="neighbourhood"' in page and f"/people/{county.darren}/graph.json" in page
+    graph = analyst.get(f"/people/{county.darren}/graph.json").json()
+    ids = {n["data"]["id"] for n in graph["nodes"]}
+    # Darren, the two girls, the car and the phone: everyone and everything one link away.
+    assert {county.darren, county.kayleigh, county.jade, county.vehicle} <= ids
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in graph["edges"])
+    darren = next(n["data"] for n in graph["nodes"] if n["data"]["id"] == county.darren)
+    assert darren["kind"] == "adult" and darren["href"] == ""
+    kayleigh = next(n["data"] for n in graph["nodes"] if n["data"]["id"] == county.kayleigh)
+    assert kayleigh["kind"] == "child" and kayleigh["href"] == f"/children/{county.kayleigh}"
+    assert practitioner.get(f"/people/{county.darren}/graph.json").status_code == 403
+    assert 'data-testid="neighbourhood"' not in practitioner.get(f"/adults/{county.darren}").text
+    assert analyst.get("/people/nobody/graph.json").status_code == 404
+    from lantern.app.models import AuditEntry
+
+    with app.state.lantern.session() as db:
+        actions = {(e.actor, e.action, e.subject) for e in db.query(AuditEntry).all()}
+    assert ("ana", "view_neighbourhood_graph", county.darren) in actions
