@@ -70,9 +70,9 @@ def load_links(con: duckdb.DuckDBPyConnection, *, edges: str = "graph_edges") ->
         r[0]
         for r in con.execute(f"SELECT * FROM {edges} LIMIT 0").description or []  # noqa: S608
     }
-    began = "first_available_at"
+    began = "first_available_at" if "first_available_at" in columns else "NULL::TIMESTAMP"
     if "first_occurred_at" in columns:
-        began = "coalesce(first_occurred_at, first_available_at)"
+        began = f"coalesce(first_occurred_at, {began})"
     last = "last_occurred_at" if "last_occurred_at" in columns else "NULL::TIMESTAMP"
     con.execute(
         f"""
