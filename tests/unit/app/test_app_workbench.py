@@ -160,6 +160,18 @@ def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> 
     assert practitioner.get("/workbench/places").status_code == 403
 
 
+def test_hotspots_from_graph_evidence_match_those_from_the_edges_json(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lantern.app import hotspots
+
+    app = site[0]
+    analytics = app.state.lantern.analytics
+    assert analytics.has("graph_evidence")
+    from_table = hotspots.hotspots(analytics, 1)
+    assert from_table and from_table[0]["place_id"] == "place:Manor Row takeaway"
+    monkeypatch.setattr(type(analytics), "has", lambda self, t: t in self.tables and t != "graph_evidence")
+    assert hotspots.hotspots(analytics, 1) == from_table
+
+
 def test_child_and_adult_pages_show_their_place_in_the_graph(site) -> None:  # type: ignore[no-untyped-def]
     _, county, analyst, practitioner, _ = site
     adult = analyst.get(f"/adults/{county.darren}").text
