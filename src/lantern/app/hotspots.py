@@ -39,13 +39,13 @@ def _visits(analytics: Analytics) -> str:
         return f"""
             SELECT pe.place_id, pe.other, ev.event_id, ev.occurred_at AS at
             FROM ({places}) pe JOIN graph_evidence ev USING (src, dst, kind)
-        """
+        """  # noqa: S608 - fixed SQL fragments
     return f"""
         SELECT place_id, other, item ->> 'event_id' AS event_id,
                TRY_CAST(item ->> 'occurred_at' AS TIMESTAMP) AS at
         FROM (SELECT place_id, other, unnest(from_json(evidence::JSON, '["json"]')) AS item
               FROM ({places}))
-    """
+    """  # noqa: S608 - fixed SQL fragments
 
 
 def hotspots(analytics: Analytics, min_children: int = MIN_CHILDREN) -> list[dict[str, Any]]:

@@ -168,7 +168,9 @@ def test_hotspots_from_graph_evidence_match_those_from_the_edges_json(site, monk
     assert analytics.has("graph_evidence")
     from_table = hotspots.hotspots(analytics, 1)
     assert from_table and from_table[0]["place_id"] == "place:Manor Row takeaway"
-    monkeypatch.setattr(type(analytics), "has", lambda self, t: t in self.tables and t != "graph_evidence")
+    monkeypatch.setattr(
+        type(analytics), "has", lambda self, t: t in self.tables and t != "graph_evidence"
+    )
     assert hotspots.hotspots(analytics, 1) == from_table
 
 
