@@ -40,6 +40,12 @@ def _graph_view(analytics: Analytics) -> Any:
         return _views[analytics]
 
 
+def warm_graph_view(analytics: Analytics) -> None:
+    """Build the path finder's graph now (the app's warm-up), not on the first request."""
+    if analytics.has("graph_edges") and analytics.has("graph_nodes"):
+        _graph_view(analytics)
+
+
 # most connected ---------------------------------------------------------------------------
 @router.get("/workbench/connected")
 def connected_page(

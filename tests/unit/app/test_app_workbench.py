@@ -224,3 +224,15 @@ def test_a_persons_neighbourhood_graph_is_drawn_for_analysts_and_audited(site) -
     with app.state.lantern.session() as db:
         actions = {(e.actor, e.action, e.subject) for e in db.query(AuditEntry).all()}
     assert ("ana", "view_neighbourhood_graph", county.darren) in actions
+
+
+def test_the_apps_warm_up_builds_the_path_finders_graph(site) -> None:  # type: ignore[no-untyped-def]
+    from lantern.app import workbench_pages
+    from lantern.app.web import warm_up
+
+    app = site[0]
+    analytics = app.state.lantern.analytics
+    workbench_pages._views.pop(analytics, None)
+    warm_up(app.state.lantern)
+    view = workbench_pages._views[analytics]
+    assert view.vertex(site[1].darren) is not None
