@@ -7,7 +7,6 @@ import tempfile
 import threading
 import weakref
 import zipfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -41,24 +40,13 @@ def _graph_view(analytics: Analytics) -> Any:
         return _views[analytics]
 
 
-def _day(value: str, field: str, errors: dict[str, str]) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = "Enter the date as YYYY-MM-DD, for example 2010-03-21"
-        return None
-
-
 # most connected ---------------------------------------------------------------------------
 @router.get("/workbench/connected")
 def connected_page(
     request: Request,
     kind: str = "",
     link: str = "",
-    since: str = "",
-    until: str = "",
+    year: str = "",
     sort: str = "weighted_degree",
     order: str = "desc",
     page: int = 1,
@@ -69,8 +57,7 @@ def connected_page(
     filters = most_connected.Filters(
         kind=kind if kind in most_connected.KINDS else "",
         link=link,
-        since=_day(since, "since", errors),
-        until=_day(until, "until", errors),
+        year=year if year.isdigit() else "",
         sort=sort if sort in most_connected.MEASURES else "weighted_degree",
         descending=order != "asc",
     )
@@ -84,12 +71,11 @@ def connected_page(
             "",
             kind=kind,
             link=link,
-            since=since,
-            until=until,
+            year=filters.year,
             sort=filters.sort,
             shown=len(result.rows),
         )
-    query = {"kind": filters.kind, "link": link, "since": since, "until": until}
+    query = {"kind": filters.kind, "link": link, "year": filters.year}
 
     def sort_url(measure: str) -> str:
         flip = filters.sort == measure and filters.descending
@@ -110,6 +96,7 @@ def connected_page(
         measures=most_connected.MEASURES,
         kinds=most_connected.KINDS,
         link_kinds=most_connected.link_kinds(analytics),
+        years=most_connected.years(analytics),
         sort_url=sort_url,
         page_url=page_url,
         page=page,

@@ -193,6 +193,15 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
         for network_id, members in reported
         if 2 * sum(1 for m in members if m in planted) <= len(members)
     ]
+    flagged_ids = {
+        row["network_id"]
+        for row in assessed.networks
+        if (row.get("first_flagged_at") or "").strip()
+    }
+    # The graph benchmark's stricter test (bench/graph.py): no planted member at all.
+    no_planted = [
+        network_id for network_id, members in reported if not any(m in planted for m in members)
+    ]
     other = truth.other_group_members
     false_other = [
         network_id
@@ -211,6 +220,12 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
         "false": len(false_ids),
         "false_that_are_other_exploitation_groups": len(false_other),
         "false_per_10000_children": _round(len(false_ids) * per) if per else None,
+        "flagged": len(flagged_ids),
+        "false_flagged": sum(1 for n in false_ids if n in flagged_ids),
+        "false_flagged_per_10000_children": (
+            _round(sum(1 for n in false_ids if n in flagged_ids) * per) if per else None
+        ),
+        "false_with_no_planted_member": len(no_planted),
         "found_per_10000_children": _round(len(found) * per) if per else None,
     }
 
@@ -279,14 +294,31 @@ def siloed_flags(truth: Truth, silos: dict[str, Assessed]) -> dict[str, dt.date]
 def compare_leads(
     truth: Truth, joint: dict[str, dt.date], siloed: dict[str, dt.date]
 ) -> dict[str, object]:
-    """Per victim flagged both ways, how many days earlier the joint run flagged them."""
+    """Per victim flagged both ways, how many days earlier the joint run flagged them.
+
+    Victims only the joint run ever flagged have no siloed date; their lead over the
+    silos is *censored*: at least (the last day of the records - the joint flag). They are
+    reported beside the median, never silently mixed into it: as a count, the median of
+    their censored leads, and a second median over both groups in which each censored
+    lead stands at its lower bound (so that median is itself a lower bound).
+    """
     both = sorted((siloed[v] - joint[v]).days for v in joint.keys() & siloed.keys())
+    only_joint = joint.keys() - siloed.keys()
+    end = truth.period_end
+    censored = sorted((end - joint[v]).days for v in only_joint) if end else []
+    with_censored = sorted(both + censored)
     return {
         "flagged_both": len(both),
-        "flagged_only_joint": len(joint.keys() - siloed.keys()),
+        "flagged_only_joint": len(only_joint),
         "flagged_only_siloed": len(siloed.keys() - joint.keys()),
         "joint_earlier": sum(1 for d in both if d > 0),
         "median_days_earlier": statistics.median(both) if both else None,
+        "period_end": end.isoformat() if end else None,
+        "only_joint_censored_median_days": statistics.median(censored) if censored else None,
+        "median_days_earlier_with_only_joint_at_least": (
+            statistics.median(with_censored) if with_censored and end else None
+        ),
+        "joint_earlier_or_only_joint": sum(1 for d in both if d > 0) + len(only_joint),
     }
 
 

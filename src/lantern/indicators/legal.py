@@ -59,7 +59,8 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
         SELECT event_id,
                bool_or(role IN {ADULT_ROLES}) AS any_adult,
                bool_or(role IN {TRUST_ROLES}) AS trust_adult,
-               string_agg(record_id || ' (' || role || ', aged ' || age_min || ')', '; ') AS adults
+               string_agg(record_id || ' (' || role || ', aged ' || age_min || ')', '; '
+                          ORDER BY record_id, role, age_min) AS adults
         FROM ind_event_people
         WHERE age_min >= 18 AND role IN {ADULT_ROLES} OR (age_min >= 18 AND role IN {TRUST_ROLES})
         GROUP BY event_id
@@ -105,6 +106,8 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
         ),
         "legal_under13_sexual_health": ("kind = 'sexual_health' AND age_max < 13", "health13"),
     }
+    # One hit per event and child; where several records show it, the first by the
+    # evidence's source and indicator (named through `e.`: the bare names are this hit's).
     for indicator, (condition, law) in rules.items():
         steps.table(
             f"ind_hits_{indicator}",
@@ -115,8 +118,8 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
                    age_evidence || coalesce('; adults on the record: ' || adults, '') || '. '
                        || '{LAW[law]}' AS evidence,
                    span_start, span_end, span_text, related_record_id
-            FROM ind_legal_candidates
+            FROM ind_legal_candidates e
             WHERE {condition}
-            ORDER BY event_id, record_id, source, indicator
+            ORDER BY event_id, record_id, e.source, e.indicator, e.age_evidence
             """,
         )

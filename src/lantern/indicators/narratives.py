@@ -1,7 +1,12 @@
 """Read every event's narrative and write `text_findings`, `language_findings`, `text_mentions`.
 
-The narratives are pulled out of DuckDB in one query, read by the text
-analyser (in worker processes when asked), and written back as Arrow tables.
+Each distinct narrative text is read once (case notes repeat: "No further
+action", templated letters), by the text analyser in worker processes when
+asked; what it finds is written as Arrow tables keyed by the text's number and
+joined back to every event holding that text in SQL. The text analyser is a
+function of the text alone, except that some blaming-language rules apply only
+up to a child's age: texts are read without an age and that rule is applied
+per event in the join (`max_child_age`), exactly as the analyser would.
 """
 
 from __future__ import annotations
@@ -11,90 +16,132 @@ import os
 import pyarrow as pa
 
 from lantern.indicators.steps import Steps
-from lantern.indicators.text.analyse import analyse_many
+from lantern.indicators.text.analyse import analyse_many, shared_analyser
 
-# From this many narratives a second process pays for its start-up.
+# From this many distinct narratives a second process pays for its start-up.
 PARALLEL_FROM = 10_000
 
 
 def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
-    """Read every narrative; `n_process` None means two processes for large stores, else one."""
+    """Read every narrative; `n_process` None means two processes for large stores, else one.
+
+    Returns the number of events with a narrative.
+    """
     con = steps.con
-    rows = con.execute(
+    n_events = steps.table(
+        "ind_narrative_events",
         """
-        SELECT e.event_id, e.agency, e.occurred_at, e.recorded_at, e.narrative,
-               min(s.record_id) AS record_id, min(s.age_max) AS age
+        SELECT e.event_id, e.agency, e.occurred_at, e.recorded_at,
+               min(s.record_id) AS record_id, min(s.age_max)::INTEGER AS age,
+               e.narrative
         FROM events e LEFT JOIN ind_subject_events s USING (event_id)
         WHERE e.narrative IS NOT NULL AND trim(e.narrative) <> ''
-        GROUP BY ALL ORDER BY e.event_id
-        """
-    ).fetchall()
+        GROUP BY e.event_id, e.agency, e.occurred_at, e.recorded_at, e.narrative
+        """,
+    )
+    texts = [
+        row[0]
+        for row in con.execute(
+            "SELECT DISTINCT narrative FROM ind_narrative_events ORDER BY narrative"
+        ).fetchall()
+    ]
     findings: dict[str, list] = {k: [] for k in FINDING_COLUMNS}
     language: dict[str, list] = {k: [] for k in LANGUAGE_COLUMNS}
     mentions: dict[str, list] = {k: [] for k in MENTION_COLUMNS}
     if n_process is None:
-        n_process = 2 if len(rows) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
-    texts = [r[4] for r in rows]
-    ages = [r[6] for r in rows]
-    for row, analysis in zip(rows, analyse_many(texts, ages, n_process=n_process), strict=True):
-        event_id, agency, occurred_at, recorded_at, _, record_id, age = row
-        for h in analysis.hits:
+        n_process = 2 if len(texts) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    max_child_age = {rule.id: rule.max_child_age for rule in shared_analyser().rules.language}
+    for text_no, analysis in enumerate(analyse_many(texts, n_process=n_process)):
+        for ordinal, h in enumerate(analysis.hits):
             for key, value in (
-                ("event_id", event_id), ("agency", agency), ("indicator", h.indicator),
+                ("text_no", text_no), ("ordinal", ordinal), ("indicator", h.indicator),
                 ("category", h.category), ("span_start", h.start), ("span_end", h.end),
                 ("span_text", h.text), ("sentence", h.sentence), ("negated", h.negated),
                 ("hypothetical", h.hypothetical), ("historical", h.historical),
                 ("experiencer", h.experiencer), ("affirmed", h.affirmed),
-                ("occurred_at", occurred_at), ("recorded_at", recorded_at),
             ):  # fmt: skip
                 findings[key].append(value)
-        for lang in analysis.language:
+        for ordinal, lang in enumerate(analysis.language):
             for key, value in (
-                ("agency", agency), ("event_id", event_id), ("record_id", record_id),
-                ("kind", lang.kind), ("phrase", lang.text), ("phrase_id", lang.phrase_id),
+                ("text_no", text_no), ("ordinal", ordinal), ("kind", lang.kind),
+                ("phrase", lang.text), ("phrase_id", lang.phrase_id),
                 ("span_start", lang.start), ("span_end", lang.end),
-                ("suggestion", lang.suggestion), ("occurred_at", occurred_at),
-                ("recorded_at", recorded_at), ("child_age_years", age),
+                ("suggestion", lang.suggestion), ("max_child_age", max_child_age[lang.phrase_id]),
             ):  # fmt: skip
                 language[key].append(value)
-        for m in analysis.mentions:
+        for ordinal, m in enumerate(analysis.mentions):
             for key, value in (
-                ("event_id", event_id), ("agency", agency), ("kind", m.kind), ("value", m.value),
+                ("text_no", text_no), ("ordinal", ordinal), ("kind", m.kind), ("value", m.value),
                 ("value_norm", m.value_norm), ("span_start", m.start), ("span_end", m.end),
-                ("occurred_at", occurred_at), ("recorded_at", recorded_at),
             ):  # fmt: skip
                 mentions[key].append(value)
-    _write(steps, "text_findings", findings, FINDING_COLUMNS)
-    _write(steps, "language_findings", language, LANGUAGE_COLUMNS)
-    _write(steps, "text_mentions", mentions, MENTION_COLUMNS)
-    return len(rows)
+    _register(steps, "ind_text_numbers", {"text_no": list(range(len(texts))), "narrative": texts},
+              {"text_no": pa.int32(), "narrative": pa.string()})  # fmt: skip
+    _register(steps, "ind_text_findings", findings, FINDING_COLUMNS)
+    _register(steps, "ind_text_language", language, LANGUAGE_COLUMNS)
+    _register(steps, "ind_text_mentions", mentions, MENTION_COLUMNS)
+    steps.table(
+        "ind_narrative_texts",
+        """
+        SELECT n.*, t.text_no FROM ind_narrative_events n JOIN ind_text_numbers t USING (narrative)
+        """,
+    )
+    steps.table(
+        "text_findings",
+        """
+        SELECT n.event_id, n.agency, f.indicator, f.category, f.span_start, f.span_end,
+               f.span_text, f.sentence, f.negated, f.hypothetical, f.historical, f.experiencer,
+               f.affirmed, n.occurred_at, n.recorded_at
+        FROM ind_narrative_texts n JOIN ind_text_findings f USING (text_no)
+        ORDER BY n.event_id, f.ordinal
+        """,
+    )
+    steps.table(
+        "language_findings",
+        """
+        SELECT n.agency, n.event_id, n.record_id, f.kind, f.phrase, f.phrase_id,
+               f.span_start, f.span_end, f.suggestion, n.occurred_at, n.recorded_at,
+               n.age AS child_age_years
+        FROM ind_narrative_texts n JOIN ind_text_language f USING (text_no)
+        WHERE f.max_child_age IS NULL OR n.age IS NULL OR n.age <= f.max_child_age
+        ORDER BY n.event_id, f.ordinal
+        """,
+    )
+    steps.table(
+        "text_mentions",
+        """
+        SELECT n.event_id, n.agency, f.kind, f.value, f.value_norm, f.span_start, f.span_end,
+               n.occurred_at, n.recorded_at
+        FROM ind_narrative_texts n JOIN ind_text_mentions f USING (text_no)
+        ORDER BY n.event_id, f.ordinal
+        """,
+    )
+    for name in ("ind_text_numbers", "ind_text_findings", "ind_text_language", "ind_text_mentions"):
+        con.unregister(name)
+    return n_events
 
 
-def _write(steps: Steps, name: str, data: dict[str, list], schema: dict[str, pa.DataType]) -> None:
+def _register(
+    steps: Steps, name: str, data: dict[str, list], schema: dict[str, pa.DataType]
+) -> None:
     table = pa.table({k: pa.array(data[k], type=t) for k, t in schema.items()})
-    steps.con.register("ind_arrow_in", table)
-    try:
-        steps.table(name, "SELECT * FROM ind_arrow_in")
-    finally:
-        steps.con.unregister("ind_arrow_in")
+    steps.con.register(name, table)
 
 
-_TS = pa.timestamp("us")
+_KEY = {"text_no": pa.int32(), "ordinal": pa.int32()}
 FINDING_COLUMNS: dict[str, pa.DataType] = {
-    "event_id": pa.string(), "agency": pa.string(), "indicator": pa.string(),
+    **_KEY, "indicator": pa.string(),
     "category": pa.string(), "span_start": pa.int32(), "span_end": pa.int32(),
     "span_text": pa.string(), "sentence": pa.string(), "negated": pa.bool_(),
     "hypothetical": pa.bool_(), "historical": pa.bool_(), "experiencer": pa.string(),
-    "affirmed": pa.bool_(), "occurred_at": _TS, "recorded_at": _TS,
+    "affirmed": pa.bool_(),
 }  # fmt: skip
 LANGUAGE_COLUMNS: dict[str, pa.DataType] = {
-    "agency": pa.string(), "event_id": pa.string(), "record_id": pa.string(),
-    "kind": pa.string(), "phrase": pa.string(), "phrase_id": pa.string(),
+    **_KEY, "kind": pa.string(), "phrase": pa.string(), "phrase_id": pa.string(),
     "span_start": pa.int32(), "span_end": pa.int32(), "suggestion": pa.string(),
-    "occurred_at": _TS, "recorded_at": _TS, "child_age_years": pa.int32(),
+    "max_child_age": pa.int32(),
 }  # fmt: skip
 MENTION_COLUMNS: dict[str, pa.DataType] = {
-    "event_id": pa.string(), "agency": pa.string(), "kind": pa.string(), "value": pa.string(),
+    **_KEY, "kind": pa.string(), "value": pa.string(),
     "value_norm": pa.string(), "span_start": pa.int32(), "span_end": pa.int32(),
-    "occurred_at": _TS, "recorded_at": _TS,
 }  # fmt: skip

@@ -47,7 +47,9 @@ RULES = (
     "legal_under13_sexual_health",
 )
 # When a structured record and the notes show the same indicator on the same
-# event, one hit is kept: the law first, then the record, the code, the text.
+# event, one hit is kept: the law first, then the record, the code, the text;
+# among equals (several adults on one event), the first adult's record, so a
+# re-run picks the same one.
 SOURCE_PRIORITY = (
     "CASE source WHEN 'legal' THEN 0 WHEN 'structured' THEN 1 WHEN 'code' THEN 2 ELSE 3 END"
 )
@@ -114,7 +116,8 @@ def run(
                h.occurred_at, h.recorded_at, h.source, h.evidence,
                h.span_start, h.span_end, h.span_text, c.legal_floor, h.related_record_id
         FROM (SELECT *, row_number() OVER (PARTITION BY indicator, event_id, record_id
-                                           ORDER BY {SOURCE_PRIORITY}, span_start NULLS LAST) AS pick
+                                           ORDER BY {SOURCE_PRIORITY}, span_start NULLS LAST,
+                                                    related_record_id NULLS LAST, evidence) AS pick
               FROM ({union})) h
         JOIN ind_catalogue c USING (indicator)
         WHERE h.pick = 1

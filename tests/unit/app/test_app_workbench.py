@@ -43,20 +43,26 @@ def test_most_connected_filters_by_kind_and_link_kind(site) -> None:  # type: ig
     vehicles = _ranked(analyst.get("/workbench/connected?kind=vehicle").text)
     assert vehicles == [county.vehicle]
     co_event = analyst.get("/workbench/connected?link=co_event").text
-    assert "recomputed over the links that match" in co_event
+    assert "over the links that match the filters, from the last graph build" in co_event
     ids = _ranked(co_event)
     assert county.vehicle not in ids and county.liam in ids  # Liam and Mark: a co_event pair
 
 
-def test_most_connected_filters_by_date_range(site) -> None:  # type: ignore[no-untyped-def]
+def test_most_connected_filters_by_year_from_precomputed_slices(site) -> None:  # type: ignore[no-untyped-def]
     _, county, analyst, _, _ = site
-    # Shaun Kelly's only links are from 28 May 2011; before April he is not linked at all.
-    early = _ranked(analyst.get("/workbench/connected?until=2011-04-01").text)
-    assert county.shaun not in early and county.darren in early
-    late = _ranked(analyst.get("/workbench/connected?since=2011-05-01").text)
-    assert county.shaun in late
-    bad = analyst.get("/workbench/connected?since=yesterday")
-    assert bad.status_code == 200 and "Enter the date as YYYY-MM-DD" in bad.text
+    # Every dated link of the county is in 2011 (Shaun Kelly's from 28 May 2011).
+    html = analyst.get("/workbench/connected?year=2011").text
+    assert '<option value="2011" selected>' in html
+    assert "from the last graph build" in html and "recomputed" not in html
+    in_2011 = _ranked(html)
+    assert county.shaun in in_2011 and county.darren in in_2011
+    assert _ranked(analyst.get("/workbench/connected?year=2010").text) == []
+    both = _ranked(analyst.get("/workbench/connected?year=2011&link=same_place").text)
+    assert county.shaun in both and county.darren not in both
+    odd = analyst.get("/workbench/connected?year=yesterday")
+    assert odd.status_code == 200 and _ranked(odd.text) == _ranked(
+        analyst.get("/workbench/connected").text
+    )
 
 
 def test_most_connected_is_for_analysts_and_supervisors_and_audited(site) -> None:  # type: ignore[no-untyped-def]

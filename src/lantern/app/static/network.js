@@ -41,6 +41,11 @@
         var href = event.target.data("href");
         if (href) { window.location.href = href; }
       });
+      var buttons = document.querySelector("[data-testid=graph-image]");
+      if (buttons && window.LanternGraphImage) {
+        window.LanternGraphImage.wire(cy, buttons, buttons.getAttribute("data-graph-image-name"),
+          buttons.getAttribute("data-graph-image-title"));
+      }
       box.setAttribute("data-rendered", String(graph.nodes.length));
     })
     .catch(function () {

@@ -17,13 +17,14 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from itertools import islice
 from typing import Any
 
 import numpy
 from spacy.attrs import LOWER, SENT_START
 
 from lantern.indicators.catalogue import default_catalogue
-from lantern.indicators.text import anchored  # noqa: F401  (registers "lantern_token_patterns")
+from lantern.indicators.text import anchored  # (also registers "lantern_token_patterns")
 from lantern.indicators.text.mentions import Mention, find_mentions
 from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phrases, load_rules
 
@@ -143,7 +144,7 @@ class TextAnalyser:
                     pattern = compile_pattern(text, self.rules.macros)
                     tokens.append({"label": indicator, "pattern": pattern})
         ruler.add_patterns(phrases)  # type: ignore[attr-defined]
-        nlp.add_pipe("lantern_token_patterns", config={"patterns": tokens})
+        token_patterns = nlp.add_pipe("lantern_token_patterns", config={"patterns": tokens})
         nlp.add_pipe(
             "negex",
             config={
@@ -175,14 +176,24 @@ class TextAnalyser:
         self.language_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.language_tokens = Matcher(nlp.vocab, validate=True)
         self.language_rules = {rule.id: rule for rule in self.rules.language}
+        language_phrases: list[str] = []
+        language_token_patterns: list[list[dict[str, Any]]] = []
         for rule in self.rules.language:
             for text in rule.patterns:
                 lang_phrases = expand_phrases(text, self.rules.macros)
                 if lang_phrases is not None:
                     self.language_phrases.add(rule.id, [nlp.make_doc(p) for p in lang_phrases])
+                    language_phrases.extend(lang_phrases)
                 else:
                     compiled = compile_pattern(text, self.rules.macros)
                     self.language_tokens.add(rule.id, [compiled])  # type: ignore[list-item]
+                    language_token_patterns.append(compiled)  # type: ignore[arg-type]
+        self.triggers = _trigger_words(
+            nlp,
+            phrases=[p["pattern"] for p in phrases] + language_phrases,
+            token_patterns=language_token_patterns,
+            anchored_patterns=token_patterns,  # type: ignore[arg-type]
+        )
 
     # ------------------------------------------------------------------ public
 
@@ -193,13 +204,32 @@ class TextAnalyser:
         *,
         batch_size: int = 512,
     ) -> Iterator[Analysis]:
-        """One `Analysis` per text, in order. `ages` are the child's ages in years, if known."""
+        """One `Analysis` per text, in order. `ages` are the child's ages in years, if known.
+
+        Each text is tokenised first; only texts holding a trigger word (`may_match`)
+        go through the rest of the pipeline. The others cannot hold a finding or
+        blaming language, so only their mentions (plain regular expressions) are read.
+        """
         ages = ages if ages is not None else _nones()
         pairs = zip(texts, ages)  # noqa: B905 (ages may be endless)
-        for doc, (text, age) in self.nlp.pipe(
-            ((text, (text, age)) for text, age in pairs), batch_size=batch_size, as_tuples=True
-        ):
-            yield self.read_doc(doc, age, text)
+        while batch := list(islice(pairs, batch_size)):
+            docs = [self.nlp.make_doc(text) for text, _ in batch]
+            wanted = [i for i, doc in enumerate(docs) if self.may_match(doc)]
+            read = dict(zip(wanted, self.nlp.pipe(docs[i] for i in wanted), strict=True))
+            for i, (text, age) in enumerate(batch):
+                doc = read.get(i)
+                yield self.read_doc(doc, age, text) if doc is not None else self.read_plain(text)
+
+    def may_match(self, doc: Any) -> bool:
+        """False only when no indicator or language pattern can match the tokenised `doc`."""
+        if self.triggers is None:
+            return True
+        return self.triggers.met_by(set(doc.to_array(LOWER).tolist()))
+
+    @staticmethod
+    def read_plain(text: str) -> Analysis:
+        """What `read_doc` finds in a text no pattern can match: its mentions alone."""
+        return Analysis(mentions=find_mentions(text) if _MAY_MENTION.search(text) else [])
 
     def read_doc(self, doc: Any, age: int | None = None, text: str | None = None) -> Analysis:
         text = doc.text if text is None else text  # doc.text rebuilds the string token by token
@@ -252,8 +282,7 @@ class TextAnalyser:
                     )
                 )
         analysis.language = self._language(doc, age)
-        if _MAY_MENTION.search(text):
-            analysis.mentions = find_mentions(text)
+        analysis.mentions = self.read_plain(text).mentions
         return analysis
 
     # --------------------------------------------------------------- context
@@ -347,6 +376,91 @@ def _describes_adult(sent: Any) -> bool:
 
 
 # ------------------------------------------------------- many narratives, fast
+
+
+# A requirement: one word (lexeme hash) from each of these sets.
+Requirement = tuple[frozenset[int], ...]
+
+
+class Triggers:
+    """The words a match needs: a text without them cannot match any pattern.
+
+    A phrase matches only where every one of its tokens is; a token pattern
+    only where a word of each of its required slots is (`anchored.required_words`).
+    Each requirement is indexed by one word of its first slot, so a text is
+    checked only against the requirements of the words it holds. A phrase's
+    requirement is kept as the set of its words (met when all are in the text).
+    """
+
+    def __init__(self) -> None:
+        self.by_word: dict[int, set[Requirement]] = {}
+        self.all_of: dict[int, set[frozenset[int]]] = {}
+        self.all_of_words: frozenset[int] = frozenset()
+        self.by_word_words: frozenset[int] = frozenset()
+
+    def add(self, requirement: Requirement) -> None:
+        first, rest = requirement[0], requirement[1:]
+        if all(len(slot) == 1 for slot in requirement):
+            words = frozenset().union(*requirement)
+            for word in first:
+                self.all_of.setdefault(word, set()).add(words)
+            return
+        for word in first:
+            self.by_word.setdefault(word, set()).add(rest)
+
+    def prune(self) -> None:
+        """Drop a phrase's word set when a smaller one under the same word is met whenever it is."""
+        for word, sets in self.all_of.items():
+            kept: list[frozenset[int]] = []
+            for words in sorted(sets, key=len):
+                if not any(k <= words for k in kept):
+                    kept.append(words)
+            self.all_of[word] = set(kept)
+        self.all_of_words = frozenset(self.all_of)
+        self.by_word_words = frozenset(self.by_word)
+
+    def met_by(self, words: set[int]) -> bool:
+        for word in words & self.all_of_words:
+            if any(need <= words for need in self.all_of[word]):
+                return True
+        for word in words & self.by_word_words:
+            for rest in self.by_word[word]:
+                if all(not words.isdisjoint(slot) for slot in rest):
+                    return True
+        return False
+
+
+def _trigger_words(
+    nlp: Any,
+    *,
+    phrases: Sequence[str],
+    token_patterns: Sequence[list[dict[str, Any]]],
+    anchored_patterns: anchored.AnchoredPatterns,
+) -> Triggers | None:
+    """The requirements of every indicator and language pattern; None when some
+    pattern has no required word (a regular expression alone): then every text is read."""
+    if anchored_patterns.always:
+        return None
+    strings = nlp.vocab.strings
+    triggers = Triggers()
+    for words, indices in anchored_patterns.by_word.items():
+        for index in indices:
+            triggers.add((frozenset({words}), *anchored_patterns.patterns[index][0]))
+    for phrase in phrases:
+        lowers = sorted({t.lower_ for t in nlp.make_doc(phrase)}, key=_selectivity)
+        triggers.add(tuple(frozenset({strings.add(w)}) for w in lowers))
+    for pattern in token_patterns:
+        required = anchored.required_words(pattern)
+        if not required:
+            return None
+        triggers.add(tuple(frozenset(strings.add(w) for w in words) for words in required))
+    triggers.prune()
+    return triggers
+
+
+def _selectivity(word: str) -> tuple[bool, int]:
+    """Rarer-looking words first: not a common word, then longer."""
+    return (word in anchored.COMMON or not word.isalpha(), -len(word))
 
 
 def _nones() -> Iterator[None]:

@@ -1,0 +1,68 @@
+"""Do two stores hold the same outputs? `python bench/compare_stores.py A.duckdb B.duckdb [TABLE...]`.
+
+A check for changes meant to make the pipeline faster without changing what
+it finds: run the pipeline before and after on the same county, then compare.
+Each table is compared as a multiset of rows (every column both stores have;
+row order ignored) and its columns are listed when they differ. Exit status 1
+when anything differs.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import duckdb
+
+TABLES = (
+    "person_records", "record_links", "persons", "things", "thing_mentions",
+    "text_findings", "language_findings", "text_mentions", "indicator_hits",
+    "graph_evidence", "graph_edges", "graph_nodes", "graph_networks", "networks",
+    "adult_child_links", "place_hotspots", "assessments", "score_reasons", "score_history",
+)  # fmt: skip
+
+
+def columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
+
+
+def compare(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    a, b = columns(con, "a", table), columns(con, "b", table)
+    if not a and not b:
+        return None
+    if a != b:
+        return f"columns differ: {sorted(set(a) ^ set(b))}"
+    cols = ", ".join(f'"{name}"' for name, _ in a)
+    only = []
+    for x, y in (("a", "b"), ("b", "a")):
+        n = con.execute(
+            f"SELECT count(*) FROM (SELECT {cols} FROM {x}.{table} EXCEPT ALL "  # noqa: S608
+            f"SELECT {cols} FROM {y}.{table})"
+        ).fetchall()[0][0]
+        only.append(n)
+    rows = con.execute(f"SELECT count(*) FROM a.{table}").fetchall()[0][0]  # noqa: S608
+    if any(only):
+        return f"{rows} rows; {only[0]} only in the first, {only[1]} only in the second"
+    return f"same ({rows} rows)"
+
+
+def main(argv: list[str]) -> int:
+    first, second, *tables = argv
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{first}' AS a (READ_ONLY)")
+    con.execute(f"ATTACH '{second}' AS b (READ_ONLY)")
+    differ = False
+    for table in tables or TABLES:
+        verdict = compare(con, table)
+        if verdict is None:
+            continue
+        print(f"{table:20} {verdict}")
+        differ |= not verdict.startswith("same")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
