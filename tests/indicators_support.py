@@ -49,7 +49,7 @@ class Store:
 
     def person(
         self, ref: str, *, agency: str = "police", dob: date | None = None, birth_year: int | None = None,
-        sex: str | None = "F", person_id: str | None = None,
+        sex: str | None = "F", person_id: str | None = None, postcode: str | None = None,
     ) -> str:  # fmt: skip
         record_id = f"{agency}:{ref}"
         self.people.append(
@@ -60,6 +60,7 @@ class Store:
                 "date_of_birth": dob,
                 "birth_year": birth_year,
                 "sex": sex,
+                "postcode": postcode,
             }  # fmt: skip
         )
         if person_id:

@@ -14,7 +14,10 @@ from datetime import date, datetime
 import duckdb
 import pyarrow as pa
 
+from lantern.graph import stage as graph
 from lantern.score.stage import person_id_for
+
+GRAPH_TABLES = ("networks", "graph_edges", "graph_evidence")
 
 
 def _ts(value: str | date | datetime) -> datetime:
@@ -63,6 +66,9 @@ class World:
             "event_type": event_type,
             "occurred_at": _ts(occurred),
             "recorded_at": _ts(recorded or occurred),
+            "ended_at": None,
+            "postcode": None,
+            "place_name": None,
         }
         for record_id, role in (people or {}).items():
             self.event_people.append({"event_id": event_id, "record_id": record_id, "role": role})
@@ -182,6 +188,7 @@ class World:
                     **p,
                     "birth_year": p["dob"].year if p["dob"] else None,
                     "first_recorded_at": first_seen.get(p["record_id"]),
+                    "postcode_norm": p.get("postcode"),
                 }
                 for p in self.people.values()
             ],
@@ -192,6 +199,7 @@ class World:
                 "birth_year": pa.int32(),
                 "sex": s,
                 "first_recorded_at": ts,
+                "postcode_norm": s,
             },
         )
         table(
@@ -202,7 +210,16 @@ class World:
         table(
             "events",
             events,
-            {"event_id": s, "agency": s, "event_type": s, "occurred_at": ts, "recorded_at": ts},
+            {
+                "event_id": s,
+                "agency": s,
+                "event_type": s,
+                "occurred_at": ts,
+                "recorded_at": ts,
+                "ended_at": ts,
+                "postcode": s,
+                "place_name": s,
+            },
         )
         table("event_people", event_people, {"event_id": s, "record_id": s, "role": s})
         table(
@@ -301,3 +318,40 @@ def county() -> World:
     w.event("health:eD", "2010-03-03", people={"health:D2": "subject"}, event_type="ed_attendance")
     w.hit("health:eD", "health:D2", "intoxicated", "substances", 2.0)
     return w
+
+
+def graph_built(world: World, until: date | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    world.write(con, until=until)
+    graph.run(con, stats=False)
+    return con
+
+
+def with_partition_of(full: duckdb.DuckDBPyConnection, world: World, cut: date):
+    """The data recorded by `cut`, with the networks the whole history's graph found and
+    only the graph evidence available by `cut`: the one thing not replayed is the partition.
+    Its members are named by the truncated run's persons (the same records)."""
+    con = duckdb.connect()
+    world.write(con, until=cut)
+    for table in (*GRAPH_TABLES, "persons"):
+        where = (
+            f"WHERE available_at < DATE '{cut}' + INTERVAL 1 DAY"
+            if table == "graph_evidence"
+            else ""
+        )
+        data = full.sql(f"SELECT * FROM {table} {where}").arrow()  # noqa: S608
+        con.register("copied", data)
+        con.execute(f"CREATE TABLE full_{table} AS SELECT * FROM copied")  # noqa: S608
+        con.unregister("copied")
+    con.execute("CREATE TABLE graph_edges AS SELECT * FROM full_graph_edges")
+    con.execute("CREATE TABLE graph_evidence AS SELECT * FROM full_graph_evidence")
+    con.execute(
+        """
+        CREATE TABLE networks AS
+        SELECT DISTINCT n.network_id, coalesce(p.person_id, n.node_id) AS node_id, n.role_in_network
+        FROM full_networks n
+        LEFT JOIN full_persons f ON f.person_id = n.node_id
+        LEFT JOIN persons p ON p.record_id = f.record_id
+        """
+    )
+    return con

@@ -224,10 +224,20 @@ EXPORTS = {
         """,
     ),
     "networks.csv": (
-        ("network_id", "members", "child_count", "adult_count", "score", "first_flagged_at"),
+        (
+            "network_id",
+            "members",
+            "child_count",
+            "adult_count",
+            "score",
+            "first_flagged_at",
+            "concern",
+        ),  # fmt: skip
         """
-        SELECT network_id, members, child_count, adult_count, score, first_flagged_at
-        FROM network_assessments ORDER BY network_id
+        SELECT a.network_id, a.members, a.child_count, a.adult_count, a.score,
+               a.first_flagged_at, coalesce(c.concern, 'sexual_exploitation')
+        FROM network_assessments a LEFT JOIN graph_network_concerns c USING (network_id)
+        ORDER BY a.network_id
         """,
     ),
 }
@@ -247,6 +257,14 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, in
     """Write the four assessment files, every cell escaped against formula injection."""
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
+    has_concerns = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'graph_network_concerns'"
+    ).fetchall()[0][0]
+    if not has_concerns:  # scored without the graph stage: every network is a CSE network
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE graph_network_concerns "
+            "(network_id VARCHAR, concern VARCHAR)"
+        )
     for name, (header, query) in EXPORTS.items():
         rows = con.execute(query).fetchall()
         with (out_dir / name).open("w", newline="", encoding="utf-8") as handle:

@@ -4,9 +4,12 @@ asked for a reason before a record outside their agency opens, which the audit l
 
 from __future__ import annotations
 
+import io
+import os
 import socket
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +24,14 @@ from lantern.app.models import AuditEntry
 from workbench_harness import make_workbench_app
 
 pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def snap(page, name: str, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Save a screenshot to docs/screenshots when LANTERN_SCREENSHOTS=1 (how the docs' are made)."""
+    if os.environ.get("LANTERN_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def _free_port() -> int:
@@ -76,6 +87,7 @@ def test_most_connected_sorts_and_filters_and_the_path_shows_evidence(workbench,
     assert page.locator("th:has([data-testid=sort-betweenness])").get_attribute("aria-sort") == (
         "descending"
     )
+    snap(page, "workbench-most-connected")
     page.select_option("#kind", "vehicle")
     page.click("button:has-text('Apply filters')")
     assert _nodes(page) == [county.vehicle]
@@ -90,6 +102,7 @@ def test_most_connected_sorts_and_filters_and_the_path_shows_evidence(workbench,
     assert "Kayleigh Brookes — Darren Mills" in shortest
     assert "police:E2" in shortest and "19 Mar 2011" in shortest
     assert "Two girls in the back" in shortest
+    snap(page, "workbench-path")
     assert errors == []
 
 
@@ -105,6 +118,7 @@ def test_a_practitioner_gives_a_reason_before_a_record_outside_their_agency_open
     assert page.locator("h1").inner_text() == "Why do you need to open this record?"
     page.click("button:has-text('Open the record')")  # nothing chosen: asked again
     assert "Choose why you need to open this record" in page.content()
+    snap(page, "workbench-challenge-reason")
     page.check("#reason-missing_episode")
     page.fill("#detail", "Liam reported missing tonight; checking who he was last seen with")
     page.click("button:has-text('Open the record')")
@@ -122,3 +136,87 @@ def test_a_practitioner_gives_a_reason_before_a_record_outside_their_agency_open
     by_user = supervisor.locator("[data-testid=challenges-by-user]").inner_text()
     assert "pat" in by_user
     assert "last seen with" in supervisor.locator("[data-testid=challenges]").inner_text()
+    snap(supervisor, "workbench-challenged-access-report")
+
+
+def test_the_network_graph_downloads_as_png_and_svg_holding_its_nodes(workbench, browser) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    live, _ = workbench
+    network = live.county.network
+    page = browser.new_context(
+        accept_downloads=True, viewport={"width": 1280, "height": 900}
+    ).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live.url, "ana")
+    page.goto(f"{live.url}/networks/{network}")
+    page.wait_for_selector("[data-testid=graph-image][data-ready]")
+    graph = page.request.get(f"{live.url}/networks/{network}/graph.json").json()
+    labels = {n["data"]["label"] for n in graph["nodes"]}
+    assert len(labels) == len(graph["nodes"]) >= 5
+
+    with page.expect_download() as svg_download:
+        page.click("[data-testid=graph-image-svg]")
+    assert svg_download.value.suggested_filename == f"network-{network}.svg"
+    root = ET.parse(svg_download.value.path()).getroot()
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("role") == "img"
+    assert {t.text for t in root.findall(".//svg:g[@class='nodes']//svg:text", ns)} == labels
+    assert len(root.findall(".//svg:g[@class='links']/svg:line", ns)) == len(graph["edges"])
+    assert root.find("svg:title", ns).text == f"Network {network} (Lantern)"
+
+    with page.expect_download() as png_download:
+        page.click("[data-testid=graph-image-png]")
+    assert png_download.value.suggested_filename == f"network-{network}.png"
+    data = Path(png_download.value.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert image.width > 200 and image.height > 200
+    colours = image.getcolors(maxcolors=1_000_000) or []
+    # The adults are drawn in #505a5f and the links in #6f777b or black: the picture holds them.
+    counts = {rgb: n for n, rgb in colours}
+    assert counts.get((0x50, 0x5A, 0x5F), 0) > 100
+    assert sum(n for rgb, n in counts.items() if rgb != (255, 255, 255)) > 2_000
+    snap(page, "workbench-graph-image")
+    assert errors == []
+
+
+def test_time_pattern_heat_map_and_place_hotspots_render(workbench, browser) -> None:  # type: ignore[no-untyped-def]
+    live, _ = workbench
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live.url, "ana")
+    page.goto(f"{live.url}/workbench/time?subject={live.county.network}")
+    heat = page.locator("[data-testid=heat-map]")
+    assert heat.locator("caption").count() == 1 and heat.locator("th[scope=row]").count() == 7
+    assert page.locator("[data-testid=by-month] tbody tr").count() >= 1
+    snap(page, "workbench-time-pattern")
+    page.goto(f"{live.url}/workbench/places?min=1")
+    assert "Manor Row" in page.locator("[data-testid=hotspots]").inner_text()
+    snap(page, "workbench-hotspots")
+    assert errors == []
+
+
+def test_an_adults_neighbourhood_graph_opens_and_downloads_as_svg(workbench, browser) -> None:  # type: ignore[no-untyped-def]
+    live, _ = workbench
+    county = live.county
+    page = browser.new_context(
+        accept_downloads=True, viewport={"width": 1280, "height": 900}
+    ).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live.url, "ana")
+    page.goto(f"{live.url}/adults/{county.darren}")
+    assert page.get_attribute("[data-testid=network-graph]", "data-rendered") is None  # closed
+    page.click("[data-testid=neighbourhood] summary")
+    page.wait_for_selector("[data-testid=graph-image][data-ready]")
+    with page.expect_download() as download:
+        page.click("[data-testid=graph-image-svg]")
+    root = ET.parse(download.value.path()).getroot()
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Darren Mills", "Kayleigh Brookes", "Jade Whitfield"} <= texts
+    assert download.value.suggested_filename == f"neighbourhood-{county.darren}.svg"
+    snap(page, "workbench-neighbourhood-graph")
+    assert errors == []

@@ -35,3 +35,20 @@ def test_evaluate_runs_the_pipeline_joint_and_siloed(tmp_path: Path) -> None:
     assert report["identity"]["precision"] is not None
     assert "siloed" in report["lead_time"]
     assert (tmp_path / "work" / "siloed" / "police" / "children.csv").is_file()
+
+
+def test_evaluate_removes_its_scratch_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    county = tmp_path / "county"
+    generate(county, seed=8, children=200, years=2, start_year=2010)
+    scratch_root = tmp_path / "scratch"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
+    report_path = tmp_path / "report.json"
+    code = main(["evaluate", "--data", str(county), "--no-siloed", "--out", str(report_path)])
+    assert code == 0
+    assert json.loads(report_path.read_text())["runs"]["joint"]["seconds"] > 0
+    assert list(scratch_root.iterdir()) == []

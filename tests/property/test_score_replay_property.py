@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from lantern.score import stage
 from lantern.score.weights import CATEGORIES
-from score_world import World
+from score_world import World, graph_built, with_partition_of
 
 START = date(2010, 1, 1)
 END = date(2013, 12, 31)
@@ -73,3 +73,28 @@ def test_assessing_as_of_a_date_uses_nothing_recorded_after_it(world, days):
     for table in TABLES:
         query = f"SELECT * FROM {table} ORDER BY ALL"  # noqa: S608
         assert as_of.execute(query).fetchall() == truncated.execute(query).fetchall(), table
+
+
+NETWORK_TABLES = ("assessments", "score_history", "score_reasons", "network_assessments")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=counties(), days=st.integers(0, 1200))
+def test_networks_and_adults_as_of_a_date_use_nothing_recorded_after_it(world, days):
+    """The graph finds networks on the whole history (the partition is not replayed); with
+    that partition, everything else truncated at D gives the full run's state as of D."""
+    cut = START + timedelta(days=days)
+    full = graph_built(world)
+    stage.run(full, END)
+    truncated = with_partition_of(full, world, cut)
+    stage.run(truncated, cut)
+    as_of = graph_built(world)
+    stage.run(as_of, cut)
+    for table in NETWORK_TABLES:
+        query = f"SELECT * FROM {table} ORDER BY ALL"  # noqa: S608
+        assert as_of.execute(query).fetchall() == truncated.execute(query).fetchall(), table
+    flagged = (
+        "SELECT network_id, first_flagged_at FROM network_assessments "  # noqa: S608
+        f"WHERE first_flagged_at <= DATE '{cut}' ORDER BY ALL"
+    )
+    assert full.execute(flagged).fetchall() == truncated.execute(flagged).fetchall()

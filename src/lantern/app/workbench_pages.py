@@ -7,14 +7,13 @@ import tempfile
 import threading
 import weakref
 import zipfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import duckdb
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from lantern.app import audit, most_connected
 from lantern.app.analytics import Analytics
@@ -41,14 +40,10 @@ def _graph_view(analytics: Analytics) -> Any:
         return _views[analytics]
 
 
-def _day(value: str, field: str, errors: dict[str, str]) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = "Enter the date as YYYY-MM-DD, for example 2010-03-21"
-        return None
+def warm_graph_view(analytics: Analytics) -> None:
+    """Build the path finder's graph now (the app's warm-up), not on the first request."""
+    if analytics.has("graph_edges") and analytics.has("graph_nodes"):
+        _graph_view(analytics)
 
 
 # most connected ---------------------------------------------------------------------------
@@ -57,8 +52,7 @@ def connected_page(
     request: Request,
     kind: str = "",
     link: str = "",
-    since: str = "",
-    until: str = "",
+    year: str = "",
     sort: str = "weighted_degree",
     order: str = "desc",
     page: int = 1,
@@ -69,8 +63,7 @@ def connected_page(
     filters = most_connected.Filters(
         kind=kind if kind in most_connected.KINDS else "",
         link=link,
-        since=_day(since, "since", errors),
-        until=_day(until, "until", errors),
+        year=year if year.isdigit() else "",
         sort=sort if sort in most_connected.MEASURES else "weighted_degree",
         descending=order != "asc",
     )
@@ -84,12 +77,11 @@ def connected_page(
             "",
             kind=kind,
             link=link,
-            since=since,
-            until=until,
+            year=filters.year,
             sort=filters.sort,
             shown=len(result.rows),
         )
-    query = {"kind": filters.kind, "link": link, "since": since, "until": until}
+    query = {"kind": filters.kind, "link": link, "year": filters.year}
 
     def sort_url(measure: str) -> str:
         flip = filters.sort == measure and filters.descending
@@ -110,6 +102,7 @@ def connected_page(
         measures=most_connected.MEASURES,
         kinds=most_connected.KINDS,
         link_kinds=most_connected.link_kinds(analytics),
+        years=most_connected.years(analytics),
         sort_url=sort_url,
         page_url=page_url,
         page=page,
@@ -342,6 +335,64 @@ def person_export(request: Request, person_id: str, fmt: str) -> Response:
             edges=len(sub.edges),
         )
     return _download(sub, fmt, f"lantern-{person_id}")
+
+
+NEIGHBOURHOOD_LIMIT = 200  # nodes drawn on a person's page; the export has them all
+
+
+@router.get("/people/{person_id}/graph.json")
+def person_graph(request: Request, person_id: str) -> Response:
+    """A person's neighbourhood (one link away) as Cytoscape.js elements, for their page."""
+    from lantern.graph.export import person_subgraph
+
+    state = state_of(request)
+    analytics = state.analytics
+    with state.session() as db:
+        user = current_user(request, db, "person_graph")
+        sub = _subgraph_or_error(
+            lambda: person_subgraph(analytics.cursor(), person_id, hops=1),
+            "person with links in the graph",
+        )
+        audit.record(db, user.username, "view_neighbourhood_graph", person_id, nodes=len(sub.nodes))
+    shown = sorted(
+        sub.nodes, key=lambda n: (n["node_id"] != person_id, n["kind"] != "person", n["node_id"])
+    )[:NEIGHBOURHOOD_LIMIT]
+    ids = {n["node_id"] for n in shown}
+    people = analytics.people([n["node_id"] for n in shown if n["kind"] == "person"])
+    nodes = []
+    for n in shown:
+        person = people.get(n["node_id"])
+        kind = n.get("subkind") or n["kind"]
+        if n["kind"] == "person":
+            kind = "child" if n.get("is_child") else "adult"
+        page = "children" if kind == "child" else "adults"
+        nodes.append(
+            {
+                "data": {
+                    "id": n["node_id"],
+                    "label": person.name if person else (n.get("label") or n["node_id"]),
+                    "kind": kind,
+                    "band": (person.band if person else None) or "none",
+                    "href": f"/{page}/{n['node_id']}"
+                    if person and n["node_id"] != person_id
+                    else "",
+                }
+            }
+        )
+    edges = [
+        {
+            "data": {
+                "id": f"e{i}",
+                "source": e["src"],
+                "target": e["dst"],
+                "kind": e["kind"],
+                "label": f"{str(e['kind']).replace('_', ' ')} ({e['n_events']})",
+            }
+        }
+        for i, e in enumerate(sub.edges)
+        if e["src"] in ids and e["dst"] in ids
+    ]
+    return JSONResponse({"nodes": nodes, "edges": edges, "total_nodes": len(sub.nodes)})
 
 
 # time patterns ----------------------------------------------------------------------------

@@ -28,7 +28,9 @@ def evaluate_command(
     work: Annotated[
         Path | None,
         typer.Option(
-            "--work", help="Where the runs' outputs go (default: a new temporary directory)."
+            "--work",
+            help="Where the runs' outputs go, kept afterwards "
+            "(default: a temporary directory, removed at the end).",
         ),
     ] = None,
     as_of: Annotated[
@@ -40,6 +42,7 @@ def evaluate_command(
 ) -> None:
     """Measure identity linkage, children flagged, networks found and lead time against truth."""
     import json
+    import shutil
     import tempfile
 
     from lantern.errors import UserError
@@ -57,27 +60,35 @@ def evaluate_command(
     if not truth.is_dir():
         raise UserError(f"{truth}: no ground truth directory here")
     measured: dict[str, object] = {}
-    if data is not None:
-        work = work or Path(tempfile.mkdtemp(prefix="lantern-evaluate-"))
-        agencies = load_truth(truth).agencies
-        typer.echo(
-            f"running the pipeline jointly and for {len(agencies) if siloed else 0} "
-            f"agencies alone, into {work}",
-            err=True,
-        )
-        measured = runs.run_all(
-            data,
-            work,
-            agencies,
-            as_of=as_of,
-            siloed=siloed,
-            progress=lambda name: typer.echo(f"  done: {name}", err=True),
-        )
-        assessed = work
-    assert assessed is not None
-    joint, silos = runs.layout(assessed)
-    report = evaluate_outputs(joint, truth, silos or None)
-    report["runs"] = measured or runs.read_runs(assessed)
+    scratch = None
+    if data is not None and work is None:
+        # Nobody asked to keep the runs: a scratch directory, removed however we leave.
+        scratch = work = Path(tempfile.mkdtemp(prefix="lantern-evaluate-"))
+    try:
+        if data is not None:
+            assert work is not None
+            agencies = load_truth(truth).agencies
+            typer.echo(
+                f"running the pipeline jointly and for {len(agencies) if siloed else 0} "
+                f"agencies alone, into {work}",
+                err=True,
+            )
+            measured = runs.run_all(
+                data,
+                work,
+                agencies,
+                as_of=as_of,
+                siloed=siloed,
+                progress=lambda name: typer.echo(f"  done: {name}", err=True),
+            )
+            assessed = work
+        assert assessed is not None
+        joint, silos = runs.layout(assessed)
+        report = evaluate_outputs(joint, truth, silos or None)
+        report["runs"] = measured or runs.read_runs(assessed)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2, default=str))

@@ -62,6 +62,7 @@ class Truth:
     network_adults: dict[str, set[str]] = field(default_factory=dict)
     network_children: dict[str, set[str]] = field(default_factory=dict)
     other_group_members: set[str] = field(default_factory=set)  # e.g. county-lines groups
+    period_end: dt.date | None = None  # last day of the records (manifest.yaml `window`), if known
 
     @property
     def n_children(self) -> int:
@@ -104,12 +105,23 @@ def load_truth(directory: Path) -> Truth:
             first,
             recognised,
         )
+    truth.period_end = _period_end(directory / "manifest.yaml")
     for g in _optional_rows(directory / "other_groups.csv", ("group_id", "person_id")):
         truth.other_group_members.add(g["person_id"])
     for m in members:
         group = truth.network_adults if m["role"] == "adult" else truth.network_children
         group.setdefault(m["network_id"], set()).add(m["person_id"])
     return truth
+
+
+def _period_end(manifest: Path) -> dt.date | None:
+    """The last day of the county's records: the end of the manifest's `window`, if any."""
+    if not manifest.exists():
+        return None
+    import yaml
+
+    window = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("window") or []
+    return parse_date(str(window[-1])) if window else None
 
 
 @dataclass

@@ -179,19 +179,41 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
     for row in assessed.networks:
         members = [m.strip() for m in row["members"].split(";") if m.strip()]
         reported.append((row["network_id"], [majority.get(m, "") for m in members]))
+    # Networks Lantern itself reports as another kind of exploitation (networks.csv `concern`,
+    # when the column is there): shown, but not put forward as CSE networks.
+    other_kind_ids = {
+        row["network_id"]
+        for row in assessed.networks
+        if (row.get("concern") or "sexual_exploitation").strip() != "sexual_exploitation"
+    }
     found: list[str] = []
+    found_cse: list[str] = []  # found by a network reported as CSE (not as another kind)
     for network_id, adults in sorted(truth.network_adults.items()):
         victims = truth.network_children.get(network_id, set())
-        for _, members in reported:
-            present = set(members)
-            if 2 * len(adults & present) >= len(adults) and victims & present:
-                found.append(network_id)
-                break
+        hits = [
+            reported_id
+            for reported_id, members in reported
+            if 2 * len(adults & set(members)) >= len(adults) and victims & set(members)
+        ]
+        if hits:
+            found.append(network_id)
+        if any(h not in other_kind_ids for h in hits):
+            found_cse.append(network_id)
     planted = truth.planted_members
     false_ids = [
         network_id
         for network_id, members in reported
         if 2 * sum(1 for m in members if m in planted) <= len(members)
+    ]
+    flagged_ids = {
+        row["network_id"]
+        for row in assessed.networks
+        if (row.get("first_flagged_at") or "").strip()
+    }
+    other_kind = other_kind_ids
+    # The graph benchmark's stricter test (bench/graph.py): no planted member at all.
+    no_planted = [
+        network_id for network_id, members in reported if not any(m in planted for m in members)
     ]
     other = truth.other_group_members
     false_other = [
@@ -211,6 +233,24 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
         "false": len(false_ids),
         "false_that_are_other_exploitation_groups": len(false_other),
         "false_per_10000_children": _round(len(false_ids) * per) if per else None,
+        "flagged": len(flagged_ids),
+        "false_flagged": sum(1 for n in false_ids if n in flagged_ids),
+        "false_flagged_per_10000_children": (
+            _round(sum(1 for n in false_ids if n in flagged_ids) * per) if per else None
+        ),
+        "false_with_no_planted_member": len(no_planted),
+        "reported_as_other_exploitation": len(other_kind),
+        "reported_as_other_exploitation_that_are_false": sum(
+            1 for n in false_ids if n in other_kind
+        ),
+        "reported_as_other_exploitation_that_are_other_groups": sum(
+            1 for n in false_other if n in other_kind
+        ),
+        "found_among_cse_networks": len(found_cse),
+        "false_cse": sum(1 for n in false_ids if n not in other_kind),
+        "false_cse_per_10000_children": (
+            _round(sum(1 for n in false_ids if n not in other_kind) * per) if per else None
+        ),
         "found_per_10000_children": _round(len(found) * per) if per else None,
     }
 
@@ -279,14 +319,31 @@ def siloed_flags(truth: Truth, silos: dict[str, Assessed]) -> dict[str, dt.date]
 def compare_leads(
     truth: Truth, joint: dict[str, dt.date], siloed: dict[str, dt.date]
 ) -> dict[str, object]:
-    """Per victim flagged both ways, how many days earlier the joint run flagged them."""
+    """Per victim flagged both ways, how many days earlier the joint run flagged them.
+
+    Victims only the joint run ever flagged have no siloed date; their lead over the
+    silos is *censored*: at least (the last day of the records - the joint flag). They are
+    reported beside the median, never silently mixed into it: as a count, the median of
+    their censored leads, and a second median over both groups in which each censored
+    lead stands at its lower bound (so that median is itself a lower bound).
+    """
     both = sorted((siloed[v] - joint[v]).days for v in joint.keys() & siloed.keys())
+    only_joint = joint.keys() - siloed.keys()
+    end = truth.period_end
+    censored = sorted((end - joint[v]).days for v in only_joint) if end else []
+    with_censored = sorted(both + censored)
     return {
         "flagged_both": len(both),
-        "flagged_only_joint": len(joint.keys() - siloed.keys()),
+        "flagged_only_joint": len(only_joint),
         "flagged_only_siloed": len(siloed.keys() - joint.keys()),
         "joint_earlier": sum(1 for d in both if d > 0),
         "median_days_earlier": statistics.median(both) if both else None,
+        "period_end": end.isoformat() if end else None,
+        "only_joint_censored_median_days": statistics.median(censored) if censored else None,
+        "median_days_earlier_with_only_joint_at_least": (
+            statistics.median(with_censored) if with_censored and end else None
+        ),
+        "joint_earlier_or_only_joint": sum(1 for d in both if d > 0) + len(only_joint),
     }
 
 

@@ -1,76 +1,360 @@
-"""Centrality of every node, precomputed into `graph_stats` (issue 9).
+"""Centrality of every node, precomputed into `graph_stats` and `graph_stats_slices` (issue 9).
 
-Over the weighted, undirected graph of non-routine links (`igraph_view`):
+Over the weighted, undirected graph of non-routine links (parallel links of different kinds
+summed):
 
 - `degree` — distinct linked nodes; `weighted_degree` — sum of link weights;
-- `betweenness` — shortest-path betweenness, path cost per hop
-  `1 + 1/(1 + weight)` (fewest hops first, stronger links preferred). On a
-  graph larger than `EXACT_LIMIT` vertices it is range-limited to paths of
-  cost at most `LARGE_CUTOFF` (two to three hops), which keeps the county-scale
-  figure local — the brokers between nearby groups — and computable;
-- `closeness` — harmonic closeness on the same costs (defined on a
-  disconnected graph), with the same cut-off on large graphs;
-- `eigenvector` — eigenvector centrality on the weights, per connected
-  component (each component's most central node scores 1).
+- `betweenness` — shortest-path betweenness, path cost per hop `1 + 1/(1 + weight)` (fewest
+  hops first, stronger links preferred);
+- `closeness` — harmonic closeness on the same costs (defined on a disconnected graph),
+  normalised by the number of nodes in the graph less one;
+- `eigenvector` — eigenvector centrality on the weights, per connected component (each
+  component's most central node scores 1).
+
+**Exact where it can be, estimated where it cannot.** Shortest paths never leave a connected
+component, so each component is measured on its own: every component of at most `EXACT_LIMIT`
+nodes exactly (a county's graph is mostly small components), and a larger one — the county's
+giant component — from `SAMPLE_SOURCES` source nodes drawn at random with a fixed seed
+(Brandes & Pich, "Centrality estimation in large networks", 2007): betweenness is the sampled
+sources' dependencies scaled by `component size / sources`, and harmonic closeness the mean of
+`1 / distance` from the sampled sources scaled to the component. Both estimates are unbiased;
+their error against the exact figures on a mid-sized component is measured by `bench/graph.py`
+and checked by a test. Rows of an estimated component carry `estimated = true`.
+
+**Slices** (`graph_stats_slices`): the same measures over the links of one kind, over the links
+active in one calendar year (an edge is active in a year when it began — first occurred, else
+first available — on or before the year's end and was last seen on or after its start; links
+known only from person records, with no date, are in no year), and over one kind in one year.
+The most-connected page reads them instead of recomputing. Only linked nodes (`degree > 0`)
+have rows.
 """
 
 from __future__ import annotations
 
+import time
 import warnings
-from collections import defaultdict
+from dataclasses import dataclass
 
 import duckdb
+import igraph as ig
+import numpy as np
 import pyarrow as pa
 
-from lantern.graph.igraph_view import load_view
 from lantern.graph.inputs import create_table
 
-EXACT_LIMIT = 20_000
-LARGE_CUTOFF = 4.0
+EXACT_LIMIT = 2_500
+SAMPLE_SOURCES = 256
+SEED = 9
+BATCH = 4_000
+POWER_LIMIT = 12  # components up to this size: eigenvector by power iteration, all at once
+MAX_YEARS = 30  # slices for at most the last 30 years with dated links
+
+
+@dataclass(frozen=True)
+class Links:
+    """The non-routine links as arrays: node ids, and per link its ends, kind, weight, years."""
+
+    names: list[str]
+    a: np.ndarray
+    b: np.ndarray
+    weight: np.ndarray
+    kind: np.ndarray  # index into `kinds`
+    kinds: list[str]
+    began: np.ndarray  # year; -1 when unknown
+    last: np.ndarray  # year; -1 when unknown
+
+
+def load_links(con: duckdb.DuckDBPyConnection, *, edges: str = "graph_edges") -> Links:
+    """Every node of `graph_nodes` (and any edge end missing from it) and the weighted links."""
+    columns = {
+        r[0]
+        for r in con.execute(f"SELECT * FROM {edges} LIMIT 0").description or []  # noqa: S608
+    }
+    began = "first_available_at" if "first_available_at" in columns else "NULL::TIMESTAMP"
+    if "first_occurred_at" in columns:
+        began = f"coalesce(first_occurred_at, {began})"
+    last = "last_occurred_at" if "last_occurred_at" in columns else "NULL::TIMESTAMP"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE centrality_links AS
+        SELECT src, dst, kind, weight, coalesce(year({began}), -1) AS began,
+               coalesce(year({last}), -1) AS last
+        FROM {edges} WHERE weight > 0
+        """  # noqa: S608
+    )
+    try:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE centrality_ids AS
+            SELECT node_id, (row_number() OVER (ORDER BY node_id) - 1)::BIGINT AS i
+            FROM (SELECT node_id FROM graph_nodes UNION SELECT src FROM centrality_links
+                  UNION SELECT dst FROM centrality_links)
+            """
+        )
+        names = [
+            n for (n,) in con.execute("SELECT node_id FROM centrality_ids ORDER BY i").fetchall()
+        ]
+        kinds = [
+            k
+            for (k,) in con.execute(
+                "SELECT DISTINCT kind FROM centrality_links ORDER BY 1"
+            ).fetchall()
+        ]
+        rows = con.execute(
+            """
+            SELECT least(s.i, d.i) AS a, greatest(s.i, d.i) AS b, l.weight, l.kind, l.began, l.last
+            FROM centrality_links l JOIN centrality_ids s ON s.node_id = l.src
+            JOIN centrality_ids d ON d.node_id = l.dst
+            WHERE s.i <> d.i
+            """
+        ).fetchnumpy()
+    finally:
+        con.execute("DROP TABLE IF EXISTS centrality_links")
+        con.execute("DROP TABLE IF EXISTS centrality_ids")
+    code = {k: i for i, k in enumerate(kinds)}
+    return Links(
+        names=names,
+        a=np.asarray(rows["a"], dtype=np.int64),
+        b=np.asarray(rows["b"], dtype=np.int64),
+        weight=np.asarray(rows["weight"], dtype=np.float64),
+        kind=np.array([code[k] for k in rows["kind"]], dtype=np.int64),
+        kinds=kinds,
+        began=np.asarray(rows["began"], dtype=np.int64),
+        last=np.asarray(rows["last"], dtype=np.int64),
+    )
+
+
+@dataclass(frozen=True)
+class Measures:
+    """One value per vertex of a graph, in vertex order."""
+
+    degree: np.ndarray
+    weighted_degree: np.ndarray
+    betweenness: np.ndarray
+    closeness: np.ndarray
+    eigenvector: np.ndarray
+    component: np.ndarray
+    component_size: np.ndarray
+    estimated: np.ndarray
+
+
+def measure(
+    n: int,
+    a: np.ndarray,
+    b: np.ndarray,
+    weight: np.ndarray,
+    *,
+    nodes_in_graph: int | None = None,
+    exact_limit: int = EXACT_LIMIT,
+    sources: int = SAMPLE_SOURCES,
+) -> Measures:
+    """The measures of `n` vertices joined by links `a[i]`–`b[i]` (parallel links are summed).
+
+    Closeness is normalised by `nodes_in_graph - 1` (default `n - 1`).
+    """
+    a, b, weight = _merge_parallel(n, a, b, weight)
+    g = ig.Graph(n=n, edges=np.column_stack([a, b]).tolist() if len(a) else [])
+    g.es["weight"] = weight.tolist()
+    g.es["cost"] = (1.0 + 1.0 / (1.0 + weight)).tolist()
+    degree = np.asarray(g.degree(), dtype=np.int64)
+    strength = np.bincount(a, weight, minlength=n) + np.bincount(b, weight, minlength=n)
+    membership = np.asarray(g.connected_components().membership if n else [], dtype=np.int64)
+    sizes = np.bincount(membership, minlength=1) if n else np.zeros(0, dtype=np.int64)
+    size_of = sizes[membership] if n else np.zeros(0, dtype=np.int64)
+    betweenness = np.zeros(n)
+    harmonic = np.zeros(n)  # sum of 1 / distance to every other node
+    eigen = np.zeros(n)
+    estimated = np.zeros(n, dtype=bool)
+
+    for batch in _batches(membership, sizes, exact_limit):
+        sub = g.induced_subgraph(batch.tolist())
+        betweenness[batch] = sub.betweenness(directed=False, weights="cost")
+        harmonic[batch] = sub.harmonic_centrality(weights="cost", normalized=False)
+    for component in np.flatnonzero(sizes > exact_limit):
+        members = np.flatnonzero(membership == component)
+        sub = g.induced_subgraph(members.tolist())
+        between, near = _sampled(sub, sources)
+        betweenness[members] = between
+        harmonic[members] = near
+        estimated[members] = True
+
+    eigen[size_of == 2] = 1.0  # two nodes joined by one link: each the top of its component
+    power = np.flatnonzero((size_of > 2) & (size_of <= POWER_LIMIT))
+    if len(power):
+        eigen[power] = _power_eigenvector(power, membership, a, b, weight, n)
+    for component in np.flatnonzero(sizes > POWER_LIMIT):
+        members = np.flatnonzero(membership == component)
+        sub = g.induced_subgraph(members.tolist())
+        with warnings.catch_warnings():  # igraph warns on near-zero scores (stars, bipartite parts)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            eigen[members] = sub.eigenvector_centrality(weights="weight", scale=True)
+
+    others = (nodes_in_graph or n) - 1
+    return Measures(
+        degree=degree,
+        weighted_degree=strength,
+        betweenness=betweenness,
+        closeness=harmonic / others if others > 0 else harmonic,
+        eigenvector=eigen,
+        component=membership,
+        component_size=size_of,
+        estimated=estimated,
+    )
+
+
+def _batches(membership: np.ndarray, sizes: np.ndarray, limit: int) -> list[np.ndarray]:
+    """The vertices of components of 2 to `limit` nodes, whole components in batches of about
+    `BATCH` vertices (igraph's shortest paths clear an array the size of the graph per source, so
+    one graph of a hundred thousand small components costs far more than many small graphs)."""
+    small = np.flatnonzero((sizes > 1) & (sizes <= limit))
+    if not len(small):
+        return []
+    vertices = np.flatnonzero(np.isin(membership, small))
+    vertices = vertices[np.argsort(membership[vertices], kind="stable")]
+    comp = membership[vertices]
+    ends = np.flatnonzero(np.r_[comp[1:] != comp[:-1], True]) + 1  # after each component
+    batches, start, cut = [], 0, BATCH
+    for end in ends:
+        if end >= cut or end == len(vertices):
+            batches.append(np.sort(vertices[start:end]))  # induced_subgraph keeps vertex order
+            start, cut = end, end + BATCH
+    return batches
+
+
+def _merge_parallel(
+    n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One link per pair (`a < b`), its weight the sum of the pair's links."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
+    summed = np.bincount(inverse, weight, minlength=len(keys))
+    return keys // max(n, 1), keys % max(n, 1), summed
+
+
+def _sampled(g: ig.Graph, sources: int) -> tuple[np.ndarray, np.ndarray]:
+    """Betweenness and harmonic sums of a connected graph, estimated from sampled sources."""
+    n = g.vcount()
+    k = min(n, sources)
+    chosen = np.sort(np.random.default_rng(SEED).choice(n, size=k, replace=False))
+    between = np.asarray(
+        g.betweenness(directed=False, weights="cost", sources=chosen.tolist(), targets=None)
+    ) * (n / k)
+    inverse = np.zeros(n)  # sum over the sources of 1 / distance, a source not to itself
+    for first in range(0, k, 32):  # 32 sources at a time
+        block = chosen[first : first + 32]
+        distance = np.asarray(g.distances(source=block.tolist(), weights="cost"))
+        distance[np.arange(len(block)), block] = np.inf
+        inverse += (1.0 / distance).sum(axis=0)
+    own = np.isin(np.arange(n), chosen)
+    others = np.where(own, k - 1, k)  # sources other than the node itself
+    harmonic = np.divide(inverse * (n - 1), others, where=others > 0, out=np.zeros(n))
+    return between, harmonic
+
+
+def _power_eigenvector(
+    vertices: np.ndarray,
+    membership: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    weight: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Eigenvector centrality of many small components at once, by power iteration.
+
+    Iterates `x <- (A + I) x` (the identity keeps bipartite components from oscillating; the
+    leading eigenvector is the same), scaling each component so its top node is 1.
+    """
+    local = np.full(n, -1, dtype=np.int64)
+    local[vertices] = np.arange(len(vertices))
+    keep = (local[a] >= 0) & (local[b] >= 0)
+    la, lb, w = local[a[keep]], local[b[keep]], weight[keep]
+    comp = membership[vertices]
+    _, group = np.unique(comp, return_inverse=True)
+    m = len(vertices)
+    x = np.ones(m)
+    for _ in range(5_000):
+        y = x + np.bincount(la, w * x[lb], minlength=m) + np.bincount(lb, w * x[la], minlength=m)
+        y = y / np.sqrt(np.bincount(group, y * y))[group]  # unit length per component
+        done = np.max(np.abs(y - x)) < 1e-11
+        x = y
+        if done:
+            break
+    top = np.zeros(group.max() + 1)
+    np.maximum.at(top, group, x)
+    return x / top[group]
 
 
 def compute(con: duckdb.DuckDBPyConnection, *, edges: str = "graph_edges") -> pa.Table:
     """Centralities over `edges` (a table, or a parenthesised query over `graph_edges`)."""
-    view = load_view(con, edges=edges)
-    g = view.graph
-    n = g.vcount()
-    cutoff = None if n <= EXACT_LIMIT else LARGE_CUTOFF
-    degree = g.degree()
-    strength = g.strength(weights="weight") if g.ecount() else [0.0] * n
-    betweenness = g.betweenness(directed=False, weights="cost", cutoff=cutoff) if n else []
-    closeness = g.harmonic_centrality(weights="cost", cutoff=cutoff, normalized=True) if n else []
-    components = g.connected_components().membership if n else []
-    eigen = [0.0] * n
-    groups: dict[int, list[int]] = defaultdict(list)
-    for v, c in enumerate(components):
-        groups[c].append(v)
-    sizes = {c: len(vs) for c, vs in groups.items()}
-    for vs in groups.values():
-        if len(vs) == 1:
-            continue
-        sub = g.induced_subgraph(vs)
-        with warnings.catch_warnings():  # igraph warns on near-zero scores (stars, bipartite parts)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            scores = sub.eigenvector_centrality(weights="weight", scale=True)
-        for v, score in zip(vs, scores, strict=True):
-            eigen[v] = float(score)
+    links = load_links(con, edges=edges)
+    return _table(links.names, measure(len(links.names), links.a, links.b, links.weight))
+
+
+def _table(names: list[str], m: Measures, **constant: str) -> pa.Table:
+    columns = {
+        name: pa.array([value] * len(names), pa.string()) for name, value in constant.items()
+    }
     return pa.table(
         {
-            "node_id": pa.array(view.names, pa.string()),
-            "degree": pa.array(degree, pa.int64()),
-            "weighted_degree": pa.array([float(x) for x in strength], pa.float64()),
-            "betweenness": pa.array([float(x) for x in betweenness], pa.float64()),
-            "closeness": pa.array([float(x) for x in closeness], pa.float64()),
-            "eigenvector": pa.array(eigen, pa.float64()),
-            "component": pa.array(components, pa.int64()),
-            "component_size": pa.array([sizes[c] for c in components], pa.int64()),
+            **columns,
+            "node_id": pa.array(names, pa.string()),
+            "degree": pa.array(m.degree, pa.int64()),
+            "weighted_degree": pa.array(m.weighted_degree, pa.float64()),
+            "betweenness": pa.array(m.betweenness, pa.float64()),
+            "closeness": pa.array(m.closeness, pa.float64()),
+            "eigenvector": pa.array(m.eigenvector, pa.float64()),
+            "component": pa.array(m.component, pa.int64()),
+            "component_size": pa.array(m.component_size, pa.int64()),
+            "estimated": pa.array(m.estimated, pa.bool_()),
         }
     )
 
 
-def build_stats(con: duckdb.DuckDBPyConnection) -> None:
-    """Write `graph_stats`: one row per node with its kind, label and centralities."""
-    table = compute(con)
+def slices(links: Links) -> list[tuple[str, str, np.ndarray]]:
+    """(link kind or '', year or '', which links) for every slice worth a row."""
+    dated = links.last >= 0
+    years: list[int] = []
+    if dated.any():
+        first = int(links.began[dated & (links.began >= 0)].min(initial=links.last[dated].min()))
+        final = int(links.last[dated].max())
+        years = list(range(max(first, final - MAX_YEARS + 1), final + 1))
+    every = np.ones(len(links.a), dtype=bool)
+    out: list[tuple[str, str, np.ndarray]] = []
+    for k, kind in [(-1, "")] + list(enumerate(links.kinds)):
+        of_kind = every if k < 0 else links.kind == k
+        if k >= 0:
+            out.append((kind, "", of_kind))
+        for year in years:
+            active = of_kind & dated & (links.began <= year) & (links.last >= year)
+            if active.any():
+                out.append((kind, str(year), active))
+    return out
+
+
+def _slice_table(links: Links, kind: str, year: str, chosen: np.ndarray) -> pa.Table:
+    a, b = links.a[chosen], links.b[chosen]
+    vertices, local = np.unique(np.concatenate([a, b]), return_inverse=True)
+    m = measure(
+        len(vertices),
+        local[: len(a)],
+        local[len(a) :],
+        links.weight[chosen],
+        nodes_in_graph=len(links.names),
+    )
+    return _table([links.names[v] for v in vertices], m, link_kind=kind, period=year)
+
+
+def build_stats(con: duckdb.DuckDBPyConnection, *, with_slices: bool = True) -> dict[str, float]:
+    """Write `graph_stats` (one row per node) and `graph_stats_slices` (per link kind and year).
+
+    Returns the seconds each part took.
+    """
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    links = load_links(con)
+    seconds["load"] = time.perf_counter() - started
+    table = _table(links.names, measure(len(links.names), links.a, links.b, links.weight))
+    seconds["graph_stats"] = time.perf_counter() - started - seconds["load"]
     con.register("graph_stats_arrow", table)
     try:
         create_table(
@@ -79,10 +363,34 @@ def build_stats(con: duckdb.DuckDBPyConnection) -> None:
             """
             SELECT n.node_id, n.kind, n.subkind, n.label, s.degree, s.weighted_degree,
                    s.betweenness, s.closeness, s.eigenvector, s.component, s.component_size,
-                   n.signal_child, n.linked_signal_children, n.routine
+                   n.signal_child, n.linked_signal_children, n.routine, s.estimated
             FROM graph_nodes n JOIN graph_stats_arrow s USING (node_id)
             ORDER BY n.node_id
             """,
         )
     finally:
         con.unregister("graph_stats_arrow")
+    seconds["write graph_stats"] = time.perf_counter() - started - sum(seconds.values())
+    if not with_slices:
+        return seconds
+    parts = [_slice_table(links, kind, year, chosen) for kind, year, chosen in slices(links)]
+    empty = _table(
+        [], measure(0, *(np.zeros(0, dtype=np.int64),) * 2, np.zeros(0)), link_kind="", period=""
+    )
+    combined = pa.concat_tables(parts) if parts else empty
+    seconds["slices"] = time.perf_counter() - started - sum(seconds.values())
+    con.register("graph_stats_slices_arrow", combined)
+    try:
+        create_table(
+            con,
+            "graph_stats_slices",
+            """
+            SELECT link_kind, period, node_id, degree, weighted_degree, betweenness, closeness,
+                   eigenvector, component_size, estimated
+            FROM graph_stats_slices_arrow ORDER BY link_kind, period, node_id
+            """,
+        )
+    finally:
+        con.unregister("graph_stats_slices_arrow")
+    seconds["write slices"] = time.perf_counter() - started - sum(seconds.values())
+    return {k: round(v, 2) for k, v in seconds.items()}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from lantern.graph import edges, evidence, networks
+from lantern.graph import concerns, edges, evidence, networks
 from lantern.graph.inputs import count, prepare_inputs
 from lantern.graph.rules import GraphRules, load_rules
 
@@ -59,6 +59,7 @@ def run(
     timed("network_edges", lambda: networks.build_network_edges(con))
     timed("leiden", lambda: networks.build_communities(con, rules))
     timed("networks", lambda: networks.build_networks(con, rules))
+    timed("concerns", lambda: concerns.build_network_concerns(con, rules))
     timed("adult_child_links", lambda: networks.build_adult_child_links(con))
     timed("hotspots", lambda: networks.build_hotspots(con, rules))
     if stats:

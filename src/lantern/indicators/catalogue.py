@@ -89,6 +89,7 @@ class Indicator(BaseModel):
     detect: Detection
     sexual_activity: bool = False
     legal_floor: Literal["medium", "high"] | None = None
+    concern: Literal["sexual_exploitation", "criminal_exploitation"] = "sexual_exploitation"
 
 
 class Catalogue(BaseModel):
@@ -160,6 +161,8 @@ def render_text(catalogue: Catalogue) -> str:
         lines.append(f"{category} ({len(members)})")
         for i in members:
             floor = f"  floor={i.legal_floor}" if i.legal_floor else ""
+            if i.concern != "sexual_exploitation":
+                floor += f"  concern={i.concern}"
             lines.append(f"  {i.id:<32} weight={i.weight:g}{floor}  {i.description}")
             lines.append(f"  {'':<32} sources: {', '.join(i.sources)}; {_how_found(i.detect)}")
     return "\n".join(lines) + "\n"
@@ -177,7 +180,9 @@ def render_markdown(catalogue: Catalogue) -> str:
         "interchange spec), its default weight, how it is found, where it comes from",
         "and why it weighs what it does. Weights are changed in the catalogue, not in",
         "code. Legal rules also set a *floor*: the lowest band the child can be in",
-        "once the rule has fired, whatever else the record says.",
+        "once the rule has fired, whatever else the record says. Indicators whose",
+        "*concern* is criminal exploitation (county lines, gangs) are raised and shown",
+        "with the child's signs but do not score for CSE (`docs/scoring.md`).",
         "",
         "How text is read (negation, hypothetical and advice, history, and whose",
         "experience it is) and the victim-blaming language Lantern reports are",
@@ -191,6 +196,8 @@ def render_markdown(catalogue: Catalogue) -> str:
         out += ["|---|---|---|---|---|---|"]
         for i in members:
             weight = f"{i.weight:g}" + (f" (floor: {i.legal_floor})" if i.legal_floor else "")
+            if i.concern != "sexual_exploitation":
+                weight += f" ({i.concern.replace('_', ' ')}: shown, not scored for CSE)"
             rationale = i.rationale + (f" *Boys:* {i.boys}" if i.boys else "")
             out.append(
                 f"| `{i.id}` | {weight} | {_how_found(i.detect)} | "

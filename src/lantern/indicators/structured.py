@@ -26,6 +26,26 @@ FOUND_TYPES = (
     "('found_report', 'missing_report', 'missing_from_care', 'away_from_placement', "
     "'concern_for_welfare', 'incident', 'stop_search', 'vehicle_stop', 'return_home_interview')"
 )
+# Roles that record an adult as the child's family or carer (a foster carer, a parent).
+FAMILY_ROLES = "('parent', 'carer')"
+# A missing episode and its ends: where "missing to family" is recorded.
+MISSING_EPISODE_TYPES = (
+    "('missing_report', 'missing_from_care', 'away_from_placement', 'found_report', "
+    "'return_home_interview')"
+)
+# Records of the ordinary business of caring for a child. A vehicle in one of these (the
+# contracted taxi on the school run, a car in a visit note) is transport, not a sign; if
+# the note describes a concern ("seen getting into a car with older males") the text
+# rule `seen_in_car_with_adult` reads it. A vehicle a suspect used counts wherever it is.
+ROUTINE_VEHICLE_TYPES = (
+    "('note', 'contact', 'absence', 'placement_move', 'care_episode_start', "
+    "'care_episode_end', 'gp_consultation')"
+)
+# A 16- or 17-year-old with an adult fewer than this many years older is with a peer (an
+# 18-year-old boyfriend of a 16-year-old), not an older associate; under 16 any adult counts
+# (the law on age: sexual activity between an adult and a child under 16 is an offence).
+PEER_AGE_FROM = 16
+PEER_AGE_GAP_YEARS = 4
 # Roles of people on an event who are neither the child nor there to help.
 ASSOCIATE_ROLES = "('associate', 'other', 'witness')"
 SUSPECT_ROLES = "('suspect', 'offender')"
@@ -217,14 +237,53 @@ def missing_rules(steps: Steps, horizon_sql: str) -> None:
     )
 
 
+def known_family(steps: Steps) -> None:
+    """`ind_known_family`: adults the records already show as a child's family or carers.
+
+    An adult is known family of a child from the first record (by `recorded_at`) that
+    names them in a `parent` or `carer` role on an event about that child (resolved
+    persons, so any agency's record counts), or, for a missing episode, when the adult's
+    home postcode is the child's own (the household). A missing looked-after child who
+    went to their mum's or their nan's is missing *to family*: still a missing episode,
+    but not "found with an adult" (an older associate).
+    """
+    postcode = (
+        "SELECT record_id, postcode_norm AS postcode FROM person_records"
+        if steps.exists("person_records") and "postcode_norm" in steps.columns("person_records")
+        else "SELECT record_id, upper(replace(postcode, ' ', '')) AS postcode FROM people"
+    )
+    steps.table("ind_home_postcodes", f"SELECT * FROM ({postcode}) WHERE postcode <> ''")
+    steps.table(
+        "ind_known_family",
+        f"""
+        SELECT s.person_key AS child_key, a.person_key AS adult_key, 'parent or carer' AS how,
+               min(a.recorded_at) AS known_from
+        FROM ind_subject_events s
+        JOIN ind_event_people a
+          ON a.event_id = s.event_id AND a.record_id <> s.record_id AND a.role IN {FAMILY_ROLES}
+        GROUP BY ALL
+        """,
+    )
+
+
 def association_rules(steps: Steps) -> None:
     """Adults on the child's events, vehicles and suspects' phones, intelligence."""
+    known_family(steps)
     for indicator, roles, wording in (
         ("found_with_adult", ASSOCIATE_ROLES, "with"),
         ("adult_suspect_linked", SUSPECT_ROLES, "naming as suspect or offender"),
     ):
         only_found = (
-            f"AND (a.role = 'associate' OR s.event_type IN {FOUND_TYPES})"
+            f"""AND (a.role = 'associate' OR s.event_type IN {FOUND_TYPES})
+            AND (coalesce(s.age_max, 0) < {PEER_AGE_FROM}
+                 OR a.age_min - s.age_max >= {PEER_AGE_GAP_YEARS})
+            AND NOT EXISTS (
+                SELECT 1 FROM ind_known_family f
+                WHERE f.child_key = s.person_key AND f.adult_key = a.person_key
+                  AND f.known_from <= s.recorded_at)
+            AND NOT (s.event_type IN {MISSING_EPISODE_TYPES} AND EXISTS (
+                SELECT 1 FROM ind_home_postcodes hc JOIN ind_home_postcodes ha USING (postcode)
+                WHERE hc.record_id = s.record_id AND ha.record_id = a.record_id))"""
             if indicator == "found_with_adult"
             else ""
         )
@@ -260,6 +319,7 @@ def association_rules(steps: Steps) -> None:
                NULL::VARCHAR AS related_record_id
         FROM ind_subject_events s JOIN event_things t USING (event_id)
         WHERE t.kind = 'vehicle' AND coalesce(s.age_max, 0) < 18
+          AND (s.event_type NOT IN {ROUTINE_VEHICLE_TYPES} OR t.role = 'used_by_suspect')
         GROUP BY s.agency, s.event_id, s.record_id, s.occurred_at, s.recorded_at
         """,
     )

@@ -66,11 +66,14 @@ def build_cannot_link(
     guarded = " UNION ".join(GUARDS[g] for g in guards) or (
         "SELECT NULL::VARCHAR AS record_id_l, NULL::VARCHAR AS record_id_r, NULL::VARCHAR AS reason LIMIT 0"
     )
+    # Every guarded pair, before reviewers' decisions: what the model alone would refuse
+    # (used to date links that only a reviewer's "same" made possible).
+    con.execute(f"CREATE OR REPLACE TABLE resolve_guarded AS {guarded}")  # noqa: S608
     con.execute(
         f"""
         CREATE OR REPLACE TABLE resolve_cannot_link AS
         WITH decided AS ({CURRENT_DECISIONS_SQL}),
-        guarded AS ({guarded})
+        guarded AS (SELECT * FROM resolve_guarded)
         SELECT record_id_l, record_id_r, 'reviewer' AS reason FROM decided WHERE decision = 'different'
         UNION
         SELECT g.record_id_l, g.record_id_r, g.reason FROM guarded g
@@ -130,6 +133,78 @@ def _ints(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[int, int]]:
     return list(zip(arrays["a"].tolist(), arrays["b"].tolist(), strict=True))
 
 
+def _date_links_made_by_reviewers(
+    con: duckdb.DuckDBPyConnection,
+    n: int,
+    roots: list[int],
+    keys: dict[int, frozenset[str]],
+) -> None:
+    """A reviewer's "same" is available from its own date (replay.md §2), and so is every
+    link that only that decision made possible.
+
+    The model alone — scored pairs, the guards, no decisions — clusters the records once
+    more. A link inside a final person whose two records the model alone would not have
+    put together waits for the latest "same" decision in that person (a confirmation of
+    what the model already linked changes no date). `resolve_edges.available_at` is set
+    to that date, so the spanning forest and `record_links` carry it.
+    """
+    model_edges = _ints(
+        con,
+        """
+        SELECT a, b FROM resolve_edges WHERE match_weight IS NOT NULL
+        ORDER BY CASE WHEN source = 'deterministic' OR evidence LIKE '%shared identifier%'
+                      THEN 1 ELSE 2 END, match_weight DESC, a, b
+        """,
+    )
+    guarded = _ints(
+        con,
+        """
+        SELECT l.ix AS a, r.ix AS b FROM resolve_guarded g
+        JOIN resolve_index l ON l.record_id = g.record_id_l
+        JOIN resolve_index r ON r.record_id = g.record_id_r
+        """,
+    )
+    model_roots, _ = constrained_clusters(n, model_edges, guarded, keys, 0)
+    latest: dict[int, object] = {}
+    for a, b, decided_at in con.execute(
+        f"""
+        SELECT e.a, e.b, d.decided_at FROM resolve_edges e
+        JOIN ({CURRENT_DECISIONS_SQL}) d
+          ON d.record_id_l = e.record_id_l AND d.record_id_r = e.record_id_r
+        WHERE d.decision = 'same'
+        """  # noqa: S608 - fixed SQL
+    ).fetchall():
+        root = roots[a]
+        if root == roots[b] and (root not in latest or decided_at > latest[root]):
+            latest[root] = decided_at
+    waits = []
+    for a, b, available_at in con.execute(
+        "SELECT a, b, available_at FROM resolve_edges WHERE available_at IS NOT NULL"
+    ).fetchall():
+        root = roots[a]
+        if root in latest and root == roots[b] and model_roots[a] != model_roots[b]:
+            waits.append((a, b, max(available_at, latest[root])))
+    if not waits:
+        return
+    con.register(
+        "_resolve_waits",
+        pa.table(
+            {
+                "a": pa.array([w[0] for w in waits], pa.int32()),
+                "b": pa.array([w[1] for w in waits], pa.int32()),
+                "available_at": pa.array([w[2] for w in waits], pa.timestamp("us")),
+            }
+        ),
+    )
+    con.execute(
+        """
+        UPDATE resolve_edges AS e SET available_at = w.available_at
+        FROM _resolve_waits AS w WHERE e.a = w.a AND e.b = w.b
+        """
+    )
+    con.unregister("_resolve_waits")
+
+
 def cluster_and_write(con: duckdb.DuckDBPyConnection) -> LinkCounts:
     """Cluster `resolve_candidates` under `resolve_cannot_link`; write `record_links` and `persons`."""
     con.execute(
@@ -172,6 +247,8 @@ def cluster_and_write(con: duckdb.DuckDBPyConnection) -> LinkCounts:
     ).fetchall():
         keys[ix] = frozenset(k for k in (nhs and f"nhs:{nhs}", upn and f"upn:{upn}") if k)
     roots, _ = constrained_clusters(n, strongest_first, cannot, keys, unconditional)
+    if unconditional:
+        _date_links_made_by_reviewers(con, n, roots, keys)
 
     earliest_first = _ints(
         con,

@@ -66,7 +66,18 @@ def read_record_links(
     return [RecordLink(day, left, right) for day, left, right in rows]
 
 
-def read_hits(con: duckdb.DuckDBPyConnection, until: date) -> list[Hit]:
+def unscored_indicators(concerns: list[str]) -> list[str]:
+    """The catalogue's indicators whose concern the weights do not score (e.g. county lines)."""
+    from lantern.indicators.catalogue import default_catalogue
+
+    wanted = set(concerns)
+    return sorted(i.id for i in default_catalogue().indicators if i.concern in wanted)
+
+
+def read_hits(
+    con: duckdb.DuckDBPyConnection, until: date, unscored: list[str] | None = None
+) -> list[Hit]:
+    """Hits recorded by `until`, less those of `unscored` indicators (shown, never scored)."""
     rows = con.execute(
         """
         SELECT hit_id, record_id, indicator, category, COALESCE(weight, 1.0), agency, event_id,
@@ -75,9 +86,10 @@ def read_hits(con: duckdb.DuckDBPyConnection, until: date) -> list[Hit]:
                COALESCE(evidence, ''), legal_floor
         FROM indicator_hits
         WHERE record_id IS NOT NULL AND recorded_at IS NOT NULL AND recorded_at < ?
+          AND NOT list_contains(?::VARCHAR[], indicator)
         ORDER BY recorded_at, hit_id
         """,
-        [until + timedelta(days=1)],
+        [until + timedelta(days=1), list(unscored or [])],
     ).fetchall()
     return [Hit(*row) for row in rows]
 

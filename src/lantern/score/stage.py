@@ -1,14 +1,15 @@
 """`lantern score`: replay every fact by `recorded_at`, then write the assessments.
 
 Reads `persons`, `person_records`, `record_links`, `indicator_hits`,
-`events`, `event_people`, `things`, `thing_mentions`, `text_mentions` and
-`networks`; writes `assessments`, `network_assessments`, `score_reasons` and
+`events`, `event_people`, `things`, `thing_mentions`, `text_mentions`,
+`networks`, `graph_evidence` and `graph_edges`; writes `assessments`, `network_assessments`, `score_reasons` and
 `score_history` (docs/pipeline.md).
 
 With `as_of=D` the persons are the clusters as of D (records joined only by
 links available by D), so the result is the one a run on the data recorded
-by D would give. Networks are read as detected on the whole store; their
-flag dates come from their members' replayed flags.
+by D would give. Networks are read as detected on the whole store; who is in
+each on D, and when it was flagged, are replayed from the evidence recorded
+by D (`networks.py`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pyarrow as pa
 from lantern.errors import StoreError
 from lantern.resolve.replay import person_id_for as resolve_person_id
 from lantern.score import facts
+from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
 from lantern.score.weights import BAND_RANK, Weights, load_weights
@@ -63,10 +65,11 @@ def run(
     weights = weights or load_weights(weights_path)
     until = as_of or facts.latest_date(con)
 
+    links = facts.read_record_links(con, until, undated=as_of is None)
     replay = Replay(
         facts.read_records(con),
-        facts.read_record_links(con, until, undated=as_of is None),
-        facts.read_hits(con, until),
+        links,
+        facts.read_hits(con, until, facts.unscored_indicators(weights.child.unscored_concerns)),
         facts.read_link_facts(con, until, weights.child.links.suspect_roles),
         weights,
     )
@@ -74,8 +77,15 @@ def run(
     person_of_root = _person_ids(con, result)
     _write_cluster_map(con, result, person_of_root)
     kinds = _kinds(con, until, result, person_of_root)
-    summary = _write(con, until, weights, replay, result, person_of_root, kinds)
-    return summary
+    network_states = network_replay.replay_networks(
+        network_replay.read_networks(con, until),
+        links,
+        result.history,
+        {record: kinds[person_of_root[root]] for record, root in result.root_of.items()},
+        weights.network,
+        until,
+    )
+    return _write(con, until, replay, result, person_of_root, kinds, network_states)
 
 
 def _person_ids(con: duckdb.DuckDBPyConnection, result: ReplayResult) -> dict[str, str]:
@@ -173,11 +183,11 @@ def _top_reasons(reasons: list[Reason]) -> str:
 def _write(
     con: duckdb.DuckDBPyConnection,
     until: date,
-    weights: Weights,
     replay: Replay,
     result: ReplayResult,
     person_of_root: dict[str, str],
     kinds: dict[str, str],
+    network_states: list[network_replay.NetworkState],
 ) -> ScoreSummary:
     root_person = {record: person_of_root[root] for record, root in result.root_of.items()}
 
@@ -194,7 +204,7 @@ def _write(
             if key not in first_flag or change.at < first_flag[key]:
                 first_flag[key] = change.at
 
-    networks_of = _networks_of(con, root_person)
+    networks_of = _networks_of(network_states, root_person)
 
     assessments = []
     reasons_rows = []
@@ -289,7 +299,7 @@ def _write(
             "cluster": "VARCHAR",
         },
     )
-    network_rows = _network_assessments(con, weights, assessments, networks_of)
+    network_rows = _network_assessments(until, assessments, network_states, root_person)
     _replace(
         con,
         "network_assessments",
@@ -318,62 +328,39 @@ def _write(
 
 
 def _networks_of(
-    con: duckdb.DuckDBPyConnection, root_person: dict[str, str]
+    states: list[network_replay.NetworkState], root_person: dict[str, str]
 ) -> dict[str, list[str]]:
-    """Networks each person (as scored) belongs to, via the records of the graph's persons."""
-    if not facts._table_exists(con, "networks"):
-        return {}
-    rows = con.execute(
-        """
-        SELECT DISTINCT m.person_id, n.network_id
-        FROM networks AS n
-        JOIN persons AS p ON p.person_id = n.node_id
-        JOIN score_persons AS m ON m.record_id = p.record_id
-        ORDER BY 1, 2
-        """
-    ).fetchall()
-    out: dict[str, list[str]] = {}
-    for person_id, network_id in rows:
-        out.setdefault(person_id, []).append(network_id)
-    return out
+    """The networks each person (as scored) is in on the assessment date."""
+    out: dict[str, set[str]] = {}
+    for state in states:
+        for node in state.members:
+            person_id = root_person.get(node)
+            if person_id is not None:
+                out.setdefault(person_id, set()).add(state.network_id)
+    return {person_id: sorted(ids) for person_id, ids in out.items()}
 
 
 def _network_assessments(
-    con: duckdb.DuckDBPyConnection,
-    weights: Weights,
+    until: date,
     assessments: list[tuple],
-    networks_of: dict[str, list[str]],
+    states: list[network_replay.NetworkState],
+    root_person: dict[str, str],
 ) -> list[tuple]:
-    """A network's score is its members' scores; it is flagged once enough members are."""
+    """A network's score is its members' scores; its date comes from the network replay."""
     by_person = {a[0]: a for a in assessments}
-    members: dict[str, list[str]] = {}
-    for person_id, network_ids in networks_of.items():
-        for network_id in network_ids:
-            members.setdefault(network_id, []).append(person_id)
-    rules = weights.network
     rows = []
-    until = assessments[0][7] if assessments else None
-    for network_id in sorted(members):
-        people = sorted(members[network_id])
+    for state in states:
+        people = sorted({root_person[n] for n in state.members if n in root_person})
+        if not people:
+            continue  # nobody was tied to it yet
         assessed = [by_person[p] for p in people if p in by_person]
         children = [a for a in assessed if a[1] == "child"]
         adults = [p for p in people if p not in by_person or by_person[p][1] == "adult"]
-        child_flags = sorted(a[4] for a in children if a[4] is not None)
-        adult_flags = sorted(
-            by_person[p][4] for p in adults if p in by_person and by_person[p][4] is not None
-        )
-        flagged_at = None
-        if len(child_flags) >= rules.min_flagged_children:
-            flagged_at = child_flags[rules.min_flagged_children - 1]
-            if rules.min_flagged_adults and adults:
-                if len(adult_flags) >= rules.min_flagged_adults:
-                    flagged_at = max(flagged_at, adult_flags[rules.min_flagged_adults - 1])
-                else:
-                    flagged_at = None
         score = round(sum(a[2] for a in assessed), 2)
         rows.append(
-            (network_id, len(children), len(adults), score, flagged_at, ";".join(people), until)
-        )
+            (state.network_id, len(children), len(adults), score, state.flagged_at,
+             ";".join(people), until)
+        )  # fmt: skip
     return rows
 
 

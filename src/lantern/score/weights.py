@@ -8,6 +8,7 @@ questions about it (which band a score is in, what multiplier an age gets).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -126,6 +127,7 @@ class Bands(_Strict):
 class ChildWeights(_Strict):
     recency: Recency
     category_scale: dict[str, float]
+    unscored_concerns: list[Literal["sexual_exploitation", "criminal_exploitation"]] = []
     repeat_factor: float = Field(ge=0, le=1)
     category_cap: float = Field(gt=0)
     corroboration: Corroboration

@@ -43,20 +43,26 @@ def test_most_connected_filters_by_kind_and_link_kind(site) -> None:  # type: ig
     vehicles = _ranked(analyst.get("/workbench/connected?kind=vehicle").text)
     assert vehicles == [county.vehicle]
     co_event = analyst.get("/workbench/connected?link=co_event").text
-    assert "recomputed over the links that match" in co_event
+    assert "over the links that match the filters, from the last graph build" in co_event
     ids = _ranked(co_event)
     assert county.vehicle not in ids and county.liam in ids  # Liam and Mark: a co_event pair
 
 
-def test_most_connected_filters_by_date_range(site) -> None:  # type: ignore[no-untyped-def]
+def test_most_connected_filters_by_year_from_precomputed_slices(site) -> None:  # type: ignore[no-untyped-def]
     _, county, analyst, _, _ = site
-    # Shaun Kelly's only links are from 28 May 2011; before April he is not linked at all.
-    early = _ranked(analyst.get("/workbench/connected?until=2011-04-01").text)
-    assert county.shaun not in early and county.darren in early
-    late = _ranked(analyst.get("/workbench/connected?since=2011-05-01").text)
-    assert county.shaun in late
-    bad = analyst.get("/workbench/connected?since=yesterday")
-    assert bad.status_code == 200 and "Enter the date as YYYY-MM-DD" in bad.text
+    # Every dated link of the county is in 2011 (Shaun Kelly's from 28 May 2011).
+    html = analyst.get("/workbench/connected?year=2011").text
+    assert '<option value="2011" selected>' in html
+    assert "from the last graph build" in html and "recomputed" not in html
+    in_2011 = _ranked(html)
+    assert county.shaun in in_2011 and county.darren in in_2011
+    assert _ranked(analyst.get("/workbench/connected?year=2010").text) == []
+    both = _ranked(analyst.get("/workbench/connected?year=2011&link=same_place").text)
+    assert county.shaun in both and county.darren not in both
+    odd = analyst.get("/workbench/connected?year=yesterday")
+    assert odd.status_code == 200 and _ranked(odd.text) == _ranked(
+        analyst.get("/workbench/connected").text
+    )
 
 
 def test_most_connected_is_for_analysts_and_supervisors_and_audited(site) -> None:  # type: ignore[no-untyped-def]
@@ -154,6 +160,20 @@ def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> 
     assert practitioner.get("/workbench/places").status_code == 403
 
 
+def test_hotspots_from_graph_evidence_match_those_from_the_edges_json(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lantern.app import hotspots
+
+    app = site[0]
+    analytics = app.state.lantern.analytics
+    assert analytics.has("graph_evidence")
+    from_table = hotspots.hotspots(analytics, 1)
+    assert from_table and from_table[0]["place_id"] == "place:Manor Row takeaway"
+    monkeypatch.setattr(
+        type(analytics), "has", lambda self, t: t in self.tables and t != "graph_evidence"
+    )
+    assert hotspots.hotspots(analytics, 1) == from_table
+
+
 def test_child_and_adult_pages_show_their_place_in_the_graph(site) -> None:  # type: ignore[no-untyped-def]
     _, county, analyst, practitioner, _ = site
     adult = analyst.get(f"/adults/{county.darren}").text
@@ -181,3 +201,38 @@ def test_a_persons_neighbourhood_downloads_from_their_page(site) -> None:  # typ
         f"/people/{county.kayleigh}/export"
         not in practitioner.get(f"/children/{county.kayleigh}").text
     )
+
+
+def test_a_persons_neighbourhood_graph_is_drawn_for_analysts_and_audited(site) -> None:  # type: ignore[no-untyped-def]
+    app, county, analyst, practitioner, _ = site
+    page = analyst.get(f"/adults/{county.darren}").text
+    assert 'data-testid="neighbourhood"' in page and f"/people/{county.darren}/graph.json" in page
+    graph = analyst.get(f"/people/{county.darren}/graph.json").json()
+    ids = {n["data"]["id"] for n in graph["nodes"]}
+    # Darren, the two girls, the car and the phone: everyone and everything one link away.
+    assert {county.darren, county.kayleigh, county.jade, county.vehicle} <= ids
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in graph["edges"])
+    darren = next(n["data"] for n in graph["nodes"] if n["data"]["id"] == county.darren)
+    assert darren["kind"] == "adult" and darren["href"] == ""
+    kayleigh = next(n["data"] for n in graph["nodes"] if n["data"]["id"] == county.kayleigh)
+    assert kayleigh["kind"] == "child" and kayleigh["href"] == f"/children/{county.kayleigh}"
+    assert practitioner.get(f"/people/{county.darren}/graph.json").status_code == 403
+    assert 'data-testid="neighbourhood"' not in practitioner.get(f"/adults/{county.darren}").text
+    assert analyst.get("/people/nobody/graph.json").status_code == 404
+    from lantern.app.models import AuditEntry
+
+    with app.state.lantern.session() as db:
+        actions = {(e.actor, e.action, e.subject) for e in db.query(AuditEntry).all()}
+    assert ("ana", "view_neighbourhood_graph", county.darren) in actions
+
+
+def test_the_apps_warm_up_builds_the_path_finders_graph(site) -> None:  # type: ignore[no-untyped-def]
+    from lantern.app import workbench_pages
+    from lantern.app.web import warm_up
+
+    app = site[0]
+    analytics = app.state.lantern.analytics
+    workbench_pages._views.pop(analytics, None)
+    warm_up(app.state.lantern)
+    view = workbench_pages._views[analytics]
+    assert view.vertex(site[1].darren) is not None

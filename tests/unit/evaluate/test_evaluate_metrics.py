@@ -254,3 +254,70 @@ def test_flags_before_the_first_signal_are_counted(truth: Path, joint: Path) -> 
     assessment(silo["health"], ["H1,health:h1"], ["H1,,medium,10,2009-12-01,,"], [])
     report = evaluate_outputs(joint, truth, silo)
     assert report["lead_time"]["siloed"]["flagged_before_first_signal"] == 1
+
+
+def test_victims_only_the_joint_view_flagged_are_reported_as_censored_leads(
+    truth: Path, joint: Path, silos: dict[str, Path]
+) -> None:
+    # Police alone never flags T2 here (and health is left out): T2 is flagged only jointly.
+    write(truth / "manifest.yaml", "window:", "- '2004-01-01'", "- '2011-12-31'")
+    report = evaluate_outputs(joint, truth, {"police": silos["police"]})
+    both = report["lead_time"]["joint_vs_siloed"]
+    # T1: joint 2010-02-01, police 2010-09-01 -> 212 days earlier (flagged both ways)
+    assert (both["flagged_both"], both["flagged_only_joint"]) == (1, 1)
+    assert both["median_days_earlier"] == 212  # the headline is unchanged
+    # T2: joint 2010-08-01, never flagged alone: at least 2011-12-31 - 2010-08-01 = 517 days
+    assert both["only_joint_censored_median_days"] == 517
+    assert both["median_days_earlier_with_only_joint_at_least"] == (212 + 517) / 2
+    assert both["joint_earlier_or_only_joint"] == 2
+    assert both["period_end"] == "2011-12-31"
+
+
+def test_without_a_period_end_the_censored_leads_are_not_guessed(
+    truth: Path, joint: Path, silos: dict[str, Path]
+) -> None:
+    both = evaluate_outputs(joint, truth, {"police": silos["police"]})["lead_time"][
+        "joint_vs_siloed"
+    ]
+    assert both["flagged_only_joint"] == 1
+    assert both["only_joint_censored_median_days"] is None
+    assert both["median_days_earlier_with_only_joint_at_least"] is None
+
+
+def test_false_networks_are_also_counted_among_flagged_networks_and_with_no_planted_member(
+    truth: Path, tmp_path: Path
+) -> None:
+    d = assessment(
+        tmp_path / "flagged",
+        ["Pa,police:p1", "Pd,health:h3", "Pg,police:a4", "Px,police:x1"],
+        [],
+        # N1: T3, A4, X1 -> 1 planted of 3: false, flagged. N2: T3, X1 -> false, no planted
+        # member, not flagged.
+        ["N1,Pd;Pg;Px,1,2,5,2010-05-01", "N2,Pd;Px,1,1,2,"],
+    )
+    nets = evaluate_outputs(d, truth)["networks"]
+    assert (nets["false"], nets["flagged"], nets["false_flagged"]) == (2, 1, 1)
+    assert nets["false_with_no_planted_member"] == 1
+    assert nets["false_flagged_per_10000_children"] == 2500.0
+
+
+def test_networks_reported_as_another_kind_are_counted_apart_from_false_cse_networks(
+    truth: Path, tmp_path: Path
+) -> None:
+    d = assessment(
+        tmp_path / "labelled",
+        ["Pa,police:p1", "Pd,health:h3", "Pe,police:a1;police:a2", "Pg,police:a4", "Px,police:x1"],
+        [],
+        [],
+    )
+    write(
+        d / "networks.csv",
+        "network_id,members,child_count,adult_count,score,first_flagged_at,concern",
+        "N1,Pd;Pg;Px,1,2,5,,criminal_exploitation",  # false, but not put forward as CSE
+        "N2,Pd;Px,1,1,2,,sexual_exploitation",  # false CSE network
+        "N3,Pa;Pe;Pg,1,2,5,,criminal_exploitation",  # finds N1 (3 of 4 adults), labelled wrongly
+    )
+    nets = evaluate_outputs(d, truth)["networks"]
+    assert (nets["false"], nets["false_cse"], nets["reported_as_other_exploitation"]) == (2, 1, 2)
+    assert nets["reported_as_other_exploitation_that_are_false"] == 1
+    assert (nets["found"], nets["found_among_cse_networks"]) == (1, 0)

@@ -32,3 +32,14 @@ def test_a_broken_rules_file_is_a_config_error(tmp_path):
         load_rules(bad)
     with pytest.raises(ConfigError, match="cannot read"):
         load_rules(tmp_path / "missing.yaml")
+
+
+def test_criminal_exploitation_signs_do_not_make_a_signal_child():
+    from lantern.graph.rules import load_rules
+    from lantern.indicators.catalogue import default_catalogue
+
+    rules = load_rules()
+    criminal = {
+        i.id for i in default_catalogue().indicators if i.concern == "criminal_exploitation"
+    }
+    assert set(rules.signal_not_signals) == criminal
