@@ -261,9 +261,13 @@ EVIDENCE_COLUMNS = """
 
 
 def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
-    """One row per (src, dst, kind, event, via): the earliest available, then a fixed
-    order of the other columns, so a re-run keeps the same row (e.g. a thing both
-    recorded on the event and named in its notes: one piece of evidence, two roles)."""
+    """One row per (src, dst, kind, event, via): the earliest available.
+
+    Ties beyond the sort keys (a thing both recorded on the event and named in its
+    notes: one piece of evidence, two roles) are kept in whichever order DuckDB
+    meets them. Adding the roles and other columns to the sort made it run out of
+    memory (4 GB) at 150,000 children, so the choice is left open.
+    """
     pts = rules.points
     max_people = rules.max_people_per_event
     signal = "LEFT JOIN graph_child_signals s ON s.event_id = {e} AND s.person_id = {p}"
@@ -400,8 +404,7 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
         SELECT DISTINCT ON (src, dst, kind, event_id, via) {EVIDENCE_COLUMNS}
         FROM (SELECT * FROM ({union}) AS u({EVIDENCE_COLUMNS}))
         WHERE src IS NOT NULL AND dst IS NOT NULL AND available_at IS NOT NULL
-        ORDER BY src, dst, kind, event_id, via, available_at, src_record, dst_record,
-                 src_role, dst_role, paired_event_id, signal_at, points DESC
+        ORDER BY src, dst, kind, event_id, via, available_at, src_record, dst_record
         """,  # noqa: S608
     )
 
