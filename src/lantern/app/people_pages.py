@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lantern.app import audit, challenge, clocks, disclosure
+from lantern.app import audit, challenge, clocks, disclosure, legal_floor
 from lantern.app.analytics import Person
 from lantern.app.models import Alert
 from lantern.app.pages import _now
@@ -96,6 +96,7 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
         decisions=decisions,
         clocks=clock_list,
         record=record,
+        held=legal_floor.held_by_law(person, analytics.score_reasons(person_id)),
     )
 
 

@@ -371,6 +371,10 @@ def create_app(
     state.templates.env.globals["graph_stats_of"] = lambda node_id: analytics.memoised(
         ("graph_stats", node_id), lambda: stats_of(analytics, node_id)
     )
+    with state.session() as db:
+        purged = state.sessions.purge_expired(db)
+        if purged:
+            log.info("expired sessions removed: %d", purged)
     if sync_alerts:
         with state.session() as db:
             summary = alerts.sync(db, analytics)
