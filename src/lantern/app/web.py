@@ -307,8 +307,9 @@ def build_templates() -> Jinja2Templates:
 
 
 def warm_up(state: AppState) -> int:
-    """Fill the per-person memo for every child with an open alert (run in the background by
-    `lantern serve`), so the first practitioner to open a child does not wait for DuckDB."""
+    """Build the path finder's graph and fill the per-person memo for every child with an open
+    alert (run in the background by `lantern serve`), so the first analyst to find a path and
+    the first practitioner to open a child do not wait for DuckDB."""
     from sqlalchemy import select
 
     from lantern.app.models import Alert
@@ -322,6 +323,12 @@ def warm_up(state: AppState) -> int:
             )
         )
     analytics = state.analytics
+    try:  # the path finder's graph, built once per app (seconds on a county-sized store)
+        from lantern.app.workbench_pages import warm_graph_view
+
+        warm_graph_view(analytics)
+    except Exception:  # no graph in the store, or the store was closed: the page will say so
+        log.info("warm-up: the path finder's graph was not built")
     done = 0
     for person_id in ids:
         try:
