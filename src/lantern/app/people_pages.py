@@ -78,9 +78,7 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
         )
         decisions = list(alert.decisions) if alert else []
     history = analytics.score_history(person_id)
-    clock_list = clocks.record_clocks(
-        analytics.clock_events([person_id]).get(person_id, []), _now(state)
-    )
+    clock_list = clocks.record_clocks(analytics.clock_events_of(person), _now(state))
     record = state.pages.get(
         ("child", person_id, user.role, user.agency, agency, category),
         lambda: _child_record(state, user, person, agency, category),

@@ -340,7 +340,7 @@ def warm_up(state: AppState) -> int:
             analytics.links(person_id)
             analytics.score_history(person_id)
             analytics.score_reasons(person_id)
-            analytics.clock_events([person_id])
+            analytics.clock_events_of(person)
         except Exception:  # the store was closed (the app is stopping): stop quietly
             log.info("warm-up stopped after %d children", done)
             return done
