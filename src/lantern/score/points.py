@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from lantern.score.weights import BAND_RANK, CATEGORIES, AdultWeights, ChildWeights
 
@@ -31,6 +31,8 @@ class Hit:
     evidence: str
     legal_floor: str | None = None
     occ: int = field(init=False, repr=False, compare=False)  # occurred as an ordinal, for speed
+    # (windows, weight x scale, category, agency, model), filled in by the ChildModel using it.
+    prep: tuple | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "occ", self.occurred.toordinal())
@@ -99,6 +101,48 @@ class ChildModel:
             category: (self.windows[category], self.scale.get(category, 1.0))
             for category in CATEGORIES
         }
+        # For `bound`: the most a hit of each category can be worth on any day.
+        self.most = {
+            category: self.scale.get(category, 1.0) * max((m for _, m in windows), default=0.0)
+            for category, windows in self.windows.items()
+        }
+        self.escalation_most = sum(rule.points for rule in weights.escalation)
+        # A bound this far below `low` cannot round up into it (scores are rounded to 0.01).
+        self.quiet_line = weights.bands.low - 0.01
+        self.decay_offsets = {
+            category: _decay_offsets(category, weights) for category in self.windows
+        }
+
+    def decay_dates(self, hit: Hit) -> list[date]:
+        """`decay_dates(hit, weights)`, from offsets worked out once per category."""
+        offsets = self.decay_offsets.get(hit.category)
+        if offsets is None:
+            return decay_dates(hit, self.weights)
+        occurred = hit.occurred
+        return [occurred + offset for offset in offsets]
+
+    def most_points(self, hit: Hit) -> float:
+        """An upper bound on what `hit` can add to its category on any day."""
+        return max(0.0, hit.weight * self.most.get(hit.category, self.most["missing"]))
+
+    def bound(
+        self, by_category: dict[str, float], categories: set[str], agencies: set[str]
+    ) -> float:
+        """An upper bound on `total` for hits whose `most_points` per category sum to
+        `by_category`, with `categories` and `agencies` those of hits that could be
+        significant: each category is capped, repeats count at most in full
+        (`repeat_factor` <= 1), and corroboration counts at most those categories and
+        agencies."""
+        rules = self.weights.corroboration
+        cap = self.weights.category_cap
+        total = sum(min(points, cap) for points in by_category.values())
+        total += max(0, min(len(categories), rules.max_categories_counted) - 1) * (
+            rules.per_extra_category
+        )
+        total += max(0, min(len(agencies), rules.max_agencies_counted) - 1) * (
+            rules.per_extra_agency
+        )
+        return total + self.escalation_most
 
     def points(self, hit: Hit, age: int) -> float:
         for up_to, multiplier in self.windows.get(hit.category, self.windows["missing"]):
@@ -161,26 +205,32 @@ class ChildModel:
         by_category: dict[str, list[float]] = {}
         categories: set[str] = set()
         agencies: set[str] = set()
-        info = self.info
         for hit in hits:
             age = on_ord - hit.occ
             if age > horizon:
                 continue
             if age < 0:
                 age = 0
-            windows, scale = info[hit.category]
-            for up_to, multiplier in windows:
+            prep = hit.prep
+            if prep is None or prep[4] is not self:
+                prep = self._prepare(hit)
+            for up_to, multiplier in prep[0]:
                 if age <= up_to:
-                    points = hit.weight * scale * multiplier
+                    # weight x scale x multiplier, multiplied in that order as in `points`
+                    points = prep[1] * multiplier
                     break
             else:
                 continue
             if points <= 0:
                 continue
-            by_category.setdefault(hit.category, []).append(points)
+            category = prep[2]
+            if category in by_category:
+                by_category[category].append(points)
+            else:
+                by_category[category] = [points]
             if points >= significant and age <= window:
-                categories.add(hit.category)
-                agencies.add(hit.agency)
+                categories.add(category)
+                agencies.add(prep[3])
         total = 0.0
         cap, factor = self.weights.category_cap, self.weights.repeat_factor
         for category in sorted(by_category):
@@ -201,6 +251,12 @@ class ChildModel:
         if self.weights.escalation:
             total += _escalation(hits, on, self.weights, None)
         return round(total, 2)
+
+    def _prepare(self, hit: Hit) -> tuple:
+        windows, scale = self.info[hit.category]
+        prep = (windows, hit.weight * scale, hit.category, hit.agency, self)
+        object.__setattr__(hit, "prep", prep)
+        return prep
 
     def recent(self, hits_by_occ: list[Hit], on: date) -> list[Hit]:
         """The tail of a list sorted by `occ` that is young enough to count on `on`."""
@@ -322,14 +378,16 @@ def _escalation(
     return points
 
 
+def _decay_offsets(category: str, weights: ChildWeights) -> list[timedelta]:
+    days = {w.up_to_days for w in weights.recency.windows(category)}
+    days.add(weights.corroboration.window_days)
+    days.update(rule.window_days for rule in weights.escalation if rule.category == category)
+    return [timedelta(days=d + 1) for d in sorted(days)]
+
+
 def decay_dates(hit: Hit, weights: ChildWeights) -> list[date]:
     """The dates on which this hit's contribution can fall without any new fact."""
-    from datetime import timedelta
-
-    days = {w.up_to_days for w in weights.recency.windows(hit.category)}
-    days.add(weights.corroboration.window_days)
-    days.update(rule.window_days for rule in weights.escalation if rule.category == hit.category)
-    return sorted(hit.occurred + timedelta(days=d + 1) for d in days)
+    return [hit.occurred + offset for offset in _decay_offsets(hit.category, weights)]
 
 
 def link_score(findings: list[LinkFinding], weights: ChildWeights) -> tuple[float, list[Reason]]:

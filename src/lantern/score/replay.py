@@ -9,6 +9,10 @@ A score can also fall with no new fact, as signals age: after each scoring
 the next date on which the band would fall is found from the person's own
 facts and queued, so decay is evaluated only at band boundaries.
 
+A person whose points cannot reach `low` on any day (an upper bound kept as
+their hits arrive) and who is shown as `none` is not scored again until a
+hit lifts the bound: nothing about them can change (`_score_child`).
+
 Nothing recorded after a date can influence that date: the state on D is
 built only from facts whose `recorded_at` falls on or before D. This is the
 loop the design asks for (replay.md); it runs once per fact, not once per day
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +37,6 @@ from lantern.score.points import (
     Reason,
     Score,
     adult_score,
-    decay_dates,
     link_score,
 )
 from lantern.score.weights import BAND_RANK, Weights
@@ -96,6 +100,11 @@ class Cluster:
     held_until: date | None = None  # once flagged, medium at least until this date
     adult_band: str = "none"
     version: int = 0
+    # An upper bound on the base points on any day (ChildModel.bound), kept as hits arrive:
+    # a person whose bound (with links) stays under `low` cannot change band, so is not
+    # scored again (the fast path in `_score_child`).
+    bound: float = 0.0
+    bound_parts: tuple[dict[str, float], set[str], set[str]] | None = None
 
 
 @dataclass(slots=True)
@@ -145,6 +154,8 @@ class Replay:
         # Known so far: the facts each child record has, and who is linked to each target.
         self.facts_of_child: dict[str, list[LinkFact]] = defaultdict(list)
         self.facts_to_target: dict[str, list[LinkFact]] = defaultdict(list)
+        # The child records linked to each target so far (a dict as an ordered set).
+        self.children_of_target: dict[str, dict[str, None]] = defaultdict(dict)
         self.queue: list[tuple[date, int, str, int]] = []
         self.queued = 0
         self.history: list[BandChange] = []
@@ -182,6 +193,17 @@ class Replay:
         big.held_until = max(held) if held else None
         big.label = min(big.label, small.label)
         big.version = max(big.version, small.version) + 1
+        if max(big.bound, small.bound) >= self.model.quiet_line:
+            big.bound, big.bound_parts = math.inf, None  # bounds only grow: no need to keep it
+        elif small.bound_parts is not None:
+            if big.bound_parts is None:
+                big.bound_parts = ({}, set(), set())
+            by_category, categories, agencies = big.bound_parts
+            for category, points in small.bound_parts[0].items():
+                by_category[category] = by_category.get(category, 0.0) + points
+            categories |= small.bound_parts[1]
+            agencies |= small.bound_parts[2]
+            big.bound = self.model.bound(by_category, categories, agencies)
         del self.clusters[root_b]
         return root_a
 
@@ -216,34 +238,43 @@ class Replay:
                 touched.add(merged)
                 adults.add(merged)
                 for record in self.clusters[merged].records:
-                    for fact in self.facts_to_target.get("R:" + record, ()):
-                        relink.add(fact.child_record)
+                    relink.update(self.children_of_target.get("R:" + record, ()))
         for hit in self.hits_by_day.get(day, ()):
             root = self.find(hit.record_id)
             cluster = self.clusters[root]
             bisect.insort(cluster.hits, hit, key=_occ)
             cluster.floor = _higher(cluster.floor, self.model.floor(hit))
-            cluster.decays = sorted(cluster.decays + decay_dates(hit, self.weights.child))
+            for when in self.model.decay_dates(hit):
+                bisect.insort(cluster.decays, when)
+            self._add_to_bound(cluster, hit)
             touched.add(root)
+        targets: dict[str, None] = {}
         for fact in self.facts_by_day.get(day, ()):
             self.facts_of_child[fact.child_record].append(fact)
             self.facts_to_target[fact.target].append(fact)
-            relink.add(self.find(fact.child_record))
+            self.children_of_target[fact.target][fact.child_record] = None
             if fact.target.startswith("R:"):
                 adults.add(self.find(fact.target[2:]))
-            for other in self.facts_to_target[fact.target]:
-                relink.add(self.find(other.child_record))
+            targets[fact.target] = None
+        for target in targets:  # every child seen with a target that has a new fact
+            for record in self.children_of_target[target]:
+                relink.add(self.find(record))
         while self.queue and self.queue[0][0] == day:
             _, _, root, version = heapq.heappop(self.queue)
             if root in self.clusters and self.clusters[root].version == version:
                 touched.add(root)
         touched = {self.find(r) for r in touched}
 
-        base_totals: dict[str, float] = {}
+        base_totals: dict[str, float | None] = {}
+        quiet_line = self.model.quiet_line
         for root in sorted(touched):
             cluster = self.clusters[root]
-            base_totals[root] = base = self._base_total(cluster, day)
-            flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
+            if cluster.floor is None and cluster.bound < quiet_line:
+                base_totals[root] = None  # under `low` whatever the day: not flagged
+                flagged = False
+            else:
+                base_totals[root] = base = self._base_total(cluster, day)
+                flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
             if flagged != cluster.base_flagged:
                 cluster.base_flagged = flagged
                 self._neighbours_of_child(root, relink, adults)
@@ -259,11 +290,9 @@ class Replay:
                     target_root = self.find(fact.target[2:])
                     adults.add(target_root)
                     for target_record in self.clusters[target_root].records:
-                        for other in self.facts_to_target.get("R:" + target_record, ()):
-                            relink.add(other.child_record)
+                        relink.update(self.children_of_target.get("R:" + target_record, ()))
                 else:
-                    for other in self.facts_to_target.get(fact.target, ()):
-                        relink.add(other.child_record)
+                    relink.update(self.children_of_target.get(fact.target, ()))
 
     # scoring -------------------------------------------------------------------
 
@@ -349,11 +378,37 @@ class Replay:
             return "medium"
         return points_band
 
+    def _add_to_bound(self, cluster: Cluster, hit: Hit) -> None:
+        if cluster.bound >= self.model.quiet_line:
+            cluster.bound, cluster.bound_parts = math.inf, None  # it only grows from here
+            return
+        if cluster.bound_parts is None:
+            cluster.bound_parts = ({}, set(), set())
+        by_category, categories, agencies = cluster.bound_parts
+        most = self.model.most_points(hit)
+        by_category[hit.category] = by_category.get(hit.category, 0.0) + most
+        if most >= self.weights.child.corroboration.significant_points:
+            categories.add(hit.category)
+            agencies.add(hit.agency)
+        cluster.bound = self.model.bound(by_category, categories, agencies)
+
     def _score_child(self, root: str, day: date, base: float | None = None) -> None:
         cluster = self.clusters[root]
+        link_points, _ = link_score(self.link_findings(root), self.weights.child)
+        if (
+            base is None
+            and cluster.floor is None
+            and cluster.bound + link_points < self.model.quiet_line
+            and cluster.child_band == "none"
+            and cluster.points_band == "none"
+            and (cluster.held_until is None or day > cluster.held_until)
+        ):
+            # Under `low` whatever the day, and shown as `none`: nothing can change. This
+            # is what the full path below would do (no band change, no decay to queue).
+            cluster.version += 1
+            return
         if base is None:
             base = self._base_total(cluster, day)
-        link_points, _ = link_score(self.link_findings(root), self.weights.child)
         total = round(base + link_points, 2)
         points_band = self.model.band(total, cluster.floor)
         band = self._hold(cluster, day, points_band)
