@@ -97,7 +97,14 @@ def _add_users(url: str, users: int) -> None:
     engine.dispose()
 
 
-def run(store: Path, users: int, requests: int, workers: int = 1, children: int = 200) -> dict:
+def run(
+    store: Path,
+    users: int,
+    requests: int,
+    workers: int = 1,
+    children: int = 200,
+    think_s: float = 0.0,
+) -> dict:
     facts = _store_facts(store, children)
     if not facts["flagged"]:
         raise SystemExit(f"{store}: no child at medium or high to open")
@@ -159,27 +166,36 @@ def run(store: Path, users: int, requests: int, workers: int = 1, children: int 
         lock = threading.Lock()
         per_user = max(2, requests // users)
 
-        def user_loop(n: int) -> None:
+        def user_loop(n: int, think: float, label: str) -> None:
             rng = random.Random(n)
             client = clients[n]
             for i in range(per_user):
                 page = "alerts" if i % 2 == 0 else "child"
                 url = "/alerts" if page == "alerts" else f"/children/{rng.choice(facts['flagged'])}"
+                if think:
+                    time.sleep(rng.uniform(0, 2 * think))  # reading the last page
                 t0 = time.perf_counter()
                 response = client.get(url)
                 elapsed = time.perf_counter() - t0
                 with lock:
                     if response.status_code != 200:
                         errors.append(f"{url}: {response.status_code}")
-                    timings[page].append(elapsed)
+                    timings.setdefault(page + label, []).append(elapsed)
 
-        wall = time.perf_counter()
-        threads = [threading.Thread(target=user_loop, args=(n,)) for n in range(users)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - wall
+        def phase(think: float, label: str) -> float:
+            started = time.perf_counter()
+            threads = [
+                threading.Thread(target=user_loop, args=(n, think, label)) for n in range(users)
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return time.perf_counter() - started
+
+        wall = phase(0.0, "")
+        if think_s:
+            phase(think_s, f" (think time {think_s:g} s)")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -195,6 +211,7 @@ def run(store: Path, users: int, requests: int, workers: int = 1, children: int 
         "wall_s": wall,
         "load": os.getloadavg()[0],
         "workers": workers,
+        "think_s": think_s,
     }
     timings["child (first view, alone)"] = first_views
     for page, values in timings.items():
@@ -211,7 +228,14 @@ def write_section(figures: dict) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     rows = "\n".join(
         f"| {page} | {f['n']} | {f['p50']:.0f} | {f['p95']:.0f} | {f['max']:.0f} |"
-        for page, f in ((p, figures[p]) for p in ("alerts", "child", "child (first view, alone)"))
+        for page, f in ((p, figures[p]) for p in _pages(figures))
+    )
+    think = (
+        f" Then the same again with each user pausing a random 0–{2 * figures['think_s']:g} s "
+        f"(mean {figures['think_s']:g} s) before each request, as a person reading the last page "
+        "would: the rows marked with the think time."
+        if figures["think_s"]
+        else ""
     )
     body = (
         f"{SECTION}\n\n"
@@ -224,12 +248,13 @@ def write_section(figures: dict) -> None:
         f"{figures['startup_s']:.1f} s.\n\n"
         "| page | requests | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|\n"
         f"{rows}\n\n"
-        "Before the timed run each flagged child's page is opened once, alone (the last row: "
-        "chronology, indicators, score history, links, language findings and clocks, each a "
-        "DuckDB query over the whole store); the app memoises per-person results, which cannot "
-        "change while it holds the store. Then the users request the queue (the first page of 25 "
-        "alerts with names, ages, agencies and clocks) and a random one of those children's "
-        "pages in turn, back to back with no think time.\n\n"
+        "Before the timed run each flagged child's page is opened once, alone (the row *first "
+        "view, alone*: chronology, indicators, score history, links, language findings and "
+        "clocks, each a DuckDB query over the whole store); the app keeps per-person results and "
+        "the rendered store-only sections of each child's page, which cannot change while it "
+        "holds the store. Then the users request the queue (the first page of 25 alerts with "
+        "names, ages, agencies and clocks) and a random one of those children's pages in turn, "
+        f"back to back with no think time (rows *alerts*, *child*).{think}\n\n"
     )
     text = RESULTS.read_text(encoding="utf-8")
     start = text.index(SECTION)
@@ -237,6 +262,13 @@ def write_section(figures: dict) -> None:
     RESULTS.write_text(
         text[:start] + body + (text[end + 1 :] if end != -1 else ""), encoding="utf-8"
     )
+
+
+def _pages(figures: dict) -> list[str]:
+    pages = ["alerts", "child"]
+    if figures.get("think_s"):
+        pages += [f"{p} (think time {figures['think_s']:g} s)" for p in ("alerts", "child")]
+    return [*pages, "child (first view, alone)"]
 
 
 def main() -> None:
@@ -249,6 +281,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--children", type=int, default=200, help="flagged children to open")
     parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="also run with this mean think time (seconds) between a user's requests",
+    )
+    parser.add_argument(
         "--no-write", action="store_true", help="print only; leave RESULTS.md alone"
     )
     args = parser.parse_args()
@@ -260,8 +298,8 @@ def main() -> None:
         store = build_county(
             Path(tempfile.mkdtemp(prefix="lantern-bench-county-")) / "county.duckdb"
         ).path
-    figures = run(store, args.users, args.requests, args.workers, args.children)
-    for page in ("alerts", "child", "child (first view, alone)"):
+    figures = run(store, args.users, args.requests, args.workers, args.children, args.think)
+    for page in _pages(figures):
         f = figures[page]
         print(
             f"{page:>7}: {f['n']} requests, p50 {f['p50']:.0f} ms, p95 {f['p95']:.0f} ms, max {f['max']:.0f} ms"

@@ -160,7 +160,7 @@ def main() -> None:
     lines = [
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
         f"Python {platform.python_version()}; store `{args.store.name}`: {children:,} children, "
-        f"{nodes:,} graph nodes, {edges:,} edges. In-process (TestClient), one user; first "
+        f"{nodes:,} graph nodes, {edges:,} edges. In-process (TestClient), an analyst (a supervisor for the report); first "
         f"request and median of the next {args.times - 1}. The machine is shared: upper bounds.",
         "",
         "| page | first | median | status |",

@@ -54,6 +54,9 @@ def make_app(
     tmp_path: Path, database_url: str | None = None, **options: object
 ) -> tuple[FastAPI, County]:
     county = fresh_county(tmp_path)
+    prepare = options.pop("prepare", None)
+    if prepare is not None:  # change the store before the app opens it read-only
+        prepare(county)
     settings = load_settings(
         {},
         store=county.path,

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from app_harness import csrf_of, make_app, signed_in
+from app_workers import check_two_workers
 from lantern.app import audit, database
 from lantern.app.models import AuditEntry, Decision
 from support import require_service
@@ -131,3 +132,10 @@ def test_concurrent_appends_keep_one_chain(pg_url: str) -> None:
         result = audit.verify(db)
     assert result.ok and result.entries == 40
     engine.dispose()
+
+
+@pytest.mark.slow  # starts a real two-process server
+def test_two_workers_share_sessions_csrf_throttling_and_one_audit_chain(
+    tmp_path: Path, pg_url: str
+) -> None:
+    check_two_workers(tmp_path, pg_url)

@@ -43,6 +43,17 @@ OPTIONAL = (
     "thing_mentions",
 )
 BANDS = ("none", "low", "medium", "high")
+# The events the statutory clocks read (`app/clocks.py`).
+CLOCK_EVENT_TYPES = (
+    "referral",
+    "missing_report",
+    "missing_from_care",
+    "found_report",
+    "return_home_interview",
+    "strategy_discussion",
+    "assessment",
+    "section47",
+)
 
 
 def band_rank(band: str | None) -> int:
@@ -479,6 +490,16 @@ class Analytics:
             return {}
         return self._memo.get_many("clock", list(dict.fromkeys(person_ids)), self._clock_events)
 
+    def clock_events_of(self, person: Person) -> list[dict[str, Any]]:
+        """`clock_events` for one person, from their chronology (no second pass over the store):
+        the same events, those where one of their records is the subject or the victim."""
+        roles = {"subject", "victim"}
+        return [
+            e
+            for e in self.chronology(person)
+            if e["event_type"] in CLOCK_EVENT_TYPES and roles & set((e["roles"] or "").split(", "))
+        ]
+
     def _clock_events(self, person_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = {pid: [] for pid in person_ids}
         for row in self.q(
@@ -490,12 +511,10 @@ class Analytics:
             JOIN events e ON e.event_id = ep.event_id
             WHERE ps.person_id IN (SELECT unnest(?::VARCHAR[]))
               AND ep.role IN ('subject', 'victim')
-              AND e.event_type IN ('referral', 'missing_report', 'missing_from_care',
-                                   'found_report', 'return_home_interview',
-                                   'strategy_discussion', 'assessment', 'section47')
+              AND e.event_type IN (SELECT unnest(?::VARCHAR[]))
             ORDER BY e.occurred_at
             """,
-            [person_ids],
+            [person_ids, list(CLOCK_EVENT_TYPES)],
         ):
             out.setdefault(row["person_id"], []).append(row)
         return out

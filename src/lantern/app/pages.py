@@ -70,6 +70,7 @@ def sign_in(
                 errors={"password": str(error)},
                 username=username,
             )
+        state.sessions.purge_expired(db)
         cookie = state.sessions.start(db, user)
         audit.record(db, user.username, "sign_in", "", client=_client(request))
     response = RedirectResponse(_safe_next(next), status_code=303)

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lantern.app import audit, challenge, clocks, disclosure
+from lantern.app import audit, challenge, clocks, disclosure, legal_floor
 from lantern.app.analytics import Person
 from lantern.app.models import Alert
 from lantern.app.pages import _now
@@ -78,9 +78,7 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
         )
         decisions = list(alert.decisions) if alert else []
     history = analytics.score_history(person_id)
-    clock_list = clocks.record_clocks(
-        analytics.clock_events([person_id]).get(person_id, []), _now(state)
-    )
+    clock_list = clocks.record_clocks(analytics.clock_events_of(person), _now(state))
     record = state.pages.get(
         ("child", person_id, user.role, user.agency, agency, category),
         lambda: _child_record(state, user, person, agency, category),
@@ -96,6 +94,7 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
         decisions=decisions,
         clocks=clock_list,
         record=record,
+        held=legal_floor.held_by_law(person, analytics.score_reasons(person_id)),
     )
 
 

@@ -104,6 +104,13 @@ class Sessions:
         if token is not None:
             db.execute(delete(WebSession).where(WebSession.token_hash == self._digest(token)))
 
+    @staticmethod
+    def purge_expired(db: Session, now: datetime | None = None) -> int:
+        """Delete the sessions idle for longer than the timeout (they can never be used again)."""
+        cutoff = (now or datetime.now()) - IDLE_TIMEOUT
+        result = db.execute(delete(WebSession).where(WebSession.last_seen_at < cutoff))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def end_all_for(self, db: Session, user_id: int) -> None:
         db.execute(delete(WebSession).where(WebSession.user_id == user_id))
 

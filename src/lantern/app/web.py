@@ -340,7 +340,7 @@ def warm_up(state: AppState) -> int:
             analytics.links(person_id)
             analytics.score_history(person_id)
             analytics.score_reasons(person_id)
-            analytics.clock_events([person_id])
+            analytics.clock_events_of(person)
         except Exception:  # the store was closed (the app is stopping): stop quietly
             log.info("warm-up stopped after %d children", done)
             return done
@@ -378,6 +378,10 @@ def create_app(
     state.templates.env.globals["graph_stats_of"] = lambda node_id: analytics.memoised(
         ("graph_stats", node_id), lambda: stats_of(analytics, node_id)
     )
+    with state.session() as db:
+        purged = state.sessions.purge_expired(db)
+        if purged:
+            log.info("expired sessions removed: %d", purged)
     if sync_alerts:
         with state.session() as db:
             summary = alerts.sync(db, analytics)

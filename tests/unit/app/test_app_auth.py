@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from sqlalchemy import select
 
 from app_harness import PASSWORD, csrf_of, fresh_county, make_app, signed_in
 from lantern.app.accounts import Throttle
-from lantern.app.models import User
+from lantern.app.models import User, WebSession
 from lantern.app.web import create_app
 from lantern.errors import ConfigError, UserError
 from lantern.settings import load_settings
@@ -172,3 +174,38 @@ def test_signing_in_again_after_a_session_ended(tmp_path: Path) -> None:
     assert client.get("/alerts", follow_redirects=False).status_code == 303
     assert _try(client, "ana", PASSWORD).status_code == 303
     assert client.get("/alerts").status_code == 200
+
+
+def _session_row(user_id: int, idle: timedelta) -> WebSession:
+    seen = datetime.now() - idle
+    return WebSession(
+        token_hash=secrets.token_hex(32), user_id=user_id, created_at=seen, last_seen_at=seen
+    )
+
+
+def test_expired_sessions_are_purged_at_sign_in_and_at_start_up(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path)
+    with app.state.lantern.session() as db:
+        ana = db.scalar(select(User).where(User.username == "ana"))
+        db.add_all(
+            [_session_row(ana.id, timedelta(hours=9)), _session_row(ana.id, timedelta(days=30))]
+        )
+        db.add(_session_row(ana.id, timedelta(hours=7)))  # idle, but not yet timed out
+    signed_in(app, "sue")
+    with app.state.lantern.session() as db:
+        ages = sorted(datetime.now() - s.last_seen_at for s in db.scalars(select(WebSession)))
+    assert len(ages) == 2  # sue's new session and ana's live one
+    assert ages[-1] < timedelta(hours=8)
+    # and at start-up, without anyone signing in
+    with app.state.lantern.session() as db:
+        db.add(_session_row(ana.id, timedelta(hours=10)))
+    restarted = create_app(
+        load_settings(
+            {},
+            store=app.state.lantern.settings.store,
+            database_url=app.state.lantern.settings.database_url,
+            secret_key="s" * 48,
+        )
+    )
+    with restarted.state.lantern.session() as db:
+        assert len(db.scalars(select(WebSession)).all()) == 2
