@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2010, 6, 30))
     parser.add_argument("--reference", type=Path)
     parser.add_argument("--skip-as-of", action="store_true", help="Time the whole history only.")
+    parser.add_argument("--weights", type=Path, help="A weights file (default: the package's).")
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     args = parser.parse_args()
 
@@ -114,7 +115,7 @@ def main() -> None:
 
     seconds = timed_parts()
     started = time.perf_counter()
-    summary = stage.run(con)
+    summary = stage.run(con, weights_path=args.weights)
     whole = time.perf_counter() - started
     parts = dict(seconds)
     checks = compare(con, args.reference) if args.reference else []
@@ -122,7 +123,7 @@ def main() -> None:
     if not args.skip_as_of:
         seconds.clear()
         started = time.perf_counter()
-        stage.run(con, args.as_of)
+        stage.run(con, args.as_of, weights_path=args.weights)
         as_of = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
