@@ -9,9 +9,10 @@ baseline). Compare with the county's ground truth:
   (a first_flagged_at date);
 - planted networks found (a detected network holding at least half of a
   planted network's victims) and false networks per 10,000 children;
-- lead time: for each victim flagged jointly, the earliest date any single
-  agency alone flagged them (or, if none ever did, the date agencies in the
-  story recognised the abuse) minus the joint first_flagged_at; the median;
+- lead time as `lantern evaluate` defines it (docs/evaluation.md): over
+  recognition, and over the siloed agencies (victims flagged both ways; the
+  victims only the joint view flagged are reported beside it, with their
+  censored lead);
 - whole-assess wall time and peak memory.
 
 Weights were tuned on the seeds in TUNING_SEEDS only; the others are held
@@ -153,6 +154,10 @@ def quality(dataset: Path, out: Path, silo_outs: dict[str, Path]) -> dict:
     figures["networks_planted"], figures["networks_found"] = nets["planted"], nets["found"]
     figures["networks_detected"] = nets["reported"]
     figures["false_networks_per_10k"] = nets["false_per_10000_children"]
+    figures["false_cse_networks_per_10k"] = nets.get("false_cse_per_10000_children")
+    figures["false_flagged_networks_per_10k"] = nets.get("false_flagged_per_10000_children")
+    figures["networks_other_kind"] = nets.get("reported_as_other_exploitation")
+    figures["networks_found_cse"] = nets.get("found_among_cse_networks")
     leads = report["lead_time"]
     joint = leads["joint"]["median_days"]
     figures["lead_vs_recognition_months"] = joint / 30.44 if joint is not None else None
@@ -162,6 +167,12 @@ def quality(dataset: Path, out: Path, silo_outs: dict[str, Path]) -> dict:
         figures["joint_vs_siloed"] = leads["joint_vs_siloed"]
         siloed = leads["siloed"]["median_days"]
         figures["siloed_vs_recognition_months"] = siloed / 30.44 if siloed is not None else None
+        both = leads["joint_vs_siloed"]
+        censored = both.get("only_joint_censored_median_days")
+        figures["only_joint"] = both.get("flagged_only_joint")
+        figures["only_joint_censored_months"] = censored / 30.44 if censored is not None else None
+        at_least = both.get("median_days_earlier_with_only_joint_at_least")
+        figures["with_only_joint_months"] = at_least / 30.44 if at_least is not None else None
     return figures
 
 
@@ -173,12 +184,20 @@ def _fmt(value: object, digits: int = 2) -> str:
     return str(value)
 
 
+def _only_joint(row: dict) -> str:
+    if row.get("only_joint") is None:
+        return "–"
+    return f"{row['only_joint']} ({_fmt(row.get('only_joint_censored_months'), 1)})"
+
+
 def write_section(rows: list[dict], notes: list[str]) -> None:
     header = (
         "| children | seed | use | victims | recall (ever) | precision (ever) | recall (now) "
         "| precision (now) | networks found | false nets /10k | joint lead over recognition, months "
-        "| joint earlier than siloed, months | assess s | peak MB |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| joint earlier than siloed, months | assess s | peak MB "
+        "| false CSE nets /10k | false flagged nets /10k | only joint (censored lead, months) "
+        "| joint earlier incl. only-joint, months (at least) |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for r in rows:
@@ -188,7 +207,10 @@ def write_section(rows: list[dict], notes: list[str]) -> None:
             f"| {_fmt(r['now_recall'])} | {_fmt(r['now_precision'])} "
             f"| {r['networks_found']}/{r['networks_planted']} | {_fmt(r['false_networks_per_10k'])} "
             f"| {_fmt(r.get('lead_vs_recognition_months'), 1)} "
-            f"| {_fmt(r.get('lead_months_median'), 1)} | {r['seconds']:.0f} | {r['peak_mb']:.0f} |"
+            f"| {_fmt(r.get('lead_months_median'), 1)} | {r['seconds']:.0f} | {r['peak_mb']:.0f} "
+            f"| {_fmt(r.get('false_cse_networks_per_10k'))} "
+            f"| {_fmt(r.get('false_flagged_networks_per_10k'))} "
+            f"| {_only_joint(r)} | {_fmt(r.get('with_only_joint_months'), 1)} |"
         )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     body = (
@@ -250,6 +272,23 @@ def _notes(rows: list[dict]) -> list[str]:
         "(recognition date - first flag); joint earlier than siloed = median, over victims "
         "flagged both ways, of (earliest single-agency flag - joint flag). Siloed runs only at "
         "the smallest size.",
+        "false CSE nets: false networks (as above) less those Lantern itself reports as "
+        "criminal exploitation (networks.csv `concern`, docs/graph.md); false flagged nets: "
+        "false networks that the score also flagged. only joint: victims flagged by the joint "
+        "view and by no agency alone, with the median of their censored lead (last day of the "
+        "records - joint flag: a lower bound); the last column is the median over victims "
+        "flagged both ways and only jointly, each censored lead at its lower bound.",
+        "Rules changed this session (issue #6, false positives; all rules data with their "
+        "rationale): criminal exploitation is its own concern (a new text indicator "
+        "`criminal_exploitation_named` and the CIN 13A/24A code are shown but score no CSE "
+        'points and make no CSE signal child; "concerns of criminal exploitation" no longer '
+        "reads as a CSE concern); `found_with_adult` leaves out adults the records already show "
+        "as the child's parent or carer, adults at the child's own home postcode in a missing "
+        "episode (missing to family), and, for a 16-17-year-old, adults under 4 years older; "
+        "`vehicle_sighting` leaves out vehicles in routine records (the school taxi in a note) "
+        "unless used by a suspect; networks whose children's records name criminal "
+        "exploitation, with few signs of sexual harm, are reported as `criminal_exploitation`. "
+        "Score weights are unchanged.",
         "Stage times (s) of the last county: "
         + ", ".join(f"{s} {t}" for s, t, _ in rows[-1]["stages"]),
     ]

@@ -47,6 +47,14 @@ def complete_graph(path: Path) -> None:
                   LEFT JOIN assessments a ON a.person_id = g.node_id) a
             WHERE a.node_id = n.node_id
         """)
+        # One row per piece of evidence, as the graph stage writes it (the hotspots read it).
+        con.execute("""
+            CREATE TABLE IF NOT EXISTS graph_evidence AS
+            SELECT src, dst, kind, item ->> 'event_id' AS event_id,
+                   TRY_CAST(item ->> 'occurred_at' AS TIMESTAMP) AS occurred_at
+            FROM (SELECT src, dst, kind, unnest(from_json(evidence::JSON, '["json"]')) AS item
+                  FROM graph_edges)
+        """)
         build_stats(con)
     finally:
         con.close()

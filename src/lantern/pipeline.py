@@ -7,6 +7,10 @@ output": `persons.csv`, `children.csv`, `adults.csv`, `networks.csv`.
 extract is ingested on top of what is there (changed rows supersede old
 ones, nothing is deleted) and the derived stages are recomputed from it.
 
+`assess` without a `store_path` works in a throwaway store that nothing
+will serve, so it skips what only the web app reads (the graph's
+centrality, `graph_stats`); `run` and `assess` with a store build everything.
+
 `agencies` restricts a run to those agencies' rows — the siloed baseline
 against which the joint view is measured. Each stage's wall time and the
 process's peak memory after it are recorded in the summary.
@@ -81,10 +85,10 @@ def _indicators(con: duckdb.DuckDBPyConnection) -> Any:
     return stage.run(con)
 
 
-def _graph(con: duckdb.DuckDBPyConnection) -> Any:
+def _graph(con: duckdb.DuckDBPyConnection, *, stats: bool) -> Any:
     from lantern.graph import stage
 
-    return stage.run(con)
+    return stage.run(con, stats=stats)
 
 
 def keep_only_agencies(con: duckdb.DuckDBPyConnection, agencies: Sequence[str]) -> None:
@@ -100,14 +104,16 @@ def keep_only_agencies(con: duckdb.DuckDBPyConnection, agencies: Sequence[str]) 
 
 
 def _derived_stages(
-    con: duckdb.DuckDBPyConnection, as_of: date | None
+    con: duckdb.DuckDBPyConnection, as_of: date | None, *, app_tables: bool = True
 ) -> list[tuple[str, Callable[[], Any]]]:
+    """The stages after ingest. `app_tables` False skips what only the web app reads
+    (the graph's centrality, `graph_stats`): a throwaway store is never served."""
     from lantern.score import stage as score
 
     return [
         ("resolve", lambda: _resolve(con)),
         ("indicators", lambda: _indicators(con)),
-        ("graph", lambda: _graph(con)),
+        ("graph", lambda: _graph(con, stats=app_tables)),
         ("score", lambda: score.run(con, as_of)),
     ]
 
@@ -118,11 +124,13 @@ def _run_stages(
     summary: AssessSummary,
     agencies: Sequence[str] | None,
     progress: Callable[[str], None] | None,
+    *,
+    app_tables: bool = True,
 ) -> None:
     steps: list[tuple[str, Callable[[], Any]]] = [("ingest", lambda: _ingest(con, dataset_dir))]
     if agencies:
         steps.append(("keep agencies", lambda: keep_only_agencies(con, agencies)))
-    steps.extend(_derived_stages(con, summary.as_of))
+    steps.extend(_derived_stages(con, summary.as_of, app_tables=app_tables))
     for name, step in steps:
         if progress:
             progress(name)
@@ -147,7 +155,9 @@ def assess(
         path = Path(store_path) if store_path else Path(scratch) / "lantern.duckdb"
         con = connect(path)
         try:
-            _run_stages(con, dataset_dir, summary, agencies, progress)
+            # A store kept (`store_path`) may be served by the web app: give it every table.
+            app_tables = store_path is not None
+            _run_stages(con, dataset_dir, summary, agencies, progress, app_tables=app_tables)
             started = time.perf_counter()
             summary.files = write_outputs(con, out_dir)
             summary.stages.append(
@@ -214,10 +224,20 @@ EXPORTS = {
         """,
     ),
     "networks.csv": (
-        ("network_id", "members", "child_count", "adult_count", "score", "first_flagged_at"),
+        (
+            "network_id",
+            "members",
+            "child_count",
+            "adult_count",
+            "score",
+            "first_flagged_at",
+            "concern",
+        ),  # fmt: skip
         """
-        SELECT network_id, members, child_count, adult_count, score, first_flagged_at
-        FROM network_assessments ORDER BY network_id
+        SELECT a.network_id, a.members, a.child_count, a.adult_count, a.score,
+               a.first_flagged_at, coalesce(c.concern, 'sexual_exploitation')
+        FROM network_assessments a LEFT JOIN graph_network_concerns c USING (network_id)
+        ORDER BY a.network_id
         """,
     ),
 }
@@ -237,6 +257,14 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, in
     """Write the four assessment files, every cell escaped against formula injection."""
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
+    has_concerns = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'graph_network_concerns'"
+    ).fetchall()[0][0]
+    if not has_concerns:  # scored without the graph stage: every network is a CSE network
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE graph_network_concerns "
+            "(network_id VARCHAR, concern VARCHAR)"
+        )
     for name, (header, query) in EXPORTS.items():
         rows = con.execute(query).fetchall()
         with (out_dir / name).open("w", newline="", encoding="utf-8") as handle:

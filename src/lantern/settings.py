@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     demo: bool = Field(False, description="Demo mode: allows a generated secret and demo users.")
     threads: int = Field(2, description="Threads DuckDB may use.")
     memory_limit: str = Field("4GB", description="Memory DuckDB may use before spilling to disk.")
+    web_threads: int = Field(
+        4, description="Threads of each web app process that serve pages at the same time."
+    )
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -197,3 +197,26 @@ def test_time_pattern_heat_map_and_place_hotspots_render(workbench, browser) -> 
     assert "Manor Row" in page.locator("[data-testid=hotspots]").inner_text()
     snap(page, "workbench-hotspots")
     assert errors == []
+
+
+def test_an_adults_neighbourhood_graph_opens_and_downloads_as_svg(workbench, browser) -> None:  # type: ignore[no-untyped-def]
+    live, _ = workbench
+    county = live.county
+    page = browser.new_context(
+        accept_downloads=True, viewport={"width": 1280, "height": 900}
+    ).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, live.url, "ana")
+    page.goto(f"{live.url}/adults/{county.darren}")
+    assert page.get_attribute("[data-testid=network-graph]", "data-rendered") is None  # closed
+    page.click("[data-testid=neighbourhood] summary")
+    page.wait_for_selector("[data-testid=graph-image][data-ready]")
+    with page.expect_download() as download:
+        page.click("[data-testid=graph-image-svg]")
+    root = ET.parse(download.value.path()).getroot()
+    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Darren Mills", "Kayleigh Brookes", "Jade Whitfield"} <= texts
+    assert download.value.suggested_filename == f"neighbourhood-{county.darren}.svg"
+    snap(page, "workbench-neighbourhood-graph")
+    assert errors == []

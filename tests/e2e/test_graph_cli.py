@@ -23,6 +23,10 @@ def test_build_then_stats_path_and_export(store_path, tmp_path, capsys):
     )
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and lines[1].split()[0] == world.pid("police:cara")
+    by_link = ["graph", "stats", "--store", str(store_path), "--link", "suspect_of"]
+    assert main(by_link) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert world.pid("police:dan") in listed and listed  # the suspect_of links only
 
     dan, amy = world.pid("police:dan"), "police:amy"  # a record id resolves to its person
     assert main(["graph", "path", dan, amy, "--store", str(store_path)]) == 0

@@ -12,7 +12,7 @@ FILES = {
     "persons.csv": ["person_id", "records"],
     "children.csv": ["person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons"],
     "adults.csv": ["person_id", "records", "score", "linked_children", "first_flagged_at", "network_ids", "top_reasons"],
-    "networks.csv": ["network_id", "members", "child_count", "adult_count", "score", "first_flagged_at"],
+    "networks.csv": ["network_id", "members", "child_count", "adult_count", "score", "first_flagged_at", "concern"],
 }  # fmt: skip
 
 

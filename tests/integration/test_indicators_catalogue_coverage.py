@@ -98,6 +98,10 @@ def scenario_store() -> Store:
     store.event("intelligence", "2013-05-13T02:00", others={child: "associate"})
     store.event("return_home_interview", "2013-05-11T12:00", subject=child, outcome="refused")
     store.event("ed_attendance", "2013-05-14T02:00", subject=child, narrative="Very drunk.")
+    store.event(
+        "referral", "2013-05-15T10:00", subject=child, agency="police",
+        narrative="Referral: concerns of criminal exploitation (county lines).",
+    )  # fmt: skip
     for age, (event_type, role) in {
         11: ("sexual_offence_report", None),
         12: ("pregnancy", None),

@@ -110,27 +110,34 @@ def sync(db: Session, analytics: Analytics, now: datetime | None = None) -> Sync
     return summary
 
 
-def queue(
-    db: Session, status: str = "active", page: int = 1, per_page: int = 25
-) -> tuple[list[Alert], int]:
-    """Alerts to work, highest band first; `status` is a status name, `active` or `all`."""
+def queue(db: Session, status: str = "active", page: int = 1, per_page: int = 25) -> list[Alert]:
+    """A page of alerts to work, highest band first; `status` is a status name, `active` or `all`."""
     query = select(Alert)
     if status == "active":
         query = query.where(Alert.status.in_(OPEN_STATUSES))
     elif status in STATUSES:
         query = query.where(Alert.status == status)
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     band_order = case({"high": 0, "medium": 1, "low": 2}, value=Alert.band, else_=3)
     rows = db.scalars(
         query.order_by(band_order, Alert.score.desc(), Alert.raised_at, Alert.id)
         .offset((max(page, 1) - 1) * per_page)
         .limit(per_page)
     ).all()
-    return list(rows), total
+    return list(rows)
 
 
 def counts(db: Session) -> dict[str, int]:
+    """How many alerts have each status."""
     return dict(db.execute(select(Alert.status, func.count()).group_by(Alert.status)).all())  # type: ignore[arg-type]
+
+
+def total(counts: dict[str, int], status: str) -> int:
+    """How many alerts `queue` pages through for `status`, from `counts`."""
+    if status == "active":
+        return sum(counts.get(s, 0) for s in OPEN_STATUSES)
+    if status in STATUSES:
+        return counts.get(status, 0)
+    return sum(counts.values())
 
 
 def _record(

@@ -76,7 +76,7 @@ class Person:
         return age_on(self.date_of_birth, day)
 
 
-class _Memo:
+class Memo:
     """A bounded, thread-safe least-recently-used memo."""
 
     def __init__(self, size: int = 20000) -> None:
@@ -145,7 +145,7 @@ class Analytics:
                 "run the pipeline (`lantern run`) before serving the app"
             )
         self.tables = tables
-        self._memo = _Memo()
+        self._memo = Memo()
         self.columns = {
             (t, c)
             for t, c in self._con.execute(
@@ -158,6 +158,10 @@ class Analytics:
 
     def has(self, table: str) -> bool:
         return table in self.tables
+
+    def memoised(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per `key` while the app holds the store (which cannot change)."""
+        return self._memo.get(key, compute)
 
     def q(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cursor = getattr(self._local, "cursor", None)
@@ -300,6 +304,16 @@ class Analytics:
         ):
             out.setdefault(row["network_id"], []).append(row)
         return out
+
+    def network_agencies(self, network_id: str) -> list[str]:
+        """The agencies holding records of a network's assessed members."""
+
+        def compute() -> list[str]:
+            members = self.network_members([network_id]).get(network_id, [])
+            people = self.people([m["node_id"] for m in members if m.get("kind")])
+            return sorted({a for p in people.values() for a in p.agencies})
+
+        return self._memo.get(("network_agencies", network_id), compute)  # type: ignore[no-any-return]
 
     def network_assessment(self, network_id: str) -> dict[str, Any] | None:
         if not self.has("network_assessments"):

@@ -121,8 +121,7 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
     child_ids = [a.subject_id for a in rows if a.subject_kind == "child"]
     network_ids = [a.subject_id for a in rows if a.subject_kind == "network"]
     members = analytics.network_members(network_ids)
-    member_people = [m["node_id"] for ms in members.values() for m in ms if m.get("kind")]
-    people = analytics.people(child_ids + member_people)
+    people = analytics.people(child_ids)
     events = analytics.clock_events(child_ids)
     now = _now(state)
     first_decisions = {
@@ -162,9 +161,7 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
             item["name"] = f"Network {alert.subject_id}"
             item["href"] = f"/networks/{alert.subject_id}"
             item["age"] = None
-            item["agencies"] = sorted(
-                {a for m in ms if m["node_id"] in people for a in people[m["node_id"]].agencies}
-            )
+            item["agencies"] = analytics.network_agencies(alert.subject_id)
             item["reasons"] = f"{len(kids)} children and {len(adults)} adults linked"
         out.append(item)
     return out
@@ -175,9 +172,10 @@ def alerts_page(request: Request, status: str = "active", page: int = 1) -> Resp
     state = state_of(request)
     with state.session() as db:
         current_user(request, db, "alerts")
-        rows, total = alerts.queue(db, status, page)
+        rows = alerts.queue(db, status, page)
         items = present_alerts(state, db, rows, request.state.user)
         counts = alerts.counts(db)
+        total = alerts.total(counts, status)
     pages = max(1, -(-total // 25))
     return render(
         request,

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy import select
 
 from lantern.app import audit, challenge, clocks, disclosure
@@ -76,43 +77,59 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
             select(Alert).where(Alert.subject_kind == "child", Alert.subject_id == person_id)
         )
         decisions = list(alert.decisions) if alert else []
-    events = disclosure.chronology(user, state.policy, analytics.chronology(person))
-    all_agencies = sorted({e["agency"] for e in events})
-    all_categories = sorted({c for e in events for c in e["categories"]})
-    shown = [
-        e
-        for e in events
-        if (not agency or e["agency"] == agency) and (not category or category in e["categories"])
-    ]
     history = analytics.score_history(person_id)
-    links = analytics.links(person_id)
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for link in links:
-        groups.setdefault(link["group"], []).append(link)
-    language = disclosure.language(user, state.policy, analytics.language_findings(person))
     clock_list = clocks.record_clocks(
         analytics.clock_events([person_id]).get(person_id, []), _now(state)
+    )
+    record = state.pages.get(
+        ("child", person_id, user.role, user.agency, agency, category),
+        lambda: _child_record(state, user, person, agency, category),
     )
     return render(
         request,
         "child.html",
         person=person,
         age=person.age_on(person.as_of or date.today()),
-        events=list(reversed(shown)),
-        total_events=len(events),
-        agencies=all_agencies,
-        categories=all_categories,
-        agency=agency,
-        category=category,
-        reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person_id)),
         history=history,
         spark=_sparkline(history),
-        groups=groups,
-        language=language,
         alert=alert,
         decisions=decisions,
         clocks=clock_list,
+        record=record,
     )
+
+
+def _child_record(state: Any, user: Any, person: Person, agency: str, category: str) -> Markup:
+    """The child's findings, score reasons, links and chronology as this viewer may read them.
+
+    They come from the analytical store, which cannot change while the app holds it, and what
+    the viewer may read depends only on their role and agency: so the HTML is rendered once per
+    child, role, agency and filter, and kept (`AppState.pages`).
+    """
+    analytics = state.analytics
+    events = disclosure.chronology(user, state.policy, analytics.chronology(person))
+    shown = [
+        e
+        for e in events
+        if (not agency or e["agency"] == agency) and (not category or category in e["categories"])
+    ]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for link in analytics.links(person.person_id):
+        groups.setdefault(link["group"], []).append(link)
+    html = state.templates.env.get_template("_child_record.html").render(
+        person=person,
+        events=list(reversed(shown)),
+        total_events=len(events),
+        agencies=sorted({e["agency"] for e in events}),
+        categories=sorted({c for e in events for c in e["categories"]}),
+        agency=agency,
+        category=category,
+        reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person.person_id)),
+        groups=groups,
+        language=disclosure.language(user, state.policy, analytics.language_findings(person)),
+        can=lambda page: state.policy.allows(user.role, page),
+    )
+    return Markup(html)  # noqa: S704 - rendered by the autoescaping template environment
 
 
 @router.get("/adults/{person_id}")

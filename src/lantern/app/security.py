@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lantern.app.models import User, WebSession
 from lantern.errors import ConfigError, UserError
@@ -91,7 +91,7 @@ class Sessions:
         token = self._token(cookie)
         if token is None:
             return None
-        row = db.get(WebSession, self._digest(token))
+        row = db.get(WebSession, self._digest(token), options=[joinedload(WebSession.user)])
         now = datetime.now()
         if row is None or now - row.last_seen_at > IDLE_TIMEOUT or not row.user.active:
             return None

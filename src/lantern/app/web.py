@@ -29,11 +29,14 @@ from jinja2 import (
     PrefixLoader,
     select_autoescape,
 )
+from markupsafe import Markup
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lantern.app import accounts, alerts, audit, database
-from lantern.app.analytics import Analytics
+from lantern.app.analytics import Analytics, Memo
 from lantern.app.models import User
 from lantern.app.policy import Policy, default_policy
 from lantern.app.security import (
@@ -86,6 +89,8 @@ class AppState:
     templates: Jinja2Templates
     throttle: accounts.Throttle = field(default_factory=accounts.Throttle)
     demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # Rendered parts of pages that come only from the analytical store (see child_page).
+    pages: Memo = field(default_factory=lambda: Memo(size=1000))
     # SQLite has one writer at a time and its busy handler waits in sleeps of up to 100 ms;
     # queueing this process's sessions on a lock instead keeps waits short and fair.
     serialise: threading.RLock | None = None
@@ -247,6 +252,32 @@ def _agency(value: Any) -> str:
     }.get(str(value), _label(value).capitalize())
 
 
+BAND_COLOURS = {
+    "high": "govuk-tag--red",
+    "medium": "govuk-tag--orange",
+    "low": "govuk-tag--yellow",
+    "none": "govuk-tag--grey",
+}
+STATUS_COLOURS = {
+    "open": "govuk-tag--blue",
+    "assigned": "govuk-tag--light-blue",
+    "awaiting_sign_off": "govuk-tag--purple",
+    "closed": "govuk-tag--grey",
+}
+
+
+def band_tag(band: str | None) -> Markup:
+    return Markup('<strong class="govuk-tag {} lantern-band">{}</strong>').format(
+        BAND_COLOURS.get(band or "", "govuk-tag--grey"), band or "not scored"
+    )
+
+
+def status_tag(status: str) -> Markup:
+    return Markup('<strong class="govuk-tag {}">{}</strong>').format(
+        STATUS_COLOURS.get(status, ""), alerts.STATUSES.get(status, status)
+    )
+
+
 def build_templates() -> Jinja2Templates:
     env = Environment(
         loader=ChoiceLoader(
@@ -258,6 +289,7 @@ def build_templates() -> Jinja2Templates:
             ]
         ),
         autoescape=select_autoescape(["html"]),
+        auto_reload=False,  # templates ship with the package: no stat() per page
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -269,12 +301,15 @@ def build_templates() -> Jinja2Templates:
     env.filters["urlquote"] = lambda v: quote(str(v), safe="")
     env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
     env.globals["STATUSES"] = alerts.STATUSES
+    env.globals["band_tag"] = band_tag
+    env.globals["status_tag"] = status_tag
     return Jinja2Templates(env=env)
 
 
 def warm_up(state: AppState) -> int:
-    """Fill the per-person memo for every child with an open alert (run in the background by
-    `lantern serve`), so the first practitioner to open a child does not wait for DuckDB."""
+    """Build the path finder's graph and fill the per-person memo for every child with an open
+    alert (run in the background by `lantern serve`), so the first analyst to find a path and
+    the first practitioner to open a child do not wait for DuckDB."""
     from sqlalchemy import select
 
     from lantern.app.models import Alert
@@ -288,6 +323,12 @@ def warm_up(state: AppState) -> int:
             )
         )
     analytics = state.analytics
+    try:  # the path finder's graph, built once per app (seconds on a county-sized store)
+        from lantern.app.workbench_pages import warm_graph_view
+
+        warm_graph_view(analytics)
+    except Exception:  # no graph in the store, or the store was closed: the page will say so
+        log.info("warm-up: the path finder's graph was not built")
     done = 0
     for person_id in ids:
         try:
@@ -334,7 +375,9 @@ def create_app(
     )
     from lantern.app.most_connected import stats_of  # the workbench's figures on people's pages
 
-    state.templates.env.globals["graph_stats_of"] = lambda node_id: stats_of(analytics, node_id)
+    state.templates.env.globals["graph_stats_of"] = lambda node_id: analytics.memoised(
+        ("graph_stats", node_id), lambda: stats_of(analytics, node_id)
+    )
     if sync_alerts:
         with state.session() as db:
             summary = alerts.sync(db, analytics)
@@ -342,6 +385,12 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
+        import anyio.to_thread
+
+        # Pages run in a thread pool. Python runs one thread at a time (the GIL), and a thread
+        # holding the SQLite lock waits for the GIL after every statement, so many runnable
+        # threads make lock holders queue behind page rendering: a few threads serve more.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         yield
         analytics.close()
         engine.dispose()
@@ -351,17 +400,7 @@ def create_app(
     )
     app.state.lantern = state
 
-    @app.middleware("http")
-    async def secure_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            if name == "Cache-Control" and request.url.path.startswith(("/static/", "/assets/")):
-                response.headers[name] = "public, max-age=3600"
-                continue
-            response.headers.setdefault(name, value)
-        if request.url.scheme == "https":
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        return response
+    app.add_middleware(SecureHeaders)
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
@@ -420,6 +459,34 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     return app
+
+
+class SecureHeaders:
+    """Adds the security headers to every response (plain ASGI: no per-request task or stream)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith(("/static/", "/assets/"))
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name == "Cache-Control" and static:
+                        headers[name] = "public, max-age=3600"
+                        continue
+                    headers.setdefault(name, value)
+                if https:
+                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def app_for_worker() -> FastAPI:

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import duckdb
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from lantern.app import audit, most_connected
 from lantern.app.analytics import Analytics
@@ -38,6 +38,12 @@ def _graph_view(analytics: Analytics) -> Any:
         if analytics not in _views:
             _views[analytics] = load_view(analytics.cursor())
         return _views[analytics]
+
+
+def warm_graph_view(analytics: Analytics) -> None:
+    """Build the path finder's graph now (the app's warm-up), not on the first request."""
+    if analytics.has("graph_edges") and analytics.has("graph_nodes"):
+        _graph_view(analytics)
 
 
 # most connected ---------------------------------------------------------------------------
@@ -329,6 +335,64 @@ def person_export(request: Request, person_id: str, fmt: str) -> Response:
             edges=len(sub.edges),
         )
     return _download(sub, fmt, f"lantern-{person_id}")
+
+
+NEIGHBOURHOOD_LIMIT = 200  # nodes drawn on a person's page; the export has them all
+
+
+@router.get("/people/{person_id}/graph.json")
+def person_graph(request: Request, person_id: str) -> Response:
+    """A person's neighbourhood (one link away) as Cytoscape.js elements, for their page."""
+    from lantern.graph.export import person_subgraph
+
+    state = state_of(request)
+    analytics = state.analytics
+    with state.session() as db:
+        user = current_user(request, db, "person_graph")
+        sub = _subgraph_or_error(
+            lambda: person_subgraph(analytics.cursor(), person_id, hops=1),
+            "person with links in the graph",
+        )
+        audit.record(db, user.username, "view_neighbourhood_graph", person_id, nodes=len(sub.nodes))
+    shown = sorted(
+        sub.nodes, key=lambda n: (n["node_id"] != person_id, n["kind"] != "person", n["node_id"])
+    )[:NEIGHBOURHOOD_LIMIT]
+    ids = {n["node_id"] for n in shown}
+    people = analytics.people([n["node_id"] for n in shown if n["kind"] == "person"])
+    nodes = []
+    for n in shown:
+        person = people.get(n["node_id"])
+        kind = n.get("subkind") or n["kind"]
+        if n["kind"] == "person":
+            kind = "child" if n.get("is_child") else "adult"
+        page = "children" if kind == "child" else "adults"
+        nodes.append(
+            {
+                "data": {
+                    "id": n["node_id"],
+                    "label": person.name if person else (n.get("label") or n["node_id"]),
+                    "kind": kind,
+                    "band": (person.band if person else None) or "none",
+                    "href": f"/{page}/{n['node_id']}"
+                    if person and n["node_id"] != person_id
+                    else "",
+                }
+            }
+        )
+    edges = [
+        {
+            "data": {
+                "id": f"e{i}",
+                "source": e["src"],
+                "target": e["dst"],
+                "kind": e["kind"],
+                "label": f"{str(e['kind']).replace('_', ' ')} ({e['n_events']})",
+            }
+        }
+        for i, e in enumerate(sub.edges)
+        if e["src"] in ids and e["dst"] in ids
+    ]
+    return JSONResponse({"nodes": nodes, "edges": edges, "total_nodes": len(sub.nodes)})
 
 
 # time patterns ----------------------------------------------------------------------------

@@ -179,14 +179,26 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
     for row in assessed.networks:
         members = [m.strip() for m in row["members"].split(";") if m.strip()]
         reported.append((row["network_id"], [majority.get(m, "") for m in members]))
+    # Networks Lantern itself reports as another kind of exploitation (networks.csv `concern`,
+    # when the column is there): shown, but not put forward as CSE networks.
+    other_kind_ids = {
+        row["network_id"]
+        for row in assessed.networks
+        if (row.get("concern") or "sexual_exploitation").strip() != "sexual_exploitation"
+    }
     found: list[str] = []
+    found_cse: list[str] = []  # found by a network reported as CSE (not as another kind)
     for network_id, adults in sorted(truth.network_adults.items()):
         victims = truth.network_children.get(network_id, set())
-        for _, members in reported:
-            present = set(members)
-            if 2 * len(adults & present) >= len(adults) and victims & present:
-                found.append(network_id)
-                break
+        hits = [
+            reported_id
+            for reported_id, members in reported
+            if 2 * len(adults & set(members)) >= len(adults) and victims & set(members)
+        ]
+        if hits:
+            found.append(network_id)
+        if any(h not in other_kind_ids for h in hits):
+            found_cse.append(network_id)
     planted = truth.planted_members
     false_ids = [
         network_id
@@ -198,6 +210,7 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
         for row in assessed.networks
         if (row.get("first_flagged_at") or "").strip()
     }
+    other_kind = other_kind_ids
     # The graph benchmark's stricter test (bench/graph.py): no planted member at all.
     no_planted = [
         network_id for network_id, members in reported if not any(m in planted for m in members)
@@ -226,6 +239,18 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
             _round(sum(1 for n in false_ids if n in flagged_ids) * per) if per else None
         ),
         "false_with_no_planted_member": len(no_planted),
+        "reported_as_other_exploitation": len(other_kind),
+        "reported_as_other_exploitation_that_are_false": sum(
+            1 for n in false_ids if n in other_kind
+        ),
+        "reported_as_other_exploitation_that_are_other_groups": sum(
+            1 for n in false_other if n in other_kind
+        ),
+        "found_among_cse_networks": len(found_cse),
+        "false_cse": sum(1 for n in false_ids if n not in other_kind),
+        "false_cse_per_10000_children": (
+            _round(sum(1 for n in false_ids if n not in other_kind) * per) if per else None
+        ),
         "found_per_10000_children": _round(len(found) * per) if per else None,
     }
 

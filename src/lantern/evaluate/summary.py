@@ -43,6 +43,12 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
         "false networks (per 10,000 children)",
         f"{nets['false']} ({_fmt(nets['false_per_10000_children'])})",
     )
+    if "false_cse" in nets:
+        table.add_row(
+            "  of which put forward as CSE / flagged (per 10,000 children)",
+            f"{nets['false_cse']} ({_fmt(nets['false_cse_per_10000_children'])}) / "
+            f"{nets['false_flagged']} ({_fmt(nets['false_flagged_per_10000_children'])})",
+        )
     for name, lead in report["lead_time"].items():
         if "median_days" in lead:
             table.add_row(
@@ -53,5 +59,10 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
             table.add_row(
                 "joint earlier than siloed: victims / median days earlier",
                 f"{lead['joint_earlier']} / {_fmt(lead['median_days_earlier'])}",
+            )
+            table.add_row(
+                "flagged only jointly: victims / median censored lead, days (at least)",
+                f"{lead['flagged_only_joint']} / "
+                f"{_fmt(lead.get('only_joint_censored_median_days'))}",
             )
     console.print(table)

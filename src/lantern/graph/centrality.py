@@ -31,6 +31,7 @@ have rows.
 
 from __future__ import annotations
 
+import time
 import warnings
 from dataclasses import dataclass
 
@@ -69,9 +70,9 @@ def load_links(con: duckdb.DuckDBPyConnection, *, edges: str = "graph_edges") ->
         r[0]
         for r in con.execute(f"SELECT * FROM {edges} LIMIT 0").description or []  # noqa: S608
     }
-    began = "first_available_at"
+    began = "first_available_at" if "first_available_at" in columns else "NULL::TIMESTAMP"
     if "first_occurred_at" in columns:
-        began = "coalesce(first_occurred_at, first_available_at)"
+        began = f"coalesce(first_occurred_at, {began})"
     last = "last_occurred_at" if "last_occurred_at" in columns else "NULL::TIMESTAMP"
     con.execute(
         f"""
@@ -343,10 +344,17 @@ def _slice_table(links: Links, kind: str, year: str, chosen: np.ndarray) -> pa.T
     return _table([links.names[v] for v in vertices], m, link_kind=kind, period=year)
 
 
-def build_stats(con: duckdb.DuckDBPyConnection, *, with_slices: bool = True) -> None:
-    """Write `graph_stats` (one row per node) and `graph_stats_slices` (per link kind and year)."""
+def build_stats(con: duckdb.DuckDBPyConnection, *, with_slices: bool = True) -> dict[str, float]:
+    """Write `graph_stats` (one row per node) and `graph_stats_slices` (per link kind and year).
+
+    Returns the seconds each part took.
+    """
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
     links = load_links(con)
+    seconds["load"] = time.perf_counter() - started
     table = _table(links.names, measure(len(links.names), links.a, links.b, links.weight))
+    seconds["graph_stats"] = time.perf_counter() - started - seconds["load"]
     con.register("graph_stats_arrow", table)
     try:
         create_table(
@@ -362,13 +370,15 @@ def build_stats(con: duckdb.DuckDBPyConnection, *, with_slices: bool = True) -> 
         )
     finally:
         con.unregister("graph_stats_arrow")
+    seconds["write graph_stats"] = time.perf_counter() - started - sum(seconds.values())
     if not with_slices:
-        return
+        return seconds
     parts = [_slice_table(links, kind, year, chosen) for kind, year, chosen in slices(links)]
     empty = _table(
         [], measure(0, *(np.zeros(0, dtype=np.int64),) * 2, np.zeros(0)), link_kind="", period=""
     )
     combined = pa.concat_tables(parts) if parts else empty
+    seconds["slices"] = time.perf_counter() - started - sum(seconds.values())
     con.register("graph_stats_slices_arrow", combined)
     try:
         create_table(
@@ -382,3 +392,5 @@ def build_stats(con: duckdb.DuckDBPyConnection, *, with_slices: bool = True) -> 
         )
     finally:
         con.unregister("graph_stats_slices_arrow")
+    seconds["write slices"] = time.perf_counter() - started - sum(seconds.values())
+    return {k: round(v, 2) for k, v in seconds.items()}

@@ -59,8 +59,14 @@ def stats_command(
             "--by", help="weighted_degree, degree, betweenness, closeness or eigenvector."
         ),
     ] = "weighted_degree",
+    link: Annotated[
+        str | None, typer.Option("--link", help="Only links of this kind (e.g. with_thing).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Only links active in this year.")
+    ] = None,
 ) -> None:
-    """The most connected people, things and places."""
+    """The most connected people, things and places (≈: estimated from sampled paths)."""
     from lantern.errors import UserError
     from lantern.graph.inputs import existing_tables
 
@@ -73,19 +79,33 @@ def stats_command(
     con = _open(store, read_only=True)
     if "graph_stats" not in existing_tables(con):
         raise UserError("no graph_stats in the store; run `lantern graph build` without --no-stats")
+    source = "graph_stats"
+    params: dict[str, object] = {"kind": kind, "top": top}
+    if link or year:
+        if "graph_stats_slices" not in existing_tables(con):
+            raise UserError("no graph_stats_slices in the store; run `lantern graph build` again")
+        source = """(SELECT n.node_id, n.kind, n.subkind, n.label, s.degree, s.weighted_degree,
+                            s.betweenness, s.closeness, s.eigenvector, s.estimated
+                     FROM graph_stats_slices s JOIN graph_nodes n USING (node_id)
+                     WHERE s.link_kind = $link AND s.period = $period)"""
+        params |= {"link": link or "", "period": str(year) if year else ""}
+    columns = {r[0] for r in con.execute("SELECT * FROM graph_stats LIMIT 0").description or []}
+    estimated = "estimated" if "estimated" in columns or source != "graph_stats" else "false"
     rows = con.execute(
-        f"""SELECT node_id, kind, subkind, label, degree, weighted_degree, betweenness, closeness, eigenvector
-            FROM graph_stats WHERE $kind IS NULL OR kind = $kind
+        f"""SELECT node_id, kind, subkind, label, degree, weighted_degree, betweenness, closeness,
+                   eigenvector, {estimated}
+            FROM {source} WHERE $kind IS NULL OR kind = $kind
             ORDER BY {by} DESC, node_id LIMIT $top""",  # noqa: S608
-        {"kind": kind, "top": top},
+        params,
     ).fetchall()
     typer.echo(
         f"{'node':<28} {'kind':<8} {'label':<20} {'deg':>4} {'w.deg':>7} {'betw':>9} {'close':>6} {'eigen':>6}"
     )
-    for node, k, sub, label, deg, wdeg, betw, close, eig in rows:
+    for node, k, sub, label, deg, wdeg, betw, close, eig, approx in rows:
+        mark = "≈" if approx else " "
         typer.echo(
             f"{node:<28} {(sub or k):<8} {str(label)[:20]:<20} {deg:>4} {wdeg:>7.2f} "
-            f"{betw:>9.1f} {close:>6.3f} {eig:>6.3f}"
+            f"{mark}{betw:>8.1f} {close:>6.3f} {eig:>6.3f}"
         )
 
 

@@ -22,6 +22,8 @@ Steps (each writes the table named):
 
 from __future__ import annotations
 
+import time
+
 import duckdb
 
 from lantern.graph.inputs import create_table
@@ -259,6 +261,9 @@ EVIDENCE_COLUMNS = """
 
 
 def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    """One row per (src, dst, kind, event, via): the earliest available, then a fixed
+    order of the other columns, so a re-run keeps the same row (e.g. a thing both
+    recorded on the event and named in its notes: one piece of evidence, two roles)."""
     pts = rules.points
     max_people = rules.max_people_per_event
     signal = "LEFT JOIN graph_child_signals s ON s.event_id = {e} AND s.person_id = {p}"
@@ -395,7 +400,8 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
         SELECT DISTINCT ON (src, dst, kind, event_id, via) {EVIDENCE_COLUMNS}
         FROM (SELECT * FROM ({union}) AS u({EVIDENCE_COLUMNS}))
         WHERE src IS NOT NULL AND dst IS NOT NULL AND available_at IS NOT NULL
-        ORDER BY src, dst, kind, event_id, via, available_at, src_record, dst_record
+        ORDER BY src, dst, kind, event_id, via, available_at, src_record, dst_record,
+                 src_role, dst_role, paired_event_id, signal_at, points DESC
         """,  # noqa: S608
     )
 
@@ -411,6 +417,11 @@ STEPS = (
 )
 
 
-def build_all(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+def build_all(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> dict[str, float]:
+    """Run every step; returns each step's wall time in seconds."""
+    seconds = {}
     for step in STEPS:
+        started = time.perf_counter()
         step(con, rules)
+        seconds[step.__name__.removeprefix("build_")] = round(time.perf_counter() - started, 3)
+    return seconds

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 import igraph as ig
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -28,22 +29,44 @@ def load_view(
     con: duckdb.DuckDBPyConnection, *, include_routine: bool = False, edges: str = "graph_edges"
 ) -> GraphView:
     where = "" if include_routine else "WHERE weight > 0"
-    pairs = con.execute(
+    # Vertex numbers are given by DuckDB (every node in node_id order, then any edge end that
+    # is not a node: an as-of edge table without its nodes still loads), and the pairs come back
+    # as arrays: no Python loop per edge.
+    con.execute(
         f"""
-        SELECT least(src, dst) AS a, greatest(src, dst) AS b, sum(weight) AS weight
-        FROM {edges} {where} GROUP BY ALL ORDER BY a, b
+        CREATE OR REPLACE TEMP TABLE view_pairs AS
+        SELECT least(src, dst) AS a, greatest(src, dst) AS b, sum(weight)::DOUBLE AS weight
+        FROM {edges} {where} GROUP BY ALL
         """  # noqa: S608
-    ).fetchall()
-    node_rows = con.execute("SELECT node_id FROM graph_nodes ORDER BY node_id").fetchall()
-    names = [n for (n,) in node_rows]
+    )
+    try:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE view_ids AS
+            WITH ends AS (SELECT a AS node_id FROM view_pairs UNION SELECT b FROM view_pairs),
+            extra AS (SELECT node_id FROM ends EXCEPT SELECT node_id FROM graph_nodes),
+            ordered AS (SELECT node_id, 0 AS part FROM graph_nodes
+                        UNION ALL SELECT node_id, 1 FROM extra)
+            SELECT node_id, (row_number() OVER (ORDER BY part, node_id) - 1)::BIGINT AS i
+            FROM ordered
+            """
+        )
+        names = [n for (n,) in con.execute("SELECT node_id FROM view_ids ORDER BY i").fetchall()]
+        pairs = con.execute(
+            """
+            SELECT x.i AS a, y.i AS b, p.weight
+            FROM view_pairs p JOIN view_ids x ON x.node_id = p.a JOIN view_ids y ON y.node_id = p.b
+            ORDER BY p.a, p.b
+            """
+        ).fetchnumpy()
+    finally:
+        con.execute("DROP TABLE IF EXISTS view_pairs")
+        con.execute("DROP TABLE IF EXISTS view_ids")
     index = {name: i for i, name in enumerate(names)}
-    for a, b, _ in pairs:  # an edge table without its nodes (an as-of table) still loads
-        for name in (a, b):
-            if name not in index:
-                index[name] = len(names)
-                names.append(name)
-    graph = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b, _ in pairs])
-    graph.es["weight"] = [float(w) for _, _, w in pairs]
+    a, b = np.asarray(pairs["a"], dtype=np.int64), np.asarray(pairs["b"], dtype=np.int64)
+    weight = np.asarray(pairs["weight"], dtype=np.float64)
+    graph = ig.Graph(n=len(names), edges=np.column_stack([a, b]).tolist() if len(a) else [])
+    graph.es["weight"] = weight.tolist()
     # A path's cost per hop: one, plus less for a stronger link (so hop count comes first).
-    graph.es["cost"] = [1.0 + 1.0 / (1.0 + float(w)) for _, _, w in pairs]
+    graph.es["cost"] = (1.0 + 1.0 / (1.0 + weight)).tolist()
     return GraphView(graph=graph, names=names, index=index)

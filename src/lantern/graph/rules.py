@@ -50,6 +50,8 @@ class GraphRules:
     signal_strong_categories: tuple[str, ...]
     signal_min_missing_hits: int
     signal_not_signals: tuple[str, ...]
+    sexual_categories: tuple[str, ...]
+    sexual_indicators: tuple[str, ...]
     seed: int
     iterations: int
     resolution: float
@@ -108,6 +110,8 @@ def _from_mapping(data: dict[str, Any]) -> GraphRules:
         signal_strong_categories=tuple(signal["strong_categories"]),
         signal_min_missing_hits=int(signal["min_missing_hits"]),
         signal_not_signals=tuple(signal.get("not_signals", ())),
+        sexual_categories=tuple((data.get("network_concern") or {}).get("sexual_categories", ())),
+        sexual_indicators=tuple((data.get("network_concern") or {}).get("sexual_indicators", ())),
         seed=int(networks["seed"]),
         iterations=int(networks["iterations"]),
         resolution=float(networks["resolution"]),

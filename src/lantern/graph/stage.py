@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from lantern.graph import edges, evidence, networks
+from lantern.graph import concerns, edges, evidence, networks
 from lantern.graph.inputs import count, prepare_inputs
 from lantern.graph.rules import GraphRules, load_rules
 
@@ -51,19 +51,22 @@ def run(
         step()
         seconds[name] = round(time.perf_counter() - started, 3)
 
-    timed("evidence", lambda: evidence.build_all(con, rules))
+    evidence_steps: dict[str, float] = {}
+    timed("evidence", lambda: evidence_steps.update(evidence.build_all(con, rules)))
     timed("edges", lambda: edges.build_edges(con, rules, as_of=as_of))
     timed("signal_children", lambda: edges.build_signal_children(con, rules, as_of=as_of))
     timed("nodes", lambda: edges.build_nodes(con))
     timed("network_edges", lambda: networks.build_network_edges(con))
     timed("leiden", lambda: networks.build_communities(con, rules))
     timed("networks", lambda: networks.build_networks(con, rules))
+    timed("concerns", lambda: concerns.build_network_concerns(con, rules))
     timed("adult_child_links", lambda: networks.build_adult_child_links(con))
     timed("hotspots", lambda: networks.build_hotspots(con, rules))
     if stats:
         from lantern.graph import centrality
 
         timed("stats", lambda: centrality.build_stats(con))
+    seconds.update({f"evidence: {name}": t for name, t in evidence_steps.items()})
     return GraphSummary(
         nodes=count(con, "graph_nodes"),
         edges=count(con, "graph_edges"),

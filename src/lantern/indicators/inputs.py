@@ -101,13 +101,14 @@ def build_inputs(steps: Steps) -> None:
         """,
     )
 
-    # The child each event is about: its subject or victim (one row each).
+    # The child each event is about: its subject or victim (one row each). The
+    # narrative stays in `events` (`narratives.py` reads each distinct text once).
     steps.table(
         "ind_subject_events",
         """
         SELECT DISTINCT ON (e.event_id, p.record_id)
                e.event_id, e.agency, e.event_type, e.occurred_at, e.recorded_at, e.ended_at,
-               e.narrative, e.outcome, e.codes, p.record_id, p.person_key, p.dob,
+               e.outcome, e.codes, p.record_id, p.person_key, p.dob,
                p.age_min, p.age_max
         FROM events e
         JOIN ind_event_people p ON p.event_id = e.event_id AND p.role IN ('subject', 'victim')

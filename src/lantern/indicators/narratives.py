@@ -12,6 +12,7 @@ per event in the join (`max_child_age`), exactly as the analyser would.
 from __future__ import annotations
 
 import os
+import time
 
 import pyarrow as pa
 
@@ -22,35 +23,33 @@ from lantern.indicators.text.analyse import analyse_many, shared_analyser
 PARALLEL_FROM = 10_000
 
 
-def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
+def read_narratives(steps: Steps, *, n_process: int | None = None) -> tuple[int, int]:
     """Read every narrative; `n_process` None means two processes for large stores, else one.
 
-    Returns the number of events with a narrative.
+    Returns the number of events with a narrative and of distinct narratives.
     """
     con = steps.con
-    n_events = steps.table(
-        "ind_narrative_events",
+    started = time.perf_counter()
+    con.execute(
         """
-        SELECT e.event_id, e.agency, e.occurred_at, e.recorded_at,
-               min(s.record_id) AS record_id, min(s.age_max)::INTEGER AS age,
-               e.narrative
-        FROM events e LEFT JOIN ind_subject_events s USING (event_id)
-        WHERE e.narrative IS NOT NULL AND trim(e.narrative) <> ''
-        GROUP BY e.event_id, e.agency, e.occurred_at, e.recorded_at, e.narrative
-        """,
+        CREATE OR REPLACE TEMP TABLE ind_text_numbers AS
+        SELECT narrative, (row_number() OVER (ORDER BY narrative) - 1)::INTEGER AS text_no
+        FROM (SELECT DISTINCT narrative FROM events
+              WHERE narrative IS NOT NULL AND trim(narrative) <> '')
+        """
     )
     texts = [
         row[0]
-        for row in con.execute(
-            "SELECT DISTINCT narrative FROM ind_narrative_events ORDER BY narrative"
-        ).fetchall()
+        for row in con.execute("SELECT narrative FROM ind_text_numbers ORDER BY text_no").fetchall()
     ]
+    steps.seconds["distinct narratives"] = round(time.perf_counter() - started, 3)
     findings: dict[str, list] = {k: [] for k in FINDING_COLUMNS}
     language: dict[str, list] = {k: [] for k in LANGUAGE_COLUMNS}
     mentions: dict[str, list] = {k: [] for k in MENTION_COLUMNS}
     if n_process is None:
         n_process = 2 if len(texts) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
     max_child_age = {rule.id: rule.max_child_age for rule in shared_analyser().rules.language}
+    started = time.perf_counter()
     for text_no, analysis in enumerate(analyse_many(texts, n_process=n_process)):
         for ordinal, h in enumerate(analysis.hits):
             for key, value in (
@@ -75,15 +74,19 @@ def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
                 ("value_norm", m.value_norm), ("span_start", m.start), ("span_end", m.end),
             ):  # fmt: skip
                 mentions[key].append(value)
-    _register(steps, "ind_text_numbers", {"text_no": list(range(len(texts))), "narrative": texts},
-              {"text_no": pa.int32(), "narrative": pa.string()})  # fmt: skip
+    steps.seconds["text analysis"] = round(time.perf_counter() - started, 3)
     _register(steps, "ind_text_findings", findings, FINDING_COLUMNS)
     _register(steps, "ind_text_language", language, LANGUAGE_COLUMNS)
     _register(steps, "ind_text_mentions", mentions, MENTION_COLUMNS)
-    steps.table(
+    n_events = steps.table(
         "ind_narrative_texts",
         """
-        SELECT n.*, t.text_no FROM ind_narrative_events n JOIN ind_text_numbers t USING (narrative)
+        SELECT e.event_id, e.agency, e.occurred_at, e.recorded_at,
+               min(s.record_id) AS record_id, min(s.age_max)::INTEGER AS age, t.text_no
+        FROM events e
+        JOIN ind_text_numbers t USING (narrative)
+        LEFT JOIN ind_subject_events s USING (event_id)
+        GROUP BY e.event_id, e.agency, e.occurred_at, e.recorded_at, t.text_no
         """,
     )
     steps.table(
@@ -116,9 +119,10 @@ def read_narratives(steps: Steps, *, n_process: int | None = None) -> int:
         ORDER BY n.event_id, f.ordinal
         """,
     )
-    for name in ("ind_text_numbers", "ind_text_findings", "ind_text_language", "ind_text_mentions"):
+    for name in ("ind_text_findings", "ind_text_language", "ind_text_mentions"):
         con.unregister(name)
-    return n_events
+    con.execute("DROP TABLE ind_text_numbers")
+    return n_events, len(texts)
 
 
 def _register(

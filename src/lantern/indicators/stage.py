@@ -60,11 +60,13 @@ class IndicatorSummary:
     hits: int
     hits_by_source: dict[str, int]
     narratives: int
+    distinct_narratives: int
     text_findings: int
     language_findings: int
     text_mentions: int
     seconds: float
     tables: dict[str, int] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def check_rules(catalogue: Catalogue) -> None:
@@ -90,7 +92,7 @@ def run(
     steps = Steps(con)
     load_catalogue_tables(steps, catalogue)
     build_inputs(steps)
-    narratives = read_narratives(steps, n_process=n_process)
+    narratives, distinct_narratives = read_narratives(steps, n_process=n_process)
 
     horizon = (
         f"TIMESTAMP '{as_of.isoformat()} 23:59:59'"
@@ -131,9 +133,11 @@ def run(
         hits=steps.rows["indicator_hits"],
         hits_by_source=by_source,
         narratives=narratives,
+        distinct_narratives=distinct_narratives,
         text_findings=steps.rows["text_findings"],
         language_findings=steps.rows["language_findings"],
         text_mentions=steps.rows["text_mentions"],
         seconds=time.perf_counter() - started,
         tables=dict(steps.rows),
+        step_seconds=dict(steps.seconds),
     )

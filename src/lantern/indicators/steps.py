@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import duckdb
@@ -13,12 +14,15 @@ import duckdb
 class Steps:
     con: duckdb.DuckDBPyConnection
     rows: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step
 
     def table(self, name: str, sql: str) -> int:
         """`CREATE OR REPLACE TABLE name AS sql`; remembers and returns its row count."""
+        started = time.perf_counter()
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
         count = self.con.execute(f"SELECT count(*) FROM {name}").fetchall()
         self.rows[name] = int(count[0][0])
+        self.seconds[name] = round(time.perf_counter() - started, 3)
         return self.rows[name]
 
     def exists(self, name: str) -> bool:

@@ -75,12 +75,7 @@ def score_pairs(
     log = model.train(linker, use_em=use_em, seed=seed, max_pairs_u=max_pairs_u)
     trained = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=model.KEEP_PAIRS_ABOVE)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE resolve_pairs AS
-        SELECT * FROM {predictions.physical_name}
-        """  # noqa: S608 - a table name Splink made
-    )
+    _keep_as_resolve_pairs(con, predictions.physical_name)
     predictions.drop_table_from_database_and_remove_from_cache()
     _write_levels(con, linker)
     _drop_splink_tables(con)
@@ -90,6 +85,20 @@ def score_pairs(
         "prediction": round(time.perf_counter() - trained, 2),
     }
     return LinkageResult(count, log, steps)
+
+
+def _keep_as_resolve_pairs(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Splink's prediction table becomes `resolve_pairs`: renamed, not copied, when it is a table."""
+    kind = con.execute(
+        "SELECT table_type FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_name = ?",
+        [name],
+    ).fetchall()
+    if kind == [("BASE TABLE",)]:
+        con.execute("DROP TABLE IF EXISTS resolve_pairs")
+        con.execute(f'ALTER TABLE "{name}" RENAME TO resolve_pairs')
+    else:
+        con.execute(f"CREATE OR REPLACE TABLE resolve_pairs AS SELECT * FROM {name}")  # noqa: S608 - a table name Splink made
 
 
 def _write_levels(con: duckdb.DuckDBPyConnection, linker: object | None) -> None:

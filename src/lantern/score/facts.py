@@ -10,6 +10,7 @@ a replay must see each record as it was known on the day (replay.md §2).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import duckdb
@@ -66,7 +67,7 @@ def read_record_links(
     return [RecordLink(day, left, right) for day, left, right in rows]
 
 
-def unscored_indicators(concerns: list[str]) -> list[str]:
+def unscored_indicators(concerns: Sequence[str]) -> list[str]:
     """The catalogue's indicators whose concern the weights do not score (e.g. county lines)."""
     from lantern.indicators.catalogue import default_catalogue
 

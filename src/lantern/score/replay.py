@@ -439,9 +439,7 @@ class Replay:
             return  # nothing left to fall
         self._find_fall(root, day, (base_band, band), link_points)
 
-    def _find_fall(
-        self, root: str, after: date, now: tuple[str, str], link_points: float
-    ) -> None:
+    def _find_fall(self, root: str, after: date, now: tuple[str, str], link_points: float) -> None:
         """Queue the first decay date after `after` on which the bands differ from `now`.
 
         Scores only fall between facts (weights.py checks the multipliers), so that date

@@ -160,6 +160,20 @@ def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> 
     assert practitioner.get("/workbench/places").status_code == 403
 
 
+def test_hotspots_from_graph_evidence_match_those_from_the_edges_json(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lantern.app import hotspots
+
+    app = site[0]
+    analytics = app.state.lantern.analytics
+    assert analytics.has("graph_evidence")
+    from_table = hotspots.hotspots(analytics, 1)
+    assert from_table and from_table[0]["place_id"] == "place:Manor Row takeaway"
+    monkeypatch.setattr(
+        type(analytics), "has", lambda self, t: t in self.tables and t != "graph_evidence"
+    )
+    assert hotspots.hotspots(analytics, 1) == from_table
+
+
 def test_child_and_adult_pages_show_their_place_in_the_graph(site) -> None:  # type: ignore[no-untyped-def]
     _, county, analyst, practitioner, _ = site
     adult = analyst.get(f"/adults/{county.darren}").text
@@ -187,3 +201,38 @@ def test_a_persons_neighbourhood_downloads_from_their_page(site) -> None:  # typ
         f"/people/{county.kayleigh}/export"
         not in practitioner.get(f"/children/{county.kayleigh}").text
     )
+
+
+def test_a_persons_neighbourhood_graph_is_drawn_for_analysts_and_audited(site) -> None:  # type: ignore[no-untyped-def]
+    app, county, analyst, practitioner, _ = site
+    page = analyst.get(f"/adults/{county.darren}").text
+    assert 'data-testid="neighbourhood"' in page and f"/people/{county.darren}/graph.json" in page
+    graph = analyst.get(f"/people/{county.darren}/graph.json").json()
+    ids = {n["data"]["id"] for n in graph["nodes"]}
+    # Darren, the two girls, the car and the phone: everyone and everything one link away.
+    assert {county.darren, county.kayleigh, county.jade, county.vehicle} <= ids
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in graph["edges"])
+    darren = next(n["data"] for n in graph["nodes"] if n["data"]["id"] == county.darren)
+    assert darren["kind"] == "adult" and darren["href"] == ""
+    kayleigh = next(n["data"] for n in graph["nodes"] if n["data"]["id"] == county.kayleigh)
+    assert kayleigh["kind"] == "child" and kayleigh["href"] == f"/children/{county.kayleigh}"
+    assert practitioner.get(f"/people/{county.darren}/graph.json").status_code == 403
+    assert 'data-testid="neighbourhood"' not in practitioner.get(f"/adults/{county.darren}").text
+    assert analyst.get("/people/nobody/graph.json").status_code == 404
+    from lantern.app.models import AuditEntry
+
+    with app.state.lantern.session() as db:
+        actions = {(e.actor, e.action, e.subject) for e in db.query(AuditEntry).all()}
+    assert ("ana", "view_neighbourhood_graph", county.darren) in actions
+
+
+def test_the_apps_warm_up_builds_the_path_finders_graph(site) -> None:  # type: ignore[no-untyped-def]
+    from lantern.app import workbench_pages
+    from lantern.app.web import warm_up
+
+    app = site[0]
+    analytics = app.state.lantern.analytics
+    workbench_pages._views.pop(analytics, None)
+    warm_up(app.state.lantern)
+    view = workbench_pages._views[analytics]
+    assert view.vertex(site[1].darren) is not None

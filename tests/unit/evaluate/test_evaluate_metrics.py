@@ -299,3 +299,25 @@ def test_false_networks_are_also_counted_among_flagged_networks_and_with_no_plan
     assert (nets["false"], nets["flagged"], nets["false_flagged"]) == (2, 1, 1)
     assert nets["false_with_no_planted_member"] == 1
     assert nets["false_flagged_per_10000_children"] == 2500.0
+
+
+def test_networks_reported_as_another_kind_are_counted_apart_from_false_cse_networks(
+    truth: Path, tmp_path: Path
+) -> None:
+    d = assessment(
+        tmp_path / "labelled",
+        ["Pa,police:p1", "Pd,health:h3", "Pe,police:a1;police:a2", "Pg,police:a4", "Px,police:x1"],
+        [],
+        [],
+    )
+    write(
+        d / "networks.csv",
+        "network_id,members,child_count,adult_count,score,first_flagged_at,concern",
+        "N1,Pd;Pg;Px,1,2,5,,criminal_exploitation",  # false, but not put forward as CSE
+        "N2,Pd;Px,1,1,2,,sexual_exploitation",  # false CSE network
+        "N3,Pa;Pe;Pg,1,2,5,,criminal_exploitation",  # finds N1 (3 of 4 adults), labelled wrongly
+    )
+    nets = evaluate_outputs(d, truth)["networks"]
+    assert (nets["false"], nets["false_cse"], nets["reported_as_other_exploitation"]) == (2, 1, 2)
+    assert nets["reported_as_other_exploitation_that_are_false"] == 1
+    assert (nets["found"], nets["found_among_cse_networks"]) == (1, 0)

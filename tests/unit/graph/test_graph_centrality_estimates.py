@@ -140,3 +140,37 @@ def test_slices_per_link_kind_and_year_match_a_recompute(con):
         "AND node_id = 'vehicle:AB12CDE'"
     ).fetchall()
     assert closeness == pytest.approx((2 / 1.5) / 4)
+
+
+def test_a_recompute_over_a_filtered_query_on_a_read_only_store_matches_the_slice(store_path):
+    con = connect(store_path)
+    con.execute(
+        "CREATE TABLE graph_edges AS SELECT * FROM (VALUES ('a', 'b', 'co_event', 1.0), "
+        "('b', 'c', 'co_event', 1.0), ('c', 'd', 'with_thing', 2.0), ('d', 'a', 'co_event', 0.5)) "
+        "AS t(src, dst, kind, weight)"
+    )
+    con.execute(
+        "CREATE TABLE graph_nodes AS SELECT DISTINCT node_id, 'person' AS kind, 'adult' AS subkind, "
+        "node_id AS label, false AS signal_child, 0 AS linked_signal_children, false AS routine "
+        "FROM (SELECT src AS node_id FROM graph_edges UNION SELECT dst FROM graph_edges)"
+    )
+    centrality.build_stats(con)
+    sliced = con.execute(
+        "SELECT node_id, degree, betweenness, closeness FROM graph_stats_slices "
+        "WHERE link_kind = 'co_event' AND period = '' ORDER BY node_id"
+    ).fetchall()
+    con.close()
+    import duckdb
+
+    reader = duckdb.connect(str(store_path), read_only=True)
+    table = centrality.compute(
+        reader.cursor(), edges="(SELECT * FROM graph_edges WHERE kind = 'co_event')"
+    )
+    live = sorted(
+        (r["node_id"], r["degree"], r["betweenness"], r["closeness"])
+        for r in table.to_pylist()
+        if r["degree"] > 0
+    )
+    reader.close()
+    assert live == [(n, d, pytest.approx(b), pytest.approx(c)) for n, d, b, c in sliced]
+    assert [n for n, *_ in sliced] == ["a", "b", "c", "d"]
