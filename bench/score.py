@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/lantern-bench-score"))
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2010, 6, 30))
     parser.add_argument("--reference", type=Path)
+    parser.add_argument("--skip-as-of", action="store_true", help="Time the whole history only.")
+    parser.add_argument("--weights", type=Path, help="A weights file (default: the package's).")
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     args = parser.parse_args()
 
@@ -113,14 +115,16 @@ def main() -> None:
 
     seconds = timed_parts()
     started = time.perf_counter()
-    summary = stage.run(con)
+    summary = stage.run(con, weights_path=args.weights)
     whole = time.perf_counter() - started
     parts = dict(seconds)
     checks = compare(con, args.reference) if args.reference else []
-    seconds.clear()
-    started = time.perf_counter()
-    stage.run(con, args.as_of)
-    as_of = time.perf_counter() - started
+    as_of = None
+    if not args.skip_as_of:
+        seconds.clear()
+        started = time.perf_counter()
+        stage.run(con, args.as_of, weights_path=args.weights)
+        as_of = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     lines = [
@@ -133,7 +137,7 @@ def main() -> None:
         "|---|---|",
         f"| whole history | {whole:.1f} |",
         *(f"| — {name} | {value:.1f} |" for name, value in parts.items()),
-        f"| as of {args.as_of} | {as_of:.1f} |",
+        *([f"| as of {args.as_of} | {as_of:.1f} |"] if as_of is not None else []),
         "",
         f"Peak memory of the benchmark process: {peak_mb:,.0f} MB.",
     ]

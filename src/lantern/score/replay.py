@@ -42,6 +42,7 @@ from lantern.score.points import (
 from lantern.score.weights import BAND_RANK, Weights
 
 FLAG_RANK = BAND_RANK["medium"]
+DECAY_LOOKAHEAD = 4  # decay dates searched at once (`_find_fall`)
 
 
 def _occ(hit: Hit) -> int:
@@ -156,7 +157,7 @@ class Replay:
         self.facts_to_target: dict[str, list[LinkFact]] = defaultdict(list)
         # The child records linked to each target so far (a dict as an ordered set).
         self.children_of_target: dict[str, dict[str, None]] = defaultdict(dict)
-        self.queue: list[tuple[date, int, str, int]] = []
+        self.queue: list[tuple] = []  # (date, seq, root, version[, now, link_points])
         self.queued = 0
         self.history: list[BandChange] = []
 
@@ -260,9 +261,13 @@ class Replay:
             for record in self.children_of_target[target]:
                 relink.add(self.find(record))
         while self.queue and self.queue[0][0] == day:
-            _, _, root, version = heapq.heappop(self.queue)
+            entry = heapq.heappop(self.queue)
+            root, version = entry[2], entry[3]
             if root in self.clusters and self.clusters[root].version == version:
-                touched.add(root)
+                if len(entry) > 4:  # no fall up to today: look further ahead
+                    self._find_fall(root, day, entry[4], entry[5])
+                else:
+                    touched.add(root)
         touched = {self.find(r) for r in touched}
 
         base_totals: dict[str, float | None] = {}
@@ -432,8 +437,20 @@ class Replay:
         cluster.version += 1
         if not cluster.hits or (band == "none" and base_band == "none"):
             return  # nothing left to fall
-        start = bisect.bisect_right(cluster.decays, day)
-        dates = sorted(set(cluster.decays[start:]))
+        self._find_fall(root, day, (base_band, band), link_points)
+
+    def _find_fall(self, root: str, after: date, now: tuple[str, str], link_points: float) -> None:
+        """Queue the first decay date after `after` on which the bands differ from `now`.
+
+        Scores only fall between facts (weights.py checks the multipliers), so that date
+        can be found by bisection. Most people are scored again (a new fact) long before
+        their later decay dates, so only the next `DECAY_LOOKAHEAD` dates are searched; if
+        the bands hold through them, an entry comes back on the last of them to look
+        further (the cluster's `version` tells whether anything changed meanwhile).
+        """
+        cluster = self.clusters[root]
+        start = bisect.bisect_right(cluster.decays, after)
+        dates = list(dict.fromkeys(cluster.decays[start:]))  # sorted, without repeats
         if not dates:
             return
         model = self.model
@@ -445,9 +462,15 @@ class Replay:
                 model.band(round(base + link_points, 2), cluster.floor),
             )
 
-        now = (base_band, band)
-        # Scores only fall between facts (weights.py checks the multipliers), so the
-        # first date on which either band differs can be found by bisection.
+        if len(dates) > DECAY_LOOKAHEAD:
+            dates = dates[:DECAY_LOOKAHEAD]
+            if bands_on(dates[-1]) == now:
+                self.queued += 1
+                heapq.heappush(
+                    self.queue,
+                    (dates[-1], self.queued, root, cluster.version, now, link_points),
+                )
+                return
         low, high = 0, len(dates)
         while low < high:
             middle = (low + high) // 2

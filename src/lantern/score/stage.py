@@ -126,14 +126,27 @@ def _kinds(
     result: ReplayResult,
     person_of_root: dict[str, str],
 ) -> dict[str, str]:
-    """`child` if under 18 on the assessment date or at any event recorded by then."""
+    """`child` if under 18 on the assessment date or at any event recorded by then.
+
+    The date of birth is the most common over the person's records, ties to the
+    earliest (as the graph stage does); else the most common birth year, ties to the
+    earliest, on 1 July. (`mode()` broke ties differently from run to run.)
+    """
     has_person_records = facts._table_exists(con, "person_records")
     birth = (
         """
-        SELECT m.person_id,
-               COALESCE(mode(r.dob), make_date(CAST(mode(r.birth_year) AS BIGINT), 7, 1)) AS born
-        FROM score_persons AS m JOIN person_records AS r ON r.record_id = m.record_id
-        GROUP BY m.person_id
+        SELECT person_id,
+               COALESCE(arg_max(dob, (n_dob, -epoch(dob))) FILTER (WHERE dob IS NOT NULL),
+                        make_date(CAST(arg_max(birth_year, (n_year, -birth_year))
+                                       FILTER (WHERE birth_year IS NOT NULL) AS BIGINT), 7, 1))
+                   AS born
+        FROM (
+            SELECT m.person_id, r.dob, r.birth_year,
+                   count(*) OVER (PARTITION BY m.person_id, r.dob) AS n_dob,
+                   count(*) OVER (PARTITION BY m.person_id, r.birth_year) AS n_year
+            FROM score_persons AS m JOIN person_records AS r ON r.record_id = m.record_id
+        )
+        GROUP BY person_id
         """
         if has_person_records
         else "SELECT NULL::VARCHAR AS person_id, NULL::DATE AS born WHERE FALSE"

@@ -194,3 +194,20 @@ def test_a_flagged_child_is_held_at_medium_after_the_records_go_quiet_then_relea
     released, _ = scored(world, as_of=date(2022, 6, 30))
     assert assessment(released, amy)[2] in ("none", "low")
     assert assessment(released, amy)[3] == flagged_at  # the first flag date stays
+
+
+def test_a_person_with_two_dates_of_birth_in_a_tie_takes_the_earliest_every_time():
+    from score_world import World
+
+    world = World()
+    world.person("police:T1", "1990-03-01")
+    world.person("health:T2", "1996-03-01")  # the same person, recorded differently
+    world.link("police:T1", "health:T2", "2010-01-01")
+    world.event("police:e1", "2010-02-01", people={"police:T1": "subject"})
+    world.hit("police:e1", "police:T1", "missing_episode", "missing", 3.0)
+    children = "SELECT count(*) FROM assessments WHERE kind = 'child'"
+    for _ in range(3):  # 20 on the day (the earlier date of birth, as the graph has it): an
+        assert rows(scored(world)[0], children) == [(0,)]  # adult with no links, not listed
+    world.person("education:T3", "1996-03-01")  # now 1996 is the more common
+    world.link("health:T2", "education:T3", "2010-01-01")
+    assert rows(scored(world)[0], children) == [(1,)]
