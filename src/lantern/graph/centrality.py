@@ -213,8 +213,9 @@ def _batches(membership: np.ndarray, sizes: np.ndarray, limit: int) -> list[np.n
     vertices = vertices[np.argsort(membership[vertices], kind="stable")]
     comp = membership[vertices]
     ends = np.flatnonzero(np.r_[comp[1:] != comp[:-1], True]) + 1  # after each component
-    batches, start, cut = [], 0, BATCH
-    for end in ends:
+    batches: list[np.ndarray] = []
+    start, cut = 0, BATCH
+    for end in (int(e) for e in ends):
         if end >= cut or end == len(vertices):
             batches.append(np.sort(vertices[start:end]))  # induced_subgraph keeps vertex order
             start, cut = end, end + BATCH

@@ -50,6 +50,7 @@ def read_narratives(steps: Steps, *, n_process: int | None = None) -> tuple[int,
         n_process = 2 if len(texts) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
     max_child_age = {rule.id: rule.max_child_age for rule in shared_analyser().rules.language}
     started = time.perf_counter()
+    value: object  # one loop variable over columns of every type
     for text_no, analysis in enumerate(analyse_many(texts, n_process=n_process)):
         for ordinal, h in enumerate(analysis.hits):
             for key, value in (
