@@ -22,6 +22,14 @@ What is not replayed: the partition itself. Leiden on the graph of the
 records recorded by D may cut a ring differently, or not find it yet; the
 network's *identity* comes from the whole history, its *membership and dates*
 only from what was recorded by each date (docs/replay.md).
+
+**Concern, replayed.** The graph stage labels each network by what its children's
+records point to (`graph_network_concerns`, on the whole history). The flag is held to
+the same test on each day: a network whose flagged children, on D, mostly have records
+naming criminal exploitation and mostly have no sign of sexual harm recorded by D is not
+flagged as a CSE network on D — it is still listed, with its members, for the
+partnership's criminal-exploitation response. The lists of signs are the graph rules'
+(`signal_child.not_signals`, `network_concern`), read from the default rules file.
 """
 
 from __future__ import annotations
@@ -49,12 +57,21 @@ class Tie:
     b: str
 
 
+@dataclass(frozen=True, slots=True)
+class Signs:
+    """The first day a record named criminal exploitation, and showed a sign of sexual harm."""
+
+    criminal: date | None
+    sexual: date | None
+
+
 @dataclass(slots=True)
 class Network:
     network_id: str
     nodes: set[str] = field(default_factory=set)  # its records and things
     anchors: set[str] = field(default_factory=set)  # the records and things of its connectors
     ties: list[Tie] = field(default_factory=list)
+    signs: dict[str, Signs] = field(default_factory=dict)  # by record, recorded by `until`
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +132,35 @@ def read_networks(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, Netw
     ).fetchall()
     for network_id, day, a, b in ties:
         networks[network_id].ties.append(Tie(network_id, day, a, b))
+    _read_signs(con, networks, until)
     return networks
+
+
+def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], until: date) -> None:
+    """Each network record's first criminal-exploitation and sexual-harm signs, by `until`."""
+    from lantern.graph.rules import load_rules, sql_list
+
+    rules = load_rules()
+    if not rules.signal_not_signals or not _table_exists(con, "indicator_hits"):
+        return
+    rows = con.execute(
+        f"""
+        SELECT n.network_id, h.record_id,
+               min(CAST(h.recorded_at AS DATE)) FILTER (
+                   WHERE h.indicator IN {sql_list(rules.signal_not_signals)}),
+               min(CAST(h.recorded_at AS DATE)) FILTER (
+                   WHERE h.category IN {sql_list(rules.sexual_categories or ("",))}
+                      OR h.indicator IN {sql_list(rules.sexual_indicators or ("",))})
+        FROM indicator_hits AS h
+        JOIN score_network_nodes AS n ON n.node = h.record_id
+        WHERE h.recorded_at < ?
+        GROUP BY ALL
+        """,  # noqa: S608 - the lists come from the validated graph rules file
+        [until + timedelta(days=1)],
+    ).fetchall()
+    for network_id, record, criminal, sexual in rows:
+        if criminal is not None or sexual is not None:
+            networks[network_id].signs[record] = Signs(criminal, sexual)
 
 
 def first_flags(history: list[BandChange]) -> tuple[dict[str, date], dict[str, date]]:
@@ -172,7 +217,8 @@ def replay_network(
         "adult": {r: d for r, d in adult_flags.items() if r in records},
     }
     flag_days = {d for by_record in flags.values() for d in by_record.values()}
-    days = sorted(d for d in set(events) | flag_days if d <= until)
+    sign_days = {d for sign in network.signs.values() for d in (sign.criminal, sign.sexual) if d}
+    days = sorted(d for d in set(events) | flag_days | sign_days if d <= until)
 
     tied = _Sets(network.nodes)  # joined by evidence or identity
     same = _Sets(records)  # joined by identity alone: the persons as of the day
@@ -189,7 +235,11 @@ def replay_network(
                 same.union(a, b)
         anchored = {tied.find(a) for a in network.anchors} & evidenced
         members = {n for n in network.nodes if tied.find(n) in anchored}
-        if flagged_at is None and _flagged(members, same, flags, kind_of, rules, day):
+        if (
+            flagged_at is None
+            and _flagged(members, same, flags, kind_of, rules, day)
+            and not _criminal_concern(members, same, flags["child"], network.signs, day)
+        ):
             flagged_at = day
     return NetworkState(network.network_id, frozenset(members), flagged_at)
 
@@ -218,6 +268,36 @@ def _flagged(
     if rules.min_flagged_adults and persons["adult"]:
         return len(flagged["adult"]) >= rules.min_flagged_adults
     return True
+
+
+def _criminal_concern(
+    members: set[str],
+    same: _Sets,
+    child_flags: dict[str, date],
+    signs: dict[str, Signs],
+    day: date,
+) -> bool:
+    """On `day`, do the network's flagged children point to criminal, not sexual, exploitation?
+
+    The graph stage's test (graph/concerns.py) on what was recorded by `day`: at least half
+    the flagged children name criminal exploitation and fewer than half show sexual harm.
+    """
+    if not signs:
+        return False
+    children = {same.find(r) for r, at in child_flags.items() if at <= day and r in members}
+    criminal: set[str] = set()
+    sexual: set[str] = set()
+    for record, sign in signs.items():
+        if record not in members:
+            continue
+        person = same.find(record)
+        if person not in children:
+            continue
+        if sign.criminal is not None and sign.criminal <= day:
+            criminal.add(person)
+        if sign.sexual is not None and sign.sexual <= day:
+            sexual.add(person)
+    return 2 * len(criminal) >= len(children) > 2 * len(sexual)
 
 
 def replay_networks(
