@@ -73,8 +73,17 @@ def assess(dataset: Path, out: Path, agencies: tuple[str, ...] | None = None) ->
         [sys.executable, "-c", code, str(dataset), str(out), json.dumps(list(agencies or []))],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
-    marked = [ln for ln in done.stdout.splitlines() if ln.startswith("LANTERN-BENCH ")]
-    figures = json.loads(marked[-1].removeprefix("LANTERN-BENCH "))  # stages may print too
+    # Stages (and spaCy's worker processes) may print too, even onto the same line.
+    marked = [
+        ln[ln.index("LANTERN-BENCH ") :]
+        for ln in done.stdout.splitlines()
+        if "LANTERN-BENCH " in ln
+    ]
+    if not marked:
+        raise SystemExit(
+            f"no figures from the assess process; it printed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
+    figures = json.loads(marked[-1].removeprefix("LANTERN-BENCH "))
     figures["wall"] = time.perf_counter() - started
     return figures
 
