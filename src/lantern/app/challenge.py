@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import yaml
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from lantern.app import audit
 from lantern.app.analytics import Person
 from lantern.app.models import Alert, AuditEntry, User
 from lantern.app.web import NotFound, current_user, render, require_csrf, state_of
+from lantern.config_files import read_mapping
 
 REASONS_FILE = Path(__file__).resolve().parent / "access_reasons.yaml"
 ACTION = "access_reason"
@@ -44,7 +44,7 @@ class Rules:
 
 @cache
 def rules() -> Rules:
-    raw = yaml.safe_load(REASONS_FILE.read_text())
+    raw = read_mapping(REASONS_FILE, "access reasons file")
     return Rules(frozenset(raw["challenged_roles"]), int(raw["valid_hours"]), raw["reasons"])
 
 

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from lantern.config_files import read_mapping
 from lantern.errors import ConfigError
 
 POLICY_FILE = Path(__file__).resolve().parent / "access_policy.yaml"
@@ -46,7 +45,7 @@ class Policy:
 
 
 def read_policy(path: Path = POLICY_FILE) -> Policy:
-    raw = yaml.safe_load(path.read_text())
+    raw = read_mapping(path, "access policy")
     problems = []
     roles = raw.get("roles", {})
     if set(roles) != set(ROLES):

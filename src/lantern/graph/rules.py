@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from lantern.config_files import read_mapping
 from lantern.errors import ConfigError
 
+DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 EDGE_KINDS = (
     "suspect_of",
     "co_event",
@@ -62,19 +61,11 @@ class GraphRules:
 
 def load_rules(path: Path | str | None = None) -> GraphRules:
     """Read the rules from `path`, or Lantern's own `rules.yaml`."""
-    if path is None:
-        text = resources.files("lantern.graph").joinpath("rules.yaml").read_text("utf-8")
-        where = "lantern/graph/rules.yaml"
-    else:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as error:
-            raise ConfigError(f"{path}: cannot read the graph rules ({error})") from error
-        where = str(path)
+    where = Path(path) if path is not None else DEFAULT_RULES
+    data = read_mapping(where, "graph rules")
     try:
-        data = yaml.safe_load(text)
         return _from_mapping(data)
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"{where}: invalid graph rules ({error!r})") from error
 
 

@@ -12,10 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from lantern.errors import ConfigError
+from lantern.config_files import load_model
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 
@@ -120,19 +119,7 @@ class Catalogue(BaseModel):
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Read and validate a catalogue (the packaged one by default)."""
-    path = path or CATALOGUE_PATH
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Catalogue.model_validate(raw)
-    except FileNotFoundError as error:
-        raise ConfigError(f"{path}: no indicator catalogue here") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML ({error})") from error
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
-        raise ConfigError(f"{path}: the indicator catalogue is invalid: {problems}") from error
+    return load_model(path or CATALOGUE_PATH, Catalogue, "indicator catalogue")
 
 
 @cache

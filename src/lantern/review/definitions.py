@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import yaml
 
+from lantern.config_files import read_mapping
 from lantern.errors import ConfigError
 
 DEFINITIONS_FILE = Path(__file__).with_name("definitions.yaml")
@@ -33,8 +33,8 @@ def normalise_code(code: str) -> str:
 
 def load_definitions(path: Path | None = None) -> Definitions:
     path = path or DEFINITIONS_FILE
+    raw = read_mapping(path, "review definitions file")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         recognised = raw["recognised"]
         return Definitions(
             recognised_codes=tuple(normalise_code(str(c)) for c in recognised["codes"]),
@@ -46,7 +46,7 @@ def load_definitions(path: Path | None = None) -> Definitions:
             child_roles=tuple(raw["child_roles"]),
             no_further_action=str(raw["no_further_action"]),
         )
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as error:
+    except (KeyError, TypeError) as error:
         raise ConfigError(f"{path}: not a valid review definitions file ({error})") from error
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from lantern.errors import ConfigError
+from lantern.config_files import load_model
 from lantern.indicators.catalogue import CATEGORIES as INDICATOR_CATEGORIES
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
@@ -170,15 +169,4 @@ class Weights(_Strict):
 
 def load_weights(path: Path | None = None) -> Weights:
     """Read and validate a weights file (default: the one shipped with Lantern)."""
-    path = path or DEFAULT_WEIGHTS
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot read the weights file ({error})") from error
-    try:
-        return Weights.model_validate(raw)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
-        raise ConfigError(f"{path}: invalid weights: {problems}") from error
+    return load_model(path or DEFAULT_WEIGHTS, Weights, "weights file")

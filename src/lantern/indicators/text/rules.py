@@ -15,8 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from lantern.config_files import read_mapping
 from lantern.errors import ConfigError
 
 HERE = Path(__file__).parent
@@ -121,13 +120,7 @@ class TextRules:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot read text rules ({error})") from error
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    return data
+    return read_mapping(path, "text rules")
 
 
 @cache
