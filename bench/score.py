@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import duckdb  # noqa: E402
 import pandas  # noqa: E402, F401 - DuckDB imports it for Arrow; earlier stages have, in a pipeline run
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
 
 from lantern.score import facts, stage  # noqa: E402
 from lantern.score import networks as network_replay  # noqa: E402
@@ -83,16 +84,7 @@ def compare(con: duckdb.DuckDBPyConnection, reference: Path) -> list[str]:
 
 
 def write_results(lines: list[str]) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text("utf-8")
-    body = SECTION + "\n\n" + "\n".join(lines) + "\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + body + ("\n" + text[nxt + 1 :] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    path.write_text(text, "utf-8")
+    replace_section(SECTION, lines)
 
 
 def main() -> None:

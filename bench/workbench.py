@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -178,16 +179,7 @@ def main() -> None:
     supervisor.close()
     if args.no_write:
         return
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text("utf-8")
-    body = SECTION + "\n\n" + "\n".join(lines) + "\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + body + ("\n" + text[nxt + 1 :] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    path.write_text(text, "utf-8")
+    replace_section(SECTION, lines)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lantern.app import audit, challenge, clocks, disclosure, legal_floor
+from lantern.app import audit, challenge, clocks, disclosure, graph_json, legal_floor
 from lantern.app.analytics import Person
 from lantern.app.models import Alert
 from lantern.app.pages import _now
@@ -210,28 +210,13 @@ def network_graph(request: Request, network_id: str) -> Response:
         person = people.get(m["node_id"])
         kind = m.get("kind") or (m["node_id"].split(":", 1)[0] if ":" in m["node_id"] else "other")
         nodes.append(
-            {
-                "data": {
-                    "id": m["node_id"],
-                    "label": person.name if person else (m.get("label") or m["node_id"]),
-                    "kind": kind,
-                    "band": m.get("band") or "none",
-                    "href": f"/{'children' if kind == 'child' else 'adults'}/{m['node_id']}"
-                    if person
-                    else "",
-                }
-            }
+            graph_json.node(
+                m["node_id"],
+                person.name if person else (m.get("label") or m["node_id"]),
+                kind,
+                m.get("band") or "none",
+                f"/{'children' if kind == 'child' else 'adults'}/{m['node_id']}" if person else "",
+            )
         )
-    edges = [
-        {
-            "data": {
-                "id": f"e{i}",
-                "source": e["src"],
-                "target": e["dst"],
-                "kind": e["kind"],
-                "label": f"{str(e['kind']).replace('_', ' ')} ({e['n_events']})",
-            }
-        }
-        for i, e in enumerate(analytics.network_edges(network_id))
-    ]
+    edges = graph_json.edges(analytics.network_edges(network_id))
     return JSONResponse({"nodes": nodes, "edges": edges})

@@ -15,7 +15,7 @@ import duckdb
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from lantern.app import audit, most_connected
+from lantern.app import audit, graph_json, most_connected
 from lantern.app.analytics import Analytics
 from lantern.app.models import User
 from lantern.app.policy import Policy
@@ -367,31 +367,15 @@ def person_graph(request: Request, person_id: str) -> Response:
             kind = "child" if n.get("is_child") else "adult"
         page = "children" if kind == "child" else "adults"
         nodes.append(
-            {
-                "data": {
-                    "id": n["node_id"],
-                    "label": person.name if person else (n.get("label") or n["node_id"]),
-                    "kind": kind,
-                    "band": (person.band if person else None) or "none",
-                    "href": f"/{page}/{n['node_id']}"
-                    if person and n["node_id"] != person_id
-                    else "",
-                }
-            }
+            graph_json.node(
+                n["node_id"],
+                person.name if person else (n.get("label") or n["node_id"]),
+                kind,
+                (person.band if person else None) or "none",
+                f"/{page}/{n['node_id']}" if person and n["node_id"] != person_id else "",
+            )
         )
-    edges = [
-        {
-            "data": {
-                "id": f"e{i}",
-                "source": e["src"],
-                "target": e["dst"],
-                "kind": e["kind"],
-                "label": f"{str(e['kind']).replace('_', ' ')} ({e['n_events']})",
-            }
-        }
-        for i, e in enumerate(sub.edges)
-        if e["src"] in ids and e["dst"] in ids
-    ]
+    edges = graph_json.edges(sub.edges, keep=ids)
     return JSONResponse({"nodes": nodes, "edges": edges, "total_nodes": len(sub.nodes)})
 
 
