@@ -14,8 +14,11 @@ from functools import cache
 from typing import Any
 
 from lantern.app.analytics import Person, band_rank
+from lantern.score.points import FLOOR_EVIDENCE
 
-FLOOR_REASON = re.compile(r"^the law on age sets at least (high|medium|low)\b")
+FLOOR_REASON = re.compile(
+    "^" + re.escape(FLOOR_EVIDENCE).replace(re.escape("{band}"), "(high|medium|low)")
+)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ from datetime import date, timedelta
 
 from lantern.score.weights import BAND_RANK, CATEGORIES, AdultWeights, ChildWeights
 
+# How a legal floor's reason begins; the web app reads it to say "held by the law on age".
+FLOOR_EVIDENCE = "the law on age sets at least {band}: "
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -293,7 +296,7 @@ class ChildModel:
             reasons.append(
                 Reason(0.0, floor.category, floor.indicator, floor.agency, floor.event_id,
                        floor.occurred, floor.recorded,
-                       f"the law on age sets at least {floor_band}: {floor.evidence}")
+                       FLOOR_EVIDENCE.format(band=floor_band) + floor.evidence)
             )  # fmt: skip
         total = round(total, 2)
         return Score(total, self.band(total, floor_band), reasons, floor_band)

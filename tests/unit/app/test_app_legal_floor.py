@@ -48,3 +48,24 @@ def test_no_such_words_when_the_points_set_the_band(tmp_path: Path) -> None:
     assert "by the law on age;" not in _page(tmp_path / "a", 30, "high", "high")  # points: high
     assert "by the law on age;" not in _page(tmp_path / "b", 4, "none", None)  # no floor
     assert "by the law on age;" not in _page(tmp_path / "c", 18, "high", "medium")  # floor lower
+
+
+def test_the_page_reads_the_score_stages_own_floor_reason():
+    """The wording is the score stage's, so a change there cannot silently hide the note."""
+    from lantern.app.analytics import Person
+    from lantern.app.legal_floor import held_by_law
+    from lantern.score.points import Hit, base_score
+    from lantern.score.weights import load_weights
+
+    weights = load_weights().child
+    on = date(2011, 3, 4)
+    floor_hit = Hit(
+        "h1", "police:A", "under_13_sexual_activity", "sexual_abuse_disclosed", 0.5, "police",
+        "police:e1", on, on, "sexual activity, child aged 12", "high",
+    )  # fmt: skip
+    score = base_score([floor_hit], date(2015, 1, 1), weights)
+    assert score.band == "high" and score.score < weights.bands.low
+    reasons = [{"points": r.points, "evidence": r.evidence} for r in score.reasons]
+    person = Person("P1", "A child", [], None, None, [], "child", score.score, score.band)
+    held = held_by_law(person, reasons)
+    assert held is not None and held.band == "high" and held.points_band == "none"
