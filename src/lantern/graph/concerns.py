@@ -21,6 +21,7 @@ from lantern.graph.rules import GraphRules, sql_list
 
 
 def build_network_concerns(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    _write_signs(con, rules)
     criminal = sql_list(rules.signal_not_signals or ("",))
     sexual = sql_list(rules.sexual_categories or ("",))
     law = sql_list(rules.sexual_indicators or ("",))
@@ -54,3 +55,16 @@ def build_network_concerns(con: duckdb.DuckDBPyConnection, rules: GraphRules) ->
         WHERE network_id NOT IN (SELECT network_id FROM children)
         """,  # noqa: S608
     )
+
+
+def _write_signs(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    """`graph_concern_signs`: the lists this run's test used, so the score stage replays the
+    same test on each day whichever rules file the graph stage was given."""
+    rows = (
+        [("criminal_indicator", v) for v in rules.signal_not_signals]
+        + [("sexual_category", v) for v in rules.sexual_categories]
+        + [("sexual_indicator", v) for v in rules.sexual_indicators]
+    )
+    con.execute("CREATE OR REPLACE TABLE graph_concern_signs (sign VARCHAR, value VARCHAR)")
+    if rows:
+        con.executemany("INSERT INTO graph_concern_signs VALUES (?, ?)", rows)

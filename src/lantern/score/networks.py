@@ -29,7 +29,8 @@ the same test on each day: a network whose flagged children, on D, mostly have r
 naming criminal exploitation and mostly have no sign of sexual harm recorded by D is not
 flagged as a CSE network on D — it is still listed, with its members, for the
 partnership's criminal-exploitation response. The lists of signs are the graph rules'
-(`signal_child.not_signals`, `network_concern`), read from the default rules file.
+(`signal_child.not_signals`, `network_concern`), as the graph stage used them
+(`graph_concern_signs`).
 """
 
 from __future__ import annotations
@@ -136,21 +137,43 @@ def read_networks(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, Netw
     return networks
 
 
-def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], until: date) -> None:
-    """Each network record's first criminal-exploitation and sexual-harm signs, by `until`."""
-    from lantern.graph.rules import load_rules, sql_list
+def _concern_signs(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The concern test's lists as the graph stage used them (`graph_concern_signs`); the
+    default graph rules for a store whose graph stage predates that table."""
+    lists: dict[str, list[str]] = {
+        "criminal_indicator": [], "sexual_category": [], "sexual_indicator": [],
+    }  # fmt: skip
+    if _table_exists(con, "graph_concern_signs"):
+        for sign, value in con.execute(
+            "SELECT sign, value FROM graph_concern_signs ORDER BY 1, 2"
+        ).fetchall():
+            lists.setdefault(sign, []).append(value)
+        return lists
+    from lantern.graph.rules import load_rules
 
     rules = load_rules()
-    if not rules.signal_not_signals or not _table_exists(con, "indicator_hits"):
+    lists["criminal_indicator"] = list(rules.signal_not_signals)
+    lists["sexual_category"] = list(rules.sexual_categories)
+    lists["sexual_indicator"] = list(rules.sexual_indicators)
+    return lists
+
+
+def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], until: date) -> None:
+    """Each network record's first criminal-exploitation and sexual-harm signs, by `until`."""
+    from lantern.graph.rules import sql_list
+
+    lists = _concern_signs(con)
+    criminal = lists["criminal_indicator"]
+    if not criminal or not _table_exists(con, "indicator_hits"):
         return
     rows = con.execute(
         f"""
         SELECT n.network_id, h.record_id,
                min(CAST(h.recorded_at AS DATE)) FILTER (
-                   WHERE h.indicator IN {sql_list(rules.signal_not_signals)}),
+                   WHERE h.indicator IN {sql_list(criminal)}),
                min(CAST(h.recorded_at AS DATE)) FILTER (
-                   WHERE h.category IN {sql_list(rules.sexual_categories or ("",))}
-                      OR h.indicator IN {sql_list(rules.sexual_indicators or ("",))})
+                   WHERE h.category IN {sql_list(lists["sexual_category"] or [""])}
+                      OR h.indicator IN {sql_list(lists["sexual_indicator"] or [""])})
         FROM indicator_hits AS h
         JOIN score_network_nodes AS n ON n.node = h.record_id
         WHERE h.recorded_at < ?

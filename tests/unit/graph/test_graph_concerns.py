@@ -84,3 +84,13 @@ def test_clinic_visits_at_16_are_not_signs_of_sexual_harm():
         ]
     )
     assert _concerns(con)["N1"] == "criminal_exploitation"
+
+
+def test_the_lists_the_test_used_are_kept_for_the_score_stage():
+    con = _store([("C0", "criminal_exploitation_named", "older_associate")])
+    _concerns(con)
+    kept = con.execute("SELECT sign, value FROM graph_concern_signs").fetchall()
+    rules = load_rules()
+    assert {v for s, v in kept if s == "criminal_indicator"} == set(rules.signal_not_signals)
+    assert {v for s, v in kept if s == "sexual_category"} == set(rules.sexual_categories)
+    assert {v for s, v in kept if s == "sexual_indicator"} == set(rules.sexual_indicators)
