@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from lantern.store.connection import table_exists
+
 
 @dataclass
 class Steps:
@@ -26,10 +28,7 @@ class Steps:
         return self.rows[name]
 
     def exists(self, name: str) -> bool:
-        found = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchall()
-        return bool(found[0][0])
+        return table_exists(self.con, name)
 
     def columns(self, name: str) -> set[str]:
         return {

@@ -13,7 +13,7 @@ from datetime import datetime
 import duckdb
 
 from lantern.errors import UserError
-from lantern.resolve.sql import first_row
+from lantern.store.connection import table_exists
 
 DECISIONS = ("same", "different")
 
@@ -33,13 +33,6 @@ def ensure_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = first_row(
-        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    )
-    return bool(row and row[0])
-
-
 def record_decision(
     con: duckdb.DuckDBPyConnection,
     record_a: str,
@@ -56,7 +49,7 @@ def record_decision(
         raise UserError(f"{record_a}: a record cannot be compared with itself")
     if not decided_by.strip():
         raise UserError("say who decided (--by)")
-    if _table_exists(con, "people"):
+    if table_exists(con, "people"):
         known = {
             row[0]
             for row in con.execute(

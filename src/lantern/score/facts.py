@@ -17,17 +17,11 @@ import duckdb
 
 from lantern.score.points import Hit
 from lantern.score.replay import LinkFact, RecordLink
+from lantern.store.connection import table_exists
 
 CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")
 THING_KINDS = ("vehicle", "phone", "email", "social_handle")
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(rows[0][0])
 
 
 def _sql_list(values: tuple[str, ...] | list[str]) -> str:
@@ -38,7 +32,7 @@ def latest_date(con: duckdb.DuckDBPyConnection) -> date:
     """The date of the latest record in the store: the default assessment date."""
     rows = con.execute(
         "SELECT CAST(max(recorded_at) AS DATE) FROM events"
-        if _table_exists(con, "events")
+        if table_exists(con, "events")
         else "SELECT CAST(max(recorded_at) AS DATE) FROM indicator_hits"
     ).fetchall()
     return rows[0][0] if rows and rows[0][0] else date.today()
@@ -111,7 +105,7 @@ def read_link_facts(
         WHERE o.role IN ({_sql_list(OTHER_ROLES)})
         """  # noqa: S608 - role lists come from constants and the validated weights file
     ]
-    if _table_exists(con, "thing_mentions") and _table_exists(con, "things"):
+    if table_exists(con, "thing_mentions") and table_exists(con, "things"):
         parts.append(
             f"""
             SELECT c.event_id, c.record_id, c.agency, c.occurred_at, c.recorded_at,
@@ -122,7 +116,7 @@ def read_link_facts(
             WHERE t.kind IN ({_sql_list(THING_KINDS)})
             """  # noqa: S608
         )
-    if _table_exists(con, "text_mentions"):
+    if table_exists(con, "text_mentions"):
         parts.append(
             """
             SELECT c.event_id, c.record_id, c.agency, c.occurred_at, c.recorded_at,

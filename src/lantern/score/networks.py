@@ -43,6 +43,7 @@ import duckdb
 
 from lantern.score.replay import BandChange, RecordLink
 from lantern.score.weights import BAND_RANK, NetworkWeights
+from lantern.store.connection import table_exists
 
 CONNECTOR_ROLES = ("connector", "connector_thing")
 FLAG_RANK = BAND_RANK["medium"]
@@ -82,16 +83,9 @@ class NetworkState:
     flagged_at: date | None
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 def read_networks(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, Network]:
     """The graph's networks as records and things, with their evidence recorded by `until`."""
-    if not all(_table_exists(con, t) for t in ("networks", "graph_evidence", "graph_edges")):
+    if not all(table_exists(con, t) for t in ("networks", "graph_evidence", "graph_edges")):
         return {}
     con.execute(
         """
@@ -143,7 +137,7 @@ def _concern_signs(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {
         "criminal_indicator": [], "sexual_category": [], "sexual_indicator": [],
     }  # fmt: skip
-    if _table_exists(con, "graph_concern_signs"):
+    if table_exists(con, "graph_concern_signs"):
         for sign, value in con.execute(
             "SELECT sign, value FROM graph_concern_signs ORDER BY 1, 2"
         ).fetchall():
@@ -164,7 +158,7 @@ def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], un
 
     lists = _concern_signs(con)
     criminal = lists["criminal_indicator"]
-    if not criminal or not _table_exists(con, "indicator_hits"):
+    if not criminal or not table_exists(con, "indicator_hits"):
         return
     rows = con.execute(
         f"""

@@ -28,6 +28,7 @@ from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
 from lantern.score.weights import BAND_RANK, Weights, load_weights
+from lantern.store.connection import table_exists
 
 REQUIRED = ("persons", "record_links", "indicator_hits", "events", "event_people")
 TOP_REASONS = 3
@@ -57,7 +58,7 @@ def run(
     weights_path: Path | None = None,
 ) -> ScoreSummary:
     """Score every person as of `as_of` (default: the latest record) and write the tables."""
-    missing = [t for t in REQUIRED if not facts._table_exists(con, t)]
+    missing = [t for t in REQUIRED if not table_exists(con, t)]
     if missing:
         raise StoreError(
             f"the store lacks {', '.join(missing)}; run ingest, resolve and indicators first"
@@ -132,7 +133,7 @@ def _kinds(
     earliest (as the graph stage does); else the most common birth year, ties to the
     earliest, on 1 July. (`mode()` broke ties differently from run to run.)
     """
-    has_person_records = facts._table_exists(con, "person_records")
+    has_person_records = table_exists(con, "person_records")
     birth = (
         """
         SELECT person_id,

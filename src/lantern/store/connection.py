@@ -30,3 +30,11 @@ def connect(
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET TimeZone = 'Europe/London'")
     return con
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the store holds a table (or view) called `name`: stages read optional inputs."""
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    return bool(rows[0][0])
