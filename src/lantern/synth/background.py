@@ -7,13 +7,15 @@ type, rates from `data/rates.yaml`); only writing the rows is a loop.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 
-from lantern.synth import formats
+from lantern.synth import followup, formats
 from lantern.synth.calendar import Calendar
 from lantern.synth.population import Population
 from lantern.synth.recorder import Recorder
+from lantern.synth.vocabulary import Vocabulary
 
 YEAR = 365.25
 
@@ -97,7 +99,26 @@ def ordinary_business(
                 codes=rng.choice(codes),
             )
             written += 1
+            if ended is not None:  # a missing episode: found, and the return interview
+                written += followup.found_report(rec, child, ended)
+                sw = professional_for(pop, child, "social_care", rng)
+                written += followup.return_interview(rec, child, ended, sw)
     return written
+
+
+def ordinary_spec(vocab: Vocabulary, agency: str, event_type: str) -> dict[str, Any]:
+    """The `data/rates.yaml` entry for how this agency writes this kind of record ({} if none),
+    so that records written by a planted story use the same outcomes, codes and hard cases."""
+    specs = _SPECS.get(id(vocab))
+    if specs is None:
+        specs = {}
+        for spec in vocab.rates:
+            specs.setdefault((spec["agency"], spec["event_type"]), spec)
+        _SPECS[id(vocab)] = specs
+    return specs.get((agency, event_type), {})
+
+
+_SPECS: dict[int, dict[tuple[str, str], dict[str, Any]]] = {}
 
 
 def professional_for(pop: Population, child: int, agency: str, rng: random.Random) -> int:
