@@ -198,7 +198,9 @@ def late_recognition(
             eighteen = pop.dob[victim.person] + int(18 * YEAR)
             latest = min(calendar.end - 20, eighteen - 10)
             late = victim.due + delay + rng.randrange(0, LATE_JITTER_DAYS)
-            victim.recognised = max(victim.due, min(late, latest))
+            if late > latest:  # the operation comes at the end of the records, or at 18
+                late = latest - rng.randrange(0, 60)
+            victim.recognised = max(victim.due, late)
         net.ended = max([net.ended] + [v.recognised for v in net.victims])
 
 
@@ -510,6 +512,9 @@ def _signal(
             people.append((victim.recruited_by, "associate"))
         if "{vrm" in text or fields["vrm"] in text:
             things.append(Thing("vehicle", fields["vrm"], "seen_with_subject", fields["car"]))
+    elif event_type == "missing_report":  # a judgement written on a missing report: an episode too
+        ended = day + rng.randrange(0, 3)
+        people.append((carer if victim.in_care else parent, "reporter"))
     if kind in ("found", "vehicle_stop"):
         people.append((driver.person, "associate" if rng.random() < 0.7 else "suspect"))
         for extra in adults[1:]:
