@@ -25,7 +25,8 @@ from lantern.synth.vocabulary import vocabulary
 
 CHUNK = 5000  # children per step of the ordinary-business generators
 EXTRACT_DELAY_DAYS = 150  # the extract is taken this long after the window closes
-GENERATOR_VERSION = 1
+# 2: victims and other children followed up and recorded alike; --recognition
+GENERATOR_VERSION = 2
 
 
 @dataclass(frozen=True)
