@@ -96,7 +96,7 @@ def ordinary_business(
                 ended_day=ended,
                 postcode=postcode,
                 outcome=rng.choice(outcomes),
-                codes=rng.choice(codes),
+                codes=_with_cse_risk(rng.choice(codes), spec.get("cse_risk_code", 0), rng),
             )
             written += 1
             if ended is not None:  # a missing episode: found, and the return interview
@@ -104,6 +104,13 @@ def ordinary_business(
                 sw = professional_for(pop, child, "social_care", rng)
                 written += followup.return_interview(rec, child, ended, sw)
     return written
+
+
+def _with_cse_risk(codes: str, chance: float, rng: random.Random) -> str:
+    """Add the clinician's 'at increased risk of CSE' code (SNOMED 716565009) with `chance`."""
+    if chance and rng.random() < chance:
+        return ";".join(c for c in (codes, "snomed:716565009") if c)
+    return codes
 
 
 def ordinary_spec(vocab: Vocabulary, agency: str, event_type: str) -> dict[str, Any]:
