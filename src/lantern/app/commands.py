@@ -60,7 +60,10 @@ def serve_command(
     store: StoreOpt = None,
     demo: Annotated[
         bool,
-        typer.Option("--demo", help="Demo mode: a generated secret and one demo user per role."),
+        typer.Option(
+            "--demo",
+            help="Demo mode: a generated secret and demo users (one per role, a practitioner per agency).",
+        ),
     ] = False,
     warm: Annotated[
         bool, typer.Option(help="Load the children with open alerts into memory in the background.")
