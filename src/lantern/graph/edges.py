@@ -121,7 +121,7 @@ def build_signal_children(
     con: duckdb.DuckDBPyConnection, rules: GraphRules, *, as_of: datetime | None = None
 ) -> None:
     """`graph_signal_children`: children whose indicator hits meet the rules' bar."""
-    from lantern.graph.rules import sql_list
+    from lantern.store.sql import sql_list
 
     cut = _cutoff(as_of)
     create_table(

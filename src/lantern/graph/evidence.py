@@ -27,7 +27,8 @@ import time
 import duckdb
 
 from lantern.graph.inputs import create_table
-from lantern.graph.rules import GraphRules, sql_list
+from lantern.graph.rules import GraphRules
+from lantern.store.sql import sql_list
 
 # Postcode → sector ("OX4 1AB" → "OX4 1"); NULL when the postcode is not a full UK postcode.
 POSTCODE_SECTOR = """
