@@ -133,14 +133,20 @@ def explain_link(con: duckdb.DuckDBPyConnection, record_a: str, record_b: str) -
     result["scored"] = pair is not None
     if pair is not None:
         result["match_weight"], result["match_probability"], result["evidence"] = pair
-        gammas = con.execute(
+        # Plain rows, not a data frame: pandas is not a runtime dependency.
+        cursor = con.execute(
             "SELECT * FROM resolve_pairs WHERE record_id_l = ? AND record_id_r = ?", [left, right]
-        ).fetchdf()
+        )
+        names = [column[0] for column in cursor.description]
+        gammas = dict(zip(names, cursor.fetchone() or (), strict=False))
         comparisons = []
         for comparison, gamma, phrase, weight in con.execute(
             "SELECT comparison, gamma, phrase, match_weight FROM resolve_model_levels ORDER BY comparison"
         ).fetchall():
-            if int(gammas[f"gamma_{comparison}"].iloc[0]) == gamma:
+            if (
+                gammas.get(f"gamma_{comparison}") is not None
+                and int(gammas[f"gamma_{comparison}"]) == gamma
+            ):
                 comparisons.append(
                     {"comparison": comparison, "level": phrase, "match_weight": weight}
                 )
