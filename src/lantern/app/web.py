@@ -232,8 +232,19 @@ def _date(value: Any, fmt: str = "%d %b %Y") -> str:
     return str(value)
 
 
+# Words of an identifier that are read as letters ("ed_attendance" is an ED attendance).
+ACRONYMS = {"ed": "ED", "gp": "GP", "sti": "STI", "cp": "CP", "nfa": "NFA", "mash": "MASH"}
+
+
 def _label(value: Any) -> str:
-    return str(value or "").replace("_", " ")
+    words = str(value or "").replace("_", " ").split(" ")
+    return " ".join(ACRONYMS.get(word, word) for word in words)
+
+
+def _sentence(value: Any) -> str:
+    """The first letter capitalised and the rest left alone (Jinja's `capitalize` lowers it)."""
+    text = str(value or "")
+    return text[:1].upper() + text[1:]
 
 
 # How each kind of link reads on a page: what the records show, never a finding about a person
@@ -279,7 +290,7 @@ def _agency(value: Any) -> str:
         "police": "Police",
         "health": "Health",
         "education": "Education",
-    }.get(str(value), _label(value).capitalize())
+    }.get(str(value), _sentence(_label(value)))
 
 
 BAND_COLOURS = {
@@ -327,6 +338,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["datetime"] = lambda v: _date(v, "%d %b %Y %H:%M")
     env.filters["label"] = _label
     env.filters["link_kind"] = _link_kind
+    env.filters["sentence"] = _sentence
     env.filters["recorded_as"] = _recorded_as
     env.filters["agency"] = _agency
     env.filters["short_reasons"] = _short_reasons

@@ -43,3 +43,14 @@ def test_child_and_adult_pages_word_roles_and_links_as_records(site) -> None:  #
     assert "in the same record; first known" in adult
     assert "(recorded as subject)" in adult
     assert "co event" not in child + adult
+
+
+def test_identifiers_read_with_their_acronyms() -> None:
+    from lantern.app.web import _label, _sentence
+
+    assert _sentence(_label("ed_attendance")) == "ED attendance"
+    assert _sentence(_label("gp_consultation")) == "GP consultation"
+    assert _label("legal_sti_under16") == "legal STI under16"
+    assert _sentence(_label("cp_plan_start")) == "CP plan start"
+    assert _label("missing_from_care") == "missing from care"
+    assert _label("") == "" and _sentence("") == ""
