@@ -12,10 +12,10 @@ from lantern.app.models import User
 # records as summaries) can be tried; `practitioner` is the social worker.
 DEMO_USERS = (
     ("analyst", "Alex Analyst", "analyst", None),
-    ("practitioner", "Priya Practitioner (social care)", "practitioner", "social_care"),
-    ("police", "Pat Police (police)", "practitioner", "police"),
-    ("health", "Hana Health (health)", "practitioner", "health"),
-    ("education", "Eddie Education (education)", "practitioner", "education"),
+    ("practitioner", "Priya Practitioner", "practitioner", "social_care"),
+    ("police", "Pat Police", "practitioner", "police"),
+    ("health", "Hana Health", "practitioner", "health"),
+    ("education", "Eddie Education", "practitioner", "education"),
     ("supervisor", "Sam Supervisor", "supervisor", None),
     ("admin", "Ada Admin", "admin", None),
 )
