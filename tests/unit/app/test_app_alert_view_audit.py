@@ -1,5 +1,6 @@
-"""Opening an alert shows the child's reasons, agencies and decisions: it is audited like the
-child's own page, with who, which child and which alert."""
+"""Views that show something of a child's record are audited: an alert (the child's reasons,
+agencies and decisions), like the child's own page; and the challenged-access form, which
+names the child, as soon as it asks."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ def test_a_refused_alert_view_is_not_recorded_as_a_view(tmp_path: Path) -> None:
     assert signed_in(app, "adm").get("/alerts/1").status_code == 403
     with app.state.lantern.session() as db:
         assert db.scalar(select(AuditEntry).where(AuditEntry.action == "view_alert")) is None
+
+
+def test_being_asked_for_a_reason_is_audited_before_any_answer(tmp_path: Path) -> None:
+    app, county = make_app(tmp_path)
+    practitioner = signed_in(app, "pat")  # social care; Liam's records are police and school
+    asked = practitioner.get(f"/children/{county.liam}", follow_redirects=True)
+    assert "/reason" in str(asked.url) and asked.status_code == 200
+    with app.state.lantern.session() as db:
+        entries = db.scalars(select(AuditEntry).where(AuditEntry.subject == county.liam)).all()
+        assert [(e.actor, e.action) for e in entries] == [("pat", "asked_access_reason")]
