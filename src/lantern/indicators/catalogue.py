@@ -61,6 +61,11 @@ class Detection(BaseModel):
         return self
 
 
+# What a sign is a sign of. Only sexual exploitation is scored by default; the others are
+# shown with the child's signs (`child.unscored_concerns` in the score's weights).
+Concern = Literal["sexual_exploitation", "criminal_exploitation", "child_sexual_abuse"]
+
+
 class Indicator(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -74,7 +79,7 @@ class Indicator(BaseModel):
     detect: Detection
     sexual_activity: bool = False
     legal_floor: Literal["medium", "high"] | None = None
-    concern: Literal["sexual_exploitation", "criminal_exploitation"] = "sexual_exploitation"
+    concern: Concern = "sexual_exploitation"
 
 
 class Catalogue(BaseModel):
@@ -154,8 +159,12 @@ def render_markdown(catalogue: Catalogue) -> str:
         "and why it weighs what it does. Weights are changed in the catalogue, not in",
         "code. Legal rules also set a *floor*: the lowest band the child can be in",
         "once the rule has fired, whatever else the record says. Indicators whose",
-        "*concern* is criminal exploitation (county lines, gangs) are raised and shown",
-        "with the child's signs but do not score for CSE (`docs/scoring.md`).",
+        "*concern* is criminal exploitation (county lines, gangs) or child sexual abuse",
+        "(harm the record attributes to the child's family, to a peer of the child's own",
+        "age, or a stranger's non-contact offence) are raised and shown with the child's",
+        "signs but do not score for CSE; a sexual offence report, crime code, disclosure",
+        "or legal hit on a record so attributed is shown under that concern too",
+        "(`docs/scoring.md`, `docs/decisions/0011-sexual-abuse-not-cse.md`).",
         "",
         "How text is read (negation, hypothetical and advice, history, and whose",
         "experience it is) and the victim-blaming language Lantern reports are",

@@ -17,12 +17,13 @@ from datetime import date
 import duckdb
 
 from lantern.errors import ConfigError
-from lantern.indicators import legal, structured
+from lantern.indicators import attribution, legal, structured
 from lantern.indicators.catalogue import Catalogue, default_catalogue
 from lantern.indicators.inputs import build_inputs, load_catalogue_tables
 from lantern.indicators.narratives import read_narratives
 from lantern.indicators.steps import Steps
 from lantern.indicators.structured import HIT_COLUMNS
+from lantern.store.sql import sql_list
 
 # Named rules the catalogue may cite (`detect.rule`), and the table each writes.
 RULES = (
@@ -109,6 +110,13 @@ def run(
     legal.legal_rules(steps, evidence)
     every = sorted(t for t in steps.rows if t.startswith("ind_hits_"))
     union = " UNION ALL ".join(f"SELECT {HIT_COLUMNS} FROM {t}" for t in every)
+    # Sexual harm the record attributes to the child's family, a peer or a stranger's
+    # exposure takes that concern (attribution.yaml): shown, legal hit included, not CSE.
+    rules = attribution.default_attribution()
+    attribution.attribute(steps, rules)
+    reattributed = sql_list(rules.reattributed)
+    harm_only = sql_list(rules.shown_only_with_harm or [""])
+    steps.table("ind_all_hits", union)
     steps.table(
         "indicator_hits",
         f"""
@@ -116,13 +124,29 @@ def run(
                    AS hit_id,
                h.indicator, c.category, c.weight, h.agency, h.event_id, h.record_id,
                h.occurred_at, h.recorded_at, h.source, h.evidence,
-               h.span_start, h.span_end, h.span_text, c.legal_floor, h.related_record_id
-        FROM (SELECT *, row_number() OVER (PARTITION BY indicator, event_id, record_id
-                                           ORDER BY {SOURCE_PRIORITY}, span_start NULLS LAST,
-                                                    related_record_id NULLS LAST, evidence) AS pick
-              FROM ({union})) h
+               h.span_start, h.span_end, h.span_text, c.legal_floor, h.related_record_id,
+               coalesce(h.concern, c.concern) AS concern
+        FROM (SELECT h.* REPLACE (
+                     CASE WHEN a.event_id IS NULL THEN h.evidence
+                          ELSE h.evidence || ' [The record attributes this to '
+                               || CASE a.attribution
+                                    WHEN 'sexual_abuse_intrafamilial' THEN 'the child''s family'
+                                    WHEN 'harmful_sexual_behaviour_peer' THEN 'a peer of the child''s age'
+                                    ELSE 'a stranger''s non-contact offence' END
+                               || ' ("' || a.said || '"): shown as child sexual abuse, not scored for CSE.]'
+                     END AS evidence),
+                     a.concern,
+                     row_number() OVER (PARTITION BY h.indicator, h.event_id, h.record_id
+                                        ORDER BY {SOURCE_PRIORITY}, h.span_start NULLS LAST,
+                                                 h.related_record_id NULLS LAST, h.evidence) AS pick
+              FROM ind_all_hits h
+              LEFT JOIN ind_sexual_attribution a
+                ON a.event_id = h.event_id AND h.indicator IN {reattributed}) h
         JOIN ind_catalogue c USING (indicator)
         WHERE h.pick = 1
+          AND (h.indicator NOT IN {harm_only}
+               OR h.event_id IN (SELECT event_id FROM ind_all_hits
+                                 WHERE indicator IN {reattributed}))
         ORDER BY h.record_id, h.occurred_at, h.indicator
         """,
     )

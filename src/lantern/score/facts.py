@@ -67,11 +67,23 @@ def unscored_indicators(concerns: Sequence[str]) -> list[str]:
 
 
 def read_hits(
-    con: duckdb.DuckDBPyConnection, until: date, unscored: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    until: date,
+    unscored: list[str] | None = None,
+    unscored_concerns: Sequence[str] = (),
 ) -> list[Hit]:
-    """Hits recorded by `until`, less those of `unscored` indicators (shown, never scored)."""
+    """Hits recorded by `until`, less those of `unscored` indicators and those whose own
+    `concern` (a hit's concern can differ from its indicator's: indicators/attribution.yaml)
+    is in `unscored_concerns` (shown, never scored)."""
+    has_concern = "concern" in {
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'indicator_hits'"
+        ).fetchall()
+    }
+    concern = "COALESCE(concern, '')" if has_concern else "''"
     rows = con.execute(
-        """
+        f"""
         SELECT hit_id, record_id, indicator, category, COALESCE(weight, 1.0), agency, event_id,
                CAST(COALESCE(occurred_at, recorded_at) AS DATE),
                CAST(recorded_at AS DATE),
@@ -79,9 +91,10 @@ def read_hits(
         FROM indicator_hits
         WHERE record_id IS NOT NULL AND recorded_at IS NOT NULL AND recorded_at < ?
           AND NOT list_contains(?::VARCHAR[], indicator)
+          AND NOT list_contains(?::VARCHAR[], {concern})
         ORDER BY recorded_at, hit_id
-        """,
-        [until + timedelta(days=1), list(unscored or [])],
+        """,  # noqa: S608 - `concern` is one of two constants above
+        [until + timedelta(days=1), list(unscored or []), list(unscored_concerns)],
     ).fetchall()
     return [Hit(*row) for row in rows]
 

@@ -70,7 +70,12 @@ def run(
     replay = Replay(
         facts.read_records(con),
         links,
-        facts.read_hits(con, until, facts.unscored_indicators(weights.child.unscored_concerns)),
+        facts.read_hits(
+            con,
+            until,
+            facts.unscored_indicators(weights.child.unscored_concerns),
+            weights.child.unscored_concerns,
+        ),
         facts.read_link_facts(con, until, weights.child.links.suspect_roles),
         weights,
     )

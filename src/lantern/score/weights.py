@@ -126,7 +126,9 @@ class Bands(_Strict):
 class ChildWeights(_Strict):
     recency: Recency
     category_scale: dict[str, float]
-    unscored_concerns: list[Literal["sexual_exploitation", "criminal_exploitation"]] = []
+    unscored_concerns: list[
+        Literal["sexual_exploitation", "criminal_exploitation", "child_sexual_abuse"]
+    ] = []
     repeat_factor: float = Field(ge=0, le=1)
     category_cap: float = Field(gt=0)
     corroboration: Corroboration

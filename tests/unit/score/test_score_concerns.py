@@ -31,10 +31,12 @@ def _store() -> duckdb.DuckDBPyConnection:
 
 def test_the_shipped_weights_leave_criminal_exploitation_unscored():
     weights = load_weights()
-    assert weights.child.unscored_concerns == ["criminal_exploitation"]
+    assert weights.child.unscored_concerns == ["criminal_exploitation", "child_sexual_abuse"]
     unscored = facts.unscored_indicators(weights.child.unscored_concerns)
     assert "criminal_exploitation_named" in unscored and "criminal_exploitation_code" in unscored
     assert "found_with_adult" not in unscored
+    assert "sexual_abuse_intrafamilial" in unscored
+    assert "sexual_offence_reported" not in unscored  # a hit's own concern decides (attribution)
 
 
 def test_a_county_lines_sign_adds_no_cse_points_but_a_shared_sign_still_does():
