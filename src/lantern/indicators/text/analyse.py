@@ -36,6 +36,7 @@ FOLLOWING_REACH = 2
 _MAY_MENTION = re.compile(
     r"\d| as | called | named | aka |a\.k\.a\.|nicknamed|goes by|calls (?:him|her)self"
 )
+_WORD = re.compile(r"[a-z]+")
 # Words passed over when looking for the word before a finding.
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
 
@@ -252,6 +253,9 @@ class TextAnalyser:
                 excluded = self.rules.exclude_after.get(ent.label_)
                 if excluded and _preceding_word(doc, ent.start) in excluded:
                     continue
+                excluded = self.rules.exclude_before.get(ent.label_)
+                if excluded and ent.end < len(doc) and doc[ent.end].lower_ in excluded:
+                    continue
                 number = int(sentence_of[ent.start])
                 sent = doc[bounds[number] : bounds[number + 1]]
                 start_char, end_char = ent.start_char, ent.end_char
@@ -281,9 +285,29 @@ class TextAnalyser:
                         sentence=text[sent.start_char : sent.end_char].strip(),
                     )
                 )
+        if self.rules.named_in_sentence and len(analysis.hits) > 1:
+            analysis.hits = self._explained_by_named_concern(analysis.hits)
         analysis.language = self._language(doc, age)
         analysis.mentions = self.read_plain(text).mentions
         return analysis
+
+    def _explained_by_named_concern(self, hits: list[Finding]) -> list[Finding]:
+        """Drop the signs a sentence explains itself: "holding drugs for older males" names
+        criminal exploitation, and the older males are that concern's (`named_in_sentence`)."""
+        affirmed: dict[str, set[str]] = {}
+        for h in hits:
+            if h.affirmed:
+                affirmed.setdefault(h.sentence, set()).add(h.indicator)
+        explained: dict[str, set[str]] = {}
+        for sentence, found in affirmed.items():
+            for concern in found & self.rules.named_in_sentence.keys():
+                signs, unless, unless_words = self.rules.named_in_sentence[concern]
+                if found & unless or unless_words.intersection(_WORD.findall(sentence.lower())):
+                    continue
+                explained.setdefault(sentence, set()).update(signs)
+        if not explained:
+            return hits
+        return [h for h in hits if h.indicator not in explained.get(h.sentence, ())]
 
     # --------------------------------------------------------------- context
 

@@ -115,6 +115,9 @@ class TextRules:
     indicators: dict[str, list[str]]
     subject_fixed: frozenset[str]
     exclude_after: dict[str, frozenset[str]]
+    exclude_before: dict[str, frozenset[str]]
+    # named concern -> (signs it explains in its sentence, findings and words that keep them)
+    named_in_sentence: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]]
     context: dict[str, Any]
     language: list[LanguageRule]
 
@@ -134,6 +137,18 @@ def load_rules() -> TextRules:
         subject_fixed=frozenset(patterns.get("subject_fixed", [])),
         exclude_after={
             k: frozenset(w.lower() for w in v) for k, v in patterns.get("exclude_after", {}).items()
+        },
+        exclude_before={
+            k: frozenset(w.lower() for w in v)
+            for k, v in patterns.get("exclude_before", {}).items()
+        },
+        named_in_sentence={
+            k: (
+                frozenset(v["explains"]),
+                frozenset(v.get("unless", [])),
+                frozenset(w.lower() for w in v.get("unless_words", [])),
+            )
+            for k, v in patterns.get("named_in_sentence", {}).items()
         },
         context=context,
         language=[LanguageRule(**entry) for entry in language["phrases"]],
