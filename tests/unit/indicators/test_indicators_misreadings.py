@@ -115,6 +115,30 @@ def test_the_missing_persons_coordinator_is_a_role_not_an_episode():
 @pytest.mark.parametrize(
     "text",
     [
+        "FTE 3 days - physical assault on a pupil.",
+        "Arrested on suspicion of assault following a fight at a party.",
+        "She assaulted a member of staff.",
+    ],
+)
+def test_an_assault_the_child_is_suspected_of_is_not_one_against_the_child(text):
+    assert "physical_assault" not in affirmed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Assault: punched by another pupil on the way home.",
+        "She was assaulted by a member of staff.",
+        "Victim of assault by her boyfriend.",
+    ],
+)
+def test_an_assault_on_the_child_is_still_one(text):
+    assert "physical_assault" in affirmed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Intel that he is holding drugs for older males at the precinct.",
         "Mum believes he is 'going country' for older lads from Oxford.",
         "Two phones seized, one linked to the 'Spider' line.",

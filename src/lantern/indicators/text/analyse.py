@@ -41,11 +41,22 @@ _WORD = re.compile(r"[a-z]+")
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
 
 
-def _preceding_word(doc: Any, start: int) -> str:
+def _follows(doc: Any, start: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the words right before `start` (passing over a determiner or a number:
+    "by an older man", "by two adult males") are one of `phrases`."""
     i = start - 1
     while i >= 0 and (doc[i].lower_ in _DETERMINERS or doc[i].like_num):
         i -= 1
-    return doc[i].lower_ if i >= 0 else ""
+    before = [t.lower_ for t in doc[max(0, i - 5) : i + 1]]
+    return any(
+        len(p) <= len(before) and tuple(before[len(before) - len(p) :]) == p for p in phrases
+    )
+
+
+def _precedes(doc: Any, end: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the words right after `end` begin with one of `phrases`."""
+    after = tuple(t.lower_ for t in doc[end : end + 6])
+    return any(after[: len(p)] == p for p in phrases)
 
 
 @dataclass(frozen=True)
@@ -251,10 +262,10 @@ class TextAnalyser:
                 cues.setdefault(int(sentence_of[start]), []).append((strings[match_id], start, end))
             for ent in ents:
                 excluded = self.rules.exclude_after.get(ent.label_)
-                if excluded and _preceding_word(doc, ent.start) in excluded:
+                if excluded and _follows(doc, ent.start, excluded):
                     continue
                 excluded = self.rules.exclude_before.get(ent.label_)
-                if excluded and ent.end < len(doc) and doc[ent.end].lower_ in excluded:
+                if excluded and _precedes(doc, ent.end, excluded):
                     continue
                 number = int(sentence_of[ent.start])
                 sent = doc[bounds[number] : bounds[number + 1]]
