@@ -119,11 +119,13 @@ def _form(
 @router.get("/children/{person_id}/reason")
 def reason_page(request: Request, person_id: str, next: str = "") -> Response:
     state = state_of(request)
-    with state.session() as db:
-        current_user(request, db, "access_reason")
     person = state.analytics.person(person_id)
-    if person is None:
-        raise NotFound("child with that id")
+    with state.session() as db:
+        user = current_user(request, db, "access_reason")
+        if person is None:
+            raise NotFound("child with that id")
+        # The form names the child: asking is audited too, so a question left unanswered shows.
+        audit.record(db, user.username, "asked_access_reason", person_id)
     return _form(request, person, _next_for(person_id, next), {}, {})
 
 

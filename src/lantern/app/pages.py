@@ -227,8 +227,18 @@ def _alert_page(
 def alert_page(request: Request, alert_id: int) -> Response:
     state = state_of(request)
     with state.session() as db:
-        current_user(request, db, "alert")
-        return _alert_page(request, db, _alert(db, alert_id), {})
+        user = current_user(request, db, "alert")
+        alert = _alert(db, alert_id)
+        # An alert shows the child's reasons, agencies and decisions: a view of their record.
+        audit.record(
+            db,
+            user.username,
+            "view_alert",
+            alert.subject_id,
+            alert_id=alert.id,
+            kind=alert.subject_kind,
+        )
+        return _alert_page(request, db, alert, {})
 
 
 @router.post("/alerts/{alert_id}/decide")
