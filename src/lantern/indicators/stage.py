@@ -84,21 +84,26 @@ def _named_concern_records(steps: Steps, catalogue: Catalogue, union: str) -> st
         return ""
     words = "|".join(re.escape(w.lower()) for w in rule.unless_words)
     unless_words = (
-        f"OR regexp_matches(lower(coalesce(e.narrative, '')), '\\b({words})\\b')" if words else ""
+        f"""AND NOT EXISTS (
+            SELECT 1 FROM events e WHERE e.event_id = n.event_id
+              AND regexp_matches(lower(coalesce(e.narrative, '')), '\\b({words})\\b'))"""
+        if words
+        else ""
     )
     steps.table(
         "ind_named_concern_records",
         f"""
-        WITH hits AS (SELECT h.event_id, h.record_id, h.indicator, c.category, c.concern
-                      FROM ({union}) h JOIN ind_catalogue c USING (indicator))
-        SELECT DISTINCT event_id, record_id FROM hits WHERE concern <> 'sexual_exploitation'
-        EXCEPT
-        SELECT event_id, record_id FROM hits
-        WHERE category IN {_sql_strings(rule.unless_categories or [""])}
-           OR indicator IN {_sql_strings(rule.unless_indicators or [""])}
-        EXCEPT
-        SELECT h.event_id, h.record_id FROM hits h JOIN events e USING (event_id)
-        WHERE FALSE {unless_words}
+        WITH hits AS MATERIALIZED (
+            SELECT h.event_id, h.record_id, h.indicator, c.category, c.concern
+            FROM ({union}) h JOIN ind_catalogue c USING (indicator)),
+        named AS (SELECT DISTINCT event_id, record_id FROM hits
+                  WHERE concern <> 'sexual_exploitation')
+        SELECT n.event_id, n.record_id FROM named n
+        WHERE NOT EXISTS (
+            SELECT 1 FROM hits h WHERE h.event_id = n.event_id AND h.record_id = n.record_id
+              AND (h.category IN {_sql_strings(rule.unless_categories or [""])}
+                   OR h.indicator IN {_sql_strings(rule.unless_indicators or [""])}))
+        {unless_words}
         """,
     )
     return f"""AND NOT (h.indicator IN {_sql_strings(rule.signs)} AND EXISTS (

@@ -237,9 +237,19 @@ def test_a_record_naming_criminal_exploitation_explains_its_adult_car_and_phone(
         narrative=stop + " She disclosed she had been made to have sex with him.",
         things=[("vehicle", "KD24 AMH", "seen_with_subject")],
     )  # fmt: skip
+    store.event(  # a sexual word is enough to keep them: "known to the CSE team"
+        "stop_search", "2012-06-01T22:00", subject=girl, others={dealer: "associate"},
+        narrative=stop + " Known to the CSE team.",
+        things=[("vehicle", "KD24 AMH", "seen_with_subject")],
+    )  # fmt: skip
     con = run_store(store)
+    assert not [
+        h
+        for h in hits(con)
+        if h["event_id"] == "police:E4" and h["category"] == "sexual_abuse_disclosed"
+    ]  # (the words alone, no sexual finding)
     for indicator in ("found_with_adult", "vehicle_sighting"):
         got = sorted(h["event_id"] for h in hits(con, indicator))
-        assert got == ["police:E2", "police:E3"], indicator
+        assert got == ["police:E2", "police:E3", "police:E4"], indicator
     named = [h["event_id"] for h in hits(con, "criminal_exploitation_named")]
     assert "police:E1" in named  # the named concern is still shown
