@@ -106,6 +106,13 @@ def test_a_grandparents_own_history_is_not_the_childs():
     assert "missing_episode" in affirmed("Nan says she went missing again last night.")
 
 
+def test_a_house_party_with_friends_is_not_a_place_where_adults_gather():
+    text = "Brought in by ambulance intoxicated after a house party with friends."
+    assert affirmed(text) == {"intoxicated"}
+    assert "hotels_parties_flats" in affirmed("Found at a house party with adult males.")
+    assert "hotels_parties_flats" in affirmed("She was at a house party where older men were.")
+
+
 def test_the_missing_persons_coordinator_is_a_role_not_an_episode():
     assert found("Officers attended. Misper coordinator informed.") == []
     assert found("Misper co-ordinator informed.") == []
