@@ -35,10 +35,11 @@ def load_catalogue_tables(steps: Steps, catalogue: Catalogue) -> None:
     con.executemany(
         "INSERT INTO ind_catalogue VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (i.id, i.category, i.weight, i.legal_floor, i.sexual_activity, i.description, i.concern)
+            (i.id, i.category, i.weight, i.legal_floor, i.sexual_activity, i.description,
+             i.concern)
             for i in catalogue.indicators
         ],
-    )
+    )  # fmt: skip
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ind_event_type_map (indicator VARCHAR, event_type VARCHAR)"
     )
