@@ -138,6 +138,7 @@ def build_signal_children(
         JOIN graph_children c USING (person_id)
         WHERE coalesce(h.recorded_at, TIMESTAMP '1900-01-01') < {cut}
           AND h.indicator NOT IN {sql_list(rules.signal_not_signals or ("",))}
+          AND coalesce(h.concern, '') NOT IN {sql_list(rules.signal_not_concerns or ("",))}
         GROUP BY p.person_id
         HAVING count(DISTINCT h.category) FILTER (
                    WHERE h.category NOT IN {sql_list(rules.signal_common_categories)}

@@ -51,6 +51,7 @@ OPTIONAL: dict[str, dict[str, str]] = {
         "record_id": "VARCHAR",
         "occurred_at": "TIMESTAMP",
         "recorded_at": "TIMESTAMP",
+        "concern": "VARCHAR",
     },
     "text_mentions": {
         "event_id": "VARCHAR",

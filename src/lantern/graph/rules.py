@@ -49,6 +49,7 @@ class GraphRules:
     signal_strong_categories: tuple[str, ...]
     signal_min_missing_hits: int
     signal_not_signals: tuple[str, ...]
+    signal_not_concerns: tuple[str, ...]
     sexual_categories: tuple[str, ...]
     sexual_indicators: tuple[str, ...]
     seed: int
@@ -101,6 +102,7 @@ def _from_mapping(data: dict[str, Any]) -> GraphRules:
         signal_strong_categories=tuple(signal["strong_categories"]),
         signal_min_missing_hits=int(signal["min_missing_hits"]),
         signal_not_signals=tuple(signal.get("not_signals", ())),
+        signal_not_concerns=tuple(signal.get("not_signal_concerns", ())),
         sexual_categories=tuple((data.get("network_concern") or {}).get("sexual_categories", ())),
         sexual_indicators=tuple((data.get("network_concern") or {}).get("sexual_indicators", ())),
         seed=int(networks["seed"]),
