@@ -359,14 +359,16 @@ class Analytics:
         )
         by_event = {e["event_id"]: {**e, "hits": [], "language": []} for e in events}
         if self.has("indicator_hits") and by_event:
+            # a hit's own concern (criminal exploitation, child sexual abuse: shown, not CSE)
+            concern = "concern" if ("indicator_hits", "concern") in self.columns else "NULL"
             for hit in self.q(
-                """
+                f"""
                 SELECT event_id, indicator, category, weight, source, evidence, span_start,
-                       span_end, span_text, legal_floor, record_id
+                       span_end, span_text, legal_floor, record_id, {concern} AS concern
                 FROM indicator_hits
                 WHERE record_id IN (SELECT unnest(?::VARCHAR[]))
                 ORDER BY event_id, span_start NULLS LAST
-                """,
+                """,  # noqa: S608 - `concern` is a column name or NULL
                 [record_ids],
             ):
                 if hit["event_id"] in by_event:
