@@ -33,6 +33,7 @@ class Attribution(BaseModel):
     exploitation_signs: list[str]
     exploitation_codes: list[str]
     reattributed: list[str] = Field(min_length=1)
+    implies: dict[str, str] = {}  # disclosure indicator -> regular expression on the words
     shown_only_with_harm: list[str] = []
 
 
@@ -64,8 +65,12 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
         SELECT DISTINCT ON (f.event_id)
                f.event_id, '{rules.concern}' AS concern, f.indicator AS attribution,
                f.span_text AS said
-        FROM text_findings f
-        WHERE f.affirmed AND f.indicator IN {sql_list(names)}
+        FROM text_findings f JOIN events e USING (event_id)
+        -- who harmed the child, on this record about the child: negation and hypothesis
+        -- count, whose experience does not ("she disclosed to mum that an older cousin ...")
+        WHERE NOT f.negated AND NOT f.hypothetical AND f.indicator IN {sql_list(names)}
+          -- "by her brother's friend", "her cousin's boyfriend": someone else's relation
+          AND NOT regexp_matches(substr(e.narrative, f.span_end + 1, 3), '^\\s*[''’]s\\b')
           AND NOT EXISTS (SELECT 1 FROM text_findings v
                           WHERE v.event_id = f.event_id AND v.affirmed
                             AND v.indicator IN {sql_list(rules.exploitation_signs or [""])})
@@ -73,5 +78,31 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
                           WHERE c.event_id = f.event_id AND ({codes or "false"}))
           {peer_adult}
         ORDER BY f.event_id, CASE f.indicator {precedence} END, f.span_start
+        """,
+    )
+
+
+def implied_hits(steps: Steps, rules: Attribution | None = None) -> None:
+    """`ind_hits_attribution_harm`: the disclosure an attribution's own words name ("raped by
+    her uncle" is a disclosure of rape as well as of who). The attribution's longer match
+    takes the place of the shorter disclosure in the text, so the disclosure is restored here,
+    before the law on age reads it; its concern is decided with the rest of the record's."""
+    rules = rules or default_attribution()
+    implies = rules.implies or {"": "^$"}
+    values = ", ".join(
+        "('" + name + "', '" + rx.replace("'", "''") + "')" for name, rx in implies.items()
+    )
+    steps.table(
+        "ind_hits_attribution_harm",
+        f"""
+        SELECT DISTINCT ON (m.indicator, s.event_id, s.record_id)
+               m.indicator, 'text' AS source, s.agency, s.event_id, s.record_id,
+               s.occurred_at, s.recorded_at, f.sentence AS evidence,
+               f.span_start, f.span_end, f.span_text, NULL::VARCHAR AS related_record_id
+        FROM text_findings f
+        JOIN ind_subject_events s USING (event_id)
+        JOIN (VALUES {values}) AS m(indicator, rx) ON regexp_matches(lower(f.span_text), m.rx)
+        WHERE f.affirmed AND f.indicator IN {sql_list(list(rules.attributions))}
+        ORDER BY m.indicator, s.event_id, s.record_id, f.span_start
         """,
     )

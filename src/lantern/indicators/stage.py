@@ -148,6 +148,7 @@ def run(
     structured.association_rules(steps)
     structured.health_rules(steps)
     structured.text_hits(steps)
+    attribution.implied_hits(steps)
     evidence = sorted(t for t in steps.rows if t.startswith("ind_hits_"))
     legal.legal_rules(steps, evidence)
     every = sorted(t for t in steps.rows if t.startswith("ind_hits_"))
