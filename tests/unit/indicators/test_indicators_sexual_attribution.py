@@ -58,6 +58,8 @@ CASES = {
                            "She was raped by her brother's friend at a house in town."),
     "uncle_note_12": ("note", 12, None, None, "She disclosed that she was raped by her uncle."),
     "sisters_uncle_12": ("note", 12, None, None, "Her sister was raped by their uncle in 2009."),
+    "older_boy_13": ("sexual_offence_report", 13, "hocr:22B", None,
+                     "She says she was raped by an older boy she met in town."),
     "negated_family_11": ("sexual_offence_report", 11, None, None,
                           "No concerns of abuse by a family member."),
     "fight_in_year_14": ("incident", 14, None, None, "Fight with a boy in her year at lunchtime."),
@@ -131,6 +133,7 @@ def test_attributed_harm_is_its_own_concern_shown_not_scored(found, case, attrib
         ("peer_adult_suspect_14", "sexual_offence_reported", "legal_adult_with_child_under16"),
         ("negated_family_11", "sexual_offence_reported", "legal_under13_sexual_activity"),
         ("brothers_friend_14", "rape_disclosed", None),
+        ("older_boy_13", "sexual_offence_reported", None),
     ],
 )
 def test_harm_by_adults_outside_the_family_stays_cse(found, case, sign, legal):
