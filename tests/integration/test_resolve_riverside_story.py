@@ -78,6 +78,13 @@ def test_the_car_and_the_phone_are_each_one_thing(con):
     assert con.execute(
         "SELECT count(*) FROM things WHERE kind = 'phone' AND value_norm = '+447700900461'"
     ).fetchone() == (1,)
+    # "silver car, registration not noted" (ED-E-0002) describes a car; it is not a vehicle.
+    assert {
+        r[0] for r in con.execute("SELECT value_norm FROM things WHERE kind = 'vehicle'").fetchall()
+    } == {
+        "KX09LMN",
+        "KY11ABC",
+    }
 
 
 def indicators_of(con, record_id: str) -> set[str]:
