@@ -49,6 +49,10 @@ def test_kayleighs_four_spellings_are_one_person(con):
     # Kaleigh (health) and Kayley (social care) share a date of birth and no identifier:
     # two spellings of one name, not twins.
     assert explain_link(con, "health:H-77001", "social_care:SC-20417")["kept_apart_because"] is None
+    levels = [
+        c["level"] for c in explain_link(con, "police:P1001", "social_care:SC-20417")["comparisons"]
+    ]
+    assert "given name somewhat similar (0.89)" in levels  # the similarity filled in
 
 
 def test_chloes_records_are_one_person_despite_the_date_of_birth(con):

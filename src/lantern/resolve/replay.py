@@ -174,13 +174,23 @@ def explain_link(con: duckdb.DuckDBPyConnection, record_a: str, record_b: str) -
         names = [column[0] for column in cursor.description]
         gammas = dict(zip(names, cursor.fetchone() or (), strict=False))
         comparisons = []
-        for comparison, gamma, phrase, weight in con.execute(
-            "SELECT comparison, gamma, phrase, match_weight FROM resolve_model_levels ORDER BY comparison"
+        for comparison, gamma, phrase, similarity_sql, weight in con.execute(
+            "SELECT comparison, gamma, phrase, similarity_sql, match_weight FROM resolve_model_levels "
+            "ORDER BY comparison"
         ).fetchall():
             if (
                 gammas.get(f"gamma_{comparison}") is not None
                 and int(gammas[f"gamma_{comparison}"]) == gamma
             ):
+                if similarity_sql and "{similarity}" in phrase:
+                    # The model's own similarity expression, on this pair: "(0.89)".
+                    similarity = first_row(
+                        con,
+                        f"SELECT printf('%.2f', {similarity_sql}) FROM resolve_pairs "  # noqa: S608
+                        "WHERE record_id_l = ? AND record_id_r = ?",
+                        [left, right],
+                    )
+                    phrase = phrase.replace("{similarity}", similarity[0] if similarity else "?")
                 comparisons.append(
                     {"comparison": comparison, "level": phrase, "match_weight": weight}
                 )
