@@ -181,6 +181,19 @@ def test_kayleigh_is_flagged_by_early_june_2013_and_the_ordinary_children_are_no
     assert others == 0
 
 
+def test_the_foster_carer_and_the_taxi_driver_are_not_a_concern(con):
+    """Janet Price is beside Kayleigh again and again; Gary Holt drives a silver car for a
+    child's school transport. Neither is linked to a child as a concern nor scored."""
+    for adult in ("police:P1007", "police:P1005"):
+        person = person_of(con, adult)
+        assert con.execute(
+            "SELECT count(*) FROM adult_child_links WHERE adult_id = ? AND signal_child", [person]
+        ).fetchone() == (0,)
+        assert con.execute(
+            "SELECT count(*) FROM assessments WHERE person_id = ? AND band <> 'none'", [person]
+        ).fetchone() == (0,)
+
+
 def test_explain_names_the_other_records_that_keep_two_persons_apart(store_path):
     """A reviewer's "different" on Kaleigh/Kayley keeps Kayley out of Kayleigh's person:
     explaining Kayley against the police record names that pair and its reason."""
