@@ -111,7 +111,7 @@ class JoinTimes:
         return max(latest, seen[node])
 
 
-def _kept_apart_through(
+def kept_apart_through(
     con: duckdb.DuckDBPyConnection, person_l: str, person_r: str
 ) -> list[dict[str, Any]]:
     """What keeps two persons apart as wholes: cannot-link pairs with one record in each
@@ -212,7 +212,7 @@ def explain_link(con: duckdb.DuckDBPyConnection, record_a: str, record_b: str) -
     )
     result["kept_apart_because"] = cannot[0] if cannot else None
     result["kept_apart_through"] = (
-        _kept_apart_through(con, persons[left], persons[right])
+        kept_apart_through(con, persons[left], persons[right])
         if not result["same_person"] and left in persons and right in persons
         else []
     )
