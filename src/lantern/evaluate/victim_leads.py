@@ -49,6 +49,17 @@ def victim_rows(
         silo_days = [d for d in silo_flags.values() if d is not None]
         silo_first = min(silo_days) if silo_days else None
         by_flag = [s for s in early if flag is not None and s.recorded <= flag]
+        # The first day on which signs from two agencies had been recorded: before it,
+        # joining the agencies' records could add nothing any one agency did not hold.
+        two_agencies = None
+        seen_agencies: set[str] = set()
+        for sign in early:
+            seen_agencies.add(sign.agency)
+            if len(seen_agencies) == 2:
+                two_agencies = sign.recorded
+                break
+        # Without a siloed flag, the silos' view is bounded by recognition itself.
+        silo_or_recognition = silo_first or victim.recognised
         row: dict[str, object] = {
             "child": child,
             "network_id": victim.network_id,
@@ -73,6 +84,7 @@ def victim_rows(
         row.update(
             {
                 "siloed_first_flag": _iso(silo_first),
+                "first_signal_in_two_agencies": _iso(two_agencies),
                 "signal_records_by_joint_flag": (
                     len(by_flag) if flag is not None and signals is not None else ""
                 ),
@@ -87,6 +99,16 @@ def victim_rows(
                 ),
                 "months_joint_flag_before_recognition": _months(victim.recognised, flag),
                 "months_joint_earlier_than_siloed": _months(silo_first, flag),
+                # The most any rule could gain over the silos: flagging on the first sign
+                # (against the siloed flag, or recognition if no agency alone flagged).
+                "months_first_signal_to_siloed_flag": (
+                    _months(silo_or_recognition, victim.first_signal) if siloed else None
+                ),
+                # ... and what joining records could gain: flagging on the day a second
+                # agency's sign arrived.
+                "months_two_agencies_to_siloed_flag": (
+                    _months(silo_or_recognition, two_agencies) if siloed else None
+                ),
             }
         )
         rows.append(row)
@@ -104,6 +126,7 @@ def summary(rows: list[dict[str, object]]) -> dict[str, object]:
     def numbers(column: str) -> list[float]:
         return [float(r[column]) for r in rows if r.get(column) not in (None, "")]  # type: ignore[arg-type]
 
+    siloed = any(r.get("months_first_signal_to_siloed_flag") is not None for r in rows)
     with_signs = [r for r in rows if r["signal_records_before_recognition"] not in ("", 0)]
     one_agency = [r for r in with_signs if r["signal_agencies_before_recognition"] == 1]
     return {
@@ -120,6 +143,18 @@ def summary(rows: list[dict[str, object]]) -> dict[str, object]:
         ),
         "median_signal_records_by_joint_flag": _median(numbers("signal_records_by_joint_flag")),
         "median_signal_agencies_by_joint_flag": _median(numbers("signal_agencies_by_joint_flag")),
+        "median_months_first_signal_to_siloed_flag": _median(
+            numbers("months_first_signal_to_siloed_flag")
+        ),
+        # victims whose signs never reached two agencies count at 0: joining gains nothing
+        "median_months_two_agencies_to_siloed_flag": _median(
+            [
+                max(0.0, float(r["months_two_agencies_to_siloed_flag"] or 0.0))  # type: ignore[arg-type]
+                for r in with_signs
+            ]
+            if siloed
+            else []
+        ),
         "signals_before_recognition_in_one_agency_only": len(one_agency),
         "share_signals_before_recognition_in_one_agency_only": (
             round(len(one_agency) / len(with_signs), 3) if with_signs else None

@@ -160,7 +160,8 @@ def read_link_facts(
         SELECT CAST(f.recorded_at AS DATE), f.child_record, f.target, f.target_kind, f.event_id,
                f.agency, CAST(f.occurred_at AS DATE),
                f.by_suspect OR h.event_id IS NOT NULL AS qualifies,
-               f.by_suspect AND COALESCE(h.abuse, FALSE) AS suspect_in_abuse_event
+               f.by_suspect AND COALESCE(h.abuse, FALSE) AS suspect_in_abuse_event,
+               f.by_suspect
         FROM distinct_facts AS f
         LEFT JOIN score_hit_events AS h
           ON h.event_id = f.event_id AND h.record_id = f.child_record

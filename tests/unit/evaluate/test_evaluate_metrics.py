@@ -372,7 +372,16 @@ def test_the_per_victim_lead_table_says_where_each_victims_lead_was_lost(
     # T2: one sign, in health only; flagged jointly 2010-08-01, after recognition (2010-07-01)
     assert (t2["signal_records_by_joint_flag"], t2["signal_agencies_by_joint_flag"]) == (1, 1)
     assert t2["months_joint_flag_before_recognition"] == round(-31 / 30.44, 1)
+    # Ceilings: T1's second agency's sign arrived 2010-05-01, 123 days before police alone
+    # flagged her (4.0 months); her first sign 234 days before (7.7). T2's signs never
+    # reached a second agency: joining her records could gain nothing (counted as 0).
+    assert t1["first_signal_in_two_agencies"] == "2010-05-01"
+    assert t1["months_two_agencies_to_siloed_flag"] == round(123 / 30.44, 1)
+    assert t1["months_first_signal_to_siloed_flag"] == round(234 / 30.44, 1)
+    assert t2["first_signal_in_two_agencies"] == ""
+    assert t2["months_two_agencies_to_siloed_flag"] is None
     per = report["lead_time"]["per_victim"]
+    assert per["median_months_two_agencies_to_siloed_flag"] == 2.0
     assert per["victims_with_signals_before_recognition"] == 2
     assert per["signals_before_recognition_in_one_agency_only"] == 1  # T2
     assert per["share_signals_before_recognition_in_one_agency_only"] == 0.5
