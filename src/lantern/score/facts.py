@@ -22,6 +22,7 @@ from lantern.store.connection import table_exists
 CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")
 THING_KINDS = ("vehicle", "phone", "email", "social_handle")
+TEXT_KINDS = ("vehicle", "phone")  # things named in notes that link (weights: links.text_kinds)
 
 
 def _sql_list(values: tuple[str, ...] | list[str]) -> str:
@@ -90,7 +91,10 @@ def read_hits(
 
 
 def read_link_facts(
-    con: duckdb.DuckDBPyConnection, until: date, suspect_roles: list[str]
+    con: duckdb.DuckDBPyConnection,
+    until: date,
+    suspect_roles: list[str],
+    text_kinds: list[str] | None = None,
 ) -> list[LinkFact]:
     """Children seen with other people or with things, one row per (event, child, target)."""
     cutoff = until + timedelta(days=1)
@@ -118,13 +122,13 @@ def read_link_facts(
         )
     if table_exists(con, "text_mentions"):
         parts.append(
-            """
+            f"""
             SELECT c.event_id, c.record_id, c.agency, c.occurred_at, c.recorded_at,
                    m.value_norm, m.kind, FALSE
             FROM child_side AS c
             JOIN text_mentions AS m ON m.event_id = c.event_id
-            WHERE m.kind IN ('vehicle', 'phone') AND m.value_norm IS NOT NULL
-            """
+            WHERE m.kind IN ({_sql_list(text_kinds or TEXT_KINDS)}) AND m.value_norm IS NOT NULL
+            """  # noqa: S608 - the kinds come from a constant or the validated weights file
         )
     con.execute(
         f"""

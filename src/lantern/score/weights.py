@@ -104,6 +104,9 @@ class Links(_Strict):
     max_flagged_others_counted: int = Field(ge=1)
     cap: float = Field(ge=0)
     one_record_enough: OneRecordEnough | None = None
+    # What a note naming counts as a link (text_mentions kinds): vehicles and phones by
+    # default; `nickname` adds a street name ("a man called Benzo").
+    text_kinds: list[Literal["vehicle", "phone", "nickname"]] = ["vehicle", "phone"]
 
 
 class LegalFloors(_Strict):
