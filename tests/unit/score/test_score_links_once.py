@@ -13,15 +13,10 @@ from score_world import county
 END = date(2010, 12, 31)
 
 
-def weights(named_suspect: bool = True, flagged_others: int = 0):
+def weights(named_suspect: bool = True, flagged_others: int = 0, off: bool = False):
     base = load_weights()
-    links = base.child.links.model_copy(
-        update={
-            "one_record_enough": OneRecordEnough(
-                named_suspect=named_suspect, flagged_others=flagged_others
-            )
-        }
-    )
+    rule = OneRecordEnough(named_suspect=named_suspect, flagged_others=flagged_others)
+    links = base.child.links.model_copy(update={"one_record_enough": None if off else rule})
     child = base.child.model_copy(update={"links": links})
     return base.model_copy(update={"child": child})
 
@@ -66,7 +61,11 @@ def test_one_record_with_a_named_suspect_around_flagged_girls_is_a_link():
 
 
 def test_without_the_rule_one_record_is_not_enough():
-    assert eve_links(scored(with_eve(), load_weights())) == []
+    assert eve_links(scored(with_eve(), weights(off=True))) == []
+
+
+def test_the_shipped_weights_use_the_named_suspect_rule():
+    assert load_weights().child.links.one_record_enough == OneRecordEnough(named_suspect=True)
 
 
 def test_a_thing_or_adult_needs_the_flagged_children_the_rule_asks_for():
