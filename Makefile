@@ -7,6 +7,7 @@ UV := $(VENV)/bin/uv
 DEMO_DIR ?= demo-data
 DEMO_SEED ?= 7
 DEMO_CHILDREN ?= 3000
+DEMO_PORT ?= 8000
 
 .PHONY: help demo test test-all lint typecheck lock bench clean install install-dev assets
 
@@ -14,6 +15,7 @@ help: ## List the targets with a line of help each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (apt-get install python3.11 python3.11-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check uv==0.13.8
 
@@ -34,8 +36,8 @@ install-dev: $(VENV)/.dev assets ## Create .venv with the test and lint tools to
 assets: ## Build the web app's front-end assets from npm into the package (no CDN)
 	@bash scripts/build-assets.sh
 
-demo: install ## Build a synthetic county, run the pipeline and serve the app on :8000
-	@bash scripts/demo.sh "$(PY)" "$(DEMO_DIR)" "$(DEMO_SEED)" "$(DEMO_CHILDREN)"
+demo: install ## Build a synthetic county, run the pipeline and serve the app on :8000 (DEMO_PORT)
+	@bash scripts/demo.sh "$(PY)" "$(DEMO_DIR)" "$(DEMO_SEED)" "$(DEMO_CHILDREN)" "$(DEMO_PORT)"
 
 test: install-dev ## Install what the tests need (PostgreSQL, chromium) and run the suite
 	@bash scripts/run-tests.sh "$(PY)" -m "not slow"

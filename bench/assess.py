@@ -33,10 +33,11 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Assessment quality and speed (`bench/assess.py`)"
-KEPT = "\n### Whole assess at 150,000 children"
+KEPT = "### Whole assess at 150,000 children"
 TUNING_SEEDS = (1, 2)
 AGENCIES = ("police", "social_care", "health", "education")
 
@@ -224,25 +225,15 @@ def write_section(rows: list[dict], notes: list[str]) -> None:
         )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     body = (
-        f"{SECTION}\n\n"
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine}. "
         f"Weights tuned on seeds {', '.join(map(str, TUNING_SEEDS))}; every other seed is held out.\n\n"
         + header
         + "\n".join(lines)
         + "\n\n"
         + "\n".join(f"- {n}" for n in notes)
-        + "\n\n"
     )
-    text = RESULTS.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
-    old = text[start : end + 1 if end != -1 else len(text)]
-    kept = old.find(KEPT)  # a hand-measured subsection (the 150,000-child speed runs) stays
-    if kept != -1:
-        body += old[kept + 1 :].rstrip("\n") + "\n\n"
-    RESULTS.write_text(
-        text[:start] + body + (text[end + 1 :] if end != -1 else ""), encoding="utf-8"
-    )
+    # a hand-measured subsection (the 150,000-child speed runs) stays
+    replace_section(SECTION, body.splitlines(), keep=KEPT)
 
 
 def main() -> None:

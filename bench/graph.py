@@ -26,6 +26,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -143,16 +145,6 @@ def time_paths(con, n_pairs: int = 20) -> tuple[float, float]:  # type: ignore[n
     return load_s, (statistics.median(timings) if timings else 0.0)
 
 
-def write_results(lines: list[str]) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text("utf-8")
-    start = text.index(SECTION)
-    nxt = text.find("\n## ", start + len(SECTION))
-    body = SECTION + "\n\n" + "\n".join(lines) + "\n"
-    text = text[:start] + body + ("\n" + text[nxt + 1 :] if nxt != -1 else "")
-    path.write_text(text, "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=150_000)
@@ -238,7 +230,7 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if not args.no_write:
-        write_results(lines)
+        replace_section(SECTION, lines)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,13 @@ import argparse
 import os
 import platform
 import random
-import re
 import resource
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -34,7 +35,6 @@ from lantern.indicators.text.analyse import analyse_many, shared_analyser  # noq
 from lantern.indicators.text.evaluation import CONTEXTS, Scores, read_annotated, score  # noqa: E402
 
 DATA = ROOT / "tests" / "datasets" / "narratives"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Indicators and text (`bench/indicators.py`)"
 
 
@@ -103,15 +103,6 @@ def quality_table(name: str, items: list[dict], s: Scores) -> list[str]:
     return lines + [""]
 
 
-def write_section(lines: list[str]) -> None:
-    text = RESULTS.read_text(encoding="utf-8")
-    start = text.index(HEADING)
-    following = re.search(r"\n## ", text[start + len(HEADING) :])
-    end = start + len(HEADING) + following.start() + 1 if following else len(text)
-    section = HEADING + "\n\n" + "\n".join(lines).rstrip() + "\n\n"
-    RESULTS.write_text(text[:start] + section + text[end:], encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--narratives", type=int, default=30000)
@@ -161,7 +152,7 @@ def main() -> None:
         f"Peak resident memory of the parent process: {peak:,.0f} MB.",
     ]
     print("\n".join(lines))
-    write_section(lines)
+    replace_section(HEADING, lines)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -183,14 +184,6 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
 
 
-def write_results(text: str) -> None:
-    content = RESULTS.read_text() if RESULTS.exists() else f"{SECTION}\n"
-    pattern = re.compile(re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", re.S)
-    if not pattern.search(content):
-        content = content.rstrip("\n") + f"\n\n{SECTION}\n"
-    RESULTS.write_text(pattern.sub(lambda _: f"{SECTION}\n\n{text}\n", content, count=1))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -255,7 +248,7 @@ def main() -> None:
         ]
     )
     if not args.no_write:
-        write_results(text)
+        replace_section(SECTION, text.splitlines())
         print(f"updated {RESULTS.relative_to(ROOT)}")
 
 

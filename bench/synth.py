@@ -13,15 +13,15 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Synthetic county (`bench/synth.py`)"
 
 CHILD_RUN = """
@@ -131,14 +131,6 @@ def naive_rule(county: Path) -> dict[str, float]:
     }
 
 
-def write_section(lines: list[str]) -> None:
-    text = RESULTS.read_text()
-    start = text.index(HEADING)
-    following = re.search(r"^## ", text[start + len(HEADING) :], flags=re.M)
-    end = start + len(HEADING) + following.start() if following else len(text)
-    RESULTS.write_text(text[:start] + HEADING + "\n\n" + "\n".join(lines) + "\n\n" + text[end:])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,150000")
@@ -192,7 +184,7 @@ def main() -> None:
             f"| any missing episode | {d['missing_flagged']} | {d['missing_precision']:.3f} "
             f"| {d['missing_recall']:.3f} |",
         ]
-    write_section(lines)
+    replace_section(HEADING, lines)
 
 
 if __name__ == "__main__":

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import duckdb
 import httpx
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Web app latency (`bench/web.py`)"
 PASSWORD = "bench password " + secrets.token_hex(4)
 
@@ -238,7 +238,6 @@ def write_section(figures: dict) -> None:
         else ""
     )
     body = (
-        f"{SECTION}\n\n"
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine}, shared with other "
         f"work (load average {figures['load']:.1f} at the end of the run). Store: {figures['children']:,} assessed children, {figures['records']:,} person "
         f"records, {figures['events']:,} events. {figures['users']} concurrent signed-in users over "
@@ -256,12 +255,7 @@ def write_section(figures: dict) -> None:
         "names, ages, agencies and clocks) and a random one of those children's pages in turn, "
         f"back to back with no think time (rows *alerts*, *child*).{think}\n\n"
     )
-    text = RESULTS.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
-    RESULTS.write_text(
-        text[:start] + body + (text[end + 1 :] if end != -1 else ""), encoding="utf-8"
-    )
+    replace_section(SECTION, body.splitlines())
 
 
 def _pages(figures: dict) -> list[str]:

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# make demo: build a synthetic county, run the whole pipeline, serve the web app on :8000.
-# Usage: demo.sh PY DIR SEED CHILDREN. Re-running reuses the county and store already built.
+# make demo: build a synthetic county, run the whole pipeline, serve the web app on :8000 (or PORT).
+# Usage: demo.sh PY DIR SEED CHILDREN [PORT]. Re-running reuses the county and store already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="$1"; DIR="$2"; SEED="$3"; CHILDREN="$4"
+PY="$1"; DIR="$2"; SEED="$3"; CHILDREN="$4"; PORT="${5:-8000}"
 LANTERN="$(dirname "$PY")/lantern"
 mkdir -p "$DIR"
 if [ ! -f "$DIR/county/manifest.yaml" ]; then
@@ -12,9 +12,11 @@ if [ ! -f "$DIR/county/manifest.yaml" ]; then
 fi
 if [ ! -f "$DIR/lantern.duckdb" ] || [ "$DIR/county/manifest.yaml" -nt "$DIR/lantern.duckdb" ]; then
   echo "== Running the pipeline: ingest, resolve, indicators, graph, score"
-  rm -f "$DIR/lantern.duckdb"
-  "$LANTERN" run "$DIR/county" --store "$DIR/lantern.duckdb" --out "$DIR/assessment"
+  # Built under another name and moved at the end, so a run stopped half-way is redone next time.
+  rm -f "$DIR/lantern.duckdb" "$DIR/building.duckdb" "$DIR/building.duckdb.wal"
+  "$LANTERN" run "$DIR/county" --store "$DIR/building.duckdb" --out "$DIR/assessment"
+  mv "$DIR/building.duckdb" "$DIR/lantern.duckdb"
 fi
-echo "== Serving the web app on http://127.0.0.1:8000 (Ctrl-C to stop)"
+echo "== Serving the web app on http://127.0.0.1:$PORT: sign in with a login below (Ctrl-C to stop)"
 export LANTERN_DATABASE_URL="sqlite:///$DIR/lantern-app.db"
-exec "$LANTERN" serve --store "$DIR/lantern.duckdb" --host 127.0.0.1 --port 8000 --demo
+exec "$LANTERN" serve --store "$DIR/lantern.duckdb" --host 127.0.0.1 --port "$PORT" --demo

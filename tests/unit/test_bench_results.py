@@ -26,3 +26,10 @@ def test_the_last_section_and_a_new_one(tmp_path: Path) -> None:
     results.replace_section("## A", ["new a"], page)
     results.replace_section("## C", ["c"], page)
     assert page.read_text() == "# Results\n\n## A\n\nnew a\n\n## C\n\nc\n"
+
+
+def test_a_kept_subsection_stays_after_the_new_lines(tmp_path: Path) -> None:
+    page = tmp_path / "RESULTS.md"
+    page.write_text("## A\n\nold a\n\n### By hand\n\nmeasured\n\n## B\n\nb\n")
+    results.replace_section("## A", ["new a", ""], page, keep="### By hand")
+    assert page.read_text() == "## A\n\nnew a\n\n### By hand\n\nmeasured\n\n## B\n\nb\n"

@@ -13,6 +13,7 @@ memoised (bounded, least recently used first out). Callers must not mutate what 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from lantern.indicators.age_law import age_on
 from lantern.resolve.normalise_phones import normalise_phone
 from lantern.resolve.normalise_vehicles import normalise_registration
 from lantern.store.connection import connect
+
+log = logging.getLogger(__name__)
 
 REQUIRED = ("people", "persons", "events", "event_people", "assessments")
 OPTIONAL = (
@@ -165,7 +168,10 @@ class Analytics:
         }
 
     def close(self) -> None:
-        self._con.close()
+        try:
+            self._con.close()
+        except duckdb.Error:  # a warm-up query still running as the app stops: the exit frees it
+            log.info("the store was still busy when the app stopped")
 
     def has(self, table: str) -> bool:
         return table in self.tables

@@ -35,6 +35,23 @@ def _operational_db(url: str):  # type: ignore[no-untyped-def]
     return engine, database.session_factory(engine)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse before any work when the address is taken (often a `lantern serve` left running)."""
+    import socket
+
+    from lantern.errors import UserError
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise UserError(
+                f"cannot listen on {host}:{port} ({error.strerror}): another program, perhaps "
+                "a `lantern serve` or `make demo` still running, is using it. Stop it (Ctrl-C in "
+                "its terminal), or choose another port with --port (make demo DEMO_PORT=8001)"
+            ) from error
+
+
 def serve_command(
     host: Annotated[
         str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless behind a proxy).")
@@ -43,7 +60,10 @@ def serve_command(
     store: StoreOpt = None,
     demo: Annotated[
         bool,
-        typer.Option("--demo", help="Demo mode: a generated secret and one demo user per role."),
+        typer.Option(
+            "--demo",
+            help="Demo mode: a generated secret and demo users (one per role, a practitioner per agency).",
+        ),
     ] = False,
     warm: Annotated[
         bool, typer.Option(help="Load the children with open alerts into memory in the background.")
@@ -62,6 +82,7 @@ def serve_command(
     from lantern.app.security import checked_secret
     from lantern.app.web import create_app, warm_up
 
+    _check_port_free(host, port)
     settings = _settings(store, demo)
     # One secret for every worker, so a session signed by one is good in all.
     settings.secret_key = checked_secret(settings.secret_key, settings.demo)
@@ -70,9 +91,9 @@ def serve_command(
     if settings.demo:
         with state.session() as db:
             state.demo_logins = ensure_demo_users(db)
-        typer.echo("Demo logins (synthetic data only):")
+        typer.echo("Demo logins (synthetic data only; new passwords at every start):")
         for username, password, role in state.demo_logins:
-            typer.echo(f"  {role:<13} username {username:<13} password {password}")
+            typer.echo(f"  {role:<26} username {username:<13} password {password}")
     options = {
         "host": host,
         "port": port,

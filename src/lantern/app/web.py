@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -235,6 +236,35 @@ def _label(value: Any) -> str:
     return str(value or "").replace("_", " ")
 
 
+# How each kind of link reads on a page: what the records show, never a finding about a person
+# (Lantern ranks and explains; a person decides). Kinds are graph_edges.kind (docs/graph.md).
+LINK_KINDS = {
+    "suspect_of": "named as suspect in a record about the child",
+    "co_event": "in the same record",
+    "with_thing": "recorded with",
+    "text_mention": "named in a narrative",
+    "shared_thing": "recorded with the same vehicle, phone or handle",
+    "at_place": "recorded at the place",
+    "same_place": "at the same place within two days",
+}
+
+
+def _link_kind(value: Any) -> str:
+    return LINK_KINDS.get(str(value or ""), _label(value))
+
+
+NOT_ROLES = {"on_record": "on their record", "named_in_narrative": "named in the narrative"}
+
+
+def _recorded_as(value: Any) -> str:
+    """An agency's role for a person in one record ("victim", "suspect/victim"): the record's
+    words, shown as such, so the page itself never calls anyone a victim or a suspect."""
+    parts = [p.strip() for p in re.split(r"[/,]", str(value or "")) if p.strip() not in ("", "-")]
+    if len(parts) == 1 and parts[0] in NOT_ROLES:
+        return NOT_ROLES[parts[0]]
+    return ("recorded as " + " / ".join(_label(p) for p in parts)) if parts else ""
+
+
 def _short_reasons(value: Any, count: int = 2, width: int = 150) -> list[str]:
     """The first few of a `;`-separated list of reasons, each cut to `width` characters."""
     reasons = [r.strip() for r in str(value or "").split("; ") if r.strip()]
@@ -296,6 +326,8 @@ def build_templates() -> Jinja2Templates:
     env.filters["date"] = _date
     env.filters["datetime"] = lambda v: _date(v, "%d %b %Y %H:%M")
     env.filters["label"] = _label
+    env.filters["link_kind"] = _link_kind
+    env.filters["recorded_as"] = _recorded_as
     env.filters["agency"] = _agency
     env.filters["short_reasons"] = _short_reasons
     env.filters["urlquote"] = lambda v: quote(str(v), safe="")

@@ -17,7 +17,8 @@ from __future__ import annotations
 import duckdb
 
 from lantern.graph.inputs import create_table
-from lantern.graph.rules import GraphRules, sql_list
+from lantern.graph.rules import GraphRules
+from lantern.store.sql import sql_list
 
 
 def build_network_concerns(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:

@@ -90,7 +90,7 @@ def build_edges(
                        'available_at': available_at, 'role': src_role || '/' || coalesce(dst_role, '-'),
                        'via': via, 'signal': is_signal,
                        'src_record': src_record, 'dst_record': dst_record
-                   }} ORDER BY occurred_at, event_id)) AS evidence
+                   }} ORDER BY occurred_at, event_id, via, src_record, dst_record, paired_event_id)) AS evidence
             FROM ev GROUP BY src, dst, kind
         )
         SELECT g.src, g.dst, g.kind,
@@ -121,7 +121,7 @@ def build_signal_children(
     con: duckdb.DuckDBPyConnection, rules: GraphRules, *, as_of: datetime | None = None
 ) -> None:
     """`graph_signal_children`: children whose indicator hits meet the rules' bar."""
-    from lantern.graph.rules import sql_list
+    from lantern.store.sql import sql_list
 
     cut = _cutoff(as_of)
     create_table(

@@ -27,7 +27,8 @@ import time
 import duckdb
 
 from lantern.graph.inputs import create_table
-from lantern.graph.rules import GraphRules, sql_list
+from lantern.graph.rules import GraphRules
+from lantern.store.sql import sql_list
 
 # Postcode → sector ("OX4 1AB" → "OX4 1"); NULL when the postcode is not a full UK postcode.
 POSTCODE_SECTOR = """
@@ -258,15 +259,38 @@ EVIDENCE_COLUMNS = """
     src_record, dst_record, src_role, dst_role, via, child_id, contact_id, points, signal_at,
     protective, suspect
 """
+EVIDENCE_NAMES = tuple(name.strip() for name in EVIDENCE_COLUMNS.split(","))
+
+
+def role_rank(rules: GraphRules, role: str) -> str:
+    """SQL ranking a role for the evidence kept when one fact shows it twice (lower wins).
+
+    A record can show one tie twice: a person listed in two roles in one event, a
+    thing recorded on the event and named in its notes. The evidence keeps one,
+    by this fixed precedence: the role that says most about the concern first
+    (a suspect or offender, or a thing used by one), then the child's own roles,
+    then any other recorded role, then protective roles, and last a role read
+    from the notes (named in a narrative), as a structured record wins over the
+    same finding in its narrative in `indicator_hits`.
+    """
+    return f"""CASE WHEN {role} IN {sql_list((*rules.suspect_roles, "used_by_suspect"))} THEN 0
+         WHEN {role} IN {sql_list(rules.child_roles)} THEN 1
+         WHEN {role} = 'named_in_narrative' OR {role} LIKE 'named as %' THEN 4
+         WHEN {role} IN {sql_list(rules.protective_roles)} THEN 3
+         ELSE 2 END"""  # noqa: S608
 
 
 def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
-    """One row per (src, dst, kind, event, via): the earliest available.
+    """One row per (src, dst, kind, event, via), the same on every run.
 
-    Ties beyond the sort keys (a thing both recorded on the event and named in its
-    notes: one piece of evidence, two roles) are kept in whichever order DuckDB
-    meets them. Adding the roles and other columns to the sort made it run out of
-    memory (4 GB) at 150,000 children, so the choice is left open.
+    Of the rows the parts below give for one such key, the one kept is the
+    smallest by: earliest available, the two records' ids, the roles by
+    `role_rank`, the roles' names, then every other column. It is found by one
+    `min` over a struct per key, not by sorting: `DISTINCT ON ... ORDER BY` with
+    that many sort keys buffered every row once per column and ran out of
+    DuckDB's 4 GB at 150,000 children. The same precedence picks which of an
+    adult's records of a thing, and which visit of a place, a piece of
+    evidence cites.
     """
     pts = rules.points
     max_people = rules.max_people_per_event
@@ -329,13 +353,15 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
                 SELECT thing_id FROM graph_thing_links GROUP BY thing_id
                 HAVING count(DISTINCT person_id) <= {rules.shared_thing_max_people}
             ), adult_side AS (
-                SELECT person_id, thing_id,
-                       min(available_at) AS first_at,
-                       arg_min(event_id, available_at) AS first_event,
-                       arg_min(record_id, available_at) AS first_record,
-                       arg_min(role, available_at) AS first_role
-                FROM graph_thing_links JOIN crowd USING (thing_id)
-                WHERE NOT is_child GROUP BY ALL
+                SELECT person_id, thing_id, first.at AS first_at, first.event_id AS first_event,
+                       first.record_id AS first_record, first.role AS first_role
+                FROM (
+                    SELECT person_id, thing_id,
+                           min({{'at': available_at, 'rank': {role_rank(rules, "role")},
+                                 'role': role, 'record_id': record_id, 'event_id': event_id}}) AS first
+                    FROM graph_thing_links JOIN crowd USING (thing_id)
+                    WHERE NOT is_child GROUP BY ALL
+                )
             )
             SELECT x.person_id, c.person_id, 'shared_thing', c.event_id, x.first_event, c.agency,
                    c.occurred_at, c.available_at, greatest(c.available_at, x.first_at),
@@ -376,10 +402,9 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
                 SELECT x.person_id AS x_id, c.person_id AS c_id, c.place_id, c.event_id,
                        c.agency, c.occurred_at, c.recorded_at, c.record_id AS c_record, c.role AS c_role,
                        x.child_role AND x.is_child AS both_children,
-                       arg_min(x.event_id, greatest(c.recorded_at, x.recorded_at)) AS x_event,
-                       arg_min(x.record_id, greatest(c.recorded_at, x.recorded_at)) AS x_record,
-                       arg_min(x.role, greatest(c.recorded_at, x.recorded_at)) AS x_role,
-                       min(greatest(c.recorded_at, x.recorded_at)) AS available_at
+                       min({{'at': greatest(c.recorded_at, x.recorded_at),
+                             'rank': {role_rank(rules, "x.role")}, 'role': x.role,
+                             'record_id': x.record_id, 'event_id': x.event_id}}) AS x_first
                 FROM visits c
                 JOIN visits x
                   ON x.place_id = c.place_id AND x.person_id <> c.person_id AND x.event_id <> c.event_id
@@ -389,22 +414,40 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
                   AND NOT (x.child_role AND x.is_child AND x.person_id > c.person_id)
                 GROUP BY ALL
             )
-            SELECT p.x_id, p.c_id, 'same_place', p.event_id, p.x_event, p.agency, p.occurred_at,
-                   p.recorded_at, p.available_at, p.x_record, p.c_record, p.x_role, p.c_role,
+            SELECT p.x_id, p.c_id, 'same_place', p.event_id, p.x_first.event_id, p.agency,
+                   p.occurred_at, p.recorded_at, p.x_first.at, p.x_first.record_id, p.c_record,
+                   p.x_first.role, p.c_role,
                    p.place_id, p.c_id, CASE WHEN p.both_children THEN NULL ELSE p.x_id END,
                    {pts["same_place"]}, s.signal_at, false, false
             FROM pairs p
             {signal.format(e="p.event_id", p="p.c_id")}""",  # noqa: S608
     }
     union = "\nUNION ALL\n".join(f"SELECT * FROM ({sql})" for sql in parts.values())  # noqa: S608
+    key = ("src", "dst", "kind", "event_id", "via")
+    first = (
+        "available_at",
+        "src_record",
+        "dst_record",
+        "src_rank",
+        "dst_rank",
+        "src_role",
+        "dst_role",
+    )
+    order = first + tuple(c for c in EVIDENCE_NAMES if c not in key + first)
+    ranks = {"src_rank": role_rank(rules, "src_role"), "dst_rank": role_rank(rules, "dst_role")}
+    fields = ", ".join(f"'{c}': {ranks.get(c, c)}" for c in order)
+    picked = ", ".join(c if c in key else f"kept.{c} AS {c}" for c in EVIDENCE_NAMES)
     create_table(
         con,
         "graph_evidence",
         f"""
-        SELECT DISTINCT ON (src, dst, kind, event_id, via) {EVIDENCE_COLUMNS}
-        FROM (SELECT * FROM ({union}) AS u({EVIDENCE_COLUMNS}))
-        WHERE src IS NOT NULL AND dst IS NOT NULL AND available_at IS NOT NULL
-        ORDER BY src, dst, kind, event_id, via, available_at, src_record, dst_record
+        SELECT {picked}
+        FROM (
+            SELECT {", ".join(key)}, min({{{fields}}}) AS kept
+            FROM (SELECT * FROM ({union}) AS u({EVIDENCE_COLUMNS}))
+            WHERE src IS NOT NULL AND dst IS NOT NULL AND available_at IS NOT NULL
+            GROUP BY ALL
+        )
         """,  # noqa: S608
     )
 

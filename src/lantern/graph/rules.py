@@ -110,8 +110,3 @@ def _from_mapping(data: dict[str, Any]) -> GraphRules:
         min_connector_children=int(networks["min_connector_children"]),
         hotspot_min_signal_children=int(data["hotspot_min_signal_children"]),
     )
-
-
-def sql_list(values: tuple[str, ...] | list[str]) -> str:
-    """A SQL list literal of strings from the rules (trusted data, quotes escaped)."""
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"

@@ -12,7 +12,12 @@ count is dated by when the last counted record was recorded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from lantern.indicators.steps import Steps
+from lantern.resolve.normalise_postcodes import normalise_postcode
+from lantern.resolve.replay import JoinTimes
 
 HIT_COLUMNS = (
     "indicator, source, agency, event_id, record_id, occurred_at, recorded_at, evidence, "
@@ -237,32 +242,149 @@ def missing_rules(steps: Steps, horizon_sql: str) -> None:
     )
 
 
+def home_postcodes(steps: Steps) -> None:
+    """`ind_home_postcodes`: each record's postcode, with the dates it was the record's.
+
+    A person record carries no dates of its own, so its details count from its first
+    appearance (as linkage takes them). When a later extract changed a record's
+    postcode (the store keeps every version in `people_history`), the new one counts
+    from that extract's `extracted_at` (`valid_from`); the first version is the
+    record's from the start. An address recorded after a date changes nothing on it.
+    """
+    normalise: Callable[[str], str | None]
+    if steps.exists("person_records") and "postcode_norm" in steps.columns("person_records"):
+        current = "SELECT record_id, postcode_norm AS postcode FROM person_records"
+        normalise = normalise_postcode
+    else:  # before resolve: the postcode as given, upper case without spaces
+        current = "SELECT record_id, upper(replace(postcode, ' ', '')) AS postcode FROM people"
+
+        def normalise(raw: str) -> str | None:
+            return raw.upper().replace(" ", "")
+
+    if not (steps.exists("people_history") and steps.exists("loads")):
+        steps.table(
+            "ind_home_postcodes",
+            f"""SELECT record_id, postcode, NULL::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to
+                FROM ({current}) WHERE postcode <> ''""",
+        )
+        return
+    steps.table(
+        "ind_postcode_versions",
+        """
+        SELECT h.record_id, h.postcode AS raw, h.superseded_by IS NULL AS is_current,
+               CASE WHEN row_number() OVER w > 1 THEN v.extracted_at END AS valid_from,
+               lead(v.extracted_at) OVER w AS valid_to
+        FROM people_history h
+        JOIN (SELECT load_id, coalesce(extracted_at, started_at) AS extracted_at FROM loads) v
+          USING (load_id)
+        WHERE h.record_id IN (SELECT record_id FROM people_history WHERE superseded_by IS NOT NULL)
+        WINDOW w AS (PARTITION BY h.record_id ORDER BY v.extracted_at, h.loaded_at)
+        """,
+    )
+    # Superseded postcodes are few: normalised as resolve normalises the current ones.
+    raws = steps.con.execute(
+        "SELECT DISTINCT raw FROM ind_postcode_versions WHERE NOT is_current AND raw IS NOT NULL"
+    ).fetchall()
+    steps.con.execute(
+        "CREATE OR REPLACE TEMP TABLE ind_postcode_norms (raw VARCHAR, postcode VARCHAR)"
+    )
+    if raws:
+        steps.con.executemany(
+            "INSERT INTO ind_postcode_norms VALUES (?, ?)",
+            [(raw, normalise(raw)) for (raw,) in raws],
+        )
+    steps.table(
+        "ind_home_postcodes",
+        f"""
+        SELECT * FROM (
+            SELECT c.record_id, c.postcode, NULL::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to
+            FROM ({current}) c
+            WHERE c.record_id NOT IN (SELECT record_id FROM ind_postcode_versions)
+            UNION ALL
+            SELECT v.record_id, CASE WHEN v.is_current THEN c.postcode ELSE n.postcode END,
+                   v.valid_from, v.valid_to
+            FROM ind_postcode_versions v
+            LEFT JOIN ({current}) c ON v.is_current AND c.record_id = v.record_id
+            LEFT JOIN ind_postcode_norms n ON NOT v.is_current AND n.raw = v.raw
+        ) WHERE postcode <> ''
+        """,
+    )
+
+
 def known_family(steps: Steps) -> None:
     """`ind_known_family`: adults the records already show as a child's family or carers.
 
     An adult is known family of a child from the first record (by `recorded_at`) that
-    names them in a `parent` or `carer` role on an event about that child (resolved
-    persons, so any agency's record counts), or, for a missing episode, when the adult's
-    home postcode is the child's own (the household). A missing looked-after child who
-    went to their mum's or their nan's is missing *to family*: still a missing episode,
-    but not "found with an adult" (an older associate).
+    names them in a `parent` or `carer` role on an event about that child, or, for a
+    missing episode, when the adult's home postcode is the child's own (the household).
+    A missing looked-after child who went to their mum's or their nan's is missing *to
+    family*: still a missing episode, but not "found with an adult" (an older associate).
+
+    Any agency's record counts, through resolved persons, but only as they were known:
+    the parent named on a social care record is the adult on a police found report
+    from when the records on both sides had been linked (`JoinTimes`), not from the
+    final clustering, so a record recorded later cannot take back an earlier sign
+    (docs/replay.md). `ind_known_family` is per pair of records (the child's and
+    the adult's on the sign's event) with `known_from`, the latest of: the family
+    record, the link of the two child records, the link of the two adult records.
+    The home postcode is the one each record had by the sign's date (`home_postcodes`).
     """
-    postcode = (
-        "SELECT record_id, postcode_norm AS postcode FROM person_records"
-        if steps.exists("person_records") and "postcode_norm" in steps.columns("person_records")
-        else "SELECT record_id, upper(replace(postcode, ' ', '')) AS postcode FROM people"
-    )
-    steps.table("ind_home_postcodes", f"SELECT * FROM ({postcode}) WHERE postcode <> ''")
+    home_postcodes(steps)
     steps.table(
-        "ind_known_family",
+        "ind_family_roles",
         f"""
-        SELECT s.person_key AS child_key, a.person_key AS adult_key, 'parent or carer' AS how,
-               min(a.recorded_at) AS known_from
+        SELECT s.person_key AS child_key, s.record_id AS child_record,
+               a.person_key AS adult_key, a.record_id AS adult_record,
+               min(a.recorded_at) AS recorded_at
         FROM ind_subject_events s
         JOIN ind_event_people a
           ON a.event_id = s.event_id AND a.record_id <> s.record_id AND a.role IN {FAMILY_ROLES}
         GROUP BY ALL
         """,
+    )
+    # Pairs of records that may be a sign, each with a family record about the same
+    # final persons recorded before the sign.
+    steps.table(
+        "ind_family_candidates",
+        f"""
+        SELECT DISTINCT s.record_id AS child_record, a.record_id AS adult_record,
+               f.child_record AS family_child, f.adult_record AS family_adult, f.recorded_at
+        FROM ind_subject_events s
+        JOIN ind_event_people a
+          ON a.event_id = s.event_id AND a.record_id <> s.record_id AND a.role IN {ASSOCIATE_ROLES}
+        JOIN ind_family_roles f
+          ON f.child_key = s.person_key AND f.adult_key = a.person_key
+         AND f.recorded_at <= s.recorded_at
+        """,
+    )
+    candidates = steps.con.execute("SELECT * FROM ind_family_candidates").fetchall()
+    if steps.exists("record_links"):
+        joined_at = JoinTimes.from_store(steps.con).joined_at
+    else:  # persons without their links (a hand-built store): persons are as final as known
+
+        def joined_at(a: str, b: str) -> datetime | None:
+            return datetime.min
+
+    known: dict[tuple[str, str], datetime] = {}
+    for child, adult, family_child, family_adult, recorded_at in candidates:
+        child_join, adult_join = joined_at(child, family_child), joined_at(adult, family_adult)
+        if child_join is None or adult_join is None:
+            continue
+        at = max(recorded_at, child_join, adult_join)
+        known[(child, adult)] = min(at, known.get((child, adult), at))
+    steps.con.execute(
+        "CREATE OR REPLACE TEMP TABLE ind_known_family_rows (child_record VARCHAR, "
+        "adult_record VARCHAR, known_from TIMESTAMP)"
+    )
+    if known:
+        steps.con.executemany(
+            "INSERT INTO ind_known_family_rows VALUES (?, ?, ?)",
+            [(child, adult, at) for (child, adult), at in known.items()],
+        )
+    steps.table(
+        "ind_known_family",
+        "SELECT child_record, adult_record, 'parent or carer' AS how, known_from "
+        "FROM ind_known_family_rows",
     )
 
 
@@ -279,11 +401,15 @@ def association_rules(steps: Steps) -> None:
                  OR a.age_min - s.age_max >= {PEER_AGE_GAP_YEARS})
             AND NOT EXISTS (
                 SELECT 1 FROM ind_known_family f
-                WHERE f.child_key = s.person_key AND f.adult_key = a.person_key
+                WHERE f.child_record = s.record_id AND f.adult_record = a.record_id
                   AND f.known_from <= s.recorded_at)
             AND NOT (s.event_type IN {MISSING_EPISODE_TYPES} AND EXISTS (
                 SELECT 1 FROM ind_home_postcodes hc JOIN ind_home_postcodes ha USING (postcode)
-                WHERE hc.record_id = s.record_id AND ha.record_id = a.record_id))"""
+                WHERE hc.record_id = s.record_id AND ha.record_id = a.record_id
+                  AND s.recorded_at >= coalesce(hc.valid_from, s.recorded_at)
+                  AND s.recorded_at < coalesce(hc.valid_to, s.recorded_at + INTERVAL 1 DAY)
+                  AND s.recorded_at >= coalesce(ha.valid_from, s.recorded_at)
+                  AND s.recorded_at < coalesce(ha.valid_to, s.recorded_at + INTERVAL 1 DAY)))"""
             if indicator == "found_with_adult"
             else ""
         )

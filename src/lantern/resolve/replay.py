@@ -4,11 +4,13 @@
 persons as of day D are the connected components of the links available by
 the end of D. Links with no `available_at` (a record that appears in no
 dated event) count only in the final clustering (`as_of=None`).
+`JoinTimes` answers when two records first became one person.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -52,6 +54,61 @@ def persons_as_of(con: duckdb.DuckDBPyConnection, as_of: date | datetime | None)
     for record in records:  # sorted, so the first seen per root is the smallest
         smallest.setdefault(sets.find(index[record]), record)
     return {record: person_id_for(smallest[sets.find(index[record])]) for record in records}
+
+
+class JoinTimes:
+    """When two records first became one person, replaying `record_links` by `available_at`.
+
+    `record_links` is a spanning forest whose links join each cluster as early as
+    possible, so two records are one person from the latest `available_at` on the
+    path between them. Built as a union by rank without path compression, each
+    merge stamped with its time: the join time of two records is the latest stamp
+    on their paths up to the root they share. Links with no `available_at` count
+    only in the final clustering, so never here.
+    """
+
+    def __init__(self, links: Iterable[tuple[str, str, datetime | None]]) -> None:
+        self._parent: dict[str, str] = {}
+        self._stamp: dict[str, datetime] = {}
+        rank: dict[str, int] = {}
+        dated = sorted((at, left, right) for left, right, at in links if at is not None)
+        for at, left, right in dated:
+            a, b = self._root(left), self._root(right)
+            if a == b:
+                continue
+            if rank.get(a, 0) < rank.get(b, 0):
+                a, b = b, a
+            self._parent[b], self._stamp[b] = a, at
+            if rank.get(a, 0) == rank.get(b, 0):
+                rank[a] = rank.get(a, 0) + 1
+
+    @classmethod
+    def from_store(cls, con: duckdb.DuckDBPyConnection) -> JoinTimes:
+        rows = con.execute(
+            "SELECT record_id_l, record_id_r, available_at FROM record_links"
+        ).fetchall()
+        return cls(rows)
+
+    def _root(self, record: str) -> str:
+        while record in self._parent:
+            record = self._parent[record]
+        return record
+
+    def joined_at(self, a: str, b: str) -> datetime | None:
+        """When `a` and `b` were first one person: `datetime.min` for one record, None if never."""
+        latest, seen = datetime.min, {a: datetime.min}
+        node = a
+        while node in self._parent:
+            latest = max(latest, self._stamp[node])
+            node = self._parent[node]
+            seen[node] = latest
+        latest, node = datetime.min, b
+        while node not in seen:
+            if node not in self._parent:
+                return None
+            latest = max(latest, self._stamp[node])
+            node = self._parent[node]
+        return max(latest, seen[node])
 
 
 def explain_link(con: duckdb.DuckDBPyConnection, record_a: str, record_b: str) -> dict[str, Any]:

@@ -18,15 +18,12 @@ import duckdb
 from lantern.score.points import Hit
 from lantern.score.replay import LinkFact, RecordLink
 from lantern.store.connection import table_exists
+from lantern.store.sql import sql_list
 
 CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")
 THING_KINDS = ("vehicle", "phone", "email", "social_handle")
 TEXT_KINDS = ("vehicle", "phone")  # things named in notes that link (weights: links.text_kinds)
-
-
-def _sql_list(values: tuple[str, ...] | list[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
 def latest_date(con: duckdb.DuckDBPyConnection) -> date:
@@ -98,15 +95,15 @@ def read_link_facts(
 ) -> list[LinkFact]:
     """Children seen with other people or with things, one row per (event, child, target)."""
     cutoff = until + timedelta(days=1)
-    suspects = _sql_list(suspect_roles or ["suspect"])
+    suspects = sql_list(suspect_roles or ["suspect"])
     parts = [
         f"""
         SELECT c.event_id, c.record_id AS child_record, c.agency, c.occurred_at, c.recorded_at,
                'R:' || o.record_id AS target, 'person' AS target_kind,
-               o.role IN ({suspects}) AS by_suspect
+               o.role IN {suspects} AS by_suspect
         FROM child_side AS c
         JOIN event_people AS o ON o.event_id = c.event_id AND o.record_id <> c.record_id
-        WHERE o.role IN ({_sql_list(OTHER_ROLES)})
+        WHERE o.role IN {sql_list(OTHER_ROLES)}
         """  # noqa: S608 - role lists come from constants and the validated weights file
     ]
     if table_exists(con, "thing_mentions") and table_exists(con, "things"):
@@ -117,7 +114,7 @@ def read_link_facts(
             FROM child_side AS c
             JOIN thing_mentions AS m ON m.event_id = c.event_id
             JOIN things AS t ON t.thing_id = m.thing_id
-            WHERE t.kind IN ({_sql_list(THING_KINDS)})
+            WHERE t.kind IN {sql_list(THING_KINDS)}
             """  # noqa: S608
         )
     if table_exists(con, "text_mentions"):
@@ -136,7 +133,7 @@ def read_link_facts(
         SELECT DISTINCT p.event_id, p.record_id, e.agency,
                COALESCE(e.occurred_at, e.recorded_at) AS occurred_at, e.recorded_at
         FROM event_people AS p JOIN events AS e ON e.event_id = p.event_id
-        WHERE p.role IN ({_sql_list(CHILD_ROLES)}) AND e.recorded_at < ?
+        WHERE p.role IN {sql_list(CHILD_ROLES)} AND e.recorded_at < ?
         """,  # noqa: S608
         [cutoff],
     )

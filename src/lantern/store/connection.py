@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -20,12 +21,15 @@ def connect(
     if str(path) != ":memory:":
         path = Path(path)
         if read_only and not path.exists():
-            raise StoreError(f"{path}: no store here; run `lantern ingest` first")
+            raise StoreError(
+                f"{path}: no store here; build one with `lantern run DATASET --store {path}` "
+                "(or `make demo` for the synthetic county in demo-data/lantern.duckdb)"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
-        raise StoreError(f"{path}: cannot open the store ({error})") from error
+        raise StoreError(_cannot_open(path, error)) from error
     con.execute(f"SET threads = {int(threads)}")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET TimeZone = 'Europe/London'")
@@ -38,3 +42,17 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchall()
     return bool(rows[0][0])
+
+
+def _cannot_open(path: Path | str, error: Exception) -> str:
+    """What to do when DuckDB refuses the file; a lock held by another process is the usual case."""
+    text = str(error)
+    if "lock" not in text.lower():
+        return f"{path}: cannot open the store ({text})"
+    holder = re.search(r"\(PID (\d+)\)", text)
+    who = f"process {holder.group(1)}" if holder else "another process"
+    return (
+        f"{path}: {who} has the store open (a `lantern serve`, `make demo` or pipeline run "
+        "holds it for as long as it runs). Stop that process (Ctrl-C in its terminal), then "
+        "run this again; the web app shows new results once it is started again"
+    )

@@ -134,7 +134,10 @@ def test_demo_users_one_per_role_can_sign_in(tmp_path: Path) -> None:
     assert sorted(role for _, _, role in logins) == [
         "admin",
         "analyst",
-        "practitioner",
+        "practitioner (education)",
+        "practitioner (health)",
+        "practitioner (police)",
+        "practitioner (social_care)",
         "supervisor",
     ]
     for username, password, _ in logins:

@@ -3,7 +3,7 @@ taxi, and criminal exploitation named as what it is (the false positives of issu
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from indicators_support import Store, hits
 from lantern.indicators.catalogue import default_catalogue
@@ -53,6 +53,60 @@ def test_a_parent_recorded_only_later_does_not_remove_an_earlier_sign():
     assert [h["related_record_id"] for h in hits(con, "found_with_adult")] == ["social_care:A1"]
 
 
+def _parent_known_through_a_later_link(*, linked: str, truncate_at: str | None = None):
+    """A parent named by social care; the same man on a police found report, his two
+    records linked only through a third record (recorded on `linked`)."""
+    store = Store()
+    child_sc = store.person("C1", agency="social_care", dob=CHILD_DOB, person_id="PCHILD")
+    child_pol = store.person("C1", agency="police", dob=CHILD_DOB, person_id="PCHILD")
+    dad = "PDAD" if truncate_at is None else None
+    dad_sc = store.person("D1", agency="social_care", dob=date(1966, 1, 15), person_id=dad)
+    dad_pol = store.person("D1", agency="police", birth_year=1966, person_id=dad)
+    store.event(
+        "care_episode_start", "2012-01-10T10:00", subject=child_sc, others={dad_sc: "parent"}
+    )
+    store.event(
+        "found_report", "2012-03-01T20:00", subject=child_pol, others={dad_pol: "associate"}
+    )
+    links = [(child_pol, child_sc, "2012-03-01T20:00")]
+    if truncate_at is None:
+        dad_health = store.person("D1", agency="health", dob=date(1966, 1, 15), person_id=dad)
+        store.event("gp_visit", linked, subject=dad_health)
+        links += [(dad_health, dad_pol, linked), (dad_health, dad_sc, linked)]
+    con = connect(":memory:")
+    store.write(con)
+    con.execute(
+        "CREATE TABLE record_links (record_id_l VARCHAR, record_id_r VARCHAR, available_at TIMESTAMP)"
+    )
+    con.executemany("INSERT INTO record_links VALUES (?, ?, ?)", links)
+    run(con)
+    return con
+
+
+def test_family_known_only_through_a_later_link_does_not_remove_an_earlier_sign():
+    # The police record of the man is tied to the social care record naming him as the
+    # child's father only through a health record of August 2012: on 1 March the report
+    # showed the child with an adult nobody had linked to her family.
+    full = _parent_known_through_a_later_link(linked="2012-08-01T09:00")
+    truncated = _parent_known_through_a_later_link(
+        linked="2012-08-01T09:00", truncate_at="2012-06-01"
+    )
+    by_june = [
+        (h["event_id"], h["related_record_id"])
+        for h in hits(full, "found_with_adult")
+        if h["recorded_at"] < datetime(2012, 6, 2)
+    ]
+    assert by_june == [("police:E2", "police:D1")]
+    assert by_june == [
+        (h["event_id"], h["related_record_id"]) for h in hits(truncated, "found_with_adult")
+    ]
+
+
+def test_family_linked_before_the_report_is_family():
+    con = _parent_known_through_a_later_link(linked="2012-02-01T09:00")
+    assert hits(con, "found_with_adult") == []
+
+
 def test_missing_to_the_childs_own_home_postcode_is_missing_to_family():
     store = Store()
     child = store.person("C1", agency="social_care", dob=CHILD_DOB, postcode="OX28 1QN")
@@ -66,6 +120,32 @@ def test_missing_to_the_childs_own_home_postcode_is_missing_to_family():
     found = sorted((h["related_record_id"], h["event_id"]) for h in hits(con, "found_with_adult"))
     assert [r for r, _ in found] == ["social_care:N1", "social_care:O1"]
     assert ("social_care:N1", "social_care:E3") in found
+
+
+def test_a_later_extract_that_moves_the_child_changes_no_earlier_missing_episode():
+    # June 2012's extract has the child at her nan's postcode; June 2013's at a new
+    # address. The 2012 episode at her nan's stays missing to family; one in 2013 is not.
+    store = Store()
+    child = store.person("C1", agency="social_care", dob=CHILD_DOB, postcode="OX4 6AA")
+    nan = store.person("N1", agency="social_care", dob=date(1950, 1, 1), postcode="OX28 1QN")
+    store.event("missing_from_care", "2012-03-01T20:00", subject=child, others={nan: "associate"})
+    store.event("missing_from_care", "2013-09-01T20:00", subject=child, others={nan: "associate"})
+    con = connect(":memory:")
+    store.write(con)
+    con.execute(
+        "CREATE TABLE loads AS SELECT * FROM (VALUES ('L1', TIMESTAMP '2012-06-30 23:00', "
+        "TIMESTAMP '2012-07-01 09:00'), ('L2', TIMESTAMP '2013-06-30 23:00', "
+        "TIMESTAMP '2013-07-01 09:00')) AS t(load_id, extracted_at, started_at)"
+    )
+    con.execute(
+        "CREATE TABLE people_history AS SELECT * FROM (VALUES "
+        "('social_care:C1', 'ox28 1qn', 'L1', TIMESTAMP '2012-07-01 09:00', 'L2'), "
+        "('social_care:C1', 'OX4 6AA', 'L2', TIMESTAMP '2013-07-01 09:00', NULL), "
+        "('social_care:N1', 'OX28 1QN', 'L1', TIMESTAMP '2012-07-01 09:00', NULL)) "
+        "AS t(record_id, postcode, load_id, loaded_at, superseded_by)"
+    )
+    run(con)
+    assert [h["occurred_at"].year for h in hits(con, "found_with_adult")] == [2013]
 
 
 def test_the_school_taxi_in_a_note_is_not_a_vehicle_sign_but_a_stop_is():
