@@ -124,7 +124,7 @@ def read_link_facts(
                    m.value_norm, m.kind, FALSE
             FROM child_side AS c
             JOIN text_mentions AS m ON m.event_id = c.event_id
-            WHERE m.kind IN ({_sql_list(text_kinds or TEXT_KINDS)}) AND m.value_norm IS NOT NULL
+            WHERE m.kind IN {sql_list(text_kinds or TEXT_KINDS)} AND m.value_norm IS NOT NULL
             """  # noqa: S608 - the kinds come from a constant or the validated weights file
         )
     con.execute(
