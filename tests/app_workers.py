@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -57,6 +58,23 @@ def _token(html: str) -> str:
     return match.group(1)
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stop the server and its workers: SIGTERM, then SIGKILL to the whole process group
+    if it has not exited in 30 s (a worker stuck mid-request must not outlive the test)."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        raise
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGKILL)  # any worker left behind
+        except ProcessLookupError:
+            pass
+
+
 def check_two_workers(tmp_path: Path, database_url: str) -> None:
     county = fresh_county(tmp_path)
     engine = database.make_engine(database_url)
@@ -74,10 +92,14 @@ def check_two_workers(tmp_path: Path, database_url: str) -> None:
         "LANTERN_SECRET_KEY": SECRET,
         "PYTHONPATH": str(ROOT / "src"),
     }
+    # The server's output goes to a file: a pipe nobody reads fills up (64 KiB of access
+    # log and warnings) and then blocks the workers mid-request.
+    log_path = tmp_path / "server.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "lantern.cli", "serve", "--port", str(port), "--store",
          str(county.path), "--workers", "2", "--no-warm"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
@@ -87,7 +109,7 @@ def check_two_workers(tmp_path: Path, database_url: str) -> None:
                     break
             except httpx.TransportError:
                 pass
-            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            assert server.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
         workers = []
@@ -163,8 +185,8 @@ def check_two_workers(tmp_path: Path, database_url: str) -> None:
         busy = [w for w in workers if _cpu_ticks(w) - before[w] > 5]
         assert len(busy) == 2, "both workers should have served requests"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
+        log.close()
     with factory() as db:
         verified = audit.verify(db)
         views = db.query(AuditEntry).filter(AuditEntry.action == "view_child").count()

@@ -69,6 +69,10 @@ def test_resolve_settings_build_and_score_on_spark(tmp_path):
         .config("spark.driver.memory", "1g")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.ui.enabled", "false")
+        # Loopback, not the machine's hostname: a name that resolves slowly or to an
+        # unreachable address stalls the driver's start.
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate()
     )
     try:

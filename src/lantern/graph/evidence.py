@@ -64,7 +64,7 @@ def build_person_status(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
             FROM persons p JOIN person_records r USING (record_id)
             WHERE r.postcode_norm IS NOT NULL GROUP BY ALL
         ), best_home AS (
-            SELECT person_id, arg_max(home, n::VARCHAR || '|' || home) AS home
+            SELECT person_id, arg_max(home, (n, home)) AS home
             FROM homes GROUP BY person_id
         )
         SELECT y.person_id, d.dob, y.birth_year, h.home

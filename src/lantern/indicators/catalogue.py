@@ -10,28 +10,13 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lantern.config_files import load_model
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
-
-CATEGORIES: tuple[str, ...] = (
-    "missing",
-    "older_associate",
-    "vehicle",
-    "substances",
-    "sexual_health",
-    "gifts_money",
-    "physical_harm",
-    "online_contact",
-    "places",
-    "education",
-    "sexual_abuse_disclosed",
-    "emotional_wellbeing",
-)
 
 Category = Literal[
     "missing",
@@ -47,6 +32,7 @@ Category = Literal[
     "sexual_abuse_disclosed",
     "emotional_wellbeing",
 ]
+CATEGORIES: tuple[str, ...] = get_args(Category)
 
 
 class Reference(BaseModel):

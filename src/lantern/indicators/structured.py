@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+import pyarrow as pa
+
 from lantern.indicators.steps import Steps
 from lantern.resolve.normalise_postcodes import normalise_postcode
 from lantern.resolve.replay import JoinTimes
@@ -285,14 +287,13 @@ def home_postcodes(steps: Steps) -> None:
     raws = steps.con.execute(
         "SELECT DISTINCT raw FROM ind_postcode_versions WHERE NOT is_current AND raw IS NOT NULL"
     ).fetchall()
-    steps.con.execute(
-        "CREATE OR REPLACE TEMP TABLE ind_postcode_norms (raw VARCHAR, postcode VARCHAR)"
+    norms = pa.table(
+        {
+            "raw": pa.array([raw for (raw,) in raws], pa.string()),
+            "postcode": pa.array([normalise(raw) for (raw,) in raws], pa.string()),
+        }
     )
-    if raws:
-        steps.con.executemany(
-            "INSERT INTO ind_postcode_norms VALUES (?, ?)",
-            [(raw, normalise(raw)) for (raw,) in raws],
-        )
+    steps.con.register("ind_postcode_norms", norms)
     steps.table(
         "ind_home_postcodes",
         f"""
@@ -309,6 +310,7 @@ def home_postcodes(steps: Steps) -> None:
         ) WHERE postcode <> ''
         """,
     )
+    steps.con.unregister("ind_postcode_norms")
 
 
 def known_family(steps: Steps) -> None:
@@ -372,20 +374,20 @@ def known_family(steps: Steps) -> None:
             continue
         at = max(recorded_at, child_join, adult_join)
         known[(child, adult)] = min(at, known.get((child, adult), at))
-    steps.con.execute(
-        "CREATE OR REPLACE TEMP TABLE ind_known_family_rows (child_record VARCHAR, "
-        "adult_record VARCHAR, known_from TIMESTAMP)"
+    rows = pa.table(
+        {
+            "child_record": pa.array([child for child, _ in known], pa.string()),
+            "adult_record": pa.array([adult for _, adult in known], pa.string()),
+            "known_from": pa.array(list(known.values()), pa.timestamp("us")),
+        }
     )
-    if known:
-        steps.con.executemany(
-            "INSERT INTO ind_known_family_rows VALUES (?, ?, ?)",
-            [(child, adult, at) for (child, adult), at in known.items()],
-        )
+    steps.con.register("ind_known_family_arrow", rows)
     steps.table(
         "ind_known_family",
         "SELECT child_record, adult_record, 'parent or carer' AS how, known_from "
-        "FROM ind_known_family_rows",
+        "FROM ind_known_family_arrow",
     )
+    steps.con.unregister("ind_known_family_arrow")
 
 
 def association_rules(steps: Steps) -> None:

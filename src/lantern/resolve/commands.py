@@ -8,17 +8,20 @@ from typing import Annotated
 import typer
 
 StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
+ThresholdOption = Annotated[
+    float, typer.Option(help="Match probability at which a scored pair is linked.")
+]
+TrainingOption = Annotated[
+    str, typer.Option(help="auto (EM when the store is big enough), em, or priors.")
+]
+SeedOption = Annotated[int, typer.Option(help="Seed for u sampling.")]
 
 
 def resolve_command(
     store: StoreOption = Path("lantern.duckdb"),
-    threshold: Annotated[
-        float, typer.Option(help="Match probability at which a scored pair is linked.")
-    ] = 0.9,
-    training: Annotated[
-        str, typer.Option(help="auto (EM when the store is big enough), em, or priors.")
-    ] = "auto",
-    seed: Annotated[int, typer.Option(help="Seed for u sampling.")] = 42,
+    threshold: ThresholdOption = 0.9,
+    training: TrainingOption = "auto",
+    seed: SeedOption = 42,
 ) -> None:
     """Resolve which records are the same person, and the vehicles, phones, emails and handles they share."""
     from lantern.resolve import stage
@@ -104,13 +107,9 @@ def register(app: typer.Typer) -> None:
 def _resolve_callback(
     ctx: typer.Context,
     store: StoreOption = Path("lantern.duckdb"),
-    threshold: Annotated[
-        float, typer.Option(help="Match probability at which a scored pair is linked.")
-    ] = 0.9,
-    training: Annotated[
-        str, typer.Option(help="auto (EM when the store is big enough), em, or priors.")
-    ] = "auto",
-    seed: Annotated[int, typer.Option(help="Seed for u sampling.")] = 42,
+    threshold: ThresholdOption = 0.9,
+    training: TrainingOption = "auto",
+    seed: SeedOption = 42,
 ) -> None:
     """Resolve which records are the same person, and the vehicles, phones, emails and handles they share.
 

@@ -12,6 +12,7 @@ maximisation (small stores) and as EM's starting point otherwise.
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -303,10 +304,18 @@ def train(linker: Any, *, use_em: bool, seed: int = 42, max_pairs_u: float = 2e6
         f"u: random sampling of up to {max_pairs_u:.0e} pairs (seed {seed}; {time.perf_counter() - clock:.1f}s)"
     )
     clock = time.perf_counter()
-    for rule in TRAINING_BLOCKING:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=2e6
-        )
+    for number, rule in enumerate(TRAINING_BLOCKING, 1):
+        before = copy.deepcopy(linker._settings_obj)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=2e6
+            )
+        except ValueError as error:  # an m or u underflowed (Splink refuses values below 1e-300)
+            # Seen on one agency's records alone (a siloed run), when EM drives a level that is
+            # almost never observed towards zero; the model as it was before this session
+            # (earlier estimates, or the documented priors) stands, floored below.
+            linker._settings_obj = before
+            log.append(f"m: expectation maximisation session {number} abandoned ({error})")
     floor_m_probabilities(linker)
     log.append(
         f"m: expectation maximisation blocked on date of birth, then on full name ({time.perf_counter() - clock:.1f}s)"

@@ -7,13 +7,15 @@ type, rates from `data/rates.yaml`); only writing the rows is a loop.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 
-from lantern.synth import formats
+from lantern.synth import followup, formats
 from lantern.synth.calendar import Calendar
 from lantern.synth.population import Population
 from lantern.synth.recorder import Recorder
+from lantern.synth.vocabulary import Vocabulary
 
 YEAR = 365.25
 
@@ -94,10 +96,36 @@ def ordinary_business(
                 ended_day=ended,
                 postcode=postcode,
                 outcome=rng.choice(outcomes),
-                codes=rng.choice(codes),
+                codes=_with_cse_risk(rng.choice(codes), spec.get("cse_risk_code", 0), rng),
             )
             written += 1
+            if ended is not None:  # a missing episode: found, and the return interview
+                written += followup.found_report(rec, child, ended)
+                sw = professional_for(pop, child, "social_care", rng)
+                written += followup.return_interview(rec, child, ended, sw)
     return written
+
+
+def _with_cse_risk(codes: str, chance: float, rng: random.Random) -> str:
+    """Add the clinician's 'at increased risk of CSE' code (SNOMED 716565009) with `chance`."""
+    if chance and rng.random() < chance:
+        return ";".join(c for c in (codes, "snomed:716565009") if c)
+    return codes
+
+
+def ordinary_spec(vocab: Vocabulary, agency: str, event_type: str) -> dict[str, Any]:
+    """The `data/rates.yaml` entry for how this agency writes this kind of record ({} if none),
+    so that records written by a planted story use the same outcomes, codes and hard cases."""
+    specs = _SPECS.get(id(vocab))
+    if specs is None:
+        specs = {}
+        for spec in vocab.rates:
+            specs.setdefault((spec["agency"], spec["event_type"]), spec)
+        _SPECS[id(vocab)] = specs
+    return specs.get((agency, event_type), {})
+
+
+_SPECS: dict[int, dict[tuple[str, str], dict[str, Any]]] = {}
 
 
 def professional_for(pop: Population, child: int, agency: str, rng: random.Random) -> int:

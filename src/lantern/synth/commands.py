@@ -14,6 +14,14 @@ def synth_command(
     children: Annotated[int, typer.Option("--children", help="Children in the county.")] = 3000,
     years: Annotated[int, typer.Option("--years", help="Years of records.")] = 10,
     start_year: Annotated[int, typer.Option("--start-year", help="First year of records.")] = 2004,
+    recognition: Annotated[
+        str,
+        typer.Option(
+            "--recognition",
+            help="When agencies recognise a victim: 'prompt' (the headline county) or 'late' "
+            "(a sensitivity test: years after the signs are stark; docs/synthetic-county.md).",
+        ),
+    ] = "prompt",
 ) -> None:
     """Generate a synthetic county (interchange tables in OUT, ground truth in OUT/truth)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -23,6 +31,8 @@ def synth_command(
 
     if children < 1 or years < 1:
         raise UserError("--children and --years must be at least 1")
+    if recognition not in ("prompt", "late"):
+        raise UserError("--recognition must be 'prompt' or 'late'")
     if out.exists() and any(out.iterdir()) and not (out / "truth" / "manifest.yaml").is_file():
         raise UserError(f"{out}: not empty and not a synthetic county; choose a new directory")
     with Progress(
@@ -38,7 +48,13 @@ def synth_command(
             bar.update(task, completed=done)
 
         summary = generate(
-            out, seed=seed, children=children, years=years, start_year=start_year, progress=advance
+            out,
+            seed=seed,
+            children=children,
+            years=years,
+            start_year=start_year,
+            recognition=recognition,
+            progress=advance,
         )
     typer.echo(
         f"{summary.out}: {summary.children} children, {summary.persons} persons, "

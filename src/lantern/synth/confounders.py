@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lantern.synth import formats
+from lantern.synth import followup, formats
 from lantern.synth.background import YEAR, age_window, professional_for
 from lantern.synth.calendar import Calendar
 from lantern.synth.population import PARTNER, Population, new_address
@@ -44,48 +44,68 @@ def looked_after(
         last = min(calendar.end - 1, eighteen - 1, first + rng.randrange(180, 6 * 365))
         sw = professional_for(pop, child, "social_care", rng)
         parent = rng.choice(pop.households[pop.household[child]].parents)
-        carer = rng.choice(pop.foster_carers)
-        rec.event(
-            "social_care",
-            "care_episode_start",
-            first,
-            people=[(child, "subject"), (parent, "parent"), (sw, "professional"), (carer, "carer")],
-            narrative=rec.narrative("care_start", child),
-            lag_days=rng.randrange(0, 5),
-            codes="cin:N1" if rng.random() < 0.5 else "",
-            scenario="looked_after",
-            signal_person=child,
+        care_episode(
+            pop, child, first, last, rng.choice(pop.foster_carers), sw, parent, calendar, rec
         )
-        day = first
-        while True:
-            day += rng.randrange(20, 200)
-            if day >= last:
-                break
-            _care_month(pop, child, day, carer, sw, calendar, rec)
-            if rng.random() < 0.08:
-                carer = rng.choice(pop.foster_carers)
-                rec.event(
-                    "social_care",
-                    "placement_move",
-                    day,
-                    people=[(child, "subject"), (carer, "carer"), (sw, "professional")],
-                    narrative=rec.narrative("placement_move", child),
-                    lag_days=rng.randrange(0, 10),
-                    scenario="looked_after",
-                    signal_person=child,
-                )
-        if last < calendar.end - 1 and last < eighteen - 1:
+    return in_care
+
+
+def care_episode(
+    pop: Population,
+    child: int,
+    first: int,
+    last: int,
+    carer: int,
+    sw: int,
+    parent: int,
+    calendar: Calendar,
+    rec: Recorder,
+) -> None:
+    """A care episode from `first` to `last`: its start, visits, taxis, placement moves, going
+    missing to family, and its end if it ends in the window. Planted victims who are looked
+    after live through the same episode (networks._victim_story)."""
+    rng = rec.rng
+    eighteen = pop.dob[child] + int(18 * YEAR)
+    rec.event(
+        "social_care",
+        "care_episode_start",
+        first,
+        people=[(child, "subject"), (parent, "parent"), (sw, "professional"), (carer, "carer")],
+        narrative=rec.narrative("care_start", child),
+        lag_days=rng.randrange(0, 5),
+        codes="cin:N1" if rng.random() < 0.5 else "",
+        scenario="looked_after",
+        signal_person=child,
+    )
+    day = first
+    while True:
+        day += rng.randrange(20, 200)
+        if day >= last:
+            break
+        _care_month(pop, child, day, carer, sw, calendar, rec)
+        if rng.random() < 0.08:
+            carer = rng.choice(pop.foster_carers)
             rec.event(
                 "social_care",
-                "care_episode_end",
-                last,
-                people=[(child, "subject"), (sw, "professional"), (parent, "parent")],
-                narrative=rec.narrative("care_end", child),
+                "placement_move",
+                day,
+                people=[(child, "subject"), (carer, "carer"), (sw, "professional")],
+                narrative=rec.narrative("placement_move", child),
                 lag_days=rng.randrange(0, 10),
                 scenario="looked_after",
                 signal_person=child,
             )
-    return in_care
+    if last < calendar.end - 1 and last < eighteen - 1:
+        rec.event(
+            "social_care",
+            "care_episode_end",
+            last,
+            people=[(child, "subject"), (sw, "professional"), (parent, "parent")],
+            narrative=rec.narrative("care_end", child),
+            lag_days=rng.randrange(0, 10),
+            scenario="looked_after",
+            signal_person=child,
+        )
 
 
 def _care_month(
@@ -152,7 +172,7 @@ def _care_month(
             scenario="missing_to_family",
             signal_person=child,
         )
-        if rng.random() < 0.6:
+        if rng.random() < followup.POLICE_TWIN_RATE:
             rec.event(
                 "police",
                 "missing_report",
@@ -169,17 +189,7 @@ def _care_month(
                 scenario="missing_to_family",
                 signal_person=child,
             )
-        if rng.random() < 0.55:
-            rec.event(
-                "social_care",
-                "return_home_interview",
-                back + rng.randrange(1, 6),
-                people=[(child, "subject"), (sw, "professional")],
-                narrative=rec.narrative("rhi_ordinary", child),
-                lag_days=rng.randrange(0, 7),
-                scenario="missing_to_family",
-                signal_person=child,
-            )
+        followup.return_interview(rec, child, back, sw, scenario="missing_to_family")
 
 
 def relatives(

@@ -25,7 +25,8 @@ from lantern.synth.vocabulary import vocabulary
 
 CHUNK = 5000  # children per step of the ordinary-business generators
 EXTRACT_DELAY_DAYS = 150  # the extract is taken this long after the window closes
-GENERATOR_VERSION = 1
+# 2: victims and other children followed up and recorded alike; --recognition
+GENERATOR_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,18 @@ def generate(
     children: int,
     years: int,
     start_year: int = 2004,
+    recognition: str = "prompt",
     progress: Callable[[int, int], None] | None = None,
 ) -> CountySummary:
-    """Write a synthetic county to `out` (interchange tables) and `out/truth` (ground truth)."""
+    """Write a synthetic county to `out` (interchange tables) and `out/truth` (ground truth).
+
+    `recognition="late"` is the late-recognition sensitivity test (networks.late_recognition):
+    the same children, adults and grooming as the prompt county of the same seed, recognised
+    years later, with their signs going on meanwhile."""
     if children < 1 or years < 1:
         raise ValueError("children and years must be positive")
+    if recognition not in networks.RECOGNITION:
+        raise ValueError(f"recognition must be one of {', '.join(networks.RECOGNITION)}")
     began = time.perf_counter()
     vocab = vocabulary()
     rng = random.Random(seed)
@@ -74,8 +82,10 @@ def generate(
             latest_recorded=calendar.end + EXTRACT_DELAY_DAYS - 1,
         )
         taken = np.zeros(children, dtype=bool)  # children already in a planted story
-        planted = networks.plan_networks(pop, calendar, rng, nprng, vocab, taken)
-        networks.record_networks(planted, pop, calendar, recorder, truth)
+        delay_rng = random.Random(seed * 1_000_003 + 17)  # only the late scenario draws from it
+        planted = networks.plan_networks(
+            pop, calendar, rng, nprng, vocab, taken, recognition, delay_rng
+        )
         criminal_exploitation.plant_groups(pop, calendar, rng, nprng, vocab, taken, recorder, truth)
         steps = (children + CHUNK - 1) // CHUNK
         for step in range(steps):
@@ -86,6 +96,9 @@ def generate(
             confounders.teen_partners(pop, ids, calendar, nprng, recorder)
             if progress:
                 progress(int(ids[-1]) + 1, children)
+        # the planted stories last, so that everything else is the same whichever way they are
+        # told (prompt or late recognition, same seed): a sensitivity test compares like with like
+        networks.record_networks(planted, pop, calendar, recorder, truth)
         for person in range(len(pop.kind)):
             truth.row(
                 "persons",
@@ -106,7 +119,8 @@ def generate(
     extracted = calendar.date(calendar.end + EXTRACT_DELAY_DAYS)
     manifest = {
         "lantern_interchange": 1,
-        "name": f"synthetic-county-seed{seed}-{children}c-{years}y",
+        "name": f"synthetic-county-seed{seed}-{children}c-{years}y"
+        + ("" if recognition == "prompt" else f"-{recognition}-recognition"),
         "extracted_at": f"{extracted}T00:00:00Z",
     }
     (out / "manifest.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
@@ -117,6 +131,7 @@ def generate(
         "children": children,
         "years": years,
         "start_year": start_year,
+        "recognition": recognition,
         "window": [calendar.date(calendar.start), calendar.date(calendar.end - 1)],
         "victim_rate_target": networks.VICTIM_RATE,
         "networks": len(planted),

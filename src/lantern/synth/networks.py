@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lantern.synth import formats
-from lantern.synth.background import YEAR
+from lantern.synth import followup, formats
+from lantern.synth.background import YEAR, ordinary_spec
 from lantern.synth.calendar import Calendar, school_day
+from lantern.synth.confounders import care_episode
 from lantern.synth.output import TableWriter
 from lantern.synth.population import NETWORK_ADULT, Population, new_address, person_id
 from lantern.synth.recorder import Recorder, Thing
@@ -32,6 +33,14 @@ VICTIM_RATE = 0.006
 MEAN_VICTIMS = 7.5
 MIN_NETWORKS = 3
 HISTORIC_DISCLOSURE_RATE = 0.3  # victims who later disclose how it began, recorded years on
+RECOGNITION = ("prompt", "late")
+# Late-recognition scenario (a sensitivity test, off by default): years between the point the
+# prompt county recognises a network's victims and their recognition; (low, mode, high) of a
+# triangular draw per network. See `late_recognition`.
+LATE_DELAY_YEARS = (1.0, 3.0, 6.0)
+LATE_JITTER_DAYS = 90
+LATE_MAX_SIGNALS = 400  # a bound on one victim's records, whatever the delay
+ESCALATION = 0.7  # a signal falls at u**ESCALATION of the way from grooming to recognition
 
 # signal kind -> (agency, event_type, template, weight for girls, weight for boys)
 SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
@@ -97,6 +106,7 @@ class Victim:
     visibility: float
     first_signal: int = 0
     recognition_kind: str = ""
+    due: int = 0  # when the prompt scenario recognises the victim (the signs are stark by then)
 
 
 @dataclass
@@ -124,10 +134,17 @@ def plan_networks(
     nprng: np.random.Generator,
     vocab: Vocabulary,
     taken: np.ndarray,
+    recognition: str = "prompt",
+    delay_rng: random.Random | None = None,
 ) -> list[Network]:
     """Choose the networks, their adults and their victims (no records yet).
 
-    Marks each victim in `taken` so that no child is in two planted stories."""
+    Marks each victim in `taken` so that no child is in two planted stories. With
+    `recognition="late"` each network's victims are recognised years after the signs are
+    stark (`late_recognition`); the draws for it come from `delay_rng`, so every other draw
+    (which children, which adults, when grooming began) is the same as in the prompt county."""
+    if recognition not in RECOGNITION:
+        raise ValueError(f"recognition must be one of {', '.join(RECOGNITION)}")
     district_of = np.array(
         [pop.households[h].district for h in pop.household[: pop.n_children]], dtype=np.int64
     )
@@ -158,7 +175,33 @@ def plan_networks(
         net.victims = _victims(pop, net, taken, district_of, calendar, rng, nprng)
         if net.victims:
             networks.append(net)
+    if recognition == "late":
+        late_recognition(networks, pop, calendar, delay_rng or random.Random(0))
     return networks
+
+
+def late_recognition(
+    networks: list[Network], pop: Population, calendar: Calendar, rng: random.Random
+) -> None:
+    """Move each network's recognition years past the point the signs are stark.
+
+    One delay per network (agencies recognise a group, in an operation), drawn from
+    `LATE_DELAY_YEARS` (triangular), plus up to `LATE_JITTER_DAYS` per victim; bounded by the
+    victim turning 18 and the end of the records, and never earlier than the prompt date.
+    Sources (docs/synthetic-county.md): Operation Bullfinch, a ring suspected in 2005 and
+    again in 2007, "what was known by 2007 was close to what triggered the operation in 2011"
+    (4-6 years); Rochdale, a health team's 100+ referrals 2004-2010 (about 6 years)."""
+    low, mode, high = LATE_DELAY_YEARS
+    for net in networks:
+        delay = int(rng.triangular(low, high, mode) * YEAR)
+        for victim in net.victims:
+            eighteen = pop.dob[victim.person] + int(18 * YEAR)
+            latest = min(calendar.end - 20, eighteen - 10)
+            late = victim.due + delay + rng.randrange(0, LATE_JITTER_DAYS)
+            if late > latest:  # the operation comes at the end of the records, or at 18
+                late = latest - rng.randrange(0, 60)
+            victim.recognised = max(victim.due, late)
+        net.ended = max([net.ended] + [v.recognised for v in net.victims])
 
 
 def _adults(
@@ -255,6 +298,7 @@ def _victims(
                 recruiter.person if recruiter else None,
                 in_care=rng.random() < 0.3,
                 visibility=min(3.0, rng.lognormvariate(-0.3, 0.8)),
+                due=recognised,
             )
         )
     return victims
@@ -287,18 +331,14 @@ def _victim_story(
     carer = rng.choice(pop.foster_carers)
     sw = pop.social_workers[(child * 7 + pop.household[child]) % len(pop.social_workers)]
     written = 0
-    if victim.in_care:
+    if (
+        victim.in_care
+    ):  # the same care episode as any looked-after child's, lasting past recognition
         start = max(calendar.start, victim.groomed_from - rng.randrange(0, 700))
-        rec.event(
-            "social_care",
-            "care_episode_start",
-            start,
-            people=[(child, "subject"), (parent, "parent"), (carer, "carer"), (sw, "professional")],
-            narrative=rec.narrative("care_start", child),
-            lag_days=rng.randrange(0, 6),
-            scenario="looked_after",
-            signal_person=child,
-        )
+        eighteen = pop.dob[child] + int(18 * YEAR)
+        length = max(rng.randrange(180, 6 * 365), victim.recognised - start + rng.randrange(0, 365))
+        last = min(calendar.end - 1, eighteen - 1, start + length)
+        care_episode(pop, child, start, last, carer, sw, parent, calendar, rec)
         written += 1
     months = (victim.recognised - victim.groomed_from) / 30.4
     count = int(np.clip(rng.gauss(1.3, 0.4) * months**0.7 * victim.visibility, 1, 60))
@@ -311,19 +351,34 @@ def _victim_story(
         kinds = ["absence"]
     weights = [float(SIGNALS[k][4] if male else SIGNALS[k][3]) or 6.0 for k in kinds]
     early = [k for k in ("grooming", "absence", "missing") if k in kinds]
+    span = victim.due - victim.groomed_from
+    # (day, early in the grooming): escalating towards the prompt recognition date, then, if
+    # recognition is late, on at the rate reached by then (a Poisson process) until it comes
+    moments = []
+    for _ in range(count):
+        u = rng.random() ** ESCALATION  # escalation: signals thicken towards recognition
+        moments.append((victim.groomed_from + int(u * (span - 10)), u < 0.25))
+    if victim.recognised > victim.due:
+        per_day = count / ESCALATION / max(span - 10, 1)  # the density of u**0.7 at u = 1
+        day_f = float(victim.due - 10)
+        while len(moments) < LATE_MAX_SIGNALS:
+            day_f += rng.expovariate(per_day)
+            if day_f >= victim.recognised - 10:
+                break
+            moments.append((int(day_f), False))
     first_recorded: int | None = None
     used_once: set[str] = set()
-    for _ in range(count):
-        u = rng.random() ** 0.7  # escalation: signals thicken towards recognition
-        day = victim.groomed_from + int(u * (victim.recognised - victim.groomed_from - 10))
+    for day, beginning in moments:
         kind = rng.choices(kinds, weights=weights)[0]
-        if u < 0.25 and early and rng.random() < 0.5:
+        if beginning and early and rng.random() < 0.5:
             kind = rng.choice(early)
         if not male and kind == "sexual_health" and rng.random() < 0.25:
             kind = rng.choice(("pregnancy", "termination"))
             if kind in used_once:
                 continue
             used_once.add(kind)
+        if kind == "missing" and victim.in_care:
+            kind = "missing_from_care"  # a looked-after child is missing from care
         agency, event_type = _recorded_by(kind, rng)
         if agency == "education":
             day = school_day(day, forward=True)  # never before the grooming began
@@ -449,7 +504,7 @@ def _signal(
     minute = rng.randrange(17 * 60, 24 * 60) if agency == "police" else None
     ended = None
     place_name = ""
-    postcode = ""
+    postcode = followup.home_postcode(pop, child, rec) if agency == "police" else ""
     if kind in ("missing", "missing_from_care"):
         ended = day + rng.randrange(0, 3)
         people.append((carer if victim.in_care else parent, "reporter"))
@@ -457,6 +512,9 @@ def _signal(
             people.append((victim.recruited_by, "associate"))
         if "{vrm" in text or fields["vrm"] in text:
             things.append(Thing("vehicle", fields["vrm"], "seen_with_subject", fields["car"]))
+    elif event_type == "missing_report":  # a judgement written on a missing report: an episode too
+        ended = day + rng.randrange(0, 3)
+        people.append((carer if victim.in_care else parent, "reporter"))
     if kind in ("found", "vehicle_stop"):
         people.append((driver.person, "associate" if rng.random() < 0.7 else "suspect"))
         for extra in adults[1:]:
@@ -465,7 +523,8 @@ def _signal(
         if fields["vrm"] in text:
             things.append(Thing("vehicle", fields["vrm"], "seen_with_subject", fields["car"]))
         place_name = fields["place"] if rng.random() < 0.6 else ""
-        postcode = formats.postcode_as_written(net.flat_postcode, rng) if rng.random() < 0.4 else ""
+        if rng.random() < 0.4:
+            postcode = formats.postcode_as_written(net.flat_postcode, rng)
     if kind == "intelligence":
         if fields["vrm"] in text:
             things.append(Thing("vehicle", fields["vrm"], "used_by_suspect", fields["car"]))
@@ -500,7 +559,10 @@ def _signal(
                 "number given as 'boyfriend'",
             )
         )
-    if rng.random() < 0.15:
+    # written the way the agency writes that kind of record for any child: the same outcomes,
+    # codes and share of hard-case sentences as its ordinary business (data/rates.yaml)
+    spec = ordinary_spec(rec.vocab, agency, event_type)
+    if rng.random() < spec.get("hard", 0.15):
         text = f"{text} {rec.hard_case(child)}"
     codes = {
         "sti": "snomed:105629000",
@@ -509,8 +571,11 @@ def _signal(
         "referral": "cin:10A" if rng.random() < 0.3 else "",
         "self_harm": "cin:15A" if agency == "social_care" else "",
     }.get(kind, "")
+    if not codes:
+        codes = rng.choice(spec.get("codes", [""]))
     if agency == "health" and rng.random() < 0.15:
         codes = ";".join(c for c in (codes, "snomed:716565009") if c)  # 'at increased risk of CSE'
+    written = 1
     rec.event(
         agency,
         event_type,
@@ -522,13 +587,39 @@ def _signal(
         ended_day=ended,
         postcode=postcode,
         place_name=place_name,
+        outcome=rng.choice(spec.get("outcome", [""])),
         things=things,
         codes=codes,
         scenario=f"network_{kind}",
         network_id=net.network_id,
         signal_person=child,
     )
-    return 1
+    if kind == "missing_from_care" and rng.random() < followup.POLICE_TWIN_RATE:
+        written += 1  # the carer reports it to the police too, as for any looked-after child
+        rec.event(
+            "police",
+            "missing_report",
+            day,
+            minute=rng.randrange(18 * 60, 24 * 60),
+            people=[
+                (child, "subject"),
+                (carer, "reporter"),
+                (rng.choice(pop.officers), "professional"),
+            ],
+            narrative=text,
+            ended_day=ended,
+            outcome="located",
+            scenario="network_missing_from_care",
+            network_id=net.network_id,
+            signal_person=child,
+        )
+    if ended is not None:
+        hints = {k: fields[k] for k in ("nick", "place", "car", "town", "friend") if k in fields}
+        written += followup.return_interview(
+            rec, child, ended, sw, scenario="network_return_interview",
+            network_id=net.network_id, **hints,
+        )  # fmt: skip
+    return written
 
 
 def _recognition(net: Network, victim: Victim, pop: Population, rec: Recorder, sw: int) -> int:
@@ -670,5 +761,6 @@ def _truth(net: Network, pop: Population, calendar: Calendar, truth: TableWriter
                 calendar.date(victim.recognised),
                 victim.recognition_kind,
                 person_id(victim.recruited_by) if victim.recruited_by is not None else "",
+                calendar.date(victim.due),
             ),
         )

@@ -63,6 +63,7 @@ TRUTH_TABLES: dict[str, tuple[str, ...]] = {
         "recognition_date",
         "recognition_kind",
         "recruited_by",
+        "prompt_recognition_date",
     ),
     "networks": ("network_id", "started", "ended", "adult_count", "child_count", "places"),
     "network_members": ("network_id", "person_id", "role", "nicknames"),
