@@ -39,6 +39,14 @@ def evaluate_command(
     siloed: Annotated[
         bool, typer.Option("--siloed/--no-siloed", help="Also run each agency alone.")
     ] = True,
+    lead_table: Annotated[
+        Path | None,
+        typer.Option(
+            "--lead-table",
+            help="Write the per-victim lead table here (default: lead_time.csv beside "
+            "--out, and in --work).",
+        ),
+    ] = None,
 ) -> None:
     """Measure identity linkage, children flagged, networks found and lead time against truth."""
     import json
@@ -50,6 +58,7 @@ def evaluate_command(
     from lantern.evaluate.inputs import load_truth
     from lantern.evaluate.metrics import evaluate_outputs
     from lantern.evaluate.summary import print_summary
+    from lantern.evaluate.victim_leads import write_table
 
     if (data is None) == (assessed is None):
         raise UserError("give exactly one of --data DIR (run the pipeline) or --assessed DIR")
@@ -84,7 +93,7 @@ def evaluate_command(
             assessed = work
         assert assessed is not None
         joint, silos = runs.layout(assessed)
-        report = evaluate_outputs(joint, truth, silos or None)
+        report = evaluate_outputs(joint, truth, silos or None, dataset_dir=data)
         report["runs"] = measured or runs.read_runs(assessed)
     finally:
         if scratch is not None:
@@ -92,6 +101,13 @@ def evaluate_command(
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2, default=str))
+    tables = [lead_table] if lead_table else []
+    if not tables and out is not None:
+        tables.append(out.parent / "lead_time.csv")
+    if not tables and work is not None and scratch is None:
+        tables.append(work / "lead_time.csv")
+    for path in tables:
+        write_table(report["lead_time_per_victim"], path)  # type: ignore[arg-type]
     print_summary(report)
 
 

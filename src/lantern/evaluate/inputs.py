@@ -124,6 +124,60 @@ def _period_end(manifest: Path) -> dt.date | None:
     return parse_date(str(window[-1])) if window else None
 
 
+@dataclass(frozen=True)
+class Signal:
+    """One record of a victim's planted story (`truth/signal_events.csv`), dated by when it
+    was recorded (the dataset's `events.csv`: `recorded_at`, else `occurred_at`)."""
+
+    agency: str
+    event_ref: str
+    recorded: dt.date
+    scenario: str
+
+
+# The planted story's records that are not signs seen before recognition: the recognition
+# itself, a disclosure recorded long after it, and the adults' own records (no child named).
+NOT_EARLY_SIGNS = frozenset({"network_recognition", "network_historic_disclosure", "network_adult"})
+
+
+def load_signals(truth_dir: Path, dataset_dir: Path | None) -> dict[str, list[Signal]] | None:
+    """Per victim, the records of their planted story that were signs, in recorded order.
+
+    None when the truth has no `signal_events.csv` or the dataset's `events.csv` is not
+    found (the per-victim lead table then has no signal columns filled).
+    """
+    labels = truth_dir / "signal_events.csv"
+    events = (dataset_dir or truth_dir.parent) / "events.csv"
+    if not labels.is_file() or not events.is_file():
+        return None
+    victims = {
+        v["person_id"]: v["network_id"]
+        for v in _rows(truth_dir / "victims.csv", ("person_id", "network_id"))
+    }
+    wanted: dict[tuple[str, str], tuple[str, str]] = {}
+    for row in _rows(labels, ("agency", "event_ref", "person_id", "scenario", "network_id")):
+        child = row["person_id"]
+        if (
+            child in victims
+            and row["network_id"] == victims[child]
+            and row["scenario"] not in NOT_EARLY_SIGNS
+        ):
+            wanted[(row["agency"], row["event_ref"])] = (child, row["scenario"])
+    signals: dict[str, list[Signal]] = {v: [] for v in victims}
+    with open(events, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            key = (row["agency"], row["event_ref"])
+            if key not in wanted:
+                continue
+            child, scenario = wanted[key]
+            recorded = parse_date(row.get("recorded_at", "")) or parse_date(row["occurred_at"])
+            if recorded is not None:
+                signals[child].append(Signal(key[0], key[1], recorded, scenario))
+    for records in signals.values():
+        records.sort(key=lambda s: (s.recorded, s.agency, s.event_ref))
+    return signals
+
+
 @dataclass
 class Assessed:
     """One `lantern assess` output directory, with every resolved person mapped to a true one."""

@@ -11,7 +11,15 @@ from collections import Counter
 from math import comb
 from pathlib import Path
 
-from lantern.evaluate.inputs import Assessed, Truth, load_assessed, load_truth, parse_date
+from lantern.evaluate import victim_leads
+from lantern.evaluate.inputs import (
+    Assessed,
+    Truth,
+    load_assessed,
+    load_signals,
+    load_truth,
+    parse_date,
+)
 
 FLAGGED_BANDS = frozenset({"medium", "high"})
 LEAD_BUCKETS = (  # (label, lower bound in days inclusive, upper bound exclusive)
@@ -351,9 +359,17 @@ def compare_leads(
 
 
 def evaluate_outputs(
-    assess_dir: Path, truth_dir: Path, siloed_dirs: dict[str, Path] | None = None
+    assess_dir: Path,
+    truth_dir: Path,
+    siloed_dirs: dict[str, Path] | None = None,
+    dataset_dir: Path | None = None,
 ) -> dict[str, object]:
-    """Every metric for one `lantern assess` output (and optionally per-agency ones)."""
+    """Every metric for one `lantern assess` output (and optionally per-agency ones).
+
+    `dataset_dir` is where the county's `events.csv` is (default: the truth directory's
+    parent), read for the dates of each victim's signs in the per-victim lead table
+    (`lead_time_per_victim`, summarised in `lead_time.per_victim`).
+    """
     truth = load_truth(Path(truth_dir))
     assessed = load_assessed(Path(assess_dir))
     joint_flags = first_flags(truth, assessed)
@@ -372,14 +388,20 @@ def evaluate_outputs(
         "lead_time": {"joint": lead_time(truth, joint_flags)},
         "stages": assessed.stages,
     }
+    leads = report["lead_time"]
+    assert isinstance(leads, dict)
+    per_agency: dict[str, dict[str, dt.date]] = {}
     if siloed_dirs:
         silos = {agency: load_assessed(Path(d)) for agency, d in sorted(siloed_dirs.items())}
+        per_agency = {agency: first_flags(truth, silo) for agency, silo in silos.items()}
         flags = siloed_flags(truth, silos)
-        leads = report["lead_time"]
-        assert isinstance(leads, dict)
         leads["siloed"] = lead_time(truth, flags)
         leads["joint_vs_siloed"] = compare_leads(truth, joint_flags, flags)
         report["siloed_children_at_risk"] = {
             agency: children_at_risk(truth, silo)["all"] for agency, silo in silos.items()
         }
+    signals = load_signals(Path(truth_dir), Path(dataset_dir) if dataset_dir else None)
+    rows = victim_leads.victim_rows(truth, signals, joint_flags, per_agency)
+    leads["per_victim"] = victim_leads.summary(rows)
+    report["lead_time_per_victim"] = rows
     return report

@@ -65,4 +65,16 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
                 f"{lead['flagged_only_joint']} / "
                 f"{_fmt(lead.get('only_joint_censored_median_days'))}",
             )
+    per = report["lead_time"].get("per_victim")
+    if per:
+        table.add_row(
+            "per victim, median months: first sign -> joint flag / first sign -> recognition",
+            f"{_fmt(per['median_months_first_signal_to_joint_flag'])} / "
+            f"{_fmt(per['median_months_first_signal_to_recognition'])}",
+        )
+        table.add_row(
+            "victims whose signs before recognition are in one agency only",
+            f"{per['signals_before_recognition_in_one_agency_only']} of "
+            f"{per['victims_with_signals_before_recognition']}",
+        )
     console.print(table)

@@ -4,7 +4,9 @@ Named SQL steps, each writing a table:
 
 - `resolve_cannot_link`: pairs that must never be in one person: reviewers'
   "different", and two guarded hard cases: *twins* (same full date of birth,
-  clearly different given names, no shared NHS number or UPN) and *another
+  clearly different given names, no shared NHS number or UPN; two spellings of
+  one name — same sound and same first vowel, see `spelling_variants` — are
+  not twins) and *another
   generation* (years of birth more than two apart, and the dates are not a
   one-character typo of each other: a father and son with one name).
 - `resolve_candidates`: reviewers' "same" pairs, pairs sharing an NHS number
@@ -37,13 +39,45 @@ class LinkCounts:
     cannot_link: int
 
 
+VOWELS = "aeiouy"
+
+
+def first_vowel(name: str) -> str:
+    return next((c for c in name.lower() if c in VOWELS), "")
+
+
+def spelling_variants(a: str, b: str) -> bool:
+    """Two given names are two spellings of one name, not two names.
+
+    Both must sound alike (one Metaphone code: Kaleigh and Kayley are both KL) and
+    open on the same vowel letter. The vowel keeps apart names that share their
+    consonants but are different names a parent could give twins: Lily and Lola,
+    Millie and Molly (LL, ML). Names whose consonants differ (Harry and Harvey,
+    Jack and James, Aiden and Ethan, Mason and Jason) never pass. Spellings that
+    differ in their first vowel (Phoebe and Febe) stay guarded: a reviewer can say
+    "same".
+    """
+    import jellyfish
+
+    a, b = a.lower(), b.lower()
+    return (
+        a != b
+        and jellyfish.metaphone(a) == jellyfish.metaphone(b)
+        and first_vowel(a) != ""
+        and first_vowel(a) == first_vowel(b)
+    )
+
+
 GUARDS = {
     "twins": """
-        SELECT record_id_l, record_id_r, 'twins: same date of birth, different given names' AS reason
-        FROM resolve_pairs
-        WHERE gamma_given_name = 0 AND dob_l = dob_r
-          AND NOT coalesce(nhs_number_norm_l = nhs_number_norm_r, false)
-          AND NOT coalesce(upn_norm_l = upn_norm_r, false)
+        SELECT p.record_id_l, p.record_id_r, 'twins: same date of birth, different given names' AS reason
+        FROM resolve_pairs p
+        WHERE p.gamma_given_name = 0 AND p.dob_l = p.dob_r
+          AND NOT coalesce(p.nhs_number_norm_l = p.nhs_number_norm_r, false)
+          AND NOT coalesce(p.upn_norm_l = p.upn_norm_r, false)
+          AND NOT EXISTS (
+              SELECT 1 FROM resolve_spelling_variants v
+              WHERE v.name_l = p.given_name_norm_l AND v.name_r = p.given_name_norm_r)
     """,
     "generation": """
         SELECT record_id_l, record_id_r, 'another generation: years of birth far apart' AS reason
@@ -56,6 +90,35 @@ GUARDS = {
 }
 
 
+def build_spelling_variants(con: duckdb.DuckDBPyConnection) -> int:
+    """Write `resolve_spelling_variants`: the given-name pairs of same-birth-date pairs at
+    the "different given names" level that are two spellings of one name.
+
+    Only those pairs are looked at (a handful per thousand records), so the Python
+    phonetic check runs on distinct name pairs, not on every scored pair.
+    """
+    names = con.execute(
+        """
+        SELECT DISTINCT given_name_norm_l, given_name_norm_r FROM resolve_pairs
+        WHERE gamma_given_name = 0 AND dob_l = dob_r
+          AND given_name_norm_l IS NOT NULL AND given_name_norm_r IS NOT NULL
+        """
+    ).fetchall()
+    variants = [(a, b) for a, b in names if spelling_variants(a, b)]
+    con.register(
+        "_resolve_variants",
+        pa.table(
+            {"name_l": [a for a, _ in variants], "name_r": [b for _, b in variants]},
+            schema=pa.schema([("name_l", pa.string()), ("name_r", pa.string())]),
+        ),
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE resolve_spelling_variants AS SELECT * FROM _resolve_variants"
+    )
+    con.unregister("_resolve_variants")
+    return len(variants)
+
+
 def build_cannot_link(
     con: duckdb.DuckDBPyConnection, guards: tuple[str, ...] = tuple(GUARDS)
 ) -> int:
@@ -63,6 +126,7 @@ def build_cannot_link(
 
     A reviewer's "same" overrides a guard; a reviewer's "different" is absolute.
     """
+    build_spelling_variants(con)
     guarded = " UNION ".join(GUARDS[g] for g in guards) or (
         "SELECT NULL::VARCHAR AS record_id_l, NULL::VARCHAR AS record_id_r, NULL::VARCHAR AS reason LIMIT 0"
     )

@@ -4,7 +4,9 @@ Formats (DVLA): current since 2001 `AB12 CDE`; prefix 1983–2001 `A123 BCD`;
 suffix 1963–1983 `ABC 123D`; dateless (before 1963, and cherished marks)
 `ABC 123` or `123 ABC`. Spaces and case are ignored. Letters and digits are
 never swapped to fit a format (an `O` written for a `0` stays an `O`): a
-guess would invent a link between people.
+guess would invent a link between people. Every mark has a digit: a value
+without one ("silver car", "not noted") describes a car, it does not name
+one, and two such descriptions must not become one vehicle.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ def parse_registration(text: str | None) -> Registration | None:
     """ "ab12 cde" → Registration("AB12CDE", "AB12 CDE", "current"); None when no letters or digits.
 
     Marks that fit no known format (foreign plates, partial sightings) keep their compact form with format "other".
+    A value without a digit is a description ("silver car"), not a mark: None.
     """
     if not text:
         return None
     compact = re.sub(r"[^A-Za-z0-9]", "", text).upper()
-    if not compact or len(compact) > 10:
+    if not compact or len(compact) > 10 or not re.search(r"[0-9]", compact):
         return None
     for name, pattern in FORMATS:
         if match := pattern.match(compact):

@@ -111,6 +111,40 @@ class JoinTimes:
         return max(latest, seen[node])
 
 
+def kept_apart_through(
+    con: duckdb.DuckDBPyConnection, person_l: str, person_r: str
+) -> list[dict[str, Any]]:
+    """What keeps two persons apart as wholes: cannot-link pairs with one record in each
+    (a guard or a reviewer's "different" on *other* records of the clusters), and
+    identifiers of one kind that differ between them (clustering never joins those)."""
+    rows = con.execute(
+        """
+        SELECT c.record_id_l, c.record_id_r, c.reason FROM resolve_cannot_link c
+        JOIN persons a ON a.record_id = c.record_id_l
+        JOIN persons b ON b.record_id = c.record_id_r
+        WHERE (a.person_id = $l AND b.person_id = $r) OR (a.person_id = $r AND b.person_id = $l)
+        ORDER BY c.record_id_l, c.record_id_r
+        """,
+        {"l": person_l, "r": person_r},
+    ).fetchall()
+    through = [{"record_id_l": a, "record_id_r": b, "reason": reason} for a, b, reason in rows]
+    for kind, column in (("NHS numbers", "nhs_number_norm"), ("UPNs", "upn_norm")):
+        held = con.execute(
+            f"""
+            SELECT s.person_id, list(DISTINCT r.{column} ORDER BY r.{column})
+            FROM persons s JOIN person_records r USING (record_id)
+            WHERE s.person_id IN ($l, $r) AND r.{column} IS NOT NULL
+            GROUP BY s.person_id
+            """,  # noqa: S608 - fixed column names
+            {"l": person_l, "r": person_r},
+        ).fetchall()
+        if len(held) == 2 and not set(held[0][1]) & set(held[1][1]):
+            through.append(
+                {"record_id_l": None, "record_id_r": None, "reason": f"different {kind}"}
+            )
+    return through
+
+
 def explain_link(con: duckdb.DuckDBPyConnection, record_a: str, record_b: str) -> dict[str, Any]:
     """Everything resolve knows about a pair: score, per-comparison evidence, decision, link, persons."""
     left, right = sorted((record_a, record_b))
@@ -140,13 +174,23 @@ def explain_link(con: duckdb.DuckDBPyConnection, record_a: str, record_b: str) -
         names = [column[0] for column in cursor.description]
         gammas = dict(zip(names, cursor.fetchone() or (), strict=False))
         comparisons = []
-        for comparison, gamma, phrase, weight in con.execute(
-            "SELECT comparison, gamma, phrase, match_weight FROM resolve_model_levels ORDER BY comparison"
+        for comparison, gamma, phrase, similarity_sql, weight in con.execute(
+            "SELECT comparison, gamma, phrase, similarity_sql, match_weight FROM resolve_model_levels "
+            "ORDER BY comparison"
         ).fetchall():
             if (
                 gammas.get(f"gamma_{comparison}") is not None
                 and int(gammas[f"gamma_{comparison}"]) == gamma
             ):
+                if similarity_sql and "{similarity}" in phrase:
+                    # The model's own similarity expression, on this pair: "(0.89)".
+                    similarity = first_row(
+                        con,
+                        f"SELECT printf('%.2f', {similarity_sql}) FROM resolve_pairs "  # noqa: S608
+                        "WHERE record_id_l = ? AND record_id_r = ?",
+                        [left, right],
+                    )
+                    phrase = phrase.replace("{similarity}", similarity[0] if similarity else "?")
                 comparisons.append(
                     {"comparison": comparison, "level": phrase, "match_weight": weight}
                 )
@@ -167,6 +211,11 @@ def explain_link(con: duckdb.DuckDBPyConnection, record_a: str, record_b: str) -
         [left, right],
     )
     result["kept_apart_because"] = cannot[0] if cannot else None
+    result["kept_apart_through"] = (
+        kept_apart_through(con, persons[left], persons[right])
+        if not result["same_person"] and left in persons and right in persons
+        else []
+    )
     decision = first_row(
         con,
         f"SELECT decision, decided_by, reason, decided_at FROM ({CURRENT_DECISIONS_SQL}) d "  # noqa: S608

@@ -23,6 +23,7 @@ from lantern.store.sql import sql_list
 CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")
 THING_KINDS = ("vehicle", "phone", "email", "social_handle")
+TEXT_KINDS = ("vehicle", "phone")  # things named in notes that link (weights: links.text_kinds)
 
 
 def latest_date(con: duckdb.DuckDBPyConnection) -> date:
@@ -100,7 +101,10 @@ def read_hits(
 
 
 def read_link_facts(
-    con: duckdb.DuckDBPyConnection, until: date, suspect_roles: list[str]
+    con: duckdb.DuckDBPyConnection,
+    until: date,
+    suspect_roles: list[str],
+    text_kinds: list[str] | None = None,
 ) -> list[LinkFact]:
     """Children seen with other people or with things, one row per (event, child, target)."""
     cutoff = until + timedelta(days=1)
@@ -128,13 +132,13 @@ def read_link_facts(
         )
     if table_exists(con, "text_mentions"):
         parts.append(
-            """
+            f"""
             SELECT c.event_id, c.record_id, c.agency, c.occurred_at, c.recorded_at,
                    m.value_norm, m.kind, FALSE
             FROM child_side AS c
             JOIN text_mentions AS m ON m.event_id = c.event_id
-            WHERE m.kind IN ('vehicle', 'phone') AND m.value_norm IS NOT NULL
-            """
+            WHERE m.kind IN {sql_list(text_kinds or TEXT_KINDS)} AND m.value_norm IS NOT NULL
+            """  # noqa: S608 - the kinds come from a constant or the validated weights file
         )
     con.execute(
         f"""
@@ -170,7 +174,8 @@ def read_link_facts(
         SELECT CAST(f.recorded_at AS DATE), f.child_record, f.target, f.target_kind, f.event_id,
                f.agency, CAST(f.occurred_at AS DATE),
                f.by_suspect OR h.event_id IS NOT NULL AS qualifies,
-               f.by_suspect AND COALESCE(h.abuse, FALSE) AS suspect_in_abuse_event
+               f.by_suspect AND COALESCE(h.abuse, FALSE) AS suspect_in_abuse_event,
+               f.by_suspect
         FROM distinct_facts AS f
         LEFT JOIN score_hit_events AS h
           ON h.event_id = f.event_id AND h.record_id = f.child_record

@@ -63,6 +63,7 @@ class LinkFinding:
     target_kind: str  # "person" or the thing's kind
     events: tuple[tuple[str, str, date, date], ...]  # (event_id, agency, occurred, recorded)
     flagged_others: int
+    named_suspect: bool = False  # a person named as suspect or offender in a child's record
 
 
 @dataclass(slots=True)
@@ -393,6 +394,16 @@ def decay_dates(hit: Hit, weights: ChildWeights) -> list[date]:
     return [hit.occurred + offset for offset in _decay_offsets(hit.category, weights)]
 
 
+def _link_text(finding: LinkFinding) -> str:
+    n = len(finding.events)
+    records = f"{n} record{'s' if n != 1 else ''}"
+    others = f"{finding.flagged_others} other flagged child{'ren' if finding.flagged_others != 1 else ''}"
+    if finding.target_kind == "person":
+        suspect = ", named as a suspect in a child's record," if finding.named_suspect else ""
+        return f"linked in {records} to {finding.target}{suspect} who is also linked to {others}"
+    return f"linked in {records} to {finding.target_kind} {finding.target}, also linked to {others}"
+
+
 def link_score(findings: list[LinkFinding], weights: ChildWeights) -> tuple[float, list[Reason]]:
     """Points for links to adults and things around other flagged children."""
     rules = weights.links
@@ -415,13 +426,7 @@ def link_score(findings: list[LinkFinding], weights: ChildWeights) -> tuple[floa
                 event_id,
                 occurred,
                 recorded,
-                f"linked in {len(finding.events)} records to {finding.target}, who is also "
-                f"linked to {finding.flagged_others} other flagged "
-                f"child{'ren' if finding.flagged_others != 1 else ''}"
-                if finding.target_kind == "person"
-                else f"linked in {len(finding.events)} records to {finding.target_kind} "
-                f"{finding.target}, also linked to {finding.flagged_others} other flagged "
-                f"child{'ren' if finding.flagged_others != 1 else ''}",
+                _link_text(finding),
             )
         )
     return total, reasons

@@ -77,6 +77,7 @@ class LinkFact:
     occurred: date
     qualifies: bool  # concerning for the child, or the other is a suspect
     suspect_in_abuse_event: bool
+    by_suspect: bool = False  # the other is named as suspect or offender in this record
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,9 +317,11 @@ class Replay:
                 else:
                     by_target[(fact.target_kind, fact.target)].append(fact)
         findings = []
+        once = rules.one_record_enough
         for (kind, target), facts in by_target.items():
             events = {(f.event_id, f.agency, f.occurred, f.recorded) for f in facts}
-            if len(events) < rules.min_events:
+            repeated = len(events) >= rules.min_events
+            if not repeated and once is None:
                 continue
             if kind == "person":
                 keys = ["R:" + r for r in self.clusters[target].records]
@@ -329,18 +332,30 @@ class Replay:
             # Other children count only if they too were linked repeatedly: a taxi or a
             # school minibus seen once or twice with each of many children is a service.
             seen: dict[str, set[str]] = defaultdict(set)
+            named_suspect = False
             for key in keys:
                 for f in self.facts_to_target.get(key, ()):
                     if f.qualifies:
                         seen[self.find(f.child_record)].add(f.event_id)
+                        named_suspect = named_suspect or f.by_suspect
             seen.pop(root, None)
             flagged = sum(
                 1
                 for other, other_events in seen.items()
                 if len(other_events) >= rules.min_events and self.clusters[other].base_flagged
             )
-            if flagged:
-                findings.append(LinkFinding(label, kind, tuple(sorted(events)), flagged))
+            if not flagged:
+                continue
+            if not repeated:
+                # One record is enough only with an adult already named as a suspect, or an
+                # adult or thing already tied to several flagged children (weights.yaml).
+                assert once is not None
+                strong = (once.named_suspect and kind == "person" and named_suspect) or (
+                    once.flagged_others and flagged >= once.flagged_others
+                )
+                if not strong:
+                    continue
+            findings.append(LinkFinding(label, kind, tuple(sorted(events)), flagged, named_suspect))
         return findings
 
     def _base_total(self, cluster: Cluster, day: date) -> float:

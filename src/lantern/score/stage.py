@@ -76,7 +76,9 @@ def run(
             facts.unscored_indicators(weights.child.unscored_concerns),
             weights.child.unscored_concerns,
         ),
-        facts.read_link_facts(con, until, weights.child.links.suspect_roles),
+        facts.read_link_facts(
+            con, until, weights.child.links.suspect_roles, weights.child.links.text_kinds
+        ),
         weights,
     )
     result = replay.run(until)

@@ -88,12 +88,25 @@ class Escalation(_Strict):
         return self
 
 
+class OneRecordEnough(_Strict):
+    """When one linking record is enough (instead of `min_events`): the target is an adult
+    already named as a suspect or offender in a child's record, or an adult or thing already
+    tied repeatedly to at least `flagged_others` flagged children (0: not used)."""
+
+    named_suspect: bool = False
+    flagged_others: int = Field(0, ge=0)
+
+
 class Links(_Strict):
     min_events: int = Field(ge=1)
     suspect_roles: list[str]
     points_per_flagged_other: float = Field(ge=0)
     max_flagged_others_counted: int = Field(ge=1)
     cap: float = Field(ge=0)
+    one_record_enough: OneRecordEnough | None = None
+    # What a note naming counts as a link (text_mentions kinds): vehicles and phones by
+    # default; `nickname` adds a street name ("a man called Benzo").
+    text_kinds: list[Literal["vehicle", "phone", "nickname"]] = ["vehicle", "phone"]
 
 
 class LegalFloors(_Strict):

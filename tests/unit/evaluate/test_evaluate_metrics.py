@@ -321,3 +321,90 @@ def test_networks_reported_as_another_kind_are_counted_apart_from_false_cse_netw
     assert (nets["false"], nets["false_cse"], nets["reported_as_other_exploitation"]) == (2, 1, 2)
     assert nets["reported_as_other_exploitation_that_are_false"] == 1
     assert (nets["found"], nets["found_among_cse_networks"]) == (1, 0)
+
+
+def test_the_per_victim_lead_table_says_where_each_victims_lead_was_lost(
+    truth: Path, joint: Path, silos: dict[str, Path], tmp_path: Path
+) -> None:
+    # The victims' planted stories: T1's signs in education (2010-01-10, recorded as it
+    # happened) and police (occurred 2010-03-01, recorded 2010-05-01), then her recognition
+    # (not a sign); T2's one sign in health (2010-03-01). A looked-after record of T1 with no
+    # network and a sign recorded after T1's recognition are left out.
+    write(
+        truth / "signal_events.csv",
+        "agency,event_ref,person_id,scenario,network_id",
+        "education,E1,T1,network_grooming,N1",
+        "police,P1,T1,network_found,N1",
+        "social_care,S1,T1,network_recognition,N1",
+        "social_care,S2,T1,looked_after,",
+        "police,P9,T1,network_found,N1",
+        "health,H1,T2,network_sti,N1",
+    )
+    write(
+        tmp_path / "events.csv",
+        "agency,event_ref,event_type,occurred_at,recorded_at,narrative",
+        "education,E1,school_concern,2010-01-10T09:00:00,,x",
+        "police,P1,found,2010-03-01T22:00:00,2010-05-01T10:00:00,x",
+        "social_care,S1,strategy_discussion,2011-01-01T10:00:00,,x",
+        "social_care,S2,care_episode_start,2009-01-01T10:00:00,,x",
+        "police,P9,found,2011-02-01T22:00:00,,x",
+        "health,H1,sti,2010-03-01T10:00:00,2010-03-02T10:00:00,x",
+    )
+    report = evaluate_outputs(joint, truth, silos)
+    rows = {r["child"]: r for r in report["lead_time_per_victim"]}
+    t1, t2 = rows["T1"], rows["T2"]
+    # T1: jointly flagged 2010-02-01 (Pb), by which only the school's sign was recorded;
+    # police alone 2010-09-01, health alone 2010-12-01.
+    assert t1["first_signal_education"] == "2010-01-10"
+    assert t1["first_signal_police"] == "2010-05-01"  # when recorded, not when it happened
+    assert t1["first_signal_health"] == ""
+    assert (t1["signal_records_before_recognition"], t1["signal_agencies_before_recognition"]) == (
+        2,
+        2,
+    )
+    assert t1["joint_first_flag"] == "2010-02-01"
+    assert (t1["signal_records_by_joint_flag"], t1["signal_agencies_by_joint_flag"]) == (1, 1)
+    assert t1["siloed_first_flag_police"] == "2010-09-01"
+    assert t1["siloed_first_flag"] == "2010-09-01"
+    assert t1["months_first_signal_to_joint_flag"] == round(22 / 30.44, 1)  # 0.7
+    assert t1["months_joint_earlier_than_siloed"] == round(212 / 30.44, 1)  # 7.0
+    assert t1["months_first_signal_to_recognition"] == round(356 / 30.44, 1)  # 11.7
+    # T2: one sign, in health only; flagged jointly 2010-08-01, after recognition (2010-07-01)
+    assert (t2["signal_records_by_joint_flag"], t2["signal_agencies_by_joint_flag"]) == (1, 1)
+    assert t2["months_joint_flag_before_recognition"] == round(-31 / 30.44, 1)
+    # Ceilings: T1's second agency's sign arrived 2010-05-01, 123 days before police alone
+    # flagged her (4.0 months); her first sign 234 days before (7.7). T2's signs never
+    # reached a second agency: joining her records could gain nothing (counted as 0).
+    assert t1["first_signal_in_two_agencies"] == "2010-05-01"
+    assert t1["months_two_agencies_to_siloed_flag"] == round(123 / 30.44, 1)
+    assert t1["months_first_signal_to_siloed_flag"] == round(234 / 30.44, 1)
+    assert t2["first_signal_in_two_agencies"] == ""
+    assert t2["months_two_agencies_to_siloed_flag"] is None
+    per = report["lead_time"]["per_victim"]
+    assert per["median_months_two_agencies_to_siloed_flag"] == 2.0
+    assert per["victims_with_signals_before_recognition"] == 2
+    assert per["signals_before_recognition_in_one_agency_only"] == 1  # T2
+    assert per["share_signals_before_recognition_in_one_agency_only"] == 0.5
+    # first sign -> joint flag: T1 22 days, T2 153 days (2010-03-01 -> 2010-08-01)
+    assert per["median_months_first_signal_to_joint_flag"] == round(
+        (round(22 / 30.44, 1) + round(153 / 30.44, 1)) / 2, 1
+    )
+
+
+def test_the_command_writes_the_lead_table_beside_the_report(
+    truth: Path, joint: Path, silos: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "reports" / "report.json"
+    argv = ["evaluate", "--assessed", str(joint.parent), "--truth", str(truth), "--out", str(out)]
+    assert main(argv) == 0
+    lines = (out.parent / "lead_time.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    assert header[:2] == ["child", "network_id"]
+    assert "siloed_first_flag_health" in header and "joint_first_flag" in header
+    # without signal_events.csv the signal counts are empty, the flags still there
+    t1 = dict(zip(header, lines[1].split(","), strict=True))
+    assert (t1["child"], t1["joint_first_flag"], t1["signal_records_by_joint_flag"]) == (
+        "T1",
+        "2010-02-01",
+        "",
+    )

@@ -136,6 +136,13 @@ def test_vehicle_registrations(raw, value, display, fmt):
     assert (registration.value, registration.display, registration.format) == (value, display, fmt)
 
 
+@pytest.mark.parametrize("raw", ["silver car", "not noted", "UNKNOWN", "Vauxhall"])
+def test_a_description_of_a_car_is_not_a_registration(raw):
+    """riverside's `ED-E-0002` records "silver car": it must not become vehicle SILVERCAR,
+    which every other "silver car" would share."""
+    assert parse_registration(raw) is None
+
+
 def test_vehicle_o_and_zero_are_not_guessed():
     assert parse_registration("AB12 CDE").value != parse_registration("AB12 CD0").value
     assert parse_registration("AB1O CDE").format == "other"
