@@ -77,12 +77,25 @@ class Indicator(BaseModel):
     concern: Literal["sexual_exploitation", "criminal_exploitation"] = "sexual_exploitation"
 
 
+class NamedConcernRule(BaseModel):
+    """Signs a record explains itself when it names another kind of exploitation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    signs: list[str] = Field(min_length=1)
+    unless_categories: list[Category] = Field(default_factory=list)
+    unless_indicators: list[str] = Field(default_factory=list)
+    unless_words: list[str] = Field(default_factory=list)
+    rationale: str = Field(min_length=10)
+
+
 class Catalogue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int
     references: dict[str, Reference]
     indicators: list[Indicator]
+    named_concern_explains: NamedConcernRule | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:
@@ -94,6 +107,11 @@ class Catalogue(BaseModel):
             for source in indicator.sources:
                 if source not in self.references:
                     raise ValueError(f"indicator {indicator.id!r} cites unknown source {source!r}")
+        rule = self.named_concern_explains
+        if rule is not None:
+            for name in rule.signs + rule.unless_indicators:
+                if name not in seen:
+                    raise ValueError(f"named_concern_explains names unknown indicator {name!r}")
         return self
 
     def by_id(self) -> dict[str, Indicator]:
@@ -177,6 +195,24 @@ def render_markdown(catalogue: Catalogue) -> str:
                 f"{', '.join(i.sources)} | {i.description} | {rationale} |"
             )
         out.append("")
+    rule = catalogue.named_concern_explains
+    if rule is not None:
+        unless = [f"`{c}`" for c in rule.unless_categories + rule.unless_indicators]
+        out += [
+            "## Signs a record explains itself",
+            "",
+            "In a record that names another kind of exploitation (a hit of an indicator",
+            "whose concern is criminal exploitation) and shows no sign of sexual harm, these",
+            "signs are that concern's and are not raised: "
+            + ", ".join(f"`{s}`" for s in rule.signs)
+            + ". A record that also has a hit in "
+            + ", ".join(unless)
+            + " or the words "
+            + ", ".join(f'"{w}"' for w in rule.unless_words)
+            + " keeps every sign. "
+            + rule.rationale,
+            "",
+        ]
     out += ["## Sources", ""]
     for key, ref in catalogue.references.items():
         status = "" if ref.verified else " **Unverified** — check the primary document."

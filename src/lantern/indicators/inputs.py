@@ -29,15 +29,17 @@ def load_catalogue_tables(steps: Steps, catalogue: Catalogue) -> None:
     con = steps.con
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ind_catalogue (indicator VARCHAR, category VARCHAR, "
-        "weight DOUBLE, legal_floor VARCHAR, sexual_activity BOOLEAN, description VARCHAR)"
+        "weight DOUBLE, legal_floor VARCHAR, sexual_activity BOOLEAN, description VARCHAR, "
+        "concern VARCHAR)"
     )
     con.executemany(
-        "INSERT INTO ind_catalogue VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ind_catalogue VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (i.id, i.category, i.weight, i.legal_floor, i.sexual_activity, i.description)
+            (i.id, i.category, i.weight, i.legal_floor, i.sexual_activity, i.description,
+             i.concern)
             for i in catalogue.indicators
         ],
-    )
+    )  # fmt: skip
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ind_event_type_map (indicator VARCHAR, event_type VARCHAR)"
     )

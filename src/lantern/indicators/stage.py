@@ -10,6 +10,7 @@ hits → legal-age rules over all of them → `indicator_hits`.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,6 +70,47 @@ class IndicatorSummary:
     step_seconds: dict[str, float] = field(default_factory=dict)
 
 
+def _sql_strings(values: list[str]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def _named_concern_records(steps: Steps, catalogue: Catalogue, union: str) -> str:
+    """`ind_named_concern_records`: the (event, child record) pairs whose record names another
+    kind of exploitation (a hit of an indicator whose concern is not sexual exploitation) and
+    shows no sign of sexual harm (the catalogue's `named_concern_explains`). Returns the
+    condition that keeps the rule's signs on those records out of `indicator_hits`."""
+    rule = catalogue.named_concern_explains
+    if rule is None:
+        return ""
+    words = "|".join(re.escape(w.lower()) for w in rule.unless_words)
+    unless_words = (
+        f"""AND NOT EXISTS (
+            SELECT 1 FROM events e WHERE e.event_id = n.event_id
+              AND regexp_matches(lower(coalesce(e.narrative, '')), '\\b({words})\\b'))"""
+        if words
+        else ""
+    )
+    steps.table(
+        "ind_named_concern_records",
+        f"""
+        WITH hits AS MATERIALIZED (
+            SELECT h.event_id, h.record_id, h.indicator, c.category, c.concern
+            FROM ({union}) h JOIN ind_catalogue c USING (indicator)),
+        named AS (SELECT DISTINCT event_id, record_id FROM hits
+                  WHERE concern <> 'sexual_exploitation')
+        SELECT n.event_id, n.record_id FROM named n
+        WHERE NOT EXISTS (
+            SELECT 1 FROM hits h WHERE h.event_id = n.event_id AND h.record_id = n.record_id
+              AND (h.category IN {_sql_strings(rule.unless_categories or [""])}
+                   OR h.indicator IN {_sql_strings(rule.unless_indicators or [""])}))
+        {unless_words}
+        """,
+    )
+    return f"""AND NOT (h.indicator IN {_sql_strings(rule.signs)} AND EXISTS (
+        SELECT 1 FROM ind_named_concern_records n
+        WHERE n.event_id = h.event_id AND n.record_id = h.record_id))"""
+
+
 def check_rules(catalogue: Catalogue) -> None:
     unknown = sorted({i.detect.rule for i in catalogue.indicators if i.detect.rule} - set(RULES))
     if unknown:
@@ -109,6 +151,7 @@ def run(
     legal.legal_rules(steps, evidence)
     every = sorted(t for t in steps.rows if t.startswith("ind_hits_"))
     union = " UNION ALL ".join(f"SELECT {HIT_COLUMNS} FROM {t}" for t in every)
+    explained = _named_concern_records(steps, catalogue, union)
     steps.table(
         "indicator_hits",
         f"""
@@ -122,7 +165,7 @@ def run(
                                                     related_record_id NULLS LAST, evidence) AS pick
               FROM ({union})) h
         JOIN ind_catalogue c USING (indicator)
-        WHERE h.pick = 1
+        WHERE h.pick = 1 {explained}
         ORDER BY h.record_id, h.occurred_at, h.indicator
         """,
     )

@@ -44,10 +44,17 @@ MISSING_EPISODE_TYPES = (
 # contracted taxi on the school run, a car in a visit note) is transport, not a sign; if
 # the note describes a concern ("seen getting into a car with older males") the text
 # rule `seen_in_car_with_adult` reads it. A vehicle a suspect used counts wherever it is.
-ROUTINE_VEHICLE_TYPES = (
+# Likewise an adult named beside the child in one of these (the uncle who collected her,
+# a grandparent who helps) is found with the child only when the record itself describes
+# a concern: a sign outside the common categories, blaming language, or a code.
+ROUTINE_RECORD_TYPES = (
     "('note', 'contact', 'absence', 'placement_move', 'care_episode_start', "
     "'care_episode_end', 'gp_consultation')"
 )
+# Categories too common to make a routine record concerning on their own (as in the graph's
+# signals): a note that names an adult beside the child and says only that the child was
+# absent or low is not the child found with an adult.
+COMMON_CATEGORIES = "('education', 'emotional_wellbeing', 'physical_harm')"
 # A 16- or 17-year-old with an adult fewer than this many years older is with a peer (an
 # 18-year-old boyfriend of a 16-year-old), not an older associate; under 16 any adult counts
 # (the law on age: sexual activity between an adult and a child under 16 is an offence).
@@ -411,7 +418,15 @@ def association_rules(steps: Steps) -> None:
                   AND s.recorded_at >= coalesce(hc.valid_from, s.recorded_at)
                   AND s.recorded_at < coalesce(hc.valid_to, s.recorded_at + INTERVAL 1 DAY)
                   AND s.recorded_at >= coalesce(ha.valid_from, s.recorded_at)
-                  AND s.recorded_at < coalesce(ha.valid_to, s.recorded_at + INTERVAL 1 DAY)))"""
+                  AND s.recorded_at < coalesce(ha.valid_to, s.recorded_at + INTERVAL 1 DAY)))
+            AND (s.event_type NOT IN {ROUTINE_RECORD_TYPES} OR EXISTS (
+                SELECT 1 FROM text_findings f
+                WHERE f.event_id = s.event_id AND f.affirmed
+                  AND f.category NOT IN {COMMON_CATEGORIES}
+                UNION ALL
+                SELECT 1 FROM language_findings g WHERE g.event_id = s.event_id
+                UNION ALL
+                SELECT 1 FROM ind_hits_codes c WHERE c.event_id = s.event_id))"""
             if indicator == "found_with_adult"
             else ""
         )
@@ -447,7 +462,7 @@ def association_rules(steps: Steps) -> None:
                NULL::VARCHAR AS related_record_id
         FROM ind_subject_events s JOIN event_things t USING (event_id)
         WHERE t.kind = 'vehicle' AND coalesce(s.age_max, 0) < 18
-          AND (s.event_type NOT IN {ROUTINE_VEHICLE_TYPES} OR t.role = 'used_by_suspect')
+          AND (s.event_type NOT IN {ROUTINE_RECORD_TYPES} OR t.role = 'used_by_suspect')
         GROUP BY s.agency, s.event_id, s.record_id, s.occurred_at, s.recorded_at
         """,
     )
@@ -522,16 +537,24 @@ def health_rules(steps: Steps) -> None:
 
 
 def text_hits(steps: Steps) -> None:
-    """Affirmed text findings about the child become hits (one per indicator per event)."""
+    """Affirmed text findings about the child become hits (one per indicator per event).
+
+    A "boyfriend aged 18" of a 16- or 17-year-old is a peer, as in `found_with_adult`:
+    an `older_boyfriend` finding that states the partner's age is kept only for a child
+    under 16 (or of unknown age) or when the partner is at least 4 years older.
+    """
+    stated_age = "TRY_CAST(regexp_extract(f.span_text, '\\b([1-9][0-9])\\b', 1) AS INTEGER)"
     steps.table(
         "ind_hits_text",
-        """
+        f"""
         SELECT DISTINCT ON (f.indicator, s.event_id, s.record_id)
                f.indicator, 'text' AS source, s.agency, s.event_id, s.record_id,
                s.occurred_at, s.recorded_at, f.sentence AS evidence,
                f.span_start, f.span_end, f.span_text, NULL::VARCHAR AS related_record_id
         FROM text_findings f JOIN ind_subject_events s USING (event_id)
         WHERE f.affirmed
+          AND NOT (f.indicator = 'older_boyfriend' AND coalesce(s.age_max, 0) >= {PEER_AGE_FROM}
+                   AND coalesce({stated_age} - s.age_max < {PEER_AGE_GAP_YEARS}, FALSE))
         ORDER BY f.indicator, s.event_id, s.record_id, f.span_start
         """,
     )

@@ -36,15 +36,27 @@ FOLLOWING_REACH = 2
 _MAY_MENTION = re.compile(
     r"\d| as | called | named | aka |a\.k\.a\.|nicknamed|goes by|calls (?:him|her)self"
 )
+_WORD = re.compile(r"[a-z]+")
 # Words passed over when looking for the word before a finding.
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
 
 
-def _preceding_word(doc: Any, start: int) -> str:
+def _follows(doc: Any, start: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the words right before `start` (passing over a determiner or a number:
+    "by an older man", "by two adult males") are one of `phrases`."""
     i = start - 1
     while i >= 0 and (doc[i].lower_ in _DETERMINERS or doc[i].like_num):
         i -= 1
-    return doc[i].lower_ if i >= 0 else ""
+    before = [t.lower_ for t in doc[max(0, i - 5) : i + 1]]
+    return any(
+        len(p) <= len(before) and tuple(before[len(before) - len(p) :]) == p for p in phrases
+    )
+
+
+def _precedes(doc: Any, end: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the words right after `end` begin with one of `phrases`."""
+    after = tuple(t.lower_ for t in doc[end : end + 6])
+    return any(after[: len(p)] == p for p in phrases)
 
 
 @dataclass(frozen=True)
@@ -250,7 +262,10 @@ class TextAnalyser:
                 cues.setdefault(int(sentence_of[start]), []).append((strings[match_id], start, end))
             for ent in ents:
                 excluded = self.rules.exclude_after.get(ent.label_)
-                if excluded and _preceding_word(doc, ent.start) in excluded:
+                if excluded and _follows(doc, ent.start, excluded):
+                    continue
+                excluded = self.rules.exclude_before.get(ent.label_)
+                if excluded and _precedes(doc, ent.end, excluded):
                     continue
                 number = int(sentence_of[ent.start])
                 sent = doc[bounds[number] : bounds[number + 1]]
@@ -281,9 +296,29 @@ class TextAnalyser:
                         sentence=text[sent.start_char : sent.end_char].strip(),
                     )
                 )
+        if self.rules.named_in_sentence and len(analysis.hits) > 1:
+            analysis.hits = self._explained_by_named_concern(analysis.hits)
         analysis.language = self._language(doc, age)
         analysis.mentions = self.read_plain(text).mentions
         return analysis
+
+    def _explained_by_named_concern(self, hits: list[Finding]) -> list[Finding]:
+        """Drop the signs a sentence explains itself: "holding drugs for older males" names
+        criminal exploitation, and the older males are that concern's (`named_in_sentence`)."""
+        affirmed: dict[str, set[str]] = {}
+        for h in hits:
+            if h.affirmed:
+                affirmed.setdefault(h.sentence, set()).add(h.indicator)
+        explained: dict[str, set[str]] = {}
+        for sentence, found in affirmed.items():
+            for concern in found & self.rules.named_in_sentence.keys():
+                signs, unless, unless_words = self.rules.named_in_sentence[concern]
+                if found & unless or unless_words.intersection(_WORD.findall(sentence.lower())):
+                    continue
+                explained.setdefault(sentence, set()).update(signs)
+        if not explained:
+            return hits
+        return [h for h in hits if h.indicator not in explained.get(h.sentence, ())]
 
     # --------------------------------------------------------------- context
 

@@ -5,6 +5,8 @@ with gaps cost more than the rest of the pipeline together. A pattern's
 required slots of plain words are its *anchors*; a document that lacks a word
 from any one of them cannot match, so that pattern's matcher is not run. Matches join the
 EntityRuler's phrase matches and the longest wins, as in the EntityRuler.
+A match never runs over a sentence's end: a gap ("concerns _ _ CSE") must not join
+"no safeguarding concerns identified." to the next sentence's "CSE screening tool".
 """
 
 from __future__ import annotations
@@ -72,9 +74,15 @@ class AnchoredPatterns:
             rest, matcher = self.patterns[index]
             if all(not words.isdisjoint(r) for r in rest):
                 spans.extend(matcher(doc, as_spans=True))  # type: ignore[arg-type]
+        spans = [span for span in spans if _within_a_sentence(doc, span)]
         if spans:
             doc.ents = filter_spans(list(doc.ents) + spans)
         return doc
+
+
+def _within_a_sentence(doc: Doc, span: Span) -> bool:
+    """No token after the span's first starts a sentence (the sentencizer runs first)."""
+    return not any(doc[i].is_sent_start for i in range(span.start + 1, span.end))
 
 
 @Language.factory("lantern_token_patterns", default_config={"patterns": []})

@@ -114,13 +114,21 @@ class TextRules:
     macros: dict[str, str]
     indicators: dict[str, list[str]]
     subject_fixed: frozenset[str]
-    exclude_after: dict[str, frozenset[str]]
+    # indicator -> phrases (lower-case words) that drop a match right after / before them
+    exclude_after: dict[str, tuple[tuple[str, ...], ...]]
+    exclude_before: dict[str, tuple[tuple[str, ...], ...]]
+    # named concern -> (signs it explains in its sentence, findings and words that keep them)
+    named_in_sentence: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]]
     context: dict[str, Any]
     language: list[LanguageRule]
 
 
 def _read(path: Path) -> dict[str, Any]:
     return read_mapping(path, "text rules")
+
+
+def _phrases(entries: dict[str, list[str]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    return {k: tuple(tuple(str(p).lower().split()) for p in v) for k, v in entries.items()}
 
 
 @cache
@@ -132,8 +140,15 @@ def load_rules() -> TextRules:
         macros={k: str(v) for k, v in patterns["macros"].items()},
         indicators={k: [str(p) for p in v] for k, v in patterns["indicators"].items()},
         subject_fixed=frozenset(patterns.get("subject_fixed", [])),
-        exclude_after={
-            k: frozenset(w.lower() for w in v) for k, v in patterns.get("exclude_after", {}).items()
+        exclude_after=_phrases(patterns.get("exclude_after", {})),
+        exclude_before=_phrases(patterns.get("exclude_before", {})),
+        named_in_sentence={
+            k: (
+                frozenset(v["explains"]),
+                frozenset(v.get("unless", [])),
+                frozenset(w.lower() for w in v.get("unless_words", [])),
+            )
+            for k, v in patterns.get("named_in_sentence", {}).items()
         },
         context=context,
         language=[LanguageRule(**entry) for entry in language["phrases"]],
