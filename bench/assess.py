@@ -283,17 +283,22 @@ def _notes(rows: list[dict]) -> list[str]:
         "view and by no agency alone, with the median of their censored lead (last day of the "
         "records - joint flag: a lower bound); the last column is the median over victims "
         "flagged both ways and only jointly, each censored lead at its lower bound.",
-        "Rules changed this session (issue #6, false positives; all rules data with their "
-        "rationale): criminal exploitation is its own concern (a new text indicator "
-        "`criminal_exploitation_named` and the CIN 13A/24A code are shown but score no CSE "
-        'points and make no CSE signal child; "concerns of criminal exploitation" no longer '
-        "reads as a CSE concern); `found_with_adult` leaves out adults the records already show "
-        "as the child's parent or carer, adults at the child's own home postcode in a missing "
-        "episode (missing to family), and, for a 16-17-year-old, adults under 4 years older; "
-        "`vehicle_sighting` leaves out vehicles in routine records (the school taxi in a note) "
-        "unless used by a suspect; networks whose children's records name criminal "
-        "exploitation, with few signs of sexual harm, are reported as `criminal_exploitation`. "
-        "Score weights are unchanged.",
+        "Generator: version 2 (third session, docs/synthetic-county.md): planted victims and "
+        "other children get the same kinds of record at the same rates (return home interviews, "
+        "found reports, strategy discussions and section 47 enquiries, sexual-offence reports "
+        "within the family, between peers and by strangers, vehicle stops with a child "
+        "passenger, sexual health at 13-15); counties of version 1 are not comparable (see "
+        "'Earlier figures and what was tried').",
+        "Rules in force (all data with their rationale; score weights as in the second session "
+        "but for the two concerns and the one links setting named here): criminal exploitation "
+        "and child sexual abuse that is not exploitation (harm the record itself attributes to "
+        "the family, a peer of the child's age, or a stranger's non-contact offence) are their "
+        "own concerns, shown with their legal hits but not scored as CSE "
+        "(`child.unscored_concerns`, docs/decisions/0011); indicator readings that misread "
+        "their evidence are fixed (phrases across sentences, screens read as infections, "
+        "corrected claims, relatives in routine notes, peers aged 18); one linking record is "
+        "enough when the adult is already named as a suspect "
+        "(`links.one_record_enough.named_suspect`).",
         "Stage times (s) of the last county: "
         + ", ".join(f"{s} {t}" for s, t, _ in rows[-1]["stages"]),
     ]

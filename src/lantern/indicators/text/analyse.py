@@ -15,6 +15,8 @@ from __future__ import annotations
 import multiprocessing
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from itertools import islice
@@ -540,7 +542,20 @@ def analyse_many(
         (list(texts[i : i + chunk_size]), ages[i : i + chunk_size])
         for i in range(0, len(texts), chunk_size)
     ]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(n_process, initializer=_worker_init) as pool:
-        for result in pool.imap(_worker_run, chunks):
-            yield from result
+    # Workers start from a fresh forkserver, not a fork of this process: forking a process
+    # that runs DuckDB's threads copies their locks mid-use, and a worker so made crashed
+    # (a segfault in the garbage collector) in the slow suite. A multiprocessing.Pool
+    # waits for ever for a dead worker's chunk; this executor says the pool broke, and the
+    # chunks not yet read are then analysed here, so the findings are the same.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # spaCy imported once, in the server
+    done = 0
+    try:
+        with ProcessPoolExecutor(n_process, mp_context=context, initializer=_worker_init) as pool:
+            for result in pool.map(_worker_run, chunks):
+                yield from result
+                done += 1
+    except BrokenProcessPool:
+        local = analyser or shared_analyser()
+        for texts_chunk, ages_chunk in chunks[done:]:
+            yield from local.analyse(texts_chunk, ages_chunk)
