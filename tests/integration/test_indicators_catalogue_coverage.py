@@ -102,6 +102,19 @@ def scenario_store() -> Store:
         "referral", "2013-05-15T10:00", subject=child, agency="police",
         narrative="Referral: concerns of criminal exploitation (county lines).",
     )  # fmt: skip
+    # Sexual harm a record attributes to the family, a peer, or a stranger's exposure: its
+    # own concern (decision 0011), raised by the attribution rules on the record's words.
+    for n, words in enumerate(
+        (
+            "Disclosure at school that she was touched by a family member. ABE interview arranged.",
+            "Sexual assault reported: touched by a boy in her year at a party. Both under 16.",
+            "A man exposed himself to her and her friends in the park.",
+        )
+    ):
+        kid = store.person(f"SA{n}", dob=date(1999, 3, 1))
+        store.event(
+            "sexual_offence_report", f"2013-06-0{n + 2}T10:00", subject=kid, narrative=words
+        )
     for age, (event_type, role) in {
         11: ("sexual_offence_report", None),
         12: ("pregnancy", None),
