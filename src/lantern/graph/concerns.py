@@ -36,7 +36,11 @@ def build_network_concerns(con: duckdb.DuckDBPyConnection, rules: GraphRules) ->
         ), signs AS (
             SELECT p.person_id,
                    bool_or(h.indicator IN {criminal}) AS names_criminal,
-                   bool_or(h.category IN {sexual} OR h.indicator IN {law}) AS sexual_sign
+                   -- a hit the record attributes to another concern (abuse in the family,
+                   -- by a peer) is not a sign of sexual exploitation
+                   bool_or((h.category IN {sexual} OR h.indicator IN {law})
+                           AND coalesce(h.concern, 'sexual_exploitation') = 'sexual_exploitation'
+                   ) AS sexual_sign
             FROM graph_in_indicator_hits h JOIN persons p USING (record_id)
             GROUP BY p.person_id
         ), counted AS (

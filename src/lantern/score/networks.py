@@ -160,14 +160,21 @@ def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], un
     criminal = lists["criminal_indicator"]
     if not criminal or not table_exists(con, "indicator_hits"):
         return
+    columns = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'indicator_hits'"
+    ).fetchall()
+    # a hit the record attributes to another concern (abuse in the family, by a peer) is not
+    # a sign of sexual exploitation: the same test as graph/concerns.py
+    concern = "h.concern" if ("concern",) in columns else "NULL"
     rows = con.execute(
         f"""
         SELECT n.network_id, h.record_id,
                min(CAST(h.recorded_at AS DATE)) FILTER (
                    WHERE h.indicator IN {sql_list(criminal)}),
                min(CAST(h.recorded_at AS DATE)) FILTER (
-                   WHERE h.category IN {sql_list(lists["sexual_category"] or [""])}
-                      OR h.indicator IN {sql_list(lists["sexual_indicator"] or [""])})
+                   WHERE (h.category IN {sql_list(lists["sexual_category"] or [""])}
+                          OR h.indicator IN {sql_list(lists["sexual_indicator"] or [""])})
+                     AND coalesce({concern}, 'sexual_exploitation') = 'sexual_exploitation')
         FROM indicator_hits AS h
         JOIN score_network_nodes AS n ON n.node = h.record_id
         WHERE h.recorded_at < ?

@@ -9,8 +9,9 @@ from lantern.graph.inputs import prepare_inputs
 from lantern.graph.rules import load_rules
 
 
-def _store(hits: list[tuple[str, str, str]]) -> duckdb.DuckDBPyConnection:
-    """Two networks of three signal children each; `hits` are (record, indicator, category)."""
+def _store(hits: list[tuple[str, ...]]) -> duckdb.DuckDBPyConnection:
+    """Two networks of three signal children each; `hits` are (record, indicator, category)
+    or (record, indicator, category, the hit's own concern)."""
     con = duckdb.connect()
     for table, columns in (
         ("events", "event_id VARCHAR"),
@@ -30,12 +31,12 @@ def _store(hits: list[tuple[str, str, str]]) -> duckdb.DuckDBPyConnection:
     )
     con.execute(
         "CREATE TABLE indicator_hits (hit_id VARCHAR, indicator VARCHAR, category VARCHAR, "
-        "record_id VARCHAR, event_id VARCHAR, recorded_at TIMESTAMP)"
+        "record_id VARCHAR, event_id VARCHAR, recorded_at TIMESTAMP, concern VARCHAR)"
     )
-    for i, (record, indicator, category) in enumerate(hits):
+    for i, (record, indicator, category, *concern) in enumerate(hits):
         con.execute(
-            "INSERT INTO indicator_hits VALUES (?, ?, ?, ?, NULL, NULL)",
-            [f"h{i}", indicator, category, record],
+            "INSERT INTO indicator_hits VALUES (?, ?, ?, ?, NULL, NULL, ?)",
+            [f"h{i}", indicator, category, record, concern[0] if concern else None],
         )
     prepare_inputs(con)
     return con
@@ -69,6 +70,22 @@ def test_sexual_harm_alongside_county_lines_keeps_the_network_a_cse_network():
         ]
     )
     assert _concerns(con)["N1"] == "sexual_exploitation"
+
+
+def test_sexual_abuse_the_record_attributes_to_family_or_a_peer_is_not_a_cse_sign():
+    # County lines named for every child; two also have a sexual-offence report, one by a
+    # relative and one by a boy in her year (concern child_sexual_abuse, decision 0011): the
+    # network stays criminal exploitation. The same report unattributed would make it CSE.
+    attributed = [
+        ("C0", "criminal_exploitation_named", "older_associate"),
+        ("C1", "criminal_exploitation_named", "older_associate"),
+        ("C2", "criminal_exploitation_code", "older_associate"),
+        ("C0", "sexual_offence_reported", "sexual_abuse_disclosed", "child_sexual_abuse"),
+        ("C1", "legal_under13_sexual_activity", "sexual_abuse_disclosed", "child_sexual_abuse"),
+    ]
+    assert _concerns(_store(attributed))["N1"] == "criminal_exploitation"
+    unattributed = [hit[:3] for hit in attributed]
+    assert _concerns(_store(unattributed))["N1"] == "sexual_exploitation"
 
 
 def test_clinic_visits_at_16_are_not_signs_of_sexual_harm():
