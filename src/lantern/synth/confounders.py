@@ -172,23 +172,9 @@ def _care_month(
             scenario="missing_to_family",
             signal_person=child,
         )
-        if rng.random() < followup.POLICE_TWIN_RATE:
-            rec.event(
-                "police",
-                "missing_report",
-                missing_from,
-                minute=rng.randrange(18 * 60, 24 * 60),
-                people=[
-                    (child, "subject"),
-                    (carer, "reporter"),
-                    (rng.choice(pop.officers), "professional"),
-                ],
-                narrative=text,
-                ended_day=back,
-                outcome="located",
-                scenario="missing_to_family",
-                signal_person=child,
-            )
+        followup.police_twin(
+            rec, pop, child, carer, missing_from, back, text, scenario="missing_to_family"
+        )
         followup.return_interview(rec, child, back, sw, scenario="missing_to_family")
 
 

@@ -32,6 +32,43 @@ OUTCOMES = {
 }
 
 
+def police_twin(
+    rec: Recorder,
+    pop: Population,
+    child: int,
+    carer: int,
+    day: int,
+    ended_day: int | None,
+    narrative: str,
+    *,
+    scenario: str,
+    network_id: str = "",
+) -> int:
+    """The police copy of a looked-after child's missing-from-care episode, recorded with the
+    same probability for every looked-after child; returns the number of events written."""
+    rng = rec.rng
+    if rng.random() >= POLICE_TWIN_RATE:
+        return 0
+    rec.event(
+        "police",
+        "missing_report",
+        day,
+        minute=rng.randrange(18 * 60, 24 * 60),
+        people=[
+            (child, "subject"),
+            (carer, "reporter"),
+            (rng.choice(pop.officers), "professional"),
+        ],
+        narrative=narrative,
+        ended_day=ended_day,
+        outcome="located",
+        scenario=scenario,
+        network_id=network_id,
+        signal_person=child,
+    )
+    return 1
+
+
 def return_interview(
     rec: Recorder,
     child: int,

@@ -594,25 +594,12 @@ def _signal(
         network_id=net.network_id,
         signal_person=child,
     )
-    if kind == "missing_from_care" and rng.random() < followup.POLICE_TWIN_RATE:
-        written += 1  # the carer reports it to the police too, as for any looked-after child
-        rec.event(
-            "police",
-            "missing_report",
-            day,
-            minute=rng.randrange(18 * 60, 24 * 60),
-            people=[
-                (child, "subject"),
-                (carer, "reporter"),
-                (rng.choice(pop.officers), "professional"),
-            ],
-            narrative=text,
-            ended_day=ended,
-            outcome="located",
-            scenario="network_missing_from_care",
-            network_id=net.network_id,
-            signal_person=child,
-        )
+    # the carer reports it to the police too, as for any looked-after child
+    if kind == "missing_from_care":
+        written += followup.police_twin(
+            rec, pop, child, carer, day, ended, text,
+            scenario="network_missing_from_care", network_id=net.network_id,
+        )  # fmt: skip
     if ended is not None:
         hints = {k: fields[k] for k in ("nick", "place", "car", "town", "friend") if k in fields}
         written += followup.return_interview(
