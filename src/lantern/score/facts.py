@@ -17,7 +17,7 @@ import duckdb
 
 from lantern.score.points import Hit
 from lantern.score.replay import LinkFact, RecordLink
-from lantern.store.connection import table_exists
+from lantern.store.connection import column_exists, table_exists
 from lantern.store.sql import sql_list
 
 CHILD_ROLES = ("subject", "victim")
@@ -76,13 +76,7 @@ def read_hits(
     """Hits recorded by `until`, less those of `unscored` indicators and those whose own
     `concern` (a hit's concern can differ from its indicator's: indicators/attribution.yaml)
     is in `unscored_concerns` (shown, never scored)."""
-    has_concern = "concern" in {
-        row[0]
-        for row in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'indicator_hits'"
-        ).fetchall()
-    }
-    concern = "COALESCE(concern, '')" if has_concern else "''"
+    concern = "COALESCE(concern, '')" if column_exists(con, "indicator_hits", "concern") else "''"
     rows = con.execute(
         f"""
         SELECT hit_id, record_id, indicator, category, COALESCE(weight, 1.0), agency, event_id,

@@ -44,6 +44,15 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(rows[0][0])
 
 
+def column_exists(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Whether `table` has `column`: readers of a store written before the column was added."""
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+        [table, column],
+    ).fetchall()
+    return bool(rows[0][0])
+
+
 def _cannot_open(path: Path | str, error: Exception) -> str:
     """What to do when DuckDB refuses the file; a lock held by another process is the usual case."""
     text = str(error)
