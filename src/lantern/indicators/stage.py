@@ -71,10 +71,6 @@ class IndicatorSummary:
     step_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _sql_strings(values: list[str]) -> str:
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
-
-
 def _named_concern_records(steps: Steps, catalogue: Catalogue, union: str) -> str:
     """`ind_named_concern_records`: the (event, child record) pairs whose record names another
     kind of exploitation (a hit of an indicator whose concern is not sexual exploitation) and
@@ -102,12 +98,12 @@ def _named_concern_records(steps: Steps, catalogue: Catalogue, union: str) -> st
         SELECT n.event_id, n.record_id FROM named n
         WHERE NOT EXISTS (
             SELECT 1 FROM hits h WHERE h.event_id = n.event_id AND h.record_id = n.record_id
-              AND (h.category IN {_sql_strings(rule.unless_categories or [""])}
-                   OR h.indicator IN {_sql_strings(rule.unless_indicators or [""])}))
+              AND (h.category IN {sql_list(rule.unless_categories or [""])}
+                   OR h.indicator IN {sql_list(rule.unless_indicators or [""])}))
         {unless_words}
         """,
     )
-    return f"""AND NOT (h.indicator IN {_sql_strings(rule.signs)} AND EXISTS (
+    return f"""AND NOT (h.indicator IN {sql_list(rule.signs)} AND EXISTS (
         SELECT 1 FROM ind_named_concern_records n
         WHERE n.event_id = h.event_id AND n.record_id = h.record_id))"""
 

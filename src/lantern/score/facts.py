@@ -97,8 +97,8 @@ def read_hits(
 def read_link_facts(
     con: duckdb.DuckDBPyConnection,
     until: date,
-    suspect_roles: list[str],
-    text_kinds: list[str] | None = None,
+    suspect_roles: Sequence[str],
+    text_kinds: Sequence[str] | None = None,
 ) -> list[LinkFact]:
     """Children seen with other people or with things, one row per (event, child, target)."""
     cutoff = until + timedelta(days=1)
