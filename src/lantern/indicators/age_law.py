@@ -22,8 +22,18 @@ def age_on(dob: date, day: date) -> int:
     return day.year - dob.year - (1 if before_birthday else 0)
 
 
-def legal_indicators(indicator: str, age: int, catalogue: Catalogue) -> list[str]:
-    """Legal rules an affirmed finding of `indicator` fires for a child aged `age`."""
+# Affirmed findings that name an adult as the child's sexual partner (legal.py's
+# `adult_in_evidence`): "her boyfriend (24) is the father", "sex with a man in his thirties".
+ADULT_PARTNER = frozenset({"older_boyfriend", "sexual_activity_adult"})
+
+
+def legal_indicators(
+    indicator: str, age: int, catalogue: Catalogue, *, adult_in_evidence: bool = False
+) -> list[str]:
+    """Legal rules an affirmed finding of `indicator` fires for a child aged `age`.
+
+    `adult_in_evidence`: the same record names an adult as the child's partner (an
+    affirmed `ADULT_PARTNER` finding), as in legal.py."""
     entry = catalogue.by_id().get(indicator)
     if entry is None:
         return []
@@ -49,7 +59,7 @@ def legal_indicators(indicator: str, age: int, catalogue: Catalogue) -> list[str
                 fired.append("legal_pregnancy_under16")
             elif kind == "infection":
                 fired.append("legal_sti_under16")
-            if indicator == "sexual_activity_adult":
+            if indicator == "sexual_activity_adult" or adult_in_evidence:
                 fired.append("legal_adult_with_child_under16")
     elif indicator in SEXUAL_HEALTH and age < 13:
         fired.append("legal_under13_sexual_health")

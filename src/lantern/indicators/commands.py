@@ -76,7 +76,7 @@ def run_text(source: IO[str], sink: IO[str], *, mentions: bool = False, n_proces
     """The `lantern text` contract: one JSON object out for every line in."""
     import json
 
-    from lantern.indicators.age_law import legal_indicators
+    from lantern.indicators.age_law import ADULT_PARTNER, legal_indicators
     from lantern.indicators.catalogue import default_catalogue
     from lantern.indicators.text.analyse import TextAnalyser, analyse_many
 
@@ -92,8 +92,12 @@ def run_text(source: IO[str], sink: IO[str], *, mentions: bool = False, n_proces
         for (identifier, _, age), analysis in zip(batch, results, strict=True):
             out = analysis.contract(identifier, mentions=mentions)
             if age is not None:
-                for hit in [h for h in analysis.hits if h.affirmed]:
-                    for legal in legal_indicators(hit.indicator, age, catalogue):
+                affirmed = [h for h in analysis.hits if h.affirmed]
+                partner = any(h.indicator in ADULT_PARTNER for h in affirmed)
+                for hit in affirmed:
+                    for legal in legal_indicators(
+                        hit.indicator, age, catalogue, adult_in_evidence=partner
+                    ):
                         out["hits"].append(
                             {
                                 "indicator": legal,

@@ -27,11 +27,13 @@ from spacy.attrs import LOWER, SENT_START
 
 from lantern.indicators.catalogue import default_catalogue
 from lantern.indicators.text import anchored  # (also registers "lantern_token_patterns")
+from lantern.indicators.text import concepts  # (also registers "lantern_concepts")
+from lantern.indicators.text import people
 from lantern.indicators.text.mentions import Mention, find_mentions
 from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phrases, load_rules
 
 _CUE_LABELS = ("HYPO_PRE", "HYPO_POST", "HIST_PRE", "HIST_POST", "TERM")
-_EXP_LABELS = ("EXP_OTHER", "EXP_REPORT", "EXP_SUBJECT")
+_EXP_LABELS = ("EXP_OTHER", "EXP_REPORT", "EXP_SUBJECT", "NAME_OTHER", "NAME_SUBJECT", "OBJ_PRON")
 # A following cue ("... was discussed") reaches back over at most this many tokens.
 FOLLOWING_REACH = 2
 # Cheap test for text that may name a phone, a registration or a nickname.
@@ -159,11 +161,19 @@ class TextAnalyser:
                     tokens.append({"label": indicator, "pattern": pattern})
         ruler.add_patterns(phrases)  # type: ignore[attr-defined]
         token_patterns = nlp.add_pipe("lantern_token_patterns", config={"patterns": tokens})
+        concept_reader = nlp.add_pipe("lantern_concepts")
+        concept_reader.category_of = dict(self.categories)  # type: ignore[attr-defined]
+        unknown = {r.label for r in concept_reader.reader.rules} - set(catalogue)  # type: ignore[attr-defined]
+        if unknown:
+            raise ValueError(f"concepts.yaml composes unknown indicators: {sorted(unknown)}")
+        for rule in concept_reader.reader.rules:  # type: ignore[attr-defined]
+            self.categories.setdefault(rule.label, catalogue[rule.label].category)
         nlp.add_pipe(
             "negex",
             config={
                 "neg_termset": self.rules.context["negation"],
-                "ent_types": sorted(self.rules.indicators),
+                "ent_types": sorted(self.categories),
+                "span_keys": [concepts.SPAN_KEY],
             },
         )
         self.nlp = nlp
@@ -207,6 +217,7 @@ class TextAnalyser:
             phrases=[p["pattern"] for p in phrases] + language_phrases,
             token_patterns=language_token_patterns,
             anchored_patterns=token_patterns,  # type: ignore[arg-type]
+            concept_requirements=concept_reader.reader.requirements(),  # type: ignore[attr-defined]
         )
 
     # ------------------------------------------------------------------ public
@@ -248,7 +259,7 @@ class TextAnalyser:
     def read_doc(self, doc: Any, age: int | None = None, text: str | None = None) -> Analysis:
         text = doc.text if text is None else text  # doc.text rebuilds the string token by token
         analysis = Analysis()
-        ents = doc.ents
+        ents = list(doc.spans[concepts.SPAN_KEY]) if concepts.SPAN_KEY in doc.spans else []
         if ents:
             # Sentence number of every token, from the sentence starts (no Python loop per token).
             is_start = doc.to_array(SENT_START) == 1
@@ -262,6 +273,8 @@ class TextAnalyser:
             strings = self.nlp.vocab.strings
             for match_id, start, end in self.cues(doc):
                 cues.setdefault(int(sentence_of[start]), []).append((strings[match_id], start, end))
+            for label, start in people.name_cues(doc, age, self.object_markers):
+                cues.setdefault(int(sentence_of[start]), []).append((label, start, start + 1))
             for ent in ents:
                 excluded = self.rules.exclude_after.get(ent.label_)
                 if excluded and _follows(doc, ent.start, excluded):
@@ -350,14 +363,26 @@ class TextAnalyser:
             if chosen and cue[1] < chosen[-1][2]:
                 continue
             chosen.append(cue)
-        state = "subject"
+        state, by_name = "subject", False
         for label, start, end in chosen:
             if label == "EXP_OTHER":
                 before = doc[start - 1].lower_ if start > 0 else ""
                 after = doc[end].lower_ if end < len(doc) else ""
                 if before in self.object_markers and after not in self.relative_markers:
                     continue
-                state = "other"
+                state, by_name = "other", False
+            elif label == "NAME_OTHER":
+                state, by_name = "other", True
+            elif label == "NAME_SUBJECT":
+                state, by_name = "subject", False
+            elif label == "OBJ_PRON":
+                # "Gary (45) picks her up": the child is the one acted on
+                if by_name:
+                    state, by_name = "subject", False
+            elif by_name:
+                # "Courtney said she had been to his house": another child reports
+                # her own experience; a parent or professional reports the child's
+                continue
             else:
                 state = "subject"
         return state
@@ -473,13 +498,17 @@ def _trigger_words(
     phrases: Sequence[str],
     token_patterns: Sequence[list[dict[str, Any]]],
     anchored_patterns: anchored.AnchoredPatterns,
+    concept_requirements: list[tuple[frozenset[str], ...]] | None = None,
 ) -> Triggers | None:
     """The requirements of every indicator and language pattern; None when some
     pattern has no required word (a regular expression alone): then every text is read."""
-    if anchored_patterns.always:
+    if anchored_patterns.always or concept_requirements is None:
         return None
     strings = nlp.vocab.strings
     triggers = Triggers()
+    for required in concept_requirements:
+        words = sorted(required, key=lambda w: (len(w & anchored.COMMON), len(w)))
+        triggers.add(tuple(frozenset(strings.add(w) for w in slot) for slot in words))
     for words, indices in anchored_patterns.by_word.items():
         for index in indices:
             triggers.add((frozenset({words}), *anchored_patterns.patterns[index][0]))
