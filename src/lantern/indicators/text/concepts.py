@@ -21,10 +21,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import yaml
+from spacy.attrs import IS_ALPHA, IS_TITLE
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -37,6 +39,7 @@ _DECADE = re.compile(r"(?:^|[^0-9])[2-7]0'?s\b|^(?:twenties|thirties|forties|fif
 _YEAR_OLD = re.compile(r"(?:^|\D)(19[0-9]{2})$")
 _TIME = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d(?:hrs|h)?$|^\d{1,2}(?:am|pm|\.\d\d|:\d\d)$")
 _PERCENT = re.compile(r"^(\d{1,3})%$")
+_LIKE_NUM = re.compile(r"^[\d.,]+$")
 _MONEY_AMOUNT = re.compile(r"^\d[\d,]*(?:\.\d\d)?(?:-£?\d[\d,]*)?k?$")
 # Words after a number that make it a time, an amount or a count, not an age.
 _NOT_AGE_AFTER = frozenset(
@@ -201,27 +204,32 @@ class ConceptReader:
 
     # ------------------------------------------------------------ matching
 
-    def occurrences(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+    def occurrences(self, doc: Doc, lowers: list[str] | None = None,
+                    starts: list[bool] | None = None) -> dict[str, list[tuple[int, int]]]:
         """Concept -> (start, end) token spans where the doc expresses it."""
         strings = self.nlp.vocab.strings
         found: dict[str, list[tuple[int, int]]] = {}
         for matcher in (self.matcher, self.case_matcher):
             for match_id, start, end in matcher(doc):
                 found.setdefault(strings[match_id], []).append((start, end))
-        for token in doc:
-            lower = token.lower_
-            if not token.is_alpha:
+        if lowers is None or starts is None:
+            lowers = [t.lower_ for t in doc]
+            starts = [t.is_sent_start for t in doc]
+        flags = doc.to_array([IS_ALPHA, IS_TITLE]).tolist()
+        for i, lower in enumerate(lowers):
+            alpha, title = flags[i]
+            if not alpha:
                 if "/" in lower and len(lower) > 3:
                     for part in lower.split("/"):
                         for concept in self.word_concepts.get(part, ()):
-                            found.setdefault(concept, []).append((token.i, token.i + 1))
+                            found.setdefault(concept, []).append((i, i + 1))
                 continue
             # a capitalised word inside a sentence is a name ("Hanover Tower"), not a misspelling
-            if token.is_title and not token.is_sent_start:
+            if title and not starts[i]:
                 continue
             if len(lower) >= 6 and lower not in self.word_concepts:
                 for concept in self._fuzzy(lower):
-                    found.setdefault(concept, []).append((token.i, token.i + 1))
+                    found.setdefault(concept, []).append((i, i + 1))
         return found
 
     def _fuzzy(self, lower: str) -> set[str]:
@@ -246,40 +254,50 @@ class ConceptReader:
         return concepts
 
     def matches(self, doc: Doc) -> list[Span]:
-        found = self.occurrences(doc)
+        from lantern.indicators.text.people import token_lists
+
+        texts, lowers, starts = token_lists(doc)
+        found = self.occurrences(doc, lowers, starts)
         self.last_found = found
-        computed = _Computed(doc, found)
-        sentence = [0] * (len(doc) + 1)
-        n = -1
-        for token in doc:
-            if token.is_sent_start or token.i == 0:
-                n += 1
-            sentence[token.i] = n
-        sentence[len(doc)] = n + 1
+        sentence = list(accumulate(1 if s else 0 for s in starts))
+        sentence.append(sentence[-1] + 1 if sentence else 0)
+        positions: dict[str, list[int]] = {}
+        for i, lower in enumerate(lowers):
+            positions.setdefault(lower, []).append(i)
+        computed = _Computed(doc, found, texts, lowers, starts)
         spans: list[Span] = []
         for rule in self.rules:
-            for start, end in self._match_rule(rule, doc, found, computed, sentence):
+            if not all(
+                slot.kind != "concept" or slot.value in found for slot in rule.slots
+            ) or not all(
+                slot.kind != "literal" or not positions.keys().isdisjoint(slot.value)
+                for slot in rule.slots
+            ):
+                continue
+            for start, end in self._match_rule(rule, positions, found, computed, sentence):
                 if self._excluded(rule.label, start, end, found):
                     continue
                 spans.append(Span(doc, start, end, label=rule.label))
         return spans
 
-    def _occ(self, slot: Slot, doc: Doc, found: dict[str, list[tuple[int, int]]],
-             computed: _Computed) -> list[tuple[int, int]]:
+    @staticmethod
+    def _occ(slot: Slot, positions: dict[str, list[int]],
+             found: dict[str, list[tuple[int, int]]], computed: _Computed) -> list[tuple[int, int]]:
         if slot.kind == "concept":
             return found.get(slot.value, [])
         if slot.kind == "literal":
-            return [(t.i, t.i + 1) for t in doc if t.lower_ in slot.value]
+            return sorted((i, i + 1) for w in slot.value for i in positions.get(w, ()))
         return computed.get(slot.value)
 
-    def _match_rule(self, rule: Rule, doc: Doc, found: dict[str, list[tuple[int, int]]],
-                    computed: _Computed, sentence: list[int]) -> Iterable[tuple[int, int]]:
-        first = self._occ(rule.slots[0], doc, found, computed)
+    def _match_rule(self, rule: Rule, positions: dict[str, list[int]],
+                    found: dict[str, list[tuple[int, int]]], computed: _Computed,
+                    sentence: list[int]) -> Iterable[tuple[int, int]]:
+        first = self._occ(rule.slots[0], positions, found, computed)
         partial = [(s, e, s, e) for s, e in first]  # (span start, span end, last start, last end)
         for slot in rule.slots[1:]:
             if not partial:
                 return []
-            occ = self._occ(slot, doc, found, computed)
+            occ = self._occ(slot, positions, found, computed)
             nxt = []
             for ps, pe, ls, le in partial:
                 for s, e in occ:
@@ -305,18 +323,44 @@ class ConceptReader:
         return False
 
 
+def _decade_words() -> frozenset[str]:
+    words = {"twenties", "thirties", "forties", "fifties", "sixties"}
+    words.update(str(n) for n in range(18, 80))
+    decades = [f"{d}0s" for d in range(2, 8)] + [f"{d}0's" for d in range(2, 8)]
+    for a in decades:
+        words.add(a)
+        for prefix in ("mid-", "late-", "early-"):
+            words.add(prefix + a)
+        for b in decades:
+            words.update({f"{a}/{b}", f"{a}-{b}"})
+    return frozenset(words)
+
+
+# The words a computed concept needs (the trigger words of `requirements`); a computed
+# concept not listed constrains nothing there (its rule's other slots still do).
 _COMPUTED_TRIGGERS: dict[str, frozenset[str]] = {
     "money": frozenset({"£"}),
-    "percent": frozenset({"%"}),
+    "percent": frozenset({"%"} | {f"{n}%" for n in range(90)}),
+    "adult_age": frozenset(str(n) for n in range(18, 80)),
+    "adult_range": frozenset(str(n) for n in range(16, 80)),
+    "decade": _decade_words(),
+    "colour": _COLOURS,
 }
 
 
 class _Computed:
-    """Concepts computed from the tokens' shapes (numbers, names), on demand."""
+    """Concepts computed from the tokens' shapes (numbers, names), on demand.
 
-    def __init__(self, doc: Doc, found: dict[str, list[tuple[int, int]]]) -> None:
-        self.doc = doc
+    Works on plain lists of the tokens' texts (built once per document): iterating a
+    spaCy Doc makes a Token object per token, which cost more than the rest together."""
+
+    def __init__(self, doc: Doc, found: dict[str, list[tuple[int, int]]],
+                 texts: list[str], lowers: list[str], starts: list[bool]) -> None:
         self.found = found
+        self.texts = texts
+        self.lowers = lowers
+        self.starts = starts
+        self.n = len(texts)
         self.cache: dict[str, list[tuple[int, int]]] = {}
 
     def get(self, name: str) -> list[tuple[int, int]]:
@@ -324,132 +368,141 @@ class _Computed:
             self.cache[name] = getattr(self, "_" + name)()
         return self.cache[name]
 
+    def _numbers(self) -> list[int]:
+        return [i for i, t in enumerate(self.texts) if t[:1].isdigit() and _NUMBER.match(t)]
+
     def _is_age(self, i: int) -> bool:
-        doc = self.doc
-        text = doc[i].text
-        if not _NUMBER.match(text) or not 18 <= int(text) <= 79:
+        texts, lowers = self.texts, self.lowers
+        if not 18 <= int(texts[i]) <= 79:
             return False
-        before = doc[i - 1].lower_ if i > 0 else ""
-        after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        before = lowers[i - 1] if i > 0 else ""
+        after = lowers[i + 1] if i + 1 < self.n else ""
         if before in _NOT_AGE_BEFORE or after in _NOT_AGE_AFTER:
             return False
-        return not (after == "." and i + 2 < len(doc) and doc[i + 2].like_num)
+        return not (after == "." and i + 2 < self.n and _LIKE_NUM.match(texts[i + 2]))
 
     def _adult_age(self) -> list[tuple[int, int]]:
         out = []
-        for t in self.doc:
-            if self._is_age(t.i):
-                end = t.i + 1
-                if end < len(self.doc) and self.doc[end].text == "+":
+        for i in self.get_numbers():
+            if self._is_age(i):
+                end = i + 1
+                if end < self.n and self.texts[end] == "+":
                     end += 1
-                out.append((t.i, end))
+                out.append((i, end))
         return out
 
+    def get_numbers(self) -> list[int]:
+        if "numbers" not in self.cache:
+            self.cache["numbers"] = [(i, i) for i in self._numbers()]  # type: ignore[misc]
+        return [i for i, _ in self.cache["numbers"]]
+
     def _adult_range(self) -> list[tuple[int, int]]:
-        doc, out = self.doc, []
-        for t in doc:
-            i = t.i
+        texts, out = self.texts, []
+        for i in self.get_numbers():
             if (
-                i + 2 < len(doc)
-                and _NUMBER.match(t.text)
-                and doc[i + 1].text in ("-", "to", "–")
-                and _NUMBER.match(doc[i + 2].text)
-                and 16 <= int(t.text) < int(doc[i + 2].text) <= 79
-                and int(doc[i + 2].text) >= 18
-                and (doc[i - 1].text if i else "") not in ("£", "$")
+                i + 2 < self.n
+                and texts[i + 1] in ("-", "to", "–")
+                and _NUMBER.match(texts[i + 2])
+                and 16 <= int(texts[i]) < int(texts[i + 2]) <= 79
+                and int(texts[i + 2]) >= 18
+                and (texts[i - 1] if i else "") not in ("£", "$")
             ):
                 out.append((i, i + 3))
         return out
 
     def _decade(self) -> list[tuple[int, int]]:
         out = []
-        for t in self.doc:
-            if _DECADE.search(t.lower_):
-                out.append((t.i, t.i + 1))
+        texts, lowers = self.texts, self.lowers
+        for i, lower in enumerate(lowers):
+            if ("0s" in lower or "0's" in lower or lower.endswith("ties")) and _DECADE.search(lower):
+                out.append((i, i + 1))
             elif (
-                _NUMBER.match(t.text)
-                and 18 <= int(t.text) <= 79
-                and t.i + 1 < len(self.doc)
-                and self.doc[t.i + 1].lower_ in ("+", "something", "odd", "ish", "plus")
+                lower[:1].isdigit()
+                and _NUMBER.match(texts[i])
+                and 18 <= int(texts[i]) <= 79
+                and i + 1 < self.n
+                and lowers[i + 1] in ("+", "something", "odd", "ish", "plus")
             ):
-                out.append((t.i, t.i + 2))
+                out.append((i, i + 2))
         return out
 
     def _old_year(self) -> list[tuple[int, int]]:
-        return [(t.i, t.i + 1) for t in self.doc if _YEAR_OLD.search(t.text)]
+        return [(i, i + 1) for i, t in enumerate(self.texts) if "19" in t and _YEAR_OLD.search(t)]
 
     def _time(self) -> list[tuple[int, int]]:
-        return [(t.i, t.i + 1) for t in self.doc if _TIME.match(t.lower_)]
+        return [(i, i + 1) for i, t in enumerate(self.lowers) if t[:1].isdigit() and _TIME.match(t)]
 
     def _percent(self) -> list[tuple[int, int]]:
         """A percentage under 90: school attendance below 90% is persistent absence (DfE)."""
-        doc, out = self.doc, []
-        for t in doc:
-            m = _PERCENT.match(t.text)
+        texts, out = self.texts, []
+        for i, t in enumerate(texts):
+            if not t[:1].isdigit():
+                continue
+            m = _PERCENT.match(t)
             if m and int(m.group(1)) < 90:
-                out.append((t.i, t.i + 1))
-            elif (
-                _NUMBER.match(t.text)
-                and int(t.text) < 90
-                and t.i + 1 < len(doc)
-                and doc[t.i + 1].text == "%"
-            ):
-                out.append((t.i, t.i + 2))
+                out.append((i, i + 1))
+            elif _NUMBER.match(t) and int(t) < 90 and i + 1 < self.n and texts[i + 1] == "%":
+                out.append((i, i + 2))
         return out
 
     def _money(self) -> list[tuple[int, int]]:
-        doc, out = self.doc, []
-        for t in doc:
-            if t.text == "£" and t.i + 1 < len(doc) and _MONEY_AMOUNT.match(doc[t.i + 1].text):
-                out.append((t.i, t.i + 2))
-            elif t.text.startswith("£") and len(t.text) > 1:
-                out.append((t.i, t.i + 1))
+        texts, out = self.texts, []
+        for i, t in enumerate(texts):
+            if not t.startswith("£"):
+                continue
+            if t == "£":
+                if i + 1 < self.n and _MONEY_AMOUNT.match(texts[i + 1]):
+                    out.append((i, i + 2))
+            else:
+                out.append((i, i + 1))
         return out
 
     def _name(self, i: int) -> bool:
-        t = self.doc[i]
-        text = t.text.strip("'")
-        if not text or text.lower() in NOT_NAMES or text.lower() in FAMILY_WORDS:
+        text = self.texts[i].strip("'")
+        if not text or not text[0].isupper():
+            return False
+        lower = text.lower()
+        if lower in NOT_NAMES or lower in FAMILY_WORDS:
             return False
         return (text.istitle() and text.isalpha()) or (text.isupper() and len(text) > 2 and text.isalpha())
 
     def _person_ref(self) -> list[tuple[int, int]]:
         """A name ("Dean", "Reece HALL", "'Ash'", "Kenny P.") or a person noun ("a male")."""
-        doc, out = self.doc, []
+        texts, out = self.texts, []
         person = {i for s, e in self.found.get("PERSON_NOUN", []) for i in range(s, e)}
-        for t in doc:
-            i = t.i
-            if self._name(i) or t.lower_ in person or (t.text in ("'", '"') and i > 0 and self._name(i - 1)):
+        for i, t in enumerate(texts):
+            if (
+                i in person
+                or self._name(i)
+                or (t in ("'", '"') and i > 0 and self._name(i - 1))
+            ):
                 end = i + 1
-                if end < len(doc) and doc[end].text in (".",) and len(t.text) == 1:
+                if end < self.n and texts[end] == "." and len(t) == 1:
                     end += 1
                 out.append((i, end))
         return out
 
     def _possessive_name(self) -> list[tuple[int, int]]:
-        doc = self.doc
+        lowers = self.lowers
         return [
-            (t.i, t.i + 2)
-            for t in doc
-            if t.i + 1 < len(doc)
-            and doc[t.i + 1].lower_ in ("'s", "’s")
-            and self._name(t.i)
-            and not t.is_sent_start
+            (i, i + 2)
+            for i in range(self.n - 1)
+            if lowers[i + 1] in ("'s", "’s") and not self.starts[i] and self._name(i)
         ]
 
     def _place_name(self) -> list[tuple[int, int]]:
-        doc, out = self.doc, []
-        for t in doc:
-            if t.is_sent_start or not self._name(t.i) or not t.text.istitle():
+        texts, out = self.texts, []
+        for i, t in enumerate(texts):
+            if self.starts[i] or not t.istitle() or not self._name(i):
                 continue
-            end = t.i + 1
-            while end < len(doc) and doc[end].text.istitle() and doc[end].is_alpha:
+            end = i + 1
+            while end < self.n and texts[end].istitle() and texts[end].isalpha():
                 end += 1
-            out.append((t.i, end))
+            out.append((i, end))
         return out
 
     def _colour(self) -> list[tuple[int, int]]:
-        return [(t.i, t.i + 1) for t in self.doc if t.lower_ in _COLOURS]
+        return [(i, i + 1) for i, t in enumerate(self.lowers) if t in _COLOURS]
 
 
 FAMILY_WORDS = frozenset(
@@ -517,10 +570,9 @@ class ConceptComponent:
         found = self.reader.last_found
         if not any(s.label_ in explained_by for s in spans):
             return spans
-        sentence_of = {}
-        for n, sent in enumerate(doc.sents):
-            for i in range(sent.start, sent.end):
-                sentence_of[i] = n
+        from lantern.indicators.text.people import token_lists
+
+        sentence_of = list(accumulate(1 if s else 0 for s in token_lists(doc)[2]))
         kept = []
         for span in spans:
             concepts = explained_by.get(span.label_)

@@ -19,9 +19,24 @@ from lantern.indicators.text.concepts import NOT_NAMES, FAMILY_WORDS
 _OBJECT_PRONOUNS = frozenset({"her", "him", "them"})
 
 
-def _is_name(token: Any) -> bool:
-    text = token.text
-    if not text.isalpha() or len(text) < 2:
+def token_lists(doc: Any) -> tuple[list[str], list[str], list[bool]]:
+    """The tokens' texts, lower-case texts and sentence starts, as plain lists, once per
+    document (made by the concept component; iterating a Doc makes a Token per token)."""
+    cached = doc.user_data.get("lantern_tokens")
+    if cached is None:
+        from spacy.attrs import SENT_START
+
+        texts = [t.text for t in doc]
+        starts = (doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
+        if starts:
+            starts[0] = True
+        cached = (texts, [t.lower() for t in texts], starts)
+        doc.user_data["lantern_tokens"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def _is_name(text: str) -> bool:
+    if len(text) < 2 or not text[0].isupper() or not text.isalpha():
         return False
     lower = text.lower()
     if lower in NOT_NAMES or lower in FAMILY_WORDS:
@@ -29,38 +44,22 @@ def _is_name(token: Any) -> bool:
     return text.istitle()
 
 
-def _name_words(doc: Any) -> set[str]:
-    """Capitalised words used as names: seen capitalised inside a sentence, or given an
-    age or a possessive ("Dean (24)", "Skye's")."""
-    out = set()
-    for token in doc:
-        if not _is_name(token):
-            continue
-        after = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
-        if not token.is_sent_start or after in ("(", "'s", "’s", ","):
-            out.add(token.lower_)
-    return out
-
-
 def subject_name(doc: Any, age: int | None) -> str | None:
+    texts, lowers, _ = token_lists(doc)
+    n = len(texts)
     names: Counter[str] = Counter()
     with_age: list[tuple[str, int | None]] = []
-    for token in doc:
-        if not _is_name(token):
+    for i, text in enumerate(texts):
+        if not _is_name(text):
             continue
-        i = token.i
-        after = doc[i + 1 : i + 6]
-        if len(after) >= 2 and after[0].text == "(":
-            inside = [t.lower_ for t in after[1:]]
+        if i + 2 < n + 1 and i + 1 < n and texts[i + 1] == "(" and i + 2 <= n - 1:
+            inside = lowers[i + 2 : i + 6]
             closing = inside.index(")") if ")" in inside else len(inside)
             if "subject" in inside[:closing]:
-                return token.lower_
-            number = next((int(t.text) for t in after[1:] if t.text.isdigit()), None)
-            with_age.append((token.lower_, number))
-        if not token.is_sent_start or (i + 1 < len(doc) and doc[i + 1].text in ("(", "'s")):
-            names[token.lower_] += 1
-        elif token.is_sent_start:
-            names[token.lower_] += 1
+                return lowers[i]
+            number = next((int(t) for t in texts[i + 2 : i + 6] if t.isdigit()), None)
+            with_age.append((lowers[i], number))
+        names[lowers[i]] += 1
     if age is not None:
         for name, number in with_age:
             if number == age:
@@ -80,21 +79,26 @@ _PEER_WORDS = frozenset(
 )
 
 
-def _other_children(doc: Any) -> set[str]:
+def _other_children(texts: list[str], lowers: list[str]) -> set[str]:
     """Names the note gives an age under 18 ("Hollie (15)") or calls a friend or sibling
     ("her friend Skye"). An adult's name decides nothing: an adult named beside a sign
     ("'Smudge' (his 20s) picks him up") is the child's associate, and the sign the child's."""
     out = set()
-    for token in doc:
-        if not _is_name(token):
+    n = len(texts)
+    for i, text in enumerate(texts):
+        if not _is_name(text):
             continue
-        i = token.i
-        after = doc[i + 1 : i + 4]
-        if len(after) >= 2 and after[0].text == "(" and after[1].text.isdigit() and int(after[1].text) < 18:
-            out.add(token.lower_)
-        elif i > 0 and doc[i - 1].lower_ in _PEER_WORDS:
-            out.add(token.lower_)
+        if i + 2 < n and texts[i + 1] == "(" and texts[i + 2].isdigit() and int(texts[i + 2]) < 18:
+            out.add(lowers[i])
+        elif i > 0 and lowers[i - 1] in _PEER_WORDS:
+            out.add(lowers[i])
     return out
+
+
+_OBJECT_FOLLOWERS = frozenset(
+    ("up", "off", "home", "back", "to", "into", "in", "out", "a", "an", "some", "drinks",
+     "money", "cash", "lifts", "a lift")
+)
 
 
 def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple[str, int]]:
@@ -104,20 +108,21 @@ def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple
     child = subject_name(doc, age)
     if child is None:
         return []
-    known = _other_children(doc) | {child}
+    texts, lowers, _ = token_lists(doc)
+    n = len(texts)
+    known = _other_children(texts, lowers) | {child}
     out: list[tuple[str, int]] = []
-    for token in doc:
-        i = token.i
-        if token.lower_ in _OBJECT_PRONOUNS:
-            following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-            if token.lower_ != "her" or not following.isalpha() or following in ("up", "off", "home", "back", "to", "into", "in", "out", "a", "an", "some", "drinks", "money", "cash", "lifts", "a lift"):
+    for i, lower in enumerate(lowers):
+        if lower in _OBJECT_PRONOUNS:
+            following = lowers[i + 1] if i + 1 < n else ""
+            if lower != "her" or not following.isalpha() or following in _OBJECT_FOLLOWERS:
                 out.append(("OBJ_PRON", i))
             continue
-        if not _is_name(token) or token.lower_ not in known:
+        if lower not in known or not _is_name(texts[i]):
             continue
-        before = doc[i - 1].lower_ if i > 0 else ""
-        after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        before = lowers[i - 1] if i > 0 else ""
+        after = lowers[i + 1] if i + 1 < n else ""
         if before in object_markers or after in ("'s", "’s"):
             continue
-        out.append(("NAME_SUBJECT" if token.lower_ == child else "NAME_OTHER", i))
+        out.append(("NAME_SUBJECT" if lower == child else "NAME_OTHER", i))
     return out
