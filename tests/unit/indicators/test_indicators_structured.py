@@ -221,7 +221,9 @@ def test_text_hits_only_for_affirmed_findings_about_the_child():
     )  # fmt: skip
     con, summary = run_store(store)
     text_hits = {h["indicator"] for h in hits(con) if h["source"] == "text"}
-    assert text_hits == {"seen_in_car_with_adult"}
+    # the car, and the older man in it (an older associate); not the negated CSE, the
+    # sister's pregnancy or the advice about going missing
+    assert text_hits == {"seen_in_car_with_adult", "older_associates"}
     flags = dict(
         con.execute(
             "SELECT indicator, [negated, hypothetical, experiencer = 'other'] FROM text_findings"

@@ -26,9 +26,11 @@ import numpy
 from spacy.attrs import LOWER, SENT_START
 
 from lantern.indicators.catalogue import default_catalogue
-from lantern.indicators.text import anchored  # (also registers "lantern_token_patterns")
-from lantern.indicators.text import concepts  # (also registers "lantern_concepts")
-from lantern.indicators.text import people
+from lantern.indicators.text import (
+    anchored,  # (also registers "lantern_token_patterns")
+    concepts,  # (also registers "lantern_concepts")
+    people,
+)
 from lantern.indicators.text.mentions import Mention, find_mentions
 from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phrases, load_rules
 
@@ -506,9 +508,9 @@ def _trigger_words(
         return None
     strings = nlp.vocab.strings
     triggers = Triggers()
-    for required in concept_requirements:
-        words = sorted(required, key=lambda w: (len(w & anchored.COMMON), len(w)))
-        triggers.add(tuple(frozenset(strings.add(w) for w in slot) for slot in words))
+    for concept_slots in concept_requirements:
+        ordered = sorted(concept_slots, key=lambda w: (len(w & anchored.COMMON), len(w)))
+        triggers.add(tuple(frozenset(strings.add(w) for w in slot) for slot in ordered))
     for words, indices in anchored_patterns.by_word.items():
         for index in indices:
             triggers.add((frozenset({words}), *anchored_patterns.patterns[index][0]))

@@ -155,14 +155,10 @@ class ConceptReader:
                     self.word_concepts.setdefault(p, set()).add(concept)
         self.fuzzy_targets = sorted(w for w in self.word_concepts if len(w) >= 6 and w.isalpha())
         self.rules = [
-            _parse_rule(label, text)
-            for label, texts in data["compose"].items()
-            for text in texts
+            _parse_rule(label, text) for label, texts in data["compose"].items() for text in texts
         ]
         self.unless = {label: set(v) for label, v in (data.get("unless") or {}).items()}
-        self.explained_by = {
-            label: set(v) for label, v in (data.get("explained_by") or {}).items()
-        }
+        self.explained_by = {label: set(v) for label, v in (data.get("explained_by") or {}).items()}
         self.overrides = {label: set(v) for label, v in (data.get("overrides") or {}).items()}
         self.last_found: dict[str, list[tuple[int, int]]] = {}
         self._fuzzy_cache: dict[str, set[str]] = {}
@@ -204,8 +200,9 @@ class ConceptReader:
 
     # ------------------------------------------------------------ matching
 
-    def occurrences(self, doc: Doc, lowers: list[str] | None = None,
-                    starts: list[bool] | None = None) -> dict[str, list[tuple[int, int]]]:
+    def occurrences(
+        self, doc: Doc, lowers: list[str] | None = None, starts: list[bool] | None = None
+    ) -> dict[str, list[tuple[int, int]]]:
         """Concept -> (start, end) token spans where the doc expresses it."""
         strings = self.nlp.vocab.strings
         found: dict[str, list[tuple[int, int]]] = {}
@@ -214,7 +211,7 @@ class ConceptReader:
                 found.setdefault(strings[match_id], []).append((start, end))
         if lowers is None or starts is None:
             lowers = [t.lower_ for t in doc]
-            starts = [t.is_sent_start for t in doc]
+            starts = [bool(t.is_sent_start) for t in doc]
         flags = doc.to_array([IS_ALPHA, IS_TITLE]).tolist()
         for i, lower in enumerate(lowers):
             alpha, title = flags[i]
@@ -281,17 +278,26 @@ class ConceptReader:
         return spans
 
     @staticmethod
-    def _occ(slot: Slot, positions: dict[str, list[int]],
-             found: dict[str, list[tuple[int, int]]], computed: _Computed) -> list[tuple[int, int]]:
+    def _occ(
+        slot: Slot,
+        positions: dict[str, list[int]],
+        found: dict[str, list[tuple[int, int]]],
+        computed: _Computed,
+    ) -> list[tuple[int, int]]:
         if slot.kind == "concept":
             return found.get(slot.value, [])
         if slot.kind == "literal":
             return sorted((i, i + 1) for w in slot.value for i in positions.get(w, ()))
         return computed.get(slot.value)
 
-    def _match_rule(self, rule: Rule, positions: dict[str, list[int]],
-                    found: dict[str, list[tuple[int, int]]], computed: _Computed,
-                    sentence: list[int]) -> Iterable[tuple[int, int]]:
+    def _match_rule(
+        self,
+        rule: Rule,
+        positions: dict[str, list[int]],
+        found: dict[str, list[tuple[int, int]]],
+        computed: _Computed,
+        sentence: list[int],
+    ) -> Iterable[tuple[int, int]]:
         first = self._occ(rule.slots[0], positions, found, computed)
         partial = [(s, e, s, e) for s, e in first]  # (span start, span end, last start, last end)
         for slot in rule.slots[1:]:
@@ -314,8 +320,9 @@ class ConceptReader:
             partial = nxt
         return [(s, e) for s, e, _, _ in partial]
 
-    def _excluded(self, label: str, start: int, end: int,
-                  found: dict[str, list[tuple[int, int]]]) -> bool:
+    def _excluded(
+        self, label: str, start: int, end: int, found: dict[str, list[tuple[int, int]]]
+    ) -> bool:
         for concept in self.unless.get(label, ()):
             for s, e in found.get(concept, []):
                 if s < end and start < e:
@@ -354,8 +361,14 @@ class _Computed:
     Works on plain lists of the tokens' texts (built once per document): iterating a
     spaCy Doc makes a Token object per token, which cost more than the rest together."""
 
-    def __init__(self, doc: Doc, found: dict[str, list[tuple[int, int]]],
-                 texts: list[str], lowers: list[str], starts: list[bool]) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        found: dict[str, list[tuple[int, int]]],
+        texts: list[str],
+        lowers: list[str],
+        starts: list[bool],
+    ) -> None:
         self.found = found
         self.texts = texts
         self.lowers = lowers
@@ -414,7 +427,9 @@ class _Computed:
         out = []
         texts, lowers = self.texts, self.lowers
         for i, lower in enumerate(lowers):
-            if ("0s" in lower or "0's" in lower or lower.endswith("ties")) and _DECADE.search(lower):
+            if ("0s" in lower or "0's" in lower or lower.endswith("ties")) and _DECADE.search(
+                lower
+            ):
                 out.append((i, i + 1))
             elif (
                 lower[:1].isdigit()
@@ -464,18 +479,16 @@ class _Computed:
         lower = text.lower()
         if lower in NOT_NAMES or lower in FAMILY_WORDS:
             return False
-        return (text.istitle() and text.isalpha()) or (text.isupper() and len(text) > 2 and text.isalpha())
+        return (text.istitle() and text.isalpha()) or (
+            text.isupper() and len(text) > 2 and text.isalpha()
+        )
 
     def _person_ref(self) -> list[tuple[int, int]]:
         """A name ("Dean", "Reece HALL", "'Ash'", "Kenny P.") or a person noun ("a male")."""
         texts, out = self.texts, []
         person = {i for s, e in self.found.get("PERSON_NOUN", []) for i in range(s, e)}
         for i, t in enumerate(texts):
-            if (
-                i in person
-                or self._name(i)
-                or (t in ("'", '"') and i > 0 and self._name(i - 1))
-            ):
+            if i in person or self._name(i) or (t in ("'", '"') and i > 0 and self._name(i - 1)):
                 end = i + 1
                 if end < self.n and texts[end] == "." and len(t) == 1:
                     end += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from lantern.indicators.text.concepts import NOT_NAMES, FAMILY_WORDS
+from lantern.indicators.text.concepts import FAMILY_WORDS, NOT_NAMES
 
 _OBJECT_PRONOUNS = frozenset({"her", "him", "them"})
 
@@ -96,8 +96,24 @@ def _other_children(texts: list[str], lowers: list[str]) -> set[str]:
 
 
 _OBJECT_FOLLOWERS = frozenset(
-    ("up", "off", "home", "back", "to", "into", "in", "out", "a", "an", "some", "drinks",
-     "money", "cash", "lifts", "a lift")
+    (
+        "up",
+        "off",
+        "home",
+        "back",
+        "to",
+        "into",
+        "in",
+        "out",
+        "a",
+        "an",
+        "some",
+        "drinks",
+        "money",
+        "cash",
+        "lifts",
+        "a lift",
+    )
 )
 
 
