@@ -73,8 +73,13 @@ def test_a_positive_result_is_still_an_infection(text):
 
 
 def test_an_older_boyfriend_corrected_in_the_same_sentence_is_not_a_sign():
+    # read as a correction to a peer (concepts.yaml, "CORRECTION ~2 PEER"), in any wording,
+    # not by the synthetic county's own phrase: the sign is not found at all
     text = "She told a friend she has an 'older boyfriend' - turned out to be a boy in year 11."
-    assert ("older_boyfriend", "N") in found(text)
+    assert "older_boyfriend" not in affirmed(text)
+    assert "older_boyfriend" not in affirmed(
+        "Rumour of an older boyfriend; he was actually a pupil at her school."
+    )
     assert "older_boyfriend" in affirmed("She told a friend she has an older boyfriend.")
     assert "older_boyfriend" in affirmed("Her older boyfriend turned out to be 25.")
 
@@ -106,9 +111,11 @@ def test_a_grandparents_own_history_is_not_the_childs():
     assert "missing_episode" in affirmed("Nan says she went missing again last night.")
 
 
-def test_a_house_party_with_friends_is_not_a_place_where_adults_gather():
+def test_a_house_party_is_a_place_sign_and_more_with_adults():
+    # "with friends" was an exception for the synthetic county's own wording (removed):
+    # the independent notes' annotators mark a party as a place sign
     text = "Brought in by ambulance intoxicated after a house party with friends."
-    assert affirmed(text) == {"intoxicated"}
+    assert affirmed(text) == {"intoxicated", "hotels_parties_flats"}
     assert "hotels_parties_flats" in affirmed("Found at a house party with adult males.")
     assert "hotels_parties_flats" in affirmed("She was at a house party where older men were.")
 

@@ -159,6 +159,13 @@ class ConceptReader:
         ]
         self.unless = {label: set(v) for label, v in (data.get("unless") or {}).items()}
         self.explained_by = {label: set(v) for label, v in (data.get("explained_by") or {}).items()}
+        # an explanation may be a composition ("CORRECTION ~2 PEER"): matched like a rule
+        self.explain_rules = [
+            _parse_rule("_explains", text)
+            for texts in self.explained_by.values()
+            for text in texts
+            if " " in text
+        ]
         self.overrides = {label: set(v) for label, v in (data.get("overrides") or {}).items()}
         self.last_found: dict[str, list[tuple[int, int]]] = {}
         self._fuzzy_cache: dict[str, set[str]] = {}
@@ -262,6 +269,8 @@ class ConceptReader:
         for i, lower in enumerate(lowers):
             positions.setdefault(lower, []).append(i)
         computed = _Computed(doc, found, texts, lowers, starts)
+        for rule in self.explain_rules:
+            found[rule.text] = list(self._match_rule(rule, positions, found, computed, sentence))
         spans: list[Span] = []
         for rule in self.rules:
             if not all(
