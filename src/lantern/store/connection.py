@@ -31,8 +31,8 @@ def connect(
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         raise StoreError(_cannot_open(path, error)) from error
-    con.execute(f"SET threads = {int(threads)}")
-    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET threads = ?", [int(threads)])
+    con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET TimeZone = 'Europe/London'")
     return con
 
