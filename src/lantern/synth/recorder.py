@@ -77,8 +77,14 @@ class Narrative(dict[str, str]):
         elif key == "place":
             group = rng.choice(("takeaways", "parks", "landmarks"))
             value = rng.choice(vocab.places[group])
-        elif key == "partner_age":
-            value = str(rng.choice((15, 16, 16, 17, 17, 18)))
+        elif key == "partner_age":  # a peer's age: an adult partner of a child under 16 is an
+            # offence, so an ordinary record never gives one (planted stories pass their own)
+            age = self.get("age", "")
+            if age.isdigit():
+                own = int(age)
+                value = str(min(own + rng.choice((-1, 0, 0, 1, 1, 2)), 17 if own < 16 else 19))
+            else:
+                value = str(rng.choice((15, 16, 16, 17, 17, 18)))
         elif key in ("nick", "nick2"):
             value = rng.choice(vocab.street_nicknames)
         elif key == "car":

@@ -44,6 +44,7 @@ class Subjects:
     victims: dict[str, str]  # person_id -> sex
     person: dict[tuple[str, str], str]  # event -> subject's true person
     roles: dict[tuple[str, str], str]  # event -> subject's role
+    signals: set[tuple[str, str]]  # events written by a planted story or a confounder
 
 
 def _subjects(path: Path) -> Subjects:
@@ -69,7 +70,8 @@ def _subjects(path: Path) -> Subjects:
         person[key] = who["person_id"]
         roles[key] = link["role"]
     victims = {v["person_id"]: v["sex"] for v in _rows(path / "truth" / "victims.csv")}
-    return Subjects(events, age, sex, victims, person, roles)
+    signals = {(r["agency"], r["event_ref"]) for r in _rows(path / "truth" / "signal_events.csv")}
+    return Subjects(events, age, sex, victims, person, roles, signals)
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +132,22 @@ def test_missing_episodes_start_in_the_evening_and_at_weekends(county: str, requ
     assert days[4] + days[5] > days[0] + days[1]  # Friday and Saturday over Monday and Tuesday
     hours = Counter(t.hour for t in starts)
     assert hours.most_common(1)[0][0] in (19, 20, 21, 22, 23)
+
+
+@pytest.mark.parametrize("county", ["default", "hard"])
+def test_ordinary_records_give_a_child_under_16_no_adult_partner(county: str, request) -> None:
+    """An adult with a child under 16 is an offence: ordinary business never writes one as
+    benign (only planted stories do, and they are labelled)."""
+    c: Subjects = request.getfixturevalue(county)
+    adult_partner = re.compile(r"(boyfriend|girlfriend|partner)\D{0,20}\b(1[89]|[2-5]\d)\b", re.I)
+    odd = [
+        e["narrative"]
+        for e in c.events
+        if (e["agency"], e["event_ref"]) not in c.signals
+        and c.age.get((e["agency"], e["event_ref"]), 99) < 16
+        and adult_partner.search(e["narrative"])
+    ]
+    assert not odd, odd[:3]
 
 
 @settings(max_examples=200, deadline=None)
