@@ -12,7 +12,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "text" / "dev.jsonl"
+# shared/ sits beside the checkout (/work/main -> /work/shared); from a worktree one level
+# deeper (/work/wt/NAME) it is two levels up: the first that exists.
+DEFAULT_DEV = next(
+    (
+        p / "shared" / "eval" / "text" / "dev.jsonl"
+        for p in ROOT.parents
+        if (p / "shared" / "eval" / "text" / "dev.jsonl").exists()
+    ),
+    ROOT.parent / "shared" / "eval" / "text" / "dev.jsonl",
+)
 OUT = ROOT / "bench" / "_work" / "text-dev"
 
 
