@@ -133,10 +133,13 @@ def run(
     build_inputs(steps)
     narratives, distinct_narratives = read_narratives(steps, n_process=n_process)
 
+    # The end of the data (exclusive): the day after the last day anything was recorded,
+    # as the score reads "known on D" (so a run on the data of D ends where D does).
     horizon = (
-        f"TIMESTAMP '{as_of.isoformat()} 23:59:59'"
+        f"DATE '{as_of.isoformat()}' + INTERVAL 1 DAY"
         if as_of
-        else "SELECT coalesce(max(recorded_at), TIMESTAMP '1900-01-01') FROM events"
+        else "SELECT coalesce(CAST(max(recorded_at) AS DATE), DATE '1900-01-01') "
+        "+ INTERVAL 1 DAY FROM events"
     )
     structured.event_type_hits(steps)
     structured.code_hits(steps)

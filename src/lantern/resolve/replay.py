@@ -1,10 +1,11 @@
 """Identity as of a date, and why two records are (or are not) one person.
 
-`persons_as_of(con, as_of)` replays `record_links` by `available_at`: the
-persons as of day D are the connected components of the links available by
-the end of D. Links with no `available_at` (a record that appears in no
-dated event) count only in the final clustering (`as_of=None`).
-`JoinTimes` answers when two records first became one person.
+`persons_as_of(con, as_of)`: the persons as of day D, as resolve would have
+made them of what was recorded by the end of D (`history.py` replays the
+clustering; a record exists from the first event naming it). `JoinTimes`
+answers when two records first became one person in today's `record_links`
+(a forest chosen earliest first); a stage that dates a fact uses
+`record_person_spans` instead, which also knows when a record left a person.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 
 import duckdb
 
-from lantern.resolve.cluster import DisjointSets
 from lantern.resolve.decisions import CURRENT_DECISIONS_SQL
 from lantern.resolve.evidence import evidence_sql
+from lantern.resolve.history import persons_as_of_sql
 from lantern.resolve.sql import first_row
 
 
@@ -28,32 +29,11 @@ def person_id_for(smallest_record_id: str) -> str:
 
 
 def persons_as_of(con: duckdb.DuckDBPyConnection, as_of: date | datetime | None) -> dict[str, str]:
-    """record_id → person_id using only links available by the end of `as_of` (every record included)."""
-    records = [
-        row[0] for row in con.execute("SELECT record_id FROM persons ORDER BY record_id").fetchall()
-    ]
-    index = {record: i for i, record in enumerate(records)}
-    if as_of is None:
-        rows = con.execute("SELECT record_id_l, record_id_r FROM record_links").fetchall()
-    else:
-        day = as_of.date() if isinstance(as_of, datetime) else as_of
-        rows = con.execute(
-            """
-            SELECT record_id_l, record_id_r FROM record_links
-            WHERE available_at < CAST(? AS DATE) + INTERVAL 1 DAY
-            ORDER BY available_at
-            """,
-            [day],
-        ).fetchall()
-    sets = DisjointSets(len(records))
-    for left, right in rows:
-        a, b = sets.find(index[left]), sets.find(index[right])
-        if a != b:
-            sets.union(a, b)
-    smallest: dict[int, str] = {}
-    for record in records:  # sorted, so the first seen per root is the smallest
-        smallest.setdefault(sets.find(index[record]), record)
-    return {record: person_id_for(smallest[sets.find(index[record])]) for record in records}
+    """record_id → person_id as of the end of `as_of`: the persons resolve would have made
+    of the records, links and decisions recorded by then (`history.py`). A record no
+    event recorded by then names does not exist yet and is not listed. None: today's
+    view, `persons`, every record."""
+    return dict(con.execute(persons_as_of_sql(as_of)).fetchall())
 
 
 class JoinTimes:

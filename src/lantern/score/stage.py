@@ -68,7 +68,7 @@ def run(
 
     links = facts.read_record_links(con, until, undated=as_of is None)
     replay = Replay(
-        facts.read_records(con),
+        facts.read_records(con, as_of),
         links,
         facts.read_hits(
             con,
