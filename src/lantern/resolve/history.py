@@ -261,7 +261,8 @@ def _spans_and_periods(
 ) -> tuple[list[tuple], list[tuple]]:
     """Each record's person label from moment to moment, and each pair's periods together."""
     spans: list[tuple] = []
-    current = {record: (None, record) for record in component}  # record -> (since, label)
+    # record -> (since, label)
+    current: dict[str, tuple[datetime | None, str]] = {r: (None, r) for r in component}
     together: dict[tuple[str, str], datetime] = {}  # pair -> together since
     periods: list[tuple] = []
     for moment, labels in timeline:

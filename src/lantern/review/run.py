@@ -77,9 +77,11 @@ def _scored_to(store: Path, out: Path, period_to: date, console: Console) -> Pat
     store given is left as it was (the app may be serving it)."""
     con = connect(store, read_only=True)
     try:
-        row = con.execute("SELECT max(as_of) FROM assessments").fetchone() if table_exists(
-            con, "assessments"
-        ) else None
+        row = (
+            con.execute("SELECT max(as_of) FROM assessments").fetchone()
+            if table_exists(con, "assessments")
+            else None
+        )
     finally:
         con.close()
     as_of = row[0] if row else None
