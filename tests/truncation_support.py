@@ -4,7 +4,9 @@
 what was recorded by D: every output file and every figure of `review --to D`. The cut
 keeps the events recorded by the end of D, the people and things on them, and the people
 rows that some kept event names (a person record exists from the first event naming it);
-reviewers' decisions made by D. Both sides run the same stages with the same Splink
+reviewers' decisions made by D. Each county gets two planted children whose records
+become one person only through a record from after the cuts (`plant_late_merges`), so the
+counting rules and the family test are exercised whatever the generator wrote. Both sides run the same stages with the same Splink
 parameters (below 2,000 records resolve uses its documented priors; a larger county is
 run with `training="priors"` on both sides, as EM trained on different data gives
 different parameters — by design, replay.md §2).
@@ -80,7 +82,7 @@ def truncate(source: Path, target: Path, day: date) -> None:
 
     def write(name: str, header: list[str], body: list[list[str]]) -> None:
         with (target / name).open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows([header, *body])
+            csv.writer(handle, lineterminator="\n").writerows([header, *body])
 
     header, events = rows("events.csv")
     at, occurred = header.index("recorded_at"), header.index("occurred_at")
@@ -99,6 +101,81 @@ def truncate(source: Path, target: Path, day: date) -> None:
             named = {(r[0], r[ref]) for r in body}
     header, people = rows("people.csv")
     write("people.csv", header, [r for r in people if (r[0], r[1]) in named])
+
+
+def _append(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        for row in rows:
+            writer.writerow({name: row.get(name, "") for name in header})
+
+
+def plant_late_merges(dataset: Path, start: datetime, bridge: datetime) -> None:
+    """Add two children to a county whose records become one person only through a record
+    recorded at `bridge` (after every cut), with everything else recorded from `start`
+    (before the first cut). The records' details make the police and social care records
+    too different to link by themselves and the later health record like both.
+
+    - Zephyrine: two police missing reports and a missing-from-care report within 90
+      days, on two records; counted together only from `bridge` (a third episode makes
+      `missing_repeat`).
+    - Ottoline: her father is named as her parent by social care, and as an associate on
+      a police found report with her; his two records are one person only from `bridge`,
+      so on every date before it the report shows her with an adult nobody had linked to
+      her family (`found_with_adult`).
+    """
+    day = timedelta(days=1)
+
+    def at(when: datetime) -> str:
+        return when.strftime("%Y-%m-%dT%H:%M:%S")
+
+    people = [
+        dict(agency="police", person_ref="ZQP1", given_name="Zephy", family_name="Quilfeather",
+             birth_year="1993", sex="F", postcode="OX4 1AA"),
+        dict(agency="social_care", person_ref="ZQS1", given_name="Zephyrine",
+             family_name="Quillfeather", date_of_birth="1993-07-14", sex="F", postcode="OX1 2BB"),
+        dict(agency="health", person_ref="ZQH1", given_name="Zephyrine",
+             family_name="Quillfeather", date_of_birth="1993-07-14", sex="F", postcode="OX4 1AA"),
+        dict(agency="police", person_ref="OVP1", given_name="Ottoline", family_name="Vanderquist",
+             date_of_birth="1994-02-03", sex="F", postcode="OX1 2BB"),
+        dict(agency="social_care", person_ref="OVS1", given_name="Ottoline",
+             family_name="Vanderquist", date_of_birth="1994-02-03", sex="F", postcode="OX1 2BB"),
+        dict(agency="police", person_ref="BVP1", given_name="Barnab", family_name="Vanderqist",
+             birth_year="1966", sex="M", postcode="OX4 1AA"),
+        dict(agency="social_care", person_ref="BVS1", given_name="Barnaby",
+             family_name="Vanderquist", date_of_birth="1966-01-15", sex="M", postcode="OX1 2BB"),
+        dict(agency="health", person_ref="BVH1", given_name="Barnaby", family_name="Vanderquist",
+             date_of_birth="1966-01-15", sex="M", postcode="OX4 1AA"),
+    ]  # fmt: skip
+    events = [
+        ("police", "ZQE1", "missing_report", start, {"ZQP1": "subject"}),
+        ("police", "ZQE2", "missing_report", start + 20 * day, {"ZQP1": "subject"}),
+        ("social_care", "ZQE3", "missing_from_care", start + 40 * day, {"ZQS1": "subject"}),
+        ("health", "ZQE4", "gp_consultation", bridge, {"ZQH1": "subject"}),
+        ("social_care", "OVE1", "care_episode_start", start, {"OVS1": "subject", "BVS1": "parent"}),
+        ("police", "OVE2", "found_report", start + 30 * day, {"OVP1": "subject", "BVP1": "associate"}),
+        ("health", "OVE3", "gp_consultation", bridge, {"BVH1": "subject"}),
+    ]  # fmt: skip
+    _append(dataset / "people.csv", people)
+    _append(
+        dataset / "events.csv",
+        [
+            dict(agency=a, event_ref=ref, event_type=kind, occurred_at=at(when),
+                 recorded_at=at(when + timedelta(hours=2)), ended_at=at(when + timedelta(hours=8))
+                 if "missing" in kind else "", narrative="Recorded.")
+            for a, ref, kind, when, _ in events
+        ],
+    )  # fmt: skip
+    _append(
+        dataset / "event_people.csv",
+        [
+            dict(agency=a, event_ref=ref, person_ref=person, role=role)
+            for a, ref, _, _, named in events
+            for person, role in named.items()
+        ],
+    )
 
 
 def build(

@@ -26,6 +26,7 @@ from truncation_support import (
     assess_as_of,
     build,
     differences,
+    plant_late_merges,
     record_days,
     recorded,
     review_tables,
@@ -52,7 +53,10 @@ def _decisions(dataset: Path, cuts: list[date], rng: random.Random) -> list[Deci
     """A "same" before the first cut; after the last, a "same" on two records of different
     people and a "different" on two records sharing an NHS number (the model joins those)."""
     first = _first_seen(dataset)
-    early = sorted(r for r, at in first.items() if at < cuts[0] - timedelta(days=30))
+    early = sorted(
+        r for r, at in first.items() if at < cuts[0] - timedelta(days=90) and ":ZQ" not in r
+        and ":OV" not in r and ":BV" not in r
+    )  # fmt: skip
     by_nhs: dict[str, list[str]] = defaultdict(list)
     with (dataset / "people.csv").open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -60,6 +64,7 @@ def _decisions(dataset: Path, cuts: list[date], rng: random.Random) -> list[Deci
             if row["nhs_number"] and record in first and first[record] < cuts[0]:
                 by_nhs[row["nhs_number"]].append(record)
     shared = sorted(sorted(rs)[:2] for rs in by_nhs.values() if len(rs) >= 2)
+    assert shared, "no two records share an NHS number before the first cut"
     after = datetime.combine(cuts[-1] + timedelta(days=20), datetime.min.time())
     before = datetime.combine(cuts[0] - timedelta(days=1), datetime.min.time())
     a, b, c, d = rng.sample(early, 4)
@@ -67,9 +72,8 @@ def _decisions(dataset: Path, cuts: list[date], rng: random.Random) -> list[Deci
         Decision(a, b, "same", before),
         Decision(c, d, "same", after),
     ]
-    if shared:
-        x, y = rng.choice(shared)
-        decisions.append(Decision(x, y, "different", after + timedelta(days=1)))
+    x, y = rng.choice(shared)
+    decisions.append(Decision(x, y, "different", after + timedelta(days=1)))
     return decisions
 
 
@@ -80,6 +84,11 @@ def check_truncation(
     days = record_days(dataset)
     middle = days[len(days) // 5 : len(days) * 9 // 10]
     cuts = sorted(rng.sample(middle, cuts_wanted))
+    plant_late_merges(
+        dataset,
+        datetime.combine(cuts[0] - timedelta(days=70), datetime.min.time()) + timedelta(hours=9),
+        datetime.combine(cuts[-1] + timedelta(days=40), datetime.min.time()) + timedelta(hours=9),
+    )
     decisions = _decisions(dataset, cuts, rng)
     full = build(dataset, tmp_path / "full.duckdb", decisions, training=training)
     problems: list[str] = []
