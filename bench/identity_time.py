@@ -8,7 +8,8 @@
 PYTHONPATH; default: the installed Lantern) on the tuning counties of docs/evaluation.md
 ("The protocol": `lantern synth --seed 1|2 --children 2000`, then `lantern evaluate
 --no-siloed`), and times `lantern assess` on a 10,000-child county (seed 1). Results go to
-bench/_work/identity-time/<label>-*. `write` puts the before/after table into its own
+bench/_work/identity-time/<label>-*; `time --label L [--src DIR]` times only the stages.
+`write` puts the before/after table into its own
 section of bench/RESULTS.md. These are tuning seeds: figures to trace by, not held out.
 """
 
@@ -19,7 +20,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +32,6 @@ SECTION = "## Time-true identity (issue 18)"
 SEEDS = (1, 2)
 CHILDREN = 2000
 BIG = 10000
-STAGE_LINE = re.compile(r"^\s+(\w[\w ]*?)\s+([\d.]+)s\s+peak\s+(\d+) MB")
 
 
 def _lantern(args: list[str], src: Path | None, log: Path) -> None:
@@ -59,21 +58,48 @@ def run(label: str, src: Path | None) -> None:
         data = _county(seed, CHILDREN)
         _lantern(["evaluate", "--data", str(data), "--out", str(WORK / f"{label}-s{seed}.json"),
                   "--no-siloed"], src, WORK / f"{label}-s{seed}.log")  # fmt: skip
+    time_stages(label, src)
+
+
+# Each stage of `lantern assess` in turn, with its wall time and the process's CPU time
+# (user + system, DuckDB's threads included): the machine is shared, so wall time moves
+# with the load while CPU time mostly does not.
+TIMER = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
+from lantern.store.connection import connect
+from lantern.store.ingest import ingest
+from lantern.resolve import stage as resolve
+from lantern.indicators import stage as indicators
+from lantern.graph import stage as graph
+from lantern.score import stage as score
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+out = {}
+with tempfile.TemporaryDirectory() as scratch:
+    con = connect(Path(scratch) / "lantern.duckdb")
+    for name, step in (("ingest", lambda: ingest(con, Path(sys.argv[1]))),
+                       ("resolve", lambda: resolve.run(con)),
+                       ("indicators", lambda: indicators.run(con)),
+                       ("graph", lambda: graph.run(con, stats=False)),
+                       ("score", lambda: score.run(con))):
+        wall, used = time.perf_counter(), cpu()
+        step()
+        out[name] = [round(time.perf_counter() - wall, 1), round(cpu() - used, 1)]
+    con.close()
+print(json.dumps(out))
+"""
+
+
+def time_stages(label: str, src: Path | None) -> None:
     data = _county(1, BIG)
-    store = WORK / f"{label}-big.duckdb"
-    store.unlink(missing_ok=True)
-    _lantern(["assess", str(data), "--out", str(WORK / f"{label}-big"), "--store", str(store)],
-             src, WORK / f"{label}-big.log")  # fmt: skip
-    store.unlink(missing_ok=True)
-
-
-def _stages(log: Path) -> dict[str, tuple[float, int]]:
-    out = {}
-    for line in log.read_text().splitlines():
-        match = STAGE_LINE.match(line)
-        if match:
-            out[match.group(1).strip()] = (float(match.group(2)), int(match.group(3)))
-    return out
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    result = subprocess.run([sys.executable, "-c", TIMER, str(data)], env=env,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    (WORK / f"{label}-stages.json").write_text(result.stdout.strip().splitlines()[-1])
 
 
 def _quality(path: Path) -> dict[str, float | int | None]:
@@ -98,7 +124,7 @@ def _quality(path: Path) -> dict[str, float | int | None]:
 
 def write() -> None:
     lines = [
-        f"Tuning counties (docs/evaluation.md, \"The protocol\"): `lantern synth --seed 1|2 "
+        f'Tuning counties (docs/evaluation.md, "The protocol"): `lantern synth --seed 1|2 '
         f"--children {CHILDREN}`, `lantern evaluate --no-siloed` (lead over the siloed agencies "
         "not run). *Before*: main at 8b5b27e (counting rules and the family test on today's "
         "persons; the score's persons of D a union-find over today's `record_links`; every "
@@ -126,17 +152,23 @@ def write() -> None:
             )
     lines += [
         "",
-        f"`lantern assess` on a {BIG:,}-child county (seed 1), stage wall time in seconds and "
-        "peak resident memory after the stage:",
+        f"The stages of `lantern assess` on a {BIG:,}-child county (seed 1), one after the "
+        "other in one process: wall seconds / CPU seconds (user + system, DuckDB's threads "
+        "included). Before and after were run back to back on the shared machine; the CPU "
+        "time is the figure to compare.",
         "",
         "| stage | before | after |",
         "|---|---|---|",
     ]
-    before, after = _stages(WORK / "before-big.log"), _stages(WORK / "after-big.log")
-    for stage in before or after:
-        b, a = before.get(stage), after.get(stage)
-        cell = lambda v: f"{v[0]:.1f} s, {v[1]} MB" if v else "-"  # noqa: E731
-        lines.append(f"| {stage} | {cell(b)} | {cell(a)} |")
+    before = json.loads((WORK / "before-stages.json").read_text())
+    after = json.loads((WORK / "after-stages.json").read_text())
+    for stage in before:
+        b, a = before[stage], after.get(stage)
+        lines.append(
+            f"| {stage} | {b[0]} / {b[1]} | {a[0]} / {a[1]} |"
+            if a
+            else f"| {stage} | {b[0]} / {b[1]} | - |"
+        )
     notes = WORK / "notes.md"
     if notes.exists():
         lines += ["", notes.read_text().rstrip()]
@@ -149,10 +181,15 @@ def main() -> None:
     run_parser = sub.add_parser("run")
     run_parser.add_argument("--label", required=True)
     run_parser.add_argument("--src", type=Path)
+    time_parser = sub.add_parser("time")
+    time_parser.add_argument("--label", required=True)
+    time_parser.add_argument("--src", type=Path)
     sub.add_parser("write")
     args = parser.parse_args()
     if args.command == "run":
         run(args.label, args.src)
+    elif args.command == "time":
+        time_stages(args.label, args.src)
     else:
         write()
 
