@@ -38,7 +38,7 @@ from datetime import date, datetime
 import duckdb
 import pyarrow as pa
 
-from lantern.resolve.cluster import DisjointSets, constrained_clusters
+from lantern.resolve.constrained_clusters import DisjointSets, constrained_clusters
 
 PRIORITY = {"reviewer": 0, "deterministic": 1, "model": 2}
 
