@@ -157,9 +157,9 @@ def write() -> None:
     lines += [
         "",
         f"The stages of `lantern assess` on a {BIG:,}-child county (seed 1), one after the "
-        "other in one process: wall seconds / CPU seconds (user + system, DuckDB's threads and "
-        "the narrative workers included). Before and after were run back to back on the shared machine; the CPU "
-        "time is the figure to compare.",
+        "other in one process: wall seconds / CPU seconds (user + system, DuckDB's threads "
+        "included; the note below says whether the narrative workers are). Before and after "
+        "were run back to back on the shared machine; the CPU time is the figure to compare.",
         "",
         "| stage | before | after |",
         "|---|---|---|",
