@@ -138,6 +138,7 @@ def test_assess_as_of_a_date_equals_assess_on_the_data_recorded_by_then(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # two whole pipelines and reviews on 10,000 children
 def test_truncation_property_on_a_10000_child_county(tmp_path):
     dataset = tmp_path / "county"
     assert main(["synth", "--out", str(dataset), "--seed", "5", "--children", "10000"]) == 0
