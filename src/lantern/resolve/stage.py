@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from lantern.errors import StoreError
-from lantern.resolve import linkage, links, model, records, things
+from lantern.resolve import identity, linkage, links, model, records, things
 from lantern.resolve.decisions import ensure_decisions_table
 
 NEEDED_TABLES = ("people", "events", "event_people", "event_things")
@@ -80,6 +80,8 @@ def run(
     timed("candidates")
     counts = links.cluster_and_write(con)
     timed("clustering")
+    identity.build_person_identity(con)
+    timed("identity")
     n_things, n_mentions, not_understood = things.build_things(con)
     timed("things")
     return ResolveSummary(
