@@ -143,7 +143,7 @@ def _kinds(
     """
     has_person_records = table_exists(con, "person_records")
     birth = (
-        f"SELECT person_id, born FROM ({best_dates_of_birth_sql('score_persons')})"
+        f"SELECT person_id, born FROM ({best_dates_of_birth_sql('score_persons')})"  # noqa: S608
         if has_person_records
         else "SELECT NULL::VARCHAR AS person_id, NULL::DATE AS born WHERE FALSE"
     )
