@@ -156,14 +156,22 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
                 if c.state in ("running", "overdue")
             ]
         else:
+            # the counts the network's page shows (its assessment), so the two agree
+            assessment = analytics.network_assessment(alert.subject_id) or {}
             ms = members.get(alert.subject_id, [])
-            kids = [m for m in ms if m.get("kind") == "child"]
-            adults = [m for m in ms if m.get("kind") == "adult"]
+            kids = assessment.get("child_count")
+            adults = assessment.get("adult_count")
+            if kids is None or adults is None:
+                kids = sum(1 for m in ms if m.get("kind") == "child")
+                adults = sum(1 for m in ms if m.get("kind") == "adult")
             item["name"] = f"Network {alert.subject_id}"
             item["href"] = f"/networks/{alert.subject_id}"
             item["age"] = None
             item["agencies"] = analytics.network_agencies(alert.subject_id)
-            item["reasons"] = f"{len(kids)} children and {len(adults)} adults linked"
+            item["reasons"] = (
+                f"{kids} child{'ren' if kids != 1 else ''} and "
+                f"{adults} adult{'s' if adults != 1 else ''} linked"
+            )
         out.append(item)
     return out
 

@@ -201,6 +201,7 @@ NAVIGATION = (
     ("most_connected", "/workbench/connected", "Most connected"),
     ("find_path", "/workbench/path", "Find the path"),
     ("hotspots", "/workbench/places", "Places"),
+    ("time_patterns", "/workbench/time", "Time pattern"),
     ("review", "/review", "Review"),
     ("challenged_access", "/challenged-access", "Challenged access"),
     ("users", "/admin/users", "Users"),
@@ -343,6 +344,9 @@ def build_templates() -> Jinja2Templates:
     env.filters["agency"] = _agency
     env.filters["short_reasons"] = _short_reasons
     env.filters["urlquote"] = lambda v: quote(str(v), safe="")
+    from lantern.app import wording
+
+    wording.register(env)
     env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
     env.globals["STATUSES"] = alerts.STATUSES
     env.globals["band_tag"] = band_tag

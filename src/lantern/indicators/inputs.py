@@ -80,7 +80,9 @@ def build_inputs(steps: Steps) -> None:
             FROM person_records r
             LEFT JOIN persons s USING (record_id)
             LEFT JOIN person_identity i ON i.person_id = s.person_id"""
-    elif steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns("person_records"):
+    elif steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns(
+        "person_records"
+    ):
         dob_source = "SELECT record_id, dob::DATE AS dob, birth_year::INTEGER AS birth_year FROM person_records"
     else:
         dob_source = "SELECT record_id, date_of_birth::DATE AS dob, birth_year::INTEGER AS birth_year FROM people"
