@@ -359,7 +359,13 @@ def _mace(request: Request, db: Session) -> dict[str, Any]:
     items = present_alerts(state, db, list(rows), request.state.user)
     networks = [i for i in items if i["alert"].subject_kind == "network"]
     members = state.analytics.network_members([i["alert"].subject_id for i in networks])
-    ids = [m["node_id"] for ms in members.values() for m in ms if m.get("kind")]
+    # every person member (assessed or not) by the name their page shows; things by label
+    ids = [
+        m["node_id"]
+        for ms in members.values()
+        for m in ms
+        if m.get("kind") or ":" not in m["node_id"]
+    ]
     people = state.analytics.people(ids)
     for item in networks:
         item["members"] = [

@@ -308,9 +308,14 @@ STATUS_COLOURS = {
 }
 
 
+# Band "none" is a score below the low band: said so, not shown as the word "None".
+BAND_WORDS = {"none": "no band"}
+
+
 def band_tag(band: str | None) -> Markup:
     return Markup('<strong class="govuk-tag {} lantern-band">{}</strong>').format(
-        BAND_COLOURS.get(band or "", "govuk-tag--grey"), band or "not scored"
+        BAND_COLOURS.get(band or "", "govuk-tag--grey"),
+        BAND_WORDS.get(band or "", band or "not scored"),
     )
 
 
@@ -332,6 +337,8 @@ def build_templates() -> Jinja2Templates:
         ),
         autoescape=select_autoescape(["html"]),
         auto_reload=False,  # templates ship with the package: no stat() per page
+        # a missing value prints as nothing, never as Python's "None"
+        finalize=lambda value: "" if value is None else value,
         trim_blocks=True,
         lstrip_blocks=True,
     )
