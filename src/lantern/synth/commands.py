@@ -30,6 +30,16 @@ def synth_command(
             "this date (YYYY-MM-DD, or 'today'), taking the extract on it: a live demo.",
         ),
     ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="'default' (the headline county) or 'hard' (more benign confounders, men known "
+            "only by car, phone or street name, children's homes as the only recorder of missing "
+            "episodes, birth-year-only dates of birth, a second way of writing notes; "
+            "docs/synthetic-county.md).",
+        ),
+    ] = "default",
 ) -> None:
     """Generate a synthetic county (interchange tables in OUT, ground truth in OUT/truth)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -49,6 +59,8 @@ def synth_command(
             ends = dt.date.today() if ends_on == "today" else dt.date.fromisoformat(ends_on)
         except ValueError:
             raise UserError("--ends-on must be a date (YYYY-MM-DD) or 'today'") from None
+    if profile not in ("default", "hard"):
+        raise UserError("--profile must be 'default' or 'hard'")
     if out.exists() and any(out.iterdir()) and not (out / "truth" / "manifest.yaml").is_file():
         raise UserError(f"{out}: not empty and not a synthetic county; choose a new directory")
     with Progress(
@@ -70,6 +82,7 @@ def synth_command(
             years=years,
             start_year=start_year,
             recognition=recognition,
+            profile=profile,
             progress=advance,
         )
     moved = ""
