@@ -424,6 +424,33 @@ class Analytics:
             out.setdefault(row["network_id"], []).append(row)
         return out
 
+    def network_member_things(self, network_id: str) -> list[dict[str, Any]]:
+        """Vehicles, phones and handles recorded with a network's people that are not members
+        themselves (no record ties them to the network's children): an adult's own phone.
+        Shown beside the members, so an analyst sees them without the graph calling them part
+        of the network."""
+        if not (self.has("networks") and self.has("graph_edges") and self.has("graph_nodes")):
+            return []
+
+        def compute() -> list[dict[str, Any]]:
+            return self.q(
+                """
+                WITH m AS (SELECT node_id FROM networks WHERE network_id = ?)
+                SELECT t.node_id AS thing, t.label, t.kind, e.kind AS edge_kind, e.n_events,
+                       CASE WHEN e.src IN (SELECT node_id FROM m) THEN e.src ELSE e.dst END
+                           AS member
+                FROM graph_edges e
+                JOIN graph_nodes t ON t.node_id = CASE WHEN e.src IN (SELECT node_id FROM m)
+                                                       THEN e.dst ELSE e.src END
+                WHERE (e.src IN (SELECT node_id FROM m)) <> (e.dst IN (SELECT node_id FROM m))
+                  AND t.kind = 'thing' AND e.kind = 'with_thing'
+                ORDER BY t.node_id, member
+                """,
+                [network_id],
+            )
+
+        return self._memo.get(("member_things", network_id), compute)  # type: ignore[no-any-return]
+
     def network_agencies(self, network_id: str) -> list[str]:
         """The agencies holding records of a network's assessed members."""
 

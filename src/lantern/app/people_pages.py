@@ -203,12 +203,18 @@ def network_page(request: Request, network_id: str) -> Response:
         )
         for m in members
     }
+    member_things = analytics.network_member_things(network_id)
+    owners = analytics.people([t["member"] for t in member_things])
+    for thing in member_things:
+        owner = owners.get(thing["member"])
+        thing["owner"] = owner.name if owner else labels.get(thing["member"], thing["member"])
     names = Counter(labels[m["node_id"]] for m in members if m["node_id"] in people)
     return render(
         request,
         "network.html",
         network_id=network_id,
         repeated={name for name, n in names.items() if n > 1},
+        member_things=member_things,
         members=members,
         people=people,
         assessment=analytics.network_assessment(network_id),

@@ -87,7 +87,8 @@ class LoadSummary:
             if note.endswith((checks.MISSING_REQUIRED, checks.MISSING_NAME, UNREADABLE))
         ]
         found += [
-            f"{name}: " + ("its one row" if rows == 1 else f"all {rows:,} rows")
+            f"{name}: "
+            + ("its one row" if rows == 1 else f"all {rows:,} rows")
             + " quarantined, none loaded"
             for name, rows in self.files_quarantined
         ]
