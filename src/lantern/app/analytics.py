@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -47,6 +48,8 @@ OPTIONAL = (
     "thing_mentions",
 )
 BANDS = ("none", "low", "medium", "high")
+# How the score's reasons name a linked person (score/replay.py): by one of their records.
+RECORD_MENTION = re.compile(r"the person with record ([a-z][a-z0-9_]*:[^\s,;()]+)")
 # The events the statutory clocks read (`app/clocks.py`).
 CLOCK_EVENT_TYPES = (
     "referral",
@@ -289,6 +292,34 @@ class Analytics:
                 [person_ids],
             )
         }
+
+    def named(self, text: str) -> str:
+        """The score's "the person with record police:P1" written with the person's name as
+        their page shows it: "Jamie Hussain (record police:P1)"."""
+        records = sorted(set(RECORD_MENTION.findall(text or "")))
+        if not records:
+            return text
+
+        def compute() -> dict[str, str]:
+            rows = self.q(
+                "SELECT record_id, person_id FROM persons "
+                "WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
+                [records],
+            )
+            people = self.people([r["person_id"] for r in rows])
+            return {
+                r["record_id"]: people[r["person_id"]].name
+                for r in rows
+                if r["person_id"] in people
+            }
+
+        names: dict[str, str] = self._memo.get(("named", tuple(records)), compute)
+        return RECORD_MENTION.sub(
+            lambda m: (
+                f"{names[m.group(1)]} (record {m.group(1)})" if m.group(1) in names else m.group(0)
+            ),
+            text,
+        )
 
     def person(self, person_id: str) -> Person | None:
         return self.people([person_id]).get(person_id)

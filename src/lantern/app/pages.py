@@ -138,8 +138,10 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
             item["href"] = f"/children/{alert.subject_id}"
             item["age"] = person.age_on(person.as_of or date.today()) if person else None
             item["agencies"] = person.agencies if person else []
-            item["reasons"] = disclosure.top_reasons(
-                viewer, state.policy, person, lambda pid: analytics.score_reasons(pid)
+            item["reasons"] = analytics.named(
+                disclosure.top_reasons(
+                    viewer, state.policy, person, lambda pid: analytics.score_reasons(pid)
+                )
             )
             item["clocks"] += [
                 c

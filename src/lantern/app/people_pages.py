@@ -140,7 +140,10 @@ def _child_record(
         categories=sorted({c for e in events for c in e["categories"]}),
         agency=agency,
         category=category,
-        reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person.person_id)),
+        reasons=_named(
+            analytics,
+            disclosure.reasons(user, state.policy, analytics.score_reasons(person.person_id)),
+        ),
         groups=groups,
         language=disclosure.language(user, state.policy, analytics.language_findings(person)),
         can=lambda page: state.policy.allows(user.role, page),
@@ -167,12 +170,25 @@ def adult_page(request: Request, person_id: str) -> Response:
         "adult.html",
         person=person,
         groups=groups,
-        reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person_id)),
+        reasons=_named(
+            analytics, disclosure.reasons(user, state.policy, analytics.score_reasons(person_id))
+        ),
         duplicates=analytics.possible_duplicates(person),
         event_info=analytics.event_types(
             sorted({e["event_id"] for link in links for e in link["evidence"] if e.get("event_id")})
         ),
     )
+
+
+def _named(analytics: Any, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each reason's evidence with a linked person named as their page names them."""
+    return [
+        {
+            **r,
+            "evidence": analytics.named(r["evidence"]) if r.get("evidence") else r.get("evidence"),
+        }
+        for r in reasons
+    ]
 
 
 def _is_person(member: dict[str, Any]) -> bool:

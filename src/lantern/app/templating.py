@@ -186,7 +186,7 @@ BAND_WORDS = {"none": "no band"}
 def band_tag(band: str | None) -> Markup:
     return Markup('<strong class="govuk-tag {} lantern-band">{}</strong>').format(
         BAND_COLOURS.get(band or "", "govuk-tag--grey"),
-        BAND_WORDS.get(band or "", band or "not scored"),
+        _sentence(BAND_WORDS.get(band or "", band or "not scored")),
     )
 
 

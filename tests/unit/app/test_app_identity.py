@@ -79,6 +79,18 @@ def _prepare(county: County) -> None:
         "VALUES ('social_care:SC999', 'social_care', 'SC999', 'DARREN', 'MILLS', 'M')"
     )
     con.execute("INSERT INTO persons VALUES ('social_care:SC999', 'P0000000999')")
+    # the score names a linked person by one of their records
+    con.execute(
+        "INSERT INTO score_reasons VALUES (?, 4, 'associates', 'linked_person', 'police', NULL, "
+        "TIMESTAMP '2011-05-01 10:00', TIMESTAMP '2011-05-01 10:00', "
+        "'linked in 1 record to the person with record police:P110, named as a suspect')",
+        [county.kayleigh],
+    )
+    con.execute(
+        "UPDATE assessments SET top_reasons = 'linked in 1 record to the person with record "
+        "police:P110, named as a suspect' WHERE person_id = ?",
+        [county.kayleigh],
+    )
     con.close()
 
 
@@ -125,3 +137,13 @@ def test_search_scores_the_name_shown_and_names_the_spelling_that_matched(
     match = page.split('data-testid="match">', 1)[1].split("</td>", 1)[0]
     assert "100%" not in match.split("<br>")[0]
     assert "as ‘Kayleigh Brooks’" in match
+
+
+def test_a_linked_person_is_named_not_left_as_a_record_id(tmp_path: Path) -> None:
+    app, county = make_app(tmp_path, prepare=_prepare)
+    analyst = signed_in(app, "ana")
+    page = analyst.get(f"/children/{county.kayleigh}").text
+    assert "linked in 1 record to Darren Mills (record police:P110)" in page
+    assert "the person with record police:P110" not in page
+    queue = analyst.get("/alerts?status=all").text
+    assert "linked in 1 record to Darren Mills (record police:P110)" in queue
