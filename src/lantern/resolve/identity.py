@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import duckdb
 
+from lantern.store.steps import create_table
+
 
 def best_dates_of_birth_sql(members: str) -> str:
     """SELECT person_id, date_of_birth, birth_year, born, dob_records over `members`
@@ -52,9 +54,10 @@ def best_dates_of_birth_sql(members: str) -> str:
 
 def build_person_identity(con: duckdb.DuckDBPyConnection) -> int:
     """Write `person_identity` for the resolved persons; returns the number of persons."""
-    con.execute(
+    create_table(
+        con,
+        "person_identity",
         f"""
-        CREATE OR REPLACE TABLE person_identity AS
         WITH best AS ({best_dates_of_birth_sql("persons")}),
         others AS (
             SELECT m.person_id, r.dob,
@@ -77,7 +80,7 @@ def build_person_identity(con: duckdb.DuckDBPyConnection) -> int:
                coalesce(b.dob_records, 0) AS dob_records, d.dob_disagreements
         FROM best AS b LEFT JOIN disagreements AS d USING (person_id)
         ORDER BY b.person_id
-        """  # noqa: S608 - the interpolation is the rule's own fixed SQL
+        """,  # noqa: S608 - the interpolation is the rule's own fixed SQL
     )
     row = con.execute("SELECT count(*) FROM person_identity").fetchone()
     return int(row[0]) if row else 0
