@@ -147,3 +147,16 @@ def test_a_linked_person_is_named_not_left_as_a_record_id(tmp_path: Path) -> Non
     assert "the person with record police:P110" not in page
     queue = analyst.get("/alerts?status=all").text
     assert "linked in 1 record to Darren Mills (record police:P110)" in queue
+
+
+def test_the_review_tab_gives_the_command_that_works_and_time_pattern_is_in_the_menu(
+    tmp_path: Path,
+) -> None:
+    app, county = make_app(tmp_path)
+    analyst = signed_in(app, "ana")
+    page = analyst.get("/review").text
+    command = page.split('data-testid="review-command"', 1)[1].split("</pre>", 1)[0]
+    assert f"lantern review --store {county.path} --out review/" in command
+    assert '<a class="govuk-service-navigation__link" href="/workbench/time"' in page or (
+        'href="/workbench/time"' in page and "Time pattern" in page
+    )
