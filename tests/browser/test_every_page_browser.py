@@ -246,9 +246,16 @@ def test_the_network_graph_by_keyboard_alone(site, page) -> None:  # type: ignor
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/(children|adults)/"))
     assert page.locator("h1").inner_text() == first
-    # the graph's picture downloads are buttons a keyboard reaches and presses
+    # the graph's picture downloads are buttons a keyboard reaches once the graph is drawn
     page.goto(f"{base}/networks/{county.network}")
-    buttons = page.locator("[data-testid=network-graph] ~ * button, .lantern-graph-image button")
-    if buttons.count():
-        buttons.first.focus()
-        assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+    png = page.locator("[data-testid=graph-image-png]")
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=graph-image-png]').disabled", timeout=30000
+    )
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.testid") == "graph-image-png":
+            break
+    else:
+        raise AssertionError("the graph's download button is not reachable by Tab")
+    assert png.is_enabled()
