@@ -61,6 +61,9 @@ TABLES: tuple[DerivedTable, ...] = (
         "VARCHAR[], nhs_number_norm VARCHAR, upn_norm VARCHAR"),
     _table("persons", "resolve",
         "record_id VARCHAR, person_id VARCHAR"),
+    _table("person_identity", "resolve",
+        "person_id VARCHAR, date_of_birth DATE, birth_year BIGINT, born DATE, "
+        "dob_records BIGINT, dob_disagreements VARCHAR"),
     _table("record_links", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, match_weight DOUBLE, match_probability DOUBLE, "
         "available_at TIMESTAMP, source VARCHAR, evidence VARCHAR"),
@@ -291,13 +294,12 @@ def mismatches(con: duckdb.DuckDBPyConnection, stages: tuple[str, ...] = STAGES)
         )
         if not found:
             problems.append(f"{table.name} ({table.stage}): not in the store")
-        elif found != table.columns:
+        elif set(found) != set(table.columns):  # not their order: Splink's varies by run
             extra = [c for c in found if c not in table.columns]
             missing = [c for c in table.columns if c not in found]
             problems.append(
                 f"{table.name} ({table.stage}): in the store, not the contract: {extra}; "
                 f"in the contract, not the store: {missing}"
-                + ("" if extra or missing else "; the columns are in another order")
             )
     return problems
 
