@@ -21,10 +21,12 @@ from lantern.settings import load_settings
 
 PASSWORD = "correct horse battery staple"
 SECRET = "s" * 48
+AUDIT_KEY = "k" * 48
 ROLE_USERS = {
     "analyst": ("ana", None),
     "practitioner": ("pat", "social_care"),
     "supervisor": ("sue", None),
+    "auditor": ("aud", None),
     "admin": ("adm", None),
 }
 
@@ -62,6 +64,7 @@ def make_app(
         store=county.path,
         database_url=database_url or f"sqlite:///{tmp_path / 'app.db'}",
         secret_key=SECRET,
+        audit_key=AUDIT_KEY,
     )
     app = create_app(settings, throttle=options.pop("throttle", Throttle()), **options)  # type: ignore[arg-type]
     with app.state.lantern.session() as db:

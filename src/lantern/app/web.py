@@ -47,6 +47,7 @@ from lantern.app.security import (
     CsrfError,
     Sessions,
     checked_secret,
+    cookie_name,
 )
 from lantern.errors import UserError
 from lantern.settings import Settings
@@ -117,10 +118,42 @@ def state_of(request: Request) -> AppState:
     return request.app.state.lantern  # type: ignore[no-any-return]
 
 
+def _https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def session_cookie(request: Request) -> str | None:
+    """This browser's session cookie (over HTTPS only the `__Host-` one counts)."""
+    return request.cookies.get(cookie_name(SESSION_COOKIE, _https(request)))
+
+
+def pre_session_cookie(request: Request) -> str | None:
+    return request.cookies.get(cookie_name(PRE_SESSION_COOKIE, _https(request)))
+
+
+def set_cookie(response: Response, request: Request, base: str, value: str, **options: Any) -> None:
+    """Set one of Lantern's cookies: HttpOnly, Path=/, and Secure with the `__Host-` prefix
+    over HTTPS (directly, or behind a proxy trusted with `serve --forwarded-allow-ips`)."""
+    response.set_cookie(
+        cookie_name(base, _https(request)),
+        value,
+        httponly=True,
+        secure=_https(request),
+        path="/",
+        **options,
+    )
+
+
+def delete_cookie(response: Response, request: Request, base: str) -> None:
+    response.delete_cookie(
+        cookie_name(base, _https(request)), path="/", secure=_https(request), httponly=True
+    )
+
+
 def current_user(request: Request, db: Session, page: str) -> User:
     """The signed-in user, if the policy lets their role open `page`; otherwise raise."""
     state = state_of(request)
-    user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
+    user = state.sessions.user(db, session_cookie(request))
     if user is None:
         raise NotSignedIn()
     request.state.user = Viewer(user.username, user.display_name, user.role, user.agency)
@@ -146,30 +179,28 @@ def served_routes(app: FastAPI) -> list[tuple[str, str]]:
     return sorted(set(walk(list(app.routes))))
 
 
+def _csrf_cookie(request: Request) -> str | None:
+    """The cookie a form's token is bound to: the session's while it is live, and only before
+    sign-in (no session, or one that has ended) the pre-session cookie."""
+    state = state_of(request)
+    cookie = session_cookie(request)
+    if cookie:
+        with state.session() as db:
+            if state.sessions.user(db, cookie) is not None:
+                return cookie
+    return pre_session_cookie(request)
+
+
 def require_csrf(request: Request, submitted: str | None) -> None:
-    """The form's token must be bound to this browser's session cookie, or (a form shown before
-    sign-in, perhaps beside an expired session cookie) to its pre-session cookie."""
-    sessions = state_of(request).sessions
-    cookies = [
-        c
-        for c in (request.cookies.get(SESSION_COOKIE), request.cookies.get(PRE_SESSION_COOKIE))
-        if c
-    ]
-    for cookie in cookies[:-1]:
-        try:
-            sessions.check_csrf(cookie, submitted)
-            return
-        except CsrfError:
-            continue
-    sessions.check_csrf(cookies[-1] if cookies else None, submitted)
+    """The form's token must be bound to this browser's live session; a pre-session cookie and
+    token are accepted only when there is none (the sign-in form)."""
+    state_of(request).sessions.check_csrf(_csrf_cookie(request), submitted)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     state = state_of(request)
     user = getattr(request.state, "user", None)
-    cookie = (
-        request.cookies.get(SESSION_COOKIE) if user else request.cookies.get(PRE_SESSION_COOKIE)
-    )
+    cookie = session_cookie(request) if user else _csrf_cookie(request)
     new_pre = None
     if user is None and not cookie:
         new_pre = cookie = state.sessions.new_pre_session()
@@ -183,14 +214,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     )
     response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
     if new_pre:
-        response.set_cookie(
-            PRE_SESSION_COOKIE,
-            new_pre,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            max_age=3600,
-        )
+        set_cookie(response, request, PRE_SESSION_COOKIE, new_pre, samesite="strict", max_age=3600)
     return response
 
 
@@ -399,7 +423,12 @@ def create_app(
     throttle: accounts.Throttle | None = None,
     sync_alerts: bool = True,
 ) -> FastAPI:
+    if settings.demo:
+        from lantern.app.demo import check_marker
+
+        check_marker(settings)  # demo mode only over the store and database `make demo` made
     secret = checked_secret(settings.secret_key, settings.demo)
+    audit_key = audit.load_key(settings)
     if not (STATIC / "vendor" / "govuk" / "govuk-frontend.min.css").exists():
         log.warning("the web assets are not built (run `make assets`): pages will have no styling")
     engine = database.make_engine(settings.database_url)
@@ -409,7 +438,7 @@ def create_app(
     )
     state = AppState(
         settings=settings,
-        db=database.session_factory(engine),
+        db=database.session_factory(engine, audit_key),
         analytics=analytics,
         sessions=Sessions(secret),
         policy=default_policy(),
@@ -423,6 +452,7 @@ def create_app(
         ("graph_stats", node_id), lambda: stats_of(analytics, node_id)
     )
     with state.session() as db:
+        audit.require_keyed(db)
         purged = state.sessions.purge_expired(db)
         if purged:
             log.info("expired sessions removed: %d", purged)
@@ -466,7 +496,8 @@ def create_app(
             "error.html",
             403,
             title="You do not have access to this page",
-            message="Your role does not give access to this page. If you need it, ask your "
+            message=str(_exc)
+            or "Your role does not give access to this page. If you need it, ask your "
             "Lantern administrator.",
         )
 

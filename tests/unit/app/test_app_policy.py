@@ -96,6 +96,11 @@ def test_pages_do_not_offer_links_the_role_may_not_follow(app_and_clients) -> No
     with app.state.lantern.session() as db:
         network_alert = db.scalar(select(Alert.id).where(Alert.subject_kind == "network"))
     assert "Open the network" in clients["analyst"].get(f"/alerts/{network_alert}").text
-    assert "Open the network" not in clients["practitioner"].get(f"/alerts/{network_alert}").text
+    # A network's alert follows the network page's scope: not a practitioner's.
+    assert clients["practitioner"].get(f"/alerts/{network_alert}").status_code == 403
+    assert f"/networks/{county.network}" not in clients["practitioner"].get("/alerts").text
     assert 'href="/mace"' not in clients["practitioner"].get("/alerts").text
-    assert 'href="/admin/audit"' in clients["admin"].get("/admin/users").text
+    # Separate duties: the admin manages accounts, the auditor reads the log.
+    assert 'href="/admin/audit"' not in clients["admin"].get("/admin/users").text
+    assert 'href="/admin/users"' not in clients["auditor"].get("/admin/audit").text
+    assert 'href="/admin/audit"' in clients["auditor"].get("/admin/audit").text
