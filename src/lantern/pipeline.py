@@ -18,7 +18,6 @@ process's peak memory after it are recorded in the summary.
 
 from __future__ import annotations
 
-import csv
 import resource
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from typing import Any
 
 import duckdb
 
-from lantern.interchange.export_safety import escape_row
+from lantern.interchange.export_safety import csv_writer
 from lantern.store.connection import connect
 
 OUTPUT_FILES = ("persons.csv", "children.csv", "adults.csv", "networks.csv")
@@ -268,9 +267,9 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, in
     for name, (header, query) in EXPORTS.items():
         rows = con.execute(query).fetchall()
         with (out_dir / name).open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(header)
             for row in rows:
-                writer.writerow(escape_row(_cell(v) for v in row))
+                writer.writerow([_cell(v) for v in row])
         counts[name] = len(rows)
     return counts

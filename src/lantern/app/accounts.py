@@ -151,7 +151,9 @@ def approve(db: Session, actor: str, username: str) -> User:
             "grant a role that reads children's records or the audit log)"
         )
     user.pending, user.active, user.approved_by = False, True, actor
-    audit.record(db, actor, "user_approved", username, role=user.role, requested_by=user.requested_by)
+    audit.record(
+        db, actor, "user_approved", username, role=user.role, requested_by=user.requested_by
+    )
     return user
 
 

@@ -70,7 +70,9 @@ def _key_of(db: Session) -> bytes:
     return bytes(key)
 
 
-def _payload(prev_hash: str, at: datetime, actor: str, action: str, subject: str, detail: str) -> bytes:
+def _payload(
+    prev_hash: str, at: datetime, actor: str, action: str, subject: str, detail: str
+) -> bytes:
     return json.dumps(
         [prev_hash, at.isoformat(timespec="microseconds"), actor, action, subject, detail],
         ensure_ascii=False,
@@ -81,10 +83,14 @@ def _payload(prev_hash: str, at: datetime, actor: str, action: str, subject: str
 def entry_hash(
     key: bytes, prev_hash: str, at: datetime, actor: str, action: str, subject: str, detail: str
 ) -> str:
-    return hmac.new(key, _payload(prev_hash, at, actor, action, subject, detail), "sha256").hexdigest()
+    return hmac.new(
+        key, _payload(prev_hash, at, actor, action, subject, detail), "sha256"
+    ).hexdigest()
 
 
-def unkeyed_hash(prev_hash: str, at: datetime, actor: str, action: str, subject: str, detail: str) -> str:
+def unkeyed_hash(
+    prev_hash: str, at: datetime, actor: str, action: str, subject: str, detail: str
+) -> str:
     """The hash of a chain written before migration 0002 (plain SHA-256, forgeable)."""
     return hashlib.sha256(_payload(prev_hash, at, actor, action, subject, detail)).hexdigest()
 
@@ -150,15 +156,27 @@ def _walk(db: Session, hash_of) -> tuple[int, int, str, Verification | None]:  #
     for entry in db.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
         count += 1
         if entry.prev_hash != prev:
-            return count, last_id, prev, Verification(
+            return (
                 count,
-                entry.id,
-                "its link to the previous entry is broken (an entry was removed or reordered)",
+                last_id,
+                prev,
+                Verification(
+                    count,
+                    entry.id,
+                    "its link to the previous entry is broken (an entry was removed or reordered)",
+                ),
             )
         expected = hash_of(prev, entry.at, entry.actor, entry.action, entry.subject, entry.detail)
         if not hmac.compare_digest(expected, entry.hash):
-            return count, last_id, prev, Verification(
-                count, entry.id, "its contents were changed, or its hash recomputed without the key"
+            return (
+                count,
+                last_id,
+                prev,
+                Verification(
+                    count,
+                    entry.id,
+                    "its contents were changed, or its hash recomputed without the key",
+                ),
             )
         prev = entry.hash
         last_id = entry.id
@@ -169,9 +187,7 @@ def verify(db: Session, anchor_file: Path | None = None) -> Verification:
     """Recompute the chain under the key from the first entry; check the head, and each anchor
     in `anchor_file` if given. Reports the first problem found."""
     key = _key_of(db)
-    count, last_id, prev, broken = _walk(
-        db, lambda *fields: entry_hash(key, *fields)
-    )
+    count, last_id, prev, broken = _walk(db, lambda *fields: entry_hash(key, *fields))
     if broken is not None:
         return broken
     head = db.get(AuditHead, 1)

@@ -153,9 +153,7 @@ def serve_command(
 
 def users_add_command(
     username: Annotated[str, typer.Argument(help="Sign-in name.")],
-    role: Annotated[
-        str, typer.Option(help="analyst, practitioner, supervisor, auditor or admin.")
-    ],
+    role: Annotated[str, typer.Option(help="analyst, practitioner, supervisor, auditor or admin.")],
     agency: Annotated[
         str | None,
         typer.Option(help="The practitioner's agency (police, social_care, health, education)."),

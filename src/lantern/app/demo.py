@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from lantern.app import accounts, audit
 from lantern.app.models import User
 from lantern.errors import ConfigError
+from lantern.settings import Settings
 
 MARKER = "lantern-demo.json"
 KEY_FILE = "demo-audit.key"
@@ -67,11 +68,11 @@ def write_marker(store: Path, database_url: str) -> Path:
     return marker
 
 
-def check_marker(settings: object) -> None:
+def check_marker(settings: Settings) -> None:
     """Refuse demo mode over a store or app database that `make demo` did not create; point the
     audit key at the demo's key file unless one is configured."""
-    store = Path(getattr(settings, "store"))
-    database_url = str(getattr(settings, "database_url"))
+    store = Path(settings.store)
+    database_url = str(settings.database_url)
     marker = store.resolve().parent / MARKER
     advice = (
         "Demo mode resets accounts and prints their passwords, so it runs only over the "
@@ -91,8 +92,8 @@ def check_marker(settings: object) -> None:
             f"the app database {database_url} is not the one `make demo` made for this store "
             f"({made.get('database_url')}). {advice}"
         )
-    if not getattr(settings, "audit_key", "") and not getattr(settings, "audit_key_file", None):
-        settings.audit_key_file = marker.parent / KEY_FILE  # type: ignore[attr-defined]
+    if not settings.audit_key and not settings.audit_key_file:
+        settings.audit_key_file = marker.parent / KEY_FILE
 
 
 def ensure_demo_users(db: Session) -> list[tuple[str, str, str]]:

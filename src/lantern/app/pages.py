@@ -107,7 +107,11 @@ def home(request: Request) -> Response:
     state = state_of(request)
     with state.session() as db:
         user = current_user(request, db, "home")
-        for page, href in (("alerts", "/alerts"), ("users", "/admin/users"), ("audit", "/admin/audit")):
+        for page, href in (
+            ("alerts", "/alerts"),
+            ("users", "/admin/users"),
+            ("audit", "/admin/audit"),
+        ):
             if state.policy.allows(user.role, page):
                 return RedirectResponse(href, status_code=303)
         return RedirectResponse("/search", status_code=303)

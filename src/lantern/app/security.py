@@ -38,6 +38,8 @@ ABSOLUTE_LIFETIME = timedelta(hours=12)  # a working day and some; then sign in 
 def cookie_name(base: str, https: bool) -> str:
     """The cookie's name on this connection: `__Host-` prefixed over HTTPS."""
     return HOST_PREFIX + base if https else base
+
+
 KNOWN_BAD_SECRETS = {"", "secret", "changeme", "change-me", "lantern", "dev", "development"}
 MIN_SECRET_LENGTH = 32
 

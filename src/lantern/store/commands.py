@@ -130,12 +130,10 @@ def quarantine_command(
     limit: Annotated[int, typer.Option("--limit", help="Rows to list on screen.")] = 50,
 ) -> None:
     """List or export the rows a load rejected, with file, line, column and reason."""
-    import csv
-
     from rich.console import Console
 
     from lantern.errors import StoreError
-    from lantern.interchange.export_safety import escape_row
+    from lantern.interchange.export_safety import csv_writer
     from lantern.store.connection import connect
 
     con = connect(store, read_only=True)
@@ -164,9 +162,9 @@ def quarantine_command(
     console = Console()
     if export is not None:
         with export.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(columns)
-            writer.writerows(escape_row(row) for row in rows)
+            writer.writerows(rows)
         console.print(f"wrote {len(rows):,} quarantined rows of load {load} to {export}")
         return
     console.print(f"Load {load}: {len(rows):,} quarantined rows", highlight=False)

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app_harness import AUDIT_KEY, PASSWORD, csrf_of, fresh_county, make_app, signed_in
-from lantern.app.demo import write_marker
 from lantern.app.accounts import Throttle
+from lantern.app.demo import write_marker
 from lantern.app.models import User, WebSession
 from lantern.app.web import create_app
 from lantern.errors import ConfigError, UserError

@@ -98,7 +98,12 @@ def test_an_assigned_child_opens_without_a_question(site) -> None:  # type: igno
     token = csrf_of(supervisor.get(f"/alerts/{alert.id}").text)
     allocated = supervisor.post(
         f"/alerts/{alert.id}/decide",
-        data={"action": "assign", "assignee": "hal", "rationale": "Health lead", "csrf_token": token},
+        data={
+            "action": "assign",
+            "assignee": "hal",
+            "rationale": "Health lead",
+            "csrf_token": token,
+        },
         follow_redirects=False,
     )
     assert allocated.status_code == 303
