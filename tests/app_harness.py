@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from app_county import County, build_county
 from lantern.app import accounts
 from lantern.app.accounts import Throttle
+from lantern.app.policy import ROLES
 from lantern.app.web import create_app
 from lantern.settings import load_settings
 
@@ -69,6 +70,8 @@ def make_app(
     app = create_app(settings, throttle=options.pop("throttle", Throttle()), **options)  # type: ignore[arg-type]
     with app.state.lantern.session() as db:
         for role, (username, agency) in ROLE_USERS.items():
+            if role not in ROLES:  # (run against an older Lantern to see a test fail there)
+                continue
             accounts.add_user(
                 db, username, PASSWORD, role, display_name=username.title(), agency=agency
             )
