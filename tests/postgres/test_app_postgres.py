@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from app_harness import csrf_of, make_app, signed_in
+from app_harness import AUDIT_KEY, csrf_of, make_app, signed_in
 from app_workers import check_two_workers
 from lantern.app import audit, database
 from lantern.app.models import AuditEntry, Decision
@@ -115,7 +115,7 @@ def test_a_decision_and_its_audit_trail_round_trip(tmp_path: Path, pg_url: str) 
 def test_concurrent_appends_keep_one_chain(pg_url: str) -> None:
     engine = database.make_engine(pg_url)
     database.migrate(engine)
-    factory = database.session_factory(engine)
+    factory = database.session_factory(engine, AUDIT_KEY.encode())
 
     def worker(n: int) -> None:
         for i in range(10):
