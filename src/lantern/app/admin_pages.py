@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lantern.app import accounts, audit
+from lantern.app.context import NotFound, current_user, require_csrf, state_of
 from lantern.app.models import AuditEntry, User
 from lantern.app.policy import ROLES
-from lantern.app.web import NotFound, current_user, render, require_csrf, state_of
+from lantern.app.templating import render
 from lantern.errors import UserError
 
 router = APIRouter()

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from lantern.app import audit, challenge
+from lantern.app.context import Forbidden
 from lantern.app.models import Alert, User
 
 
@@ -26,8 +27,6 @@ def person_gate(request: Request, db: Session, user: User, person: Any) -> Respo
 
 
 def _forbid(request: Request, db: Session, user: User, what: str, message: str) -> None:
-    from lantern.app.web import Forbidden
-
     audit.record(db, user.username, "refused", str(request.url.path), scope=what, role=user.role)
     db.commit()
     raise Forbidden(message)
