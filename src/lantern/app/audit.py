@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -279,11 +280,11 @@ def append_anchor(path: Path, line: str) -> None:
         os.close(fd)
 
 
-def read_anchors(path: Path, key: bytes) -> list[dict[str, object] | None]:
+def read_anchors(path: Path, key: bytes) -> list[dict[str, Any] | None]:
     """Each anchor in the file, or None for a line not signed with `key`."""
     if not path.exists():
         raise ConfigError(f"the audit anchor file {path} does not exist")
-    out: list[dict[str, object] | None] = []
+    out: list[dict[str, Any] | None] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
