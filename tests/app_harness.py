@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
+import json
 import re
 import shutil
 import tempfile
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from app_county import County, build_county
 from lantern.app import accounts
@@ -100,3 +104,33 @@ def signed_in(app: FastAPI, username: str, password: str = PASSWORD) -> TestClie
     )
     assert response.status_code == 303, response.text
     return client
+
+
+def write_unkeyed_entries(engine, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Entries as Lantern wrote them before migration 0002: a plain SHA-256 chain."""
+    prev = "0" * 64
+    with engine.begin() as conn:
+        for n in range(1, count + 1):
+            at = datetime(2026, 11, 30, 9, 0, n)
+            fields = [
+                prev,
+                at.isoformat(timespec="microseconds"),
+                "ana",
+                "view_child",
+                f"P{n}",
+                "{}",
+            ]
+            payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+            digest = hashlib.sha256(payload.encode()).hexdigest()
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) "
+                    "VALUES (:at, 'ana', 'view_child', :subject, '{}', :prev, :hash)"
+                ),
+                {"at": at, "subject": f"P{n}", "prev": prev, "hash": digest},
+            )
+            prev = digest
+        conn.execute(
+            text("UPDATE audit_head SET last_id = :id, last_hash = :hash WHERE id = 1"),
+            {"id": count, "hash": prev},
+        )

@@ -20,7 +20,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from app_harness import AUDIT_KEY, PASSWORD, SECRET, csrf_of, fresh_county, make_app, signed_in
+from app_harness import (
+    AUDIT_KEY,
+    PASSWORD,
+    SECRET,
+    csrf_of,
+    fresh_county,
+    make_app,
+    signed_in,
+    write_unkeyed_entries,
+)
 from lantern.app import accounts, audit
 from lantern.app.accounts import Throttle
 from lantern.app.models import Alert, AuditEntry, AuditHead, SignInAttempt, User, WebSession
@@ -374,6 +383,36 @@ def test_f4_an_unkeyed_chain_is_rekeyed_once_on_purpose(tmp_path: Path) -> None:
         assert audit.verify(db).ok
         [keyed] = db.scalars(select(AuditEntry).where(AuditEntry.action == "audit_rekeyed"))
         assert json.loads(keyed.detail)["entries"] == entries
+
+
+def test_f4_a_store_from_before_the_key_migrates_and_is_rekeyed(tmp_path: Path) -> None:
+    from lantern.app import database
+    from lantern.errors import ConfigError
+
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    database.migrate(engine, "0001")
+    write_unkeyed_entries(engine, 3)
+    database.migrate(engine)
+    factory = database.session_factory(engine, AUDIT_KEY.encode())
+    with factory() as db:
+        with pytest.raises(ConfigError, match="lantern audit rekey"):
+            audit.require_keyed(db)
+        with pytest.raises(audit.ChainBroken, match="rekey"):
+            audit.record(db, "ana", "view_child", "P9")
+    with factory() as db:
+        db.execute(text("UPDATE audit_log SET subject = 'P7' WHERE id = 2"))  # tampered before
+        with pytest.raises(audit.ChainBroken, match="not rekeying"):
+            audit.rekey(db)
+        db.rollback()
+    with factory() as db:
+        assert audit.rekey(db) == 3
+        db.commit()
+    with factory() as db:
+        assert audit.verify(db).ok
+        audit.record(db, "ana", "view_child", "P4")
+        db.commit()
+        assert audit.verify(db).entries == 5
+    engine.dispose()
 
 
 # 5. CSRF bound to the session; __Host- cookies; an absolute session lifetime -------------------
