@@ -43,7 +43,7 @@ from typing import Any
 import duckdb
 
 from lantern.errors import UserError
-from lantern.interchange.export_safety import csv_writer
+from lantern.export_safety import csv_writer
 from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
 

@@ -3,7 +3,7 @@
 A hostile value — `=HYPERLINK(...)`, `+`, `-`, `@`, a tab or a carriage return first — goes into
 the store, through every export route of the app and every export command, and no cell of any
 file that comes out starts with one of them. And no module writes CSV or XLSX except through
-`lantern.interchange.export_safety`.
+`lantern.export_safety`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from app_harness import make_app, signed_in
-from lantern.interchange.export_safety import FORMULA_STARTS
+from lantern.export_safety import FORMULA_STARTS
 from workbench_harness import complete_graph
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "lantern"
@@ -65,7 +65,7 @@ def _poison_graph(county) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_no_module_writes_csv_or_xlsx_around_the_one_writer() -> None:
-    allowed = {SRC / "interchange" / "export_safety.py"}
+    allowed = {SRC / "export_safety.py"}
     # `lantern synth` writes Interchange input files for the pipeline, not exports.
     inputs = {SRC / "synth" / "output.py"}
     bypass = []

@@ -13,7 +13,7 @@ import statistics
 from pathlib import Path
 
 from lantern.evaluate.inputs import Signal, Truth
-from lantern.interchange.export_safety import dict_writer
+from lantern.export_safety import dict_writer
 
 DAYS_PER_MONTH = 30.44
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import duckdb
 
 from lantern.errors import UserError
+from lantern.export_safety import csv_writer
 from lantern.graph.paths import resolve_node
-from lantern.interchange.export_safety import csv_writer
 
 NODE_FIELDS = (
     "node_id",

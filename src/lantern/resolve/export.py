@@ -17,7 +17,7 @@ def write_persons_csv(con: duckdb.DuckDBPyConnection, path: Path | str) -> int:
         FROM persons GROUP BY person_id ORDER BY person_id
         """
     ).fetchall()
-    from lantern.interchange.export_safety import csv_writer
+    from lantern.export_safety import csv_writer
 
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv_writer(handle)  # record ids come from the agencies: escaped

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lantern.interchange.export_safety import csv_writer, sheet_row
+from lantern.export_safety import csv_writer, sheet_row
 from lantern.review.report import TIER_CRITERIA, ReportTable, ReviewReport, value_text
 
 TEMPLATES = Path(__file__).with_name("templates")

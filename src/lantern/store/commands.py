@@ -136,7 +136,7 @@ def quarantine_command(
     from rich.console import Console
 
     from lantern.errors import StoreError
-    from lantern.interchange.export_safety import csv_writer
+    from lantern.export_safety import csv_writer
     from lantern.store.connection import open_store
 
     settings = command_settings(store)
