@@ -46,6 +46,7 @@ def version() -> None:
 # and imports its heavy dependencies inside the command functions, so `lantern --help` stays fast.
 COMMAND_MODULES = (
     "store",
+    "adapters",
     "resolve",
     "indicators",
     "graph",
