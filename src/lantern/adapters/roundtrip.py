@@ -42,16 +42,18 @@ HELD: dict[str, dict[str, object]] = {
     },
     "annex-a": {
         "events": ("contact", "referral", "assessment", "section47", "cp_conference",
-                   "cp_plan_start", "care_episode_start"),
+                   "cp_plan_start", "care_episode_start", "care_episode_end"),
         "people": ("date_of_birth", "sex", "ethnicity"),
-        "codes": {},
+        "codes": {"care_episode_start": "need"},
     },
     "ssd": {
         "events": ("contact", "referral", "assessment", "section47", "cp_conference",
                    "cp_plan_start", "cp_plan_end", "care_episode_start", "care_episode_end",
                    "placement_move", "missing_from_care", "away_from_placement"),
         "people": ("date_of_birth", "sex", "upn", "ethnicity"),
-        "codes": {"referral": "need", "assessment": "factors", "care_episode_start": "need"},
+        "codes": {"referral": "need", "assessment": "factors", "care_episode_start": "need",
+                  "placement_move": "need"},
+        "times": True,  # the SSD's dates are date-times
     },
 }  # fmt: skip
 TABLES = ("people", "events", "event_people", "event_things")
@@ -153,10 +155,13 @@ def build(county: Path, fmt: str, work: Path, agency: str = "social_care") -> Ro
         row.update({c: person.get(c, "") for c in held["people"]})  # type: ignore[attr-defined]
         tables["people"].append(row)
     for e in kept:
+        ended = e.ended.date() if e.ended and not held.get("times") else e.ended
         tables["events"].append({
             "agency": agency, "event_ref": e.ref, "event_type": e.type,
-            "occurred_at": e.day.isoformat(),
-            "ended_at": e.ended.date().isoformat() if e.ended else "",
+            "occurred_at": (e.occurred if held.get("times") else e.day).isoformat(),
+            "ended_at": ended.isoformat() if ended else "",
+            # the returns hold "no further action" on a referral, and no other outcome
+            "outcome": "NFA" if e.type == "referral" and e.outcome == "NFA" else "",
             "codes": ";".join(held_codes(fmt, e)),
         })  # fmt: skip
         tables["event_people"].append(
