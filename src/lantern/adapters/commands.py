@@ -91,7 +91,9 @@ def print_check(console: Console, adapted: Adapted, rows: int) -> None:
     table = Table(title=f"The first {rows} events, mapped", title_justify="left")
     for heading in ("event_ref", "event_type", "occurred_at", "subject", "codes", "source"):
         table.add_column(heading, overflow="fold")
-    subjects = {p["event_ref"]: p["person_ref"] for p in adapted.event_people}
+    subjects: dict[str, str] = {}
+    for link in adapted.event_people:  # the first person named on the event
+        subjects.setdefault(link["event_ref"], link["person_ref"])
     for event in list(adapted.events.values())[:rows]:
         table.add_row(*(escape(v) for v in (
             event["event_ref"], event["event_type"], event["occurred_at"],
@@ -109,6 +111,43 @@ def print_check(console: Console, adapted: Adapted, rows: int) -> None:
         console.print(f"  {issue}", highlight=False, markup=False)
     if len(adapted.issues) > 20:
         console.print(f"  … and {len(adapted.issues) - 20:,} more", highlight=False)
+
+
+def adapt_and_ingest(fmt: str, source: Path, store: Path, agency: str | None = None):  # type: ignore[no-untyped-def]
+    """`lantern ingest --format`: adapt `source` into a scratch dataset and load it; what the
+    adapter could not read joins the load's quarantine (and warnings) in the store, with its
+    place in the source, so `lantern quarantine` lists both."""
+    import tempfile
+
+    from lantern.adapters.registry import adapt
+    from lantern.store.connection import connect
+    from lantern.store.ingest import ingest
+
+    adapted = adapt(fmt, source, agency)
+    with tempfile.TemporaryDirectory(prefix="lantern-adapt-") as scratch:
+        dataset = Path(scratch) / source.name
+        adapted.write(dataset)
+        (dataset / "quarantine.csv").unlink()  # its rows go to the store's quarantine below
+        con = connect(store)
+        try:
+            summary = ingest(con, dataset)
+            for issue in adapted.issues:
+                table = "quarantine" if issue.severity == "error" else "load_warnings"
+                where = issue.location
+                con.execute(
+                    f"INSERT INTO {table} VALUES (?, 'source', ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                    [summary.load_id, adapted.agency,
+                     where.file + (f" [{where.sheet}]" if where.sheet else ""), where.line,
+                     where.column, issue.value, str(issue)],
+                )  # fmt: skip
+        finally:
+            con.close()
+    if adapted.errors:
+        summary.file_notes.append(
+            f"{len(adapted.errors):,} source records could not be adapted and are in the "
+            "quarantine with their place in the source"
+        )
+    return summary
 
 
 def register(app: typer.Typer) -> None:

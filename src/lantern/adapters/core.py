@@ -80,6 +80,7 @@ class Adapted:
     people: dict[str, dict[str, str]] = field(default_factory=dict)
     events: dict[str, dict[str, str]] = field(default_factory=dict)
     event_people: list[dict[str, str]] = field(default_factory=list)
+    things: list[dict[str, str]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     read: Counter[str] = field(default_factory=Counter)  # source records read, by source table
     notes: list[str] = field(default_factory=list)  # for `--check`: what a mapping left out
@@ -175,6 +176,10 @@ class Adapted:
                 out / "event_people.csv", EVENT_PEOPLE_COLUMNS, self.event_people
             ),
         }
+        if self.things:
+            counts["event_things.csv"] = _write(
+                out / "event_things.csv", EVENT_THINGS_COLUMNS, self.things
+            )
         (out / "manifest.yaml").write_text(
             yaml.safe_dump({"lantern_interchange": 1, "name": self.name}, sort_keys=False),
             encoding="utf-8",

@@ -49,19 +49,39 @@ def schema_command(
 
 
 def ingest_command(
-    dataset: Annotated[Path, typer.Argument(help="Dataset directory in the interchange format.")],
+    dataset: Annotated[
+        Path,
+        typer.Argument(
+            help="Dataset directory in the interchange format (or, with --format, "
+            "the return or export to adapt)."
+        ),
+    ],
     store: StoreOption = Path("lantern.duckdb"),
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Adapt DATASET from this format first (ssda903, cin, "
+            "annex-a, ssd, or a mapping.yaml), as `lantern adapt` does.",
+        ),
+    ] = None,
 ) -> None:
     """Load a dataset into the store; bad rows go to quarantine and the rest loads."""
     from rich.console import Console
 
+    console = Console()
+    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+        console = Console(width=120)
+    if format_ is not None:
+        from lantern.adapters.commands import adapt_and_ingest
+
+        summary = adapt_and_ingest(format_, dataset, store)
+        print_summary(console, summary, store)
+        return
     from lantern.interchange.dataset import open_dataset
     from lantern.store.connection import connect
     from lantern.store.ingest import ingest
 
-    console = Console()
-    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
-        console = Console(width=120)
     size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
     con = connect(store)
     try:

@@ -22,6 +22,14 @@ def synth_command(
             "(a sensitivity test: years after the signs are stark; docs/synthetic-county.md).",
         ),
     ] = "prompt",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            help="Also write the county's social care as this return in OUT/formats/FORMAT "
+            "(ssda903, cin, annex-a, ssd; repeat for several). See docs/adapters.md.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a synthetic county (interchange tables in OUT, ground truth in OUT/truth)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -33,6 +41,11 @@ def synth_command(
         raise UserError("--children and --years must be at least 1")
     if recognition not in ("prompt", "late"):
         raise UserError("--recognition must be 'prompt' or 'late'")
+    from lantern.adapters.writers import WRITERS
+
+    unknown = [f for f in formats or [] if f not in WRITERS]
+    if unknown:
+        raise UserError(f"--format {unknown[0]!r}: use one of {', '.join(WRITERS)}")
     if out.exists() and any(out.iterdir()) and not (out / "truth" / "manifest.yaml").is_file():
         raise UserError(f"{out}: not empty and not a synthetic county; choose a new directory")
     with Progress(
@@ -62,6 +75,11 @@ def synth_command(
         f"{summary.networks} planted networks with {summary.victims} victims "
         f"({summary.seconds:.1f}s)"
     )
+    if formats:
+        from lantern.adapters.writers import write_formats
+
+        for line in write_formats(out, formats):
+            typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,9 +8,31 @@ what the format holds (docs/adapters.md, "Round trip").
 
 from __future__ import annotations
 
+import importlib
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
 WRITERS: dict[str, str] = {
     "ssda903": "lantern.adapters.writers.ssda903",
     "cin": "lantern.adapters.writers.cin_census",
     "annex-a": "lantern.adapters.writers.annex_a",
     "ssd": "lantern.adapters.writers.ssd",
 }
+
+
+def write_formats(county: Path, formats: Sequence[str], agency: str = "social_care") -> list[str]:
+    """Write `county`'s `agency` records in each format under `county/formats/<format>`;
+    one line per format saying what was written and what the format could not hold."""
+    from lantern.adapters.writers.county import read_records
+
+    lines = []
+    for fmt in formats:
+        records = read_records(county, agency)
+        out = county / "formats" / fmt
+        counts = importlib.import_module(WRITERS[fmt]).write(records, out)
+        written = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+        lines.append(f"{out}: {written}")
+        for why, n in Counter(why for _, why in records.dropped).most_common():
+            lines.append(f"  {n:,} events not held: {why}")
+    return lines
