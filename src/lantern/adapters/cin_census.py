@@ -99,20 +99,19 @@ class _Reader:
     def order(self, parent: Node, expected: tuple[str, ...]) -> None:
         """Warn once per block when its elements are out of the specification's order."""
         rank = {tag: i for i, tag in enumerate(expected)}
-        last = -1
+        last: Node | None = None
         for child in parent.children:
-            position = rank.get(child.tag)
-            if position is None:
+            if child.tag not in rank:
                 continue
-            if position < last:
+            if last is not None and rank[child.tag] < rank[last.tag]:
                 self.adapted.issue(
                     self.at(child),
-                    f"comes after an element the census specification puts after it, inside "
-                    f"<{parent.tag}> (line {parent.line}); read anyway",
+                    f"comes after <{last.tag}> (line {last.line}), but the census "
+                    f"specification puts it before; read anyway",
                     severity="warning",
                 )
                 return
-            last = position
+            last = child
 
 
 def adapt(source: Path, agency: str = "social_care") -> Adapted:

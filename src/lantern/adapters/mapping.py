@@ -188,6 +188,12 @@ def adapt(mapping: Mapping, source: Path, agency: str | None = None) -> Adapted:
     for table in _tables(source, mapping, adapted):
         adapted.read[table.sheet or table.name] += len(table.rows)
         columns_seen += [h for h in table.header if h not in columns_seen]
+        # every column a field names counts as read, whether or not a row fills it
+        for spec in [*mapping.event.values(), *mapping.person.values(), *mapping.things]:
+            mapper.column(spec, table)
+        for thing in mapping.things:
+            if thing.get("description"):
+                mapper.column({"column": thing["description"]}, table)
         for spec in (mapping.event["ref"], mapping.event["occurred_at"]):
             if mapper.column(spec, table) is None and "value" not in spec:
                 adapted.issue(Location(table.name, 1, table.sheet),

@@ -283,9 +283,7 @@ class _Reader:
                 need = self.code(row, "clae_cla_primary_need_code", self.cla["CIN"], spec.what)
                 codes.append(f"cin:{need}" if need else "")
             elif name == "ssd_missing":
-                kind = self.code(
-                    row, "miss_missing_episode_type", self.codes["missing_type"], spec.what
-                )
+                kind = self.codes["missing_type"].lookup(row.text("miss_missing_episode_type"))
                 if kind is None:
                     adapted.issue(row.at("miss_missing_episode_type"), "does not say whether "
                                   "the child was missing or away from placement; not loaded",
