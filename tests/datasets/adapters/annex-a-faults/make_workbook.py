@@ -26,8 +26,14 @@ referrals.append([*PERSON, "Date of Referral", "Referral Source", "Referral NFA?
 referrals.append([*K, dt.date(2012, 3, 2), "Police", "b) No"])
 referrals.append([*J, "02/04/2012", "School", "a) Yes"])  # a date written as text
 plans = book.create_sheet("List 7 - Child Protection")
-plans.append([*PERSON, "Child Protection Plan Start Date", "Initial Category of Abuse",
-              "Latest Category of Abuse"])
+plans.append(
+    [
+        *PERSON,
+        "Child Protection Plan Start Date",
+        "Initial Category of Abuse",
+        "Latest Category of Abuse",
+    ]
+)
 plans.append([*K, dt.date(2012, 6, 20), "SAB", "XYZ"])  # row 2: an unknown category
 notes = book.create_sheet("Notes for inspectors")
 notes.append(["Prepared by", "Date"])
