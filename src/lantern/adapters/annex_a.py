@@ -101,7 +101,11 @@ def _list(adapted: Adapted, number: str, table: SourceTable) -> None:
         adapted.issue(where, f"list {number} has no '{missing}' heading, so none of its rows "
                       "can be read (add the heading used to adapters/codes/annex_a.yaml)")  # fmt: skip
         return
-    columns = {field: _column(table, names) for field, names in entry.get("fields", {}).items()}
+    columns: dict[str, str] = {
+        field: column
+        for field, names in entry.get("fields", {}).items()
+        if (column := _column(table, names)) is not None
+    }
     person_columns = {f: _column(table, n) for f, n in person_spec.items() if f != "id"}
     cin = code_lists("cin")
     for row in table.rows:

@@ -222,7 +222,7 @@ def _row(mapper: _Mapper, table: SourceTable, row: Row) -> None:
     if not ref:
         adapted.issue(row.at(ref_column), "is empty: the row has no event reference; not loaded")
         return
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     for name, spec in mapping.event.items():
         if name == "ref":
             continue

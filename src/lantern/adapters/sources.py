@@ -20,10 +20,10 @@ class Row:
     values: dict[str, object]
     location: Location
 
-    def text(self, column: str) -> str:
-        return clean(self.values.get(column))
+    def text(self, column: str | None) -> str:
+        return clean(self.values.get(column)) if column else ""
 
-    def at(self, column: str) -> Location:
+    def at(self, column: str | None) -> Location:
         return self.location.at(column)
 
 

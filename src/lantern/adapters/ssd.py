@@ -261,10 +261,10 @@ class _Reader:
                     row, "cine_cin_primary_need_code", self.cin["PrimaryNeedCode"], spec.what
                 )
                 codes.append(f"cin:{need}" if need else "")
-                source = self.code(
+                referrer = self.code(
                     row, "cine_referral_source_code", self.cin["ReferralSource"], spec.what
                 )
-                codes.append(f"cin_referral_source:{source}" if source else "")
+                codes.append(f"cin_referral_source:{referrer}" if referrer else "")
                 outcome = (
                     "NFA"
                     if self.code(row, "cine_referral_nfa", self.codes["yes_no"], spec.what)
