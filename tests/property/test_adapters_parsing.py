@@ -143,3 +143,40 @@ def test_any_bytes_parse_or_say_where_they_stop(tmp_path_factory, data):
     path.write_bytes(data)
     parsed = parse(path)
     assert parsed.error is None or parsed.error_line is not None
+
+
+_EPISODE = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+            "PL_POST,URN")  # fmt: skip
+fields = st.one_of(
+    days.map(lambda d: d.strftime("%d/%m/%Y")),
+    st.sampled_from(["31/02/2013", "2013-13-01", "", "S", "C2", "N1"]),
+    st.text(alphabet="0123456789/-ABC", max_size=10),
+)
+episode_rows = st.lists(
+    st.tuples(st.sampled_from(["C1", "C2", "C9", ""]), fields,
+              st.sampled_from(["S", "P", "L", "Q", ""]), st.sampled_from(["C2", "V2", "Z9", ""]),
+              fields, st.sampled_from(["X1", "E8", "E99", ""])),
+    max_size=15,
+)  # fmt: skip
+
+
+@_SETTINGS
+@given(episode_rows)
+def test_every_episode_row_loads_or_is_reported_at_its_line(tmp_path_factory, rows):
+    from lantern.adapters.ssda903 import adapt as adapt_903
+
+    folder = Path(tmp_path_factory.mktemp("903"))
+    (folder / "Header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,1,01/01/2000,WBRI,,,\nC2,2,,,,,\n"
+    )
+    lines = [_EPISODE] + [
+        f"{child},{decom},{rne},{ls},N1,U6,PR1,{dec},{rec},,,,"
+        for child, decom, rne, ls, dec, rec in rows
+    ]
+    (folder / "Episodes.csv").write_text("\n".join(lines) + "\n")
+    adapted = adapt_903(folder)
+    loaded = {int(e["source"].split("line ")[1].split(",")[0]) for e in adapted.events.values()
+              if e["event_type"] != "care_episode_end"}  # fmt: skip
+    errors = {i.location.line for i in adapted.errors if i.location.file == "Episodes.csv"}
+    assert loaded.isdisjoint(errors)
+    assert loaded | errors == set(range(2, len(rows) + 2))
