@@ -78,3 +78,11 @@ def test_synth_writes_each_format_and_adapt_reads_it_back_cleanly(tmp_path, caps
             assert list(csv.DictReader(handle)) == [], fmt
         with (out / "events.csv").open(newline="") as handle:
             assert len(list(csv.DictReader(handle))) > 0, fmt
+
+
+def test_adapt_refuses_a_folder_that_is_not_a_dataset(tmp_path, capsys):
+    (tmp_path / "mine.txt").write_text("keep me")
+    code = main(["adapt", "ssda903", str(ADAPTERS / "ssda903-faults"), "--out", str(tmp_path)])
+    assert code == UserError.exit_code
+    assert "not empty and not a dataset" in capsys.readouterr().err
+    assert (tmp_path / "mine.txt").read_text() == "keep me"

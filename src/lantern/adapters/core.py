@@ -180,6 +180,8 @@ class Adapted:
             counts["event_things.csv"] = _write(
                 out / "event_things.csv", EVENT_THINGS_COLUMNS, self.things
             )
+        else:  # a dataset written again must not keep an earlier run's things
+            (out / "event_things.csv").unlink(missing_ok=True)
         (out / "manifest.yaml").write_text(
             yaml.safe_dump({"lantern_interchange": 1, "name": self.name}, sort_keys=False),
             encoding="utf-8",
