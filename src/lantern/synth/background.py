@@ -80,7 +80,7 @@ def ordinary_business(
                 people.append((professional_for(pop, child, agency, rng), "professional"))
             text = rec.narrative(template, child, age=str(pop.age_years(child, day)))
             if rng.random() < spec.get("hard", 0):
-                text = f"{text} {rec.hard_case(child)}"
+                text = rec.with_hard_case(text, child)
             ended = day + rng.randrange(0, 3) if spec.get("missing") else None
             postcode = ""
             if agency == "police" and rng.random() < 0.7:

@@ -22,6 +22,16 @@ def synth_command(
             "(a sensitivity test: years after the signs are stark; docs/synthetic-county.md).",
         ),
     ] = "prompt",
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="'default' (the headline county) or 'hard' (more benign confounders, men known "
+            "only by car, phone or street name, children's homes as the only recorder of missing "
+            "episodes, birth-year-only dates of birth, a second way of writing notes; "
+            "docs/synthetic-county.md).",
+        ),
+    ] = "default",
     formats: Annotated[
         list[str] | None,
         typer.Option(
@@ -41,6 +51,8 @@ def synth_command(
         raise UserError("--children and --years must be at least 1")
     if recognition not in ("prompt", "late"):
         raise UserError("--recognition must be 'prompt' or 'late'")
+    if profile not in ("default", "hard"):
+        raise UserError("--profile must be 'default' or 'hard'")
     from lantern.adapters.writers import WRITERS
 
     unknown = [f for f in formats or [] if f not in WRITERS]
@@ -67,6 +79,7 @@ def synth_command(
             years=years,
             start_year=start_year,
             recognition=recognition,
+            profile=profile,
             progress=advance,
         )
     typer.echo(

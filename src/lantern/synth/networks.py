@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from lantern.synth import followup, formats
 from lantern.synth.background import YEAR, ordinary_spec
 from lantern.synth.calendar import Calendar, school_day
-from lantern.synth.confounders import care_episode
+from lantern.synth.confounders import care_episode, childrens_home_for
 from lantern.synth.output import TableWriter
 from lantern.synth.population import NETWORK_ADULT, Population, new_address, person_id
 from lantern.synth.recorder import Recorder, Thing
@@ -87,6 +88,19 @@ AVAILABLE: dict[str, tuple[float, float]] = {
 }
 
 
+# --profile hard: a network man nobody identified, seen only as his car (network_adult records)
+UNNAMED_STOPS = (
+    "{vrm} ({car}) sighted {town} 0140 hrs, failed to stop for patrol. lost sight. RK no trace at "
+    "address, vehicle not insured. marker placed.",
+    "ANPR activation {vrm}. vehicle located parked up {town}, unattended. no keeper at address "
+    "on record. intel log updated.",
+    "Stop {vrm}, {car}. driver provided name and DOB which came back no trace; released, "
+    "details to be verified. local name believed to be {nick}.",
+    "{vrm} drove off from the forecourt without paying, {town}. {car}. keeper sold vehicle, "
+    "no new keeper notified.",
+)
+
+
 @dataclass
 class Adult:
     person: int
@@ -107,6 +121,7 @@ class Victim:
     first_signal: int = 0
     recognition_kind: str = ""
     due: int = 0  # when the prompt scenario recognises the victim (the signs are stark by then)
+    home: Any = None  # --profile hard: the children's home a looked-after victim lives in
 
 
 @dataclass
@@ -338,7 +353,10 @@ def _victim_story(
         eighteen = pop.dob[child] + int(18 * YEAR)
         length = max(rng.randrange(180, 6 * 365), victim.recognised - start + rng.randrange(0, 365))
         last = min(calendar.end - 1, eighteen - 1, start + length)
-        care_episode(pop, child, start, last, carer, sw, parent, calendar, rec)
+        victim.home = childrens_home_for(pop, child, start, rec)
+        if victim.home is not None:
+            carer = victim.home.staff[0]
+        care_episode(pop, child, start, last, carer, sw, parent, calendar, rec, home=victim.home)
         written += 1
     months = (victim.recognised - victim.groomed_from) / 30.4
     count = int(np.clip(rng.gauss(1.3, 0.4) * months**0.7 * victim.visibility, 1, 60))
@@ -459,7 +477,9 @@ def _fields(
     fields = {
         "nick": nicks[0],
         "nick2": nicks[1] if len(nicks) > 1 else rng.choice(rng.choice(net.adults).nicknames),
-        "adult": f"{pop.given[lead.person]} {pop.family[lead.person]}",
+        "adult": f"{pop.given[lead.person]} {pop.family[lead.person]}"
+        if lead.person not in pop.unnamed
+        else f"'{nicks[0]}'",
         "adult_age": str(pop.age_years(lead.person, day)),
         "vrm": written,
         "vrm_partial": written.replace(" ", "")[:4],
@@ -496,6 +516,8 @@ def _signal(
     rng = rec.rng
     child = victim.person
     template = f"{kind}_network" if kind in ONCE else SIGNALS[kind][2]
+    if kind == "missing_from_care" and victim.home is not None:
+        template = "home_missing_network"  # the children's home's own log
     fields, adults = _fields(net, victim, day, pop, rng)
     driver = adults[0]
     people: list[tuple[int, str]] = [(child, "subject")]
@@ -563,7 +585,7 @@ def _signal(
     # codes and share of hard-case sentences as its ordinary business (data/rates.yaml)
     spec = ordinary_spec(rec.vocab, agency, event_type)
     if rng.random() < spec.get("hard", 0.15):
-        text = f"{text} {rec.hard_case(child)}"
+        text = rec.with_hard_case(text, child)
     codes = {
         "sti": "snomed:105629000",
         "pregnancy": "snomed:77386006",
@@ -594,8 +616,26 @@ def _signal(
         network_id=net.network_id,
         signal_person=child,
     )
-    # the carer reports it to the police too, as for any looked-after child
-    if kind == "missing_from_care":
+    # the carer reports it to the police too, as for any looked-after child; a children's home
+    # is the only recorder of its residents' episodes, unless it rings every one through
+    if kind == "missing_from_care" and victim.home is not None:
+        if victim.home.logs_every_late_return and rng.random() < 0.7:
+            rec.event(
+                "police",
+                "missing_report",
+                day,
+                minute=minute if minute is not None else rng.randrange(18 * 60, 24 * 60),
+                people=[(child, "subject"), (carer, "reporter")],
+                narrative=rec.narrative("home_late_return_police", child, home=victim.home.name),
+                ended_day=ended,
+                postcode=formats.postcode_as_written(victim.home.postcode, rng),
+                outcome=rng.choice(("self-returned", "returned", "located")),
+                scenario="network_missing_from_care",
+                network_id=net.network_id,
+                signal_person=child,
+            )
+            written += 1
+    elif kind == "missing_from_care":
         written += followup.police_twin(
             rec, pop, child, carer, day, ended, text,
             scenario="network_missing_from_care", network_id=net.network_id,
@@ -674,6 +714,14 @@ def _adults_own_records(net: Network, pop: Population, calendar: Calendar, rec: 
                     f"Vehicle {written_vrm} stopped, driver {pop.given[adult.person]} "
                     f"{pop.family[adult.person]}. Documents checked. No offences."
                 )
+                if adult.person in pop.unnamed:  # never identified: only the car is on record
+                    things = [Thing("vehicle", written_vrm, "other", adult.vehicle[1])]
+                    text = rng.choice(UNNAMED_STOPS).format(
+                        vrm=written_vrm,
+                        car=adult.vehicle[1],
+                        town=net.town,
+                        nick=adult.nicknames[0],
+                    )
                 event_type = "vehicle_stop"
             else:
                 text = rng.choice(
