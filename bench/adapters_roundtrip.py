@@ -25,7 +25,9 @@ from lantern.adapters import roundtrip
 from lantern.pipeline import assess
 from lantern.synth.county import generate
 
-SECTION = "## Adapters: the round trip through the statutory returns (`bench/adapters_roundtrip.py`)"
+SECTION = (
+    "## Adapters: the round trip through the statutory returns (`bench/adapters_roundtrip.py`)"
+)
 FORMATS = ("ssda903", "cin", "annex-a", "ssd")
 
 
