@@ -27,8 +27,10 @@ def write(records: Records, out: Path) -> dict[str, int]:
         for e in events:
             if e.type == "care_episode_start":
                 if open_row is not None:
-                    # a new period of care while one is open: the open one ends that day
-                    open_row.update(DEC=dmy(e.day), REC="E8")
+                    # a new period of care while one is open (the records overlap): the open
+                    # episode gives way that day without a reason for leaving care (X1), so no
+                    # end of care is written that the records do not hold
+                    open_row.update(DEC=dmy(e.day), REC="X1")
                     if open_row["DECOM"] == dmy(e.day):
                         records.drop(e, "a second care event for the child on the same day")
                         continue
