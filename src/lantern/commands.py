@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lantern.errors import UserError
-from lantern.score.commands import AsOfOption, StoreOption, as_of_date
+from lantern.score.commands import AsOfOption, as_of_date
+from lantern.settings import StoreOption, command_settings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,6 +60,7 @@ def assess_command(
         agencies=chosen,
         store_path=store,
         progress=lambda stage: typer.echo(f"{stage}…", err=True),
+        settings=command_settings(),
     )
     typer.echo(f"{out}: assessment written")
     _print_summary(summary)
@@ -66,7 +68,7 @@ def assess_command(
 
 def run_command(
     dataset: Annotated[Path, typer.Argument(help="A new extract in the interchange format.")],
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Also write the assessment files here.")
     ] = None,
@@ -75,14 +77,16 @@ def run_command(
     """Ingest an extract into a persistent store and bring every stage up to date."""
     from lantern.pipeline import run
 
+    settings = command_settings(store)
     summary = run(
-        store,
+        settings.store,
         dataset,
         out_dir=out,
         as_of=as_of_date(as_of),
         progress=lambda stage: typer.echo(f"{stage}…", err=True),
+        settings=settings,
     )
-    typer.echo(f"{store}: up to date")
+    typer.echo(f"{settings.store}: up to date")
     _print_summary(summary)
 
 
@@ -114,15 +118,16 @@ def review_dataset(
     from rich.console import Console
 
     from lantern.pipeline import assess, assess_agency_sets
-    from lantern.review.replay import agency_sets, siloed_flags
     from lantern.review.run import progress_bars, review_store
+    from lantern.review.siloed import agency_sets, siloed_flags
+    from lantern.settings import DEFAULT_STORE
     from lantern.store.connection import connect
 
     console = console or Console(stderr=True)
     out.mkdir(parents=True, exist_ok=True)
     if store is None:
         assert dataset is not None
-        store = out / "lantern.duckdb"
+        store = out / DEFAULT_STORE.name
         if store.exists():
             store.unlink()
         stages = ("ingest", "resolve", "indicators", "graph", "score")

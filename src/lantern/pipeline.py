@@ -44,7 +44,8 @@ from typing import Any
 import duckdb
 
 from lantern.errors import UserError
-from lantern.interchange.export_safety import escape_row
+from lantern.export_safety import escape_row
+from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
 
 OUTPUT_FILES = ("persons.csv", "children.csv", "adults.csv", "networks.csv")
@@ -78,6 +79,12 @@ class AssessSummary:
 def _peak_memory_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _connect(path: Path, settings: Settings | None) -> duckdb.DuckDBPyConnection:
+    if settings is None:
+        return connect(path)
+    return connect(path, threads=settings.threads, memory_limit=settings.memory_limit)
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
@@ -160,13 +167,15 @@ def assess(
     agencies: Sequence[str] | None = None,
     store_path: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
 ) -> AssessSummary:
-    """Run the whole pipeline on `dataset_dir` and write the assessment files into `out_dir`."""
+    """Run the whole pipeline on `dataset_dir` and write the assessment files into `out_dir`
+    (DuckDB's threads and memory from `settings`, the defaults when none are given)."""
     dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
     summary = AssessSummary(out_dir, as_of, tuple(agencies) if agencies else None)
     with tempfile.TemporaryDirectory(prefix="lantern-assess-") as scratch:
-        path = Path(store_path) if store_path else Path(scratch) / "lantern.duckdb"
-        con = connect(path)
+        path = Path(store_path) if store_path else Path(scratch) / DEFAULT_STORE.name
+        con = _connect(path, settings)
         try:
             # A store kept (`store_path`) may be served by the web app: give it every table.
             app_tables = store_path is not None
@@ -188,10 +197,11 @@ def run(
     out_dir: Path | str | None = None,
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
 ) -> AssessSummary:
     """Ingest a new extract into a persistent store and bring every derived table up to date."""
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
-    con = connect(Path(store_path))
+    con = _connect(Path(store_path), settings)
     try:
         _run_stages(con, Path(dataset_dir), summary, None, progress)
         if out_dir is not None:

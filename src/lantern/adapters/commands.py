@@ -113,14 +113,14 @@ def print_check(console: Console, adapted: Adapted, rows: int) -> None:
         console.print(f"  … and {len(adapted.issues) - 20:,} more", highlight=False)
 
 
-def adapt_and_ingest(fmt: str, source: Path, store: Path, agency: str | None = None):  # type: ignore[no-untyped-def]
+def adapt_and_ingest(fmt: str, source: Path, settings, agency: str | None = None):  # type: ignore[no-untyped-def]
     """`lantern ingest --format`: adapt `source` into a scratch dataset and load it; what the
     adapter could not read joins the load's quarantine (and warnings) in the store, with its
     place in the source, so `lantern quarantine` lists both."""
     import tempfile
 
     from lantern.adapters.registry import adapt
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
     from lantern.store.ingest import ingest
 
     adapted = adapt(fmt, source, agency)
@@ -128,7 +128,7 @@ def adapt_and_ingest(fmt: str, source: Path, store: Path, agency: str | None = N
         dataset = Path(scratch) / source.name
         adapted.write(dataset)
         (dataset / "quarantine.csv").unlink()  # its rows go to the store's quarantine below
-        con = connect(store)
+        con = open_store(settings)
         try:
             summary = ingest(con, dataset)
             for issue in adapted.issues:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from lantern.interchange.export_safety import escape_row
+from lantern.export_safety import escape_row
 
 # The interchange columns an adapter writes, in order (`source` is the provenance column; see
 # docs/interchange.md, "Provenance").

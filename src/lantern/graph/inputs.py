@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from lantern.errors import StoreError
+from lantern.store.connection import existing_tables
 
 REQUIRED = ("events", "event_people", "persons", "person_records")
 
@@ -65,13 +66,6 @@ OPTIONAL: dict[str, dict[str, str]] = {
 }
 
 
-def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()
-    return {name for (name,) in rows}
-
-
 def prepare_inputs(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Check required tables; create `graph_in_<name>` views for the optional ones.
 
@@ -109,11 +103,6 @@ def prepare_inputs(con: duckdb.DuckDBPyConnection) -> list[str]:
                 f"CREATE OR REPLACE TEMP VIEW graph_in_{name} AS SELECT {nulls} WHERE false"
             )
     return absent
-
-
-def create_table(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
-    """One named step: `CREATE OR REPLACE TABLE name AS sql`, so every stage can be inspected."""
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
 
 def count(con: duckdb.DuckDBPyConnection, table: str) -> int:

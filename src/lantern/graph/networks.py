@@ -39,8 +39,8 @@ import igraph as ig
 import leidenalg
 import pyarrow as pa
 
-from lantern.graph.inputs import create_table
 from lantern.graph.rules import GraphRules
+from lantern.store.steps import create_table
 
 NETWORK_KINDS = (
     "suspect_of",

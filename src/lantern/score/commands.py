@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
+from lantern.settings import StoreOption, command_settings
+
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -30,7 +31,7 @@ def as_of_date(value: str | None) -> date | None:
 
 
 def score_command(
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     as_of: AsOfOption = None,
     weights: Annotated[
         Path | None, typer.Option("--weights", help="A weights file instead of Lantern's own.")
@@ -38,9 +39,11 @@ def score_command(
 ) -> None:
     """Score children, adults and networks, replaying every record by the date it was recorded."""
     from lantern.score import stage
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
 
-    con = connect(store)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings)
     try:
         summary = stage.run(con, as_of_date(as_of), weights_path=weights)
     finally:

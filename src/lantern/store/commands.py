@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from lantern.settings import StoreOption, command_settings
+
 if TYPE_CHECKING:
     from lantern.store.ingest import LoadSummary
 
-StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
 # Rows (all tables) from which `lantern ingest` shows a progress bar.
 PROGRESS_FROM_BYTES = 20 * 1024 * 1024
 
@@ -56,7 +57,7 @@ def ingest_command(
             "the return or export to adapt)."
         ),
     ],
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     format_: Annotated[
         str | None,
         typer.Option(
@@ -72,18 +73,20 @@ def ingest_command(
     console = Console()
     if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
         console = Console(width=120)
+    settings = command_settings(store)
+    store = settings.store
     if format_ is not None:
         from lantern.adapters.commands import adapt_and_ingest
 
-        summary = adapt_and_ingest(format_, dataset, store)
+        summary = adapt_and_ingest(format_, dataset, settings)
         print_summary(console, summary, store)
         return
     from lantern.interchange.dataset import open_dataset
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
     from lantern.store.ingest import ingest
 
     size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
-    con = connect(store)
+    con = open_store(settings)
     try:
         if size >= PROGRESS_FROM_BYTES and console.is_terminal:
             from rich.progress import Progress
@@ -139,7 +142,7 @@ def print_summary(console, summary: LoadSummary, store: Path) -> None:  # type: 
 
 
 def quarantine_command(
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     load: Annotated[
         str | None, typer.Option("--load", help="Load id (default: the latest load).")
     ] = None,
@@ -155,10 +158,12 @@ def quarantine_command(
     from rich.console import Console
 
     from lantern.errors import StoreError
-    from lantern.interchange.export_safety import escape_row
-    from lantern.store.connection import connect
+    from lantern.export_safety import escape_row
+    from lantern.store.connection import open_store
 
-    con = connect(store, read_only=True)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings, read_only=True)
     try:
         if not con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'quarantine'"

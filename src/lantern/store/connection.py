@@ -8,14 +8,16 @@ from pathlib import Path
 import duckdb
 
 from lantern.errors import StoreError
+from lantern.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, Settings
+from lantern.store.contract import check_version
 
 
 def connect(
     path: Path | str = ":memory:",
     *,
     read_only: bool = False,
-    threads: int = 2,
-    memory_limit: str = "4GB",
+    threads: int = DEFAULT_THREADS,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the store at `path`; `":memory:"` for a throwaway store."""
     if str(path) != ":memory:":
@@ -30,10 +32,32 @@ def connect(
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         raise StoreError(_cannot_open(path, error)) from error
-    con.execute(f"SET threads = {int(threads)}")
-    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET threads = ?", [int(threads)])
+    con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET TimeZone = 'Europe/London'")
+    try:  # once per open: a store from another Lantern is refused here, not read by fallbacks
+        check_version(con, path, read_only=read_only)
+    except StoreError:
+        con.close()
+        raise
     return con
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The store the settings name, with the threads and memory they allow."""
+    return connect(
+        settings.store,
+        read_only=read_only,
+        threads=settings.threads,
+        memory_limit=settings.memory_limit,
+    )
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection, *, main_only: bool = True) -> set[str]:
+    """The tables and views in the store (`main_only` False: temporary ones too)."""
+    where = " WHERE table_schema = 'main'" if main_only else ""
+    rows = con.execute(f"SELECT table_name FROM information_schema.tables{where}").fetchall()  # noqa: S608
+    return {name for (name,) in rows}
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -18,7 +18,7 @@ A crash or Ctrl-C anywhere leaves the store as it was: nothing is committed unti
 """
 
 # ruff: noqa: S608 -- SQL is built from the schema's own identifiers and internal table names;
-# every value from a dataset is bound as a parameter or quoted with sql_string().
+# every value from a dataset is bound as a parameter or quoted with lantern.sql.sql_string().
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ import duckdb
 
 from lantern.interchange import checks, schema
 from lantern.interchange.dataset import Dataset, open_dataset
-from lantern.interchange.readers import FileRead, create_problems_table, read_file, sql_string
+from lantern.interchange.readers import FileRead, create_problems_table, read_file
+from lantern.sql import sql_string
 from lantern.store import tables as store_tables
 from lantern.store.tables import STORED_TABLES, StoredTable
 
@@ -412,15 +413,11 @@ def _pause_for_tests(environ: Mapping[str, str]) -> None:
 
 
 def _drop_temporary_tables(con: duckdb.DuckDBPyConnection) -> None:
-    names = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '\\_ingest%' "
-        "ESCAPE '\\'"
-    ).fetchall()
-    for (name,) in names:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-    views = con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE temporary AND view_name LIKE '\\_ingest%' "
-        "ESCAPE '\\'"
-    ).fetchall()
-    for (name,) in views:
-        con.execute(f"DROP VIEW IF EXISTS {name}")
+    for kind, catalog, column in (("TABLE", "duckdb_tables()", "table_name"),
+                                  ("VIEW", "duckdb_views()", "view_name")):  # fmt: skip
+        names = con.execute(
+            f"SELECT {column} FROM {catalog} WHERE temporary AND {column} LIKE '\\_ingest%' "  # noqa: S608
+            "ESCAPE '\\'"
+        ).fetchall()
+        for (name,) in names:
+            con.execute(f"DROP {kind} IF EXISTS {name}")

@@ -25,7 +25,7 @@ from lantern.synth.background import YEAR, age_window, professional_for
 from lantern.synth.calendar import Calendar
 from lantern.synth.population import PARTNER, Population, new_address
 from lantern.synth.recorder import Recorder, Thing
-from lantern.synth.timing import missing_minute
+from lantern.synth.timing import missing_day, missing_minute
 
 CARE_RATE = 0.012  # share of children with a care episode in the window (times vulnerability)
 PARTNER_RATE = 0.03  # share of 16-17-year-olds with a partner of 18 or 19 who shows up in records
@@ -188,15 +188,16 @@ def _care_month(
     elif age >= 11 and rng.random() < min(0.9, 0.35 * float(pop.vulnerability[child])):
         hh = pop.households[pop.household[child]]
         family_member = rng.choice(hh.parents + hh.relatives)
-        missing_from = day
-        back = day + rng.randrange(0, 3)
+        missing_from = missing_day(day, rng)
+        minute = missing_minute(rng)
+        back = missing_from + rng.randrange(0, 3)
         text = rec.narrative("missing_from_care_family", child)
         event_type = rng.choice(("missing_from_care", "missing_from_care", "away_from_placement"))
         rec.event(
             "social_care",
             event_type,
             missing_from,
-            minute=rng.randrange(15 * 60, 24 * 60),
+            minute=minute,
             people=[(child, "subject"), (carer, "carer"), (family_member, "associate")],
             narrative=text,
             ended_day=back,
@@ -208,7 +209,15 @@ def _care_month(
             signal_person=child,
         )
         followup.police_twin(
-            rec, pop, child, carer, missing_from, back, text, scenario="missing_to_family"
+            rec,
+            pop,
+            child,
+            carer,
+            missing_from,
+            back,
+            text,
+            scenario="missing_to_family",
+            minute=minute,
         )
         followup.return_interview(rec, child, back, sw, scenario="missing_to_family")
 
@@ -234,11 +243,12 @@ def _home_stretch(pop: Population, child: int, day: int, home: Any, sw: int, rec
             signal_person=child,
         )
     if age >= 11 and rng.random() < min(0.9, 0.45 * float(pop.vulnerability[child])):
-        back = day + rng.randrange(0, 3)
+        gone = missing_day(day, rng)
+        back = gone + rng.randrange(0, 3)
         rec.event(
             "social_care",
             "missing_from_care",
-            day,
+            gone,
             minute=missing_minute(rng),
             people=[(child, "subject"), (worker, "carer")],
             narrative=rec.narrative("home_missing", child, **fields),
@@ -251,7 +261,7 @@ def _home_stretch(pop: Population, child: int, day: int, home: Any, sw: int, rec
         followup.return_interview(rec, child, back, sw, scenario="care_home_missing")
     if home.logs_every_late_return and age >= 11:
         for _ in range(rng.randrange(1, 4)):
-            late = day + rng.randrange(0, 60)
+            late = missing_day(day + rng.randrange(0, 60), rng)
             minute = rng.randrange(21 * 60 + 30, 24 * 60)
             rec.event(
                 "social_care",

@@ -40,7 +40,7 @@ from lantern.synth.population import (
 )
 from lantern.synth.profiles import Profile
 from lantern.synth.recorder import Recorder, Thing
-from lantern.synth.timing import missing_minute
+from lantern.synth.timing import missing_day, missing_minute
 from lantern.synth.vocabulary import Vocabulary
 
 VISITS_PER_YEAR = 1.6  # records a visiting relative appears in, per child per year
@@ -259,6 +259,7 @@ def visiting_relatives(
                     signal_person=child,
                 )
             else:  # staying at the relative's and not back when expected
+                day = min(int(end[i]) - 1, missing_day(day, rng))
                 back = day + rng.randrange(0, 2)
                 rec.event(
                     "police",
@@ -430,6 +431,7 @@ def older_teen_partners(
                     signal_person=child,
                 )
             elif kind == "missing":
+                day = min(int(end[i]) - 1, missing_day(day, rng))
                 back = day + rng.randrange(0, 2)
                 rec.event(
                     "police",
@@ -542,6 +544,7 @@ def missing_to_family_home(
         relation = pop.role_detail[family_member].split(",")[0]
         for _ in range(rng.randrange(1, 5)):
             day = int(start[i]) + rng.randrange(0, int(end[i] - start[i]))
+            day = min(int(end[i]) - 1, missing_day(day, rng))
             back = day + rng.randrange(0, 3)
             fields = {
                 "relative": _name(pop, family_member),

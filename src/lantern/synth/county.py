@@ -33,7 +33,9 @@ from lantern.synth.vocabulary import vocabulary
 CHUNK = 5000  # children per step of the ordinary-business generators
 EXTRACT_DELAY_DAYS = 150  # the extract is taken this long after the window closes
 # 2: victims and other children followed up and recorded alike; --recognition
-GENERATOR_VERSION = 2
+# 3: --profile hard; boys' networks recorded as offending; wording fitted to age; missing
+#    episodes in the evening and at weekends
+GENERATOR_VERSION = 3
 # persons.csv `detail` of a network adult who has no person record in any agency (--profile hard)
 UNNAMED_DETAIL = "network adult, known only by car, phone or street name"
 

@@ -28,6 +28,7 @@ from lantern.synth.confounders import care_episode, childrens_home_for
 from lantern.synth.output import TableWriter
 from lantern.synth.population import NETWORK_ADULT, Population, new_address, person_id
 from lantern.synth.recorder import Recorder, Thing
+from lantern.synth.timing import missing_day, missing_minute
 from lantern.synth.vocabulary import Vocabulary
 
 VICTIM_RATE = 0.006
@@ -43,12 +44,23 @@ LATE_JITTER_DAYS = 90
 LATE_MAX_SIGNALS = 400  # a bound on one victim's records, whatever the delay
 ESCALATION = 0.7  # a signal falls at u**ESCALATION of the way from grooming to recognition
 
+# Boys: about 50 of Oxfordshire's 373 known victims (Bullfinch SCR, 2015), so about 1 in 7:
+# 10% of networks target mainly boys (80% of their victims), elsewhere 7.5% of victims are
+# boys (0.1 * 0.8 + 0.9 * 0.075 = 0.15; seeds 1-40 at 2,000 children: 133 of 776, 0.17;
+# a 2,000-child county has 3 networks, so one county's share varies a great deal).
+# Boys were recorded as offending, not as at risk ("associating with older males", possession, found in a car at night, shoplifting,
+# arrested): their signs lean to arrests and stops (`SIGNALS`, `AVAILABLE`), with the boy as
+# suspect, written with the `*_boy` templates (`BOY_TEMPLATE_SHARE` of the time).
+BOYS_NETWORK_SHARE = 0.1
+BOYS_IN_BOYS_NETWORK = 0.8
+BOYS_ELSEWHERE = 0.075
+BOY_TEMPLATE_SHARE = 0.8
 # signal kind -> (agency, event_type, template, weight for girls, weight for boys)
 SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
     "grooming": ("education", "school_concern", "grooming_school", 4, 3),
     "absence": ("education", "absence", "absence_network", 6, 6),
     "exclusion": ("education", "exclusion", "exclusion_network", 1.5, 3),
-    "missing": ("police", "missing_report", "missing_network", 10, 13),
+    "missing": ("police", "missing_report", "missing_network", 10, 9),
     "found": ("police", "found_report", "found_network", 3, 3),
     "vehicle_stop": ("police", "vehicle_stop", "vehicle_stop_network", 2, 2),
     "intelligence": ("police", "intelligence", "intelligence_network", 2.5, 2),
@@ -60,11 +72,16 @@ SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
     "parent_report": ("police", "concern_for_welfare", "parent_report_network", 1.5, 1.2),
     "victim_blaming": ("social_care", "assessment", "victim_blaming_network", 1.5, 1),
     "disclosure": ("education", "school_concern", "disclosure_withdrawn", 0.8, 0.5),
-    "arrest": ("police", "arrest", "arrest_network", 0.6, 3),
+    "arrest": ("police", "arrest", "arrest_network", 0.6, 6),
+    "stop_search": ("police", "stop_search", "stop_search_network", 0.2, 3.5),
     "referral": ("social_care", "referral", "sc_referral_network", 1.5, 1.5),
     "missing_from_care": ("social_care", "missing_from_care", "missing_from_care_network", 0, 0),
 }
 ONCE = {"pregnancy", "termination"}
+# sexual-health records of a victim start at 13, as ordinary business's do (data/rates.yaml):
+# younger children are seen (and harmed) but through A&E, school and the police here
+SEXUAL_HEALTH = {"sexual_health", "sti", "pregnancy", "termination"}
+SEXUAL_HEALTH_FROM = 13
 # signal kind -> probability that a victim's agencies ever see this kind of sign (girls, boys)
 AVAILABLE: dict[str, tuple[float, float]] = {
     "grooming": (0.55, 0.4),
@@ -82,7 +99,8 @@ AVAILABLE: dict[str, tuple[float, float]] = {
     "parent_report": (0.35, 0.25),
     "victim_blaming": (0.4, 0.3),
     "disclosure": (0.15, 0.1),
-    "arrest": (0.1, 0.5),
+    "arrest": (0.1, 0.8),
+    "stop_search": (0.05, 0.6),
     "referral": (0.5, 0.45),
     "missing_from_care": (0.0, 0.0),  # added for looked-after victims
 }
@@ -184,7 +202,7 @@ def plan_networks(
             town,
             flat_postcode,
             places,
-            boys=rng.random() < 0.15,
+            boys=rng.random() < BOYS_NETWORK_SHARE,
         )
         net.adults = _adults(pop, net, calendar, rng, vocab)
         net.victims = _victims(pop, net, taken, district_of, calendar, rng, nprng)
@@ -284,7 +302,7 @@ def _victims(
             continue
         age = (groomed - pop.child_dob) / YEAR
         ok = (age >= 11.0) & (age <= 16.3) & ~taken
-        male_wanted = (rng.random() < 0.8) if net.boys else (rng.random() < 0.1)
+        male_wanted = rng.random() < (BOYS_IN_BOYS_NETWORK if net.boys else BOYS_ELSEWHERE)
         ok &= pop.child_male == male_wanted
         weight = pop.vulnerability**1.5 * ok
         if recruiter is None:
@@ -395,9 +413,13 @@ def _victim_story(
             if kind in used_once:
                 continue
             used_once.add(kind)
+        if kind in SEXUAL_HEALTH and pop.age_years(child, day) < SEXUAL_HEALTH_FROM:
+            continue  # realism: no clinic records these for an 11- or 12-year-old here
         if kind == "missing" and victim.in_care:
             kind = "missing_from_care"  # a looked-after child is missing from care
         agency, event_type = _recorded_by(kind, rng)
+        if event_type in ("missing_report", "missing_from_care"):  # more at weekends
+            day = max(victim.groomed_from, min(victim.recognised - 2, missing_day(day, rng)))
         if agency == "education":
             day = school_day(day, forward=True)  # never before the grooming began
         lag = _lag(kind, rng)
@@ -518,12 +540,20 @@ def _signal(
     template = f"{kind}_network" if kind in ONCE else SIGNALS[kind][2]
     if kind == "missing_from_care" and victim.home is not None:
         template = "home_missing_network"  # the children's home's own log
+    male = pop.sex[child] == "M"
+    if male and f"{template}_boy" in rec.vocab.templates and rng.random() < BOY_TEMPLATE_SHARE:
+        template = f"{template}_boy"  # recorded as offending, not as at risk
     fields, adults = _fields(net, victim, day, pop, rng)
     driver = adults[0]
-    people: list[tuple[int, str]] = [(child, "subject")]
+    # arrested and searched children are suspects in the record, victims or not
+    people: list[tuple[int, str]] = [
+        (child, "suspect" if kind in ("arrest", "stop_search") else "subject")
+    ]
     things: list[Thing] = []
     text = rec.narrative(template, child, **fields)
     minute = rng.randrange(17 * 60, 24 * 60) if agency == "police" else None
+    if event_type in ("missing_report", "missing_from_care"):
+        minute = missing_minute(rng)  # evenings and nights (timing.py)
     ended = None
     place_name = ""
     postcode = followup.home_postcode(pop, child, rec) if agency == "police" else ""
@@ -537,7 +567,7 @@ def _signal(
     elif event_type == "missing_report":  # a judgement written on a missing report: an episode too
         ended = day + rng.randrange(0, 3)
         people.append((carer if victim.in_care else parent, "reporter"))
-    if kind in ("found", "vehicle_stop"):
+    if kind in ("found", "vehicle_stop", "stop_search"):
         people.append((driver.person, "associate" if rng.random() < 0.7 else "suspect"))
         for extra in adults[1:]:
             if rng.random() < 0.4:
@@ -585,7 +615,7 @@ def _signal(
     # codes and share of hard-case sentences as its ordinary business (data/rates.yaml)
     spec = ordinary_spec(rec.vocab, agency, event_type)
     if rng.random() < spec.get("hard", 0.15):
-        text = rec.with_hard_case(text, child)
+        text = rec.with_hard_case(text, child, pop.age_years(child, day))
     codes = {
         "sti": "snomed:105629000",
         "pregnancy": "snomed:77386006",
@@ -638,7 +668,7 @@ def _signal(
     elif kind == "missing_from_care":
         written += followup.police_twin(
             rec, pop, child, carer, day, ended, text,
-            scenario="network_missing_from_care", network_id=net.network_id,
+            scenario="network_missing_from_care", network_id=net.network_id, minute=minute,
         )  # fmt: skip
     if ended is not None:
         hints = {k: fields[k] for k in ("nick", "place", "car", "town", "friend") if k in fields}

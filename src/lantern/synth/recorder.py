@@ -77,8 +77,14 @@ class Narrative(dict[str, str]):
         elif key == "place":
             group = rng.choice(("takeaways", "parks", "landmarks"))
             value = rng.choice(vocab.places[group])
-        elif key == "partner_age":
-            value = str(rng.choice((15, 16, 16, 17, 17, 18)))
+        elif key == "partner_age":  # a peer's age: an adult partner of a child under 16 is an
+            # offence, so an ordinary record never gives one (planted stories pass their own)
+            age = self.get("age", "")
+            if age.isdigit():
+                own = int(age)
+                value = str(min(own + rng.choice((-1, 0, 0, 1, 1, 2)), 17 if own < 16 else 19))
+            else:
+                value = str(rng.choice((15, 16, 16, 17, 17, 18)))
         elif key in ("nick", "nick2"):
             value = rng.choice(vocab.street_nicknames)
         elif key == "car":
@@ -167,31 +173,57 @@ class Recorder:
         elif self.profile.second_style and template_key in self.vocab.second:
             if rng.random() < self.profile.second_style:
                 variants, self._second = self.vocab.second[template_key], True
-        spans = self.vocab.ages.get(("second" if self._second else "first", template_key))
         age = fields.get("age", "")
-        if spans and age.isdigit():  # only wording that fits a child of this age
-            fitting = [
-                v for v, (low, high) in zip(variants, spans, strict=True) if low <= int(age) <= high
-            ]
-            variants = tuple(fitting) or variants
+        style = "second" if self._second else "first"
+        variants = self._fitting(
+            variants, (style, template_key), int(age) if age.isdigit() else None
+        )
         template = rng.choice(variants)
         return template.format_map(ctx)
 
-    def with_hard_case(self, text: str, subject: int) -> str:
+    def _fitting(
+        self,
+        variants: tuple[str, ...],
+        key: tuple[str, str],
+        age: int | None,
+        *,
+        strict: bool = False,
+    ) -> tuple[str, ...]:
+        """The variants whose age range (a "13+|" prefix in the YAML) fits a child of `age`;
+        all of them when the age is not known, or (unless `strict`) when none fits."""
+        spans = self.vocab.ages.get(key)
+        if not spans or age is None:
+            return variants
+        fitting = tuple(
+            v for v, (low, high) in zip(variants, spans, strict=True) if low <= age <= high
+        )
+        return fitting if fitting or strict else variants
+
+    def with_hard_case(self, text: str, subject: int, age: int | None = None) -> str:
         """`text` with a hard-case sentence appended (in the voice of the record)."""
         if self._second and text and text[-1] not in ".!?":
             text += "."
-        return f"{text} {self.hard_case(subject)}"
+        return f"{text} {self.hard_case(subject, age)}"
 
-    def hard_case(self, subject: int) -> str:
-        """A sentence that names an indicator without it being about this child now."""
+    def hard_case(self, subject: int, age: int | None = None) -> str:
+        """A sentence that names an indicator without it being about this child now (one that
+        fits a child of `age`: no promiscuity written about a six-year-old)."""
         rng = self.rng
         ctx = Narrative(rng, self.vocab, name=self.pop.given[subject])
         ctx.update(PRONOUNS.get(self.pop.sex[subject], PRONOUNS["F"]))
         if self._second:  # in the voice of the record it is appended to
-            return rng.choice(self.vocab.second_hard_cases).format_map(ctx)
-        kind = rng.choice(tuple(self.vocab.hard_cases))
-        return rng.choice(self.vocab.hard_cases[kind]).format_map(ctx)
+            variants = self._fitting(self.vocab.second_hard_cases, ("second_hard", ""), age)
+            return rng.choice(variants).format_map(ctx)
+        kinds = tuple(self.vocab.hard_cases)
+        if age is not None and any(("hard", k) in self.vocab.ages for k in kinds):
+            kinds = tuple(
+                k
+                for k in kinds
+                if self._fitting(self.vocab.hard_cases[k], ("hard", k), age, strict=True)
+            )
+        kind = rng.choice(kinds)
+        variants = self._fitting(self.vocab.hard_cases[kind], ("hard", kind), age)
+        return rng.choice(variants).format_map(ctx)
 
     def event(
         self,

@@ -83,12 +83,19 @@ def vocabulary() -> Vocabulary:
     templates: dict[str, tuple[str, ...]] = {}
     seconds: dict[str, tuple[str, ...]] = {}
     ages: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
-    for style, source, into in (("first", narratives, templates), ("second", second, seconds)):
+    hard_cases: dict[str, tuple[str, ...]] = {}
+    for style, source, into in (
+        ("first", narratives, templates),
+        ("second", second, seconds),
+        ("hard", hard, hard_cases),
+        ("second_hard", {"": second_hard}, {}),
+    ):
         for key, variants in source.items():
             texts, spans = _aged(variants)
             into[key] = texts
             if any(span != ANY_AGE for span in spans):
                 ages[(style, key)] = spans
+    second_hard_cases = _aged(second_hard)[0]
     eth = places["ethnicity"]
     total = sum(eth.values())
     return Vocabulary(
@@ -105,11 +112,11 @@ def vocabulary() -> Vocabulary:
         ethnicity_codes=tuple(eth),
         ethnicity_weights=tuple(v / total for v in eth.values()),
         templates=templates,
-        hard_cases={k: tuple(v) for k, v in hard.items()},
+        hard_cases=hard_cases,
         openers={k: tuple(v) for k, v in openers.items()},
         closers={k: tuple(v) for k, v in closers.items()},
         rates=tuple(_load("rates.yaml")["background"]),
         second=seconds,
-        second_hard_cases=tuple(second_hard),
+        second_hard_cases=second_hard_cases,
         ages=ages,
     )
