@@ -113,42 +113,5 @@ def print_check(console: Console, adapted: Adapted, rows: int) -> None:
         console.print(f"  … and {len(adapted.issues) - 20:,} more", highlight=False)
 
 
-def adapt_and_ingest(fmt: str, source: Path, settings, agency: str | None = None):  # type: ignore[no-untyped-def]
-    """`lantern ingest --format`: adapt `source` into a scratch dataset and load it; what the
-    adapter could not read joins the load's quarantine (and warnings) in the store, with its
-    place in the source, so `lantern quarantine` lists both."""
-    import tempfile
-
-    from lantern.adapters.registry import adapt
-    from lantern.store.connection import open_store
-    from lantern.store.ingest import ingest
-
-    adapted = adapt(fmt, source, agency)
-    with tempfile.TemporaryDirectory(prefix="lantern-adapt-") as scratch:
-        dataset = Path(scratch) / source.name
-        adapted.write(dataset)
-        (dataset / "quarantine.csv").unlink()  # its rows go to the store's quarantine below
-        con = open_store(settings)
-        try:
-            summary = ingest(con, dataset)
-            for issue in adapted.issues:
-                table = "quarantine" if issue.severity == "error" else "load_warnings"
-                where = issue.location
-                con.execute(
-                    f"INSERT INTO {table} VALUES (?, 'source', ?, ?, ?, ?, ?, ?)",  # noqa: S608
-                    [summary.load_id, adapted.agency,
-                     where.file + (f" [{where.sheet}]" if where.sheet else ""), where.line,
-                     where.column, issue.value, str(issue)],
-                )  # fmt: skip
-        finally:
-            con.close()
-    if adapted.errors:
-        summary.file_notes.append(
-            f"{len(adapted.errors):,} source records could not be adapted and are in the "
-            "quarantine with their place in the source"
-        )
-    return summary
-
-
 def register(app: typer.Typer) -> None:
     app.command("adapt")(adapt_command)
