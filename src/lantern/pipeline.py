@@ -88,9 +88,13 @@ def _connect(path: Path, settings: Settings | None) -> duckdb.DuckDBPyConnection
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
-    from lantern.store.ingest import ingest
+    from lantern.store.ingest import ingest, refuse_incomplete
 
-    return ingest(con, dataset_dir)
+    summary = ingest(con, dataset_dir)
+    # An incomplete load (a file wholly quarantined, people who cannot be linked by name) stops
+    # the pipeline: an assessment missing an agency's records would read as complete.
+    refuse_incomplete(summary)
+    return summary
 
 
 def _resolve(con: duckdb.DuckDBPyConnection) -> Any:

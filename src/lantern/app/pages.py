@@ -138,8 +138,10 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
             item["href"] = f"/children/{alert.subject_id}"
             item["age"] = person.age_on(person.as_of or date.today()) if person else None
             item["agencies"] = person.agencies if person else []
-            item["reasons"] = disclosure.top_reasons(
-                viewer, state.policy, person, lambda pid: analytics.score_reasons(pid)
+            item["reasons"] = analytics.named(
+                disclosure.top_reasons(
+                    viewer, state.policy, person, lambda pid: analytics.score_reasons(pid)
+                )
             )
             item["clocks"] += [
                 c
@@ -147,14 +149,22 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
                 if c.state in ("running", "overdue")
             ]
         else:
+            # the counts the network's page shows (its assessment), so the two agree
+            assessment = analytics.network_assessment(alert.subject_id) or {}
             ms = members.get(alert.subject_id, [])
-            kids = [m for m in ms if m.get("kind") == "child"]
-            adults = [m for m in ms if m.get("kind") == "adult"]
+            kids = assessment.get("child_count")
+            adults = assessment.get("adult_count")
+            if kids is None or adults is None:
+                kids = sum(1 for m in ms if m.get("kind") == "child")
+                adults = sum(1 for m in ms if m.get("kind") == "adult")
             item["name"] = f"Network {alert.subject_id}"
             item["href"] = f"/networks/{alert.subject_id}"
             item["age"] = None
             item["agencies"] = analytics.network_agencies(alert.subject_id)
-            item["reasons"] = f"{len(kids)} children and {len(adults)} adults linked"
+            item["reasons"] = (
+                f"{kids} child{'ren' if kids != 1 else ''} and "
+                f"{adults} adult{'s' if adults != 1 else ''} linked"
+            )
         out.append(item)
     return out
 
@@ -342,7 +352,13 @@ def _mace(request: Request, db: Session) -> dict[str, Any]:
     items = present_alerts(state, db, list(rows), request.state.user)
     networks = [i for i in items if i["alert"].subject_kind == "network"]
     members = state.analytics.network_members([i["alert"].subject_id for i in networks])
-    ids = [m["node_id"] for ms in members.values() for m in ms if m.get("kind")]
+    # every person member (assessed or not) by the name their page shows; things by label
+    ids = [
+        m["node_id"]
+        for ms in members.values()
+        for m in ms
+        if m.get("kind") or ":" not in m["node_id"]
+    ]
     people = state.analytics.people(ids)
     for item in networks:
         item["members"] = [

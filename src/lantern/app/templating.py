@@ -25,7 +25,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from lantern.app import alerts
+from lantern.app import alerts, wording
 from lantern.app.context import state_of
 from lantern.app.models import User
 from lantern.app.policy import Policy
@@ -72,6 +72,7 @@ NAVIGATION = (
     ("most_connected", "/workbench/connected", "Most connected"),
     ("find_path", "/workbench/path", "Find the path"),
     ("hotspots", "/workbench/places", "Places"),
+    ("time_patterns", "/workbench/time", "Time pattern"),
     ("review", "/review", "Review"),
     ("challenged_access", "/challenged-access", "Challenged access"),
     ("users", "/admin/users", "Users"),
@@ -178,9 +179,14 @@ STATUS_COLOURS = {
 }
 
 
+# Band "none" is a score below the low band: said so, not shown as the word "None".
+BAND_WORDS = {"none": "no band"}
+
+
 def band_tag(band: str | None) -> Markup:
     return Markup('<strong class="govuk-tag {} lantern-band">{}</strong>').format(
-        BAND_COLOURS.get(band or "", "govuk-tag--grey"), band or "not scored"
+        BAND_COLOURS.get(band or "", "govuk-tag--grey"),
+        _sentence(BAND_WORDS.get(band or "", band or "not scored")),
     )
 
 
@@ -202,6 +208,8 @@ def build_templates() -> Jinja2Templates:
         ),
         autoescape=select_autoescape(["html"]),
         auto_reload=False,  # templates ship with the package: no stat() per page
+        # a missing value prints as nothing, never as Python's "None"
+        finalize=lambda value: "" if value is None else value,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -214,6 +222,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["agency"] = _agency
     env.filters["short_reasons"] = _short_reasons
     env.filters["urlquote"] = lambda v: quote(str(v), safe="")
+    wording.register(env)
     env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
     env.globals["STATUSES"] = alerts.STATUSES
     env.globals["band_tag"] = band_tag

@@ -58,7 +58,7 @@ def ingest_command(
 
     from lantern.interchange.dataset import open_dataset
     from lantern.store.connection import open_store
-    from lantern.store.ingest import ingest
+    from lantern.store.ingest import ingest, refuse_incomplete
 
     console = Console()
     if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
@@ -83,6 +83,7 @@ def ingest_command(
     finally:
         con.close()
     print_summary(console, summary, store)
+    refuse_incomplete(summary, store)
 
 
 def print_summary(console, summary: LoadSummary, store: Path) -> None:  # type: ignore[no-untyped-def]
@@ -132,7 +133,8 @@ def quarantine_command(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows to list on screen.")] = 50,
 ) -> None:
-    """List or export the rows a load rejected, with file, line, column and reason."""
+    """List or export the rows a load rejected, and its warnings, with file, line, column and
+    reason."""
     import csv
 
     from rich.console import Console
@@ -158,27 +160,42 @@ def quarantine_command(
             raise StoreError(f"{store}: no load {load!r}")
         columns = ["load_id", "table_name", "agency", "source_file", "line", "column_name",
                    "value", "message"]  # fmt: skip
-        rows = con.execute(
+        query = (
             "SELECT load_id, table_name, agency, source_file, line, column_name, value, message "
-            "FROM quarantine WHERE load_id = ? "
-            "ORDER BY table_name, source_file, line NULLS FIRST, column_name",
-            [load],
-        ).fetchall()
+            "FROM {} WHERE load_id = ? "
+            "ORDER BY table_name, source_file, line NULLS FIRST, column_name"
+        )
+        rows = con.execute(query.format("quarantine"), [load]).fetchall()
+        warnings = con.execute(query.format("load_warnings"), [load]).fetchall()
     finally:
         con.close()
     console = Console()
     if export is not None:
         with export.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(columns)
-            writer.writerows(escape_row(row) for row in rows)
-        console.print(f"wrote {len(rows):,} quarantined rows of load {load} to {export}")
+            writer.writerow([*columns, "severity"])
+            writer.writerows(escape_row((*row, "quarantined")) for row in rows)
+            writer.writerows(escape_row((*row, "warning")) for row in warnings)
+        console.print(
+            f"wrote {len(rows):,} quarantined rows and {len(warnings):,} warnings of load "
+            f"{load} to {export}"
+        )
         return
     console.print(f"Load {load}: {len(rows):,} quarantined rows", highlight=False)
     for row in rows[:limit]:
         console.print(f"  {row[-1]}", highlight=False, markup=False)
     if len(rows) > limit:
         console.print(f"  … and {len(rows) - limit:,} more (use --export FILE.csv)")
+    # Warnings: rows and headers that loaded, with something a person should know about them.
+    console.print(
+        f"Load {load}: {len(warnings):,} warning{'s' if len(warnings) != 1 else ''} "
+        "(rows and headers that loaded)",
+        highlight=False,
+    )
+    for row in warnings[:limit]:
+        console.print(f"  {row[-1]}", highlight=False, markup=False)
+    if len(warnings) > limit:
+        console.print(f"  … and {len(warnings) - limit:,} more (use --export FILE.csv)")
 
 
 def register(app: typer.Typer) -> None:
