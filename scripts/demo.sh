@@ -17,14 +17,20 @@ if [ ! -f "$DIR/county/manifest.yaml" ]; then
   echo "== Building a synthetic county: $CHILDREN children over 10 years (seed $SEED), ending this week"
   "$LANTERN" synth --seed "$SEED" --children "$CHILDREN" --years 10 --out "$DIR/county" --ends-on today
 fi
-if [ ! -f "$DIR/lantern.duckdb" ] || [ "$DIR/county/manifest.yaml" -nt "$DIR/lantern.duckdb" ]; then
+APP_DB="sqlite:///$DIR/lantern-app.db"
+if [ ! -f "$DIR/lantern.duckdb" ] || [ ! -f "$DIR/lantern-demo.json" ] \
+   || [ "$DIR/county/manifest.yaml" -nt "$DIR/lantern.duckdb" ]; then
   echo "== Running the pipeline: ingest, resolve, indicators, graph, score; then the review"
   # Built under another name and moved at the end, so a run stopped half-way is redone next time.
-  rm -f "$DIR/lantern.duckdb" "$DIR/building.duckdb" "$DIR/building.duckdb.wal" "$DIR/lantern-app.db"
+  rm -f "$DIR/lantern.duckdb" "$DIR/building.duckdb" "$DIR/building.duckdb.wal" "$DIR/lantern-demo.json"
+  rm -f "$DIR/lantern-app.db" "$DIR/lantern-app.db-wal" "$DIR/lantern-app.db-shm"
   "$LANTERN" run "$DIR/county" --store "$DIR/building.duckdb" --out "$DIR/assessment"
   "$LANTERN" review --store "$DIR/building.duckdb" --out "$DIR/review"
   mv "$DIR/building.duckdb" "$DIR/lantern.duckdb"
+  # The marker `serve --demo` demands: this store and this app database are the demo's own
+  # (demo mode resets accounts and prints passwords; it refuses anything else).
+  "$PY" -m lantern.app.demo "$DIR/lantern.duckdb" "$APP_DB"
 fi
 echo "== Serving the web app on http://127.0.0.1:$PORT: sign in with a login below (Ctrl-C to stop)"
-export LANTERN_DATABASE_URL="sqlite:///$DIR/lantern-app.db"
+export LANTERN_DATABASE_URL="$APP_DB"
 exec "$LANTERN" serve --store "$DIR/lantern.duckdb" --host 127.0.0.1 --port "$PORT" --demo

@@ -11,8 +11,17 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lantern.app import accounts, alerts, audit, clocks, disclosure
-from lantern.app.context import NotFound, clocks_now, current_user, require_csrf, state_of
+from lantern.app import accounts, alerts, audit, clocks, disclosure, scope
+from lantern.app.context import (
+    NotFound,
+    clocks_now,
+    current_user,
+    delete_cookie,
+    require_csrf,
+    session_cookie,
+    set_cookie,
+    state_of,
+)
 from lantern.app.models import Alert, Decision, User
 from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE
 from lantern.app.templating import render
@@ -75,10 +84,8 @@ def sign_in(
         cookie = state.sessions.start(db, user)
         audit.record(db, user.username, "sign_in", "", client=_client(request))
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, cookie, httponly=True, samesite="lax", secure=request.url.scheme == "https"
-    )
-    response.delete_cookie(PRE_SESSION_COOKIE)
+    set_cookie(response, request, SESSION_COOKIE, cookie, samesite="lax")
+    delete_cookie(response, request, PRE_SESSION_COOKIE)
     return response
 
 
@@ -87,12 +94,12 @@ def sign_out(request: Request, csrf_token: str = Form("")) -> Response:
     require_csrf(request, csrf_token)
     state = state_of(request)
     with state.session() as db:
-        user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
-        state.sessions.end(db, request.cookies.get(SESSION_COOKIE))
+        user = state.sessions.user(db, session_cookie(request))
+        state.sessions.end(db, session_cookie(request))
         if user:
             audit.record(db, user.username, "sign_out", "")
     response = RedirectResponse("/sign-in", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    delete_cookie(response, request, SESSION_COOKIE)
     return response
 
 
@@ -101,9 +108,14 @@ def home(request: Request) -> Response:
     state = state_of(request)
     with state.session() as db:
         user = current_user(request, db, "home")
-        if state.policy.allows(user.role, "alerts"):
-            return RedirectResponse("/alerts", status_code=303)
-        return RedirectResponse("/admin/users", status_code=303)
+        for page, href in (
+            ("alerts", "/alerts"),
+            ("users", "/admin/users"),
+            ("audit", "/admin/audit"),
+        ):
+            if state.policy.allows(user.role, page):
+                return RedirectResponse(href, status_code=303)
+        return RedirectResponse("/search", status_code=303)
 
 
 # the queue --------------------------------------------------------------------------------
@@ -173,11 +185,23 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
 def alerts_page(request: Request, status: str = "active", page: int = 1) -> Response:
     state = state_of(request)
     with state.session() as db:
-        current_user(request, db, "alerts")
-        rows = alerts.queue(db, status, page)
+        user = current_user(request, db, "alerts")
+        # A network's alert is listed only to roles that may open the network (scope.py).
+        kinds = ("child", "network") if state.policy.allows(user.role, "network") else ("child",)
+        rows = alerts.queue(db, status, page, kinds=kinds)
         items = present_alerts(state, db, rows, request.state.user)
-        counts = alerts.counts(db)
+        counts = alerts.counts(db, kinds=kinds)
         total = alerts.total(counts, status)
+        # The queue names children, their ages and the reasons: a view of their records.
+        audit.record(
+            db,
+            user.username,
+            "view_alerts_queue",
+            "",
+            status=status,
+            page=page,
+            shown=[f"{a.subject_kind}:{a.subject_id}" for a in rows],
+        )
     pages = max(1, -(-total // 25))
     return render(
         request,
@@ -230,6 +254,8 @@ def alert_page(request: Request, alert_id: int) -> Response:
     with state.session() as db:
         user = current_user(request, db, "alert")
         alert = _alert(db, alert_id)
+        if (ask := scope.alert_gate(request, db, user, alert)) is not None:
+            return ask
         # An alert shows the child's reasons, agencies and decisions: a view of their record.
         audit.record(
             db,
@@ -257,6 +283,7 @@ def decide(
     with state.session() as db:
         user = current_user(request, db, "decide")
         alert = _alert(db, alert_id)
+        scope.alert_gate(request, db, user, alert, acting=True)
         try:
             alerts.decide(
                 db, alert, user, action, assignee if action == "assign" else outcome, rationale
@@ -288,6 +315,7 @@ def sign_off(
     with state.session() as db:
         user = current_user(request, db, "sign_off")
         alert = _alert(db, alert_id)
+        scope.alert_gate(request, db, user, alert, acting=True)
         try:
             if decision not in ("approve", "return"):
                 raise alerts.DecisionError("Choose whether you agree with no further action.")

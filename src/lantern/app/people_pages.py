@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lantern.app import audit, challenge, clocks, disclosure, graph_json, legal_floor
+from lantern.app import audit, challenge, clocks, disclosure, graph_json, legal_floor, scope
 from lantern.app.context import NotFound, clocks_now, current_user, state_of
 from lantern.app.models import Alert
 from lantern.app.store_reader import Person
@@ -160,6 +160,8 @@ def adult_page(request: Request, person_id: str) -> Response:
         person = analytics.person(person_id)
         if person is None:
             raise NotFound("person with that id")
+        if (ask := scope.person_gate(request, db, user, person)) is not None:
+            return ask
         audit.record(db, user.username, "view_adult", person_id)
     links = analytics.links(person_id)
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -249,10 +251,12 @@ def network_graph(request: Request, network_id: str) -> Response:
     state = state_of(request)
     analytics = state.analytics
     with state.session() as db:
-        current_user(request, db, "network_graph")
-    members = analytics.network_members([network_id]).get(network_id)
-    if not members:
-        return JSONResponse({"error": "no such network"}, status_code=404)
+        user = current_user(request, db, "network_graph")
+        members = analytics.network_members([network_id]).get(network_id)
+        if not members:
+            return JSONResponse({"error": "no such network"}, status_code=404)
+        # The graph names every member: a view of the network, audited like its page.
+        audit.record(db, user.username, "view_network_graph", network_id, members=len(members))
     people = analytics.people([m["node_id"] for m in members if _is_person(m)])
     nodes = []
     for m in members:

@@ -26,10 +26,10 @@ from jinja2 import (
 from markupsafe import Markup
 
 from lantern.app import alerts, wording
-from lantern.app.context import state_of
+from lantern.app.context import csrf_cookie, session_cookie, set_cookie, state_of
 from lantern.app.models import User
 from lantern.app.policy import Policy
-from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE
+from lantern.app.security import PRE_SESSION_COOKIE
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -38,9 +38,7 @@ STATIC = HERE / "static"
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     state = state_of(request)
     user = getattr(request.state, "user", None)
-    cookie = (
-        request.cookies.get(SESSION_COOKIE) if user else request.cookies.get(PRE_SESSION_COOKIE)
-    )
+    cookie = session_cookie(request) if user else csrf_cookie(request)
     new_pre = None
     if user is None and not cookie:
         new_pre = cookie = state.sessions.new_pre_session()
@@ -54,14 +52,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     )
     response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
     if new_pre:
-        response.set_cookie(
-            PRE_SESSION_COOKIE,
-            new_pre,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            max_age=3600,
-        )
+        set_cookie(response, request, PRE_SESSION_COOKIE, new_pre, samesite="strict", max_age=3600)
     return response
 
 
