@@ -152,6 +152,21 @@ def run(
     reattributed = sql_list(rules.reattributed)
     harm_only = sql_list(rules.shown_only_with_harm or [""])
     steps.table("ind_all_hits", union)
+    # Which reader of the narrative found a text hit ('patterns' or 'concepts'; NULL for
+    # any other hit): the score counts only the layers its weights list. One row per span:
+    # the fixed patterns win a span both read (the concept layer skips such spans anyway).
+    steps.table(
+        "ind_text_layers",
+        """
+        SELECT event_id, indicator, span_start, span_end, max(layer) AS text_layer
+        FROM text_findings WHERE affirmed
+        GROUP BY ALL
+        UNION ALL
+        SELECT event_id, 'intoxicated_at_ed', span_start, span_end, max(layer)
+        FROM text_findings WHERE affirmed AND indicator IN ('intoxicated', 'given_alcohol_drugs')
+        GROUP BY ALL
+        """,
+    )
     explained = _named_concern_records(steps, catalogue, union)
     steps.table(
         "indicator_hits",
@@ -161,7 +176,7 @@ def run(
                h.indicator, c.category, c.weight, h.agency, h.event_id, h.record_id,
                h.occurred_at, h.recorded_at, h.source, h.evidence,
                h.span_start, h.span_end, h.span_text, c.legal_floor, h.related_record_id,
-               coalesce(h.concern, c.concern) AS concern
+               coalesce(h.concern, c.concern) AS concern, h.text_layer
         FROM (SELECT h.* REPLACE (
                      CASE WHEN a.event_id IS NULL THEN h.evidence
                           ELSE h.evidence || ' [The record attributes this to '
@@ -170,14 +185,24 @@ def run(
                                     WHEN 'harmful_sexual_behaviour_peer' THEN 'a peer of the child''s age'
                                     ELSE 'a stranger''s non-contact offence' END
                                || ' ("' || a.said || '"): shown as child sexual abuse, not scored for CSE.]'
-                     END AS evidence),
-                     a.concern,
+                     END
+                     || CASE WHEN l.text_layer = 'concepts'
+                             THEN ' [Read by the concept layer of the text analysis: shown, and '
+                                  || 'scored only where the weights list that layer '
+                                  || '(child.scored_text_layers).]'
+                             ELSE '' END AS evidence),
+                     a.concern, l.text_layer,
                      row_number() OVER (PARTITION BY h.indicator, h.event_id, h.record_id
                                         ORDER BY {SOURCE_PRIORITY}, h.span_start NULLS LAST,
                                                  h.related_record_id NULLS LAST, h.evidence) AS pick
               FROM ind_all_hits h
               LEFT JOIN ind_sexual_attribution a
-                ON a.event_id = h.event_id AND h.indicator IN {reattributed}) h
+                ON a.event_id = h.event_id AND h.indicator IN {reattributed}
+              LEFT JOIN ind_text_layers l
+                ON l.event_id = h.event_id AND l.span_start = h.span_start
+               AND l.span_end = h.span_end
+               AND l.indicator = h.indicator
+               AND (h.source = 'text' OR h.indicator = 'intoxicated_at_ed')) h
         JOIN ind_catalogue c USING (indicator)
         WHERE h.pick = 1 {explained}
           AND (h.indicator NOT IN {harm_only}

@@ -600,13 +600,15 @@ def health_rules(steps: Steps) -> None:
         JOIN text_findings f ON f.event_id = s.event_id AND f.affirmed
              AND f.indicator IN ('intoxicated', 'given_alcohol_drugs')
         WHERE s.event_type = 'ed_attendance'
-        ORDER BY s.event_id, s.record_id, f.span_start
+        ORDER BY s.event_id, s.record_id, f.layer = 'patterns' DESC, f.span_start
         """,
     )
 
 
 def text_hits(steps: Steps) -> None:
-    """Affirmed text findings about the child become hits (one per indicator per event).
+    """Affirmed text findings about the child become hits (one per indicator per event;
+    a fixed pattern's finding before a concept's, so that the hit is scored when either
+    layer the weights score found it).
 
     A "boyfriend aged 18" of a 16- or 17-year-old is a peer, as in `found_with_adult`:
     an `older_boyfriend` finding that states the partner's age is kept only for a child
@@ -624,6 +626,6 @@ def text_hits(steps: Steps) -> None:
         WHERE f.affirmed
           AND NOT (f.indicator = 'older_boyfriend' AND coalesce(s.age_max, 0) >= {PEER_AGE_FROM}
                    AND coalesce({stated_age} - s.age_max < {PEER_AGE_GAP_YEARS}, FALSE))
-        ORDER BY f.indicator, s.event_id, s.record_id, f.span_start
+        ORDER BY f.indicator, s.event_id, s.record_id, f.layer = 'patterns' DESC, f.span_start
         """,
     )

@@ -92,11 +92,17 @@ def read_hits(
     until: date,
     unscored: list[str] | None = None,
     unscored_concerns: Sequence[str] = (),
+    scored_text_layers: Sequence[str] | None = None,
 ) -> list[Hit]:
     """Hits recorded by `until`, less those of `unscored` indicators and those whose own
     `concern` (a hit's concern can differ from its indicator's: indicators/attribution.yaml)
-    is in `unscored_concerns` (shown, never scored)."""
+    is in `unscored_concerns` (shown, never scored), and less text hits whose `text_layer`
+    is not in `scored_text_layers` (None: every layer scores)."""
     concern = "COALESCE(concern, '')" if column_exists(con, "indicator_hits", "concern") else "''"
+    layer = "''"
+    if scored_text_layers is not None and column_exists(con, "indicator_hits", "text_layer"):
+        layer = "text_layer"
+    layers = None if scored_text_layers is None else list(scored_text_layers)
     rows = con.execute(
         f"""
         SELECT hit_id, record_id, indicator, category, COALESCE(weight, 1.0), agency, event_id,
@@ -107,9 +113,11 @@ def read_hits(
         WHERE record_id IS NOT NULL AND recorded_at IS NOT NULL AND recorded_at < ?
           AND NOT list_contains(?::VARCHAR[], indicator)
           AND NOT list_contains(?::VARCHAR[], {concern})
+          AND (?::VARCHAR[] IS NULL OR {layer} = '' OR {layer} IS NULL
+               OR list_contains(?::VARCHAR[], {layer}))
         ORDER BY recorded_at, hit_id
-        """,  # noqa: S608 - `concern` is one of two constants above
-        [until + timedelta(days=1), list(unscored or []), list(unscored_concerns)],
+        """,  # noqa: S608 - `concern` and `layer` are constants above
+        [until + timedelta(days=1), list(unscored or []), list(unscored_concerns), layers, layers],
     ).fetchall()
     return [Hit(*row) for row in rows]
 

@@ -76,6 +76,7 @@ def run(
             until,
             facts.unscored_indicators(weights.child.unscored_concerns),
             weights.child.unscored_concerns,
+            weights.child.scored_text_layers,
         ),
         facts.read_link_facts(
             con, until, weights.child.links.suspect_roles, weights.child.links.text_kinds

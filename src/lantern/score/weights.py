@@ -142,6 +142,10 @@ class ChildWeights(_Strict):
     unscored_concerns: list[
         Literal["sexual_exploitation", "criminal_exploitation", "child_sexual_abuse"]
     ] = []
+    # Which readers of the narratives score (indicators/text/analyse.py `layer`): a text
+    # hit only another layer found is shown with its evidence but carries no points and
+    # no floor. Hits that are not from text (structured, code, legal) always score.
+    scored_text_layers: list[Literal["patterns", "concepts"]] = ["patterns"]
     repeat_factor: float = Field(ge=0, le=1)
     category_cap: float = Field(gt=0)
     corroboration: Corroboration

@@ -112,7 +112,7 @@ TABLES: tuple[DerivedTable, ...] = (
         "hit_id VARCHAR, indicator VARCHAR, category VARCHAR, weight DOUBLE, agency VARCHAR, "
         "event_id VARCHAR, record_id VARCHAR, occurred_at TIMESTAMP, recorded_at TIMESTAMP, "
         "source VARCHAR, evidence VARCHAR, span_start INTEGER, span_end INTEGER, span_text "
-        "VARCHAR, legal_floor VARCHAR, related_record_id VARCHAR, concern VARCHAR"),
+        "VARCHAR, legal_floor VARCHAR, related_record_id VARCHAR, concern VARCHAR, text_layer VARCHAR"),
     _table("language_findings", "indicators",
         "agency VARCHAR, event_id VARCHAR, record_id VARCHAR, kind VARCHAR, phrase VARCHAR, "
         "phrase_id VARCHAR, span_start INTEGER, span_end INTEGER, suggestion VARCHAR, occurred_at "
@@ -121,7 +121,7 @@ TABLES: tuple[DerivedTable, ...] = (
         "event_id VARCHAR, agency VARCHAR, indicator VARCHAR, category VARCHAR, span_start "
         "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "
         "hypothetical BOOLEAN, historical BOOLEAN, experiencer VARCHAR, affirmed BOOLEAN, "
-        "occurred_at TIMESTAMP, recorded_at TIMESTAMP"),
+        "occurred_at TIMESTAMP, recorded_at TIMESTAMP, layer VARCHAR"),
     _table("text_mentions", "indicators",
         "event_id VARCHAR, agency VARCHAR, kind VARCHAR, value VARCHAR, value_norm VARCHAR, "
         "span_start INTEGER, span_end INTEGER, occurred_at TIMESTAMP, recorded_at TIMESTAMP"),

@@ -87,3 +87,14 @@ def test_an_adult_partner_fires_the_law_in_lantern_text():
     found = {h["indicator"]: h for h in json.loads(out.getvalue())["hits"]}
     assert found["legal_adult_with_child_under16"]["legal_floor"] == "medium"
     assert found["legal_pregnancy_under16"]["legal_floor"] == "medium"
+
+
+def test_each_finding_names_the_layer_that_read_it():
+    """The score counts only the layers its weights list; `lantern text` shows every one."""
+    fixed = {h.indicator: h.layer for h in hits("She has a new phone she cannot explain.")}
+    assert fixed == {"unexplained_gifts": "patterns"}
+    concept = {h.indicator: h.layer for h in hits("He has been going to parties and sleeping over.")}
+    assert concept == {"hotels_parties_flats": "concepts"}
+    out = io.StringIO()
+    run_text(io.StringIO(json.dumps({"id": 1, "text": "Drives her about in a van."}) + "\n"), out)
+    assert [h["layer"] for h in json.loads(out.getvalue())["hits"]] == ["concepts"]

@@ -34,6 +34,11 @@ from lantern.indicators.text import (
 from lantern.indicators.text.mentions import Mention, find_mentions
 from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phrases, load_rules
 
+# The two readers of a narrative (a finding's `layer`).
+PATTERNS = "patterns"
+CONCEPTS = "concepts"
+TEXT_LAYERS = (PATTERNS, CONCEPTS)
+
 _CUE_LABELS = ("HYPO_PRE", "HYPO_POST", "HIST_PRE", "HIST_POST", "TERM")
 _EXP_LABELS = ("EXP_OTHER", "EXP_REPORT", "EXP_SUBJECT", "NAME_OTHER", "NAME_SUBJECT", "OBJ_PRON")
 # A following cue ("... was discussed") reaches back over at most this many tokens.
@@ -77,6 +82,10 @@ class Finding:
     historical: bool
     experiencer: str  # subject or other
     sentence: str
+    # Which reader found it: "patterns" (patterns.yaml, the EntityRuler and the anchored
+    # token patterns) or "concepts" (concepts.yaml). The score counts only the layers its
+    # weights list (`child.scored_text_layers`); the others are shown, not scored.
+    layer: str = "patterns"
 
     @property
     def affirmed(self) -> bool:
@@ -115,6 +124,7 @@ class Analysis:
                     "hypothetical": h.hypothetical,
                     "historical": h.historical,
                     "experiencer": h.experiencer,
+                    "layer": h.layer,
                 }
                 for h in self.hits
             ],
@@ -263,6 +273,7 @@ class TextAnalyser:
         analysis = Analysis()
         ents = list(doc.spans[concepts.SPAN_KEY]) if concepts.SPAN_KEY in doc.spans else []
         if ents:
+            fixed = {(e.start, e.end, e.label_) for e in doc.ents}
             # Sentence number of every token, from the sentence starts (no Python loop per token).
             is_start = doc.to_array(SENT_START) == 1
             is_start[0] = True
@@ -311,6 +322,9 @@ class TextAnalyser:
                         historical=historical,
                         experiencer=experiencer,
                         sentence=text[sent.start_char : sent.end_char].strip(),
+                        layer=PATTERNS
+                        if (ent.start, ent.end, ent.label_) in fixed
+                        else CONCEPTS,
                     )
                 )
         if self.rules.named_in_sentence and len(analysis.hits) > 1:
