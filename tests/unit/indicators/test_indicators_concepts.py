@@ -93,7 +93,9 @@ def test_each_finding_names_the_layer_that_read_it():
     """The score counts only the layers its weights list; `lantern text` shows every one."""
     fixed = {h.indicator: h.layer for h in hits("She has a new phone she cannot explain.")}
     assert fixed == {"unexplained_gifts": "patterns"}
-    concept = {h.indicator: h.layer for h in hits("He has been going to parties and sleeping over.")}
+    concept = {
+        h.indicator: h.layer for h in hits("He has been going to parties and sleeping over.")
+    }
     assert concept == {"hotels_parties_flats": "concepts"}
     out = io.StringIO()
     run_text(io.StringIO(json.dumps({"id": 1, "text": "Drives her about in a van."}) + "\n"), out)

@@ -322,9 +322,7 @@ class TextAnalyser:
                         historical=historical,
                         experiencer=experiencer,
                         sentence=text[sent.start_char : sent.end_char].strip(),
-                        layer=PATTERNS
-                        if (ent.start, ent.end, ent.label_) in fixed
-                        else CONCEPTS,
+                        layer=PATTERNS if (ent.start, ent.end, ent.label_) in fixed else CONCEPTS,
                     )
                 )
         if self.rules.named_in_sentence and len(analysis.hits) > 1:
