@@ -20,6 +20,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -532,16 +533,24 @@ class Analytics:
         if self.has("indicator_hits") and by_event:
             # a hit's own concern (criminal exploitation, child sexual abuse: shown, not CSE)
             concern = "concern" if ("indicator_hits", "concern") in self.columns else "NULL"
+            # the reader of the narrative that found a text hit; one the weights do not
+            # score (the concept layer by default) is shown, marked, with no points
+            layer = "text_layer" if ("indicator_hits", "text_layer") in self.columns else "NULL"
+            scored_layers = _scored_text_layers()
             for hit in self.q(
                 f"""
                 SELECT event_id, indicator, category, weight, source, evidence, span_start,
-                       span_end, span_text, legal_floor, record_id, {concern} AS concern
+                       span_end, span_text, legal_floor, record_id, {concern} AS concern,
+                       {layer} AS text_layer
                 FROM indicator_hits
                 WHERE record_id IN (SELECT unnest(?::VARCHAR[]))
                 ORDER BY event_id, span_start NULLS LAST
-                """,  # noqa: S608 - `concern` is a column name or NULL
+                """,  # noqa: S608 - `concern` and `layer` are column names or NULL
                 [record_ids],
             ):
+                hit["layer_unscored"] = bool(
+                    hit["text_layer"] and hit["text_layer"] not in scored_layers
+                )
                 if hit["event_id"] in by_event:
                     by_event[hit["event_id"]]["hits"].append(hit)
         if self.has("language_findings") and by_event:
@@ -838,3 +847,12 @@ def _link_group(row: dict[str, Any]) -> str:
     if row.get("person_kind") == "child" or row.get("node_subkind") == "child":
         return "children"
     return "adults"
+
+
+@cache
+def _scored_text_layers() -> frozenset[str]:
+    """The text layers the shipped weights score (`child.scored_text_layers`), as the app
+    reads the bands from them too (legal_floor.py)."""
+    from lantern.score.weights import load_weights
+
+    return frozenset(load_weights().child.scored_text_layers)
