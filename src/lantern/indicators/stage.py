@@ -52,6 +52,12 @@ RULES = (
 # event, one hit is kept: the law first, then the record, the code, the text;
 # among equals (several adults on one event), the first adult's record, so a
 # re-run picks the same one.
+# A legal hit takes the layer of the text finding it rests on (a concept layer's
+# "contraception" at 12 is not scored as the law on under-13s' sexual health until that
+# layer is), except the law on an adult with a child under 16: an adult named as the
+# partner of a child under 16 is an offence whichever reader found the words.
+LAYERLESS_LEGAL = frozenset({"legal_adult_with_child_under16"})
+
 SOURCE_PRIORITY = (
     "CASE source WHEN 'legal' THEN 0 WHEN 'structured' THEN 1 WHEN 'code' THEN 2 ELSE 3 END"
 )
@@ -153,7 +159,8 @@ def run(
     harm_only = sql_list(rules.shown_only_with_harm or [""])
     steps.table("ind_all_hits", union)
     # Which reader of the narrative found a text hit ('patterns' or 'concepts'; NULL for
-    # any other hit): the score counts only the layers its weights list. One row per span:
+    # any other hit; '*' rows: any finding at a span, for the legal hits resting on it):
+    # the score counts only the layers its weights list. One row per span:
     # the fixed patterns win a span both read (the concept layer skips such spans anyway).
     steps.table(
         "ind_text_layers",
@@ -164,6 +171,10 @@ def run(
         UNION ALL
         SELECT event_id, 'intoxicated_at_ed', span_start, span_end, max(layer)
         FROM text_findings WHERE affirmed AND indicator IN ('intoxicated', 'given_alcohol_drugs')
+        GROUP BY ALL
+        UNION ALL
+        SELECT event_id, '*', span_start, span_end, max(layer)
+        FROM text_findings WHERE affirmed
         GROUP BY ALL
         """,
     )
@@ -201,8 +212,9 @@ def run(
               LEFT JOIN ind_text_layers l
                 ON l.event_id = h.event_id AND l.span_start = h.span_start
                AND l.span_end = h.span_end
-               AND l.indicator = h.indicator
-               AND (h.source = 'text' OR h.indicator = 'intoxicated_at_ed')) h
+               AND l.indicator = CASE h.source WHEN 'legal' THEN '*' ELSE h.indicator END
+               AND (h.source IN ('text', 'legal') OR h.indicator = 'intoxicated_at_ed')
+               AND h.indicator NOT IN {sql_list(sorted(LAYERLESS_LEGAL))}) h
         JOIN ind_catalogue c USING (indicator)
         WHERE h.pick = 1 {explained}
           AND (h.indicator NOT IN {harm_only}
