@@ -144,7 +144,8 @@ class ChildWeights(_Strict):
     ] = []
     # Which readers of the narratives score (indicators/text/analyse.py `layer`): a text
     # hit only another layer found is shown with its evidence but carries no points and
-    # no floor. Hits that are not from text (structured, code, legal) always score.
+    # no floor. Structured and code hits always score; a legal hit takes the layer of the
+    # text finding it rests on, except an adult with a child under 16 (always scored).
     scored_text_layers: list[Literal["patterns", "concepts"]] = ["patterns"]
     repeat_factor: float = Field(ge=0, le=1)
     category_cap: float = Field(gt=0)
