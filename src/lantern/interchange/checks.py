@@ -149,6 +149,8 @@ def _header_notes(table: Table, read: FileRead, position: dict[str, int]) -> lis
                      f"{column_name} column, {MISSING_NAME}")
                 )  # fmt: skip
     for n in unknown_columns(table, read):
+        if n == schema.PROVENANCE_COLUMN:
+            continue  # an adapter's provenance: expected, kept in attributes
         notes.append((n, f"{name} line 1, {n}: not an interchange column; kept in attributes"))
     if table.name == "people":
         for n in schema.PROTECTED_EXTRA_COLUMNS:

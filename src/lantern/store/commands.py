@@ -50,22 +50,40 @@ def schema_command(
 
 
 def ingest_command(
-    dataset: Annotated[Path, typer.Argument(help="Dataset directory in the interchange format.")],
+    dataset: Annotated[
+        Path,
+        typer.Argument(
+            help="Dataset directory in the interchange format (or, with --format, "
+            "the return or export to adapt)."
+        ),
+    ],
     store: StoreOption = None,
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Adapt DATASET from this format first (ssda903, cin, "
+            "annex-a, ssd, or a mapping.yaml), as `lantern adapt` does.",
+        ),
+    ] = None,
 ) -> None:
     """Load a dataset into the store; bad rows go to quarantine and the rest loads."""
     from rich.console import Console
 
+    console = Console()
+    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+        console = Console(width=120)
+    settings = command_settings(store)
+    store = settings.store
+    if format_ is not None:
+        summary = adapt_and_ingest(format_, dataset, settings)
+        print_summary(console, summary, store)
+        return
     from lantern.interchange.dataset import open_dataset
     from lantern.store.connection import open_store
     from lantern.store.ingest import ingest, refuse_incomplete
 
-    console = Console()
-    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
-        console = Console(width=120)
     size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
-    settings = command_settings(store)
-    store = settings.store
     con = open_store(settings)
     try:
         if size >= PROGRESS_FROM_BYTES and console.is_terminal:
@@ -84,6 +102,43 @@ def ingest_command(
         con.close()
     print_summary(console, summary, store)
     refuse_incomplete(summary, store)
+
+
+def adapt_and_ingest(fmt: str, source: Path, settings, agency: str | None = None):  # type: ignore[no-untyped-def]
+    """`lantern ingest --format`: adapt `source` into a scratch dataset and load it; what the
+    adapter could not read joins the load's quarantine (and warnings) in the store, with its
+    place in the source, so `lantern quarantine` lists both."""
+    import tempfile
+
+    from lantern.adapters.registry import adapt
+    from lantern.store.connection import open_store
+    from lantern.store.ingest import ingest
+
+    adapted = adapt(fmt, source, agency)
+    with tempfile.TemporaryDirectory(prefix="lantern-adapt-") as scratch:
+        dataset = Path(scratch) / source.name
+        adapted.write(dataset)
+        (dataset / "quarantine.csv").unlink()  # its rows go to the store's quarantine below
+        con = open_store(settings)
+        try:
+            summary = ingest(con, dataset)
+            for issue in adapted.issues:
+                table = "quarantine" if issue.severity == "error" else "load_warnings"
+                where = issue.location
+                con.execute(
+                    f"INSERT INTO {table} VALUES (?, 'source', ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                    [summary.load_id, adapted.agency,
+                     where.file + (f" [{where.sheet}]" if where.sheet else ""), where.line,
+                     where.column, issue.value, str(issue)],
+                )  # fmt: skip
+        finally:
+            con.close()
+    if adapted.errors:
+        summary.file_notes.append(
+            f"{len(adapted.errors):,} source records could not be adapted and are in the "
+            "quarantine with their place in the source"
+        )
+    return summary
 
 
 def print_summary(console, summary: LoadSummary, store: Path) -> None:  # type: ignore[no-untyped-def]

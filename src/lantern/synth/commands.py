@@ -40,6 +40,14 @@ def synth_command(
             "docs/synthetic-county.md).",
         ),
     ] = "default",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            help="Also write the county's social care as this return in OUT/formats/FORMAT "
+            "(ssda903, cin, annex-a, ssd; repeat for several). See docs/adapters.md.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a synthetic county (interchange tables in OUT, ground truth in OUT/truth)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -61,6 +69,11 @@ def synth_command(
             raise UserError("--ends-on must be a date (YYYY-MM-DD) or 'today'") from None
     if profile not in ("default", "hard"):
         raise UserError("--profile must be 'default' or 'hard'")
+    from lantern.adapters.writers import WRITERS
+
+    unknown = [f for f in formats or [] if f not in WRITERS]
+    if unknown:
+        raise UserError(f"--format {unknown[0]!r}: use one of {', '.join(WRITERS)}")
     if out.exists() and any(out.iterdir()) and not (out / "truth" / "manifest.yaml").is_file():
         raise UserError(f"{out}: not empty and not a synthetic county; choose a new directory")
     with Progress(
@@ -100,6 +113,11 @@ def synth_command(
         f"{summary.networks} planted networks with {summary.victims} victims "
         f"({summary.seconds:.1f}s){moved}"
     )
+    if formats:
+        from lantern.adapters.writers import write_formats
+
+        for line in write_formats(out, formats):
+            typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:
