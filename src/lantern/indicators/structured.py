@@ -83,7 +83,9 @@ def event_type_hits(steps: Steps) -> None:
         f"""
         SELECT m.indicator, 'structured' AS source, s.agency, s.event_id, s.record_id,
                s.occurred_at, s.recorded_at,
-               c.description || ' Recorded as a ' || {_plain("s.event_type")} || ' by '
+               c.description || ' Recorded as '
+                   || CASE WHEN lower(left(s.event_type, 1)) IN ('a', 'e', 'i', 'o', 'u')
+                           THEN 'an ' ELSE 'a ' END || {_plain("s.event_type")} || ' by '
                    || {_plain("s.agency")} || ' on ' || strftime(s.occurred_at, '%Y-%m-%d') || '.' AS evidence,
                NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
                NULL::VARCHAR AS related_record_id
