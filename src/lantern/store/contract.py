@@ -70,6 +70,14 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("resolve_candidates", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, match_weight DOUBLE, match_probability DOUBLE, "
         "available_at TIMESTAMP, source VARCHAR, evidence VARCHAR"),
+    _table("record_person_spans", "resolve",
+        "record_id VARCHAR, component VARCHAR, person_label VARCHAR, valid_from TIMESTAMP, "
+        "valid_to TIMESTAMP"),
+    _table("record_together", "resolve",
+        "record_a VARCHAR, record_b VARCHAR, together_from TIMESTAMP, together_to TIMESTAMP"),
+    _table("resolve_scored", "resolve",
+        "record_id_l VARCHAR, record_id_r VARCHAR, match_weight DOUBLE, available_at TIMESTAMP, "
+        "source VARCHAR"),
     _table("resolve_cannot_link", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
     _table("resolve_decisions", "resolve",
