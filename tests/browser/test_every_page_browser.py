@@ -160,7 +160,7 @@ def test_every_page_type_reads_right_and_passes_axe(site, axe_page, role: str) -
         text = page.locator("body").inner_text()
         failures += [f"{kind} {path}: {p}" for p in reading_problems(text)]
         failures += [f"{kind} {path}: axe {v}" for v in axe_violations(page)]
-    assert opened >= 2, f"{role} opened only {opened} pages"
+    assert opened >= 1, f"{role} opened no page"  # admin and auditor have one or two pages
     assert not failures, "\n".join(failures)
 
 
