@@ -68,8 +68,14 @@ def test_no_module_writes_csv_or_xlsx_around_the_one_writer() -> None:
     allowed = {SRC / "export_safety.py"}
     # `lantern synth` writes (and moves in time) Interchange input files for the pipeline, not
     # exports: escaping would change the data the pipeline reads.
-    # The adapters likewise write Interchange files from agencies' standard returns.
-    inputs = set((SRC / "synth").rglob("*.py")) | set((SRC / "adapters").rglob("*.py"))
+    inputs = set((SRC / "synth").rglob("*.py"))
+    # `lantern adapt` reads returns (workbooks among them) and writes interchange input files
+    # that must keep every value as given; its quarantine report goes through escape_row. Its
+    # writers write synthetic returns, inputs for `lantern adapt`.
+    adapters = SRC / "adapters"
+    inputs |= {adapters / "core.py", adapters / "sources.py", adapters / "annex_a.py",
+               adapters / "roundtrip.py", adapters / "writers" / "annex_a.py",
+               adapters / "writers" / "county.py"}  # fmt: skip
     bypass = []
     for path in SRC.rglob("*.py"):
         if path in allowed | inputs:
