@@ -216,10 +216,11 @@ EXPORTS = {
             "first_flagged_at",
             "network_ids",
             "top_reasons",
+            "band",  # added after the spec's columns (docs/pipeline.md): a compatible extension
         ),
         """
         SELECT person_id, records, score, linked_children, first_flagged_at, network_ids,
-               top_reasons
+               top_reasons, band
         FROM assessments WHERE kind = 'adult' ORDER BY score DESC, person_id
         """,
     ),
@@ -232,10 +233,11 @@ EXPORTS = {
             "score",
             "first_flagged_at",
             "concern",
+            "band",
         ),  # fmt: skip
         """
         SELECT a.network_id, a.members, a.child_count, a.adult_count, a.score,
-               a.first_flagged_at, coalesce(c.concern, 'sexual_exploitation')
+               a.first_flagged_at, coalesce(c.concern, 'sexual_exploitation'), a.band
         FROM network_assessments a LEFT JOIN graph_network_concerns c USING (network_id)
         ORDER BY a.network_id
         """,

@@ -333,6 +333,7 @@ def _write(
             "first_flagged_at": "DATE",
             "members": "VARCHAR",
             "as_of": "DATE",
+            "band": "VARCHAR",
         },
     )
     children = [a for a in assessments if a[1] == "child"]
@@ -367,7 +368,12 @@ def _network_assessments(
     states: list[network_replay.NetworkState],
     root_person: dict[str, str],
 ) -> list[tuple]:
-    """A network's score is its members' scores; its date comes from the network replay."""
+    """A network's score is its members' scores; its date comes from the network replay.
+
+    Its band: `none` until it is flagged (a network never flagged is not put forward as a
+    CSE concern, whoever is in it); once flagged, `high` when at least two of its children
+    are `high` on the assessment date, else `medium`.
+    """
     by_person = {a[0]: a for a in assessments}
     rows = []
     for state in states:
@@ -378,11 +384,19 @@ def _network_assessments(
         children = [a for a in assessed if a[1] == "child"]
         adults = [p for p in people if p not in by_person or by_person[p][1] == "adult"]
         score = round(sum(a[2] for a in assessed), 2)
+        band = network_band(state.flagged_at, [a[3] for a in children])
         rows.append(
             (state.network_id, len(children), len(adults), score, state.flagged_at,
-             ";".join(people), until)
+             ";".join(people), until, band)
         )  # fmt: skip
     return rows
+
+
+def network_band(flagged_at: date | None, child_bands: list[str]) -> str:
+    """`none` if never flagged; `high` with two children at high; else `medium`."""
+    if flagged_at is None:
+        return "none"
+    return "high" if sum(1 for b in child_bands if b == "high") >= 2 else "medium"
 
 
 def _replace(
