@@ -77,7 +77,11 @@ def run(
             weights.child.unscored_concerns,
         ),
         facts.read_link_facts(
-            con, until, weights.child.links.suspect_roles, weights.child.links.text_kinds
+            con,
+            until,
+            weights.child.links.suspect_roles,
+            weights.child.links.text_kinds,
+            facts.RoutineRule.from_graph_rules(),
         ),
         weights,
     )
