@@ -199,9 +199,11 @@ EXPORTS = {
         """,
     ),
     "children.csv": (
-        ("person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons"),
+        ("person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons",
+         "concern"),  # fmt: skip
         """
-        SELECT person_id, records, band, score, first_flagged_at, network_ids, top_reasons
+        SELECT person_id, records, band, score, first_flagged_at, network_ids, top_reasons,
+               coalesce(concern, 'sexual_exploitation')
         FROM assessments WHERE kind = 'child'
         ORDER BY CASE band WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
                  score DESC, person_id

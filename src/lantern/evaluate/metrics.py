@@ -56,6 +56,13 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
+def _cse(row: dict[str, str]) -> bool:
+    """A children.csv row put forward as a CSE concern: its `concern` (when the column is
+    there) is sexual exploitation. A child listed under criminal exploitation is shown, at
+    its band, for that response, and counts as not flagged for CSE here."""
+    return (row.get("concern") or "sexual_exploitation").strip() == "sexual_exploitation"
+
+
 # ------------------------------------------------------------------ identity
 
 
@@ -117,7 +124,7 @@ def ever_flagged(truth: Truth, assessed: Assessed) -> dict[str, object]:
     rows = [
         majority.get(r["person_id"], "")
         for r in assessed.children
-        if (r.get("first_flagged_at") or "").strip()
+        if (r.get("first_flagged_at") or "").strip() and _cse(r)
     ]
     found = len(set(truth.victims) & set(rows))
     victim_rows = sum(1 for t in rows if t in truth.victims)
@@ -147,9 +154,20 @@ def children_at_risk(truth: Truth, assessed: Assessed) -> dict[str, object]:
     flagged_rows = [
         majority.get(r["person_id"], "")
         for r in assessed.children
-        if r["band"].strip().lower() in FLAGGED_BANDS
+        if r["band"].strip().lower() in FLAGGED_BANDS and _cse(r)
     ]
-    out: dict[str, object] = {}
+    other_concern = [
+        majority.get(r["person_id"], "")
+        for r in assessed.children
+        if r["band"].strip().lower() in FLAGGED_BANDS and not _cse(r)
+    ]
+    out: dict[str, object] = {
+        "listed_as_other_exploitation": {
+            "rows": len(other_concern),
+            "victim_rows": sum(1 for t in other_concern if t in truth.victims),
+            "other_group_rows": sum(1 for t in other_concern if t in truth.other_group_members),
+        }
+    }
     for label, sexes in (("all", None), ("F", {"F"}), ("M", {"M"})):
         rows = [t for t in flagged_rows if sexes is None or truth.sex.get(t) in sexes]
         victims = {v for v, info in truth.victims.items() if sexes is None or info.sex in sexes}
@@ -363,7 +381,7 @@ def first_flags(truth: Truth, assessed: Assessed) -> dict[str, dt.date]:
     for row in assessed.children:
         victim = majority.get(row["person_id"], "")
         flagged = parse_date(row.get("first_flagged_at", ""))
-        if victim in truth.victims and flagged is not None:
+        if victim in truth.victims and flagged is not None and _cse(row):
             flags[victim] = min(flagged, flags.get(victim, flagged))
     return flags
 

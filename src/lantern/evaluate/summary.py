@@ -27,6 +27,12 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
         f"{_fmt(ident['precision'])} / {_fmt(ident['recall'])} / {_fmt(ident['f1'])}",
     )
     for label, risk in report["children_at_risk"].items():
+        if label == "listed_as_other_exploitation":
+            table.add_row(
+                "children >= medium listed under criminal exploitation (victims among them)",
+                f"{risk['rows']} ({risk['victim_rows']})",
+            )
+            continue
         table.add_row(
             f"children >= medium ({label}) precision / recall / F1",
             f"{_fmt(risk['precision'])} / {_fmt(risk['recall'])} / {_fmt(risk['f1'])}",

@@ -488,3 +488,22 @@ def test_adults_without_a_band_column_count_as_none(truth: Path, joint: Path) ->
     adults = evaluate_outputs(joint, truth)["adults"]
     assert adults["at_least_low"]["rows"] == 0
     assert adults["at_least_low"]["recall"] == 0.0
+
+
+def test_children_listed_under_criminal_exploitation_are_not_cse_flags(
+    truth: Path, tmp_path: Path
+) -> None:
+    d = assessment(tmp_path / "concern", ["Pa,police:p1", "Pd,health:h3"], [], [])
+    write(
+        d / "children.csv",
+        "person_id,records,band,score,first_flagged_at,network_ids,top_reasons,concern",
+        "Pa,,high,20,2010-06-01,,,sexual_exploitation",  # T1, a victim
+        "Pd,,medium,16,2010-03-01,,,criminal_exploitation",  # T3: listed for the CE response
+    )
+    report = evaluate_outputs(d, truth)
+    risk = report["children_at_risk"]
+    assert (risk["all"]["flagged_rows"], risk["all"]["precision"]) == (1, 1.0)
+    assert risk["listed_as_other_exploitation"] == {
+        "rows": 1, "victim_rows": 0, "other_group_rows": 0,
+    }  # fmt: skip
+    assert report["children_ever_flagged"]["flagged_rows"] == 1
