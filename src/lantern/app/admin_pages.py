@@ -7,9 +7,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
 from lantern.app import accounts, audit
+from lantern.app.context import current_user, require_csrf, state_of
 from lantern.app.models import AuditEntry, User
 from lantern.app.policy import ROLES
-from lantern.app.web import current_user, render, require_csrf, state_of
+from lantern.app.templating import render
 from lantern.errors import UserError
 
 router = APIRouter()

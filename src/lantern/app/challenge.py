@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from lantern.app import audit
 from lantern.app.analytics import Person
+from lantern.app.context import NotFound, current_user, require_csrf, state_of
 from lantern.app.models import Alert, AuditEntry, User
-from lantern.app.web import NotFound, current_user, render, require_csrf, state_of
+from lantern.app.templating import render
 from lantern.config_files import read_mapping
 
 REASONS_FILE = Path(__file__).resolve().parent / "access_reasons.yaml"

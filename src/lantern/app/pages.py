@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lantern.app import accounts, alerts, audit, clocks, disclosure
+from lantern.app.context import NotFound, clocks_now, current_user, require_csrf, state_of
 from lantern.app.models import Alert, Decision, User
 from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE
-from lantern.app.web import NotFound, current_user, render, require_csrf, state_of
+from lantern.app.templating import render
 
 router = APIRouter()
 
@@ -106,16 +107,6 @@ def home(request: Request) -> Response:
 
 
 # the queue --------------------------------------------------------------------------------
-def _now(state: Any) -> datetime:
-    """The time clocks run to: now, or the end of the store's as-of date if that is earlier."""
-    now = datetime.now()
-    as_of = state.analytics.as_of()
-    if as_of is not None:
-        end_of_as_of = datetime.combine(as_of, datetime.max.time())
-        return min(now, end_of_as_of)
-    return now
-
-
 def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> list[dict[str, Any]]:
     """Everything the queue shows for each alert, in a handful of queries for the page."""
     analytics = state.analytics
@@ -124,7 +115,7 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
     members = analytics.network_members(network_ids)
     people = analytics.people(child_ids)
     events = analytics.clock_events(child_ids)
-    now = _now(state)
+    now = clocks_now(state)
     first_decisions = {
         alert_id: at
         for alert_id, at in db.execute(
@@ -400,7 +391,7 @@ def mace_page(request: Request) -> Response:
 def mace_pdf(request: Request) -> Response:
     from weasyprint import CSS, HTML
 
-    from lantern.app.web import STATIC
+    from lantern.app.templating import STATIC
 
     state = state_of(request)
     with state.session() as db:

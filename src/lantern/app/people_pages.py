@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from lantern.app import audit, challenge, clocks, disclosure, graph_json, legal_floor
 from lantern.app.analytics import Person
+from lantern.app.context import NotFound, clocks_now, current_user, state_of
 from lantern.app.models import Alert
-from lantern.app.pages import _now
-from lantern.app.web import NotFound, current_user, render, state_of
+from lantern.app.templating import render
 
 router = APIRouter()
 
@@ -78,7 +78,7 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
         )
         decisions = list(alert.decisions) if alert else []
     history = analytics.score_history(person_id)
-    clock_list = clocks.record_clocks(analytics.clock_events_of(person), _now(state))
+    clock_list = clocks.record_clocks(analytics.clock_events_of(person), clocks_now(state))
     record = state.pages.get(
         ("child", person_id, user.role, user.agency, agency, category),
         lambda: _child_record(state, user, person, agency, category),

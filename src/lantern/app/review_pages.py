@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from lantern.app import audit
 from lantern.app.analytics import Analytics
-from lantern.app.web import current_user, render, state_of
+from lantern.app.context import current_user, state_of
+from lantern.app.templating import render
 
 router = APIRouter()
 _rendered: weakref.WeakKeyDictionary[Analytics, str] = weakref.WeakKeyDictionary()

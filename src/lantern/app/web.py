@@ -1,134 +1,38 @@
-"""The FastAPI application: state, middleware, templates and error pages.
+"""The FastAPI application: the factory, middleware, error pages and warm-up.
 
 `create_app(settings)` builds everything from the settings it is given (nothing at import time):
 the operational store (migrated to head), the read-only analytical store, the session signer
-and the access policy. Pages live in `pages.py`, `people_pages.py` and `admin_pages.py`.
+and the access policy. Imports go one way: `context.py` (state, the signed-in user, CSRF) <
+`templating.py` (Jinja, `render`) < the page modules (`pages.py`, `people_pages.py`,
+`admin_pages.py`, …) < this module, which includes their routers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PackageLoader,
-    PrefixLoader,
-    select_autoescape,
-)
-from markupsafe import Markup
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lantern.app import accounts, alerts, audit, database
-from lantern.app.analytics import Analytics, Memo
-from lantern.app.models import User
-from lantern.app.policy import Policy, default_policy
-from lantern.app.security import (
-    PRE_SESSION_COOKIE,
-    SECURITY_HEADERS,
-    SESSION_COOKIE,
-    CsrfError,
-    Sessions,
-    checked_secret,
-)
+from lantern.app import accounts, alerts, database
+from lantern.app.analytics import Analytics
+from lantern.app.context import AppState, Forbidden, NotFound, NotSignedIn
+from lantern.app.policy import default_policy
+from lantern.app.security import SECURITY_HEADERS, CsrfError, Sessions, checked_secret
+from lantern.app.templating import STATIC, build_templates, render
 from lantern.errors import UserError
 from lantern.settings import Settings
 
-HERE = Path(__file__).resolve().parent
-STATIC = HERE / "static"
 log = logging.getLogger("lantern.app")
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The signed-in user as pages see them: a snapshot, safe after the session closes."""
-
-    username: str
-    display_name: str
-    role: str
-    agency: str | None
-
-
-class NotSignedIn(Exception):
-    pass
-
-
-class Forbidden(Exception):
-    pass
-
-
-class NotFound(Exception):
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
-
-
-@dataclass
-class AppState:
-    settings: Settings
-    db: sessionmaker[Session]
-    analytics: Analytics
-    sessions: Sessions
-    policy: Policy
-    templates: Jinja2Templates
-    throttle: accounts.Throttle = field(default_factory=accounts.Throttle)
-    demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
-    # Rendered parts of pages that come only from the analytical store (see child_page).
-    pages: Memo = field(default_factory=lambda: Memo(size=1000))
-    # SQLite has one writer at a time and its busy handler waits in sleeps of up to 100 ms;
-    # queueing this process's sessions on a lock instead keeps waits short and fair.
-    serialise: threading.RLock | None = None
-
-    @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        if self.serialise is not None:
-            self.serialise.acquire()
-        db = self.db()
-        try:
-            yield db
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
-        finally:
-            db.close()
-            if self.serialise is not None:
-                self.serialise.release()
-
-
-def state_of(request: Request) -> AppState:
-    return request.app.state.lantern  # type: ignore[no-any-return]
-
-
-def current_user(request: Request, db: Session, page: str) -> User:
-    """The signed-in user, if the policy lets their role open `page`; otherwise raise."""
-    state = state_of(request)
-    user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
-    if user is None:
-        raise NotSignedIn()
-    request.state.user = Viewer(user.username, user.display_name, user.role, user.agency)
-    if page != "home" and not state.policy.allows(user.role, page):
-        audit.record(db, user.username, "refused", str(request.url.path), page=page, role=user.role)
-        db.commit()
-        raise Forbidden()
-    return user
 
 
 def served_routes(app: FastAPI) -> list[tuple[str, str]]:
@@ -144,210 +48,6 @@ def served_routes(app: FastAPI) -> list[tuple[str, str]]:
                 yield route.path, method
 
     return sorted(set(walk(list(app.routes))))
-
-
-def require_csrf(request: Request, submitted: str | None) -> None:
-    """The form's token must be bound to this browser's session cookie, or (a form shown before
-    sign-in, perhaps beside an expired session cookie) to its pre-session cookie."""
-    sessions = state_of(request).sessions
-    cookies = [
-        c
-        for c in (request.cookies.get(SESSION_COOKIE), request.cookies.get(PRE_SESSION_COOKIE))
-        if c
-    ]
-    for cookie in cookies[:-1]:
-        try:
-            sessions.check_csrf(cookie, submitted)
-            return
-        except CsrfError:
-            continue
-    sessions.check_csrf(cookies[-1] if cookies else None, submitted)
-
-
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    state = state_of(request)
-    user = getattr(request.state, "user", None)
-    cookie = (
-        request.cookies.get(SESSION_COOKIE) if user else request.cookies.get(PRE_SESSION_COOKIE)
-    )
-    new_pre = None
-    if user is None and not cookie:
-        new_pre = cookie = state.sessions.new_pre_session()
-    context.update(
-        request=request,
-        user=user,
-        csrf_token=state.sessions.csrf_token(cookie),
-        can=lambda page: user is not None and state.policy.allows(user.role, page),
-        nav=_navigation(request, user, state.policy),
-        demo=state.settings.demo,
-    )
-    response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
-    if new_pre:
-        response.set_cookie(
-            PRE_SESSION_COOKIE,
-            new_pre,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            max_age=3600,
-        )
-    return response
-
-
-NAVIGATION = (
-    ("alerts", "/alerts", "Alerts"),
-    ("search", "/search", "Search"),
-    ("mace", "/mace", "MACE pack"),
-    ("most_connected", "/workbench/connected", "Most connected"),
-    ("find_path", "/workbench/path", "Find the path"),
-    ("hotspots", "/workbench/places", "Places"),
-    ("review", "/review", "Review"),
-    ("challenged_access", "/challenged-access", "Challenged access"),
-    ("users", "/admin/users", "Users"),
-    ("audit", "/admin/audit", "Audit log"),
-)
-
-
-def _navigation(request: Request, user: User | None, policy: Policy) -> list[dict[str, Any]]:
-    if user is None:
-        return []
-    path = request.url.path
-    return [
-        {"href": href, "text": text, "active": path.startswith(href)}
-        for page, href, text in NAVIGATION
-        if policy.allows(user.role, page)
-    ]
-
-
-def _date(value: Any, fmt: str = "%d %b %Y") -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, datetime | date):
-        return value.strftime(fmt)
-    return str(value)
-
-
-# Words of an identifier that are read as letters ("ed_attendance" is an ED attendance).
-ACRONYMS = {"ed": "ED", "gp": "GP", "sti": "STI", "cp": "CP", "nfa": "NFA", "mash": "MASH"}
-
-
-def _label(value: Any) -> str:
-    words = str(value or "").replace("_", " ").split(" ")
-    return " ".join(ACRONYMS.get(word, word) for word in words)
-
-
-def _sentence(value: Any) -> str:
-    """The first letter capitalised and the rest left alone (Jinja's `capitalize` lowers it)."""
-    text = str(value or "")
-    return text[:1].upper() + text[1:]
-
-
-# How each kind of link reads on a page: what the records show, never a finding about a person
-# (Lantern ranks and explains; a person decides). Kinds are graph_edges.kind (docs/graph.md).
-LINK_KINDS = {
-    "suspect_of": "named as suspect in a record about the child",
-    "co_event": "in the same record",
-    "with_thing": "recorded with",
-    "text_mention": "named in a narrative",
-    "shared_thing": "recorded with the same vehicle, phone or handle",
-    "at_place": "recorded at the place",
-    "same_place": "at the same place within two days",
-}
-
-
-def _link_kind(value: Any) -> str:
-    return LINK_KINDS.get(str(value or ""), _label(value))
-
-
-NOT_ROLES = {"on_record": "on their record", "named_in_narrative": "named in the narrative"}
-
-
-def _recorded_as(value: Any) -> str:
-    """An agency's role for a person in one record ("victim", "suspect/victim"): the record's
-    words, shown as such, so the page itself never calls anyone a victim or a suspect."""
-    parts = [p.strip() for p in re.split(r"[/,]", str(value or "")) if p.strip() not in ("", "-")]
-    if len(parts) == 1 and parts[0] in NOT_ROLES:
-        return NOT_ROLES[parts[0]]
-    return ("recorded as " + " / ".join(_label(p) for p in parts)) if parts else ""
-
-
-def _short_reasons(value: Any, count: int = 2, width: int = 150) -> list[str]:
-    """The first few of a `;`-separated list of reasons, each cut to `width` characters."""
-    reasons = [r.strip() for r in str(value or "").split("; ") if r.strip()]
-    return [r if len(r) <= width else r[: width - 1].rstrip() + "…" for r in reasons[:count]]
-
-
-def _agency(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    return {
-        "social_care": "Children's social care",
-        "police": "Police",
-        "health": "Health",
-        "education": "Education",
-    }.get(str(value), _sentence(_label(value)))
-
-
-BAND_COLOURS = {
-    "high": "govuk-tag--red",
-    "medium": "govuk-tag--orange",
-    "low": "govuk-tag--yellow",
-    "none": "govuk-tag--grey",
-}
-STATUS_COLOURS = {
-    "open": "govuk-tag--blue",
-    "assigned": "govuk-tag--light-blue",
-    "awaiting_sign_off": "govuk-tag--purple",
-    "closed": "govuk-tag--grey",
-}
-
-
-def band_tag(band: str | None) -> Markup:
-    return Markup('<strong class="govuk-tag {} lantern-band">{}</strong>').format(
-        BAND_COLOURS.get(band or "", "govuk-tag--grey"), band or "not scored"
-    )
-
-
-def status_tag(status: str) -> Markup:
-    return Markup('<strong class="govuk-tag {}">{}</strong>').format(
-        STATUS_COLOURS.get(status, ""), alerts.STATUSES.get(status, status)
-    )
-
-
-def build_templates() -> Jinja2Templates:
-    env = Environment(
-        loader=ChoiceLoader(
-            [
-                FileSystemLoader(HERE / "templates"),
-                PrefixLoader(
-                    {"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}
-                ),
-            ]
-        ),
-        autoescape=select_autoescape(["html"]),
-        auto_reload=False,  # templates ship with the package: no stat() per page
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["date"] = _date
-    env.filters["datetime"] = lambda v: _date(v, "%d %b %Y %H:%M")
-    env.filters["label"] = _label
-    env.filters["link_kind"] = _link_kind
-    env.filters["sentence"] = _sentence
-    env.filters["recorded_as"] = _recorded_as
-    env.filters["agency"] = _agency
-    env.filters["short_reasons"] = _short_reasons
-    env.filters["urlquote"] = lambda v: quote(str(v), safe="")
-    env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
-    env.globals["STATUSES"] = alerts.STATUSES
-    env.globals["band_tag"] = band_tag
-    env.globals["status_tag"] = status_tag
-    return Jinja2Templates(env=env)
 
 
 def warm_up(state: AppState) -> int:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app_harness import make_app, signed_in
-from lantern.app.web import LINK_KINDS, _link_kind, _recorded_as
+from lantern.app.templating import LINK_KINDS, _link_kind, _recorded_as
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_child_and_adult_pages_word_roles_and_links_as_records(site) -> None:  #
 
 
 def test_identifiers_read_with_their_acronyms() -> None:
-    from lantern.app.web import _label, _sentence
+    from lantern.app.templating import _label, _sentence
 
     assert _sentence(_label("ed_attendance")) == "ED attendance"
     assert _sentence(_label("gp_consultation")) == "GP consultation"

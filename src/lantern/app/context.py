@@ -1,0 +1,128 @@
+"""What a page knows about its request: the app's state, the signed-in user and the form's token.
+
+The lowest layer of the web app: page modules (`pages.py`, `people_pages.py`, …) and the factory
+(`web.py`) import from here, never the other way round.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+
+from lantern.app import accounts, audit
+from lantern.app.analytics import Analytics, Memo
+from lantern.app.models import User
+from lantern.app.policy import Policy
+from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE, CsrfError, Sessions
+from lantern.settings import Settings
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user as pages see them: a snapshot, safe after the session closes."""
+
+    username: str
+    display_name: str
+    role: str
+    agency: str | None
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+class NotFound(Exception):
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: sessionmaker[Session]
+    analytics: Analytics
+    sessions: Sessions
+    policy: Policy
+    templates: Jinja2Templates
+    throttle: accounts.Throttle = field(default_factory=accounts.Throttle)
+    demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # Rendered parts of pages that come only from the analytical store (see child_page).
+    pages: Memo = field(default_factory=lambda: Memo(size=1000))
+    # SQLite has one writer at a time and its busy handler waits in sleeps of up to 100 ms;
+    # queueing this process's sessions on a lock instead keeps waits short and fair.
+    serialise: threading.RLock | None = None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        if self.serialise is not None:
+            self.serialise.acquire()
+        db = self.db()
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+        finally:
+            db.close()
+            if self.serialise is not None:
+                self.serialise.release()
+
+
+def state_of(request: Request) -> AppState:
+    return request.app.state.lantern  # type: ignore[no-any-return]
+
+
+def current_user(request: Request, db: Session, page: str) -> User:
+    """The signed-in user, if the policy lets their role open `page`; otherwise raise."""
+    state = state_of(request)
+    user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
+    if user is None:
+        raise NotSignedIn()
+    request.state.user = Viewer(user.username, user.display_name, user.role, user.agency)
+    if page != "home" and not state.policy.allows(user.role, page):
+        audit.record(db, user.username, "refused", str(request.url.path), page=page, role=user.role)
+        db.commit()
+        raise Forbidden()
+    return user
+
+
+def require_csrf(request: Request, submitted: str | None) -> None:
+    """The form's token must be bound to this browser's session cookie, or (a form shown before
+    sign-in, perhaps beside an expired session cookie) to its pre-session cookie."""
+    sessions = state_of(request).sessions
+    cookies = [
+        c
+        for c in (request.cookies.get(SESSION_COOKIE), request.cookies.get(PRE_SESSION_COOKIE))
+        if c
+    ]
+    for cookie in cookies[:-1]:
+        try:
+            sessions.check_csrf(cookie, submitted)
+            return
+        except CsrfError:
+            continue
+    sessions.check_csrf(cookies[-1] if cookies else None, submitted)
+
+
+def clocks_now(state: Any) -> datetime:
+    """The time clocks run to: now, or the end of the store's as-of date if that is earlier."""
+    now = datetime.now()
+    as_of = state.analytics.as_of()
+    if as_of is not None:
+        end_of_as_of = datetime.combine(as_of, datetime.max.time())
+        return min(now, end_of_as_of)
+    return now
