@@ -94,3 +94,51 @@ def test_links_through_a_routine_taxi_add_no_points_in_the_score(monkeypatch):
     # with it, only the first two children (both school runs before the taxi's sixth record)
     # are still tied to each other; the other six children's runs are a service
     assert taxi_link_reasons(monkeypatch, facts.RoutineRule()) == 2
+
+
+def association_county() -> World:
+    """Three girls flagged on their own signs, each seen twice with the car CAR1 on missing
+    episodes; and Zoe, whose only records are two with CAR1 (a vehicle sign each)."""
+    w = World()
+    for i in range(3):
+        girl = w.person(f"police:G{i}", "1997-01-01")
+        big = w.event(f"health:s{i}", "2010-03-01", people={girl: "subject"})
+        w.hit(big, girl, "sti", "sexual_health", 5.0)
+        w.hit(big, girl, "intoxicated", "substances", 5.0)
+        w.hit(big, girl, "sexual_assault_disclosed", "sexual_abuse_disclosed", 5.0)
+        for k in range(2):
+            event = w.event(f"police:m{i}{k}", f"2010-04-0{1 + k}", people={girl: "subject"},
+                            event_type="missing_report")  # fmt: skip
+            w.thing(event, "vehicle:CAR1")
+            w.hit(event, girl, "missing_episode", "missing", 1.0)
+    zoe = w.person("police:Z1", "1997-01-01")
+    for k in range(2):
+        event = w.event(f"police:z{k}", f"2010-05-0{1 + k}", people={zoe: "subject"})
+        w.thing(event, "vehicle:CAR1")
+        w.hit(event, zoe, "seen_in_car_with_adult", "vehicle", 3.0)
+    return w
+
+
+def zoe(min_own_points: float):  # type: ignore[no-untyped-def]
+    from lantern.score.weights import load_weights
+
+    base = load_weights()
+    links = base.child.links.model_copy(update={"min_own_points": min_own_points})
+    weights = base.model_copy(update={"child": base.child.model_copy(update={"links": links})})
+    con = duckdb.connect()
+    association_county().write(con)
+    stage.run(con, date(2010, 6, 1), weights=weights)
+    return con.execute(
+        "SELECT a.band, count(r.points) FILTER (WHERE r.category = 'links') "
+        "FROM assessments a LEFT JOIN score_reasons r USING (person_id) "
+        "WHERE a.records = 'police:Z1' GROUP BY a.band"
+    ).fetchall()[0]
+
+
+def test_a_child_with_no_signs_of_her_own_is_not_flagged_by_association_alone():
+    # without the gate, three flagged girls around the car lift Zoe's 4.5 points to medium
+    band, links = zoe(0.0)
+    assert band == "medium" and links == 1
+    # with it (the shipped weights: the `low` line), her own 4.5 points are all she has
+    band, links = zoe(6.0)
+    assert band in ("none", "low") and links == 0
