@@ -60,7 +60,7 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
         else ""
     )
     steps.table(
-        "ind_sexual_attribution",
+        "ind_sexual_attribution_words",
         f"""
         SELECT DISTINCT ON (f.event_id)
                f.event_id, '{rules.concern}' AS concern, f.indicator AS attribution,
@@ -78,6 +78,50 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
                           WHERE c.event_id = f.event_id AND ({codes or "false"}))
           {peer_adult}
         ORDER BY f.event_id, CASE f.indicator {precedence} END, f.span_start
+        """,
+    )
+    family_suspects(steps, rules, codes)
+
+
+def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
+    """Add to `ind_sexual_attribution` the records whose suspect or offender is, by the
+    record's date, the child's family: recorded earlier as the child's parent or carer
+    (`ind_known_family`), or carrying the child's own family name (`ind_family_names`) --
+    the father, the stepfather, the uncle, the grandfather a police report names. The
+    structured counterpart of "abuse by a family member" in the words, and overridden the
+    same way: a code or a sign of exploitation by adults outside the family on the record
+    keeps it CSE. A record the words already attribute keeps the words' attribution."""
+    if not (steps.exists("ind_known_family") and steps.exists("ind_family_names")):
+        steps.table("ind_sexual_attribution", "SELECT * FROM ind_sexual_attribution_words")
+        return
+    family = next(iter(rules.attributions))  # the first: abuse within the family
+    steps.table(
+        "ind_sexual_attribution",
+        f"""
+        SELECT * FROM ind_sexual_attribution_words
+        UNION ALL
+        SELECT * FROM (
+        SELECT DISTINCT ON (s.event_id)
+               s.event_id, '{rules.concern}' AS concern, '{family}' AS attribution,
+               'the suspect (' || a.record_id || ') is recorded as the child''s family' AS said
+        FROM ind_subject_events s
+        JOIN ind_event_people a
+          ON a.event_id = s.event_id AND a.record_id <> s.record_id
+         AND a.role IN ('suspect', 'offender') AND a.age_min >= 18
+        WHERE s.event_id NOT IN (SELECT event_id FROM ind_sexual_attribution_words)
+          AND (EXISTS (SELECT 1 FROM ind_known_family k
+                       WHERE k.child_record = s.record_id AND k.adult_record = a.record_id
+                         AND k.known_from <= s.recorded_at)
+               OR EXISTS (SELECT 1 FROM ind_family_names fc
+                          JOIN ind_family_names fa USING (family_name)
+                          WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id))
+          AND NOT EXISTS (SELECT 1 FROM text_findings v
+                          WHERE v.event_id = s.event_id AND v.affirmed
+                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])})
+          AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
+                          WHERE c.event_id = s.event_id AND ({codes or "false"}))
+        ORDER BY s.event_id, a.record_id
+        )
         """,
     )
 

@@ -181,15 +181,23 @@ def read_link_facts(
         """,  # noqa: S608
         [cutoff],
     )
+    abuse_concern = (
+        "coalesce(concern, 'sexual_exploitation')"
+        if column_exists(con, "indicator_hits", "concern")
+        else "'sexual_exploitation'"
+    )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE score_hit_events AS
         SELECT event_id, record_id,
-               bool_or(category = 'sexual_abuse_disclosed') AS abuse,
+               -- abuse the record attributes to the family or a peer (concern
+               -- child_sexual_abuse) does not make its suspect a person of CSE interest
+               bool_or(category = 'sexual_abuse_disclosed'
+                       AND {abuse_concern} = 'sexual_exploitation') AS abuse,
                bool_or(NOT list_contains(?::VARCHAR[], category)) AS signal
         FROM indicator_hits WHERE event_id IS NOT NULL AND recorded_at < ?
         GROUP BY ALL
-        """,
+        """,  # noqa: S608 - `abuse_concern` is one of two constants above
         [list(routine.quiet_categories), cutoff],
     )
     union = "\nUNION ALL\n".join(parts)

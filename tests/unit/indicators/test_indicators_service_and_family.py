@@ -90,3 +90,31 @@ def _found_with(family_name: str) -> list[dict]:
 def test_a_missing_child_found_with_an_adult_of_her_family_name_is_with_family():
     assert _found_with("webster") == []
     assert len(_found_with("khan")) == 1
+
+
+def _offence_with_suspect(suspect_name: str, codes: str | None = None) -> dict[str, str]:
+    store = Store()
+    child = store.person("C1", dob=date(2008, 5, 5))
+    suspect = store.person("S1", dob=date(1975, 5, 5), sex="M")
+    store.event("sexual_offence_report", DAY, subject=child, others={suspect: "suspect"},
+                codes=codes, narrative="Report of sexual assault.")  # fmt: skip
+    con = connect(":memory:")
+    store.write(con)
+    con.execute("ALTER TABLE person_records ADD COLUMN family_name_norm VARCHAR")
+    con.execute("UPDATE person_records SET family_name_norm = 'webster' WHERE record_id = ?",
+                [child])  # fmt: skip
+    con.execute("UPDATE person_records SET family_name_norm = ? WHERE record_id = ?",
+                [suspect_name, suspect])  # fmt: skip
+    run(con)
+    return {h["indicator"]: h["concern"] for h in hits(con) if h["record_id"] == child}
+
+
+def test_a_sexual_offence_whose_suspect_is_the_childs_family_is_child_sexual_abuse():
+    family = _offence_with_suspect("webster")
+    assert family["sexual_offence_reported"] == "child_sexual_abuse"
+    assert family["legal_under13_sexual_activity"] == "child_sexual_abuse"  # still found
+    stranger = _offence_with_suspect("khan")
+    assert stranger["sexual_offence_reported"] == "sexual_exploitation"
+    # a CSE code on the record keeps it CSE whoever the suspect is
+    coded = _offence_with_suspect("webster", codes="hocr:71")
+    assert coded["sexual_offence_reported"] == "sexual_exploitation"
