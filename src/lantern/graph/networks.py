@@ -176,15 +176,29 @@ def build_networks(
             LEFT JOIN graph_person_status h ON h.person_id = b.child_id
             JOIN {nodes} n ON n.node_id = b.node_id AND NOT n.is_child AND n.kind IN ('person', 'thing')
             GROUP BY ALL
+        ), owners AS (   -- who a thing is recorded with: the person and the adults using it
+            SELECT src AS thing_id, dst AS person_id FROM {edges} WHERE kind = 'with_thing'
+            UNION SELECT dst, src FROM {edges} WHERE kind = 'with_thing'
+        ), family AS (    -- (contact, child) pairs that are family: the contact itself, or a
+                          -- car or phone recorded with an adult of the child's family
+            SELECT l.node_id, l.child_id
+            FROM linked l JOIN graph_person_status ch ON ch.person_id = l.node_id
+            WHERE ch.home = l.household
+            UNION
+            SELECT l.node_id, l.child_id
+            FROM linked l JOIN graph_family_names a ON a.person_id = l.node_id
+            JOIN graph_family_names c ON c.family_name = a.family_name AND c.person_id = l.child_id
+            UNION
+            SELECT l.node_id, l.child_id
+            FROM linked l JOIN owners o ON o.thing_id = l.node_id
+            JOIN {nodes} n ON n.node_id = o.person_id AND n.kind = 'person' AND NOT n.is_child
+            JOIN graph_family_names a ON a.person_id = o.person_id
+            JOIN graph_family_names c ON c.family_name = a.family_name AND c.person_id = l.child_id
         )
         SELECT l.node_id, l.child_id, l.household, l.first_available_at
         FROM linked l
-        LEFT JOIN graph_person_status ch ON ch.person_id = l.node_id
-        WHERE l.suspect OR NOT (
-            coalesce(ch.home = l.household, FALSE)
-            OR EXISTS (SELECT 1 FROM graph_family_names a JOIN graph_family_names c USING (family_name)
-                       WHERE a.person_id = l.node_id AND c.person_id = l.child_id)
-        )
+        WHERE l.suspect OR NOT EXISTS (
+            SELECT 1 FROM family f WHERE f.node_id = l.node_id AND f.child_id = l.child_id)
         """,  # noqa: S608
     )
     # Connectors of each community: adults/things linked to signal children of >= k households
