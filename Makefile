@@ -46,10 +46,11 @@ test-all: install-dev ## The whole suite, slow tests (Spark, the large county) i
 	$(UV) pip install -q --python $(PY) -r requirements/all.lock
 	@bash scripts/run-tests.sh "$(PY)"
 
-lint: install-dev ## Ruff lint and format check, then mypy
+lint: install-dev ## Ruff lint and format check, mypy, and the layers contract (import-linter)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 lock: ## Re-pin every dependency from pyproject.toml into requirements/*.lock
 	$(UV) pip compile -q --python-version 3.11 pyproject.toml -o requirements/base.lock

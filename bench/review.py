@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     from lantern.cli import main as lantern
-    from lantern.review.run import review
+    from lantern.commands import review_dataset as review
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)

@@ -42,18 +42,20 @@ def version() -> None:
     typer.echo(__version__)
 
 
-# Each stage keeps its commands in `lantern/<stage>/commands.py`, which defines `register(app)`
-# and imports its heavy dependencies inside the command functions, so `lantern --help` stays fast.
+# Each stage keeps its commands in `lantern/<stage>/commands.py`, and the commands that run the
+# whole pipeline are in `lantern/commands.py`; each defines `register(app)` and imports its heavy
+# dependencies inside the command functions, so `lantern --help` stays fast. In this order they
+# are listed by `lantern --help` (and docs/cli.md); "module:function" names another function.
 COMMAND_MODULES = (
-    "store",
-    "resolve",
-    "indicators",
-    "graph",
-    "score",
-    "synth",
-    "evaluate",
-    "review",
-    "app",
+    "lantern.store.commands",
+    "lantern.resolve.commands",
+    "lantern.indicators.commands",
+    "lantern.graph.commands",
+    "lantern.score.commands",
+    "lantern.commands",
+    "lantern.synth.commands",
+    "lantern.commands:register_measures",
+    "lantern.app.commands",
 )
 
 
@@ -61,10 +63,10 @@ def _register_commands() -> None:
     import importlib
     import importlib.util
 
-    for stage in COMMAND_MODULES:
-        name = f"lantern.{stage}.commands"
+    for entry in COMMAND_MODULES:
+        name, _, function = entry.partition(":")
         if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(app)
+            getattr(importlib.import_module(name), function or "register")(app)
 
 
 _register_commands()

@@ -14,12 +14,24 @@ centrality, `graph_stats`); `run` and `assess` with a store build everything.
 `agencies` restricts a run to those agencies' rows — the siloed baseline
 against which the joint view is measured. Each stage's wall time and the
 process's peak memory after it are recorded in the summary.
+`assess_agency_sets` runs that baseline for several sets of agencies (each
+alone for `lantern evaluate`, each alone and each pair for `lantern review`),
+each in its own process (`assess_apart`), so each run's wall time and peak
+memory are its own and nothing from one run is left in the next.
+
+The pipeline sits above every stage: no stage imports it (import-linter's
+layers contract in pyproject.toml); the commands in `lantern/commands.py` call it.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import dataclasses
+import json
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +43,9 @@ from typing import Any
 
 import duckdb
 
+from lantern.errors import UserError
 from lantern.interchange.export_safety import escape_row
+from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
 
 OUTPUT_FILES = ("persons.csv", "children.csv", "adults.csv", "networks.csv")
@@ -65,6 +79,12 @@ class AssessSummary:
 def _peak_memory_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _connect(path: Path, settings: Settings | None) -> duckdb.DuckDBPyConnection:
+    if settings is None:
+        return connect(path)
+    return connect(path, threads=settings.threads, memory_limit=settings.memory_limit)
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
@@ -147,13 +167,15 @@ def assess(
     agencies: Sequence[str] | None = None,
     store_path: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
 ) -> AssessSummary:
-    """Run the whole pipeline on `dataset_dir` and write the assessment files into `out_dir`."""
+    """Run the whole pipeline on `dataset_dir` and write the assessment files into `out_dir`
+    (DuckDB's threads and memory from `settings`, the defaults when none are given)."""
     dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
     summary = AssessSummary(out_dir, as_of, tuple(agencies) if agencies else None)
     with tempfile.TemporaryDirectory(prefix="lantern-assess-") as scratch:
-        path = Path(store_path) if store_path else Path(scratch) / "lantern.duckdb"
-        con = connect(path)
+        path = Path(store_path) if store_path else Path(scratch) / DEFAULT_STORE.name
+        con = _connect(path, settings)
         try:
             # A store kept (`store_path`) may be served by the web app: give it every table.
             app_tables = store_path is not None
@@ -175,10 +197,11 @@ def run(
     out_dir: Path | str | None = None,
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
 ) -> AssessSummary:
     """Ingest a new extract into a persistent store and bring every derived table up to date."""
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
-    con = connect(Path(store_path))
+    con = _connect(Path(store_path), settings)
     try:
         _run_stages(con, Path(dataset_dir), summary, None, progress)
         if out_dir is not None:
@@ -278,3 +301,95 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, in
                 writer.writerow(escape_row(_cell(v) for v in row))
         counts[name] = len(rows)
     return counts
+
+
+# the pipeline in a child process, for some agencies alone ---------------------------------
+
+
+def agency_set_name(agency_set: Sequence[str]) -> str:
+    """A run's directory name: the agencies joined by '+' ("police", "health+police")."""
+    return "+".join(agency_set)
+
+
+def assess_apart(
+    dataset_dir: Path,
+    out_dir: Path,
+    *,
+    agencies: Sequence[str] | None = None,
+    as_of: date | None = None,
+    store_path: Path | None = None,
+) -> dict[str, object]:
+    """`assess` in a child process, so its wall time and peak memory are its own; returns the
+    OUT_DIR/run.json it writes (agencies, seconds, peak_rss_mb, stages)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "lantern.pipeline", str(dataset_dir), str(out_dir)]
+    for agency in agencies or []:
+        command += ["--agency", agency]
+    if as_of:
+        command += ["--as-of", as_of.isoformat()]
+    if store_path:
+        command += ["--store", str(store_path)]
+    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ))
+    if done.returncode != 0:
+        raise UserError(
+            f"assessment of {dataset_dir} (agencies: {list(agencies) if agencies else 'all'}) "
+            "failed:\n" + done.stderr.strip()[-3000:]
+        )
+    return json.loads((out_dir / "run.json").read_text())  # type: ignore[no-any-return]
+
+
+def assess_agency_sets(
+    dataset_dir: Path,
+    agency_sets: Sequence[Sequence[str]],
+    work_dir: Path,
+    *,
+    as_of: date | None = None,
+    keep_stores: bool = False,
+    progress: Callable[[int, str], None] | None = None,
+) -> dict[str, dict[str, object]]:
+    """The pipeline once for each set of agencies' records alone, each in its own process:
+    WORK_DIR/<name>/ holds a run's files and, with `keep_stores`, WORK_DIR/<name>.duckdb its store
+    (name: `agency_set_name`). Returns each run's run.json by name; `progress(done, name)` after
+    each run."""
+    runs: dict[str, dict[str, object]] = {}
+    for done, agency_set in enumerate(agency_sets, start=1):
+        name = agency_set_name(agency_set)
+        store = work_dir / f"{name}.duckdb" if keep_stores else None
+        runs[name] = assess_apart(
+            dataset_dir, work_dir / name, agencies=list(agency_set), as_of=as_of, store_path=store
+        )
+        if progress is not None:
+            progress(done, name)
+    return runs
+
+
+def _child(argv: list[str]) -> int:
+    """`python -m lantern.pipeline DATASET OUT [--agency A]... [--as-of D] [--store S]`: one
+    assessment (the child process of `assess_apart`), measured into OUT/run.json."""
+    parser = argparse.ArgumentParser(prog="python -m lantern.pipeline")
+    parser.add_argument("dataset", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--agency", action="append", default=None)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None)
+    parser.add_argument("--store", type=Path, default=None)
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    result = assess(
+        args.dataset, args.out, as_of=args.as_of, agencies=args.agency, store_path=args.store
+    )
+    seconds = time.perf_counter() - began
+    run: dict[str, object] = {
+        "agencies": args.agency or "all",
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if args.store:  # kept for the caller to read (`lantern review` reads what each re-run flagged)
+        run["store"] = str(args.store)
+    if result.stages:
+        run["stages"] = [dataclasses.asdict(s) for s in result.stages]
+    (args.out / "run.json").write_text(json.dumps(run, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))

@@ -8,10 +8,6 @@ import pytest
 
 from lantern.cli import main
 
-pytest.importorskip(
-    "lantern.pipeline", reason="the pipeline (lantern.pipeline.assess) is not built"
-)
-
 
 def _rows(path):
     with path.open(encoding="utf-8", newline="") as handle:

@@ -12,7 +12,7 @@ import yaml
 from lantern.cli import main
 
 
-def _synth(out: Path, hash_seed: str) -> None:
+def _synth(out: Path, hash_seed: str, *extra: str) -> None:
     env = dict(os.environ, PYTHONHASHSEED=hash_seed)
     subprocess.run(
         [
@@ -30,6 +30,7 @@ def _synth(out: Path, hash_seed: str) -> None:
             "2010",
             "--out",
             str(out),
+            *extra,
         ],
         check=True,
         env=env,
@@ -49,6 +50,15 @@ def test_two_processes_write_identical_counties(tmp_path: Path) -> None:
         "truth/victims.csv",
     ):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_two_processes_write_identical_hard_counties(tmp_path: Path) -> None:
+    _synth(tmp_path / "a", "3", "--profile", "hard")
+    _synth(tmp_path / "b", "4", "--profile", "hard")
+    for name in ("people.csv", "events.csv", "event_things.csv", "truth/signal_events.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    about = yaml.safe_load((tmp_path / "a" / "truth" / "manifest.yaml").read_text())
+    assert about["profile"] == "hard"
 
 
 def test_the_command_reports_and_writes_a_manifest(tmp_path: Path, capsys) -> None:

@@ -28,6 +28,7 @@ from lantern.errors import StoreError
 from lantern.indicators.age_law import age_on
 from lantern.resolve.normalise_phones import normalise_phone
 from lantern.resolve.normalise_vehicles import normalise_registration
+from lantern.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS
 from lantern.store.connection import connect
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,13 @@ def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 class Analytics:
-    def __init__(self, path: Path | str, *, threads: int = 2, memory_limit: str = "2GB") -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        threads: int = DEFAULT_THREADS,
+        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    ) -> None:
         self.path = Path(path)
         self._con = connect(self.path, read_only=True, threads=threads, memory_limit=memory_limit)
         self._local = threading.local()

@@ -7,24 +7,15 @@ from typing import Annotated
 
 import typer
 
+from lantern.settings import StoreOption, command_settings
+
 users_app = typer.Typer(help="Manage the web app's users.", no_args_is_help=True)
 alerts_app = typer.Typer(help="Alerts in the operational store.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
-StoreOpt = Annotated[
-    Path | None, typer.Option("--store", help="DuckDB analytical store (default: LANTERN_STORE).")
-]
-
 
 def _settings(store: Path | None = None, demo: bool | None = None):  # type: ignore[no-untyped-def]
-    from lantern.settings import load_settings
-
-    overrides: dict[str, object] = {}
-    if store is not None:
-        overrides["store"] = store
-    if demo:
-        overrides["demo"] = True
-    return load_settings(None, **overrides)
+    return command_settings(store, **({"demo": True} if demo else {}))
 
 
 def _operational_db(url: str):  # type: ignore[no-untyped-def]
@@ -57,7 +48,7 @@ def serve_command(
         str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless behind a proxy).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    store: StoreOpt = None,
+    store: StoreOption = None,
     demo: Annotated[
         bool,
         typer.Option(
@@ -151,7 +142,7 @@ def users_add_command(
     typer.echo(f"Added {role} {username}.")
 
 
-def alerts_sync_command(store: StoreOpt = None) -> None:
+def alerts_sync_command(store: StoreOption = None) -> None:
     """Copy children and networks newly at medium/high (or risen) from the store into alerts."""
     from lantern.app import alerts
     from lantern.app.analytics import Analytics

@@ -40,7 +40,7 @@ import igraph as ig
 import numpy as np
 import pyarrow as pa
 
-from lantern.graph.inputs import create_table
+from lantern.store.steps import create_table
 
 EXACT_LIMIT = 2_500
 SAMPLE_SOURCES = 256

@@ -7,27 +7,28 @@ from typing import Annotated
 
 import typer
 
+from lantern.settings import StoreOption, command_settings
+
 graph_app = typer.Typer(
     help="The association graph: build it, rank it, find paths, export it.", no_args_is_help=True
 )
 
-StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
-DEFAULT_STORE = Path("lantern.duckdb")
 
-
-def _open(store: Path, *, read_only: bool):  # type: ignore[no-untyped-def]
+def _open(store: Path | None, *, read_only: bool):  # type: ignore[no-untyped-def]
     from lantern.errors import StoreError
     from lantern.graph.inputs import existing_tables
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
 
-    con = connect(store, read_only=read_only)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings, read_only=read_only)
     if read_only and "graph_edges" not in existing_tables(con):
         raise StoreError(f"{store}: no graph here; run `lantern graph build` first")
     return con
 
 
 def build_command(
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = None,
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Graph rules YAML (default: Lantern's).")
     ] = None,
@@ -50,7 +51,7 @@ def build_command(
 
 
 def stats_command(
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = None,
     kind: Annotated[str | None, typer.Option("--kind", help="person, thing or place.")] = None,
     top: Annotated[int, typer.Option("--top", help="How many to list.")] = 20,
     by: Annotated[
@@ -114,7 +115,7 @@ def path_command(
         str, typer.Argument(help="A person id, record id (agency:ref), thing id or place id.")
     ],
     b: Annotated[str, typer.Argument(help="Another.")],
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = None,
     k: Annotated[int, typer.Option("--paths", help="How many paths (shortest first).")] = 2,
     all_links: Annotated[
         bool, typer.Option("--all-links", help="Include routine links (weight 0).")
@@ -151,7 +152,7 @@ def export_command(
         Path,
         typer.Option("--out", help="File to write (csv: <stem>-nodes.csv and <stem>-edges.csv)."),
     ],
-    store: StoreOption = DEFAULT_STORE,
+    store: StoreOption = None,
     network: Annotated[
         str | None, typer.Option("--network", help="A network id (N000001).")
     ] = None,

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import duckdb
 
-from lantern.graph.inputs import create_table
 from lantern.graph.rules import GraphRules
-from lantern.store.sql import sql_list
+from lantern.sql import sql_list
+from lantern.store.steps import create_table
 
 
 def build_network_concerns(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:

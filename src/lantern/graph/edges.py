@@ -23,12 +23,13 @@ from datetime import datetime
 
 import duckdb
 
-from lantern.graph.inputs import create_table
 from lantern.graph.rules import GraphRules
+from lantern.store.steps import create_table
 
 
-def _cutoff(as_of: datetime | None) -> str:
-    return "TIMESTAMP '9999-12-31'" if as_of is None else f"TIMESTAMP '{as_of.isoformat(sep=' ')}'"
+def _cutoff(as_of: datetime | None) -> dict[str, datetime]:
+    """The `$cut` parameter: evidence before it counts (all of it when `as_of` is None)."""
+    return {"cut": datetime(9999, 12, 31) if as_of is None else as_of}
 
 
 def build_edges(
@@ -46,8 +47,8 @@ def build_edges(
         table,
         f"""
         WITH ev AS (
-            SELECT *, signal_at IS NOT NULL AND signal_at < {cut} AS is_signal
-            FROM graph_evidence WHERE available_at < {cut}
+            SELECT *, signal_at IS NOT NULL AND signal_at < $cut AS is_signal
+            FROM graph_evidence WHERE available_at < $cut
         ), contact AS (
             SELECT contact_id,
                    count(DISTINCT event_id) AS n_events,
@@ -114,6 +115,7 @@ def build_edges(
         ) g
         ORDER BY g.src, g.dst, g.kind
         """,  # noqa: S608
+        cut,
     )
 
 
@@ -121,7 +123,7 @@ def build_signal_children(
     con: duckdb.DuckDBPyConnection, rules: GraphRules, *, as_of: datetime | None = None
 ) -> None:
     """`graph_signal_children`: children whose indicator hits meet the rules' bar."""
-    from lantern.store.sql import sql_list
+    from lantern.sql import sql_list
 
     cut = _cutoff(as_of)
     create_table(
@@ -136,7 +138,7 @@ def build_signal_children(
         FROM graph_in_indicator_hits h
         JOIN persons p USING (record_id)
         JOIN graph_children c USING (person_id)
-        WHERE coalesce(h.recorded_at, TIMESTAMP '1900-01-01') < {cut}
+        WHERE coalesce(h.recorded_at, TIMESTAMP '1900-01-01') < $cut
           AND h.indicator NOT IN {sql_list(rules.signal_not_signals or ("",))}
           AND coalesce(h.concern, '') NOT IN {sql_list(rules.signal_not_concerns or ("",))}
         GROUP BY p.person_id
@@ -146,6 +148,7 @@ def build_signal_children(
             OR bool_or(h.category IN {sql_list(rules.signal_strong_categories)})
             OR count(*) FILTER (WHERE h.category = 'missing') >= {rules.signal_min_missing_hits}
         """,  # noqa: S608
+        cut,
     )
 
 

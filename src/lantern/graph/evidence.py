@@ -26,9 +26,9 @@ import time
 
 import duckdb
 
-from lantern.graph.inputs import create_table
 from lantern.graph.rules import GraphRules
-from lantern.store.sql import sql_list
+from lantern.sql import sql_list
+from lantern.store.steps import create_table
 
 # Postcode → sector ("OX4 1AB" → "OX4 1"); NULL when the postcode is not a full UK postcode.
 POSTCODE_SECTOR = """

@@ -111,11 +111,6 @@ def prepare_inputs(con: duckdb.DuckDBPyConnection) -> list[str]:
     return absent
 
 
-def create_table(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
-    """One named step: `CREATE OR REPLACE TABLE name AS sql`, so every stage can be inspected."""
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
-
-
 def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     row = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]  # noqa: S608
     return int(row[0]) if row else 0

@@ -39,9 +39,9 @@ import igraph as ig
 import leidenalg
 import pyarrow as pa
 
-from lantern.graph.inputs import create_table
 from lantern.graph.rules import GraphRules
 from lantern.store.connection import column_exists
+from lantern.store.steps import create_table
 
 NETWORK_KINDS = (
     "suspect_of",

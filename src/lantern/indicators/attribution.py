@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lantern.config_files import load_model
 from lantern.indicators.catalogue import Concern
-from lantern.indicators.steps import Steps
-from lantern.store.sql import sql_list
+from lantern.sql import sql_list
+from lantern.store.steps import Steps
 
 ATTRIBUTION_PATH = Path(__file__).with_name("attribution.yaml")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
 
-StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
+from lantern.settings import StoreOption, command_settings
+
 # Lines read from standard input before their results are written.
 TEXT_CHUNK = 5000
 
@@ -27,7 +27,7 @@ def catalogue_command(
 
 
 def indicators_command(
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Date (YYYY-MM-DD) the data runs to (for 72-hour rules)."),
@@ -43,13 +43,15 @@ def indicators_command(
     """Find indicators in events and narratives; write indicator_hits and the text tables."""
     from lantern.errors import UserError
     from lantern.indicators.stage import run
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
 
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError as error:
         raise UserError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from error
-    con = connect(store)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings)
     try:
         summary = run(con, as_of=day, n_process=processes)
     finally:

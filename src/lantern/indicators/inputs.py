@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lantern.errors import StoreError
 from lantern.indicators.catalogue import Catalogue
-from lantern.indicators.steps import Steps
+from lantern.store.steps import Steps
 
 # Whole years from `dob` to `d`. Comparing month-day strings puts a 29 February
 # birthday on 1 March in a common year, as English law does.

@@ -15,8 +15,8 @@ the older of the two is under N, and "adult" means the younger is 18 or over.
 
 from __future__ import annotations
 
-from lantern.indicators.steps import Steps
 from lantern.indicators.structured import HIT_COLUMNS
+from lantern.store.steps import Steps
 
 # Which evidence is pregnancy and which an infection; everything else with
 # `sexual_activity: true` is "other" sexual activity.
@@ -129,13 +129,14 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
             f"ind_hits_{indicator}",
             f"""
             SELECT DISTINCT ON (event_id, record_id)
-                   '{indicator}' AS indicator, 'legal' AS source, agency, event_id, record_id,
+                   $indicator AS indicator, 'legal' AS source, agency, event_id, record_id,
                    occurred_at, recorded_at,
                    age_evidence || coalesce('; adults on the record: ' || adults, '') || '. '
-                       || '{LAW[law]}' AS evidence,
+                       || $law AS evidence,
                    span_start, span_end, span_text, related_record_id
             FROM ind_legal_candidates e
             WHERE {condition}
             ORDER BY event_id, record_id, e.source, e.indicator, e.age_evidence
             """,
+            {"indicator": indicator, "law": LAW[law]},
         )

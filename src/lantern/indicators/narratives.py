@@ -16,8 +16,8 @@ import time
 
 import pyarrow as pa
 
-from lantern.indicators.steps import Steps
 from lantern.indicators.text.analyse import analyse_many, shared_analyser
+from lantern.store.steps import Steps
 
 # From this many distinct narratives a second process pays for its start-up.
 PARALLEL_FROM = 10_000

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
@@ -22,9 +22,9 @@ from lantern.indicators import attribution, legal, structured
 from lantern.indicators.catalogue import Catalogue, default_catalogue
 from lantern.indicators.inputs import build_inputs, load_catalogue_tables
 from lantern.indicators.narratives import read_narratives
-from lantern.indicators.steps import Steps
 from lantern.indicators.structured import HIT_COLUMNS
-from lantern.store.sql import sql_list
+from lantern.sql import sql_list
+from lantern.store.steps import Steps
 
 # Named rules the catalogue may cite (`detect.rule`), and the table each writes.
 RULES = (
@@ -133,11 +133,7 @@ def run(
     build_inputs(steps)
     narratives, distinct_narratives = read_narratives(steps, n_process=n_process)
 
-    horizon = (
-        f"TIMESTAMP '{as_of.isoformat()} 23:59:59'"
-        if as_of
-        else "SELECT coalesce(max(recorded_at), TIMESTAMP '1900-01-01') FROM events"
-    )
+    horizon = datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59) if as_of else None
     structured.event_type_hits(steps)
     structured.code_hits(steps)
     structured.missing_rules(steps, horizon)

@@ -17,9 +17,9 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from lantern.indicators.steps import Steps
 from lantern.resolve.normalise_postcodes import normalise_postcode
 from lantern.resolve.replay import JoinTimes
+from lantern.store.steps import Steps
 
 HIT_COLUMNS = (
     "indicator, source, agency, event_id, record_id, occurred_at, recorded_at, evidence, "
@@ -118,8 +118,11 @@ def code_hits(steps: Steps) -> None:
     )
 
 
-def missing_rules(steps: Steps, horizon_sql: str) -> None:
-    """Missing episodes per person, their repetition, escalation and return interviews."""
+def missing_rules(steps: Steps, horizon: datetime | None) -> None:
+    """Missing episodes per person, their repetition, escalation and return interviews.
+
+    `horizon`: the end of the as-of day; a missed interview is known once its window closed by
+    then (None: by the last recorded event)."""
     # Reports within 24 hours of the previous one are the same episode
     # (police and care often both record it).
     steps.table(
@@ -218,7 +221,7 @@ def missing_rules(steps: Steps, horizon_sql: str) -> None:
     )
     steps.table(
         "ind_hits_return_interview_missed",
-        f"""
+        """
         SELECT 'return_interview_missed' AS indicator, 'structured' AS source, r.agency, r.event_id,
                r.record_id, r.returned_at AS occurred_at,
                greatest(r.recorded_at, r.returned_at + INTERVAL 72 HOUR) AS recorded_at,
@@ -228,13 +231,15 @@ def missing_rules(steps: Steps, horizon_sql: str) -> None:
                NULL::VARCHAR AS related_record_id
         FROM ind_missing_returns r
         WHERE r.returned_at IS NOT NULL
-          AND r.returned_at + INTERVAL 72 HOUR <= ({horizon_sql})
+          AND r.returned_at + INTERVAL 72 HOUR <= coalesce(CAST($horizon AS TIMESTAMP), (
+                  SELECT coalesce(max(recorded_at), TIMESTAMP '1900-01-01') FROM events))
           AND NOT EXISTS (
               SELECT 1 FROM ind_subject_events i
               WHERE i.person_key = r.person_key AND i.event_type = 'return_home_interview'
                 AND i.occurred_at >= r.returned_at - INTERVAL 1 HOUR
                 AND i.occurred_at <= r.returned_at + INTERVAL 72 HOUR)
         """,
+        {"horizon": horizon},
     )
     steps.table(
         "ind_hits_return_interview_refused",

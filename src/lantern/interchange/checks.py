@@ -7,18 +7,18 @@ an `error` is quarantined; a row with only `warning`s loads. Nothing here loops 
 """
 
 # ruff: noqa: S608 -- SQL is built from the schema's own identifiers and internal table names;
-# every value from a dataset is bound as a parameter or quoted with sql_string().
+# every value from a dataset is bound as a parameter or quoted with lantern.sql.sql_string().
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import NamedTuple
 
 import duckdb
 
 from lantern.interchange import schema
-from lantern.interchange.readers import FileRead, sql_string
+from lantern.interchange.readers import FileRead
 from lantern.interchange.schema import Column, Table
+from lantern.sql import sql_string
 
 # --- SQL macros -----------------------------------------------------------------------------
 
@@ -476,7 +476,3 @@ def reference_rules(table: Table, stage: str, known_keys: dict[str, str]) -> lis
 def issue_queries(table: Table, stage: str) -> list[str]:
     """Every row-level rule but references (those need the other tables' results)."""
     return [*(r.sql for r in column_rules(table, stage)), duplicate_rule(table, stage)]
-
-
-def quoted_list(values: Sequence[str]) -> str:
-    return ", ".join(sql_string(v) for v in values)

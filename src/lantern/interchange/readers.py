@@ -18,7 +18,7 @@ Line numbers (see docs/ingest.md):
 """
 
 # ruff: noqa: S608 -- SQL is built from the schema's own identifiers and internal table names;
-# every value from a dataset is bound as a parameter or quoted with sql_string().
+# every value from a dataset is bound as a parameter or quoted with lantern.sql.sql_string().
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 
 from lantern.interchange.dataset import TableFile
+from lantern.sql import sql_string
 
 # DuckDB refuses lines longer than this outright (quarantined as "too long"); shorter fields
 # that still exceed schema.MAX_FIELD_CHARS are caught by the field-length check.
@@ -65,11 +66,6 @@ class FileRead:
 
 def create_problems_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({PROBLEMS_COLUMNS})")
-
-
-def sql_string(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def read_file(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
+from lantern.settings import StoreOption, command_settings
+
 ThresholdOption = Annotated[
     float, typer.Option(help="Match probability at which a scored pair is linked.")
 ]
@@ -18,16 +18,18 @@ SeedOption = Annotated[int, typer.Option(help="Seed for u sampling.")]
 
 
 def resolve_command(
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     threshold: ThresholdOption = 0.9,
     training: TrainingOption = "auto",
     seed: SeedOption = 42,
 ) -> None:
     """Resolve which records are the same person, and the vehicles, phones, emails and handles they share."""
     from lantern.resolve import stage
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
 
-    con = connect(store)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings)
     try:
         summary = stage.run(con, threshold=threshold, training=training, seed=seed)
     finally:
@@ -51,16 +53,18 @@ def decide_command(
     ] = False,
     by: Annotated[str, typer.Option("--by", help="Who decided.")] = "",
     reason: Annotated[str, typer.Option("--reason", help="Why.")] = "",
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
 ) -> None:
     """Record a reviewer's decision about two records; every later `lantern resolve` respects it."""
     from lantern.errors import UserError
     from lantern.resolve.decisions import record_decision
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
 
     if same == different:
         raise UserError("give exactly one of --same or --different")
-    con = connect(store)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings)
     try:
         left, right = record_decision(
             con, record_a, record_b, "same" if same else "different", by, reason
@@ -76,15 +80,17 @@ def decide_command(
 def explain_command(
     record_a: Annotated[str, typer.Argument(help="A record, agency:person_ref.")],
     record_b: Annotated[str, typer.Argument(help="Another record, agency:person_ref.")],
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
 ) -> None:
     """Explain what resolve concluded about two records, and why."""
     import json
 
     from lantern.resolve.replay import explain_link
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
 
-    con = connect(store, read_only=True)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings, read_only=True)
     try:
         explanation = explain_link(con, record_a, record_b)
     finally:
@@ -106,7 +112,7 @@ def register(app: typer.Typer) -> None:
 
 def _resolve_callback(
     ctx: typer.Context,
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     threshold: ThresholdOption = 0.9,
     training: TrainingOption = "auto",
     seed: SeedOption = 42,

@@ -10,9 +10,7 @@ import re
 
 import duckdb
 
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+from lantern.sql import sql_string
 
 
 def evidence_sql(con: duckdb.DuckDBPyConnection, alias: str = "p") -> str:
@@ -29,7 +27,7 @@ def evidence_sql(con: duckdb.DuckDBPyConnection, alias: str = "p") -> str:
     for comparison, rows in by_comparison.items():
         phrase_cases, weight_cases = [], []
         for gamma, phrase, similarity_sql, weight in rows:
-            text = _quote(phrase)
+            text = sql_string(phrase)
             if similarity_sql and "{similarity}" in phrase:
                 sim = re.sub(r"\b(\w+_[lr])\b", rf"{alias}.\1", similarity_sql)
                 text = f"replace({text}, '{{similarity}}', printf('%.2f', {sim}))"

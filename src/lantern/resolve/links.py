@@ -27,6 +27,7 @@ from lantern.resolve.cluster import constrained_clusters, spanning_forest
 from lantern.resolve.decisions import CURRENT_DECISIONS_SQL
 from lantern.resolve.evidence import evidence_sql
 from lantern.resolve.sql import scalar
+from lantern.store.steps import create_table
 
 PRIORITY = {"reviewer": 0, "deterministic": 1, "model": 2}
 
@@ -112,9 +113,7 @@ def build_spelling_variants(con: duckdb.DuckDBPyConnection) -> int:
             schema=pa.schema([("name_l", pa.string()), ("name_r", pa.string())]),
         ),
     )
-    con.execute(
-        "CREATE OR REPLACE TABLE resolve_spelling_variants AS SELECT * FROM _resolve_variants"
-    )
+    create_table(con, "resolve_spelling_variants", "SELECT * FROM _resolve_variants")
     con.unregister("_resolve_variants")
     return len(variants)
 
@@ -132,26 +131,28 @@ def build_cannot_link(
     )
     # Every guarded pair, before reviewers' decisions: what the model alone would refuse
     # (used to date links that only a reviewer's "same" made possible).
-    con.execute(f"CREATE OR REPLACE TABLE resolve_guarded AS {guarded}")  # noqa: S608
-    con.execute(
+    create_table(con, "resolve_guarded", guarded)
+    create_table(
+        con,
+        "resolve_cannot_link",
         f"""
-        CREATE OR REPLACE TABLE resolve_cannot_link AS
         WITH decided AS ({CURRENT_DECISIONS_SQL}),
         guarded AS (SELECT * FROM resolve_guarded)
         SELECT record_id_l, record_id_r, 'reviewer' AS reason FROM decided WHERE decision = 'different'
         UNION
         SELECT g.record_id_l, g.record_id_r, g.reason FROM guarded g
         ANTI JOIN decided d ON d.record_id_l = g.record_id_l AND d.record_id_r = g.record_id_r
-        """  # noqa: S608 - fixed SQL
+        """,  # noqa: S608 - fixed SQL
     )
     return scalar(con, "SELECT count(*) FROM resolve_cannot_link")
 
 
 def build_candidates(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
     evidence = evidence_sql(con, "p")
-    con.execute(
+    create_table(
+        con,
+        "resolve_candidates",
         f"""
-        CREATE OR REPLACE TABLE resolve_candidates AS
         WITH decided AS ({CURRENT_DECISIONS_SQL}),
         scored AS (
             SELECT p.record_id_l, p.record_id_r, p.match_weight, p.match_probability,
@@ -161,7 +162,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
                      THEN 'deterministic' ELSE 'model' END AS source,
                 {evidence} AS evidence
             FROM resolve_pairs p
-            WHERE p.match_probability >= {float(threshold)!r}
+            WHERE p.match_probability >= $threshold
                OR p.nhs_number_norm_l = p.nhs_number_norm_r
                OR p.upn_norm_l = p.upn_norm_r
         ),
@@ -187,7 +188,8 @@ def build_candidates(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
         ANTI JOIN resolve_cannot_link c
           ON c.record_id_l = coalesce(s.record_id_l, r.record_id_l)
          AND c.record_id_r = coalesce(s.record_id_r, r.record_id_r)
-        """  # noqa: S608 - fixed SQL and numbers
+        """,  # noqa: S608 - fixed SQL; the threshold is a parameter
+        {"threshold": float(threshold)},
     )
     return scalar(con, "SELECT count(*) FROM resolve_candidates")
 
@@ -327,27 +329,29 @@ def cluster_and_write(con: duckdb.DuckDBPyConnection) -> LinkCounts:
         schema=pa.schema([("a", pa.int32()), ("b", pa.int32())]),
     )
     con.register("_resolve_kept", kept_pairs)
-    con.execute(
+    create_table(
+        con,
+        "record_links",
         """
-        CREATE OR REPLACE TABLE record_links AS
         SELECT e.record_id_l, e.record_id_r, e.match_weight, e.match_probability, e.available_at,
                e.source, e.evidence
         FROM resolve_edges e JOIN _resolve_kept k ON k.a = e.a AND k.b = e.b
         ORDER BY e.available_at NULLS LAST, e.record_id_l, e.record_id_r
-        """
+        """,
     )
     con.unregister("_resolve_kept")
     con.register("_resolve_roots", pa.table({"ix": list(range(n)), "root": roots}))
-    con.execute(
+    create_table(
+        con,
+        "persons",
         """
-        CREATE OR REPLACE TABLE persons AS
         WITH clustered AS (
             SELECT i.record_id, min(i.record_id) OVER (PARTITION BY r.root) AS smallest
             FROM resolve_index i JOIN _resolve_roots r USING (ix)
         )
         SELECT record_id, 'P' || substr(md5(smallest), 1, 10) AS person_id
         FROM clustered ORDER BY record_id
-        """
+        """,
     )
     con.unregister("_resolve_roots")
     links = scalar(con, "SELECT count(*) FROM record_links")

@@ -1,20 +1,22 @@
-"""Replays of the pipeline with each agency alone and each pair of agencies.
+"""The pipeline re-run with each agency alone and each pair of agencies: which sets, and
+what each re-run flagged.
 
 "Raised earlier together" (see `joined_up`) compares when a child would have
 been flagged had only agency A's records been joined, only B's, or A's and B's
-together. Each replay runs the whole pipeline on a fresh store with only those
-agencies' records (`lantern.pipeline.assess(..., agencies=...)`), so nothing
-from a third agency — not even a link between two records — leaks in.
+together. Each re-run is the whole pipeline on a fresh store with only those
+agencies' records (`lantern.pipeline.assess_agency_sets`, called by `lantern
+review`), so nothing from a third agency — not even a link between two
+records — leaks in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
-from lantern.errors import UserError
 from lantern.review.stage import SiloedFlags
 from lantern.store.connection import connect
 
@@ -31,35 +33,18 @@ def agency_sets(agencies: Sequence[str]) -> list[tuple[str, ...]]:
     return [(a,) for a in ordered] + list(combinations(ordered, 2))
 
 
-def replay_agency_sets(
-    dataset_dir: Path,
-    agencies: Sequence[str],
-    work_dir: Path,
-    *,
-    as_of: date | None = None,
-    progress: Callable[[int, str], None] | None = None,
-) -> SiloedFlags:
-    try:
-        from lantern.pipeline import assess  # type: ignore[import-not-found]
-    except ImportError as error:
-        raise UserError(
-            "replaying agency pairs needs `lantern.pipeline.assess`, which this build lacks; "
-            "run with --no-pairs"
-        ) from error
-    runs: list[str] = []
+def siloed_flags(runs: Iterable[Mapping[str, Any]]) -> SiloedFlags:
+    """The children each agency set's re-run flagged, read from the store it kept: `runs` are the
+    run.json records of `lantern.pipeline.assess_agency_sets(..., keep_stores=True)` (each with
+    its `agencies` and its `store`)."""
+    keys: list[str] = []
     flags: list[tuple[str, str, date]] = []
-    for done, agency_set in enumerate(agency_sets(agencies)):
-        key = ";".join(agency_set)
-        if progress is not None:
-            progress(done, " + ".join(agency_set))
-        name = "+".join(agency_set)
-        store = work_dir / f"{name}.duckdb"
-        assess(dataset_dir, work_dir / name, as_of=as_of, agencies=list(agency_set),
-               store_path=store)  # fmt: skip
-        con = connect(store, read_only=True)
+    for run in runs:
+        key = ";".join(run["agencies"])
+        con = connect(Path(run["store"]), read_only=True)
         try:
             flags.extend(con.execute(FLAGGED_CHILD_RECORDS, [key]).fetchall())
         finally:
             con.close()
-        runs.append(key)
-    return SiloedFlags(runs=tuple(runs), flags=tuple(flags))
+        keys.append(key)
+    return SiloedFlags(runs=tuple(keys), flags=tuple(flags))

@@ -1,12 +1,10 @@
-"""Orchestrating `lantern review`: pipeline (or existing store), replays, review, files.
+"""`lantern review` on a store: the review's steps, then its files.
 
 Progress bars on the long steps and a summary table at the end, on the terminal.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,12 +14,12 @@ from rich.table import Table
 
 from lantern.errors import UserError
 from lantern.review import render, stage
-from lantern.review.replay import agency_sets, replay_agency_sets
 from lantern.review.report import TIER_SUMMARY, build_report
+from lantern.review.stage import SiloedFlags
 from lantern.store.connection import connect
 
 
-def _progress(console: Console) -> Progress:
+def progress_bars(console: Console) -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -33,71 +31,25 @@ def _progress(console: Console) -> Progress:
     )
 
 
-PIPELINE_STAGES = ("ingest", "resolve", "indicators", "graph", "score")
-
-
-def _run_pipeline(
-    dataset: Path, store: Path, as_of: date | None, progress: Callable[[str], None]
-) -> None:
-    try:
-        from lantern.pipeline import assess  # type: ignore[import-not-found]
-    except ImportError as error:
-        raise UserError(
-            "running the pipeline needs `lantern.pipeline.assess`, which this build lacks; "
-            "run the stages and use --store"
-        ) from error
-    assess(dataset, store.parent / "assess", as_of=as_of, store_path=store, progress=progress)
-
-
-def review(
-    dataset: Path | None,
+def review_store(
+    store: Path,
     out: Path,
     *,
     period_from: date | None = None,
     period_to: date | None = None,
-    store: Path | None = None,
-    pairs: bool = True,
+    siloed: SiloedFlags | None = None,
     pdf: bool = True,
     console: Console | None = None,
 ) -> render.ReviewFiles:
+    """Review a store that the pipeline has filled (with the agency sets' flags, if they were
+    re-run: `lantern.commands.review_dataset` runs the pipeline and those re-runs)."""
     console = console or Console(stderr=True)
     out.mkdir(parents=True, exist_ok=True)
-    if store is None:
-        assert dataset is not None
-        store = out / "lantern.duckdb"
-        if store.exists():
-            store.unlink()
-        with _progress(console) as bars:
-            task = bars.add_task("Pipeline on a fresh store", total=len(PIPELINE_STAGES), step="")
-
-            def stage_started(name: str) -> None:
-                done = PIPELINE_STAGES.index(name) if name in PIPELINE_STAGES else None
-                bars.update(task, completed=done, step=name)
-
-            _run_pipeline(dataset, store, period_to, stage_started)
-            bars.update(task, completed=len(PIPELINE_STAGES), step="done")
-        console.print(f"Pipeline done: {store}")
-    elif not store.exists():
+    if not store.exists():
         raise UserError(f"{store}: no store here")
     con = connect(store)
     try:
-        siloed = None
-        if pairs and dataset is not None:
-            agencies = [a for (a,) in con.execute("SELECT DISTINCT agency FROM people").fetchall()]
-            sets = agency_sets(agencies)
-            with _progress(console) as bars, tempfile.TemporaryDirectory() as work:
-                task = bars.add_task(
-                    "Replaying agencies alone and in pairs", total=len(sets), step=""
-                )
-                siloed = replay_agency_sets(
-                    dataset,
-                    agencies,
-                    Path(work),
-                    as_of=period_to,
-                    progress=lambda done, name: bars.update(task, completed=done, step=name),
-                )
-                bars.update(task, completed=len(sets), step="done")
-        with _progress(console) as bars:
+        with progress_bars(console) as bars:
             task = bars.add_task("Review", total=len(stage.STEPS), step="")
 
             def step_done(description: str) -> None:

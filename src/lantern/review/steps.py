@@ -1,10 +1,13 @@
-"""A named SQL step: one statement that writes one table, so every table can be inspected."""
+"""A review step declared with its description (for the progress bar): one statement that writes
+one table through `lantern.store.steps.create_table`, so every table can be inspected."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import duckdb
+
+from lantern.store.steps import create_table
 
 
 @dataclass(frozen=True)
@@ -14,4 +17,4 @@ class Step:
     description: str = ""
 
     def run(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(f"CREATE OR REPLACE TABLE {self.table} AS {self.sql}")
+        create_table(con, self.table, self.sql)

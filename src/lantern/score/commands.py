@@ -1,17 +1,16 @@
-"""CLI commands: `lantern score`, and the whole pipeline as `lantern assess` and `lantern run`."""
+"""CLI commands: `lantern score` (the whole pipeline, `lantern assess` and `lantern run`, is in
+`lantern/commands.py`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from lantern.pipeline import AssessSummary
+from lantern.settings import StoreOption, command_settings
 
-StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -20,7 +19,7 @@ AsOfOption = Annotated[
 ]
 
 
-def _as_of(value: str | None) -> date | None:
+def as_of_date(value: str | None) -> date | None:
     from lantern.errors import UserError
 
     if value is None:
@@ -32,7 +31,7 @@ def _as_of(value: str | None) -> date | None:
 
 
 def score_command(
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     as_of: AsOfOption = None,
     weights: Annotated[
         Path | None, typer.Option("--weights", help="A weights file instead of Lantern's own.")
@@ -40,11 +39,13 @@ def score_command(
 ) -> None:
     """Score children, adults and networks, replaying every record by the date it was recorded."""
     from lantern.score import stage
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
 
-    con = connect(store)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings)
     try:
-        summary = stage.run(con, _as_of(as_of), weights_path=weights)
+        summary = stage.run(con, as_of_date(as_of), weights_path=weights)
     finally:
         con.close()
     bands = ", ".join(f"{n} {band}" for band, n in summary.children_by_band.items())
@@ -55,69 +56,5 @@ def score_command(
     )
 
 
-def _print_summary(summary: AssessSummary) -> None:
-    for timing in summary.stages:
-        typer.echo(
-            f"  {timing.stage:<14} {timing.seconds:7.1f}s  peak {timing.peak_memory_mb:,.0f} MB"
-        )
-    for name, rows in summary.files.items():
-        typer.echo(f"  {name}: {rows} rows")
-    typer.echo(f"total {summary.seconds:.1f}s, peak memory {summary.peak_memory_mb:,.0f} MB")
-
-
-def assess_command(
-    dataset: Annotated[Path, typer.Argument(help="Dataset directory in the interchange format.")],
-    out: Annotated[Path, typer.Option("--out", help="Directory for the assessment files.")],
-    as_of: AsOfOption = None,
-    agencies: Annotated[
-        str | None,
-        typer.Option(
-            "--agencies", help="Only these agencies' rows (comma-separated): a siloed view."
-        ),
-    ] = None,
-    store: Annotated[
-        Path | None, typer.Option("--store", help="Keep the store here (default: a throwaway one).")
-    ] = None,
-) -> None:
-    """Run the whole pipeline on a fresh store and write persons, children, adults and networks."""
-    from lantern.pipeline import assess
-
-    chosen = [a.strip() for a in agencies.split(",") if a.strip()] if agencies else None
-    summary = assess(
-        dataset,
-        out,
-        as_of=_as_of(as_of),
-        agencies=chosen,
-        store_path=store,
-        progress=lambda stage: typer.echo(f"{stage}…", err=True),
-    )
-    typer.echo(f"{out}: assessment written")
-    _print_summary(summary)
-
-
-def run_command(
-    dataset: Annotated[Path, typer.Argument(help="A new extract in the interchange format.")],
-    store: StoreOption = Path("lantern.duckdb"),
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Also write the assessment files here.")
-    ] = None,
-    as_of: AsOfOption = None,
-) -> None:
-    """Ingest an extract into a persistent store and bring every stage up to date."""
-    from lantern.pipeline import run
-
-    summary = run(
-        store,
-        dataset,
-        out_dir=out,
-        as_of=_as_of(as_of),
-        progress=lambda stage: typer.echo(f"{stage}…", err=True),
-    )
-    typer.echo(f"{store}: up to date")
-    _print_summary(summary)
-
-
 def register(app: typer.Typer) -> None:
     app.command("score")(score_command)
-    app.command("assess")(assess_command)
-    app.command("run")(run_command)

@@ -18,8 +18,8 @@ import duckdb
 
 from lantern.score.points import Hit
 from lantern.score.replay import LinkFact, RecordLink
+from lantern.sql import sql_list
 from lantern.store.connection import column_exists, table_exists
-from lantern.store.sql import sql_list
 
 CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")

@@ -154,7 +154,7 @@ def concern_signs(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], until: date) -> None:
     """Each network record's first criminal-exploitation and sexual-harm signs, by `until`."""
-    from lantern.store.sql import sql_list
+    from lantern.sql import sql_list
 
     lists = concern_signs(con)
     criminal = lists["criminal_indicator"]

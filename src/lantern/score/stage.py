@@ -121,7 +121,7 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
     criminal = lists["criminal_indicator"]
     if not criminal or not table_exists(con, "indicator_hits"):
         return
-    from lantern.store.sql import sql_list
+    from lantern.sql import sql_list
 
     hit_concern = "h.concern" if column_exists(con, "indicator_hits", "concern") else "NULL"
     con.execute(

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from lantern.settings import StoreOption, command_settings
+
 if TYPE_CHECKING:
     from lantern.store.ingest import LoadSummary
 
-StoreOption = Annotated[Path, typer.Option("--store", help="DuckDB analytical store.")]
 # Rows (all tables) from which `lantern ingest` shows a progress bar.
 PROGRESS_FROM_BYTES = 20 * 1024 * 1024
 
@@ -50,20 +51,22 @@ def schema_command(
 
 def ingest_command(
     dataset: Annotated[Path, typer.Argument(help="Dataset directory in the interchange format.")],
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
 ) -> None:
     """Load a dataset into the store; bad rows go to quarantine and the rest loads."""
     from rich.console import Console
 
     from lantern.interchange.dataset import open_dataset
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
     from lantern.store.ingest import ingest
 
     console = Console()
     if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
         console = Console(width=120)
     size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
-    con = connect(store)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings)
     try:
         if size >= PROGRESS_FROM_BYTES and console.is_terminal:
             from rich.progress import Progress
@@ -119,7 +122,7 @@ def print_summary(console, summary: LoadSummary, store: Path) -> None:  # type: 
 
 
 def quarantine_command(
-    store: StoreOption = Path("lantern.duckdb"),
+    store: StoreOption = None,
     load: Annotated[
         str | None, typer.Option("--load", help="Load id (default: the latest load).")
     ] = None,
@@ -136,9 +139,11 @@ def quarantine_command(
 
     from lantern.errors import StoreError
     from lantern.interchange.export_safety import escape_row
-    from lantern.store.connection import connect
+    from lantern.store.connection import open_store
 
-    con = connect(store, read_only=True)
+    settings = command_settings(store)
+    store = settings.store
+    con = open_store(settings, read_only=True)
     try:
         if not con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'quarantine'"

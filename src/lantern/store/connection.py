@@ -8,14 +8,15 @@ from pathlib import Path
 import duckdb
 
 from lantern.errors import StoreError
+from lantern.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, Settings
 
 
 def connect(
     path: Path | str = ":memory:",
     *,
     read_only: bool = False,
-    threads: int = 2,
-    memory_limit: str = "4GB",
+    threads: int = DEFAULT_THREADS,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the store at `path`; `":memory:"` for a throwaway store."""
     if str(path) != ":memory:":
@@ -30,10 +31,20 @@ def connect(
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         raise StoreError(_cannot_open(path, error)) from error
-    con.execute(f"SET threads = {int(threads)}")
-    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET threads = ?", [int(threads)])
+    con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET TimeZone = 'Europe/London'")
     return con
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The store the settings name, with the threads and memory they allow."""
+    return connect(
+        settings.store,
+        read_only=read_only,
+        threads=settings.threads,
+        memory_limit=settings.memory_limit,
+    )
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

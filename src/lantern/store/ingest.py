@@ -18,7 +18,7 @@ A crash or Ctrl-C anywhere leaves the store as it was: nothing is committed unti
 """
 
 # ruff: noqa: S608 -- SQL is built from the schema's own identifiers and internal table names;
-# every value from a dataset is bound as a parameter or quoted with sql_string().
+# every value from a dataset is bound as a parameter or quoted with lantern.sql.sql_string().
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ import duckdb
 
 from lantern.interchange import checks, schema
 from lantern.interchange.dataset import Dataset, open_dataset
-from lantern.interchange.readers import FileRead, create_problems_table, read_file, sql_string
+from lantern.interchange.readers import FileRead, create_problems_table, read_file
+from lantern.sql import sql_string
 from lantern.store import tables as store_tables
 from lantern.store.tables import STORED_TABLES, StoredTable
 

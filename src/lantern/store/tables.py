@@ -7,7 +7,7 @@ brought its new version.
 """
 
 # ruff: noqa: S608 -- SQL is built from the schema's own identifiers and internal table names;
-# every value from a dataset is bound as a parameter or quoted with sql_string().
+# every value from a dataset is bound as a parameter or quoted with lantern.sql.sql_string().
 
 from __future__ import annotations
 

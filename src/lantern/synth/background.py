@@ -15,6 +15,7 @@ from lantern.synth import followup, formats
 from lantern.synth.calendar import Calendar
 from lantern.synth.population import Population
 from lantern.synth.recorder import Recorder
+from lantern.synth.timing import missing_days, missing_minutes
 from lantern.synth.vocabulary import Vocabulary
 
 YEAR = 365.25
@@ -60,12 +61,16 @@ def ordinary_business(
             continue
         span = end[local] - start[local]
         days = start[local] + np.floor(nprng.random(local.size) * span).astype(np.int64)
+        if spec.get("missing"):  # evenings and nights, more at weekends (timing.py)
+            days = np.clip(missing_days(days, nprng), start[local], end[local] - 1)
         if agency == "education":  # schools record on school days (see calendar.school_day)
             weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
             days = days - np.where(weekday >= 5, weekday - 4, 0)
         lags = np.floor(nprng.exponential(spec.get("lag", 0) or 1e-9, local.size)).astype(np.int64)
         hours = (8, 16) if agency == "education" else (7, 23)
         minutes = nprng.integers(hours[0] * 60, hours[1] * 60, local.size)
+        if spec.get("missing"):
+            minutes = missing_minutes(local.size, nprng)
         role = spec.get("role", "subject")
         outcomes = spec.get("outcome", [""])
         codes = spec.get("codes", [""])
@@ -80,7 +85,7 @@ def ordinary_business(
                 people.append((professional_for(pop, child, agency, rng), "professional"))
             text = rec.narrative(template, child, age=str(pop.age_years(child, day)))
             if rng.random() < spec.get("hard", 0):
-                text = f"{text} {rec.hard_case(child)}"
+                text = rec.with_hard_case(text, child, pop.age_years(child, day))
             ended = day + rng.randrange(0, 3) if spec.get("missing") else None
             postcode = ""
             if agency == "police" and rng.random() < 0.7:

@@ -22,6 +22,16 @@ def synth_command(
             "(a sensitivity test: years after the signs are stark; docs/synthetic-county.md).",
         ),
     ] = "prompt",
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="'default' (the headline county) or 'hard' (more benign confounders, men known "
+            "only by car, phone or street name, children's homes as the only recorder of missing "
+            "episodes, birth-year-only dates of birth, a second way of writing notes; "
+            "docs/synthetic-county.md).",
+        ),
+    ] = "default",
 ) -> None:
     """Generate a synthetic county (interchange tables in OUT, ground truth in OUT/truth)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -33,6 +43,8 @@ def synth_command(
         raise UserError("--children and --years must be at least 1")
     if recognition not in ("prompt", "late"):
         raise UserError("--recognition must be 'prompt' or 'late'")
+    if profile not in ("default", "hard"):
+        raise UserError("--profile must be 'default' or 'hard'")
     if out.exists() and any(out.iterdir()) and not (out / "truth" / "manifest.yaml").is_file():
         raise UserError(f"{out}: not empty and not a synthetic county; choose a new directory")
     with Progress(
@@ -54,6 +66,7 @@ def synth_command(
             years=years,
             start_year=start_year,
             recognition=recognition,
+            profile=profile,
             progress=advance,
         )
     typer.echo(

@@ -6,10 +6,17 @@
 - Relatives: uncles, grandparents and older brothers who appear alongside children.
 - Teenage partners: 16- and 17-year-olds with 18- and 19-year-old partners, known to family.
 
+- Children's homes (`--profile hard`): looked-after teenagers placed in a home whose staff are
+  the only recorder of their missing episodes (`care_home_missing`: no police record), and one
+  home that logs every late return as a missing episode and rings the police each time
+  (`care_home_late_return`).
+
 Every event written here is labelled in `truth/signal_events` with its scenario.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +25,7 @@ from lantern.synth.background import YEAR, age_window, professional_for
 from lantern.synth.calendar import Calendar
 from lantern.synth.population import PARTNER, Population, new_address
 from lantern.synth.recorder import Recorder, Thing
+from lantern.synth.timing import missing_day, missing_minute
 
 CARE_RATE = 0.012  # share of children with a care episode in the window (times vulnerability)
 PARTNER_RATE = 0.03  # share of 16-17-year-olds with a partner of 18 or 19 who shows up in records
@@ -44,10 +52,32 @@ def looked_after(
         last = min(calendar.end - 1, eighteen - 1, first + rng.randrange(180, 6 * 365))
         sw = professional_for(pop, child, "social_care", rng)
         parent = rng.choice(pop.households[pop.household[child]].parents)
+        carer = rng.choice(pop.foster_carers)
+        home = childrens_home_for(pop, child, first, rec)
         care_episode(
-            pop, child, first, last, rng.choice(pop.foster_carers), sw, parent, calendar, rec
+            pop,
+            child,
+            first,
+            last,
+            home.staff[0] if home else carer,
+            sw,
+            parent,
+            calendar,
+            rec,
+            home=home,
         )
     return in_care
+
+
+def childrens_home_for(pop: Population, child: int, day: int, rec: Recorder) -> Any:
+    """`--profile hard`: a children's home for a looked-after teenager (None: foster care)."""
+    share = rec.profile.childrens_home
+    if not share or not pop.homes or pop.age_years(child, day) < 11:
+        return None
+    if rec.rng.random() >= share:
+        return None
+    # the home that logs every late return (the first) is the largest: twice the places
+    return rec.rng.choices(pop.homes, weights=[2] + [1] * (len(pop.homes) - 1))[0]
 
 
 def care_episode(
@@ -60,10 +90,12 @@ def care_episode(
     parent: int,
     calendar: Calendar,
     rec: Recorder,
+    home: Any = None,
 ) -> None:
     """A care episode from `first` to `last`: its start, visits, taxis, placement moves, going
     missing to family, and its end if it ends in the window. Planted victims who are looked
-    after live through the same episode (networks._victim_story)."""
+    after live through the same episode (networks._victim_story). In a children's home
+    (`home`, --profile hard) the home's staff record what happens (`_home_stretch`)."""
     rng = rec.rng
     eighteen = pop.dob[child] + int(18 * YEAR)
     rec.event(
@@ -82,6 +114,9 @@ def care_episode(
         day += rng.randrange(20, 200)
         if day >= last:
             break
+        if home is not None:
+            _home_stretch(pop, child, day, home, sw, rec)
+            continue
         _care_month(pop, child, day, carer, sw, calendar, rec)
         if rng.random() < 0.08:
             carer = rng.choice(pop.foster_carers)
@@ -153,15 +188,16 @@ def _care_month(
     elif age >= 11 and rng.random() < min(0.9, 0.35 * float(pop.vulnerability[child])):
         hh = pop.households[pop.household[child]]
         family_member = rng.choice(hh.parents + hh.relatives)
-        missing_from = day
-        back = day + rng.randrange(0, 3)
+        missing_from = missing_day(day, rng)
+        minute = missing_minute(rng)
+        back = missing_from + rng.randrange(0, 3)
         text = rec.narrative("missing_from_care_family", child)
         event_type = rng.choice(("missing_from_care", "missing_from_care", "away_from_placement"))
         rec.event(
             "social_care",
             event_type,
             missing_from,
-            minute=rng.randrange(15 * 60, 24 * 60),
+            minute=minute,
             people=[(child, "subject"), (carer, "carer"), (family_member, "associate")],
             narrative=text,
             ended_day=back,
@@ -173,9 +209,87 @@ def _care_month(
             signal_person=child,
         )
         followup.police_twin(
-            rec, pop, child, carer, missing_from, back, text, scenario="missing_to_family"
+            rec,
+            pop,
+            child,
+            carer,
+            missing_from,
+            back,
+            text,
+            scenario="missing_to_family",
+            minute=minute,
         )
         followup.return_interview(rec, child, back, sw, scenario="missing_to_family")
+
+
+def _home_stretch(pop: Population, child: int, day: int, home: Any, sw: int, rec: Recorder) -> None:
+    """One stretch of a placement in a children's home: the daily log, missing episodes that
+    only the home records, and (in the home that logs every late return) late returns logged
+    as missing and rung through to the police."""
+    rng = rec.rng
+    age = pop.age_years(child, day)
+    worker = rng.choice(home.staff)
+    fields = {"home": home.name, "age": str(age)}
+    if rng.random() < 0.4:
+        rec.event(
+            "social_care",
+            "note",
+            day,
+            minute=rng.randrange(7 * 60, 23 * 60),
+            people=[(child, "subject"), (worker, "carer")],
+            narrative=rec.narrative("home_daily_log", child, **fields),
+            lag_days=rng.randrange(0, 3),
+            scenario="looked_after",
+            signal_person=child,
+        )
+    if age >= 11 and rng.random() < min(0.9, 0.45 * float(pop.vulnerability[child])):
+        gone = missing_day(day, rng)
+        back = gone + rng.randrange(0, 3)
+        rec.event(
+            "social_care",
+            "missing_from_care",
+            gone,
+            minute=missing_minute(rng),
+            people=[(child, "subject"), (worker, "carer")],
+            narrative=rec.narrative("home_missing", child, **fields),
+            ended_day=back,
+            lag_days=rng.randrange(0, 3),
+            postcode=formats.postcode_as_written(home.postcode, rng),
+            scenario="care_home_missing",
+            signal_person=child,
+        )
+        followup.return_interview(rec, child, back, sw, scenario="care_home_missing")
+    if home.logs_every_late_return and age >= 11:
+        for _ in range(rng.randrange(1, 4)):
+            late = missing_day(day + rng.randrange(0, 60), rng)
+            minute = rng.randrange(21 * 60 + 30, 24 * 60)
+            rec.event(
+                "social_care",
+                "missing_from_care",
+                late,
+                minute=minute,
+                people=[(child, "subject"), (worker, "carer")],
+                narrative=rec.narrative("home_late_return", child, **fields),
+                ended_day=late + (1 if rng.random() < 0.5 else 0),
+                lag_days=rng.randrange(0, 2),
+                postcode=formats.postcode_as_written(home.postcode, rng),
+                scenario="care_home_late_return",
+                signal_person=child,
+            )
+            if rng.random() < 0.7:  # and rings it through, every time
+                rec.event(
+                    "police",
+                    "missing_report",
+                    late,
+                    minute=minute,
+                    people=[(child, "subject"), (worker, "reporter")],
+                    narrative=rec.narrative("home_late_return_police", child, **fields),
+                    ended_day=late + 1,
+                    postcode=formats.postcode_as_written(home.postcode, rng),
+                    outcome=rng.choice(("self-returned", "returned", "located")),
+                    scenario="care_home_late_return",
+                    signal_person=child,
+                )
 
 
 def relatives(
@@ -250,7 +364,8 @@ def teen_partners(
         for _ in range(rng.randrange(2, 5)):
             day = first + rng.randrange(0, int(end[i] - start[i]))
             if pop.age_years(partner, day) < 18:
-                day = pop.dob[partner] + int(18 * YEAR) + rng.randrange(0, 60)
+                # +1: int(18 * YEAR) days after birth is still 17 by age_years' count
+                day = pop.dob[partner] + int(18 * YEAR) + 1 + rng.randrange(0, 60)
                 if day >= min(int(end[i]), calendar.end):
                     continue
             age = pop.age_years(partner, day)

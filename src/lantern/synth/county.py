@@ -15,10 +15,17 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from lantern.synth import background, confounders, criminal_exploitation, networks
+from lantern.synth import (
+    background,
+    confounders,
+    confounders_hard,
+    criminal_exploitation,
+    networks,
+)
 from lantern.synth.calendar import Calendar
 from lantern.synth.output import DATASET_TABLES, TRUTH_TABLES, TableWriter
 from lantern.synth.population import build_population, person_id
+from lantern.synth.profiles import PROFILES
 from lantern.synth.recorder import Recorder
 from lantern.synth.records import Registry
 from lantern.synth.vocabulary import vocabulary
@@ -26,7 +33,11 @@ from lantern.synth.vocabulary import vocabulary
 CHUNK = 5000  # children per step of the ordinary-business generators
 EXTRACT_DELAY_DAYS = 150  # the extract is taken this long after the window closes
 # 2: victims and other children followed up and recorded alike; --recognition
-GENERATOR_VERSION = 2
+# 3: --profile hard; boys' networks recorded as offending; wording fitted to age; missing
+#    episodes in the evening and at weekends
+GENERATOR_VERSION = 3
+# persons.csv `detail` of a network adult who has no person record in any agency (--profile hard)
+UNNAMED_DETAIL = "network adult, known only by car, phone or street name"
 
 
 @dataclass(frozen=True)
@@ -49,17 +60,22 @@ def generate(
     years: int,
     start_year: int = 2004,
     recognition: str = "prompt",
+    profile: str = "default",
     progress: Callable[[int, int], None] | None = None,
 ) -> CountySummary:
     """Write a synthetic county to `out` (interchange tables) and `out/truth` (ground truth).
 
     `recognition="late"` is the late-recognition sensitivity test (networks.late_recognition):
     the same children, adults and grooming as the prompt county of the same seed, recognised
-    years later, with their signs going on meanwhile."""
+    years later, with their signs going on meanwhile. `profile="hard"` adds the confounders,
+    the identity gaps and the second narrative style of `profiles.HARD`."""
     if children < 1 or years < 1:
         raise ValueError("children and years must be positive")
     if recognition not in networks.RECOGNITION:
         raise ValueError(f"recognition must be one of {', '.join(networks.RECOGNITION)}")
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
+    chosen = PROFILES[profile]
     began = time.perf_counter()
     vocab = vocabulary()
     rng = random.Random(seed)
@@ -70,7 +86,14 @@ def generate(
     truth = TableWriter(out / "truth", TRUTH_TABLES)
     try:
         pop = build_population(children, calendar, rng, nprng, vocab)
+        year_only: list[str] = []
+        if chosen.hard:
+            confounders_hard.add_pools(pop, chosen, calendar, rng, vocab)
+            year_only = sorted(
+                rng.sample(("police", "social_care", "health"), chosen.year_only_agencies)
+            )
         registry = Registry(pop, calendar, dataset, truth, rng, vocab)
+        registry.year_only = {agency: chosen.year_only_share for agency in year_only}
         recorder = Recorder(
             pop,
             registry,
@@ -80,20 +103,34 @@ def generate(
             rng,
             vocab,
             latest_recorded=calendar.end + EXTRACT_DELAY_DAYS - 1,
+            profile=chosen,
         )
         taken = np.zeros(children, dtype=bool)  # children already in a planted story
         delay_rng = random.Random(seed * 1_000_003 + 17)  # only the late scenario draws from it
         planted = networks.plan_networks(
             pop, calendar, rng, nprng, vocab, taken, recognition, delay_rng
         )
+        if chosen.unnamed_adults:
+            for net in planted:
+                for adult in net.adults:
+                    if rng.random() < chosen.unnamed_adults:
+                        pop.unnamed.add(adult.person)
+                        pop.role_detail[adult.person] = UNNAMED_DETAIL
         criminal_exploitation.plant_groups(pop, calendar, rng, nprng, vocab, taken, recorder, truth)
         steps = (children + CHUNK - 1) // CHUNK
         for step in range(steps):
             ids = np.arange(step * CHUNK, min(children, (step + 1) * CHUNK), dtype=np.int64)
             background.ordinary_business(pop, ids, calendar, nprng, recorder)
-            confounders.looked_after(pop, ids, calendar, nprng, recorder)
+            in_care = confounders.looked_after(pop, ids, calendar, nprng, recorder)
             confounders.relatives(pop, ids, calendar, nprng, recorder)
             confounders.teen_partners(pop, ids, calendar, nprng, recorder)
+            if chosen.hard:
+                confounders_hard.visiting_relatives(pop, ids, calendar, nprng, recorder)
+                confounders_hard.school_transport(pop, ids, calendar, nprng, recorder, in_care)
+                confounders_hard.older_teen_partners(pop, ids, calendar, nprng, recorder)
+                confounders_hard.missing_to_family_home(
+                    pop, ids, calendar, nprng, recorder, in_care
+                )
             if progress:
                 progress(int(ids[-1]) + 1, children)
         # the planted stories last, so that everything else is the same whichever way they are
@@ -120,6 +157,7 @@ def generate(
     manifest = {
         "lantern_interchange": 1,
         "name": f"synthetic-county-seed{seed}-{children}c-{years}y"
+        + ("" if profile == "default" else f"-{profile}")
         + ("" if recognition == "prompt" else f"-{recognition}-recognition"),
         "extracted_at": f"{extracted}T00:00:00Z",
     }
@@ -132,6 +170,8 @@ def generate(
         "years": years,
         "start_year": start_year,
         "recognition": recognition,
+        "profile": profile,
+        "birth_year_only": {agency: chosen.year_only_share for agency in year_only},
         "window": [calendar.date(calendar.start), calendar.date(calendar.end - 1)],
         "victim_rate_target": networks.VICTIM_RATE,
         "networks": len(planted),

@@ -43,6 +43,7 @@ def police_twin(
     *,
     scenario: str,
     network_id: str = "",
+    minute: int | None = None,
 ) -> int:
     """The police copy of a looked-after child's missing-from-care episode, recorded with the
     same probability for every looked-after child; returns the number of events written."""
@@ -53,7 +54,7 @@ def police_twin(
         "police",
         "missing_report",
         day,
-        minute=rng.randrange(18 * 60, 24 * 60),
+        minute=minute if minute is not None else rng.randrange(18 * 60, 24 * 60),
         people=[
             (child, "subject"),
             (carer, "reporter"),

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from lantern.synth import followup, formats
 from lantern.synth.background import YEAR, ordinary_spec
 from lantern.synth.calendar import Calendar, school_day
-from lantern.synth.confounders import care_episode
+from lantern.synth.confounders import care_episode, childrens_home_for
 from lantern.synth.output import TableWriter
 from lantern.synth.population import NETWORK_ADULT, Population, new_address, person_id
 from lantern.synth.recorder import Recorder, Thing
+from lantern.synth.timing import missing_day, missing_minute
 from lantern.synth.vocabulary import Vocabulary
 
 VICTIM_RATE = 0.006
@@ -42,12 +44,23 @@ LATE_JITTER_DAYS = 90
 LATE_MAX_SIGNALS = 400  # a bound on one victim's records, whatever the delay
 ESCALATION = 0.7  # a signal falls at u**ESCALATION of the way from grooming to recognition
 
+# Boys: about 50 of Oxfordshire's 373 known victims (Bullfinch SCR, 2015), so about 1 in 7:
+# 10% of networks target mainly boys (80% of their victims), elsewhere 7.5% of victims are
+# boys (0.1 * 0.8 + 0.9 * 0.075 = 0.15; seeds 1-40 at 2,000 children: 133 of 776, 0.17;
+# a 2,000-child county has 3 networks, so one county's share varies a great deal).
+# Boys were recorded as offending, not as at risk ("associating with older males", possession, found in a car at night, shoplifting,
+# arrested): their signs lean to arrests and stops (`SIGNALS`, `AVAILABLE`), with the boy as
+# suspect, written with the `*_boy` templates (`BOY_TEMPLATE_SHARE` of the time).
+BOYS_NETWORK_SHARE = 0.1
+BOYS_IN_BOYS_NETWORK = 0.8
+BOYS_ELSEWHERE = 0.075
+BOY_TEMPLATE_SHARE = 0.8
 # signal kind -> (agency, event_type, template, weight for girls, weight for boys)
 SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
     "grooming": ("education", "school_concern", "grooming_school", 4, 3),
     "absence": ("education", "absence", "absence_network", 6, 6),
     "exclusion": ("education", "exclusion", "exclusion_network", 1.5, 3),
-    "missing": ("police", "missing_report", "missing_network", 10, 13),
+    "missing": ("police", "missing_report", "missing_network", 10, 9),
     "found": ("police", "found_report", "found_network", 3, 3),
     "vehicle_stop": ("police", "vehicle_stop", "vehicle_stop_network", 2, 2),
     "intelligence": ("police", "intelligence", "intelligence_network", 2.5, 2),
@@ -59,11 +72,16 @@ SIGNALS: dict[str, tuple[str, str, str, float, float]] = {
     "parent_report": ("police", "concern_for_welfare", "parent_report_network", 1.5, 1.2),
     "victim_blaming": ("social_care", "assessment", "victim_blaming_network", 1.5, 1),
     "disclosure": ("education", "school_concern", "disclosure_withdrawn", 0.8, 0.5),
-    "arrest": ("police", "arrest", "arrest_network", 0.6, 3),
+    "arrest": ("police", "arrest", "arrest_network", 0.6, 6),
+    "stop_search": ("police", "stop_search", "stop_search_network", 0.2, 3.5),
     "referral": ("social_care", "referral", "sc_referral_network", 1.5, 1.5),
     "missing_from_care": ("social_care", "missing_from_care", "missing_from_care_network", 0, 0),
 }
 ONCE = {"pregnancy", "termination"}
+# sexual-health records of a victim start at 13, as ordinary business's do (data/rates.yaml):
+# younger children are seen (and harmed) but through A&E, school and the police here
+SEXUAL_HEALTH = {"sexual_health", "sti", "pregnancy", "termination"}
+SEXUAL_HEALTH_FROM = 13
 # signal kind -> probability that a victim's agencies ever see this kind of sign (girls, boys)
 AVAILABLE: dict[str, tuple[float, float]] = {
     "grooming": (0.55, 0.4),
@@ -81,10 +99,24 @@ AVAILABLE: dict[str, tuple[float, float]] = {
     "parent_report": (0.35, 0.25),
     "victim_blaming": (0.4, 0.3),
     "disclosure": (0.15, 0.1),
-    "arrest": (0.1, 0.5),
+    "arrest": (0.1, 0.8),
+    "stop_search": (0.05, 0.6),
     "referral": (0.5, 0.45),
     "missing_from_care": (0.0, 0.0),  # added for looked-after victims
 }
+
+
+# --profile hard: a network man nobody identified, seen only as his car (network_adult records)
+UNNAMED_STOPS = (
+    "{vrm} ({car}) sighted {town} 0140 hrs, failed to stop for patrol. lost sight. RK no trace at "
+    "address, vehicle not insured. marker placed.",
+    "ANPR activation {vrm}. vehicle located parked up {town}, unattended. no keeper at address "
+    "on record. intel log updated.",
+    "Stop {vrm}, {car}. driver provided name and DOB which came back no trace; released, "
+    "details to be verified. local name believed to be {nick}.",
+    "{vrm} drove off from the forecourt without paying, {town}. {car}. keeper sold vehicle, "
+    "no new keeper notified.",
+)
 
 
 @dataclass
@@ -107,6 +139,7 @@ class Victim:
     first_signal: int = 0
     recognition_kind: str = ""
     due: int = 0  # when the prompt scenario recognises the victim (the signs are stark by then)
+    home: Any = None  # --profile hard: the children's home a looked-after victim lives in
 
 
 @dataclass
@@ -169,7 +202,7 @@ def plan_networks(
             town,
             flat_postcode,
             places,
-            boys=rng.random() < 0.15,
+            boys=rng.random() < BOYS_NETWORK_SHARE,
         )
         net.adults = _adults(pop, net, calendar, rng, vocab)
         net.victims = _victims(pop, net, taken, district_of, calendar, rng, nprng)
@@ -269,7 +302,7 @@ def _victims(
             continue
         age = (groomed - pop.child_dob) / YEAR
         ok = (age >= 11.0) & (age <= 16.3) & ~taken
-        male_wanted = (rng.random() < 0.8) if net.boys else (rng.random() < 0.1)
+        male_wanted = rng.random() < (BOYS_IN_BOYS_NETWORK if net.boys else BOYS_ELSEWHERE)
         ok &= pop.child_male == male_wanted
         weight = pop.vulnerability**1.5 * ok
         if recruiter is None:
@@ -338,7 +371,10 @@ def _victim_story(
         eighteen = pop.dob[child] + int(18 * YEAR)
         length = max(rng.randrange(180, 6 * 365), victim.recognised - start + rng.randrange(0, 365))
         last = min(calendar.end - 1, eighteen - 1, start + length)
-        care_episode(pop, child, start, last, carer, sw, parent, calendar, rec)
+        victim.home = childrens_home_for(pop, child, start, rec)
+        if victim.home is not None:
+            carer = victim.home.staff[0]
+        care_episode(pop, child, start, last, carer, sw, parent, calendar, rec, home=victim.home)
         written += 1
     months = (victim.recognised - victim.groomed_from) / 30.4
     count = int(np.clip(rng.gauss(1.3, 0.4) * months**0.7 * victim.visibility, 1, 60))
@@ -377,9 +413,13 @@ def _victim_story(
             if kind in used_once:
                 continue
             used_once.add(kind)
+        if kind in SEXUAL_HEALTH and pop.age_years(child, day) < SEXUAL_HEALTH_FROM:
+            continue  # realism: no clinic records these for an 11- or 12-year-old here
         if kind == "missing" and victim.in_care:
             kind = "missing_from_care"  # a looked-after child is missing from care
         agency, event_type = _recorded_by(kind, rng)
+        if event_type in ("missing_report", "missing_from_care"):  # more at weekends
+            day = max(victim.groomed_from, min(victim.recognised - 2, missing_day(day, rng)))
         if agency == "education":
             day = school_day(day, forward=True)  # never before the grooming began
         lag = _lag(kind, rng)
@@ -459,7 +499,9 @@ def _fields(
     fields = {
         "nick": nicks[0],
         "nick2": nicks[1] if len(nicks) > 1 else rng.choice(rng.choice(net.adults).nicknames),
-        "adult": f"{pop.given[lead.person]} {pop.family[lead.person]}",
+        "adult": f"{pop.given[lead.person]} {pop.family[lead.person]}"
+        if lead.person not in pop.unnamed
+        else f"'{nicks[0]}'",
         "adult_age": str(pop.age_years(lead.person, day)),
         "vrm": written,
         "vrm_partial": written.replace(" ", "")[:4],
@@ -496,12 +538,22 @@ def _signal(
     rng = rec.rng
     child = victim.person
     template = f"{kind}_network" if kind in ONCE else SIGNALS[kind][2]
+    if kind == "missing_from_care" and victim.home is not None:
+        template = "home_missing_network"  # the children's home's own log
+    male = pop.sex[child] == "M"
+    if male and f"{template}_boy" in rec.vocab.templates and rng.random() < BOY_TEMPLATE_SHARE:
+        template = f"{template}_boy"  # recorded as offending, not as at risk
     fields, adults = _fields(net, victim, day, pop, rng)
     driver = adults[0]
-    people: list[tuple[int, str]] = [(child, "subject")]
+    # arrested and searched children are suspects in the record, victims or not
+    people: list[tuple[int, str]] = [
+        (child, "suspect" if kind in ("arrest", "stop_search") else "subject")
+    ]
     things: list[Thing] = []
     text = rec.narrative(template, child, **fields)
     minute = rng.randrange(17 * 60, 24 * 60) if agency == "police" else None
+    if event_type in ("missing_report", "missing_from_care"):
+        minute = missing_minute(rng)  # evenings and nights (timing.py)
     ended = None
     place_name = ""
     postcode = followup.home_postcode(pop, child, rec) if agency == "police" else ""
@@ -515,7 +567,7 @@ def _signal(
     elif event_type == "missing_report":  # a judgement written on a missing report: an episode too
         ended = day + rng.randrange(0, 3)
         people.append((carer if victim.in_care else parent, "reporter"))
-    if kind in ("found", "vehicle_stop"):
+    if kind in ("found", "vehicle_stop", "stop_search"):
         people.append((driver.person, "associate" if rng.random() < 0.7 else "suspect"))
         for extra in adults[1:]:
             if rng.random() < 0.4:
@@ -563,7 +615,7 @@ def _signal(
     # codes and share of hard-case sentences as its ordinary business (data/rates.yaml)
     spec = ordinary_spec(rec.vocab, agency, event_type)
     if rng.random() < spec.get("hard", 0.15):
-        text = f"{text} {rec.hard_case(child)}"
+        text = rec.with_hard_case(text, child, pop.age_years(child, day))
     codes = {
         "sti": "snomed:105629000",
         "pregnancy": "snomed:77386006",
@@ -594,11 +646,29 @@ def _signal(
         network_id=net.network_id,
         signal_person=child,
     )
-    # the carer reports it to the police too, as for any looked-after child
-    if kind == "missing_from_care":
+    # the carer reports it to the police too, as for any looked-after child; a children's home
+    # is the only recorder of its residents' episodes, unless it rings every one through
+    if kind == "missing_from_care" and victim.home is not None:
+        if victim.home.logs_every_late_return and rng.random() < 0.7:
+            rec.event(
+                "police",
+                "missing_report",
+                day,
+                minute=minute if minute is not None else rng.randrange(18 * 60, 24 * 60),
+                people=[(child, "subject"), (carer, "reporter")],
+                narrative=rec.narrative("home_late_return_police", child, home=victim.home.name),
+                ended_day=ended,
+                postcode=formats.postcode_as_written(victim.home.postcode, rng),
+                outcome=rng.choice(("self-returned", "returned", "located")),
+                scenario="network_missing_from_care",
+                network_id=net.network_id,
+                signal_person=child,
+            )
+            written += 1
+    elif kind == "missing_from_care":
         written += followup.police_twin(
             rec, pop, child, carer, day, ended, text,
-            scenario="network_missing_from_care", network_id=net.network_id,
+            scenario="network_missing_from_care", network_id=net.network_id, minute=minute,
         )  # fmt: skip
     if ended is not None:
         hints = {k: fields[k] for k in ("nick", "place", "car", "town", "friend") if k in fields}
@@ -674,6 +744,14 @@ def _adults_own_records(net: Network, pop: Population, calendar: Calendar, rec: 
                     f"Vehicle {written_vrm} stopped, driver {pop.given[adult.person]} "
                     f"{pop.family[adult.person]}. Documents checked. No offences."
                 )
+                if adult.person in pop.unnamed:  # never identified: only the car is on record
+                    things = [Thing("vehicle", written_vrm, "other", adult.vehicle[1])]
+                    text = rng.choice(UNNAMED_STOPS).format(
+                        vrm=written_vrm,
+                        car=adult.vehicle[1],
+                        town=net.town,
+                        nick=adult.nicknames[0],
+                    )
                 event_type = "vehicle_stop"
             else:
                 text = rng.choice(

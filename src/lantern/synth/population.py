@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -81,6 +82,14 @@ class Population:
     taxi_drivers: list[int] = field(default_factory=list)
     taxi_vehicles: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # vrm, car, firm
     spare_nhs: list[str] = field(default_factory=list)  # for people added later
+    # --profile hard: network adults who never get a person record (known only by things)
+    unnamed: set[int] = field(default_factory=set)
+    visitors: dict[int, int] = field(default_factory=dict)  # household -> visiting relative
+    cars: dict[int, tuple[str, str]] = field(default_factory=dict)  # person -> (VRM, car)
+    contract_drivers: list[int] = field(default_factory=list)  # the transport firm's drivers
+    riders: dict[int, list[int]] = field(default_factory=dict)  # driver -> children carried
+    homes: list[Any] = field(default_factory=list)  # children's homes (confounders_hard.Home)
+    away_parent: dict[int, int] = field(default_factory=dict)  # household -> parent living apart
 
     def issue_nhs(self, person: int) -> None:
         if self.spare_nhs:

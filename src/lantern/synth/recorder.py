@@ -6,9 +6,11 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lantern.synth import formats
 from lantern.synth.calendar import Calendar
 from lantern.synth.output import TableWriter
 from lantern.synth.population import Population, person_id
+from lantern.synth.profiles import DEFAULT, Profile
 from lantern.synth.records import Registry
 from lantern.synth.vocabulary import Vocabulary
 
@@ -75,8 +77,14 @@ class Narrative(dict[str, str]):
         elif key == "place":
             group = rng.choice(("takeaways", "parks", "landmarks"))
             value = rng.choice(vocab.places[group])
-        elif key == "partner_age":
-            value = str(rng.choice((15, 16, 16, 17, 17, 18)))
+        elif key == "partner_age":  # a peer's age: an adult partner of a child under 16 is an
+            # offence, so an ordinary record never gives one (planted stories pass their own)
+            age = self.get("age", "")
+            if age.isdigit():
+                own = int(age)
+                value = str(min(own + rng.choice((-1, 0, 0, 1, 1, 2)), 17 if own < 16 else 19))
+            else:
+                value = str(rng.choice((15, 16, 16, 17, 17, 18)))
         elif key in ("nick", "nick2"):
             value = rng.choice(vocab.street_nicknames)
         elif key == "car":
@@ -89,6 +97,18 @@ class Narrative(dict[str, str]):
                 + rng.choice(vocab.street_nicknames).lower().replace(" ", "_")
                 + str(rng.randrange(10, 99))
             )
+        elif key == "callsign":  # a police unit's call sign
+            value = f"{rng.choice(('TV', 'OX', 'RP', 'CT'))}{rng.randrange(10, 99)}"
+        elif key == "log":  # an incident log number
+            value = f"{rng.randrange(1, 999):04d}"
+        elif key == "hhmm":  # a time of day as a log writes it, any hour
+            value = f"{rng.randrange(24):02d}{rng.choice((0, 5, 10, 15, 20, 30, 40, 45, 50)):02d}"
+        elif key == "late":  # a late return as a log writes it
+            value = f"{rng.choice((22, 22, 23, 23, 0)):02d}{rng.choice((5, 10, 20, 35, 45)):02d}"
+        elif key == "initials":  # the staff member writing a log
+            value = "".join(rng.choice("ABCDEGHJKLMNPRSTW") for _ in range(2))
+        elif key == "vrm":  # a car that is nobody's in particular (an ordinary stop)
+            value = formats.vrm_as_written(formats.vrm(rng), rng)
         elif key == "school_name":
             value = (
                 f"{rng.choice(vocab.districts)[1]} {rng.choice(('Academy', 'School', 'College'))}"
@@ -112,8 +132,13 @@ class Recorder:
         rng: random.Random,
         vocab: Vocabulary,
         latest_recorded: int | None = None,
+        profile: Profile = DEFAULT,
     ) -> None:
         self.pop = pop
+        self.profile = profile
+        # whether the last narrative drawn was in the second style (its records have their own
+        # openings and endings, so `event` does not add the first style's)
+        self._second = False
         self.latest_recorded = latest_recorded
         self.registry = registry
         self.calendar = calendar
@@ -141,16 +166,64 @@ class Recorder:
                     ctx["name"] = "YP"
                 else:
                     ctx["name"] = f"{given[0]}{self.pop.family[subject][0]}"
-        template = rng.choice(self.vocab.templates[template_key])
+        variants = self.vocab.templates.get(template_key)
+        self._second = False
+        if variants is None:  # a --profile hard record with no first-style wording
+            variants, self._second = self.vocab.second[template_key], True
+        elif self.profile.second_style and template_key in self.vocab.second:
+            if rng.random() < self.profile.second_style:
+                variants, self._second = self.vocab.second[template_key], True
+        age = fields.get("age", "")
+        style = "second" if self._second else "first"
+        variants = self._fitting(
+            variants, (style, template_key), int(age) if age.isdigit() else None
+        )
+        template = rng.choice(variants)
         return template.format_map(ctx)
 
-    def hard_case(self, subject: int) -> str:
-        """A sentence that names an indicator without it being about this child now."""
+    def _fitting(
+        self,
+        variants: tuple[str, ...],
+        key: tuple[str, str],
+        age: int | None,
+        *,
+        strict: bool = False,
+    ) -> tuple[str, ...]:
+        """The variants whose age range (a "13+|" prefix in the YAML) fits a child of `age`;
+        all of them when the age is not known, or (unless `strict`) when none fits."""
+        spans = self.vocab.ages.get(key)
+        if not spans or age is None:
+            return variants
+        fitting = tuple(
+            v for v, (low, high) in zip(variants, spans, strict=True) if low <= age <= high
+        )
+        return fitting if fitting or strict else variants
+
+    def with_hard_case(self, text: str, subject: int, age: int | None = None) -> str:
+        """`text` with a hard-case sentence appended (in the voice of the record)."""
+        if self._second and text and text[-1] not in ".!?":
+            text += "."
+        return f"{text} {self.hard_case(subject, age)}"
+
+    def hard_case(self, subject: int, age: int | None = None) -> str:
+        """A sentence that names an indicator without it being about this child now (one that
+        fits a child of `age`: no promiscuity written about a six-year-old)."""
         rng = self.rng
-        kind = rng.choice(tuple(self.vocab.hard_cases))
         ctx = Narrative(rng, self.vocab, name=self.pop.given[subject])
         ctx.update(PRONOUNS.get(self.pop.sex[subject], PRONOUNS["F"]))
-        return rng.choice(self.vocab.hard_cases[kind]).format_map(ctx)
+        if self._second:  # in the voice of the record it is appended to
+            variants = self._fitting(self.vocab.second_hard_cases, ("second_hard", ""), age)
+            return rng.choice(variants).format_map(ctx)
+        kinds = tuple(self.vocab.hard_cases)
+        if age is not None and any(("hard", k) in self.vocab.ages for k in kinds):
+            kinds = tuple(
+                k
+                for k in kinds
+                if self._fitting(self.vocab.hard_cases[k], ("hard", k), age, strict=True)
+            )
+        kind = rng.choice(kinds)
+        variants = self._fitting(self.vocab.hard_cases[kind], ("hard", kind), age)
+        return rng.choice(variants).format_map(ctx)
 
     def event(
         self,
@@ -181,6 +254,8 @@ class Recorder:
         if minute is None:
             minute = rng.randrange(8 * 60, 18 * 60)
         occurred = self.calendar.timestamp(day, minute)
+        if self._second:
+            decorate, self._second = False, False
         if narrative and decorate:
             if rng.random() < 0.3:
                 opener = rng.choice(self.vocab.openers.get(agency, ("",)))
@@ -220,6 +295,8 @@ class Recorder:
         )
         seen: set[str] = set()
         for person, role in people:
+            if person in self.pop.unnamed:  # known only by a car, a phone or a street name
+                continue
             person_ref = self.registry.ref(person, agency, day)
             if person_ref in seen:
                 continue

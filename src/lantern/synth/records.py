@@ -50,6 +50,8 @@ class Registry:
         self.rng = rng
         self.vocab = vocab
         self._refs: dict[tuple[str, int], list[str]] = {}
+        # --profile hard: agency -> share of children's records holding only a birth year
+        self.year_only: dict[str, float] = {}
         self._counter: dict[str, int] = {}
 
     def ref(self, person: int, agency: str, day: int | None = None) -> str:
@@ -215,6 +217,9 @@ class Registry:
             return "", self.calendar.date(dob)[:4]
         if rng.random() < 0.015 * noise:
             return "", ""
+        share = self.year_only.get(agency)
+        if share and kind == CHILD and rng.random() < share:  # the system keeps a year only
+            return "", self.calendar.date(dob)[:4]
         text = self.calendar.date(dob)
         roll = rng.random()
         if roll < 0.03 * noise and int(text[8:]) <= 12 and text[8:] != text[5:7]:

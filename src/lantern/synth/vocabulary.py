@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
+
+AGES = re.compile(r"^(\d+)(?:\+|-(\d+))\|")
+ANY_AGE = (0, 200)
+
+
+def _aged(variants: list[str]) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """Variants without their age prefix ("13+|", "5-11|"), and each one's (lowest, highest)
+    age: a variant is only used for a child of that age on the day (realism)."""
+    texts: list[str] = []
+    ages: list[tuple[int, int]] = []
+    for variant in variants:
+        match = AGES.match(variant)
+        if match:
+            low = int(match.group(1))
+            ages.append((low, int(match.group(2)) if match.group(2) else ANY_AGE[1]))
+            texts.append(variant[match.end() :])
+        else:
+            ages.append(ANY_AGE)
+            texts.append(variant)
+    return tuple(texts), tuple(ages)
 
 
 def _load(name: str) -> Any:
@@ -34,6 +55,11 @@ class Vocabulary:
     openers: dict[str, tuple[str, ...]]  # agency -> phrases that start a record
     closers: dict[str, tuple[str, ...]]
     rates: tuple[dict[str, Any], ...]
+    # the second narrative style (--profile hard): its own templates and hard-case sentences
+    second: dict[str, tuple[str, ...]]
+    second_hard_cases: tuple[str, ...]
+    # (style, key) -> each variant's (lowest, highest) age, for keys where any variant has one
+    ages: dict[tuple[str, str], tuple[tuple[int, int], ...]]
 
 
 @cache
@@ -52,6 +78,24 @@ def vocabulary() -> Vocabulary:
     hard = narratives.pop("hard_cases")
     openers = narratives.pop("openers")
     closers = narratives.pop("closers")
+    second = _load("narratives_second.yaml")
+    second_hard = second.pop("hard_cases")
+    templates: dict[str, tuple[str, ...]] = {}
+    seconds: dict[str, tuple[str, ...]] = {}
+    ages: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
+    hard_cases: dict[str, tuple[str, ...]] = {}
+    for style, source, into in (
+        ("first", narratives, templates),
+        ("second", second, seconds),
+        ("hard", hard, hard_cases),
+        ("second_hard", {"": second_hard}, {}),
+    ):
+        for key, variants in source.items():
+            texts, spans = _aged(variants)
+            into[key] = texts
+            if any(span != ANY_AGE for span in spans):
+                ages[(style, key)] = spans
+    second_hard_cases = _aged(second_hard)[0]
     eth = places["ethnicity"]
     total = sum(eth.values())
     return Vocabulary(
@@ -67,9 +111,12 @@ def vocabulary() -> Vocabulary:
         taxi_firms=tuple(places["taxi_firms"]),
         ethnicity_codes=tuple(eth),
         ethnicity_weights=tuple(v / total for v in eth.values()),
-        templates={k: tuple(v) for k, v in narratives.items()},
-        hard_cases={k: tuple(v) for k, v in hard.items()},
+        templates=templates,
+        hard_cases=hard_cases,
         openers={k: tuple(v) for k, v in openers.items()},
         closers={k: tuple(v) for k, v in closers.items()},
         rates=tuple(_load("rates.yaml")["background"]),
+        second=seconds,
+        second_hard_cases=second_hard_cases,
+        ages=ages,
     )

@@ -1,0 +1,323 @@
+"""The commands that run the pipeline: `lantern assess`, `lantern run`, `lantern review` and
+`lantern evaluate`.
+
+They sit at the top, above `lantern.pipeline` and every stage: a stage's own commands live in
+`lantern/<stage>/commands.py` and never run the pipeline (import-linter's layers contract in
+pyproject.toml). Heavy imports stay inside the functions, so `lantern --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from lantern.errors import UserError
+from lantern.score.commands import AsOfOption, as_of_date
+from lantern.settings import StoreOption, command_settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from lantern.pipeline import AssessSummary
+    from lantern.review.render import ReviewFiles
+
+
+def _print_summary(summary: AssessSummary) -> None:
+    for timing in summary.stages:
+        typer.echo(
+            f"  {timing.stage:<14} {timing.seconds:7.1f}s  peak {timing.peak_memory_mb:,.0f} MB"
+        )
+    for name, rows in summary.files.items():
+        typer.echo(f"  {name}: {rows} rows")
+    typer.echo(f"total {summary.seconds:.1f}s, peak memory {summary.peak_memory_mb:,.0f} MB")
+
+
+def assess_command(
+    dataset: Annotated[Path, typer.Argument(help="Dataset directory in the interchange format.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the assessment files.")],
+    as_of: AsOfOption = None,
+    agencies: Annotated[
+        str | None,
+        typer.Option(
+            "--agencies", help="Only these agencies' rows (comma-separated): a siloed view."
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Keep the store here (default: a throwaway one).")
+    ] = None,
+) -> None:
+    """Run the whole pipeline on a fresh store and write persons, children, adults and networks."""
+    from lantern.pipeline import assess
+
+    chosen = [a.strip() for a in agencies.split(",") if a.strip()] if agencies else None
+    summary = assess(
+        dataset,
+        out,
+        as_of=as_of_date(as_of),
+        agencies=chosen,
+        store_path=store,
+        progress=lambda stage: typer.echo(f"{stage}…", err=True),
+        settings=command_settings(),
+    )
+    typer.echo(f"{out}: assessment written")
+    _print_summary(summary)
+
+
+def run_command(
+    dataset: Annotated[Path, typer.Argument(help="A new extract in the interchange format.")],
+    store: StoreOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the assessment files here.")
+    ] = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Ingest an extract into a persistent store and bring every stage up to date."""
+    from lantern.pipeline import run
+
+    settings = command_settings(store)
+    summary = run(
+        settings.store,
+        dataset,
+        out_dir=out,
+        as_of=as_of_date(as_of),
+        progress=lambda stage: typer.echo(f"{stage}…", err=True),
+        settings=settings,
+    )
+    typer.echo(f"{settings.store}: up to date")
+    _print_summary(summary)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise UserError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from error
+
+
+def review_dataset(
+    dataset: Path | None,
+    out: Path,
+    *,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    store: Path | None = None,
+    pairs: bool = True,
+    pdf: bool = True,
+    console: Console | None = None,
+) -> ReviewFiles:
+    """`lantern review`: the pipeline on a fresh store (unless `store` is given), the re-runs
+    with each agency alone and each pair (`pairs`, with a dataset), then the review and its
+    files."""
+    import tempfile
+
+    from rich.console import Console
+
+    from lantern.pipeline import assess, assess_agency_sets
+    from lantern.review.replay import agency_sets, siloed_flags
+    from lantern.review.run import progress_bars, review_store
+    from lantern.settings import DEFAULT_STORE
+    from lantern.store.connection import connect
+
+    console = console or Console(stderr=True)
+    out.mkdir(parents=True, exist_ok=True)
+    if store is None:
+        assert dataset is not None
+        store = out / DEFAULT_STORE.name
+        if store.exists():
+            store.unlink()
+        stages = ("ingest", "resolve", "indicators", "graph", "score")
+        with progress_bars(console) as bars:
+            task = bars.add_task("Pipeline on a fresh store", total=len(stages), step="")
+
+            def stage_started(name: str) -> None:
+                done = stages.index(name) if name in stages else None
+                bars.update(task, completed=done, step=name)
+
+            assess(dataset, store.parent / "assess", as_of=period_to, store_path=store,
+                   progress=stage_started)  # fmt: skip
+            bars.update(task, completed=len(stages), step="done")
+        console.print(f"Pipeline done: {store}")
+    elif not store.exists():
+        raise UserError(f"{store}: no store here")
+    siloed = None
+    if pairs and dataset is not None:
+        con = connect(store, read_only=True)
+        try:
+            agencies = [a for (a,) in con.execute("SELECT DISTINCT agency FROM people").fetchall()]
+        finally:
+            con.close()
+        sets = agency_sets(agencies)
+        with progress_bars(console) as bars, tempfile.TemporaryDirectory() as work:
+            task = bars.add_task("Replaying agencies alone and in pairs", total=len(sets), step="")
+            runs = assess_agency_sets(
+                dataset,
+                sets,
+                Path(work),
+                as_of=period_to,
+                keep_stores=True,
+                progress=lambda done, name: bars.update(task, completed=done, step=name),
+            )
+            siloed = siloed_flags(runs.values())
+            bars.update(task, completed=len(sets), step="done")
+    return review_store(
+        store, out, period_from=period_from, period_to=period_to, siloed=siloed, pdf=pdf,
+        console=console,
+    )  # fmt: skip
+
+
+def review_command(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the report files.")],
+    dataset: Annotated[
+        Path | None,
+        typer.Argument(help="Interchange dataset to review (runs the pipeline on a fresh store)."),
+    ] = None,
+    period_from: Annotated[
+        str | None, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")
+    ] = None,
+    period_to: Annotated[
+        str | None, typer.Option("--to", help="Last day of the period; nothing later is read.")
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Review an existing store instead of running the pipeline."),
+    ] = None,
+    pairs: Annotated[
+        bool,
+        typer.Option(
+            "--pairs/--no-pairs",
+            help="Replay the pipeline for each agency and each pair of agencies (needs DATASET).",
+        ),
+    ] = True,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Write report.pdf.")] = True,
+) -> None:
+    """Retrospective review: children by tier, missed opportunities, agencies, language, networks."""
+    start, end = _date(period_from, "--from"), _date(period_to, "--to")
+    if dataset is None and store is None:
+        raise UserError("give a DATASET to review, or --store PATH for an existing store")
+    if dataset is not None and not dataset.is_dir():
+        raise UserError(f"{dataset}: no such dataset directory")
+    review_dataset(
+        dataset, out, period_from=start, period_to=end, store=store, pairs=pairs, pdf=pdf
+    )
+
+
+def evaluate_command(
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Dataset to assess (runs the pipeline).")
+    ] = None,
+    truth: Annotated[
+        Path | None, typer.Option("--truth", help="Ground truth directory (default DATA/truth).")
+    ] = None,
+    assessed: Annotated[
+        Path | None,
+        typer.Option(
+            "--assessed",
+            help="Evaluate an existing `lantern assess` output (or an evaluate work directory) instead of running the pipeline.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the report as JSON here.")
+    ] = None,
+    work: Annotated[
+        Path | None,
+        typer.Option(
+            "--work",
+            help="Where the runs' outputs go, kept afterwards "
+            "(default: a temporary directory, removed at the end).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Assess as of this date (YYYY-MM-DD).")
+    ] = None,
+    siloed: Annotated[
+        bool, typer.Option("--siloed/--no-siloed", help="Also run each agency alone.")
+    ] = True,
+    lead_table: Annotated[
+        Path | None,
+        typer.Option(
+            "--lead-table",
+            help="Write the per-victim lead table here (default: lead_time.csv beside "
+            "--out, and in --work).",
+        ),
+    ] = None,
+) -> None:
+    """Measure identity linkage, children flagged, networks found and lead time against truth."""
+    import json
+    import shutil
+    import tempfile
+
+    from lantern.evaluate import runs
+    from lantern.evaluate.inputs import load_truth
+    from lantern.evaluate.metrics import evaluate_outputs
+    from lantern.evaluate.summary import print_summary
+    from lantern.evaluate.victim_leads import write_table
+    from lantern.pipeline import assess_agency_sets, assess_apart
+
+    if (data is None) == (assessed is None):
+        raise UserError("give exactly one of --data DIR (run the pipeline) or --assessed DIR")
+    if truth is None:
+        if data is None:
+            raise UserError("--truth is required with --assessed")
+        truth = data / "truth"
+    if not truth.is_dir():
+        raise UserError(f"{truth}: no ground truth directory here")
+    measured: dict[str, object] = {}
+    scratch = None
+    if data is not None and work is None:
+        # Nobody asked to keep the runs: a scratch directory, removed however we leave.
+        scratch = work = Path(tempfile.mkdtemp(prefix="lantern-evaluate-"))
+    try:
+        if data is not None:
+            assert work is not None
+            agencies = load_truth(truth).agencies
+            typer.echo(
+                f"running the pipeline jointly and for {len(agencies) if siloed else 0} "
+                f"agencies alone, into {work}",
+                err=True,
+            )
+            day = as_of_date(as_of)
+            measured = {"joint": assess_apart(data, work / "joint", as_of=day)}
+            typer.echo("  done: joint", err=True)
+            if siloed:
+                measured["siloed"] = assess_agency_sets(
+                    data,
+                    [(agency,) for agency in agencies],
+                    work / "siloed",
+                    as_of=day,
+                    progress=lambda _done, name: typer.echo(f"  done: {name}", err=True),
+                )
+            assessed = work
+        assert assessed is not None
+        joint, silos = runs.layout(assessed)
+        report = evaluate_outputs(joint, truth, silos or None, dataset_dir=data)
+        report["runs"] = measured or runs.read_runs(assessed)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, default=str))
+    tables = [lead_table] if lead_table else []
+    if not tables and out is not None:
+        tables.append(out.parent / "lead_time.csv")
+    if not tables and work is not None and scratch is None:
+        tables.append(work / "lead_time.csv")
+    for path in tables:
+        write_table(report["lead_time_per_victim"], path)  # type: ignore[arg-type]
+    print_summary(report)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assess")(assess_command)
+    app.command("run")(run_command)
+
+
+def register_measures(app: typer.Typer) -> None:
+    """The commands that measure (listed after `lantern synth`, whose counties they measure)."""
+    app.command("evaluate")(evaluate_command)
+    app.command("review")(review_command)
