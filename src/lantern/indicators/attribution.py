@@ -86,12 +86,15 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
 def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
     """Add to `ind_sexual_attribution` the records whose suspect or offender is, by the
     record's date, the child's family: recorded earlier as the child's parent or carer
-    (`ind_known_family`), or carrying the child's own family name (`ind_family_names`) --
+    (`ind_known_family`), carrying the child's own family name (`ind_family_names`), or
+    living at the child's own home postcode on that date (`ind_home_postcodes`) --
     the father, the stepfather, the uncle, the grandfather a police report names. The
     structured counterpart of "abuse by a family member" in the words, and overridden the
     same way: a code or a sign of exploitation by adults outside the family on the record
     keeps it CSE. A record the words already attribute keeps the words' attribution."""
-    if not (steps.exists("ind_known_family") and steps.exists("ind_family_names")):
+    if not all(
+        steps.exists(t) for t in ("ind_known_family", "ind_family_names", "ind_home_postcodes")
+    ):
         steps.table("ind_sexual_attribution", "SELECT * FROM ind_sexual_attribution_words")
         return
     family = next(iter(rules.attributions))  # the first: abuse within the family
@@ -114,7 +117,15 @@ def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
                          AND k.known_from <= s.recorded_at)
                OR EXISTS (SELECT 1 FROM ind_family_names fc
                           JOIN ind_family_names fa USING (family_name)
-                          WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id))
+                          WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id)
+               -- the child's own home on the record's date (the father at the same flat)
+               OR EXISTS (SELECT 1 FROM ind_home_postcodes hc
+                          JOIN ind_home_postcodes ha USING (postcode)
+                          WHERE hc.record_id = s.record_id AND ha.record_id = a.record_id
+                            AND s.recorded_at >= coalesce(hc.valid_from, s.recorded_at)
+                            AND s.recorded_at < coalesce(hc.valid_to, s.recorded_at + INTERVAL 1 DAY)
+                            AND s.recorded_at >= coalesce(ha.valid_from, s.recorded_at)
+                            AND s.recorded_at < coalesce(ha.valid_to, s.recorded_at + INTERVAL 1 DAY)))
           AND NOT EXISTS (SELECT 1 FROM text_findings v
                           WHERE v.event_id = s.event_id AND v.affirmed
                             AND v.indicator IN {sql_list(rules.exploitation_signs or [""])})

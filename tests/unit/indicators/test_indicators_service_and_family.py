@@ -92,10 +92,12 @@ def test_a_missing_child_found_with_an_adult_of_her_family_name_is_with_family()
     assert len(_found_with("khan")) == 1
 
 
-def _offence_with_suspect(suspect_name: str, codes: str | None = None) -> dict[str, str]:
+def _offence_with_suspect(
+    suspect_name: str, codes: str | None = None, suspect_postcode: str | None = None
+) -> dict[str, str]:
     store = Store()
-    child = store.person("C1", dob=date(2008, 5, 5))
-    suspect = store.person("S1", dob=date(1975, 5, 5), sex="M")
+    child = store.person("C1", dob=date(2008, 5, 5), postcode="MR5 1AB")
+    suspect = store.person("S1", dob=date(1975, 5, 5), sex="M", postcode=suspect_postcode)
     store.event("sexual_offence_report", DAY, subject=child, others={suspect: "suspect"},
                 codes=codes, narrative="Report of sexual assault.")  # fmt: skip
     con = connect(":memory:")
@@ -118,3 +120,11 @@ def test_a_sexual_offence_whose_suspect_is_the_childs_family_is_child_sexual_abu
     # a CSE code on the record keeps it CSE whoever the suspect is
     coded = _offence_with_suspect("webster", codes="hocr:71")
     assert coded["sexual_offence_reported"] == "sexual_exploitation"
+
+
+def test_a_suspect_at_the_childs_own_home_is_family_whatever_the_spelling_of_his_name():
+    # "Darren KAR" on the police record, the child "Kaur": the same flat on the day
+    home = _offence_with_suspect("kar", suspect_postcode="MR5 1AB")
+    assert home["sexual_offence_reported"] == "child_sexual_abuse"
+    elsewhere = _offence_with_suspect("kar", suspect_postcode="MR9 9ZZ")
+    assert elsewhere["sexual_offence_reported"] == "sexual_exploitation"
