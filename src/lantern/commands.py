@@ -118,8 +118,8 @@ def review_dataset(
     from rich.console import Console
 
     from lantern.pipeline import assess, assess_agency_sets
-    from lantern.review.replay import agency_sets, siloed_flags
     from lantern.review.run import progress_bars, review_store
+    from lantern.review.siloed import agency_sets, siloed_flags
     from lantern.settings import DEFAULT_STORE
     from lantern.store.connection import connect
 

@@ -44,7 +44,7 @@ from typing import Any
 import duckdb
 
 from lantern.errors import UserError
-from lantern.interchange.export_safety import escape_row
+from lantern.export_safety import escape_row
 from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
 

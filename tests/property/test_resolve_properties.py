@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lantern.resolve.cluster import constrained_clusters, spanning_forest
+from lantern.resolve.constrained_clusters import constrained_clusters, spanning_forest
 from lantern.resolve.normalise_contacts import normalise_email, normalise_handle
 from lantern.resolve.normalise_dates import is_day_month_swap, swap_insensitive_key, swapped
 from lantern.resolve.normalise_identifiers import nhs_check_digit, normalise_nhs_number

@@ -19,8 +19,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from lantern.app import audit
-from lantern.app.analytics import Analytics, band_rank
 from lantern.app.models import Alert, Decision, User
+from lantern.app.store_reader import Analytics, band_rank
 from lantern.errors import UserError
 
 TRIAGE_OUTCOMES = {

@@ -24,9 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lantern.app import audit
-from lantern.app.analytics import Person
 from lantern.app.context import NotFound, current_user, require_csrf, state_of
 from lantern.app.models import Alert, AuditEntry, User
+from lantern.app.store_reader import Person
 from lantern.app.templating import render
 from lantern.config_files import read_mapping
 

@@ -18,7 +18,9 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-RHI_HOURS = 72
+from lantern.indicators.structured import RETURN_INTERVIEW_HOURS
+
+RHI_HOURS = RETURN_INTERVIEW_HOURS  # the indicators' rule: one window
 # Moved or extra bank holidays in England and Wales (gov.uk/bank-holidays; royal proclamations).
 ONE_OFF_HOLIDAYS = {
     date(2011, 4, 29): "Royal wedding",

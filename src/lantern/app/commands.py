@@ -145,7 +145,7 @@ def users_add_command(
 def alerts_sync_command(store: StoreOption = None) -> None:
     """Copy children and networks newly at medium/high (or risen) from the store into alerts."""
     from lantern.app import alerts
-    from lantern.app.analytics import Analytics
+    from lantern.app.store_reader import Analytics
 
     settings = _settings(store)
     analytics = Analytics(

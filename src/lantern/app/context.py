@@ -18,10 +18,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from lantern.app import accounts, audit
-from lantern.app.analytics import Analytics, Memo
 from lantern.app.models import User
 from lantern.app.policy import Policy
 from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE, CsrfError, Sessions
+from lantern.app.store_reader import Analytics, Memo
 from lantern.settings import Settings
 
 

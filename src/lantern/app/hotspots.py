@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lantern.app.analytics import Analytics
+from lantern.app.store_reader import Analytics
 
 MIN_CHILDREN = 2
 LIMIT = 50

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lantern.app.analytics import Person, band_rank
+from lantern.app.store_reader import Person, band_rank
 from lantern.score.points import FLOOR_EVIDENCE
 
 FLOOR_REASON = re.compile(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from lantern.app.analytics import Analytics
+from lantern.app.store_reader import Analytics
 from lantern.graph import centrality
 
 MEASURES = {

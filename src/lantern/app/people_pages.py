@@ -11,9 +11,9 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from lantern.app import audit, challenge, clocks, disclosure, graph_json, legal_floor
-from lantern.app.analytics import Person
 from lantern.app.context import NotFound, clocks_now, current_user, state_of
 from lantern.app.models import Alert
+from lantern.app.store_reader import Person
 from lantern.app.templating import render
 
 router = APIRouter()

@@ -17,8 +17,8 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from lantern.app import audit
-from lantern.app.analytics import Analytics
 from lantern.app.context import current_user, state_of
+from lantern.app.store_reader import Analytics
 from lantern.app.templating import render
 
 router = APIRouter()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lantern.app.analytics import Analytics
+from lantern.app.store_reader import Analytics
 from lantern.graph.rules import load_rules
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

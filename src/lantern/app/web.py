@@ -24,10 +24,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lantern.app import accounts, alerts, database
-from lantern.app.analytics import Analytics
 from lantern.app.context import AppState, Forbidden, NotFound, NotSignedIn
 from lantern.app.policy import default_policy
 from lantern.app.security import SECURITY_HEADERS, CsrfError, Sessions, checked_secret
+from lantern.app.store_reader import Analytics
 from lantern.app.templating import STATIC, build_templates, render
 from lantern.errors import UserError
 from lantern.settings import Settings

@@ -16,10 +16,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from lantern.app import audit, graph_json, most_connected
-from lantern.app.analytics import Analytics
 from lantern.app.context import NotFound, current_user, state_of
 from lantern.app.models import User
 from lantern.app.policy import Policy
+from lantern.app.store_reader import Analytics
 from lantern.app.templating import render
 from lantern.errors import StoreError, UserError
 

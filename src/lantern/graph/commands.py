@@ -16,8 +16,7 @@ graph_app = typer.Typer(
 
 def _open(store: Path | None, *, read_only: bool):  # type: ignore[no-untyped-def]
     from lantern.errors import StoreError
-    from lantern.graph.inputs import existing_tables
-    from lantern.store.connection import open_store
+    from lantern.store.connection import existing_tables, open_store
 
     settings = command_settings(store)
     store = settings.store
@@ -69,7 +68,7 @@ def stats_command(
 ) -> None:
     """The most connected people, things and places (≈: estimated from sampled paths)."""
     from lantern.errors import UserError
-    from lantern.graph.inputs import existing_tables
+    from lantern.store.connection import existing_tables
 
     if kind not in (None, "person", "thing", "place"):
         raise UserError(f"--kind {kind}: choose person, thing or place")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from lantern.errors import StoreError
+from lantern.store.connection import existing_tables
 
 REQUIRED = ("events", "event_people", "persons", "person_records")
 
@@ -63,13 +64,6 @@ OPTIONAL: dict[str, dict[str, str]] = {
         "recorded_at": "TIMESTAMP",
     },
 }
-
-
-def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()
-    return {name for (name,) in rows}
 
 
 def prepare_inputs(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,4 +1,5 @@
-"""What the score stage (and the app) ask of the graph.
+"""Two readings of the graph for a caller holding only a connection (today the tests call them:
+the score stage replays `graph_evidence` itself and the app reads `graph_edges` directly).
 
 - `edges_as_of(con, day)`: the graph as it stood at the end of `day` — only
   evidence whose every record was recorded by then, and the routine-contact

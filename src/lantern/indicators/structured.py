@@ -66,6 +66,11 @@ SUSPECT_ROLES = "('suspect', 'offender')"
 # Outcome wording of a return home interview the child did not take part in (SQL-quoted).
 RHI_REFUSED = r"(?i)(refus|declin|did ?n[o'']t (engage|attend|want)|not engage|no engagement|would ?n[o'']t (speak|talk|engage)|not completed|unable to complete)"
 
+# A return home interview is due within 72 hours of a child's return from a missing episode (DfE,
+# Statutory guidance on children who run away or go missing from home or care, 2014). Written
+# once: this rule and the app's clock on an alert (`lantern.app.clocks`) both read it.
+RETURN_INTERVIEW_HOURS = 72
+
 
 def _plain(value: str) -> str:
     return f"replace(replace({value}, '_', ' '), ';', ', ')"
@@ -224,22 +229,23 @@ def missing_rules(steps: Steps, horizon: datetime | None) -> None:
         """
         SELECT 'return_interview_missed' AS indicator, 'structured' AS source, r.agency, r.event_id,
                r.record_id, r.returned_at AS occurred_at,
-               greatest(r.recorded_at, r.returned_at + INTERVAL 72 HOUR) AS recorded_at,
+               greatest(r.recorded_at, r.returned_at + to_hours($rhi_hours)) AS recorded_at,
                'Returned ' || strftime(r.returned_at, '%Y-%m-%d %H:%M')
-                   || ' from a missing episode; no return home interview recorded within 72 hours.' AS evidence,
+                   || ' from a missing episode; no return home interview recorded within '
+                   || $rhi_hours || ' hours.' AS evidence,
                NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
                NULL::VARCHAR AS related_record_id
         FROM ind_missing_returns r
         WHERE r.returned_at IS NOT NULL
-          AND r.returned_at + INTERVAL 72 HOUR <= coalesce(CAST($horizon AS TIMESTAMP), (
+          AND r.returned_at + to_hours($rhi_hours) <= coalesce(CAST($horizon AS TIMESTAMP), (
                   SELECT coalesce(max(recorded_at), TIMESTAMP '1900-01-01') FROM events))
           AND NOT EXISTS (
               SELECT 1 FROM ind_subject_events i
               WHERE i.person_key = r.person_key AND i.event_type = 'return_home_interview'
                 AND i.occurred_at >= r.returned_at - INTERVAL 1 HOUR
-                AND i.occurred_at <= r.returned_at + INTERVAL 72 HOUR)
+                AND i.occurred_at <= r.returned_at + to_hours($rhi_hours))
         """,
-        {"horizon": horizon},
+        {"horizon": horizon, "rhi_hours": RETURN_INTERVIEW_HOURS},
     )
     steps.table(
         "ind_hits_return_interview_refused",

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from lantern.resolve.cluster import DisjointSets
+from lantern.resolve.constrained_clusters import DisjointSets
 from lantern.resolve.decisions import CURRENT_DECISIONS_SQL
 from lantern.resolve.evidence import evidence_sql
 from lantern.resolve.sql import first_row

@@ -3,8 +3,8 @@
 Steps (each writes a named table; see docs/resolve.md):
 
 1. `person_records`: normalised linking fields per `people` row (`records.py`).
-2. `resolve_pairs`, `resolve_model_levels`: Splink scores (`linkage.py`).
-3. `resolve_cannot_link`, `resolve_candidates`, `record_links`, `persons` (`links.py`).
+2. `resolve_pairs`, `resolve_model_levels`: Splink scores (`pair_scores.py`).
+3. `resolve_cannot_link`, `resolve_candidates`, `record_links`, `persons` (`link_persons.py`).
 4. `things`, `thing_mentions` (`things.py`).
 
 `resolve_decisions` (reviewers' decisions) is created if missing and never dropped.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from lantern.errors import StoreError
-from lantern.resolve import linkage, links, model, records, things
+from lantern.resolve import link_persons, model, pair_scores, records, things
 from lantern.resolve.decisions import ensure_decisions_table
 
 NEEDED_TABLES = ("people", "events", "event_people", "event_things")
@@ -57,7 +57,7 @@ def run(
     training: str = "auto",
     seed: int = 42,
     max_pairs_u: float = 2e6,
-    guards: tuple[str, ...] = tuple(links.GUARDS),
+    guards: tuple[str, ...] = tuple(link_persons.GUARDS),
 ) -> ResolveSummary:
     """Resolve persons and things on an open store. `training`: "auto", "em" or "priors"."""
     started = time.perf_counter()
@@ -72,13 +72,13 @@ def run(
     ensure_decisions_table(con)
     n_records = records.build_person_records(con)
     timed("person_records")
-    scored = linkage.score_pairs(con, training=training, seed=seed, max_pairs_u=max_pairs_u)
+    scored = pair_scores.score_pairs(con, training=training, seed=seed, max_pairs_u=max_pairs_u)
     steps.update(scored.step_seconds)
     timed("splink")
-    cannot = links.build_cannot_link(con, guards)
-    links.build_candidates(con, threshold)
+    cannot = link_persons.build_cannot_link(con, guards)
+    link_persons.build_candidates(con, threshold)
     timed("candidates")
-    counts = links.cluster_and_write(con)
+    counts = link_persons.cluster_and_write(con)
     timed("clustering")
     n_things, n_mentions, not_understood = things.build_things(con)
     timed("things")

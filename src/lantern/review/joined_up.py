@@ -6,7 +6,7 @@ Two measures (docs/review.md defines both):
   before any formal action, while two agencies each held a signal about the
   child recorded by F. The pair's information was on file, apart.
 * **raised earlier together** (needs replays of the pipeline with subsets of
-  agencies, see `lantern.review.replay`) — a child whom agencies A and B
+  agencies, see `lantern.review.siloed`) — a child whom agencies A and B
   together would have flagged strictly earlier than either alone.
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lantern.interchange.export_safety import escape_formula
+from lantern.export_safety import escape_formula
 from lantern.review.report import TIER_CRITERIA, ReportTable, ReviewReport, value_text
 
 TEMPLATES = Path(__file__).with_name("templates")

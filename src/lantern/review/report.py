@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from lantern.interchange.export_safety import escape_formula
+from lantern.export_safety import escape_formula
 from lantern.review import charts
 from lantern.review.stage import ReviewSummary
 

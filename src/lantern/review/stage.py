@@ -31,7 +31,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class SiloedFlags:
-    """Results of replays with subsets of agencies (see `lantern.review.replay`).
+    """Results of replays with subsets of agencies (see `lantern.review.siloed`).
 
     `runs` names every agency set replayed (`;`-joined, sorted); `flags` holds
     `(agencies, record_id, first_flagged_at)` for each record of a child the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from lantern.errors import StoreError
+from lantern.store.connection import existing_tables
 
 CONTRACT: dict[str, str] = {
     "people": """record_id VARCHAR, agency VARCHAR, person_ref VARCHAR, given_name VARCHAR,
@@ -45,17 +46,12 @@ REQUIRED = ("people", "events", "event_people", "persons", "indicator_hits", "as
 OPTIONAL = tuple(name for name in CONTRACT if name not in REQUIRED)
 
 
-def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    return {name for (name,) in rows}
-
-
 def prepare(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Check the required tables exist; stand in for missing optional ones.
 
     Returns the optional tables that were missing (so the report can say so).
     """
-    present = existing_tables(con)
+    present = existing_tables(con, main_only=False)  # temporary stand-ins count
     missing = [name for name in REQUIRED if name not in present]
     if missing:
         raise StoreError(

@@ -327,23 +327,20 @@ def _corroboration(
     extra_categories = min(len(categories), rules.max_categories_counted) - 1
     extra_agencies = min(len(agencies), rules.max_agencies_counted) - 1
     points = 0.0
-    if extra_categories > 0:
-        earned = extra_categories * rules.per_extra_category
+    for extra, per, indicator, signals, names in (
+        (extra_categories, rules.per_extra_category, "different_categories",
+         f"significant signals of {len(categories)} different kinds", categories),
+        (extra_agencies, rules.per_extra_agency, "different_agencies",
+         f"significant signals recorded by {len(agencies)} agencies", agencies),
+    ):  # fmt: skip
+        if extra <= 0:
+            continue
+        earned = extra * per
         points += earned
         if reasons is not None:
             reasons.append(
-                Reason(earned, "corroboration", "different_categories", None, None, None, None,
-                       f"significant signals of {len(categories)} different kinds in the last "
-                       f"{rules.window_days} days: {', '.join(categories)}")
-            )  # fmt: skip
-    if extra_agencies > 0:
-        earned = extra_agencies * rules.per_extra_agency
-        points += earned
-        if reasons is not None:
-            reasons.append(
-                Reason(earned, "corroboration", "different_agencies", None, None, None, None,
-                       f"significant signals recorded by {len(agencies)} agencies in the last "
-                       f"{rules.window_days} days: {', '.join(agencies)}")
+                Reason(earned, "corroboration", indicator, None, None, None, None,
+                       f"{signals} in the last {rules.window_days} days: {', '.join(names)}")
             )  # fmt: skip
     return points
 

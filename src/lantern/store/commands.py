@@ -138,7 +138,7 @@ def quarantine_command(
     from rich.console import Console
 
     from lantern.errors import StoreError
-    from lantern.interchange.export_safety import escape_row
+    from lantern.export_safety import escape_row
     from lantern.store.connection import open_store
 
     settings = command_settings(store)

@@ -9,6 +9,7 @@ import duckdb
 
 from lantern.errors import StoreError
 from lantern.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, Settings
+from lantern.store.contract import check_version
 
 
 def connect(
@@ -34,6 +35,11 @@ def connect(
     con.execute("SET threads = ?", [int(threads)])
     con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET TimeZone = 'Europe/London'")
+    try:  # once per open: a store from another Lantern is refused here, not read by fallbacks
+        check_version(con, path, read_only=read_only)
+    except StoreError:
+        con.close()
+        raise
     return con
 
 
@@ -45,6 +51,13 @@ def open_store(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBP
         threads=settings.threads,
         memory_limit=settings.memory_limit,
     )
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection, *, main_only: bool = True) -> set[str]:
+    """The tables and views in the store (`main_only` False: temporary ones too)."""
+    where = " WHERE table_schema = 'main'" if main_only else ""
+    rows = con.execute(f"SELECT table_name FROM information_schema.tables{where}").fetchall()  # noqa: S608
+    return {name for (name,) in rows}
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

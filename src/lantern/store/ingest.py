@@ -413,15 +413,11 @@ def _pause_for_tests(environ: Mapping[str, str]) -> None:
 
 
 def _drop_temporary_tables(con: duckdb.DuckDBPyConnection) -> None:
-    names = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '\\_ingest%' "
-        "ESCAPE '\\'"
-    ).fetchall()
-    for (name,) in names:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
-    views = con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE temporary AND view_name LIKE '\\_ingest%' "
-        "ESCAPE '\\'"
-    ).fetchall()
-    for (name,) in views:
-        con.execute(f"DROP VIEW IF EXISTS {name}")
+    for kind, catalog, column in (("TABLE", "duckdb_tables()", "table_name"),
+                                  ("VIEW", "duckdb_views()", "view_name")):  # fmt: skip
+        names = con.execute(
+            f"SELECT {column} FROM {catalog} WHERE temporary AND {column} LIKE '\\_ingest%' "  # noqa: S608
+            "ESCAPE '\\'"
+        ).fetchall()
+        for (name,) in names:
+            con.execute(f"DROP {kind} IF EXISTS {name}")

@@ -147,7 +147,7 @@ def test_a_closed_alert_reopens_when_new_evidence_raises_the_score(tmp_path: Pat
         assert alerts.sync(db, state.analytics).reopened == 0
     state.analytics.close()
     raise_score(county.path, county.liam, 19.0, "high")
-    from lantern.app.analytics import Analytics
+    from lantern.app.store_reader import Analytics
 
     state.analytics = Analytics(county.path)
     with state.session() as db:
@@ -163,7 +163,7 @@ def test_an_open_alert_whose_band_rises_says_so(tmp_path: Path) -> None:
     state = app.state.lantern
     state.analytics.close()
     raise_score(county.path, county.jade, 30.0, "high")
-    from lantern.app.analytics import Analytics
+    from lantern.app.store_reader import Analytics
 
     state.analytics = Analytics(county.path)
     with state.session() as db:

@@ -52,8 +52,8 @@ def test_no_such_words_when_the_points_set_the_band(tmp_path: Path) -> None:
 
 def test_the_page_reads_the_score_stages_own_floor_reason():
     """The wording is the score stage's, so a change there cannot silently hide the note."""
-    from lantern.app.analytics import Person
     from lantern.app.legal_floor import held_by_law
+    from lantern.app.store_reader import Person
     from lantern.score.points import Hit, base_score
     from lantern.score.weights import load_weights
 

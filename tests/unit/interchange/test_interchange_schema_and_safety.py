@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lantern.export_safety import escape_formula, escape_record, escape_row
 from lantern.interchange import schema
-from lantern.interchange.export_safety import escape_formula, escape_record, escape_row
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 

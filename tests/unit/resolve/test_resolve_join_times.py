@@ -7,7 +7,7 @@ from datetime import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lantern.resolve.cluster import DisjointSets
+from lantern.resolve.constrained_clusters import DisjointSets
 from lantern.resolve.replay import JoinTimes
 
 

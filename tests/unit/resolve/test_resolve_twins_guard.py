@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from lantern.resolve.decisions import ensure_decisions_table
-from lantern.resolve.links import build_cannot_link, spelling_variants
+from lantern.resolve.link_persons import build_cannot_link, spelling_variants
 
 
 @pytest.mark.parametrize(

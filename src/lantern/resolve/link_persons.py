@@ -12,7 +12,7 @@ Named SQL steps, each writing a table:
 - `resolve_candidates`: reviewers' "same" pairs, pairs sharing an NHS number
   or UPN (`deterministic`), and pairs at or above the threshold (`model`),
   minus cannot-links.
-- clustering (Python union–find, `cluster.py`) → `record_links` (the
+- clustering (Python union–find, `constrained_clusters.py`) → `record_links` (the
   spanning forest of each person, earliest links first) and `persons`.
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from lantern.resolve.cluster import constrained_clusters, spanning_forest
+from lantern.resolve.constrained_clusters import constrained_clusters, spanning_forest
 from lantern.resolve.decisions import CURRENT_DECISIONS_SQL
 from lantern.resolve.evidence import evidence_sql
 from lantern.resolve.sql import scalar
