@@ -240,8 +240,7 @@ def build_networks(
     # The connectors; the signal children a connector is linked to by evidence of concern;
     # the things a connector uses that are tied to one of those children (the car he drives
     # that she named); the adults tied to a connector as co-suspects or associates, or using
-    # a connector's car or phone; the adults in its community linked to one of its children
-    # by evidence of concern (not family); and the places where two of its children were seen. A
+    # a connector's car or phone; and the places where two of its children were seen. A
     # mother, a boyfriend, a relative or a classmate in the same community is context on the
     # chart (`lantern graph export --all-links`), not a member.
     create_table(
@@ -277,15 +276,8 @@ def build_networks(
               AND NOT an.routine
             JOIN graph_networks g ON g.network_id = c.network_id
             JOIN graph_communities m ON m.node_id = t.b AND m.community = g.community
-        ), linked_adults AS ( -- adults in its community linked by concern to its children
-            SELECT DISTINCT lc.network_id, l.node_id
-            FROM linked_children lc
-            JOIN graph_contact_links l ON l.child_id = lc.node_id
-            JOIN {nodes} an ON an.node_id = l.node_id AND an.kind = 'person' AND NOT an.routine
-            JOIN graph_networks g ON g.network_id = lc.network_id
-            JOIN graph_communities m ON m.node_id = l.node_id AND m.community = g.community
         ), all_members AS (
-            SELECT * FROM beside UNION SELECT * FROM associates UNION SELECT * FROM linked_adults
+            SELECT * FROM beside UNION SELECT * FROM associates
         ), members AS (
             SELECT a.network_id, a.node_id,
                    CASE WHEN s.person_id IS NOT NULL THEN 'child'
