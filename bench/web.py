@@ -113,6 +113,7 @@ def run(
         **os.environ,
         "LANTERN_DATABASE_URL": f"sqlite:///{work / 'app.db'}",
         "LANTERN_SECRET_KEY": secrets.token_urlsafe(48),
+        "LANTERN_AUDIT_KEY": secrets.token_urlsafe(48),
         "PYTHONPATH": str(ROOT / "src"),
     }
     cli = [sys.executable, "-m", "lantern.cli"]

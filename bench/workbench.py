@@ -100,7 +100,11 @@ def main() -> None:
     accounts.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     work = Path(tempfile.mkdtemp(prefix="lantern-bench-workbench-"))
     settings = load_settings(
-        {}, store=args.store, database_url=f"sqlite:///{work / 'app.db'}", secret_key="b" * 48
+        {},
+        store=args.store,
+        database_url=f"sqlite:///{work / 'app.db'}",
+        secret_key="b" * 48,
+        audit_key="a" * 48,
     )
     app = create_app(settings, sync_alerts=False)
     with app.state.lantern.session() as db:

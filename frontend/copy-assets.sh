@@ -5,6 +5,8 @@
 #   static/vendor/moj/        @ministryofjustice/frontend@11 CSS and JS (the timeline)
 #   static/vendor/cytoscape/  cytoscape@3 (the network graph)
 #   static/vendor/assets/     fonts and images, served at /assets (the CSS refers to /assets/...)
+#   static/vendor/axe/        axe-core@4 (a devDependency): the browser tests' accessibility
+#                             checks; no page refers to it
 set -euo pipefail
 cd "$(dirname "$0")"
 src=node_modules
@@ -17,6 +19,9 @@ cp -r "$src/govuk-frontend/dist/govuk/assets/." "$out/assets/"
 cp "$src/@ministryofjustice/frontend/moj/moj-frontend.min.css" "$src/@ministryofjustice/frontend/moj/moj-frontend.min.js" "$out/moj/"
 cp -r "$src/@ministryofjustice/frontend/moj/assets/images/." "$out/assets/images/"
 cp "$src/cytoscape/dist/cytoscape.min.js" "$out/cytoscape/"
+if [ -f "$src/axe-core/axe.min.js" ]; then
+  mkdir -p "$out/axe" && cp "$src/axe-core/axe.min.js" "$src/axe-core/LICENSE" "$out/axe/"
+fi
 cp "$src/govuk-frontend/LICENSE.txt" "$out/govuk/" 2>/dev/null || true
 cp "$src/cytoscape/LICENSE" "$out/cytoscape/" 2>/dev/null || true
 echo "web assets copied to src/lantern/app/static/vendor"

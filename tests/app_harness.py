@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
+import json
 import re
 import shutil
 import tempfile
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from app_county import County, build_county
 from lantern.app import accounts
 from lantern.app.accounts import Throttle
+from lantern.app.policy import ROLES
 from lantern.app.web import create_app
 from lantern.settings import load_settings
 
 PASSWORD = "correct horse battery staple"
 SECRET = "s" * 48
+AUDIT_KEY = "k" * 48
 ROLE_USERS = {
     "analyst": ("ana", None),
     "practitioner": ("pat", "social_care"),
     "supervisor": ("sue", None),
+    "auditor": ("aud", None),
     "admin": ("adm", None),
 }
 
@@ -62,10 +69,13 @@ def make_app(
         store=county.path,
         database_url=database_url or f"sqlite:///{tmp_path / 'app.db'}",
         secret_key=SECRET,
+        audit_key=AUDIT_KEY,
     )
     app = create_app(settings, throttle=options.pop("throttle", Throttle()), **options)  # type: ignore[arg-type]
     with app.state.lantern.session() as db:
         for role, (username, agency) in ROLE_USERS.items():
+            if role not in ROLES:  # (run against an older Lantern to see a test fail there)
+                continue
             accounts.add_user(
                 db, username, PASSWORD, role, display_name=username.title(), agency=agency
             )
@@ -94,3 +104,33 @@ def signed_in(app: FastAPI, username: str, password: str = PASSWORD) -> TestClie
     )
     assert response.status_code == 303, response.text
     return client
+
+
+def write_unkeyed_entries(engine, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Entries as Lantern wrote them before migration 0002: a plain SHA-256 chain."""
+    prev = "0" * 64
+    with engine.begin() as conn:
+        for n in range(1, count + 1):
+            at = datetime(2026, 11, 30, 9, 0, n)
+            fields = [
+                prev,
+                at.isoformat(timespec="microseconds"),
+                "ana",
+                "view_child",
+                f"P{n}",
+                "{}",
+            ]
+            payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+            digest = hashlib.sha256(payload.encode()).hexdigest()
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) "
+                    "VALUES (:at, 'ana', 'view_child', :subject, '{}', :prev, :hash)"
+                ),
+                {"at": at, "subject": f"P{n}", "prev": prev, "hash": digest},
+            )
+            prev = digest
+        conn.execute(
+            text("UPDATE audit_head SET last_id = :id, last_hash = :hash WHERE id = 1"),
+            {"id": count, "hash": prev},
+        )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from app_harness import PASSWORD, ROLE_USERS, SECRET, fresh_county
+from app_harness import AUDIT_KEY, PASSWORD, ROLE_USERS, SECRET, fresh_county
 from lantern.app import accounts, audit, database
 from lantern.app.models import AuditEntry
 
@@ -79,7 +79,7 @@ def check_two_workers(tmp_path: Path, database_url: str) -> None:
     county = fresh_county(tmp_path)
     engine = database.make_engine(database_url)
     database.migrate(engine)
-    factory = database.session_factory(engine)
+    factory = database.session_factory(engine, AUDIT_KEY.encode())
     with factory() as db:
         for role, (username, agency) in ROLE_USERS.items():
             accounts.add_user(db, username, PASSWORD, role, agency=agency)
@@ -90,6 +90,7 @@ def check_two_workers(tmp_path: Path, database_url: str) -> None:
         **os.environ,
         "LANTERN_DATABASE_URL": database_url,
         "LANTERN_SECRET_KEY": SECRET,
+        "LANTERN_AUDIT_KEY": AUDIT_KEY,
         "PYTHONPATH": str(ROOT / "src"),
     }
     # The server's output goes to a file: a pipe nobody reads fills up (64 KiB of access

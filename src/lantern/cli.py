@@ -48,6 +48,7 @@ def version() -> None:
 # are listed by `lantern --help` (and docs/cli.md); "module:function" names another function.
 COMMAND_MODULES = (
     "lantern.store.commands",
+    "lantern.adapters.commands",
     "lantern.resolve.commands",
     "lantern.indicators.commands",
     "lantern.graph.commands",

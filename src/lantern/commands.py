@@ -8,6 +8,9 @@ pyproject.toml). Heavy imports stay inside the functions, so `lantern --help` st
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,6 +26,35 @@ if TYPE_CHECKING:
 
     from lantern.pipeline import AssessSummary
     from lantern.review.render import ReviewFiles
+
+
+@contextlib.contextmanager
+def removed_on_failure(out: Path | None) -> Iterator[None]:
+    """An --out folder this command creates is removed again if the command fails, so a failed
+    run leaves nothing that looks like results (a folder that was already there is left)."""
+    created = out is not None and not out.exists()
+    try:
+        yield
+    except BaseException:
+        if created and out is not None and out.exists():
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _print_load(summary: AssessSummary, store: Path | str) -> None:
+    """What the load took in and kept out, as `lantern ingest` says it, in a line or a few."""
+    load = summary.results.get("ingest")
+    if load is None:
+        return
+    quarantined, warned = load.total("quarantined"), load.total("warned")
+    typer.echo(
+        f"  load {load.load_id}: {load.total('read'):,} rows read, {load.total('loaded'):,} "
+        f"loaded, {quarantined:,} quarantined, {warned:,} with warnings"
+    )
+    for note in load.file_notes:
+        typer.echo(f"    note: {note}")
+    if quarantined or warned:
+        typer.echo(f"    every one, with file, line and column: lantern quarantine --store {store}")
 
 
 def _print_summary(summary: AssessSummary) -> None:
@@ -53,16 +85,18 @@ def assess_command(
     from lantern.pipeline import assess
 
     chosen = [a.strip() for a in agencies.split(",") if a.strip()] if agencies else None
-    summary = assess(
-        dataset,
-        out,
-        as_of=as_of_date(as_of),
-        agencies=chosen,
-        store_path=store,
-        progress=lambda stage: typer.echo(f"{stage}…", err=True),
-        settings=command_settings(),
-    )
+    with removed_on_failure(out):
+        summary = assess(
+            dataset,
+            out,
+            as_of=as_of_date(as_of),
+            agencies=chosen,
+            store_path=store,
+            progress=lambda stage: typer.echo(f"{stage}…", err=True),
+            settings=command_settings(),
+        )
     typer.echo(f"{out}: assessment written")
+    _print_load(summary, store or "(a throwaway store)")
     _print_summary(summary)
 
 
@@ -78,15 +112,17 @@ def run_command(
     from lantern.pipeline import run
 
     settings = command_settings(store)
-    summary = run(
-        settings.store,
-        dataset,
-        out_dir=out,
-        as_of=as_of_date(as_of),
-        progress=lambda stage: typer.echo(f"{stage}…", err=True),
-        settings=settings,
-    )
+    with removed_on_failure(out):
+        summary = run(
+            settings.store,
+            dataset,
+            out_dir=out,
+            as_of=as_of_date(as_of),
+            progress=lambda stage: typer.echo(f"{stage}…", err=True),
+            settings=settings,
+        )
     typer.echo(f"{settings.store}: up to date")
+    _print_load(summary, settings.store)
     _print_summary(summary)
 
 
@@ -201,9 +237,10 @@ def review_command(
         raise UserError("give a DATASET to review, or --store PATH for an existing store")
     if dataset is not None and not dataset.is_dir():
         raise UserError(f"{dataset}: no such dataset directory")
-    review_dataset(
-        dataset, out, period_from=start, period_to=end, store=store, pairs=pairs, pdf=pdf
-    )
+    with removed_on_failure(out):
+        review_dataset(
+            dataset, out, period_from=start, period_to=end, store=store, pairs=pairs, pdf=pdf
+        )
 
 
 def evaluate_command(

@@ -26,7 +26,6 @@ layers contract in pyproject.toml); the commands in `lantern/commands.py` call i
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import os
@@ -44,7 +43,7 @@ from typing import Any
 import duckdb
 
 from lantern.errors import UserError
-from lantern.export_safety import escape_row
+from lantern.export_safety import csv_writer
 from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
 
@@ -88,9 +87,13 @@ def _connect(path: Path, settings: Settings | None) -> duckdb.DuckDBPyConnection
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
-    from lantern.store.ingest import ingest
+    from lantern.store.ingest import ingest, refuse_incomplete
 
-    return ingest(con, dataset_dir)
+    summary = ingest(con, dataset_dir)
+    # An incomplete load (a file wholly quarantined, people who cannot be linked by name) stops
+    # the pipeline: an assessment missing an agency's records would read as complete.
+    refuse_incomplete(summary)
+    return summary
 
 
 def _resolve(con: duckdb.DuckDBPyConnection) -> Any:
@@ -295,10 +298,10 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path) -> dict[str, in
     for name, (header, query) in EXPORTS.items():
         rows = con.execute(query).fetchall()
         with (out_dir / name).open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(header)
             for row in rows:
-                writer.writerow(escape_row(_cell(v) for v in row))
+                writer.writerow([_cell(v) for v in row])
         counts[name] = len(rows)
     return counts
 

@@ -36,6 +36,19 @@ class Settings(BaseSettings):
         description="Key that signs sessions and CSRF tokens. Required unless demo mode is on.",
     )
     demo: bool = Field(False, description="Demo mode: allows a generated secret and demo users.")
+    audit_key: str = Field(
+        "",
+        description="Key of the audit log's HMAC chain (kept outside the database). Required "
+        "unless audit_key_file is set or demo mode is on.",
+    )
+    audit_key_file: Path | None = Field(
+        None, description="File holding the audit log's HMAC key (instead of audit_key)."
+    )
+    audit_anchor: Path | None = Field(
+        None,
+        description="Append-only file of the audit chain's anchored heads (`lantern audit "
+        "anchor`); `audit verify` and the audit page check the chain against it.",
+    )
     threads: int = Field(DEFAULT_THREADS, description="Threads DuckDB may use.")
     memory_limit: str = Field(
         DEFAULT_MEMORY_LIMIT, description="Memory DuckDB may use before spilling to disk."

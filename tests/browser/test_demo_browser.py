@@ -29,10 +29,15 @@ def _free_port() -> int:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[str, str]], str]]:
+    from lantern.app.demo import write_marker
+
     county = fresh_county(tmp_path)
     port = _free_port()
-    env = {**os.environ, "LANTERN_DATABASE_URL": f"sqlite:///{tmp_path / 'demo-app.db'}"}
-    env.pop("LANTERN_SECRET_KEY", None)
+    database_url = f"sqlite:///{tmp_path / 'demo-app.db'}"
+    write_marker(county.path, database_url)  # as scripts/demo.sh does after its build
+    env = {**os.environ, "LANTERN_DATABASE_URL": database_url}
+    for name in ("LANTERN_SECRET_KEY", "LANTERN_AUDIT_KEY", "LANTERN_AUDIT_KEY_FILE"):
+        env.pop(name, None)
     server = subprocess.Popen(
         [sys.executable, "-m", "lantern.cli", "serve", "--demo", "--no-warm"]
         + ["--store", str(county.path), "--port", str(port)],
@@ -72,6 +77,7 @@ def test_every_demo_login_signs_in_and_sees_what_its_role_may(demo, page) -> Non
         "health": "practitioner (health)",
         "education": "practitioner (education)",
         "supervisor": "supervisor",
+        "auditor": "auditor",
         "admin": "admin",
     }
     for username, (role, password) in logins.items():
@@ -80,7 +86,8 @@ def test_every_demo_login_signs_in_and_sees_what_its_role_may(demo, page) -> Non
         page.fill("#username", username)
         page.fill("#password", password)
         page.click("button:has-text('Sign in')")
-        assert page.url.endswith("/admin/users" if role == "admin" else "/alerts"), username
+        start = {"admin": "/admin/users", "auditor": "/admin/audit"}.get(role, "/alerts")
+        assert page.url.endswith(start), username
         if not role.startswith("practitioner"):
             continue
         agency = role.split("(")[1].rstrip(")")

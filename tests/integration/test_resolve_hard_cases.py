@@ -324,8 +324,14 @@ def test_replay_joins_records_only_from_the_date_of_the_bridging_record(hard_cas
     before = persons_as_of(con, date(2009, 12, 31))
     after = persons_as_of(con, date(2010, 9, 1))
     assert before["police:C1"] == before["health:C3"]  # linked directly in 2008
-    assert before["police:C1"] != before["education:C2"]  # the school record arrives in 2010
+    # the school record arrives in 2010: before then it is no one's record at all
+    assert "education:C2" not in before
     assert after["police:C1"] == after["education:C2"]
+    first_seen = dict(
+        con.execute("SELECT record_id, first_recorded_at FROM person_records").fetchall()
+    )
+    day = date(2009, 12, 31)
+    assert set(before) == {r for r, at in first_seen.items() if at is not None and at.date() <= day}
 
 
 def test_evidence_is_plain_english(hard_cases):

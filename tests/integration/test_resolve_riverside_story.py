@@ -116,10 +116,23 @@ def test_kayleighs_indicators(con):
 
 
 def test_missing_episodes_are_counted_across_police_and_care(con):
+    # Episodes are worked out at every moment the child's records changed (who was one
+    # person then: docs/replay.md); the last moment is what is known today.
     episodes = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE agencies LIKE '%police%' AND agencies LIKE '%social_care%') "
-        "FROM ind_missing_episodes WHERE person_key = ?",
-        [person_of(con, "police:P1001")],
+        """
+        WITH child AS (
+            SELECT person_label FROM record_person_spans
+            WHERE record_id = 'police:P1001' AND valid_to IS NULL
+        ), latest AS (
+            SELECT max(moment) AS moment FROM ind_missing_episodes
+            WHERE snap_key = (SELECT person_label FROM child)
+        )
+        SELECT count(*), count(*) FILTER (WHERE agencies LIKE '%police%'
+                                           AND agencies LIKE '%social_care%')
+        FROM ind_missing_episodes
+        WHERE snap_key = (SELECT person_label FROM child)
+          AND moment = (SELECT moment FROM latest)
+        """
     ).fetchone()
     assert episodes == (3, 2)
     # Gap: `missing_repeat` (three episodes in 90 days) does not fire: the three recorded

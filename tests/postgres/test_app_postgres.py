@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from app_harness import csrf_of, make_app, signed_in
+from app_harness import AUDIT_KEY, csrf_of, make_app, signed_in, write_unkeyed_entries
 from app_workers import check_two_workers
 from lantern.app import audit, database
 from lantern.app.models import AuditEntry, Decision
@@ -53,10 +53,9 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(pg_url: str) -> None:
     database.migrate(engine)
     assert TABLES <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
-        assert (
-            conn.execute(text("SELECT last_hash FROM audit_head WHERE id = 1")).scalar() == "0" * 64
-        )
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        head = conn.execute(text("SELECT last_hash, scheme FROM audit_head WHERE id = 1")).one()
+        assert tuple(head) == ("0" * 64, "hmac-sha256")  # a new store starts keyed
     database.downgrade(engine, "base")
     assert not (TABLES & set(inspect(engine).get_table_names()))
     database.migrate(engine)
@@ -115,7 +114,7 @@ def test_a_decision_and_its_audit_trail_round_trip(tmp_path: Path, pg_url: str) 
 def test_concurrent_appends_keep_one_chain(pg_url: str) -> None:
     engine = database.make_engine(pg_url)
     database.migrate(engine)
-    factory = database.session_factory(engine)
+    factory = database.session_factory(engine, AUDIT_KEY.encode())
 
     def worker(n: int) -> None:
         for i in range(10):
@@ -139,3 +138,23 @@ def test_two_workers_share_sessions_csrf_throttling_and_one_audit_chain(
     tmp_path: Path, pg_url: str
 ) -> None:
     check_two_workers(tmp_path, pg_url)
+
+
+def test_a_store_from_before_the_key_migrates_and_is_rekeyed(pg_url: str) -> None:
+    """An operational store at 0001 with an unkeyed chain: 0002 marks it unkeyed, the app
+    refuses it, `audit.rekey` checks and re-links it under the key (docs/security.md)."""
+    engine = database.make_engine(pg_url)
+    database.migrate(engine, "0001")
+    write_unkeyed_entries(engine, 3)
+    database.migrate(engine)
+    factory = database.session_factory(engine, AUDIT_KEY.encode())
+    with factory() as db:
+        assert db.scalar(text("SELECT scheme FROM audit_head")) == "sha256"
+        with pytest.raises(Exception, match="lantern audit rekey"):
+            audit.require_keyed(db)
+        assert audit.rekey(db) == 3
+        db.commit()
+    with factory() as db:
+        result = audit.verify(db)
+        assert result.ok and result.entries == 4
+    engine.dispose()

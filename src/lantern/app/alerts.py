@@ -110,9 +110,16 @@ def sync(db: Session, analytics: Analytics, now: datetime | None = None) -> Sync
     return summary
 
 
-def queue(db: Session, status: str = "active", page: int = 1, per_page: int = 25) -> list[Alert]:
-    """A page of alerts to work, highest band first; `status` is a status name, `active` or `all`."""
-    query = select(Alert)
+def queue(
+    db: Session,
+    status: str = "active",
+    page: int = 1,
+    per_page: int = 25,
+    kinds: tuple[str, ...] = ("child", "network"),
+) -> list[Alert]:
+    """A page of alerts to work, highest band first; `status` is a status name, `active` or `all`;
+    only alerts about `kinds` of subject."""
+    query = select(Alert).where(Alert.subject_kind.in_(kinds))
     if status == "active":
         query = query.where(Alert.status.in_(OPEN_STATUSES))
     elif status in STATUSES:
@@ -126,9 +133,15 @@ def queue(db: Session, status: str = "active", page: int = 1, per_page: int = 25
     return list(rows)
 
 
-def counts(db: Session) -> dict[str, int]:
-    """How many alerts have each status."""
-    return dict(db.execute(select(Alert.status, func.count()).group_by(Alert.status)).all())  # type: ignore[arg-type]
+def counts(db: Session, kinds: tuple[str, ...] = ("child", "network")) -> dict[str, int]:
+    """How many alerts about `kinds` of subject have each status."""
+    return dict(
+        db.execute(  # type: ignore[arg-type]
+            select(Alert.status, func.count())
+            .where(Alert.subject_kind.in_(kinds))
+            .group_by(Alert.status)
+        ).all()
+    )
 
 
 def total(counts: dict[str, int], status: str) -> int:

@@ -10,6 +10,7 @@ supervisors' report reads the same entries.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from lantern.app import audit
 from lantern.app.context import NotFound, current_user, require_csrf, state_of
-from lantern.app.models import Alert, AuditEntry, User
+from lantern.app.models import Alert, AuditEntry, Decision, User
 from lantern.app.store_reader import Person
 from lantern.app.templating import render
 from lantern.config_files import read_mapping
@@ -55,14 +56,21 @@ def outside_caseload(db: Session, user: User, person: Person) -> bool:
         return False
     if user.agency and user.agency in person.agencies:
         return False
-    assigned = db.scalar(
-        select(Alert.id).where(
+    # Allocated by someone else: assigning the alert to oneself is not a way round the question.
+    allocated = db.scalar(
+        select(Alert.id)
+        .join(Decision, Decision.alert_id == Alert.id)
+        .where(
             Alert.subject_kind == "child",
             Alert.subject_id == person.person_id,
             Alert.assigned_to == user.username,
+            Decision.action == "assign",
+            Decision.outcome == user.username,
+            Decision.decided_by != user.username,
         )
+        .limit(1)
     )
-    return assigned is None
+    return allocated is None
 
 
 def has_reason(db: Session, user: User, person_id: str) -> bool:
@@ -91,10 +99,17 @@ def ask_reason(request: Request, db: Session, user: User, person: Person) -> Res
     )
 
 
-def _next_for(person_id: str, target: str) -> str:
-    """Only back to this child's own page (never an open redirect)."""
+def _next_for(person_id: str, target: str, db: Session | None = None) -> str:
+    """Only back to this person's own page, or the alert about them (never an open redirect)."""
     own = f"/children/{person_id}"
-    return target if target == own or target.startswith(own + "?") else own
+    for page in (own, f"/adults/{person_id}"):
+        if target == page or target.startswith(page + "?"):
+            return target
+    if db is not None and re.fullmatch(r"/alerts/[0-9]{1,9}", target):
+        alert = db.get(Alert, int(target.rsplit("/", 1)[1]))
+        if alert is not None and alert.subject_kind == "child" and alert.subject_id == person_id:
+            return target
+    return own
 
 
 def _form(
@@ -127,7 +142,8 @@ def reason_page(request: Request, person_id: str, next: str = "") -> Response:
             raise NotFound("child with that id")
         # The form names the child: asking is audited too, so a question left unanswered shows.
         audit.record(db, user.username, "asked_access_reason", person_id)
-    return _form(request, person, _next_for(person_id, next), {}, {})
+        next_url = _next_for(person_id, next, db)
+    return _form(request, person, next_url, {}, {})
 
 
 @router.post("/children/{person_id}/reason")
@@ -141,9 +157,9 @@ def give_reason(
 ) -> Response:
     require_csrf(request, csrf_token)
     state = state_of(request)
-    next_url = _next_for(person_id, next)
     with state.session() as db:
         user = current_user(request, db, "give_access_reason")
+        next_url = _next_for(person_id, next, db)
         person = state.analytics.person(person_id)
         if person is None:
             raise NotFound("child with that id")

@@ -14,13 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from lantern.app import accounts, audit
 from lantern.app.models import User
 from lantern.app.policy import Policy
-from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE, CsrfError, Sessions
+from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE, Sessions, cookie_name
 from lantern.app.store_reader import Analytics, Memo
 from lantern.settings import Settings
 
@@ -86,10 +87,42 @@ def state_of(request: Request) -> AppState:
     return request.app.state.lantern  # type: ignore[no-any-return]
 
 
+def _https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def session_cookie(request: Request) -> str | None:
+    """This browser's session cookie (over HTTPS only the `__Host-` one counts)."""
+    return request.cookies.get(cookie_name(SESSION_COOKIE, _https(request)))
+
+
+def pre_session_cookie(request: Request) -> str | None:
+    return request.cookies.get(cookie_name(PRE_SESSION_COOKIE, _https(request)))
+
+
+def set_cookie(response: Response, request: Request, base: str, value: str, **options: Any) -> None:
+    """Set one of Lantern's cookies: HttpOnly, Path=/, and Secure with the `__Host-` prefix
+    over HTTPS (directly, or behind a proxy trusted with `serve --forwarded-allow-ips`)."""
+    response.set_cookie(
+        cookie_name(base, _https(request)),
+        value,
+        httponly=True,
+        secure=_https(request),
+        path="/",
+        **options,
+    )
+
+
+def delete_cookie(response: Response, request: Request, base: str) -> None:
+    response.delete_cookie(
+        cookie_name(base, _https(request)), path="/", secure=_https(request), httponly=True
+    )
+
+
 def current_user(request: Request, db: Session, page: str) -> User:
     """The signed-in user, if the policy lets their role open `page`; otherwise raise."""
     state = state_of(request)
-    user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
+    user = state.sessions.user(db, session_cookie(request))
     if user is None:
         raise NotSignedIn()
     request.state.user = Viewer(user.username, user.display_name, user.role, user.agency)
@@ -100,22 +133,22 @@ def current_user(request: Request, db: Session, page: str) -> User:
     return user
 
 
+def csrf_cookie(request: Request) -> str | None:
+    """The cookie a form's token is bound to: the session's while it is live, and only before
+    sign-in (no session, or one that has ended) the pre-session cookie."""
+    state = state_of(request)
+    cookie = session_cookie(request)
+    if cookie:
+        with state.session() as db:
+            if state.sessions.user(db, cookie) is not None:
+                return cookie
+    return pre_session_cookie(request)
+
+
 def require_csrf(request: Request, submitted: str | None) -> None:
-    """The form's token must be bound to this browser's session cookie, or (a form shown before
-    sign-in, perhaps beside an expired session cookie) to its pre-session cookie."""
-    sessions = state_of(request).sessions
-    cookies = [
-        c
-        for c in (request.cookies.get(SESSION_COOKIE), request.cookies.get(PRE_SESSION_COOKIE))
-        if c
-    ]
-    for cookie in cookies[:-1]:
-        try:
-            sessions.check_csrf(cookie, submitted)
-            return
-        except CsrfError:
-            continue
-    sessions.check_csrf(cookies[-1] if cookies else None, submitted)
+    """The form's token must be bound to this browser's live session; a pre-session cookie and
+    token are accepted only when there is none (the sign-in form)."""
+    state_of(request).sessions.check_csrf(csrf_cookie(request), submitted)
 
 
 def clocks_now(state: Any) -> datetime:

@@ -46,8 +46,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: Engine, audit_key: bytes | None = None) -> sessionmaker[Session]:
+    """Sessions on `engine`; each carries the audit key (`audit.record` signs with it)."""
+    return sessionmaker(
+        engine, expire_on_commit=False, info={"audit_key": audit_key} if audit_key else {}
+    )
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

@@ -28,6 +28,11 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Separation of duties: an account with a role that reads children's records or the audit
+    # log, added by an admin in the app, waits for a second admin's approval (accounts.py).
+    requested_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    approved_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class WebSession(Base):
@@ -116,3 +121,6 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    # "hmac-sha256" (keyed, audit.py), or "sha256": a chain written before the key, which the
+    # app re-links under the key at start-up once it verifies (audit.adopt_unkeyed_chain).
+    scheme: Mapped[str] = mapped_column(String(20), default="hmac-sha256")

@@ -11,8 +11,17 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lantern.app import accounts, alerts, audit, clocks, disclosure
-from lantern.app.context import NotFound, clocks_now, current_user, require_csrf, state_of
+from lantern.app import accounts, alerts, audit, clocks, disclosure, scope
+from lantern.app.context import (
+    NotFound,
+    clocks_now,
+    current_user,
+    delete_cookie,
+    require_csrf,
+    session_cookie,
+    set_cookie,
+    state_of,
+)
 from lantern.app.models import Alert, Decision, User
 from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE
 from lantern.app.templating import render
@@ -75,10 +84,8 @@ def sign_in(
         cookie = state.sessions.start(db, user)
         audit.record(db, user.username, "sign_in", "", client=_client(request))
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, cookie, httponly=True, samesite="lax", secure=request.url.scheme == "https"
-    )
-    response.delete_cookie(PRE_SESSION_COOKIE)
+    set_cookie(response, request, SESSION_COOKIE, cookie, samesite="lax")
+    delete_cookie(response, request, PRE_SESSION_COOKIE)
     return response
 
 
@@ -87,12 +94,12 @@ def sign_out(request: Request, csrf_token: str = Form("")) -> Response:
     require_csrf(request, csrf_token)
     state = state_of(request)
     with state.session() as db:
-        user = state.sessions.user(db, request.cookies.get(SESSION_COOKIE))
-        state.sessions.end(db, request.cookies.get(SESSION_COOKIE))
+        user = state.sessions.user(db, session_cookie(request))
+        state.sessions.end(db, session_cookie(request))
         if user:
             audit.record(db, user.username, "sign_out", "")
     response = RedirectResponse("/sign-in", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    delete_cookie(response, request, SESSION_COOKIE)
     return response
 
 
@@ -101,9 +108,14 @@ def home(request: Request) -> Response:
     state = state_of(request)
     with state.session() as db:
         user = current_user(request, db, "home")
-        if state.policy.allows(user.role, "alerts"):
-            return RedirectResponse("/alerts", status_code=303)
-        return RedirectResponse("/admin/users", status_code=303)
+        for page, href in (
+            ("alerts", "/alerts"),
+            ("users", "/admin/users"),
+            ("audit", "/admin/audit"),
+        ):
+            if state.policy.allows(user.role, page):
+                return RedirectResponse(href, status_code=303)
+        return RedirectResponse("/search", status_code=303)
 
 
 # the queue --------------------------------------------------------------------------------
@@ -138,8 +150,10 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
             item["href"] = f"/children/{alert.subject_id}"
             item["age"] = person.age_on(person.as_of or date.today()) if person else None
             item["agencies"] = person.agencies if person else []
-            item["reasons"] = disclosure.top_reasons(
-                viewer, state.policy, person, lambda pid: analytics.score_reasons(pid)
+            item["reasons"] = analytics.named(
+                disclosure.top_reasons(
+                    viewer, state.policy, person, lambda pid: analytics.score_reasons(pid)
+                )
             )
             item["clocks"] += [
                 c
@@ -147,14 +161,22 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
                 if c.state in ("running", "overdue")
             ]
         else:
+            # the counts the network's page shows (its assessment), so the two agree
+            assessment = analytics.network_assessment(alert.subject_id) or {}
             ms = members.get(alert.subject_id, [])
-            kids = [m for m in ms if m.get("kind") == "child"]
-            adults = [m for m in ms if m.get("kind") == "adult"]
+            kids = assessment.get("child_count")
+            adults = assessment.get("adult_count")
+            if kids is None or adults is None:
+                kids = sum(1 for m in ms if m.get("kind") == "child")
+                adults = sum(1 for m in ms if m.get("kind") == "adult")
             item["name"] = f"Network {alert.subject_id}"
             item["href"] = f"/networks/{alert.subject_id}"
             item["age"] = None
             item["agencies"] = analytics.network_agencies(alert.subject_id)
-            item["reasons"] = f"{len(kids)} children and {len(adults)} adults linked"
+            item["reasons"] = (
+                f"{kids} child{'ren' if kids != 1 else ''} and "
+                f"{adults} adult{'s' if adults != 1 else ''} linked"
+            )
         out.append(item)
     return out
 
@@ -163,11 +185,23 @@ def present_alerts(state: Any, db: Session, rows: list[Alert], viewer: Any) -> l
 def alerts_page(request: Request, status: str = "active", page: int = 1) -> Response:
     state = state_of(request)
     with state.session() as db:
-        current_user(request, db, "alerts")
-        rows = alerts.queue(db, status, page)
+        user = current_user(request, db, "alerts")
+        # A network's alert is listed only to roles that may open the network (scope.py).
+        kinds = ("child", "network") if state.policy.allows(user.role, "network") else ("child",)
+        rows = alerts.queue(db, status, page, kinds=kinds)
         items = present_alerts(state, db, rows, request.state.user)
-        counts = alerts.counts(db)
+        counts = alerts.counts(db, kinds=kinds)
         total = alerts.total(counts, status)
+        # The queue names children, their ages and the reasons: a view of their records.
+        audit.record(
+            db,
+            user.username,
+            "view_alerts_queue",
+            "",
+            status=status,
+            page=page,
+            shown=[f"{a.subject_kind}:{a.subject_id}" for a in rows],
+        )
     pages = max(1, -(-total // 25))
     return render(
         request,
@@ -220,6 +254,8 @@ def alert_page(request: Request, alert_id: int) -> Response:
     with state.session() as db:
         user = current_user(request, db, "alert")
         alert = _alert(db, alert_id)
+        if (ask := scope.alert_gate(request, db, user, alert)) is not None:
+            return ask
         # An alert shows the child's reasons, agencies and decisions: a view of their record.
         audit.record(
             db,
@@ -247,6 +283,7 @@ def decide(
     with state.session() as db:
         user = current_user(request, db, "decide")
         alert = _alert(db, alert_id)
+        scope.alert_gate(request, db, user, alert, acting=True)
         try:
             alerts.decide(
                 db, alert, user, action, assignee if action == "assign" else outcome, rationale
@@ -278,6 +315,7 @@ def sign_off(
     with state.session() as db:
         user = current_user(request, db, "sign_off")
         alert = _alert(db, alert_id)
+        scope.alert_gate(request, db, user, alert, acting=True)
         try:
             if decision not in ("approve", "return"):
                 raise alerts.DecisionError("Choose whether you agree with no further action.")
@@ -347,7 +385,13 @@ def _mace(request: Request, db: Session) -> dict[str, Any]:
     items = present_alerts(state, db, list(rows), request.state.user)
     networks = [i for i in items if i["alert"].subject_kind == "network"]
     members = state.analytics.network_members([i["alert"].subject_id for i in networks])
-    ids = [m["node_id"] for ms in members.values() for m in ms if m.get("kind")]
+    # every person member (assessed or not) by the name their page shows; things by label
+    ids = [
+        m["node_id"]
+        for ms in members.values()
+        for m in ms
+        if m.get("kind") or ":" not in m["node_id"]
+    ]
     people = state.analytics.people(ids)
     for item in networks:
         shown, hidden = [], 0

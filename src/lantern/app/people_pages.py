@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lantern.app import audit, challenge, clocks, disclosure, graph_json, legal_floor
+from lantern.app import audit, challenge, clocks, disclosure, graph_json, legal_floor, scope
 from lantern.app.context import NotFound, clocks_now, current_user, state_of
 from lantern.app.models import Alert
 from lantern.app.store_reader import Person
@@ -61,7 +62,9 @@ def person_page(request: Request, person_id: str) -> Response:
 
 
 @router.get("/children/{person_id}")
-def child_page(request: Request, person_id: str, agency: str = "", category: str = "") -> Response:
+def child_page(
+    request: Request, person_id: str, agency: str = "", category: str = "", page: int = 1
+) -> Response:
     state = state_of(request)
     analytics = state.analytics
     with state.session() as db:
@@ -80,8 +83,8 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
     history = analytics.score_history(person_id)
     clock_list = clocks.record_clocks(analytics.clock_events_of(person), clocks_now(state))
     record = state.pages.get(
-        ("child", person_id, user.role, user.agency, agency, category),
-        lambda: _child_record(state, user, person, agency, category),
+        ("child", person_id, user.role, user.agency, agency, category, page),
+        lambda: _child_record(state, user, person, agency, category, page),
     )
     return render(
         request,
@@ -95,10 +98,16 @@ def child_page(request: Request, person_id: str, agency: str = "", category: str
         clocks=clock_list,
         record=record,
         held=legal_floor.held_by_law(person, analytics.score_reasons(person_id)),
+        duplicates=analytics.possible_duplicates(person),
     )
 
 
-def _child_record(state: Any, user: Any, person: Person, agency: str, category: str) -> Markup:
+CHRONOLOGY_PAGE = 50  # records a page of the chronology shows, newest first, by year
+
+
+def _child_record(
+    state: Any, user: Any, person: Person, agency: str, category: str, page: int = 1
+) -> Markup:
     """The child's findings, score reasons, links and chronology as this viewer may read them.
 
     They come from the analytical store, which cannot change while the app holds it, and what
@@ -115,15 +124,26 @@ def _child_record(state: Any, user: Any, person: Person, agency: str, category: 
     groups: dict[str, list[dict[str, Any]]] = {}
     for link in analytics.links(person.person_id):
         groups.setdefault(link["group"], []).append(link)
+    newest_first = list(reversed(shown))
+    pages = max(1, -(-len(newest_first) // CHRONOLOGY_PAGE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * CHRONOLOGY_PAGE
     html = state.templates.env.get_template("_child_record.html").render(
         person=person,
-        events=list(reversed(shown)),
+        events=newest_first[start : start + CHRONOLOGY_PAGE],
+        shown_events=len(newest_first),
+        first_shown=start + 1,
+        page=page,
+        pages=pages,
         total_events=len(events),
         agencies=sorted({e["agency"] for e in events}),
         categories=sorted({c for e in events for c in e["categories"]}),
         agency=agency,
         category=category,
-        reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person.person_id)),
+        reasons=_named(
+            analytics,
+            disclosure.reasons(user, state.policy, analytics.score_reasons(person.person_id)),
+        ),
         groups=groups,
         language=disclosure.language(user, state.policy, analytics.language_findings(person)),
         can=lambda page: state.policy.allows(user.role, page),
@@ -140,6 +160,8 @@ def adult_page(request: Request, person_id: str) -> Response:
         person = analytics.person(person_id)
         if person is None:
             raise NotFound("person with that id")
+        if (ask := scope.person_gate(request, db, user, person)) is not None:
+            return ask
         audit.record(db, user.username, "view_adult", person_id)
     links = analytics.links(person_id)
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -150,10 +172,31 @@ def adult_page(request: Request, person_id: str) -> Response:
         "adult.html",
         person=person,
         groups=groups,
-        reasons=disclosure.reasons(user, state.policy, analytics.score_reasons(person_id)),
+        reasons=_named(
+            analytics, disclosure.reasons(user, state.policy, analytics.score_reasons(person_id))
+        ),
+        duplicates=analytics.possible_duplicates(person),
         event_info=analytics.event_types(
             sorted({e["event_id"] for link in links for e in link["evidence"] if e.get("event_id")})
         ),
+    )
+
+
+def _named(analytics: Any, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each reason's evidence with a linked person named as their page names them."""
+    return [
+        {
+            **r,
+            "evidence": analytics.named(r["evidence"]) if r.get("evidence") else r.get("evidence"),
+        }
+        for r in reasons
+    ]
+
+
+def _is_person(member: dict[str, Any]) -> bool:
+    """A network member who is a person (assessed or not), not a vehicle, phone or place."""
+    return bool(member.get("kind")) or (
+        member.get("node_kind") == "person" or ":" not in str(member["node_id"])
     )
 
 
@@ -170,7 +213,7 @@ def network_page(request: Request, network_id: str) -> Response:
         alert = db.scalar(
             select(Alert).where(Alert.subject_kind == "network", Alert.subject_id == network_id)
         )
-    people = analytics.people([m["node_id"] for m in members if m.get("kind")])
+    people = analytics.people([m["node_id"] for m in members if _is_person(m)])
     edges = analytics.network_edges(network_id)
     labels = {
         m["node_id"]: (
@@ -178,10 +221,18 @@ def network_page(request: Request, network_id: str) -> Response:
         )
         for m in members
     }
+    member_things = analytics.network_member_things(network_id)
+    owners = analytics.people([t["member"] for t in member_things])
+    for thing in member_things:
+        owner = owners.get(thing["member"])
+        thing["owner"] = owner.name if owner else labels.get(thing["member"], thing["member"])
+    names = Counter(labels[m["node_id"]] for m in members if m["node_id"] in people)
     return render(
         request,
         "network.html",
         network_id=network_id,
+        repeated={name for name, n in names.items() if n > 1},
+        member_things=member_things,
         members=members,
         people=people,
         assessment=analytics.network_assessment(network_id),
@@ -200,15 +251,21 @@ def network_graph(request: Request, network_id: str) -> Response:
     state = state_of(request)
     analytics = state.analytics
     with state.session() as db:
-        current_user(request, db, "network_graph")
-    members = analytics.network_members([network_id]).get(network_id)
-    if not members:
-        return JSONResponse({"error": "no such network"}, status_code=404)
-    people = analytics.people([m["node_id"] for m in members if m.get("kind")])
+        user = current_user(request, db, "network_graph")
+        members = analytics.network_members([network_id]).get(network_id)
+        if not members:
+            return JSONResponse({"error": "no such network"}, status_code=404)
+        # The graph names every member: a view of the network, audited like its page.
+        audit.record(db, user.username, "view_network_graph", network_id, members=len(members))
+    people = analytics.people([m["node_id"] for m in members if _is_person(m)])
     nodes = []
     for m in members:
         person = people.get(m["node_id"])
-        kind = m.get("kind") or (m["node_id"].split(":", 1)[0] if ":" in m["node_id"] else "other")
+        kind = m.get("kind") or (
+            m["node_id"].split(":", 1)[0]
+            if ":" in m["node_id"]
+            else ("child" if m.get("role_in_network") in ("child", "linked_child") else "adult")
+        )
         nodes.append(
             graph_json.node(
                 m["node_id"],

@@ -13,7 +13,7 @@ from lantern.config_files import read_mapping
 from lantern.errors import ConfigError
 
 POLICY_FILE = Path(__file__).resolve().parent / "access_policy.yaml"
-ROLES = ("analyst", "practitioner", "supervisor", "admin")
+ROLES = ("analyst", "practitioner", "supervisor", "auditor", "admin")
 
 
 @dataclass(frozen=True)

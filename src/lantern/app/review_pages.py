@@ -49,4 +49,9 @@ def review_page(request: Request) -> Response:
         user = current_user(request, db, "review")
         html = report_html(state.analytics)
         audit.record(db, user.username, "view_review_report", "", available=html is not None)
-    return render(request, "review.html", report=Markup(html) if html else None)  # noqa: S704 - rendered by the review stage's autoescaping templates
+    return render(
+        request,
+        "review.html",
+        report=Markup(html) if html else None,  # noqa: S704 - rendered by the review stage's autoescaping templates
+        store=state.settings.store,
+    )

@@ -1,10 +1,17 @@
 """Sessions, CSRF tokens and secure response headers.
 
 Sessions are server-side: the cookie holds a random token (signed with the app's secret), the
-operational store holds only its SHA-256 and the user. A CSRF token is an HMAC of the session
+operational store holds only its SHA-256 and the user. A session ends after `IDLE_TIMEOUT` idle
+or `ABSOLUTE_LIFETIME` after sign-in, whichever is first. A CSRF token is an HMAC of the session
 token under the secret; before sign-in a short-lived signed "pre-session" cookie plays that part,
-so the sign-in form is protected too. Every POST handler calls `require_csrf`; a test walks the
-app's routes to check that each one refuses a POST without the token.
+so the sign-in form is protected too — but beside a live session only the session's token counts
+(web.require_csrf), so a pre-session cookie planted by someone else is worth nothing. Every POST
+handler calls `require_csrf`; a test walks the app's routes to check that each one refuses a POST
+without the token.
+
+Over HTTPS the cookies are named with the `__Host-` prefix (Secure, Path=/, no Domain: no
+subdomain can set or overwrite them), and only those names are read; over plain HTTP (the local
+demo on 127.0.0.1) they keep their plain names, because browsers refuse `__Host-` cookies there.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, joinedload
 
 from lantern.app.models import User, WebSession
@@ -23,7 +30,16 @@ from lantern.errors import ConfigError, UserError
 
 SESSION_COOKIE = "lantern_session"
 PRE_SESSION_COOKIE = "lantern_pre"
+HOST_PREFIX = "__Host-"
 IDLE_TIMEOUT = timedelta(hours=8)
+ABSOLUTE_LIFETIME = timedelta(hours=12)  # a working day and some; then sign in again
+
+
+def cookie_name(base: str, https: bool) -> str:
+    """The cookie's name on this connection: `__Host-` prefixed over HTTPS."""
+    return HOST_PREFIX + base if https else base
+
+
 KNOWN_BAD_SECRETS = {"", "secret", "changeme", "change-me", "lantern", "dev", "development"}
 MIN_SECRET_LENGTH = 32
 
@@ -93,7 +109,13 @@ class Sessions:
             return None
         row = db.get(WebSession, self._digest(token), options=[joinedload(WebSession.user)])
         now = datetime.now()
-        if row is None or now - row.last_seen_at > IDLE_TIMEOUT or not row.user.active:
+        if (
+            row is None
+            or now - row.last_seen_at > IDLE_TIMEOUT
+            or now - row.created_at > ABSOLUTE_LIFETIME
+            or not row.user.active
+            or row.user.pending
+        ):
             return None
         if now - row.last_seen_at > timedelta(minutes=1):
             row.last_seen_at = now
@@ -106,16 +128,16 @@ class Sessions:
 
     @staticmethod
     def purge_expired(db: Session, now: datetime | None = None) -> int:
-        """Delete the sessions idle for longer than the timeout (they can never be used again)."""
-        cutoff = (now or datetime.now()) - IDLE_TIMEOUT
-        result = db.execute(delete(WebSession).where(WebSession.last_seen_at < cutoff))
+        """Delete the sessions idle past the timeout or older than their lifetime (they can never
+        be used again)."""
+        now = now or datetime.now()
+        result = db.execute(
+            delete(WebSession).where(
+                (WebSession.last_seen_at < now - IDLE_TIMEOUT)
+                | (WebSession.created_at < now - ABSOLUTE_LIFETIME)
+            )
+        )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    def end_all_for(self, db: Session, user_id: int) -> None:
-        db.execute(delete(WebSession).where(WebSession.user_id == user_id))
-
-    def sessions_of(self, db: Session, user_id: int) -> int:
-        return len(db.scalars(select(WebSession).where(WebSession.user_id == user_id)).all())
 
     # CSRF -------------------------------------------------------------------------------
     def new_pre_session(self) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from lantern.app.display_names import best_name, name_similarity, proper_name
 from lantern.errors import StoreError
 from lantern.indicators.age_law import age_on
 from lantern.resolve.normalise_phones import normalise_phone
@@ -47,6 +49,8 @@ OPTIONAL = (
     "thing_mentions",
 )
 BANDS = ("none", "low", "medium", "high")
+# How the score's reasons name a linked person (score/replay.py): by one of their records.
+RECORD_MENTION = re.compile(r"the person with record ([a-z][a-z0-9_]*:[^\s,;()]+)")
 # The events the statutory clocks read (`app/clocks.py`).
 CLOCK_EVENT_TYPES = (
     "referral",
@@ -80,6 +84,10 @@ class Person:
     top_reasons: str = ""
     as_of: date | None = None
     linked_children: int | None = None
+    birth_year_only: bool = False  # no record gives a full date: born is 1 July of the year
+    dob_records: int = 0  # records giving the date of birth shown
+    # other full dates recorded: {date_of_birth: date, agencies: [...], records: [...]}
+    dob_disagreements: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def agencies(self) -> list[str]:
@@ -89,6 +97,21 @@ class Person:
         if self.date_of_birth is None or day is None:
             return None
         return age_on(self.date_of_birth, day)
+
+    @property
+    def eighteenth_birthday(self) -> date | None:
+        born = self.date_of_birth
+        if born is None:
+            return None
+        try:
+            return born.replace(year=born.year + 18)
+        except ValueError:  # born on 29 February: 18 on 1 March (as `age_on` counts)
+            return date(born.year + 18, 3, 1)
+
+    def adult_on(self, day: date | None) -> bool:
+        """Turned 18 by `day`: no longer in the child queue (still in the review)."""
+        age = self.age_on(day)
+        return age is not None and age >= 18
 
 
 class Memo:
@@ -224,30 +247,31 @@ class Analytics:
         grouped: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             grouped.setdefault(row["person_id"], []).append(row)
+        identity = self._identity(list(grouped))
         people = {}
         for pid, records in grouped.items():
-            names = Counter(
-                f"{(r['given_name'] or '').strip()} {(r['family_name'] or '').strip()}".strip()
-                for r in records
-            )
-            names.pop("", None)
             dobs = Counter(r["date_of_birth"] for r in records if r["date_of_birth"])
             sexes = Counter(r["sex"] for r in records if r["sex"])
-            others = sorted(
-                {
-                    n.strip()
-                    for r in records
-                    for n in (r["other_names"] or "").split(";")
-                    if n.strip()
-                }
-            )
+            name, others = best_name(records)
+            best = identity.get(pid)
             people[pid] = Person(
                 person_id=pid,
-                name=names.most_common(1)[0][0] if names else "(no name recorded)",
+                name=name,
                 other_names=others,
-                date_of_birth=dobs.most_common(1)[0][0] if dobs else None,
+                date_of_birth=(
+                    best["born"]
+                    if best
+                    else (min(dobs, key=lambda d: (-dobs[d], d)) if dobs else None)
+                ),
                 sex=sexes.most_common(1)[0][0] if sexes else None,
                 records=[(r["agency"], r["record_id"]) for r in records],
+                birth_year_only=bool(best and best["date_of_birth"] is None and best["born"]),
+                dob_records=int(best["dob_records"])
+                if best
+                else dobs.most_common(1)[0][1]
+                if dobs
+                else 0,
+                dob_disagreements=_disagreements(best["dob_disagreements"] if best else None),
             )
         for row in self.q(
             "SELECT * FROM assessments WHERE person_id IN (SELECT unnest(?::VARCHAR[]))",
@@ -266,8 +290,103 @@ class Analytics:
             person.linked_children = row.get("linked_children")
         return people
 
+    def _identity(self, person_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Each person's best-supported date of birth (resolve's `person_identity`)."""
+        if not self.has("person_identity") or not person_ids:
+            return {}
+        return {
+            r["person_id"]: r
+            for r in self.q(
+                "SELECT person_id, date_of_birth, born, dob_records, dob_disagreements "
+                "FROM person_identity WHERE person_id IN (SELECT unnest(?::VARCHAR[]))",
+                [person_ids],
+            )
+        }
+
+    def named(self, text: str) -> str:
+        """The score's "the person with record police:P1" written with the person's name as
+        their page shows it: "Jamie Hussain (record police:P1)"."""
+        records = sorted(set(RECORD_MENTION.findall(text or "")))
+        if not records:
+            return text
+
+        def compute() -> dict[str, str]:
+            rows = self.q(
+                "SELECT record_id, person_id FROM persons "
+                "WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
+                [records],
+            )
+            people = self.people([r["person_id"] for r in rows])
+            return {
+                r["record_id"]: people[r["person_id"]].name
+                for r in rows
+                if r["person_id"] in people
+            }
+
+        names: dict[str, str] = self._memo.get(("named", tuple(records)), compute)
+        return RECORD_MENTION.sub(
+            lambda m: (
+                f"{names[m.group(1)]} (record {m.group(1)})" if m.group(1) in names else m.group(0)
+            ),
+            text,
+        )
+
     def person(self, person_id: str) -> Person | None:
         return self.people([person_id]).get(person_id)
+
+    def possible_duplicates(self, person: Person) -> list[dict[str, Any]]:
+        """Other persons the linker left apart who may be this one, for a person to check:
+        the same name in another record (no date of birth in conflict: one missing, or within
+        a year), or a pair the linker scored as likely but below its threshold."""
+        return self._memo.get(  # type: ignore[no-any-return]
+            ("duplicates", person.person_id), lambda: self._possible_duplicates(person)
+        )
+
+    def _possible_duplicates(self, person: Person) -> list[dict[str, Any]]:
+        pairs = (
+            """
+            UNION ALL
+            SELECT CASE WHEN a.person_id = ? THEN b.person_id ELSE a.person_id END,
+                   'scored as likely the same' AS why, rp.match_probability AS probability
+            FROM resolve_pairs rp
+            JOIN persons a ON a.record_id = rp.record_id_l
+            JOIN persons b ON b.record_id = rp.record_id_r
+            WHERE (a.person_id = ? OR b.person_id = ?) AND a.person_id <> b.person_id
+              AND rp.match_probability >= 0.3
+            """
+            if self.has("resolve_pairs")
+            else ""
+        )
+        pid = person.person_id
+        rows = self.q(
+            f"""
+            WITH names AS (
+                SELECT DISTINCT lower(trim(p.given_name)) AS g, lower(trim(p.family_name)) AS f
+                FROM people p JOIN persons ps USING (record_id)
+                WHERE ps.person_id = ? AND p.given_name IS NOT NULL AND p.family_name IS NOT NULL
+            ), found AS (
+                SELECT ps.person_id AS other, 'the same name' AS why, NULL::DOUBLE AS probability
+                FROM people p JOIN persons ps USING (record_id)
+                JOIN names n ON lower(trim(p.given_name)) = n.g AND lower(trim(p.family_name)) = n.f
+                WHERE ps.person_id <> ?
+                {pairs}
+            )
+            SELECT other, min(why) AS why, max(probability) AS probability
+            FROM found GROUP BY other ORDER BY max(probability) DESC NULLS LAST, other LIMIT 10
+            """,  # noqa: S608 - `pairs` is a fixed SQL fragment
+            [pid, pid] + ([pid, pid, pid] if pairs else []),
+        )
+        others = self.people([r["other"] for r in rows])
+        out = []
+        for row in rows:
+            other = others.get(row["other"])
+            if other is None:
+                continue
+            a, b = person.date_of_birth, other.date_of_birth
+            if a and b and abs((a - b).days) > 366:
+                continue  # a parent and child of one name: not one person
+            out.append({"person": other, "why": row["why"], "probability": row["probability"]})
+        return out
 
     def as_of(self) -> date | None:
         def compute() -> date | None:
@@ -278,9 +397,23 @@ class Analytics:
 
     # alerts -----------------------------------------------------------------------------
     def flagged_children(self) -> list[dict[str, Any]]:
+        """Children at medium or high who are still children on the as-of date: someone who has
+        turned 18 leaves the child queue (their page says so; the review still counts them)."""
+        if not self.has("person_identity"):
+            return self.q(
+                "SELECT person_id AS subject_id, score, band FROM assessments "
+                "WHERE kind = 'child' AND band IN ('medium', 'high')"
+            )
         return self.q(
-            "SELECT person_id AS subject_id, score, band FROM assessments "
-            "WHERE kind = 'child' AND band IN ('medium', 'high')"
+            """
+            SELECT a.person_id AS subject_id, a.score, a.band
+            FROM assessments a LEFT JOIN person_identity i USING (person_id)
+            WHERE a.kind = 'child' AND a.band IN ('medium', 'high')
+              AND (i.born IS NULL OR a.as_of IS NULL
+                   OR year(a.as_of) - year(i.born)
+                      - CASE WHEN strftime(a.as_of, '%m%d') < strftime(i.born, '%m%d')
+                             THEN 1 ELSE 0 END < 18)
+            """
         )
 
     def adults_of_interest(self) -> list[dict[str, Any]]:
@@ -356,6 +489,33 @@ class Analytics:
             out.setdefault(row["network_id"], []).append(row)
         return out
 
+    def network_member_things(self, network_id: str) -> list[dict[str, Any]]:
+        """Vehicles, phones and handles recorded with a network's people that are not members
+        themselves (no record ties them to the network's children): an adult's own phone.
+        Shown beside the members, so an analyst sees them without the graph calling them part
+        of the network."""
+        if not (self.has("networks") and self.has("graph_edges") and self.has("graph_nodes")):
+            return []
+
+        def compute() -> list[dict[str, Any]]:
+            return self.q(
+                """
+                WITH m AS (SELECT node_id FROM networks WHERE network_id = ?)
+                SELECT t.node_id AS thing, t.label, t.kind, e.kind AS edge_kind, e.n_events,
+                       CASE WHEN e.src IN (SELECT node_id FROM m) THEN e.src ELSE e.dst END
+                           AS member
+                FROM graph_edges e
+                JOIN graph_nodes t ON t.node_id = CASE WHEN e.src IN (SELECT node_id FROM m)
+                                                       THEN e.dst ELSE e.src END
+                WHERE (e.src IN (SELECT node_id FROM m)) <> (e.dst IN (SELECT node_id FROM m))
+                  AND t.kind = 'thing' AND e.kind = 'with_thing'
+                ORDER BY t.node_id, member
+                """,
+                [network_id],
+            )
+
+        return self._memo.get(("member_things", network_id), compute)  # type: ignore[no-any-return]
+
     def network_agencies(self, network_id: str) -> list[str]:
         """The agencies holding records of a network's assessed members."""
 
@@ -369,8 +529,12 @@ class Analytics:
     def network_assessment(self, network_id: str) -> dict[str, Any] | None:
         if not self.has("network_assessments"):
             return None
-        rows = self.q("SELECT * FROM network_assessments WHERE network_id = ?", [network_id])
-        return rows[0] if rows else None
+
+        def compute() -> dict[str, Any] | None:
+            rows = self.q("SELECT * FROM network_assessments WHERE network_id = ?", [network_id])
+            return rows[0] if rows else None
+
+        return self._memo.get(("network_assessment", network_id), compute)  # type: ignore[no-any-return]
 
     # a child's records ------------------------------------------------------------------
     def chronology(self, person: Person) -> list[dict[str, Any]]:
@@ -494,6 +658,12 @@ class Analytics:
         for row in rows:
             row["evidence"] = _evidence(row["evidence"])
             row["group"] = _link_group(row)
+            row["first_occurred_at"] = _first_occurred(row)
+        # people by the name their own page shows (the graph's label is one record's spelling)
+        people = self.people([r["other"] for r in rows if r["group"] in ("children", "adults")])
+        for row in rows:
+            if row["other"] in people:
+                row["label"] = people[row["other"]].name
         return rows
 
     def network_edges(self, network_id: str) -> list[dict[str, Any]]:
@@ -511,6 +681,7 @@ class Analytics:
         )
         for row in rows:
             row["evidence"] = _evidence(row["evidence"])
+            row["first_occurred_at"] = _first_occurred(row)
         return rows
 
     def event_types(self, event_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -610,19 +781,51 @@ class Analytics:
         where = " AND ".join(clauses)
         rows = self.q(
             f"""
-            SELECT ps.person_id, max({score}) AS similarity
+            SELECT ps.person_id, max({score}) AS similarity,
+                   arg_max(concat_ws(' ', p.given_name, p.family_name), {score}) AS matched
             FROM people p JOIN persons ps USING (record_id)
             WHERE {where}
             GROUP BY ps.person_id ORDER BY similarity DESC, ps.person_id LIMIT {int(limit)}
             """,  # noqa: S608 - fixed SQL fragments; every value is a bound parameter
-            ([name.strip().lower()] if name.strip() else []) + params,
+            ([name.strip().lower()] * 2 if name.strip() else []) + params,
         )
         people = self.people([r["person_id"] for r in rows])
-        return [
-            {"person": people[r["person_id"]], "similarity": r["similarity"]}
-            for r in rows
-            if r["person_id"] in people
-        ]
+        found: list[dict[str, Any]] = []
+        for r in rows:
+            person = people.get(r["person_id"])
+            if person is None:
+                continue
+            if not name.strip():
+                # found by date of birth, vehicle or phone: an exact match, said as such
+                what = "date of birth" if date_of_birth else "vehicle or phone"
+                found.append({"person": person, "similarity": None, "matched": f"same {what}"})
+                continue
+            # The match shown is the name the page shows; a closer spelling in another record
+            # is named beside it, so "Daisy Simth" is not shown as a 100% match for "Smith".
+            shown = name_similarity(name, person.name)
+            found.append(
+                {
+                    "person": person,
+                    "similarity": shown,
+                    "best": float(r["similarity"] or 0),
+                    "matched": proper_name(r["matched"] or "")
+                    if float(r["similarity"] or 0) > shown + 0.005
+                    else "",
+                }
+            )
+        found.sort(key=lambda f: (-(f.get("best") or 1.0), -(f["similarity"] or 1.0)))
+        return found
+
+
+def _disagreements(raw: Any) -> list[dict[str, Any]]:
+    if not raw:
+        return []
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    return [
+        {**item, "date_of_birth": date.fromisoformat(item["date_of_birth"])}
+        for item in items
+        if item.get("date_of_birth")
+    ]
 
 
 def _evidence(raw: Any) -> list[dict[str, Any]]:
@@ -640,6 +843,13 @@ def _evidence(raw: Any) -> list[dict[str, Any]]:
                     pass
         out.append(item)
     return out
+
+
+def _first_occurred(row: dict[str, Any]) -> Any:
+    """The earliest day a link's records happened (or were recorded, for a person record)."""
+    days = [e.get("occurred_at") or e.get("recorded_at") for e in row["evidence"]]
+    days = [d for d in days if isinstance(d, datetime | date)]
+    return min(days) if days else row.get("first_available_at")
 
 
 def _link_group(row: dict[str, Any]) -> str:

@@ -25,11 +25,11 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from lantern.app import alerts
-from lantern.app.context import state_of
+from lantern.app import alerts, wording
+from lantern.app.context import csrf_cookie, session_cookie, set_cookie, state_of
 from lantern.app.models import User
 from lantern.app.policy import Policy
-from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE
+from lantern.app.security import PRE_SESSION_COOKIE
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -38,9 +38,7 @@ STATIC = HERE / "static"
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     state = state_of(request)
     user = getattr(request.state, "user", None)
-    cookie = (
-        request.cookies.get(SESSION_COOKIE) if user else request.cookies.get(PRE_SESSION_COOKIE)
-    )
+    cookie = session_cookie(request) if user else csrf_cookie(request)
     new_pre = None
     if user is None and not cookie:
         new_pre = cookie = state.sessions.new_pre_session()
@@ -54,14 +52,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     )
     response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
     if new_pre:
-        response.set_cookie(
-            PRE_SESSION_COOKIE,
-            new_pre,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            max_age=3600,
-        )
+        set_cookie(response, request, PRE_SESSION_COOKIE, new_pre, samesite="strict", max_age=3600)
     return response
 
 
@@ -72,6 +63,7 @@ NAVIGATION = (
     ("most_connected", "/workbench/connected", "Most connected"),
     ("find_path", "/workbench/path", "Find the path"),
     ("hotspots", "/workbench/places", "Places"),
+    ("time_patterns", "/workbench/time", "Time pattern"),
     ("review", "/review", "Review"),
     ("challenged_access", "/challenged-access", "Challenged access"),
     ("users", "/admin/users", "Users"),
@@ -178,9 +170,14 @@ STATUS_COLOURS = {
 }
 
 
+# Band "none" is a score below the low band: said so, not shown as the word "None".
+BAND_WORDS = {"none": "no band"}
+
+
 def band_tag(band: str | None) -> Markup:
     return Markup('<strong class="govuk-tag {} lantern-band">{}</strong>').format(
-        BAND_COLOURS.get(band or "", "govuk-tag--grey"), band or "not scored"
+        BAND_COLOURS.get(band or "", "govuk-tag--grey"),
+        _sentence(BAND_WORDS.get(band or "", band or "not scored")),
     )
 
 
@@ -202,6 +199,8 @@ def build_templates() -> Jinja2Templates:
         ),
         autoescape=select_autoescape(["html"]),
         auto_reload=False,  # templates ship with the package: no stat() per page
+        # a missing value prints as nothing, never as Python's "None"
+        finalize=lambda value: "" if value is None else value,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -214,6 +213,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["agency"] = _agency
     env.filters["short_reasons"] = _short_reasons
     env.filters["urlquote"] = lambda v: quote(str(v), safe="")
+    wording.register(env)
     env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
     env.globals["STATUSES"] = alerts.STATUSES
     env.globals["band_tag"] = band_tag

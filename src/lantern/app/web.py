@@ -23,7 +23,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lantern.app import accounts, alerts, database
+from lantern.app import accounts, alerts, audit, database
 from lantern.app.context import AppState, Forbidden, NotFound, NotSignedIn
 from lantern.app.policy import default_policy
 from lantern.app.security import SECURITY_HEADERS, CsrfError, Sessions, checked_secret
@@ -99,7 +99,12 @@ def create_app(
     throttle: accounts.Throttle | None = None,
     sync_alerts: bool = True,
 ) -> FastAPI:
+    if settings.demo:
+        from lantern.app.demo import check_marker
+
+        check_marker(settings)  # demo mode only over the store and database `make demo` made
     secret = checked_secret(settings.secret_key, settings.demo)
+    audit_key = audit.load_key(settings)
     if not (STATIC / "vendor" / "govuk" / "govuk-frontend.min.css").exists():
         log.warning("the web assets are not built (run `make assets`): pages will have no styling")
     engine = database.make_engine(settings.database_url)
@@ -109,7 +114,7 @@ def create_app(
     )
     state = AppState(
         settings=settings,
-        db=database.session_factory(engine),
+        db=database.session_factory(engine, audit_key),
         analytics=analytics,
         sessions=Sessions(secret),
         policy=default_policy(),
@@ -123,6 +128,7 @@ def create_app(
         ("graph_stats", node_id), lambda: stats_of(analytics, node_id)
     )
     with state.session() as db:
+        audit.require_keyed(db)
         purged = state.sessions.purge_expired(db)
         if purged:
             log.info("expired sessions removed: %d", purged)
@@ -166,7 +172,8 @@ def create_app(
             "error.html",
             403,
             title="You do not have access to this page",
-            message="Your role does not give access to this page. If you need it, ask your "
+            message=str(_exc)
+            or "Your role does not give access to this page. If you need it, ask your "
             "Lantern administrator.",
         )
 

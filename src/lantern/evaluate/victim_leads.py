@@ -8,12 +8,12 @@ A reviewer can then answer "could this child have been seen earlier?" child by c
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import statistics
 from pathlib import Path
 
 from lantern.evaluate.inputs import Signal, Truth
+from lantern.export_safety import dict_writer
 
 DAYS_PER_MONTH = 30.44
 
@@ -167,7 +167,7 @@ def write_table(rows: list[dict[str, object]], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = list(rows[0]) if rows else ["child"]
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, columns, lineterminator="\n")
+        writer = dict_writer(handle, columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: "" if v is None else v for k, v in row.items()})

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from lantern.errors import UserError
+from lantern.export_safety import csv_writer
 from lantern.graph.paths import resolve_node
 
 NODE_FIELDS = (
@@ -133,7 +133,7 @@ def write_csv(sub: Subgraph, out: Path) -> list[Path]:
         (paths[1], sub.edges, EDGE_FIELDS),
     ):
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)  # every cell escaped: a place may be called =HYPERLINK(
             writer.writerow(fields)
             for row in rows:
                 writer.writerow([_text(row[f]) for f in fields])

@@ -85,16 +85,14 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
 
 def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
     """Add to `ind_sexual_attribution` the records whose suspect or offender is, by the
-    record's date, the child's family: recorded earlier as the child's parent or carer
-    (`ind_known_family`), carrying the child's own family name (`ind_family_names`), or
-    living at the child's own home postcode on that date (`ind_home_postcodes`) --
+    record's date, the child's family: carrying the child's own family name
+    (`ind_family_names`), or living at the child's own home postcode on that date
+    (`ind_home_postcodes`) --
     the father, the stepfather, the uncle, the grandfather a police report names. The
     structured counterpart of "abuse by a family member" in the words, and overridden the
     same way: a code or a sign of exploitation by adults outside the family on the record
     keeps it CSE. A record the words already attribute keeps the words' attribution."""
-    if not all(
-        steps.exists(t) for t in ("ind_known_family", "ind_family_names", "ind_home_postcodes")
-    ):
+    if not all(steps.exists(t) for t in ("ind_family_names", "ind_home_postcodes")):
         steps.table("ind_sexual_attribution", "SELECT * FROM ind_sexual_attribution_words")
         return
     family = next(iter(rules.attributions))  # the first: abuse within the family
@@ -112,9 +110,7 @@ def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
           ON a.event_id = s.event_id AND a.record_id <> s.record_id
          AND a.role IN ('suspect', 'offender') AND a.age_min >= 18
         WHERE s.event_id NOT IN (SELECT event_id FROM ind_sexual_attribution_words)
-          AND (EXISTS (SELECT 1 FROM ind_known_family k
-                       WHERE k.child_record = s.record_id AND k.adult_record = a.record_id
-                         AND k.known_from <= s.recorded_at)
+          AND (FALSE
                OR EXISTS (SELECT 1 FROM ind_family_names fc
                           JOIN ind_family_names fa USING (family_name)
                           WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id)

@@ -1,8 +1,9 @@
 """The stage's view of its inputs: the catalogue as tables, ages at events, subjects.
 
 Reads the store's `events`, `event_people`, `event_things` and `people`, and
-resolve's `person_records` (dates of birth) and `persons` (to count a child's
-events across agencies) when they exist. Ages are whole years at the event
+resolve's `person_records` (dates of birth) and `record_person_spans` (who was
+one person when: to count a child's events across agencies as known on each
+date) when they exist. Ages are whole years at the event
 date; a birthday on 29 February falls on 1 March in other years.
 """
 
@@ -70,20 +71,58 @@ def build_inputs(steps: Steps) -> None:
             "kind VARCHAR, value VARCHAR, role VARCHAR, description VARCHAR)"
         )
 
-    if steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns("person_records"):
+    if steps.exists("person_identity") and steps.exists("persons"):
+        # Ages on the person's best-supported date of birth (resolve/identity.py), so the law on
+        # age is applied on the date the person's page shows, not one record's outlier.
+        dob_source = """
+            SELECT r.record_id, coalesce(i.date_of_birth, r.dob)::DATE AS dob,
+                   CASE WHEN i.date_of_birth IS NULL
+                        THEN coalesce(r.birth_year, i.birth_year) END::INTEGER AS birth_year
+            FROM person_records r
+            LEFT JOIN persons s USING (record_id)
+            LEFT JOIN person_identity i ON i.person_id = s.person_id"""
+    elif steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns(
+        "person_records"
+    ):
         dob_source = "SELECT record_id, dob::DATE AS dob, birth_year::INTEGER AS birth_year FROM person_records"
     else:
         dob_source = "SELECT record_id, date_of_birth::DATE AS dob, birth_year::INTEGER AS birth_year FROM people"
     steps.table("ind_dates_of_birth", dob_source)
 
-    if steps.exists("persons"):
-        steps.table(
-            "ind_person_keys",
-            """SELECT p.record_id, coalesce(s.person_id, p.record_id) AS person_key
-               FROM people p LEFT JOIN persons s USING (record_id)""",
+    # Identity over time (resolve/history.py): each record's person from moment to
+    # moment, as resolve would have made it of what was recorded by then. A rule that
+    # counts a child's records together asks who was one person when it dates the hit,
+    # never the final persons. Without resolve's history: the persons as final as
+    # known (a hand-built store), or each record alone.
+    if (
+        not steps.exists("record_person_spans")
+        and steps.exists("persons")
+        and steps.exists("record_links")
+    ):
+        # A store whose links were written by hand, without resolve's history.
+        from lantern.resolve.history import build_spans_from_links
+
+        build_spans_from_links(con)
+    if steps.exists("record_person_spans"):
+        spans = "SELECT record_id, component, person_label, valid_from, valid_to FROM record_person_spans"
+    elif steps.exists("persons"):
+        spans = (
+            "SELECT record_id, person_id AS component, person_id AS person_label, "
+            "NULL::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to FROM persons"
         )
     else:
-        steps.table("ind_person_keys", "SELECT record_id, record_id AS person_key FROM people")
+        spans = (
+            "SELECT record_id, record_id AS component, record_id AS person_label, "
+            "NULL::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to FROM people"
+        )
+    steps.table("ind_person_spans", spans)
+    # `person_key`: the records that could ever be one person (a connected component of
+    # every possible link): a rule groups candidates by it, then asks `ind_person_spans`.
+    steps.table(
+        "ind_person_keys",
+        """SELECT p.record_id, coalesce(any_value(s.component), p.record_id) AS person_key
+           FROM people p LEFT JOIN ind_person_spans s USING (record_id) GROUP BY p.record_id""",
+    )
 
     # Everyone on every event, with their age range at the event. With a date
     # of birth the range is one year; with only a birth year it is two.

@@ -3,9 +3,11 @@
 Each rule writes a table of candidate hits with the same columns
 (`HIT_COLUMNS`); `stage.py` unions them into `indicator_hits`. A hit is about
 the event's subject or victim. Counting rules (repeat missing, repeat STIs)
-count per resolved person (`persons`) when resolve has run, so police and
-social care reports of the same child are counted together; a hit from a
-count is dated by when the last counted record was recorded.
+count per person as resolve would have made it of the records of each moment
+(`ind_person_spans`), so police and social care reports of the same child are
+counted together from when they were known to be hers; a hit from a count is
+dated by the first moment it holds: when the records counted, and the links
+that made them one person, all existed (`snapshot_events`).
 """
 
 # ruff: noqa: S608  -- SQL here is assembled from this module's constants and table names, never from input data
@@ -18,7 +20,6 @@ from datetime import datetime
 import pyarrow as pa
 
 from lantern.resolve.normalise_postcodes import normalise_postcode
-from lantern.resolve.replay import JoinTimes
 from lantern.store.steps import Steps
 
 HIT_COLUMNS = (
@@ -82,7 +83,9 @@ def event_type_hits(steps: Steps) -> None:
         f"""
         SELECT m.indicator, 'structured' AS source, s.agency, s.event_id, s.record_id,
                s.occurred_at, s.recorded_at,
-               c.description || ' Recorded as a ' || {_plain("s.event_type")} || ' by '
+               c.description || ' Recorded as '
+                   || CASE WHEN lower(left(s.event_type, 1)) IN ('a', 'e', 'i', 'o', 'u')
+                           THEN 'an ' ELSE 'a ' END || {_plain("s.event_type")} || ' by '
                    || {_plain("s.agency")} || ' on ' || strftime(s.occurred_at, '%Y-%m-%d') || '.' AS evidence,
                NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
                NULL::VARCHAR AS related_record_id
@@ -123,35 +126,86 @@ def code_hits(steps: Steps) -> None:
     )
 
 
+# A person's events as known at one moment: the rows of `ind_subject_events`
+# recorded by then, each with the person its record belonged to then.
+SPAN_AT = "coalesce(sp.valid_from <= {t}, TRUE) AND coalesce({t} < sp.valid_to, TRUE)"
+
+
+def snapshot_events(steps: Steps, name: str, event_types: str) -> None:
+    """`name`: a counting rule's events as known at each moment something about them changed.
+
+    A count over a child's records is a fact about a date: which records had been
+    recorded by then, and which of them were one person then (`ind_person_spans`). For
+    each group of records that could ever be one person (`person_key`), the moments are
+    the recording of each of its events and each change of who was one person; at each
+    moment every event recorded by then is listed with `snap_key`, the person its record
+    belonged to then, and `next_moment`, when the state next changes. A rule evaluated
+    per (moment, snap_key) and dated by the first moment it holds uses nothing recorded
+    or linked later (docs/replay.md, "In the indicators").
+    """
+    steps.table(
+        f"{name}_events",
+        f"SELECT * FROM ind_subject_events WHERE event_type IN {event_types}",
+    )
+    steps.table(
+        f"{name}_moments",
+        f"""
+        SELECT person_key, moment, lead(moment) OVER (PARTITION BY person_key ORDER BY moment) AS next_moment
+        FROM (
+            SELECT DISTINCT person_key, recorded_at AS moment FROM {name}_events
+            UNION
+            SELECT DISTINCT e.person_key, sp.valid_from FROM {name}_events e
+            JOIN ind_person_spans sp USING (record_id) WHERE sp.valid_from IS NOT NULL
+        )
+        """,
+    )
+    steps.table(
+        name,
+        f"""
+        SELECT m.moment, m.next_moment, sp.person_label AS snap_key, e.*
+        FROM {name}_moments m
+        JOIN {name}_events e ON e.person_key = m.person_key AND e.recorded_at <= m.moment
+        JOIN ind_person_spans sp ON sp.record_id = e.record_id AND {SPAN_AT.format(t="m.moment")}
+        """,
+    )
+
+
 def missing_rules(steps: Steps, horizon: datetime | None) -> None:
     """Missing episodes per person, their repetition, escalation and return interviews.
 
-    `horizon`: the end of the as-of day; a missed interview is known once its window closed by
-    then (None: by the last recorded event)."""
+    Each is worked out at every moment the child's missing, found and return interview
+    records (or who they belong to) changed (`snapshot_events`), and a hit is dated by
+    the first moment it holds, with the evidence as it stood then: a count never takes
+    in a record recorded, or linked to the child, later. `horizon_sql` is the end of the
+    data (exclusive): a return interview is missed only once 72 hours have passed by then.
+    """
+    snapshot_events(
+        steps, "ind_snap_missing", f"{MISSING_TYPES[:-1]}, 'found_report', 'return_home_interview')"
+    )
     # Reports within 24 hours of the previous one are the same episode
     # (police and care often both record it).
     steps.table(
         "ind_missing_episodes",
         f"""
         WITH reports AS (
-            SELECT *, lag(occurred_at) OVER (PARTITION BY person_key ORDER BY occurred_at, event_id) AS prev_at
-            FROM ind_subject_events WHERE event_type IN {MISSING_TYPES}
+            SELECT *, lag(occurred_at) OVER (PARTITION BY moment, snap_key ORDER BY occurred_at, event_id) AS prev_at
+            FROM ind_snap_missing WHERE event_type IN {MISSING_TYPES}
         ), marked AS (
             SELECT *, sum(CASE WHEN prev_at IS NULL OR occurred_at - prev_at > INTERVAL 24 HOUR THEN 1 ELSE 0 END)
-                          OVER (PARTITION BY person_key ORDER BY occurred_at, event_id
+                          OVER (PARTITION BY moment, snap_key ORDER BY occurred_at, event_id
                                 ROWS UNBOUNDED PRECEDING) AS episode_no
             FROM reports
         )
-        SELECT person_key, episode_no,
-               arg_min(event_id, occurred_at) AS event_id,
-               arg_min(record_id, occurred_at) AS record_id,
-               arg_min(agency, occurred_at) AS agency,
+        SELECT moment, any_value(next_moment) AS next_moment, snap_key, episode_no,
+               arg_min(event_id, (occurred_at, event_id)) AS event_id,
+               arg_min(record_id, (occurred_at, event_id)) AS record_id,
+               arg_min(agency, (occurred_at, event_id)) AS agency,
                min(occurred_at) AS started_at,
                max(ended_at) AS ended_at,
                min(recorded_at) AS recorded_at,
                string_agg(DISTINCT agency, ', ' ORDER BY agency) AS agencies,
                count(*) AS reports
-        FROM marked GROUP BY person_key, episode_no
+        FROM marked GROUP BY moment, snap_key, episode_no
         """,
     )
     steps.table(
@@ -159,57 +213,65 @@ def missing_rules(steps: Steps, horizon: datetime | None) -> None:
         """
         SELECT *,
             count(*) OVER w90 AS n_90,
-            max(recorded_at) OVER w90 AS known_90,
             count(*) OVER w180 - count(*) OVER w90 AS n_prev_90,
-            max(recorded_at) OVER w180 AS known_180,
             count(*) OVER w180x AS n_before_180,
             max(ended_at - started_at) OVER w180x AS longest_before,
             array_to_string(list_sort(list_distinct(flatten(
                 list(string_split(agencies, ', ')) OVER w90))), ', ') AS agencies_90
         FROM ind_missing_episodes
-        WINDOW w90 AS (PARTITION BY person_key ORDER BY started_at
+        WINDOW w90 AS (PARTITION BY moment, snap_key ORDER BY started_at
                        RANGE BETWEEN INTERVAL 90 DAYS PRECEDING AND CURRENT ROW),
-               w180 AS (PARTITION BY person_key ORDER BY started_at
+               w180 AS (PARTITION BY moment, snap_key ORDER BY started_at
                         RANGE BETWEEN INTERVAL 180 DAYS PRECEDING AND CURRENT ROW),
-               w180x AS (PARTITION BY person_key ORDER BY started_at
+               w180x AS (PARTITION BY moment, snap_key ORDER BY started_at
                          RANGE BETWEEN INTERVAL 180 DAYS PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW)
         """,
     )
+    # The first moment a hit holds, with its evidence then (ties: the earlier state).
+    first = (
+        "QUALIFY row_number() OVER (PARTITION BY event_id, record_id "
+        "ORDER BY recorded_at, moment) = 1"
+    )
     steps.table(
         "ind_hits_missing_repeat",
-        """
+        f"""
         SELECT 'missing_repeat' AS indicator, 'structured' AS source, agency, event_id, record_id,
-               started_at AS occurred_at, known_90 AS recorded_at,
+               started_at AS occurred_at, moment AS recorded_at,
                'Missing episode number ' || n_90 || ' in the 90 days to '
                    || strftime(started_at, '%Y-%m-%d') || ' (recorded by ' || agencies_90 || ').' AS evidence,
                NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
                NULL::VARCHAR AS related_record_id
         FROM ind_missing_windows WHERE n_90 >= 3
+        {first}
         """,
     )
     steps.table(
         "ind_hits_missing_escalating",
-        """
-        SELECT 'missing_escalating' AS indicator, 'structured' AS source, agency, event_id, record_id,
-               started_at AS occurred_at,
-               CASE WHEN frequency THEN known_180
-                    ELSE greatest(known_180, ended_at) END AS recorded_at,
-               concat_ws(' ',
-                   CASE WHEN frequency THEN n_90 || ' missing episodes in the 90 days to '
-                        || strftime(started_at, '%Y-%m-%d') || ', against ' || n_prev_90
-                        || ' in the 90 days before.' END,
-                   CASE WHEN longer THEN 'This episode lasted '
-                        || round(epoch(ended_at - started_at) / 3600)::INTEGER
-                        || ' hours, longer than any of the ' || n_before_180
-                        || ' episodes in the previous 180 days.' END) AS evidence,
-               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
-               NULL::VARCHAR AS related_record_id
-        FROM (SELECT *,
-                     (n_90 >= 3 AND n_prev_90 >= 1 AND n_90 >= 2 * n_prev_90) AS frequency,
-                     (ended_at IS NOT NULL AND ended_at - started_at >= INTERVAL 24 HOUR
-                      AND n_before_180 >= 2 AND ended_at - started_at > longest_before) AS longer
-              FROM ind_missing_windows)
-        WHERE frequency OR longer
+        f"""
+        SELECT * EXCLUDE (moment, next_moment) FROM (
+            SELECT 'missing_escalating' AS indicator, 'structured' AS source, agency, event_id, record_id,
+                   started_at AS occurred_at,
+                   CASE WHEN frequency THEN moment ELSE greatest(moment, ended_at) END AS recorded_at,
+                   concat_ws(' ',
+                       CASE WHEN frequency THEN n_90 || ' missing episodes in the 90 days to '
+                            || strftime(started_at, '%Y-%m-%d') || ', against ' || n_prev_90
+                            || ' in the 90 days before.' END,
+                       CASE WHEN longer THEN 'This episode lasted '
+                            || round(epoch(ended_at - started_at) / 3600)::INTEGER
+                            || ' hours, longer than any of the ' || n_before_180
+                            || ' episodes in the previous 180 days.' END) AS evidence,
+                   NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+                   NULL::VARCHAR AS related_record_id, moment, next_moment
+            FROM (SELECT *,
+                         (n_90 >= 3 AND n_prev_90 >= 1 AND n_90 >= 2 * n_prev_90) AS frequency,
+                         (ended_at IS NOT NULL AND ended_at - started_at >= INTERVAL 24 HOUR
+                          AND n_before_180 >= 2 AND ended_at - started_at > longest_before) AS longer
+                  FROM ind_missing_windows)
+            WHERE frequency OR longer
+        )
+        -- an episode's end still to come counts only if nothing changes before it
+        WHERE next_moment IS NULL OR recorded_at < next_moment
+        {first}
         """,
     )
     # The return: the episode's end, or the first found report within 14 days.
@@ -217,33 +279,44 @@ def missing_rules(steps: Steps, horizon: datetime | None) -> None:
         "ind_missing_returns",
         """
         SELECT ep.*, coalesce(ep.ended_at, (
-                   SELECT min(f.occurred_at) FROM ind_subject_events f
-                   WHERE f.person_key = ep.person_key AND f.event_type = 'found_report'
+                   SELECT min(f.occurred_at) FROM ind_snap_missing f
+                   WHERE f.moment = ep.moment AND f.snap_key = ep.snap_key
+                     AND f.event_type = 'found_report'
                      AND f.occurred_at >= ep.started_at
                      AND f.occurred_at <= ep.started_at + INTERVAL 14 DAY)) AS returned_at
         FROM ind_missing_episodes ep
         """,
     )
+    # Missed once 72 hours have passed with no interview known: at the later of the
+    # moment and that deadline, if nothing changes between them.
     steps.table(
         "ind_hits_return_interview_missed",
-        """
-        SELECT 'return_interview_missed' AS indicator, 'structured' AS source, r.agency, r.event_id,
-               r.record_id, r.returned_at AS occurred_at,
-               greatest(r.recorded_at, r.returned_at + to_hours($rhi_hours)) AS recorded_at,
-               'Returned ' || strftime(r.returned_at, '%Y-%m-%d %H:%M')
-                   || ' from a missing episode; no return home interview recorded within '
-                   || $rhi_hours || ' hours.' AS evidence,
-               NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
-               NULL::VARCHAR AS related_record_id
-        FROM ind_missing_returns r
-        WHERE r.returned_at IS NOT NULL
-          AND r.returned_at + to_hours($rhi_hours) <= coalesce(CAST($horizon AS TIMESTAMP), (
-                  SELECT coalesce(max(recorded_at), TIMESTAMP '1900-01-01') FROM events))
-          AND NOT EXISTS (
-              SELECT 1 FROM ind_subject_events i
-              WHERE i.person_key = r.person_key AND i.event_type = 'return_home_interview'
-                AND i.occurred_at >= r.returned_at - INTERVAL 1 HOUR
-                AND i.occurred_at <= r.returned_at + to_hours($rhi_hours))
+        f"""
+        SELECT * EXCLUDE (moment) FROM (
+            SELECT 'return_interview_missed' AS indicator, 'structured' AS source, r.agency, r.event_id,
+                   r.record_id, r.returned_at AS occurred_at,
+                   greatest(r.moment, r.returned_at + to_hours($rhi_hours)) AS recorded_at,
+                   'Returned ' || strftime(r.returned_at, '%Y-%m-%d %H:%M')
+                       || ' from a missing episode; no return home interview recorded within '
+                       || $rhi_hours || ' hours.' AS evidence,
+                   NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
+                   NULL::VARCHAR AS related_record_id, r.moment
+            FROM ind_missing_returns r
+            WHERE r.returned_at IS NOT NULL
+              AND greatest(r.moment, r.returned_at + to_hours($rhi_hours)) <= coalesce(
+                  CAST($horizon AS TIMESTAMP),
+                  (SELECT coalesce(CAST(max(recorded_at) AS DATE), DATE '1900-01-01')
+                          + INTERVAL 1 DAY - INTERVAL 1 SECOND FROM events))
+              AND (r.next_moment IS NULL
+                   OR greatest(r.moment, r.returned_at + to_hours($rhi_hours)) < r.next_moment)
+              AND NOT EXISTS (
+                  SELECT 1 FROM ind_snap_missing i
+                  WHERE i.moment = r.moment AND i.snap_key = r.snap_key
+                    AND i.event_type = 'return_home_interview'
+                    AND i.occurred_at >= r.returned_at - INTERVAL 1 HOUR
+                    AND i.occurred_at <= r.returned_at + to_hours($rhi_hours))
+            {first}
+        )
         """,
         {"horizon": horizon, "rhi_hours": RETURN_INTERVIEW_HOURS},
     )
@@ -342,12 +415,13 @@ def known_family(steps: Steps) -> None:
 
     Any agency's record counts, through resolved persons, but only as they were known:
     the parent named on a social care record is the adult on a police found report
-    from when the records on both sides had been linked (`JoinTimes`), not from the
-    final clustering, so a record recorded later cannot take back an earlier sign
-    (docs/replay.md). `ind_known_family` is per pair of records (the child's and
-    the adult's on the sign's event) with `known_from`, the latest of: the family
-    record, the link of the two child records, the link of the two adult records.
-    The home postcode is the one each record had by the sign's date (`home_postcodes`).
+    only if, when the report was recorded, the family record had been recorded and
+    the records on both sides were one person (`ind_person_spans`: identity as
+    resolve would have made it then), never through the final clustering, so a
+    record recorded later cannot take back an earlier sign (docs/replay.md).
+    `ind_known_family` lists, per event, the (child record, adult record) pairs so
+    known. The home postcode is the one each record had by the sign's date
+    (`home_postcodes`).
     """
     home_postcodes(steps)
     steps.table(
@@ -362,50 +436,30 @@ def known_family(steps: Steps) -> None:
         GROUP BY ALL
         """,
     )
-    # Pairs of records that may be a sign, each with a family record about the same
-    # final persons recorded before the sign.
+    # Each possible sign (an associate with the child) whose records were, when it was
+    # recorded, one person with the records of a family record recorded by then.
     steps.table(
-        "ind_family_candidates",
+        "ind_known_family",
         f"""
-        SELECT DISTINCT s.record_id AS child_record, a.record_id AS adult_record,
-               f.child_record AS family_child, f.adult_record AS family_adult, f.recorded_at
+        SELECT DISTINCT s.event_id, s.record_id AS child_record, a.record_id AS adult_record,
+               'parent or carer' AS how
         FROM ind_subject_events s
         JOIN ind_event_people a
           ON a.event_id = s.event_id AND a.record_id <> s.record_id AND a.role IN {ASSOCIATE_ROLES}
         JOIN ind_family_roles f
           ON f.child_key = s.person_key AND f.adult_key = a.person_key
          AND f.recorded_at <= s.recorded_at
+        JOIN ind_person_spans sc ON sc.record_id = s.record_id
+         AND coalesce(sc.valid_from <= s.recorded_at, TRUE) AND coalesce(s.recorded_at < sc.valid_to, TRUE)
+        JOIN ind_person_spans fc ON fc.record_id = f.child_record
+         AND coalesce(fc.valid_from <= s.recorded_at, TRUE) AND coalesce(s.recorded_at < fc.valid_to, TRUE)
+        JOIN ind_person_spans sa ON sa.record_id = a.record_id
+         AND coalesce(sa.valid_from <= s.recorded_at, TRUE) AND coalesce(s.recorded_at < sa.valid_to, TRUE)
+        JOIN ind_person_spans fa ON fa.record_id = f.adult_record
+         AND coalesce(fa.valid_from <= s.recorded_at, TRUE) AND coalesce(s.recorded_at < fa.valid_to, TRUE)
+        WHERE sc.person_label = fc.person_label AND sa.person_label = fa.person_label
         """,
     )
-    candidates = steps.con.execute("SELECT * FROM ind_family_candidates").fetchall()
-    if steps.exists("record_links"):
-        joined_at = JoinTimes.from_store(steps.con).joined_at
-    else:  # persons without their links (a hand-built store): persons are as final as known
-
-        def joined_at(a: str, b: str) -> datetime | None:
-            return datetime.min
-
-    known: dict[tuple[str, str], datetime] = {}
-    for child, adult, family_child, family_adult, recorded_at in candidates:
-        child_join, adult_join = joined_at(child, family_child), joined_at(adult, family_adult)
-        if child_join is None or adult_join is None:
-            continue
-        at = max(recorded_at, child_join, adult_join)
-        known[(child, adult)] = min(at, known.get((child, adult), at))
-    rows = pa.table(
-        {
-            "child_record": pa.array([child for child, _ in known], pa.string()),
-            "adult_record": pa.array([adult for _, adult in known], pa.string()),
-            "known_from": pa.array(list(known.values()), pa.timestamp("us")),
-        }
-    )
-    steps.con.register("ind_known_family_arrow", rows)
-    steps.table(
-        "ind_known_family",
-        "SELECT child_record, adult_record, 'parent or carer' AS how, known_from "
-        "FROM ind_known_family_arrow",
-    )
-    steps.con.unregister("ind_known_family_arrow")
 
 
 # A vehicle that, by a record's date, had been recorded with at least this many children, at
@@ -488,8 +542,8 @@ def association_rules(steps: Steps) -> None:
                  OR a.age_min - s.age_max >= {PEER_AGE_GAP_YEARS})
             AND NOT EXISTS (
                 SELECT 1 FROM ind_known_family f
-                WHERE f.child_record = s.record_id AND f.adult_record = a.record_id
-                  AND f.known_from <= s.recorded_at)
+                WHERE f.event_id = s.event_id AND f.child_record = s.record_id
+                  AND f.adult_record = a.record_id)
             AND NOT EXISTS (
                 SELECT 1 FROM ind_family_names fc JOIN ind_family_names fa USING (family_name)
                 WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id)
@@ -586,20 +640,24 @@ def association_rules(steps: Steps) -> None:
 
 def health_rules(steps: Steps) -> None:
     """Repeat STIs; intoxication at the emergency department (read from the narrative)."""
+    # Counted as the diagnoses were known, and as their records were one person, at
+    # each moment (`snapshot_events`); dated by the first moment the count reaches two.
+    snapshot_events(steps, "ind_snap_sti", "('sti_diagnosis')")
     steps.table(
         "ind_hits_sti_repeat",
         """
         SELECT 'sti_repeat' AS indicator, 'structured' AS source, agency, event_id, record_id,
-               occurred_at, known AS recorded_at,
+               occurred_at, moment AS recorded_at,
                n || ' sexually transmitted infection diagnoses in the 12 months to '
                    || strftime(occurred_at, '%Y-%m-%d') || '.' AS evidence,
                NULL::INTEGER AS span_start, NULL::INTEGER AS span_end, NULL::VARCHAR AS span_text,
                NULL::VARCHAR AS related_record_id
-        FROM (SELECT *, count(*) OVER w AS n, max(recorded_at) OVER w AS known
-              FROM ind_subject_events WHERE event_type = 'sti_diagnosis'
-              WINDOW w AS (PARTITION BY person_key ORDER BY occurred_at
+        FROM (SELECT *, count(*) OVER w AS n
+              FROM ind_snap_sti
+              WINDOW w AS (PARTITION BY moment, snap_key ORDER BY occurred_at
                            RANGE BETWEEN INTERVAL 365 DAYS PRECEDING AND CURRENT ROW))
         WHERE n >= 2
+        QUALIFY row_number() OVER (PARTITION BY event_id, record_id ORDER BY moment) = 1
         """,
     )
     steps.table(

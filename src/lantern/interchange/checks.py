@@ -124,6 +124,14 @@ def _cleaned(column: Column | None, expr: str) -> str:
     return f"nullif(trim({expr}), '')"
 
 
+# The end of a header note that makes a load incomplete (`LoadSummary.blocking`): a file every
+# row of which is quarantined, or people who cannot be linked by name.
+MISSING_REQUIRED = "which is required, so every row will be quarantined"
+MISSING_NAME = "so these records cannot be linked by name: add the column (empty where unknown)"
+# Columns a people file may leave empty row by row, but not leave out: resolve links by name.
+NAME_COLUMNS = ("given_name", "family_name")
+
+
 def _header_notes(table: Table, read: FileRead, position: dict[str, int]) -> list[tuple[str, str]]:
     notes: list[tuple[str, str]] = []
     name = read.file.name
@@ -131,9 +139,18 @@ def _header_notes(table: Table, read: FileRead, position: dict[str, int]) -> lis
         if column.required and column.name not in position:
             notes.append(
                 (column.name, f"{name} line 1, {column.name}: the header has no {column.name} "
-                 "column, which is required, so every row will be quarantined")
+                 f"column, {MISSING_REQUIRED}")
             )  # fmt: skip
+    if table.name == "people" and "person_ref" in position:
+        for column_name in NAME_COLUMNS:
+            if column_name not in position:
+                notes.append(
+                    (column_name, f"{name} line 1, {column_name}: the header has no "
+                     f"{column_name} column, {MISSING_NAME}")
+                )  # fmt: skip
     for n in unknown_columns(table, read):
+        if n == schema.PROVENANCE_COLUMN:
+            continue  # an adapter's provenance: expected, kept in attributes
         notes.append((n, f"{name} line 1, {n}: not an interchange column; kept in attributes"))
     if table.name == "people":
         for n in schema.PROTECTED_EXTRA_COLUMNS:

@@ -290,6 +290,11 @@ EVENT_THINGS = Table(
 # In load order: references point only to tables loaded earlier.
 TABLES: dict[str, Table] = {t.name: t for t in (PEOPLE, EVENTS, EVENT_PEOPLE, EVENT_THINGS)}
 
+# An optional column on any table: where an adapter found the row in its source ("Episodes.csv,
+# line 12"; docs/interchange.md, "Provenance"). Kept in `attributes` like any extra column, but
+# expected, so a load does not note it as unknown.
+PROVENANCE_COLUMN = "source"
+
 # Extra columns an agency may send that are protected characteristics. They are never kept in
 # `attributes`; like `ethnicity` they go only to `equality_monitoring`.
 PROTECTED_EXTRA_COLUMNS = ("religion", "nationality")

@@ -17,10 +17,10 @@ def write_persons_csv(con: duckdb.DuckDBPyConnection, path: Path | str) -> int:
         FROM persons GROUP BY person_id ORDER BY person_id
         """
     ).fetchall()
-    import csv
+    from lantern.export_safety import csv_writer
 
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)  # record ids come from the agencies: escaped
         writer.writerow(["person_id", "records"])
         writer.writerows(rows)
     return len(rows)

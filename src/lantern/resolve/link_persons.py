@@ -149,6 +149,22 @@ def build_cannot_link(
 
 def build_candidates(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
     evidence = evidence_sql(con, "p")
+    # The model's own links, before any decision or guard: identity over time
+    # (`history.py`) applies the guards and each decision from its own date.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE resolve_scored AS
+        SELECT p.record_id_l, p.record_id_r, p.match_weight,
+            CASE WHEN p.first_recorded_at_l IS NULL OR p.first_recorded_at_r IS NULL THEN NULL
+                 ELSE greatest(p.first_recorded_at_l, p.first_recorded_at_r) END AS available_at,
+            CASE WHEN p.nhs_number_norm_l = p.nhs_number_norm_r OR p.upn_norm_l = p.upn_norm_r
+                 THEN 'deterministic' ELSE 'model' END AS source
+        FROM resolve_pairs p
+        WHERE p.match_probability >= {float(threshold)!r}
+           OR p.nhs_number_norm_l = p.nhs_number_norm_r
+           OR p.upn_norm_l = p.upn_norm_r
+        """  # noqa: S608 - a number
+    )
     create_table(
         con,
         "resolve_candidates",

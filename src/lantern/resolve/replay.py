@@ -1,24 +1,23 @@
 """Identity as of a date, and why two records are (or are not) one person.
 
-`persons_as_of(con, as_of)` replays `record_links` by `available_at`: the
-persons as of day D are the connected components of the links available by
-the end of D. Links with no `available_at` (a record that appears in no
-dated event) count only in the final clustering (`as_of=None`).
-`JoinTimes` answers when two records first became one person.
+`persons_as_of(con, as_of)`: the persons as of day D, as resolve would have
+made them of what was recorded by the end of D (`history.py` replays the
+clustering; a record exists from the first event naming it). A stage that
+dates a fact asks `record_person_spans` (who was one person at a moment) or
+`record_together` (since when two records have been one person).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
-from lantern.resolve.constrained_clusters import DisjointSets
 from lantern.resolve.decisions import CURRENT_DECISIONS_SQL
 from lantern.resolve.evidence import evidence_sql
+from lantern.resolve.history import persons_as_of_sql
 from lantern.resolve.sql import first_row
 
 
@@ -28,87 +27,11 @@ def person_id_for(smallest_record_id: str) -> str:
 
 
 def persons_as_of(con: duckdb.DuckDBPyConnection, as_of: date | datetime | None) -> dict[str, str]:
-    """record_id → person_id using only links available by the end of `as_of` (every record included)."""
-    records = [
-        row[0] for row in con.execute("SELECT record_id FROM persons ORDER BY record_id").fetchall()
-    ]
-    index = {record: i for i, record in enumerate(records)}
-    if as_of is None:
-        rows = con.execute("SELECT record_id_l, record_id_r FROM record_links").fetchall()
-    else:
-        day = as_of.date() if isinstance(as_of, datetime) else as_of
-        rows = con.execute(
-            """
-            SELECT record_id_l, record_id_r FROM record_links
-            WHERE available_at < CAST(? AS DATE) + INTERVAL 1 DAY
-            ORDER BY available_at
-            """,
-            [day],
-        ).fetchall()
-    sets = DisjointSets(len(records))
-    for left, right in rows:
-        a, b = sets.find(index[left]), sets.find(index[right])
-        if a != b:
-            sets.union(a, b)
-    smallest: dict[int, str] = {}
-    for record in records:  # sorted, so the first seen per root is the smallest
-        smallest.setdefault(sets.find(index[record]), record)
-    return {record: person_id_for(smallest[sets.find(index[record])]) for record in records}
-
-
-class JoinTimes:
-    """When two records first became one person, replaying `record_links` by `available_at`.
-
-    `record_links` is a spanning forest whose links join each cluster as early as
-    possible, so two records are one person from the latest `available_at` on the
-    path between them. Built as a union by rank without path compression, each
-    merge stamped with its time: the join time of two records is the latest stamp
-    on their paths up to the root they share. Links with no `available_at` count
-    only in the final clustering, so never here.
-    """
-
-    def __init__(self, links: Iterable[tuple[str, str, datetime | None]]) -> None:
-        self._parent: dict[str, str] = {}
-        self._stamp: dict[str, datetime] = {}
-        rank: dict[str, int] = {}
-        dated = sorted((at, left, right) for left, right, at in links if at is not None)
-        for at, left, right in dated:
-            a, b = self._root(left), self._root(right)
-            if a == b:
-                continue
-            if rank.get(a, 0) < rank.get(b, 0):
-                a, b = b, a
-            self._parent[b], self._stamp[b] = a, at
-            if rank.get(a, 0) == rank.get(b, 0):
-                rank[a] = rank.get(a, 0) + 1
-
-    @classmethod
-    def from_store(cls, con: duckdb.DuckDBPyConnection) -> JoinTimes:
-        rows = con.execute(
-            "SELECT record_id_l, record_id_r, available_at FROM record_links"
-        ).fetchall()
-        return cls(rows)
-
-    def _root(self, record: str) -> str:
-        while record in self._parent:
-            record = self._parent[record]
-        return record
-
-    def joined_at(self, a: str, b: str) -> datetime | None:
-        """When `a` and `b` were first one person: `datetime.min` for one record, None if never."""
-        latest, seen = datetime.min, {a: datetime.min}
-        node = a
-        while node in self._parent:
-            latest = max(latest, self._stamp[node])
-            node = self._parent[node]
-            seen[node] = latest
-        latest, node = datetime.min, b
-        while node not in seen:
-            if node not in self._parent:
-                return None
-            latest = max(latest, self._stamp[node])
-            node = self._parent[node]
-        return max(latest, seen[node])
+    """record_id → person_id as of the end of `as_of`: the persons resolve would have made
+    of the records, links and decisions recorded by then (`history.py`). A record no
+    event recorded by then names does not exist yet and is not listed. None: today's
+    view, `persons`, every record."""
+    return dict(con.execute(persons_as_of_sql(as_of)).fetchall())
 
 
 def kept_apart_through(

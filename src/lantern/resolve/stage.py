@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from lantern.errors import StoreError
-from lantern.resolve import link_persons, model, pair_scores, records, things
+from lantern.resolve import history, identity, link_persons, model, pair_scores, records, things
 from lantern.resolve.decisions import ensure_decisions_table
 
 NEEDED_TABLES = ("people", "events", "event_people", "event_things")
@@ -80,6 +80,10 @@ def run(
     timed("candidates")
     counts = link_persons.cluster_and_write(con)
     timed("clustering")
+    history.build_person_spans(con)
+    timed("identity over time")
+    identity.build_person_identity(con)
+    timed("identity")
     n_things, n_mentions, not_understood = things.build_things(con)
     timed("things")
     return ResolveSummary(

@@ -10,13 +10,14 @@ EDGES = Step(
     """
     SELECT src AS a, dst AS b, kind, n_events, CAST(first_available_at AS DATE) AS available_on,
            CAST(last_occurred_at AS DATE) AS last_on
-    FROM graph_edges, review_period WHERE CAST(first_available_at AS DATE) <= period_to
+    FROM review_graph_edges
     UNION ALL
     SELECT dst, src, kind, n_events, CAST(first_available_at AS DATE),
            CAST(last_occurred_at AS DATE)
-    FROM graph_edges, review_period WHERE CAST(first_available_at AS DATE) <= period_to
+    FROM review_graph_edges
     """,
-    "graph edges known by the period end, in both directions",
+    "graph edges from the evidence recorded by the period end (counts and last sighting "
+    "as known then), in both directions",
 )
 
 NETWORK_MEMBERS = Step(

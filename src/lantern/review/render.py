@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lantern.export_safety import escape_formula
+from lantern.export_safety import csv_writer, sheet_row
 from lantern.review.report import TIER_CRITERIA, ReportTable, ReviewReport, value_text
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -75,26 +74,26 @@ def write_xlsx(report: ReviewReport, path: Path) -> Path:
     book = Workbook()
     about = book.active
     about.title = "about"
-    about.append([report.title])
+    about.append(sheet_row([report.title]))
     about["A1"].font = Font(bold=True, size=14)
-    about.append(["period", f"{report.period_from} to {report.period_to}"])
-    about.append(["produced", report.generated_at.isoformat(sep=" ")])
+    about.append(sheet_row(["period", f"{report.period_from} to {report.period_to}"]))
+    about.append(sheet_row(["produced", report.generated_at.isoformat(sep=" ")]))
     about.append([])
     for label, value in report.headline:
-        about.append([escape_formula(label.lstrip("— ")), int(value) if value.isdigit() else value])
+        about.append(sheet_row([label.lstrip("— "), int(value) if value.isdigit() else value]))
     about.append([])
-    about.append(["sheet", "what it holds"])
+    about.append(sheet_row(["sheet", "what it holds"]))
     for table in report.tables():
-        about.append([table.key, escape_formula(f"{table.title}. {table.description}")])
+        about.append(sheet_row([table.key, f"{table.title}. {table.description}"]))
     for note in report.notes:
-        about.append(["note", escape_formula(note)])
+        about.append(sheet_row(["note", note]))
     for table in report.tables():
         sheet = book.create_sheet(table.key[:31])
-        sheet.append(list(table.columns))
+        sheet.append(sheet_row(table.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_xlsx_value(v) for v in row])
+            sheet.append(sheet_row(row))
         sheet.freeze_panes = "A2"
         for i, column in enumerate(table.columns, start=1):
             width = max([len(column)] + [len(value_text(r[i - 1])) for r in table.rows[:200]])
@@ -103,20 +102,14 @@ def write_xlsx(report: ReviewReport, path: Path) -> Path:
     return path
 
 
-def _xlsx_value(value: object) -> object:
-    if isinstance(value, list | tuple | dict):
-        return escape_formula(str(value))
-    return escape_formula(value)
-
-
 def write_tiers_csv(report: ReviewReport, path: Path) -> Path:
     table = next(t for t in report.tables() if t.key == "tiers")
     index = [table.columns.index(c) for c in TIERS_CSV_COLUMNS]
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(TIERS_CSV_COLUMNS)
         for row in table.rows:
-            writer.writerow([escape_formula(value_text(row[i])) for i in index])
+            writer.writerow([value_text(row[i]) for i in index])
     return path
 
 

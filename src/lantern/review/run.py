@@ -5,6 +5,7 @@ Progress bars on the long steps and a summary table at the end, on the terminal.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from lantern.errors import UserError
 from lantern.review import render, stage
 from lantern.review.report import TIER_SUMMARY, build_report
 from lantern.review.stage import SiloedFlags
-from lantern.store.connection import connect
+from lantern.store.connection import connect, table_exists
 
 
 def progress_bars(console: Console) -> Progress:
@@ -47,6 +48,8 @@ def review_store(
     out.mkdir(parents=True, exist_ok=True)
     if not store.exists():
         raise UserError(f"{store}: no store here")
+    elif period_to is not None:
+        store = _scored_to(store, out, period_to, console)
     con = connect(store)
     try:
         with progress_bars(console) as bars:
@@ -65,6 +68,43 @@ def review_store(
         con.close()
     _print_summary(console, summary, report, files)
     return files
+
+
+def _scored_to(store: Path, out: Path, period_to: date, console: Console) -> Path:
+    """The store to review to `period_to`: the one given when it was scored as of that date
+    or earlier; else a copy in OUT scored again as of `period_to`, so that no person is
+    joined, and no score raised, by a record or a link from after it (docs/review.md). The
+    store given is left as it was (the app may be serving it)."""
+    con = connect(store, read_only=True)
+    try:
+        row = (
+            con.execute("SELECT max(as_of) FROM assessments").fetchone()
+            if table_exists(con, "assessments")
+            else None
+        )
+    finally:
+        con.close()
+    as_of = row[0] if row else None
+    if as_of is None or as_of <= period_to:
+        return store
+    copy = out / "lantern.duckdb"
+    if copy.resolve() == store.resolve():
+        raise UserError(
+            f"{store} was scored as of {as_of}, after --to {period_to}: review it into another "
+            "--out, so that a copy can be scored as of --to"
+        )
+    copy.unlink(missing_ok=True)
+    shutil.copyfile(store, copy)
+    from lantern.score import stage as score
+
+    with console.status(f"Scoring a copy of the store as of {period_to} (it was {as_of})…"):
+        con = connect(copy)
+        try:
+            score.run(con, period_to)
+        finally:
+            con.close()
+    console.print(f"Scored a copy as of {period_to}: {copy}")
+    return copy
 
 
 def _print_summary(console: Console, summary: stage.ReviewSummary, report, files) -> None:  # noqa: ANN001

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import duckdb
 
@@ -17,6 +17,7 @@ from lantern.errors import UserError
 from lantern.review import joined_up, language, missed, networks, tiers, upstream
 from lantern.review.definitions import Definitions, load_definitions, write_terms
 from lantern.review.steps import Step
+from lantern.store.connection import table_exists
 
 STEPS: tuple[Step, ...] = (
     *networks.STEPS,
@@ -103,10 +104,31 @@ def run(
     )
     write_terms(con, definitions or load_definitions())
     write_siloed(con, siloed)
+    write_edges_as_of(con, period_to)
     for step in _with_progress(STEPS, progress):
         step.run(con)
     language.write_examples(con, examples_per_agency)
     return _summarise(con, period_from, period_to, missing, siloed)
+
+
+def write_edges_as_of(con: duckdb.DuckDBPyConnection, period_to: date) -> None:
+    """`review_graph_edges`: the graph's edges from the evidence recorded by the end of
+    `period_to` only, so a place's events and last sighting are as known on that date
+    (the graph stage's `graph_edges` count the whole history). Without the graph's
+    evidence (a store built without it), `graph_edges` stands, filtered to edges first
+    available by then."""
+    if table_exists(con, "graph_evidence"):
+        from lantern.graph.edges import build_edges
+        from lantern.graph.rules import load_rules
+
+        end = datetime.combine(period_to + timedelta(days=1), datetime.min.time())
+        build_edges(con, load_rules(), as_of=end, table="review_graph_edges")
+    else:
+        con.execute(
+            "CREATE OR REPLACE TABLE review_graph_edges AS SELECT * FROM graph_edges "
+            "WHERE CAST(first_available_at AS DATE) <= ?",
+            [period_to],
+        )
 
 
 def _with_progress(steps: Iterable[Step], progress: Progress | None) -> Iterable[Step]:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 import duckdb
 
+from lantern.resolve.history import identity_links_sql, persons_as_of_sql
 from lantern.score.points import Hit
 from lantern.score.replay import LinkFact, RecordLink
 from lantern.sql import sql_list
@@ -60,17 +61,36 @@ def latest_date(con: duckdb.DuckDBPyConnection) -> date:
     return rows[0][0] if rows and rows[0][0] else date.today()
 
 
-def read_records(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r[0] for r in con.execute("SELECT record_id FROM persons ORDER BY record_id").fetchall()
-    ]
+def read_records(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> list[str]:
+    """Every record in today's view; as of a date, the records that exist by then (a
+    person record exists from the first event naming it: resolve/history.py)."""
+    if as_of is not None and table_exists(con, "record_person_spans"):
+        sql = f"SELECT record_id FROM ({persons_as_of_sql(as_of)}) ORDER BY record_id"  # noqa: S608
+    else:
+        sql = "SELECT record_id FROM persons ORDER BY record_id"
+    return [r[0] for r in con.execute(sql).fetchall()]
 
 
 def read_record_links(
     con: duckdb.DuckDBPyConnection, until: date, *, undated: bool
 ) -> list[RecordLink]:
-    """Links by the day they became available; undated links (records in no dated event)
-    count only in the final clustering, on the last day (`undated`), as in resolve's replay."""
+    """The links that rebuild, day by day, the persons of `until` (today's view when
+    `undated`): resolve's identity over time (`identity_links_sql`), so a record joins a
+    person on the day it became one with it and stayed so — never through a link or a
+    decision recorded later. Undated links (records in no dated event) count only in
+    today's view, on the last day. A store without resolve's history (built by hand)
+    replays `record_links` by `available_at`."""
+    if table_exists(con, "record_together"):
+        rows = con.execute(
+            f"""
+            SELECT COALESCE(CAST(available_at AS DATE), ?) AS day, record_id_l, record_id_r
+            FROM ({identity_links_sql(None if undated else until, today=until)})
+            WHERE available_at < ? OR available_at IS NULL
+            ORDER BY day, record_id_l, record_id_r
+            """,  # noqa: S608 - SQL built from dates
+            [until, until + timedelta(days=1)],
+        ).fetchall()
+        return [RecordLink(day, left, right) for day, left, right in rows]
     rows = con.execute(
         """
         SELECT COALESCE(CAST(available_at AS DATE), ?) AS day, record_id_l, record_id_r

@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from lantern.errors import StoreError
+from lantern.resolve.identity import best_dates_of_birth_sql
 from lantern.resolve.replay import person_id_for as resolve_person_id
 from lantern.score import facts
 from lantern.score import networks as network_replay
@@ -68,7 +69,7 @@ def run(
 
     links = facts.read_record_links(con, until, undated=as_of is None)
     replay = Replay(
-        facts.read_records(con),
+        facts.read_records(con, as_of),
         links,
         facts.read_hits(
             con,
@@ -184,26 +185,13 @@ def _kinds(
 ) -> dict[str, str]:
     """`child` if under 18 on the assessment date or at any event recorded by then.
 
-    The date of birth is the most common over the person's records, ties to the
-    earliest (as the graph stage does); else the most common birth year, ties to the
-    earliest, on 1 July. (`mode()` broke ties differently from run to run.)
+    The date of birth is the person's best-supported one (`resolve/identity.py`: the most
+    common over their records, ties to the earliest; else the most common birth year on
+    1 July), the one rule the legal-age indicators and the app use too.
     """
     has_person_records = table_exists(con, "person_records")
     birth = (
-        """
-        SELECT person_id,
-               COALESCE(arg_max(dob, (n_dob, -epoch(dob))) FILTER (WHERE dob IS NOT NULL),
-                        make_date(CAST(arg_max(birth_year, (n_year, -birth_year))
-                                       FILTER (WHERE birth_year IS NOT NULL) AS BIGINT), 7, 1))
-                   AS born
-        FROM (
-            SELECT m.person_id, r.dob, r.birth_year,
-                   count(*) OVER (PARTITION BY m.person_id, r.dob) AS n_dob,
-                   count(*) OVER (PARTITION BY m.person_id, r.birth_year) AS n_year
-            FROM score_persons AS m JOIN person_records AS r ON r.record_id = m.record_id
-        )
-        GROUP BY person_id
-        """
+        f"SELECT person_id, born FROM ({best_dates_of_birth_sql('score_persons')})"  # noqa: S608
         if has_person_records
         else "SELECT NULL::VARCHAR AS person_id, NULL::DATE AS born WHERE FALSE"
     )

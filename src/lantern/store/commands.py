@@ -50,22 +50,40 @@ def schema_command(
 
 
 def ingest_command(
-    dataset: Annotated[Path, typer.Argument(help="Dataset directory in the interchange format.")],
+    dataset: Annotated[
+        Path,
+        typer.Argument(
+            help="Dataset directory in the interchange format (or, with --format, "
+            "the return or export to adapt)."
+        ),
+    ],
     store: StoreOption = None,
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Adapt DATASET from this format first (ssda903, cin, "
+            "annex-a, ssd, or a mapping.yaml), as `lantern adapt` does.",
+        ),
+    ] = None,
 ) -> None:
     """Load a dataset into the store; bad rows go to quarantine and the rest loads."""
     from rich.console import Console
 
-    from lantern.interchange.dataset import open_dataset
-    from lantern.store.connection import open_store
-    from lantern.store.ingest import ingest
-
     console = Console()
     if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
         console = Console(width=120)
-    size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
     settings = command_settings(store)
     store = settings.store
+    if format_ is not None:
+        summary = adapt_and_ingest(format_, dataset, settings)
+        print_summary(console, summary, store)
+        return
+    from lantern.interchange.dataset import open_dataset
+    from lantern.store.connection import open_store
+    from lantern.store.ingest import ingest, refuse_incomplete
+
+    size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
     con = open_store(settings)
     try:
         if size >= PROGRESS_FROM_BYTES and console.is_terminal:
@@ -83,6 +101,44 @@ def ingest_command(
     finally:
         con.close()
     print_summary(console, summary, store)
+    refuse_incomplete(summary, store)
+
+
+def adapt_and_ingest(fmt: str, source: Path, settings, agency: str | None = None):  # type: ignore[no-untyped-def]
+    """`lantern ingest --format`: adapt `source` into a scratch dataset and load it; what the
+    adapter could not read joins the load's quarantine (and warnings) in the store, with its
+    place in the source, so `lantern quarantine` lists both."""
+    import tempfile
+
+    from lantern.adapters.registry import adapt
+    from lantern.store.connection import open_store
+    from lantern.store.ingest import ingest
+
+    adapted = adapt(fmt, source, agency)
+    with tempfile.TemporaryDirectory(prefix="lantern-adapt-") as scratch:
+        dataset = Path(scratch) / source.name
+        adapted.write(dataset)
+        (dataset / "quarantine.csv").unlink()  # its rows go to the store's quarantine below
+        con = open_store(settings)
+        try:
+            summary = ingest(con, dataset)
+            for issue in adapted.issues:
+                table = "quarantine" if issue.severity == "error" else "load_warnings"
+                where = issue.location
+                con.execute(
+                    f"INSERT INTO {table} VALUES (?, 'source', ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                    [summary.load_id, adapted.agency,
+                     where.file + (f" [{where.sheet}]" if where.sheet else ""), where.line,
+                     where.column, issue.value, str(issue)],
+                )  # fmt: skip
+        finally:
+            con.close()
+    if adapted.errors:
+        summary.file_notes.append(
+            f"{len(adapted.errors):,} source records could not be adapted and are in the "
+            "quarantine with their place in the source"
+        )
+    return summary
 
 
 def print_summary(console, summary: LoadSummary, store: Path) -> None:  # type: ignore[no-untyped-def]
@@ -132,13 +188,12 @@ def quarantine_command(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows to list on screen.")] = 50,
 ) -> None:
-    """List or export the rows a load rejected, with file, line, column and reason."""
-    import csv
-
+    """List or export the rows a load rejected, and its warnings, with file, line, column and
+    reason."""
     from rich.console import Console
 
     from lantern.errors import StoreError
-    from lantern.export_safety import escape_row
+    from lantern.export_safety import csv_writer
     from lantern.store.connection import open_store
 
     settings = command_settings(store)
@@ -158,27 +213,42 @@ def quarantine_command(
             raise StoreError(f"{store}: no load {load!r}")
         columns = ["load_id", "table_name", "agency", "source_file", "line", "column_name",
                    "value", "message"]  # fmt: skip
-        rows = con.execute(
+        query = (
             "SELECT load_id, table_name, agency, source_file, line, column_name, value, message "
-            "FROM quarantine WHERE load_id = ? "
-            "ORDER BY table_name, source_file, line NULLS FIRST, column_name",
-            [load],
-        ).fetchall()
+            "FROM {} WHERE load_id = ? "
+            "ORDER BY table_name, source_file, line NULLS FIRST, column_name"
+        )
+        rows = con.execute(query.format("quarantine"), [load]).fetchall()
+        warnings = con.execute(query.format("load_warnings"), [load]).fetchall()
     finally:
         con.close()
     console = Console()
     if export is not None:
         with export.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            writer.writerows(escape_row(row) for row in rows)
-        console.print(f"wrote {len(rows):,} quarantined rows of load {load} to {export}")
+            writer = csv_writer(handle)  # every cell escaped (export_safety)
+            writer.writerow([*columns, "severity"])
+            writer.writerows((*row, "quarantined") for row in rows)
+            writer.writerows((*row, "warning") for row in warnings)
+        console.print(
+            f"wrote {len(rows):,} quarantined rows and {len(warnings):,} warnings of load "
+            f"{load} to {export}"
+        )
         return
     console.print(f"Load {load}: {len(rows):,} quarantined rows", highlight=False)
     for row in rows[:limit]:
         console.print(f"  {row[-1]}", highlight=False, markup=False)
     if len(rows) > limit:
         console.print(f"  … and {len(rows) - limit:,} more (use --export FILE.csv)")
+    # Warnings: rows and headers that loaded, with something a person should know about them.
+    console.print(
+        f"Load {load}: {len(warnings):,} warning{'s' if len(warnings) != 1 else ''} "
+        "(rows and headers that loaded)",
+        highlight=False,
+    )
+    for row in warnings[:limit]:
+        console.print(f"  {row[-1]}", highlight=False, markup=False)
+    if len(warnings) > limit:
+        console.print(f"  … and {len(warnings) - limit:,} more (use --export FILE.csv)")
 
 
 def register(app: typer.Typer) -> None:

@@ -61,6 +61,9 @@ TABLES: tuple[DerivedTable, ...] = (
         "VARCHAR[], nhs_number_norm VARCHAR, upn_norm VARCHAR"),
     _table("persons", "resolve",
         "record_id VARCHAR, person_id VARCHAR"),
+    _table("person_identity", "resolve",
+        "person_id VARCHAR, date_of_birth DATE, birth_year BIGINT, born DATE, "
+        "dob_records BIGINT, dob_disagreements VARCHAR"),
     _table("record_links", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, match_weight DOUBLE, match_probability DOUBLE, "
         "available_at TIMESTAMP, source VARCHAR, evidence VARCHAR"),

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from lantern.errors import DatasetError
 from lantern.interchange import checks, schema
 from lantern.interchange.dataset import Dataset, open_dataset
 from lantern.interchange.readers import FileRead, create_problems_table, read_file
@@ -43,6 +44,7 @@ from lantern.store.tables import STORED_TABLES, StoredTable
 Progress = Callable[[str, int, int], None]
 
 PROBLEMS = "_ingest_problems"
+UNREADABLE = "the file was not loaded"  # the end of the note on a file DuckDB cannot read
 # Set in tests only: after every table is merged and before the commit, create this file and
 # wait, so a test can kill the process mid-load and check the store is untouched.
 PAUSE_ENV = "LANTERN_TEST_INGEST_PAUSE_FILE"
@@ -72,6 +74,26 @@ class LoadSummary:
     counts: list[TableCounts] = field(default_factory=list)
     file_notes: list[str] = field(default_factory=list)  # header and whole-file messages
     ignored_files: list[str] = field(default_factory=list)
+    # files with rows, every one of which was quarantined: (file name, rows)
+    files_quarantined: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[str]:
+        """What makes the load incomplete, one line each: a file with a required column (or a
+        people file with a name column) missing, a table and agency every row of which was
+        quarantined. The rest still loads; the commands exit non-zero and say why."""
+        found = [
+            note
+            for note in self.file_notes
+            if note.endswith((checks.MISSING_REQUIRED, checks.MISSING_NAME, UNREADABLE))
+        ]
+        found += [
+            f"{name}: "
+            + ("its one row" if rows == 1 else f"all {rows:,} rows")
+            + " quarantined, none loaded"
+            for name, rows in self.files_quarantined
+        ]
+        return found
 
     def total(self, what: str, table: str | None = None) -> int:
         return sum(getattr(c, what) for c in self.counts if table is None or c.table == table)
@@ -79,6 +101,25 @@ class LoadSummary:
     @property
     def seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
+
+
+def refuse_incomplete(summary: LoadSummary, store: Path | str | None = None) -> None:
+    """Raise `DatasetError` (exit 3) naming every problem that makes the load incomplete. The
+    rows that could be read are already in the store, and the quarantine says why the rest
+    are not: the message says so, and how to load again once the files are put right."""
+    problems = summary.blocking
+    if problems:
+        raise DatasetError(
+            f"{summary.dataset}: the load is incomplete ({len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''}); the rows that could be read were loaded "
+            f"(load {summary.load_id}). Correct the files and load them again"
+            + (
+                f"; `lantern quarantine --store {store}` lists every row and header kept out"
+                if store
+                else ""
+            ),
+            problems,
+        )
 
 
 def _now() -> dt.datetime:
@@ -168,8 +209,7 @@ def _read_files(
             reason = str(error).strip().splitlines()[0]
             con.execute(
                 f"INSERT INTO {PROBLEMS} VALUES (?, ?, NULL, NULL, NULL, ?, 'error', false)",
-                [file.table, file.name, f"{file.name} cannot be read ({reason}); "
-                 "the file was not loaded"],
+                [file.table, file.name, f"{file.name} cannot be read ({reason}); {UNREADABLE}"],
             )  # fmt: skip
             con.execute(f"CREATE OR REPLACE TEMP TABLE {target} (source_line BIGINT)")
             read = FileRead(file=file, target=target, empty=True)
@@ -297,11 +337,18 @@ def _report(
 ) -> LoadSummary:
     lid = sql_string(load_id)
     rows = []
+    whole_files: list[tuple[str, int]] = []
     for table in schema.TABLES:
         typed = f"_ingest_typed_{table}"
         issues = f"_ingest_issues_{table}"
         errors = f"_ingest_errors_{table}"
         t = sql_string(table)
+        whole_files += con.execute(
+            f"""SELECT source_file, count(*) FROM {typed}
+            GROUP BY source_file
+            HAVING count(*) = count(*) FILTER (WHERE row_id IN (SELECT row_id FROM {errors}))
+            ORDER BY source_file"""
+        ).fetchall()
         con.execute(
             f"""INSERT INTO quarantine
             SELECT {lid}, {t}, s.agency, s.source_file, s.source_line, i.column_name, i.value,
@@ -374,6 +421,7 @@ def _report(
         counts=counts,
         file_notes=notes,
         ignored_files=dataset.ignored,
+        files_quarantined=[(str(name), int(n)) for name, n in whole_files],
     )
     for c in counts:
         con.execute(

@@ -22,6 +22,14 @@ def synth_command(
             "(a sensitivity test: years after the signs are stark; docs/synthetic-county.md).",
         ),
     ] = "prompt",
+    ends_on: Annotated[
+        str | None,
+        typer.Option(
+            "--ends-on",
+            help="Move the county whole weeks in time so its records end in the week before "
+            "this date (YYYY-MM-DD, or 'today'), taking the extract on it: a live demo.",
+        ),
+    ] = None,
     profile: Annotated[
         str,
         typer.Option(
@@ -32,6 +40,14 @@ def synth_command(
             "docs/synthetic-county.md).",
         ),
     ] = "default",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            help="Also write the county's social care as this return in OUT/formats/FORMAT "
+            "(ssda903, cin, annex-a, ssd; repeat for several). See docs/adapters.md.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a synthetic county (interchange tables in OUT, ground truth in OUT/truth)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -43,8 +59,21 @@ def synth_command(
         raise UserError("--children and --years must be at least 1")
     if recognition not in ("prompt", "late"):
         raise UserError("--recognition must be 'prompt' or 'late'")
+    ends = None
+    if ends_on is not None:
+        import datetime as dt
+
+        try:
+            ends = dt.date.today() if ends_on == "today" else dt.date.fromisoformat(ends_on)
+        except ValueError:
+            raise UserError("--ends-on must be a date (YYYY-MM-DD) or 'today'") from None
     if profile not in ("default", "hard"):
         raise UserError("--profile must be 'default' or 'hard'")
+    from lantern.adapters.writers import WRITERS
+
+    unknown = [f for f in formats or [] if f not in WRITERS]
+    if unknown:
+        raise UserError(f"--format {unknown[0]!r}: use one of {', '.join(WRITERS)}")
     if out.exists() and any(out.iterdir()) and not (out / "truth" / "manifest.yaml").is_file():
         raise UserError(f"{out}: not empty and not a synthetic county; choose a new directory")
     with Progress(
@@ -69,12 +98,26 @@ def synth_command(
             profile=profile,
             progress=advance,
         )
+    moved = ""
+    if ends is not None:
+        from lantern.synth.shift import shift_county
+
+        shift = shift_county(out, ends)
+        moved = (
+            f"; moved {shift.days} days to end on {shift.window_end}, extract taken {ends} "
+            f"({shift.dropped_events} later records left out)"
+        )
     typer.echo(
         f"{summary.out}: {summary.children} children, {summary.persons} persons, "
         f"{summary.person_records} person records, {summary.events} events, "
         f"{summary.networks} planted networks with {summary.victims} victims "
-        f"({summary.seconds:.1f}s)"
+        f"({summary.seconds:.1f}s){moved}"
     )
+    if formats:
+        from lantern.adapters.writers import write_formats
+
+        for line in write_formats(out, formats):
+            typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:

@@ -119,6 +119,14 @@ UNNAMED_STOPS = (
 )
 
 
+UNNAMED_INTELLIGENCE = (
+    "intel 3/C/4: male known as '{nick}' dealing cannabis from a car around {town}. not "
+    "identified.",
+    "Intelligence: '{nick}' described as 30s, local, drives; no further identifiers. {town}.",
+    "intel: street name '{nick}' linked to a flat in {town}, occupants unknown.",
+)
+
+
 @dataclass
 class Adult:
     person: int
@@ -763,6 +771,11 @@ def _adults_own_records(net: Network, pop: Population, calendar: Calendar, rec: 
                     )
                 ).format(town=net.town)
                 event_type = "arrest" if text.startswith("Arrested") else "intelligence"
+                if adult.person in pop.unnamed:  # never identified: the police hold a street name
+                    text = rng.choice(UNNAMED_INTELLIGENCE).format(
+                        nick=adult.nicknames[0], town=net.town
+                    )
+                    event_type = "intelligence"
             rec.event(
                 "police",
                 event_type,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from app_harness import csrf_of, make_app, signed_in
+from app_harness import AUDIT_KEY, csrf_of, make_app, signed_in
 from lantern.app import audit
 from lantern.app.models import AuditEntry
 
@@ -92,7 +92,7 @@ def test_the_admin_audit_page_shows_a_broken_chain(tmp_path: Path) -> None:
         db.execute(
             text("UPDATE audit_log SET subject = 'nothing to see' WHERE action = 'view_child'")
         )
-    html = signed_in(app, "adm").get("/admin/audit").text
+    html = signed_in(app, "aud").get("/admin/audit").text
     assert "The audit log has been tampered with" in html
 
 
@@ -103,7 +103,7 @@ def test_concurrent_appends_on_sqlite_keep_one_chain(tmp_path: Path) -> None:
 
     engine = database.make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
     database.migrate(engine)
-    factory = database.session_factory(engine)
+    factory = database.session_factory(engine, AUDIT_KEY.encode())
 
     def worker(n: int) -> None:
         for i in range(10):

@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app_harness import PASSWORD, csrf_of, fresh_county, make_app, signed_in
+from app_harness import AUDIT_KEY, PASSWORD, csrf_of, fresh_county, make_app, signed_in
 from lantern.app.accounts import Throttle
+from lantern.app.demo import write_marker
 from lantern.app.models import User, WebSession
 from lantern.app.web import create_app
 from lantern.errors import ConfigError, UserError
@@ -65,7 +66,7 @@ def test_a_forged_session_cookie_is_not_a_session(tmp_path: Path) -> None:
 
 
 def test_throttling_refuses_even_the_right_password_after_repeated_failures(tmp_path: Path) -> None:
-    app, _ = make_app(tmp_path, throttle=Throttle(failures=3))
+    app, _ = make_app(tmp_path, throttle=Throttle(per_pair=3))
     client = TestClient(app)
     for _ in range(3):
         assert _try(client, "ana", "guess").status_code == 401
@@ -105,9 +106,9 @@ def test_the_app_refuses_a_missing_or_default_secret(tmp_path: Path, secret: str
 
 def test_demo_mode_runs_without_a_secret(tmp_path: Path) -> None:
     county = fresh_county(tmp_path)
-    settings = load_settings(
-        {}, store=county.path, database_url=f"sqlite:///{tmp_path / 'a.db'}", demo=True
-    )
+    database_url = f"sqlite:///{tmp_path / 'a.db'}"
+    write_marker(county.path, database_url)  # as `make demo` does after building its store
+    settings = load_settings({}, store=county.path, database_url=database_url, demo=True)
     app = create_app(settings)
     assert TestClient(app).get("/sign-in").status_code == 200
 
@@ -134,6 +135,7 @@ def test_demo_users_one_per_role_can_sign_in(tmp_path: Path) -> None:
     assert sorted(role for _, _, role in logins) == [
         "admin",
         "analyst",
+        "auditor",
         "practitioner (education)",
         "practitioner (health)",
         "practitioner (police)",
@@ -161,7 +163,7 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(tmp_path: Path) -> None:
     )
     assert "User jo added" in response.text
     assert _try(TestClient(app), "jo", "a long enough password").status_code == 303
-    audit_html = admin.get("/admin/audit?action=user_added").text
+    audit_html = signed_in(app, "aud").get("/admin/audit?action=user_added").text
     assert "jo" in audit_html and "verifies" in audit_html
 
 
@@ -208,6 +210,7 @@ def test_expired_sessions_are_purged_at_sign_in_and_at_start_up(tmp_path: Path) 
             store=app.state.lantern.settings.store,
             database_url=app.state.lantern.settings.database_url,
             secret_key="s" * 48,
+            audit_key=AUDIT_KEY,
         )
     )
     with restarted.state.lantern.session() as db:

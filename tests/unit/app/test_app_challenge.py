@@ -93,7 +93,20 @@ def test_an_assigned_child_opens_without_a_question(site) -> None:  # type: igno
     with app.state.lantern.session() as db:
         alert = db.scalar(select(Alert).where(Alert.subject_id == county.liam))
         assert alert is not None
-        alert.assigned_to = "hal"
+    # A supervisor allocates it to hal: hal's caseload now (self-assignment would not do).
+    supervisor = signed_in(app, "sue")
+    token = csrf_of(supervisor.get(f"/alerts/{alert.id}").text)
+    allocated = supervisor.post(
+        f"/alerts/{alert.id}/decide",
+        data={
+            "action": "assign",
+            "assignee": "hal",
+            "rationale": "Health lead",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert allocated.status_code == 303
     assert health.get(url, follow_redirects=False).status_code == 200
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from app_harness import fresh_county
+from app_harness import AUDIT_KEY, fresh_county
 from lantern.cli import main
 
 
@@ -17,6 +17,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "app.db"
     monkeypatch.setenv("LANTERN_STORE", str(county.path))
     monkeypatch.setenv("LANTERN_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("LANTERN_AUDIT_KEY", AUDIT_KEY)
     return db
 
 

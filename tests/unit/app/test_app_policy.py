@@ -13,21 +13,85 @@ from lantern.errors import ConfigError
 
 PUBLIC = {"/sign-in", "/sign-out", "/", "/static", "/assets"}
 
-
-def _concrete(path: str, county) -> str:  # type: ignore[no-untyped-def]
-    return (
-        path.replace("{alert_id}", "1")
-        .replace("{person_id}", county.kayleigh)
-        .replace("{network_id}", county.network)
-        .replace("{fmt}", "graphml")
-    )
+# What each page must give a role it allows: (url, form or None, status, what must be there).
+# `what` is text on the page for 200 HTML, the redirect's location for 303 (a prefix if it
+# ends with "*"), or the media type for a download. {k} Kayleigh (a child with a social care
+# record, so in the social care practitioner's scope), {d} Darren (an adult with police
+# records only), {n} the network, {a} Kayleigh's alert, {s} an alert awaiting sign-off.
+REASON = {"reason": "other", "detail": "Matrix test: a MASH enquiry about this child"}
+EXPECTED: dict[str, tuple[str, dict[str, str] | None, int, str]] = {
+    "alerts": ("/alerts", None, 200, "Kayleigh Brookes"),
+    "alert": ("/alerts/{a}", None, 200, "Kayleigh Brookes"),
+    "decide": (
+        "/alerts/{a}/decide",
+        {"action": "assign", "assignee": "sue", "rationale": "Matrix test"},
+        303,
+        "/alerts/{a}?done=assign",
+    ),
+    "sign_off": (
+        "/alerts/{s}/sign-off",
+        {"decision": "return", "rationale": "Matrix test: look again"},
+        303,
+        "/alerts/{s}?done=sign_off",
+    ),
+    "child": ("/children/{k}", None, 200, "Kayleigh Brookes"),
+    "adult": ("/adults/{d}", None, 200, "Darren Mills"),
+    "person": ("/people/{k}", None, 303, "/children/{k}"),
+    "network": ("/networks/{n}", None, 200, "Darren Mills"),
+    "network_graph": ("/networks/{n}/graph.json", None, 200, "application/json"),
+    "search": ("/search?name=Kayleigh", None, 200, "Kayleigh Brookes"),
+    "mace": ("/mace", None, 200, "Kayleigh Brookes"),
+    "mace_pdf": ("/mace.pdf", None, 200, "application/pdf"),
+    "users": ("/admin/users", None, 200, "Add a user"),
+    "add_user": (
+        "/admin/users",
+        {"username": "newbie", "role": "practitioner", "agency": "health", "password": "p" * 14},
+        303,
+        "/admin/users?added=newbie",
+    ),
+    "change_user": ("/admin/users/sue2/sessions-end", {}, 303, "/admin/users?sessions-end=sue2"),
+    "audit": ("/admin/audit", None, 200, "The chain of"),
+    "audit_entry": ("/admin/audit/1", None, 200, "Audit entry 1"),
+    "most_connected": ("/workbench/connected", None, 200, "Darren Mills"),
+    "find_path": ("/workbench/path", None, 200, "Find the path"),
+    "network_export": ("/networks/{n}/export/graphml", None, 200, "application/graphml+xml"),
+    "person_export": ("/people/{d}/export/graphml", None, 200, "application/graphml+xml"),
+    "person_graph": ("/people/{d}/graph.json", None, 200, "application/json"),
+    "time_patterns": ("/workbench/time", None, 200, "Time pattern"),
+    "hotspots": ("/workbench/places", None, 200, "Place hotspots"),
+    "access_reason": ("/children/{k}/reason", None, 200, "Why do you need to open this record?"),
+    "give_access_reason": ("/children/{k}/reason", REASON, 303, "/children/{k}"),
+    "challenged_access": ("/challenged-access", None, 200, "Challenged access"),
+    "review": ("/review", None, 200, "Retrospective review"),
+}
+# Where a role's scope, not its page permission, changes what it gets.
+SCOPED = {
+    # Darren has police records only: the social care practitioner is asked why first.
+    ("adult", "practitioner"): (303, "/children/{d}/reason?next=*"),
+}
 
 
 @pytest.fixture(scope="module")
 def app_and_clients(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    app, county = make_app(tmp_path_factory.mktemp("matrix"))
+    from sqlalchemy import select
+
+    from lantern.app import alerts
+    from lantern.app.models import Alert, User
+    from workbench_harness import complete_graph
+
+    app, county = make_app(
+        tmp_path_factory.mktemp("matrix"), prepare=lambda c: complete_graph(c.path)
+    )
+    with app.state.lantern.session() as db:
+        kayleigh = db.scalar(select(Alert).where(Alert.subject_id == county.kayleigh))
+        chloe = db.scalar(select(Alert).where(Alert.subject_id == county.chloe))
+        ana = db.scalar(select(User).where(User.username == "ana"))
+        alerts.decide(db, chloe, ana, "triage", "nfa", "Matrix test: proposed by the analyst")
+        assert chloe.status == "awaiting_sign_off"
+        ids = {"a": str(kayleigh.id), "s": str(chloe.id)}
+    ids.update(k=county.kayleigh, d=county.darren, n=county.network)
     clients = {role: signed_in(app, username) for role, (username, _) in ROLE_USERS.items()}
-    return app, county, clients
+    return app, ids, clients
 
 
 def test_policy_names_every_role_and_only_known_roles() -> None:
@@ -67,28 +131,49 @@ def test_practitioner_reads_only_their_own_agencys_narratives() -> None:
     assert not policy.reads_narrative("admin", None, "health")
 
 
+def test_every_page_has_an_expectation() -> None:
+    assert set(EXPECTED) == set(default_policy().pages)
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", sorted(default_policy().pages))
 def test_role_matrix(app_and_clients, role: str, page: str) -> None:  # type: ignore[no-untyped-def]
-    _, county, clients = app_and_clients
+    """Every page against every role: a refused role gets 403 and the refusal page; an allowed
+    role gets exactly the page (or redirect, or download) it should, not merely "not 403"."""
+    _, ids, clients = app_and_clients
     spec = default_policy().pages[page]
+    url, form, status, what = EXPECTED[page]
+    url, what = url.format(**ids), what.format(**ids)
     client = clients[role]
-    url = _concrete(spec.path, county)
     if spec.method == "GET":
         response = client.get(url, follow_redirects=False)
     else:
-        token = csrf_of(client.get("/search" if role != "admin" else "/admin/users").text)
-        response = client.post(url, data={"csrf_token": token}, follow_redirects=False)
-    allowed = role in spec.roles
-    if allowed:
-        assert response.status_code != 403, f"{role} was refused {page}"
-        assert response.status_code < 500
-    else:
+        token = csrf_of(client.get("/admin/users" if role == "admin" else "/search").text)
+        response = client.post(
+            url, data={**(form or {}), "csrf_token": token}, follow_redirects=False
+        )
+    if role not in spec.roles:
         assert response.status_code == 403, f"{role} was let into {page} ({response.status_code})"
+        refusal = '{"error":"forbidden"}' if url.endswith(".json") else "You do not have access"
+        assert refusal in response.text
+        return
+    status, what = SCOPED.get((page, role), (status, what))
+    what = what.format(**ids)
+    assert response.status_code == status, (role, page, response.status_code, response.text[:300])
+    if status in (301, 302, 303):
+        location = response.headers["location"]
+        if what.endswith("*"):
+            assert location.startswith(what[:-1]), (role, page, location)
+        else:
+            assert location == what, (role, page, location)
+    elif what.startswith(("application/", "text/")):
+        assert response.headers["content-type"].startswith(what), (role, page)
+    else:
+        assert what in response.text, (role, page, what)
 
 
 def test_pages_do_not_offer_links_the_role_may_not_follow(app_and_clients) -> None:  # type: ignore[no-untyped-def]
-    app, county, clients = app_and_clients
+    app, ids, clients = app_and_clients
     from sqlalchemy import select
 
     from lantern.app.models import Alert
@@ -96,6 +181,11 @@ def test_pages_do_not_offer_links_the_role_may_not_follow(app_and_clients) -> No
     with app.state.lantern.session() as db:
         network_alert = db.scalar(select(Alert.id).where(Alert.subject_kind == "network"))
     assert "Open the network" in clients["analyst"].get(f"/alerts/{network_alert}").text
-    assert "Open the network" not in clients["practitioner"].get(f"/alerts/{network_alert}").text
+    # A network's alert follows the network page's scope: not a practitioner's.
+    assert clients["practitioner"].get(f"/alerts/{network_alert}").status_code == 403
+    assert f"/networks/{ids['n']}" not in clients["practitioner"].get("/alerts").text
     assert 'href="/mace"' not in clients["practitioner"].get("/alerts").text
-    assert 'href="/admin/audit"' in clients["admin"].get("/admin/users").text
+    # Separate duties: the admin manages accounts, the auditor reads the log.
+    assert 'href="/admin/audit"' not in clients["admin"].get("/admin/users").text
+    assert 'href="/admin/users"' not in clients["auditor"].get("/admin/audit").text
+    assert 'href="/admin/audit"' in clients["auditor"].get("/admin/audit").text

@@ -198,6 +198,13 @@ def test_some_network_men_are_known_only_by_car_phone_or_street_name(hard: Count
     things = _rows(hard.path / "truth" / "network_things.csv")
     theirs = {t["value"] for t in things if t["owner_person_id"] in unnamed}
     assert theirs  # each has a phone at least: something to be seen by
+    own = [
+        hard.events[(s["agency"], s["event_ref"])]["event_type"]
+        for s in hard.signals
+        if s["scenario"] == "network_adult" and s["person_id"] in unnamed
+    ]
+    # what the police hold on a man they never identified: his car, or a street name
+    assert set(own) <= {"vehicle_stop", "intelligence"}
 
 
 def test_a_second_narrative_style_is_written(hard: County) -> None:

@@ -1,0 +1,162 @@
+"""A person as the pages show them: the best-supported name, properly written, aliases listed;
+the best-supported date of birth with the records that disagree; turned-18s out of the child
+queue; possible duplicates suggested; search scored on the name shown."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from app_county import County
+from app_harness import make_app, signed_in
+from lantern.app.display_names import best_name, name_similarity, proper_case
+
+
+def test_names_are_written_as_names() -> None:
+    assert proper_case("STEPHEN") == "Stephen"
+    assert proper_case("ian") == "Ian"
+    assert proper_case("O'BRIEN") == "O'Brien"
+    assert proper_case("ANNE-MARIE") == "Anne-Marie"
+    assert proper_case("MCDONALD") == "McDonald"
+    assert proper_case("de Souza") == "de Souza"  # mixed case: as the person wrote it
+    assert proper_case("  PHOEBE ") == "Phoebe"
+
+
+def test_the_best_supported_name_wins_and_the_others_are_listed() -> None:
+    records = [
+        {"given_name": "STEPHEN", "family_name": "Shepherd", "other_names": ""},
+        {"given_name": "Stephen", "family_name": "Shepherd", "other_names": "Steve"},
+        {"given_name": "Steven", "family_name": "Shepherd", "other_names": None},
+        {"given_name": "stephen", "family_name": "SHEPHERD", "other_names": ""},
+    ]
+    name, others = best_name(records)
+    assert name == "Stephen Shepherd"
+    assert others == ["Steven Shepherd", "Steve"]
+    assert best_name([{"given_name": "", "family_name": None}])[0] == "(no name recorded)"
+
+
+def test_a_match_is_scored_on_the_name_shown() -> None:
+    assert name_similarity("Smith", "Daisy Smith") == 1.0
+    assert 0.85 < name_similarity("Smith", "Daisy Simth") < 1.0
+
+
+def _identity(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    con.execute(
+        "CREATE TABLE person_identity (person_id VARCHAR, date_of_birth DATE, birth_year BIGINT, "
+        "born DATE, dob_records BIGINT, dob_disagreements VARCHAR)"
+    )
+    for row in rows:
+        con.execute("INSERT INTO person_identity VALUES (?, ?, ?, ?, ?, ?)", list(row))
+
+
+def _prepare(county: County) -> None:
+    con = duckdb.connect(str(county.path))
+    # Kayleigh: one agency types her name in capitals and spells her family name differently,
+    # and the police record gives another date of birth.
+    con.execute("UPDATE people SET given_name = 'KAYLEIGH' WHERE record_id = 'police:P100'")
+    con.execute("UPDATE people SET family_name = 'Brooks' WHERE record_id = 'education:E400'")
+    con.execute(
+        "UPDATE people SET date_of_birth = DATE '1998-06-12' WHERE record_id = 'police:P100'"
+    )
+    disagreement = json.dumps(
+        [{"date_of_birth": "1998-06-12", "agencies": ["police"], "records": ["police:P100"]}]
+    )
+    # Chloe has turned 18 by the as-of date (2011-06-30) on her best-supported date of birth.
+    _identity(
+        con,
+        [
+            (county.kayleigh, date(1997, 6, 12), None, date(1997, 6, 12), 3, disagreement),
+            (county.chloe, date(1993, 5, 1), None, date(1993, 5, 1), 2, None),
+        ],
+    )
+    con.execute("UPDATE people SET date_of_birth = DATE '1993-05-01' WHERE record_id LIKE '%204'")
+    # A second Darren Mills the linker left apart (no date of birth: nothing in conflict).
+    con.execute(
+        "INSERT INTO people (record_id, agency, person_ref, given_name, family_name, sex) "
+        "VALUES ('social_care:SC999', 'social_care', 'SC999', 'DARREN', 'MILLS', 'M')"
+    )
+    con.execute("INSERT INTO persons VALUES ('social_care:SC999', 'P0000000999')")
+    # the score names a linked person by one of their records
+    con.execute(
+        "INSERT INTO score_reasons VALUES (?, 4, 'associates', 'linked_person', 'police', NULL, "
+        "TIMESTAMP '2011-05-01 10:00', TIMESTAMP '2011-05-01 10:00', "
+        "'linked in 1 record to the person with record police:P110, named as a suspect')",
+        [county.kayleigh],
+    )
+    con.execute(
+        "UPDATE assessments SET top_reasons = 'linked in 1 record to the person with record "
+        "police:P110, named as a suspect' WHERE person_id = ?",
+        [county.kayleigh],
+    )
+    con.close()
+
+
+def test_pages_show_one_name_one_date_and_where_records_disagree(tmp_path: Path) -> None:
+    app, county = make_app(tmp_path, prepare=_prepare)
+    analyst = signed_in(app, "ana")
+    page = analyst.get(f"/children/{county.kayleigh}").text
+    assert '<h1 class="govuk-heading-l" data-testid="person-name">Kayleigh Brookes</h1>' in page
+    assert "KAYLEIGH" not in page
+    assert "Kayleigh Brooks" in page  # another spelling, listed as such
+    assert "3 records give this date; Police record says 12 Jun 1998." in " ".join(page.split())
+    assert "Ages and the law on age use 12 Jun 1997." in " ".join(page.split())
+
+
+def test_someone_who_has_turned_18_leaves_the_child_queue(tmp_path: Path) -> None:
+    app, county = make_app(tmp_path, prepare=_prepare)
+    analyst = signed_in(app, "ana")
+    queue = analyst.get("/alerts?status=all").text
+    assert f"/children/{county.kayleigh}" in analyst.get(f"/children/{county.kayleigh}").text
+    assert "Chloe" not in queue and "Kayleigh" in queue
+    page = " ".join(analyst.get(f"/children/{county.chloe}").text.split())
+    assert (
+        "Turned 18 </strong> on 01 May 2011" in page or "Turned 18</strong> on 01 May 2011" in page
+    )
+    assert "no longer in the child queue" in page
+
+
+def test_a_duplicate_the_linker_left_apart_is_suggested(tmp_path: Path) -> None:
+    app, county = make_app(tmp_path, prepare=_prepare)
+    analyst = signed_in(app, "ana")
+    page = analyst.get(f"/adults/{county.darren}").text
+    assert 'data-testid="possible-duplicates"' in page
+    assert "/people/P0000000999" in page and "the same name" in page
+    assert "Darren Mills" in analyst.get("/adults/P0000000999").text  # "DARREN MILLS" written
+
+
+def test_search_scores_the_name_shown_and_names_the_spelling_that_matched(
+    tmp_path: Path,
+) -> None:
+    app, _ = make_app(tmp_path, prepare=_prepare)
+    analyst = signed_in(app, "ana")
+    page = analyst.get("/search?name=Brooks").text
+    assert "Kayleigh Brookes" in page
+    match = page.split('data-testid="match">', 1)[1].split("</td>", 1)[0]
+    assert "100%" not in match.split("<br>")[0]
+    assert "as ‘Kayleigh Brooks’" in match
+
+
+def test_a_linked_person_is_named_not_left_as_a_record_id(tmp_path: Path) -> None:
+    app, county = make_app(tmp_path, prepare=_prepare)
+    analyst = signed_in(app, "ana")
+    page = analyst.get(f"/children/{county.kayleigh}").text
+    assert "linked in 1 record to Darren Mills (record police:P110)" in page
+    assert "the person with record police:P110" not in page
+    queue = analyst.get("/alerts?status=all").text
+    assert "linked in 1 record to Darren Mills (record police:P110)" in queue
+
+
+def test_the_review_tab_gives_the_command_that_works_and_time_pattern_is_in_the_menu(
+    tmp_path: Path,
+) -> None:
+    app, county = make_app(tmp_path)
+    analyst = signed_in(app, "ana")
+    page = analyst.get("/review").text
+    command = page.split('data-testid="review-command"', 1)[1].split("</pre>", 1)[0]
+    assert f"lantern review --store {county.path} --out review/" in command
+    assert '<a class="govuk-service-navigation__link" href="/workbench/time"' in page or (
+        'href="/workbench/time"' in page and "Time pattern" in page
+    )
