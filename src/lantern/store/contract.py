@@ -148,6 +148,8 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("graph_connectors", "graph",
         "community BIGINT, node_id VARCHAR, n_children BIGINT, n_households BIGINT, connected_at "
         "TIMESTAMP"),
+    _table("graph_family_names", "graph",
+        "person_id VARCHAR, family_name VARCHAR"),
     _table("graph_contact_links", "graph",
         "node_id VARCHAR, child_id VARCHAR, household VARCHAR, first_available_at TIMESTAMP"),
     _table("graph_edges", "graph",
@@ -212,10 +214,10 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("assessments", "score",
         "person_id VARCHAR, kind VARCHAR, score DOUBLE, band VARCHAR, first_flagged_at DATE, "
         "network_ids VARCHAR, top_reasons VARCHAR, as_of DATE, linked_children INTEGER, records "
-        "VARCHAR"),
+        "VARCHAR, concern VARCHAR"),
     _table("network_assessments", "score",
         "network_id VARCHAR, child_count INTEGER, adult_count INTEGER, score DOUBLE, "
-        "first_flagged_at DATE, members VARCHAR, as_of DATE"),
+        "first_flagged_at DATE, members VARCHAR, as_of DATE, band VARCHAR"),
     _table("score_history", "score",
         "person_id VARCHAR, at DATE, score DOUBLE, band VARCHAR, track VARCHAR, cluster VARCHAR"),
     _table("score_persons", "score",
