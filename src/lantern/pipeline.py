@@ -225,9 +225,11 @@ EXPORTS = {
         """,
     ),
     "children.csv": (
-        ("person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons"),
+        ("person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons",
+         "concern"),  # fmt: skip
         """
-        SELECT person_id, records, band, score, first_flagged_at, network_ids, top_reasons
+        SELECT person_id, records, band, score, first_flagged_at, network_ids, top_reasons,
+               coalesce(concern, 'sexual_exploitation')
         FROM assessments WHERE kind = 'child'
         ORDER BY CASE band WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
                  score DESC, person_id
@@ -242,10 +244,11 @@ EXPORTS = {
             "first_flagged_at",
             "network_ids",
             "top_reasons",
+            "band",  # added after the spec's columns (docs/pipeline.md): a compatible extension
         ),
         """
         SELECT person_id, records, score, linked_children, first_flagged_at, network_ids,
-               top_reasons
+               top_reasons, band
         FROM assessments WHERE kind = 'adult' ORDER BY score DESC, person_id
         """,
     ),
@@ -258,10 +261,11 @@ EXPORTS = {
             "score",
             "first_flagged_at",
             "concern",
+            "band",
         ),  # fmt: skip
         """
         SELECT a.network_id, a.members, a.child_count, a.adult_count, a.score,
-               a.first_flagged_at, coalesce(c.concern, 'sexual_exploitation')
+               a.first_flagged_at, coalesce(c.concern, 'sexual_exploitation'), a.band
         FROM network_assessments a LEFT JOIN graph_network_concerns c USING (network_id)
         ORDER BY a.network_id
         """,

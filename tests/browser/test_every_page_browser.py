@@ -160,7 +160,9 @@ def test_every_page_type_reads_right_and_passes_axe(site, axe_page, role: str) -
         text = page.locator("body").inner_text()
         failures += [f"{kind} {path}: {p}" for p in reading_problems(text)]
         failures += [f"{kind} {path}: axe {v}" for v in axe_violations(page)]
-    assert opened >= 2, f"{role} opened only {opened} pages"
+    # The admin and the auditor open one page each (accounts; the audit log): separate duties.
+    least = 1 if role in ("admin", "auditor") else 2
+    assert opened >= least, f"{role} opened only {opened} pages"
     assert not failures, "\n".join(failures)
 
 

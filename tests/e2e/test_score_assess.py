@@ -10,9 +10,9 @@ from support import EXAMPLES
 
 FILES = {
     "persons.csv": ["person_id", "records"],
-    "children.csv": ["person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons"],
-    "adults.csv": ["person_id", "records", "score", "linked_children", "first_flagged_at", "network_ids", "top_reasons"],
-    "networks.csv": ["network_id", "members", "child_count", "adult_count", "score", "first_flagged_at", "concern"],
+    "children.csv": ["person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons", "concern"],
+    "adults.csv": ["person_id", "records", "score", "linked_children", "first_flagged_at", "network_ids", "top_reasons", "band"],
+    "networks.csv": ["network_id", "members", "child_count", "adult_count", "score", "first_flagged_at", "concern", "band"],
 }  # fmt: skip
 
 
@@ -54,3 +54,21 @@ def test_assess_writes_the_spec_files_and_ethnicity_changes_nothing(tmp_path):
     assert main(["assess", str(tmp_path / "shuffled"), "--out", str(tmp_path / "again")]) == 0
     for name in FILES:
         assert (out / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
+
+
+def test_every_adult_and_network_has_a_band_that_agrees_with_its_flag(tmp_path):
+    assert main(["assess", str(EXAMPLES / "riverside"), "--out", str(tmp_path / "out")]) == 0
+    adults = _rows(tmp_path / "out" / "adults.csv")
+    header = adults[0]
+    band, score = header.index("band"), header.index("score")
+    assert adults[1:]
+    for row in adults[1:]:
+        assert row[band] in ("none", "low", "medium", "high")
+        # the adult bands of docs/scoring.md: medium from 14 points, high from 24
+        assert (row[band] in ("medium", "high")) == (float(row[score]) >= 14), row
+    networks = _rows(tmp_path / "out" / "networks.csv")
+    header = networks[0]
+    band, flagged = header.index("band"), header.index("first_flagged_at")
+    for row in networks[1:]:
+        # a network never flagged is not put forward: band none; a flagged one medium or high
+        assert (row[band] == "none") == (not row[flagged]), row

@@ -24,7 +24,9 @@ def test_lantern_score_writes_assessments_and_the_four_files_follow(store_path, 
     con.close()
     assert files["persons.csv"] == 5  # eight records, in five persons
     children = (tmp_path / "out" / "children.csv").read_text().splitlines()
-    assert children[0] == "person_id,records,band,score,first_flagged_at,network_ids,top_reasons"
+    assert children[0] == (
+        "person_id,records,band,score,first_flagged_at,network_ids,top_reasons,concern"
+    )
     bands = [line.split(",")[2] for line in children[1:]]
     rank = {"high": 0, "medium": 1, "low": 2, "none": 3}
     assert bands[0] in ("high", "medium")

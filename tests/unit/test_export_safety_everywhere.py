@@ -66,8 +66,16 @@ def _poison_graph(county) -> None:  # type: ignore[no-untyped-def]
 
 def test_no_module_writes_csv_or_xlsx_around_the_one_writer() -> None:
     allowed = {SRC / "export_safety.py"}
-    # `lantern synth` writes Interchange input files for the pipeline, not exports.
-    inputs = {SRC / "synth" / "output.py"}
+    # `lantern synth` writes (and moves in time) Interchange input files for the pipeline, not
+    # exports: escaping would change the data the pipeline reads.
+    inputs = set((SRC / "synth").rglob("*.py"))
+    # `lantern adapt` reads returns (workbooks among them) and writes interchange input files
+    # that must keep every value as given; its quarantine report goes through escape_row. Its
+    # writers write synthetic returns, inputs for `lantern adapt`.
+    adapters = SRC / "adapters"
+    inputs |= {adapters / "core.py", adapters / "sources.py", adapters / "annex_a.py",
+               adapters / "roundtrip.py", adapters / "writers" / "annex_a.py",
+               adapters / "writers" / "county.py"}  # fmt: skip
     bypass = []
     for path in SRC.rglob("*.py"):
         if path in allowed | inputs:

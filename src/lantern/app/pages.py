@@ -370,7 +370,12 @@ def search_page(
 
 # the MACE pack ----------------------------------------------------------------------------
 def _mace(request: Request, db: Session) -> dict[str, Any]:
+    """Children, networks and adults at medium or high. A network's adults below medium (a
+    relative, a driver, a partner the records tie to it but nothing marks) are counted, not
+    named, unless `?all_adults=1` asks for them: an adult's band is a reason to look, and
+    naming every adult near a network in a meeting's pack is not."""
     state = state_of(request)
+    all_adults = request.query_params.get("all_adults") == "1"
     rows = db.scalars(
         select(Alert)
         .where(Alert.band.in_(("high", "medium")))
@@ -389,16 +394,31 @@ def _mace(request: Request, db: Session) -> dict[str, Any]:
     ]
     people = state.analytics.people(ids)
     for item in networks:
-        item["members"] = [
-            {**m, "person": people.get(m["node_id"])}
-            for m in members.get(item["alert"].subject_id, [])
-        ]
+        shown, hidden = [], 0
+        for m in members.get(item["alert"].subject_id, []):
+            if (
+                not all_adults
+                and m.get("kind") == "adult"
+                and m.get("band") not in ADULT_BANDS_SHOWN
+            ):
+                hidden += 1
+                continue
+            shown.append({**m, "person": people.get(m["node_id"])})
+        item["members"], item["hidden_adults"] = shown, hidden
+    adults = [a for a in state.analytics.adults_of_interest() if a["band"] in ADULT_BANDS_SHOWN]
+    adult_people = state.analytics.people([a["person_id"] for a in adults])
     return {
         "children": [i for i in items if i["alert"].subject_kind == "child"],
         "networks": networks,
+        "adults": [{**a, "person": adult_people.get(a["person_id"])} for a in adults],
+        "all_adults": all_adults,
         "generated_at": datetime.now(),
         "as_of": state.analytics.as_of(),
     }
+
+
+# An adult's band is shown in the pack from medium up (docs/scoring.md, "Adults").
+ADULT_BANDS_SHOWN = ("medium", "high")
 
 
 @router.get("/mace")

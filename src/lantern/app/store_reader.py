@@ -207,6 +207,9 @@ class Analytics:
     def has(self, table: str) -> bool:
         return table in self.tables
 
+    def has_column(self, table: str, column: str) -> bool:
+        return (table, column) in self.columns
+
     def memoised(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """`compute()`, once per `key` while the app holds the store (which cannot change)."""
         return self._memo.get(key, compute)
@@ -414,21 +417,45 @@ class Analytics:
             """
         )
 
+    def adults_of_interest(self) -> list[dict[str, Any]]:
+        """Adults the score stage banded, highest first (the app shows medium and up)."""
+        return self.q(
+            "SELECT person_id, score, band, linked_children, first_flagged_at, network_ids "
+            "FROM assessments WHERE kind = 'adult' AND band IN ('low', 'medium', 'high') "
+            "ORDER BY CASE band WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, "
+            "score DESC, person_id"
+        )
+
     def flagged_networks(self) -> list[dict[str, Any]]:
-        """Networks with a child at medium or high; a network's band is its highest child's."""
+        """Networks put forward as CSE concerns: the score stage's network `band` (`none`
+        until the network was flagged, docs/scoring.md), less those the graph reports as
+        criminal exploitation. A store scored before networks had a band: flagged ones
+        (a `first_flagged_at`), banded by their highest child."""
         if not (self.has("networks") and self.has("network_assessments")):
             return []
+        concern = (
+            "LEFT JOIN graph_network_concerns c USING (network_id) "
+            "WHERE coalesce(c.concern, 'sexual_exploitation') = 'sexual_exploitation'"
+            if self.has("graph_network_concerns")
+            else "WHERE TRUE"
+        )
+        if self.has_column("network_assessments", "band"):
+            return self.q(
+                "SELECT na.network_id AS subject_id, na.score, na.band "
+                f"FROM network_assessments na {concern} "  # noqa: S608 - fixed fragments
+                "AND na.band IN ('medium', 'high')"
+            )
         return self.q(
-            """
+            f"""
             SELECT na.network_id AS subject_id, na.score,
                    CASE max(CASE a.band WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 0 END)
                         WHEN 3 THEN 'high' ELSE 'medium' END AS band
             FROM network_assessments na
             JOIN networks n USING (network_id)
             JOIN assessments a ON a.person_id = n.node_id AND a.kind = 'child'
-            WHERE a.band IN ('medium', 'high')
+            {concern} AND a.band IN ('medium', 'high') AND na.first_flagged_at IS NOT NULL
             GROUP BY na.network_id, na.score
-            """
+            """  # noqa: S608 - fixed fragments
         )
 
     def network_members(self, network_ids: list[str]) -> dict[str, list[dict[str, Any]]]:

@@ -56,6 +56,13 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
+def _cse(row: dict[str, str]) -> bool:
+    """A children.csv row put forward as a CSE concern: its `concern` (when the column is
+    there) is sexual exploitation. A child listed under criminal exploitation is shown, at
+    its band, for that response, and counts as not flagged for CSE here."""
+    return (row.get("concern") or "sexual_exploitation").strip() == "sexual_exploitation"
+
+
 # ------------------------------------------------------------------ identity
 
 
@@ -117,7 +124,7 @@ def ever_flagged(truth: Truth, assessed: Assessed) -> dict[str, object]:
     rows = [
         majority.get(r["person_id"], "")
         for r in assessed.children
-        if (r.get("first_flagged_at") or "").strip()
+        if (r.get("first_flagged_at") or "").strip() and _cse(r)
     ]
     found = len(set(truth.victims) & set(rows))
     victim_rows = sum(1 for t in rows if t in truth.victims)
@@ -147,9 +154,20 @@ def children_at_risk(truth: Truth, assessed: Assessed) -> dict[str, object]:
     flagged_rows = [
         majority.get(r["person_id"], "")
         for r in assessed.children
-        if r["band"].strip().lower() in FLAGGED_BANDS
+        if r["band"].strip().lower() in FLAGGED_BANDS and _cse(r)
     ]
-    out: dict[str, object] = {}
+    other_concern = [
+        majority.get(r["person_id"], "")
+        for r in assessed.children
+        if r["band"].strip().lower() in FLAGGED_BANDS and not _cse(r)
+    ]
+    out: dict[str, object] = {
+        "listed_as_other_exploitation": {
+            "rows": len(other_concern),
+            "victim_rows": sum(1 for t in other_concern if t in truth.victims),
+            "other_group_rows": sum(1 for t in other_concern if t in truth.other_group_members),
+        }
+    }
     for label, sexes in (("all", None), ("F", {"F"}), ("M", {"M"})):
         rows = [t for t in flagged_rows if sexes is None or truth.sex.get(t) in sexes]
         victims = {v for v, info in truth.victims.items() if sexes is None or info.sex in sexes}
@@ -260,7 +278,97 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
             _round(sum(1 for n in false_ids if n not in other_kind) * per) if per else None
         ),
         "found_per_10000_children": _round(len(found) * per) if per else None,
+        "sizes": _size_distribution([len(m) for _, m in reported]),
+        "flagged_sizes": _size_distribution(
+            [len(m) for n, m in reported if n in flagged_ids and n not in other_kind]
+        ),
+        "benign_in_flagged": benign_in_flagged(truth, reported, flagged_ids - other_kind),
     }
+
+
+SIZE_BUCKETS = ((2, 5), (6, 10), (11, 20), (21, None))
+
+
+def _size_distribution(sizes: list[int]) -> dict[str, object]:
+    """How big the networks are: a MACE meeting can act on a network of ten, not of eighty."""
+    buckets = {
+        (f"{lo}-{hi}" if hi else f"{lo}+"): sum(
+            1 for s in sizes if s >= lo and (hi is None or s <= hi)
+        )
+        for lo, hi in SIZE_BUCKETS
+    }
+    return {
+        "networks": len(sizes),
+        "min": min(sizes) if sizes else None,
+        "median": statistics.median(sizes) if sizes else None,
+        "max": max(sizes) if sizes else None,
+        "buckets": buckets,
+    }
+
+
+def benign_in_flagged(
+    truth: Truth, reported: list[tuple[str, list[str]]], flagged_cse: set[str]
+) -> dict[str, object]:
+    """Members of networks put forward as CSE (flagged, not labelled another kind) who are
+    neither a planted adult or victim nor in another exploitation group: relatives, taxi
+    drivers, partners, carers, other children. The aim is none."""
+    planted = truth.planted_members
+    by_kind: Counter[str] = Counter()
+    networks_with = set()
+    for network_id, members in reported:
+        if network_id not in flagged_cse:
+            continue
+        for member in members:
+            if member and member not in planted and member not in truth.other_group_members:
+                by_kind[truth.kind.get(member, "unknown")] += 1
+                networks_with.add(network_id)
+    return {
+        "members": sum(by_kind.values()),
+        "by_kind": dict(sorted(by_kind.items())),
+        "networks_with_benign_members": len(networks_with),
+    }
+
+
+# ------------------------------------------------------------------ adults
+
+
+ADULT_BAND_LEVELS = (("low", {"low", "medium", "high"}), ("medium", FLAGGED_BANDS),
+                     ("high", {"high"}))  # fmt: skip
+
+
+def adults_of_interest(truth: Truth, assessed: Assessed) -> dict[str, object]:
+    """adults.csv rows at or above each band against the planted networks' adults.
+
+    Precision: of the rows at that band or above, the share whose majority true person is a
+    planted network adult (a county-lines adult counts against it: the measure is about CSE).
+    Recall: of the planted network adults, the share with such a row. Rows without a `band`
+    column (an older output) count as band `none`.
+    """
+    majority = assessed.majority_person(truth)
+    planted_adults: set[str] = set()
+    for adults in truth.network_adults.values():
+        planted_adults |= adults
+    out: dict[str, object] = {"rows": len(assessed.adults)}
+    for label, bands in ADULT_BAND_LEVELS:
+        rows = [
+            majority.get(r["person_id"], "")
+            for r in assessed.adults
+            if (r.get("band") or "none").strip().lower() in bands
+        ]
+        tp_rows = sum(1 for t in rows if t in planted_adults)
+        found = len(planted_adults & set(rows))
+        precision = tp_rows / len(rows) if rows else None
+        recall = found / len(planted_adults) if planted_adults else None
+        out[f"at_least_{label}"] = {
+            "rows": len(rows),
+            "planted_adult_rows": tp_rows,
+            "planted_adults": len(planted_adults),
+            "planted_adults_found": found,
+            "precision": _round(precision),
+            "recall": _round(recall),
+            "f1": _round(_f1(precision, recall)),
+        }
+    return out
 
 
 # ------------------------------------------------------------------ lead time
@@ -273,9 +381,12 @@ def first_flags(truth: Truth, assessed: Assessed) -> dict[str, dt.date]:
     for row in assessed.children:
         victim = majority.get(row["person_id"], "")
         flagged = parse_date(row.get("first_flagged_at", ""))
-        if victim in truth.victims and flagged is not None:
+        if victim in truth.victims and flagged is not None and _cse(row):
             flags[victim] = min(flagged, flags.get(victim, flagged))
     return flags
+
+
+EARLY_DAYS = 30
 
 
 def lead_time(truth: Truth, flags: dict[str, dt.date]) -> dict[str, object]:
@@ -283,6 +394,8 @@ def lead_time(truth: Truth, flags: dict[str, dt.date]) -> dict[str, object]:
 
     Positive: Lantern could have seen the child that many days before the agencies formally
     recognised them. Victims never flagged have no lead time and are counted separately.
+    Early recall: the share of all victims first flagged at least `EARLY_DAYS` before
+    recognition (a flag on the day of the strategy discussion is recall, not early warning).
     """
     leads = sorted(
         (truth.victims[v].recognised - day).days for v, day in flags.items() if v in truth.victims
@@ -298,6 +411,12 @@ def lead_time(truth: Truth, flags: dict[str, dt.date]) -> dict[str, object]:
         "victims": len(truth.victims),
         "flagged": len(leads),
         "flagged_before_recognition": sum(1 for x in leads if x > 0),
+        "flagged_at_least_30_days_before": sum(1 for x in leads if x >= EARLY_DAYS),
+        "early_recall": (
+            _round(sum(1 for x in leads if x >= EARLY_DAYS) / len(truth.victims))
+            if truth.victims
+            else None
+        ),
         # flags raised before the victim's first exploitation signal was recorded: about
         # vulnerability, not yet about exploitation (an honest caveat on long lead times)
         "flagged_before_first_signal": sum(
@@ -385,6 +504,7 @@ def evaluate_outputs(
         "children_at_risk": children_at_risk(truth, assessed),
         "children_ever_flagged": ever_flagged(truth, assessed),
         "networks": networks(truth, assessed),
+        "adults": adults_of_interest(truth, assessed),
         "lead_time": {"joint": lead_time(truth, joint_flags)},
         "stages": assessed.stages,
     }

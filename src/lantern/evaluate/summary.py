@@ -27,6 +27,12 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
         f"{_fmt(ident['precision'])} / {_fmt(ident['recall'])} / {_fmt(ident['f1'])}",
     )
     for label, risk in report["children_at_risk"].items():
+        if label == "listed_as_other_exploitation":
+            table.add_row(
+                "children >= medium listed under criminal exploitation (victims among them)",
+                f"{risk['rows']} ({risk['victim_rows']})",
+            )
+            continue
         table.add_row(
             f"children >= medium ({label}) precision / recall / F1",
             f"{_fmt(risk['precision'])} / {_fmt(risk['recall'])} / {_fmt(risk['f1'])}",
@@ -49,12 +55,37 @@ def print_summary(report: dict[str, Any], console: Console | None = None) -> Non
             f"{nets['false_cse']} ({_fmt(nets['false_cse_per_10000_children'])}) / "
             f"{nets['false_flagged']} ({_fmt(nets['false_flagged_per_10000_children'])})",
         )
+    if "benign_in_flagged" in nets:
+        benign = nets["benign_in_flagged"]
+        table.add_row(
+            "benign people inside flagged CSE networks (networks holding any)",
+            f"{benign['members']} ({benign['networks_with_benign_members']})",
+        )
+        sizes = nets["sizes"]
+        table.add_row(
+            "network sizes: median / max (flagged CSE: median / max)",
+            f"{_fmt(sizes['median'])} / {_fmt(sizes['max'])} "
+            f"({_fmt(nets['flagged_sizes']['median'])} / {_fmt(nets['flagged_sizes']['max'])})",
+        )
+    adults = report.get("adults")
+    if adults:
+        medium = adults["at_least_medium"]
+        table.add_row(
+            "adults >= medium: rows / precision / recall",
+            f"{medium['rows']} / {_fmt(medium['precision'])} / {_fmt(medium['recall'])}",
+        )
     for name, lead in report["lead_time"].items():
         if "median_days" in lead:
             table.add_row(
                 f"lead time, {name}: median days (flagged before recognition / victims)",
                 f"{_fmt(lead['median_days'])} ({lead['flagged_before_recognition']}/{lead['victims']})",
             )
+            if "early_recall" in lead:
+                table.add_row(
+                    f"early recall, {name} (flagged >= 30 days before recognition)",
+                    f"{_fmt(lead['early_recall'])} "
+                    f"({lead['flagged_at_least_30_days_before']}/{lead['victims']})",
+                )
         elif "median_days_earlier" in lead:
             table.add_row(
                 "joint earlier than siloed: victims / median days earlier",

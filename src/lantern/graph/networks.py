@@ -40,6 +40,7 @@ import leidenalg
 import pyarrow as pa
 
 from lantern.graph.rules import GraphRules
+from lantern.store.connection import column_exists
 from lantern.store.steps import create_table
 
 NETWORK_KINDS = (
@@ -138,28 +139,66 @@ def build_networks(
 ) -> None:
     k = rules.min_connector_children
     # Non-routine links between an adult or thing and a signal child, graph-wide.
+    # Family: a contact who shares a family name or a home with the child is the child's
+    # family (a grandparent, an aunt, an older brother, a step-parent). Family ties are context
+    # on the chart, not a link that makes a connector, unless a record names them a suspect.
+    create_table(
+        con,
+        "graph_family_names",
+        """
+        SELECT DISTINCT p.person_id, r.family_name_norm AS family_name
+        FROM persons p JOIN person_records r USING (record_id)
+        WHERE coalesce(r.family_name_norm, '') <> ''
+        """
+        if column_exists(con, "person_records", "family_name_norm")
+        else "SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS family_name WHERE FALSE",
+    )
     create_table(
         con,
         "graph_contact_links",
         f"""
         WITH live AS (
-            SELECT src, dst, min(first_available_at) AS first_available_at
+            SELECT src, dst, min(first_available_at) AS first_available_at,
+                   bool_or(suspect_evidence) AS suspect
             FROM {edges}
             WHERE weight > 0 AND kind <> 'at_place' AND NOT record_only
               AND (n_signal_events > 0 OR suspect_evidence
                    OR (kind = 'text_mention' AND dst = child_id))  -- named by the child
             GROUP BY src, dst
         ), both_ways AS (
-            SELECT src AS node_id, dst AS child_id, first_available_at FROM live
-            UNION ALL SELECT dst, src, first_available_at FROM live
+            SELECT src AS node_id, dst AS child_id, first_available_at, suspect FROM live
+            UNION ALL SELECT dst, src, first_available_at, suspect FROM live
+        ), linked AS (
+            SELECT b.node_id, b.child_id, coalesce(h.home, b.child_id) AS household,
+                   min(b.first_available_at) AS first_available_at, bool_or(b.suspect) AS suspect
+            FROM both_ways b
+            JOIN graph_signal_children s ON s.person_id = b.child_id
+            LEFT JOIN graph_person_status h ON h.person_id = b.child_id
+            JOIN {nodes} n ON n.node_id = b.node_id AND NOT n.is_child AND n.kind IN ('person', 'thing')
+            GROUP BY ALL
+        ), owners AS (   -- who a thing is recorded with: the person and the adults using it
+            SELECT src AS thing_id, dst AS person_id FROM {edges} WHERE kind = 'with_thing'
+            UNION SELECT dst, src FROM {edges} WHERE kind = 'with_thing'
+        ), family AS (    -- (contact, child) pairs that are family: the contact itself, or a
+                          -- car or phone recorded with an adult of the child's family
+            SELECT l.node_id, l.child_id
+            FROM linked l JOIN graph_person_status ch ON ch.person_id = l.node_id
+            WHERE ch.home = l.household
+            UNION
+            SELECT l.node_id, l.child_id
+            FROM linked l JOIN graph_family_names a ON a.person_id = l.node_id
+            JOIN graph_family_names c ON c.family_name = a.family_name AND c.person_id = l.child_id
+            UNION
+            SELECT l.node_id, l.child_id
+            FROM linked l JOIN owners o ON o.thing_id = l.node_id
+            JOIN {nodes} n ON n.node_id = o.person_id AND n.kind = 'person' AND NOT n.is_child
+            JOIN graph_family_names a ON a.person_id = o.person_id
+            JOIN graph_family_names c ON c.family_name = a.family_name AND c.person_id = l.child_id
         )
-        SELECT b.node_id, b.child_id, coalesce(h.home, b.child_id) AS household,
-               min(b.first_available_at) AS first_available_at
-        FROM both_ways b
-        JOIN graph_signal_children s ON s.person_id = b.child_id
-        LEFT JOIN graph_person_status h ON h.person_id = b.child_id
-        JOIN {nodes} n ON n.node_id = b.node_id AND NOT n.is_child AND n.kind IN ('person', 'thing')
-        GROUP BY ALL
+        SELECT l.node_id, l.child_id, l.household, l.first_available_at
+        FROM linked l
+        WHERE l.suspect OR NOT EXISTS (
+            SELECT 1 FROM family f WHERE f.node_id = l.node_id AND f.child_id = l.child_id)
         """,  # noqa: S608
     )
     # Connectors of each community: adults/things linked to signal children of >= k households
@@ -197,21 +236,25 @@ def build_networks(
         FROM kept
         """,  # noqa: S608
     )
+    # Members: what an analyst would sign as the network, not everyone Leiden put beside it.
+    # The connectors; the signal children a connector is linked to by evidence of concern;
+    # the things a connector uses that are tied to one of those children (the car he drives
+    # that she named); the adults tied to a connector as co-suspects or associates, or using
+    # a connector's car or phone; and the places where two of its children were seen. A
+    # mother, a boyfriend, a relative or a classmate in the same community is context on the
+    # chart (`lantern graph export --all-links`), not a member.
     create_table(
         con,
         "networks",
         f"""
-        WITH community_members AS (
-            SELECT g.network_id, m.node_id FROM graph_networks g JOIN graph_communities m USING (community)
-        ), connectors AS (     -- connectors join their network even when Leiden put them elsewhere
-            SELECT g.network_id, c.node_id FROM graph_networks g JOIN graph_connectors c USING (community)
-        ), stray_children AS ( -- signal children a connector links to, left in no network by Leiden
+        WITH connectors AS (
+            SELECT g.network_id, g.community, c.node_id
+            FROM graph_networks g JOIN graph_connectors c USING (community)
+        ), linked_children AS ( -- the signal children a connector is linked to by concern
             SELECT DISTINCT c.network_id, l.child_id AS node_id
             FROM connectors c JOIN graph_contact_links l ON l.node_id = c.node_id
-            WHERE l.child_id NOT IN (SELECT node_id FROM community_members)
         ), core AS (
-            SELECT * FROM community_members UNION SELECT * FROM connectors
-            UNION SELECT * FROM stray_children
+            SELECT network_id, node_id FROM connectors UNION SELECT * FROM linked_children
         ), live AS (
             SELECT src AS a, dst AS b FROM {edges} WHERE weight > 0 AND kind <> 'at_place'
             UNION SELECT dst, src FROM {edges} WHERE weight > 0 AND kind <> 'at_place'
@@ -223,8 +266,18 @@ def build_networks(
             JOIN live k ON k.a = t.b
             JOIN core m ON m.network_id = c.network_id AND m.node_id = k.b
             JOIN graph_signal_children s ON s.person_id = k.b
+        ), beside AS (SELECT * FROM core UNION SELECT * FROM connector_things
+        ), associates AS ( -- adults tied to a connector person or thing, in its community
+            SELECT DISTINCT c.network_id, t.b AS node_id
+            FROM beside c
+            JOIN {nodes} cn ON cn.node_id = c.node_id AND NOT cn.is_child
+            JOIN live t ON t.a = c.node_id
+            JOIN {nodes} an ON an.node_id = t.b AND an.kind = 'person' AND NOT an.is_child
+              AND NOT an.routine
+            JOIN graph_networks g ON g.network_id = c.network_id
+            JOIN graph_communities m ON m.node_id = t.b AND m.community = g.community
         ), all_members AS (
-            SELECT * FROM core UNION SELECT * FROM connector_things
+            SELECT * FROM beside UNION SELECT * FROM associates
         ), members AS (
             SELECT a.network_id, a.node_id,
                    CASE WHEN s.person_id IS NOT NULL THEN 'child'

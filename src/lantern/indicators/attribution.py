@@ -60,7 +60,7 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
         else ""
     )
     steps.table(
-        "ind_sexual_attribution",
+        "ind_sexual_attribution_words",
         f"""
         SELECT DISTINCT ON (f.event_id)
                f.event_id, '{rules.concern}' AS concern, f.indicator AS attribution,
@@ -78,6 +78,57 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
                           WHERE c.event_id = f.event_id AND ({codes or "false"}))
           {peer_adult}
         ORDER BY f.event_id, CASE f.indicator {precedence} END, f.span_start
+        """,
+    )
+    family_suspects(steps, rules, codes)
+
+
+def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
+    """Add to `ind_sexual_attribution` the records whose suspect or offender is, by the
+    record's date, the child's family: carrying the child's own family name
+    (`ind_family_names`), or living at the child's own home postcode on that date
+    (`ind_home_postcodes`) --
+    the father, the stepfather, the uncle, the grandfather a police report names. The
+    structured counterpart of "abuse by a family member" in the words, and overridden the
+    same way: a code or a sign of exploitation by adults outside the family on the record
+    keeps it CSE. A record the words already attribute keeps the words' attribution."""
+    if not all(steps.exists(t) for t in ("ind_family_names", "ind_home_postcodes")):
+        steps.table("ind_sexual_attribution", "SELECT * FROM ind_sexual_attribution_words")
+        return
+    family = next(iter(rules.attributions))  # the first: abuse within the family
+    steps.table(
+        "ind_sexual_attribution",
+        f"""
+        SELECT * FROM ind_sexual_attribution_words
+        UNION ALL
+        SELECT * FROM (
+        SELECT DISTINCT ON (s.event_id)
+               s.event_id, '{rules.concern}' AS concern, '{family}' AS attribution,
+               'the suspect (' || a.record_id || ') is recorded as the child''s family' AS said
+        FROM ind_subject_events s
+        JOIN ind_event_people a
+          ON a.event_id = s.event_id AND a.record_id <> s.record_id
+         AND a.role IN ('suspect', 'offender') AND a.age_min >= 18
+        WHERE s.event_id NOT IN (SELECT event_id FROM ind_sexual_attribution_words)
+          AND (FALSE
+               OR EXISTS (SELECT 1 FROM ind_family_names fc
+                          JOIN ind_family_names fa USING (family_name)
+                          WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id)
+               -- the child's own home on the record's date (the father at the same flat)
+               OR EXISTS (SELECT 1 FROM ind_home_postcodes hc
+                          JOIN ind_home_postcodes ha USING (postcode)
+                          WHERE hc.record_id = s.record_id AND ha.record_id = a.record_id
+                            AND s.recorded_at >= coalesce(hc.valid_from, s.recorded_at)
+                            AND s.recorded_at < coalesce(hc.valid_to, s.recorded_at + INTERVAL 1 DAY)
+                            AND s.recorded_at >= coalesce(ha.valid_from, s.recorded_at)
+                            AND s.recorded_at < coalesce(ha.valid_to, s.recorded_at + INTERVAL 1 DAY)))
+          AND NOT EXISTS (SELECT 1 FROM text_findings v
+                          WHERE v.event_id = s.event_id AND v.affirmed
+                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])})
+          AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
+                          WHERE c.event_id = s.event_id AND ({codes or "false"}))
+        ORDER BY s.event_id, a.record_id
+        )
         """,
     )
 

@@ -25,6 +25,7 @@ INFECTION = "('sti', 'sti_repeat')"
 SEXUAL_HEALTH = "('sexual_health_attendance', 'emergency_contraception')"
 ADULT_ROLES = "('suspect', 'offender', 'associate', 'other')"
 TRUST_ROLES = "('professional', 'carer')"
+SUSPECT_ROLES = "('suspect', 'offender')"
 
 LAW = {
     "under13": "A child under 13 cannot consent to any sexual activity (Sexual Offences Act 2003 ss.5-8).",
@@ -52,18 +53,33 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
         WHERE (c.sexual_activity OR h.indicator IN {SEXUAL_HEALTH}) AND s.age_max IS NOT NULL
         """,
     )
-    # Adults on the same event, by kind of role.
+    # Adults on the same event, by kind of role. A person in a position of trust is one the
+    # event names as suspect or offender and whose same record is recorded, by then, in a
+    # professional or carer role for a child: the offence (ss.16-19) is the carer's or the
+    # teacher's own sexual activity with the child. The social worker who writes the record,
+    # or the carer who takes a 17-year-old to a clinic, is on the record to protect her; read
+    # as "a person in a position of trust" they put every 16-17-year-old's sexual health
+    # record with a practitioner on it at medium.
+    steps.table(
+        "ind_trust_records",
+        f"""
+        SELECT record_id, min(recorded_at) AS trusted_from
+        FROM ind_event_people WHERE role IN {TRUST_ROLES} AND age_min >= 18
+        GROUP BY record_id
+        """,
+    )
     steps.table(
         "ind_event_adults",
         f"""
-        SELECT event_id,
-               bool_or(role IN {ADULT_ROLES}) AS any_adult,
-               bool_or(role IN {TRUST_ROLES}) AS trust_adult,
-               string_agg(record_id || ' (' || role || ', aged ' || age_min || ')', '; '
-                          ORDER BY record_id, role, age_min) AS adults
-        FROM ind_event_people
-        WHERE age_min >= 18 AND role IN {ADULT_ROLES} OR (age_min >= 18 AND role IN {TRUST_ROLES})
-        GROUP BY event_id
+        SELECT p.event_id,
+               bool_or(p.role IN {ADULT_ROLES}) AS any_adult,
+               bool_or(p.role IN {SUSPECT_ROLES} AND t.record_id IS NOT NULL
+                       AND t.trusted_from <= p.recorded_at) AS trust_adult,
+               string_agg(p.record_id || ' (' || p.role || ', aged ' || p.age_min || ')', '; '
+                          ORDER BY p.record_id, p.role, p.age_min) AS adults
+        FROM ind_event_people p LEFT JOIN ind_trust_records t USING (record_id)
+        WHERE p.age_min >= 18 AND p.role IN {ADULT_ROLES}
+        GROUP BY p.event_id
         """,
     )
     steps.table(

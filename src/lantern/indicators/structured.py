@@ -462,9 +462,76 @@ def known_family(steps: Steps) -> None:
     )
 
 
+# A vehicle that, by a record's date, had been recorded with at least this many children, at
+# most this share of those records being sightings (a missing episode, a stop, an incident:
+# FOUND_TYPES), and never as used by a suspect, is a service (the contracted school taxi, the
+# placement's minibus): its registration on a child's record is transport, not a sign.
+SERVICE_VEHICLE_MIN_CHILDREN = 6
+SERVICE_VEHICLE_MAX_SIGHTING_SHARE = 0.25
+
+
+def service_vehicles(steps: Steps) -> None:
+    """`ind_service_vehicle_events`: (event, vehicle as written) where the vehicle was, on what
+    was recorded by that event, a service carrying many children (the graph's pattern of
+    contact, for one kind of thing; docs/graph.md). Read through resolve's `thing_mentions`
+    so "SN14 SSX" and "sn14ssx" are one car; without them no vehicle is a service."""
+    if not (steps.exists("thing_mentions") and steps.exists("event_things")):
+        steps.table(
+            "ind_service_vehicle_events",
+            "SELECT NULL::VARCHAR AS event_id, NULL::VARCHAR AS value WHERE FALSE",
+        )
+        return
+    steps.table(
+        "ind_service_vehicle_events",
+        f"""
+        WITH seen AS (   -- each record of a vehicle with a child, by recorded_at
+            SELECT DISTINCT m.thing_id, s.event_id, s.record_id, s.recorded_at,
+                   s.event_type IN {FOUND_TYPES} AS sighting,
+                   coalesce(m.role, '') = 'used_by_suspect' AS by_suspect
+            FROM thing_mentions m
+            JOIN ind_subject_events s ON s.event_id = m.event_id
+            WHERE m.thing_id LIKE 'vehicle:%' AND coalesce(s.age_max, 0) < 18
+        ), pattern AS (
+            SELECT a.thing_id, a.event_id,
+                   count(DISTINCT b.record_id) AS children,
+                   count(DISTINCT b.event_id) AS records,
+                   count(DISTINCT b.event_id) FILTER (WHERE b.sighting) AS sightings,
+                   bool_or(b.by_suspect) AS by_suspect
+            FROM (SELECT DISTINCT thing_id, event_id, recorded_at FROM seen) a
+            JOIN seen b ON b.thing_id = a.thing_id AND b.recorded_at <= a.recorded_at
+            GROUP BY a.thing_id, a.event_id
+        )
+        SELECT DISTINCT p.event_id, t.value
+        FROM pattern p
+        JOIN thing_mentions m ON m.event_id = p.event_id AND m.thing_id = p.thing_id
+        JOIN event_things t ON t.event_id = p.event_id AND t.kind = 'vehicle'
+        WHERE p.children >= {SERVICE_VEHICLE_MIN_CHILDREN}
+          AND p.sightings <= {SERVICE_VEHICLE_MAX_SIGHTING_SHARE} * p.records
+          AND NOT p.by_suspect
+          AND coalesce(t.role, '') <> 'used_by_suspect'
+        """,
+    )
+
+
+def family_names(steps: Steps) -> None:
+    """`ind_family_names`: each record's own family name (resolve's normalised form). An adult
+    whose record carries the child's family name -- the grandmother who collected her, the
+    uncle she went to -- is family: a missing child found with them is missing to family, not
+    found with an older associate. Each record's own name, so nothing recorded later counts."""
+    if steps.exists("person_records") and "family_name_norm" in steps.columns("person_records"):
+        source = (
+            "SELECT record_id, family_name_norm AS family_name FROM person_records "
+            "WHERE coalesce(family_name_norm, '') <> ''"
+        )
+    else:
+        source = "SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS family_name WHERE FALSE"
+    steps.table("ind_family_names", source)
+
+
 def association_rules(steps: Steps) -> None:
     """Adults on the child's events, vehicles and suspects' phones, intelligence."""
     known_family(steps)
+    family_names(steps)
     for indicator, roles, wording in (
         ("found_with_adult", ASSOCIATE_ROLES, "with"),
         ("adult_suspect_linked", SUSPECT_ROLES, "naming as suspect or offender"),
@@ -477,6 +544,9 @@ def association_rules(steps: Steps) -> None:
                 SELECT 1 FROM ind_known_family f
                 WHERE f.event_id = s.event_id AND f.child_record = s.record_id
                   AND f.adult_record = a.record_id)
+            AND NOT EXISTS (
+                SELECT 1 FROM ind_family_names fc JOIN ind_family_names fa USING (family_name)
+                WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id)
             AND NOT (s.event_type IN {MISSING_EPISODE_TYPES} AND EXISTS (
                 SELECT 1 FROM ind_home_postcodes hc JOIN ind_home_postcodes ha USING (postcode)
                 WHERE hc.record_id = s.record_id AND ha.record_id = a.record_id
@@ -514,6 +584,7 @@ def association_rules(steps: Steps) -> None:
             WHERE coalesce(s.age_max, 0) < 18 {only_found}
             """,
         )
+    service_vehicles(steps)
     steps.table(
         "ind_hits_vehicle_sighting",
         f"""
@@ -528,6 +599,8 @@ def association_rules(steps: Steps) -> None:
         FROM ind_subject_events s JOIN event_things t USING (event_id)
         WHERE t.kind = 'vehicle' AND coalesce(s.age_max, 0) < 18
           AND (s.event_type NOT IN {ROUTINE_RECORD_TYPES} OR t.role = 'used_by_suspect')
+          AND NOT EXISTS (SELECT 1 FROM ind_service_vehicle_events v
+                          WHERE v.event_id = s.event_id AND v.value = t.value)
         GROUP BY s.agency, s.event_id, s.record_id, s.occurred_at, s.recorded_at
         """,
     )

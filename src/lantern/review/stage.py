@@ -17,7 +17,7 @@ from lantern.errors import UserError
 from lantern.review import joined_up, language, missed, networks, tiers, upstream
 from lantern.review.definitions import Definitions, load_definitions, write_terms
 from lantern.review.steps import Step
-from lantern.store.connection import table_exists
+from lantern.store.connection import column_exists
 
 STEPS: tuple[Step, ...] = (
     *networks.STEPS,
@@ -117,7 +117,7 @@ def write_edges_as_of(con: duckdb.DuckDBPyConnection, period_to: date) -> None:
     (the graph stage's `graph_edges` count the whole history). Without the graph's
     evidence (a store built without it), `graph_edges` stands, filtered to edges first
     available by then."""
-    if table_exists(con, "graph_evidence"):
+    if column_exists(con, "graph_evidence", "available_at"):
         from lantern.graph.edges import build_edges
         from lantern.graph.rules import load_rules
 

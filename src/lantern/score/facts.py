@@ -11,6 +11,7 @@ a replay must see each record as it was known on the day (replay.md §2).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import duckdb
@@ -25,6 +26,29 @@ CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")
 THING_KINDS = ("vehicle", "phone", "email", "social_handle")
 TEXT_KINDS = ("vehicle", "phone")  # things named in notes that link (weights: links.text_kinds)
+
+
+@dataclass(frozen=True)
+class RoutineRule:
+    """The graph's pattern of contact (graph/rules.yaml `routine`), for links as of a date."""
+
+    min_events: int = 6
+    max_signal_share: float = 0.25
+    quiet_categories: tuple[str, ...] = (
+        "older_associate", "vehicle", "online_contact",
+        "education", "emotional_wellbeing", "physical_harm",
+    )  # fmt: skip
+
+    @classmethod
+    def from_graph_rules(cls) -> RoutineRule:
+        from lantern.graph.rules import load_rules
+
+        rules = load_rules()
+        return cls(
+            rules.routine_min_events,
+            rules.routine_max_signal_share,
+            tuple(rules.contact_categories) + tuple(rules.signal_common_categories),
+        )
 
 
 def latest_date(con: duckdb.DuckDBPyConnection) -> date:
@@ -127,8 +151,21 @@ def read_link_facts(
     until: date,
     suspect_roles: Sequence[str],
     text_kinds: Sequence[str] | None = None,
+    routine: RoutineRule | None = None,
 ) -> list[LinkFact]:
-    """Children seen with other people or with things, one row per (event, child, target)."""
+    """Children seen with other people or with things, one row per (event, child, target).
+
+    A fact `qualifies` (counts as a link) when the other is named as a suspect, or the record
+    holds a sign for the child and the other was not, *by that record's date*, a routine
+    contact: seen with children in at least `routine.min_events` records, at most
+    `routine.max_signal_share` of them around a sign of a kind other than the contact itself
+    (`routine.quiet_categories`: the car, the older male, the phone; and the common ones), and
+    never named as a suspect. That is the graph's pattern of contact (docs/graph.md), judged
+    only on what was recorded by then: the contracted taxi seen with forty looked-after
+    children, whose own records say "collected by taxi", is a service, not a link between
+    them; the car of a man seen with three girls on missing episodes is not.
+    """
+    routine = routine or RoutineRule()
     cutoff = until + timedelta(days=1)
     suspects = sql_list(suspect_roles or ["suspect"])
     parts = [
@@ -172,15 +209,24 @@ def read_link_facts(
         """,  # noqa: S608
         [cutoff],
     )
+    abuse_concern = (
+        "coalesce(concern, 'sexual_exploitation')"
+        if column_exists(con, "indicator_hits", "concern")
+        else "'sexual_exploitation'"
+    )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE score_hit_events AS
         SELECT event_id, record_id,
-               bool_or(category = 'sexual_abuse_disclosed') AS abuse
+               -- abuse the record attributes to the family or a peer (concern
+               -- child_sexual_abuse) does not make its suspect a person of CSE interest
+               bool_or(category = 'sexual_abuse_disclosed'
+                       AND {abuse_concern} = 'sexual_exploitation') AS abuse,
+               bool_or(NOT list_contains(?::VARCHAR[], category)) AS signal
         FROM indicator_hits WHERE event_id IS NOT NULL AND recorded_at < ?
         GROUP BY ALL
-        """,
-        [cutoff],
+        """,  # noqa: S608 - `abuse_concern` is one of two constants above
+        [list(routine.quiet_categories), cutoff],
     )
     union = "\nUNION ALL\n".join(parts)
     rows = con.execute(
@@ -192,16 +238,39 @@ def read_link_facts(
                    min(occurred_at) AS occurred_at, min(recorded_at) AS recorded_at,
                    target, any_value(target_kind) AS target_kind, bool_or(by_suspect) AS by_suspect
             FROM facts GROUP BY event_id, child_record, target
+        ),
+        with_hits AS (
+            SELECT f.*, h.event_id IS NOT NULL AS concerning, COALESCE(h.abuse, FALSE) AS abuse,
+                   COALESCE(h.signal, FALSE) AS signal
+            FROM distinct_facts AS f
+            LEFT JOIN score_hit_events AS h
+              ON h.event_id = f.event_id AND h.record_id = f.child_record
+        ),
+        -- the target's records with children so far (by recorded_at, peers included)
+        target_events AS (
+            SELECT target, event_id, min(recorded_at) AS recorded_at, bool_or(signal) AS signal,
+                   bool_or(by_suspect) AS by_suspect
+            FROM with_hits GROUP BY target, event_id
+        ),
+        pattern AS (
+            SELECT target, event_id,
+                   count(*) OVER w AS n_events,
+                   sum(CAST(signal AS INTEGER)) OVER w AS n_signal,
+                   bool_or(by_suspect) OVER w AS ever_suspect
+            FROM target_events
+            WINDOW w AS (PARTITION BY target ORDER BY recorded_at
+                         RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         )
         SELECT CAST(f.recorded_at AS DATE), f.child_record, f.target, f.target_kind, f.event_id,
                f.agency, CAST(f.occurred_at AS DATE),
-               f.by_suspect OR h.event_id IS NOT NULL AS qualifies,
-               f.by_suspect AND COALESCE(h.abuse, FALSE) AS suspect_in_abuse_event,
+               f.by_suspect OR (f.concerning AND NOT (
+                   p.n_events >= ? AND p.n_signal <= ? * p.n_events AND NOT p.ever_suspect
+               )) AS qualifies,
+               f.by_suspect AND f.abuse AS suspect_in_abuse_event,
                f.by_suspect
-        FROM distinct_facts AS f
-        LEFT JOIN score_hit_events AS h
-          ON h.event_id = f.event_id AND h.record_id = f.child_record
+        FROM with_hits AS f JOIN pattern AS p USING (target, event_id)
         ORDER BY 1, f.child_record, f.target, f.event_id
-        """  # noqa: S608
+        """,  # noqa: S608
+        [routine.min_events, routine.max_signal_share],
     ).fetchall()
     return [LinkFact(*row) for row in rows]

@@ -131,7 +131,7 @@ def read_networks(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, Netw
     return networks
 
 
-def _concern_signs(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+def concern_signs(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """The concern test's lists as the graph stage used them (`graph_concern_signs`); the
     default graph rules for a store whose graph stage predates that table."""
     lists: dict[str, list[str]] = {
@@ -156,7 +156,7 @@ def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], un
     """Each network record's first criminal-exploitation and sexual-harm signs, by `until`."""
     from lantern.sql import sql_list
 
-    lists = _concern_signs(con)
+    lists = concern_signs(con)
     criminal = lists["criminal_indicator"]
     if not criminal or not table_exists(con, "indicator_hits"):
         return

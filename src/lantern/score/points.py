@@ -401,9 +401,19 @@ def _link_text(finding: LinkFinding) -> str:
     return f"linked in {records} to {finding.target_kind} {finding.target}, also linked to {others}"
 
 
-def link_score(findings: list[LinkFinding], weights: ChildWeights) -> tuple[float, list[Reason]]:
-    """Points for links to adults and things around other flagged children."""
+def link_score(
+    findings: list[LinkFinding], weights: ChildWeights, own_points: float | None = None
+) -> tuple[float, list[Reason]]:
+    """Points for links to adults and things around other flagged children.
+
+    With `own_points` (the child's points before links) under `links.min_own_points`, only
+    links to a person named as a suspect or offender count: links corroborate a child's own
+    signs, and sharing a car, a carer or a place with flagged children is not a concern on
+    its own; being found with a man already named as a suspect is.
+    """
     rules = weights.links
+    if own_points is not None and own_points < rules.min_own_points:
+        findings = [f for f in findings if f.named_suspect]
     reasons: list[Reason] = []
     total = 0.0
     ranked = sorted(findings, key=lambda f: (-f.flagged_others, f.target))

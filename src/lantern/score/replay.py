@@ -368,7 +368,7 @@ class Replay:
         """The child's score with every reason (the slow path, for the final state)."""
         cluster = self.clusters[root]
         score = self.model.explain(cluster.hits, day)
-        points, reasons = link_score(self.link_findings(root), self.weights.child)
+        points, reasons = link_score(self.link_findings(root), self.weights.child, score.score)
         if points:
             score.score = round(score.score + points, 2)
             score.reasons.extend(reasons)
@@ -414,7 +414,8 @@ class Replay:
 
     def _score_child(self, root: str, day: date, base: float | None = None) -> None:
         cluster = self.clusters[root]
-        link_points, _ = link_score(self.link_findings(root), self.weights.child)
+        points = self._link_points(root)
+        link_points = points[0]
         if (
             base is None
             and cluster.floor is None
@@ -429,6 +430,7 @@ class Replay:
             return
         if base is None:
             base = self._base_total(cluster, day)
+        link_points = self._gated(base, points)
         total = round(base + link_points, 2)
         points_band = self.model.band(total, cluster.floor)
         band = self._hold(cluster, day, points_band)
@@ -437,15 +439,27 @@ class Replay:
             cluster.child_band = band
             self.history.append(BandChange(cluster.label, "child", day, total, band))
         self._schedule_decay(
-            root, day, self.model.band(base, cluster.floor), points_band, link_points
+            root, day, self.model.band(base, cluster.floor), points_band, points
         )
         if cluster.held_until is not None and cluster.held_until >= day and band != points_band:
             self.queued += 1
             expiry = cluster.held_until + timedelta(days=1)
             heapq.heappush(self.queue, (expiry, self.queued, root, cluster.version))
 
+    def _link_points(self, root: str) -> tuple[float, float]:
+        """A child's link points: all of them, and those through named suspects only."""
+        findings = self.link_findings(root)
+        full, _ = link_score(findings, self.weights.child)
+        suspects, _ = link_score([f for f in findings if f.named_suspect], self.weights.child)
+        return full, suspects
+
+    def _gated(self, base: float, points: tuple[float, float]) -> float:
+        """Every link counts over a child's own `links.min_own_points`; under it, only links
+        to a named suspect (`points.link_score`)."""
+        return points[0] if base >= self.weights.child.links.min_own_points else points[1]
+
     def _schedule_decay(
-        self, root: str, day: date, base_band: str, band: str, link_points: float
+        self, root: str, day: date, base_band: str, band: str, link_points: tuple[float, float]
     ) -> None:
         """Queue the first later date on which this person's base or final band falls."""
         cluster = self.clusters[root]
@@ -454,7 +468,9 @@ class Replay:
             return  # nothing left to fall
         self._find_fall(root, day, (base_band, band), link_points)
 
-    def _find_fall(self, root: str, after: date, now: tuple[str, str], link_points: float) -> None:
+    def _find_fall(
+        self, root: str, after: date, now: tuple[str, str], link_points: tuple[float, float]
+    ) -> None:
         """Queue the first decay date after `after` on which the bands differ from `now`.
 
         Scores only fall between facts (weights.py checks the multipliers), so that date
@@ -474,7 +490,7 @@ class Replay:
             base = model.total(model.recent(cluster.hits, when), when)
             return (
                 model.band(base, cluster.floor),
-                model.band(round(base + link_points, 2), cluster.floor),
+                model.band(round(base + self._gated(base, link_points), 2), cluster.floor),
             )
 
         if len(dates) > DECAY_LOOKAHEAD:

@@ -15,7 +15,7 @@ by D (`networks.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -29,7 +29,7 @@ from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
 from lantern.score.weights import BAND_RANK, Weights, load_weights
-from lantern.store.connection import table_exists
+from lantern.store.connection import column_exists, table_exists
 
 REQUIRED = ("persons", "record_links", "indicator_hits", "events", "event_people")
 TOP_REASONS = 3
@@ -79,7 +79,11 @@ def run(
             weights.child.scored_text_layers,
         ),
         facts.read_link_facts(
-            con, until, weights.child.links.suspect_roles, weights.child.links.text_kinds
+            con,
+            until,
+            weights.child.links.suspect_roles,
+            weights.child.links.text_kinds,
+            facts.RoutineRule.from_graph_rules(),
         ),
         weights,
     )
@@ -95,7 +99,51 @@ def run(
         weights.network,
         until,
     )
-    return _write(con, until, replay, result, person_of_root, kinds, network_states)
+    summary = _write(con, until, replay, result, person_of_root, kinds, network_states)
+    _write_child_concerns(con, until)
+    return summary
+
+
+def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
+    """`assessments.concern` for each child: what their records point to on the assessment
+    date, by the graph's network concern test applied to one child (docs/graph.md).
+
+    A child whose records name criminal exploitation (a CIN 13A/24A code, "county lines")
+    and show no sign of sexual harm (a disclosure or report of sexual abuse, a CSE code, or
+    sexual activity the law on age makes an offence) is listed under
+    `criminal_exploitation`: at the same band, for the partnership's response to criminal
+    exploitation, but not put forward as a CSE concern. Every other child's concern is
+    `sexual_exploitation`. Read on what was recorded by the assessment date, as the band is.
+    """
+    lists = network_replay.concern_signs(con)
+    con.execute("ALTER TABLE assessments ADD COLUMN concern VARCHAR")
+    con.execute(
+        "UPDATE assessments SET concern = 'sexual_exploitation' WHERE kind = 'child'"
+    )
+    criminal = lists["criminal_indicator"]
+    if not criminal or not table_exists(con, "indicator_hits"):
+        return
+    from lantern.sql import sql_list
+
+    hit_concern = "h.concern" if column_exists(con, "indicator_hits", "concern") else "NULL"
+    con.execute(
+        f"""
+        UPDATE assessments AS a SET concern = 'criminal_exploitation'
+        FROM (
+            SELECT m.person_id
+            FROM indicator_hits AS h JOIN score_persons AS m ON m.record_id = h.record_id
+            WHERE h.recorded_at < ?
+            GROUP BY m.person_id
+            HAVING bool_or(h.indicator IN {sql_list(criminal)})
+               AND NOT bool_or(
+                   (h.category IN {sql_list(lists["sexual_category"] or [""])}
+                    OR h.indicator IN {sql_list(lists["sexual_indicator"] or [""])})
+                   AND coalesce({hit_concern}, 'sexual_exploitation') = 'sexual_exploitation')
+        ) AS c
+        WHERE a.person_id = c.person_id AND a.kind = 'child'
+        """,  # noqa: S608 - the lists come from the validated graph rules file
+        [until + timedelta(days=1)],
+    )
 
 
 def _person_ids(con: duckdb.DuckDBPyConnection, result: ReplayResult) -> dict[str, str]:
@@ -322,6 +370,7 @@ def _write(
             "first_flagged_at": "DATE",
             "members": "VARCHAR",
             "as_of": "DATE",
+            "band": "VARCHAR",
         },
     )
     children = [a for a in assessments if a[1] == "child"]
@@ -356,7 +405,12 @@ def _network_assessments(
     states: list[network_replay.NetworkState],
     root_person: dict[str, str],
 ) -> list[tuple]:
-    """A network's score is its members' scores; its date comes from the network replay."""
+    """A network's score is its members' scores; its date comes from the network replay.
+
+    Its band: `none` until it is flagged (a network never flagged is not put forward as a
+    CSE concern, whoever is in it); once flagged, `high` when at least two of its children
+    are `high` on the assessment date, else `medium`.
+    """
     by_person = {a[0]: a for a in assessments}
     rows = []
     for state in states:
@@ -367,11 +421,19 @@ def _network_assessments(
         children = [a for a in assessed if a[1] == "child"]
         adults = [p for p in people if p not in by_person or by_person[p][1] == "adult"]
         score = round(sum(a[2] for a in assessed), 2)
+        band = network_band(state.flagged_at, [a[3] for a in children])
         rows.append(
             (state.network_id, len(children), len(adults), score, state.flagged_at,
-             ";".join(people), until)
+             ";".join(people), until, band)
         )  # fmt: skip
     return rows
+
+
+def network_band(flagged_at: date | None, child_bands: list[str]) -> str:
+    """`none` if never flagged; `high` with two children at high; else `medium`."""
+    if flagged_at is None:
+        return "none"
+    return "high" if sum(1 for b in child_bands if b == "high") >= 2 else "medium"
 
 
 def _replace(

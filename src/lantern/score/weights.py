@@ -107,6 +107,9 @@ class Links(_Strict):
     # What a note naming counts as a link (text_mentions kinds): vehicles and phones by
     # default; `nickname` adds a street name ("a man called Benzo").
     text_kinds: list[Literal["vehicle", "phone", "nickname"]] = ["vehicle", "phone"]
+    # Links corroborate a child's own signs; they never make a concern on their own. A child
+    # whose own points (before links) are under this gets no link points (0: no gate).
+    min_own_points: float = Field(default=0.0, ge=0)
 
 
 class LegalFloors(_Strict):

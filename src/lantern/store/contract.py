@@ -70,6 +70,14 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("resolve_candidates", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, match_weight DOUBLE, match_probability DOUBLE, "
         "available_at TIMESTAMP, source VARCHAR, evidence VARCHAR"),
+    _table("record_person_spans", "resolve",
+        "record_id VARCHAR, component VARCHAR, person_label VARCHAR, valid_from TIMESTAMP, "
+        "valid_to TIMESTAMP"),
+    _table("record_together", "resolve",
+        "record_a VARCHAR, record_b VARCHAR, together_from TIMESTAMP, together_to TIMESTAMP"),
+    _table("resolve_scored", "resolve",
+        "record_id_l VARCHAR, record_id_r VARCHAR, match_weight DOUBLE, available_at TIMESTAMP, "
+        "source VARCHAR"),
     _table("resolve_cannot_link", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
     _table("resolve_decisions", "resolve",
@@ -140,6 +148,8 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("graph_connectors", "graph",
         "community BIGINT, node_id VARCHAR, n_children BIGINT, n_households BIGINT, connected_at "
         "TIMESTAMP"),
+    _table("graph_family_names", "graph",
+        "person_id VARCHAR, family_name VARCHAR"),
     _table("graph_contact_links", "graph",
         "node_id VARCHAR, child_id VARCHAR, household VARCHAR, first_available_at TIMESTAMP"),
     _table("graph_edges", "graph",
@@ -204,10 +214,10 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("assessments", "score",
         "person_id VARCHAR, kind VARCHAR, score DOUBLE, band VARCHAR, first_flagged_at DATE, "
         "network_ids VARCHAR, top_reasons VARCHAR, as_of DATE, linked_children INTEGER, records "
-        "VARCHAR"),
+        "VARCHAR, concern VARCHAR"),
     _table("network_assessments", "score",
         "network_id VARCHAR, child_count INTEGER, adult_count INTEGER, score DOUBLE, "
-        "first_flagged_at DATE, members VARCHAR, as_of DATE"),
+        "first_flagged_at DATE, members VARCHAR, as_of DATE, band VARCHAR"),
     _table("score_history", "score",
         "person_id VARCHAR, at DATE, score DOUBLE, band VARCHAR, track VARCHAR, cluster VARCHAR"),
     _table("score_persons", "score",

@@ -181,3 +181,24 @@ def test_warm_up_loads_every_child_with_an_open_alert(tmp_path: Path) -> None:
     assert warm_up(app.state.lantern) == 4
     html = signed_in(app, "ana").get(f"/children/{county.kayleigh}").text
     assert "Kayleigh Brookes" in html
+
+
+@pytest.mark.parametrize(("band", "alerted"), [("none", False), ("medium", True)])
+def test_a_network_is_alerted_by_its_own_band_not_by_its_childrens(
+    tmp_path: Path, band: str, alerted: bool
+) -> None:
+    # Two of the network's children are high and medium; but the score stage never flagged
+    # the network (band none: e.g. no adult of it flagged, or criminal exploitation), so it
+    # is not put forward as a CSE concern.
+    def prepare(county) -> None:  # type: ignore[no-untyped-def]
+        import duckdb
+
+        con = duckdb.connect(str(county.path))
+        con.execute("ALTER TABLE network_assessments ADD COLUMN band VARCHAR")
+        con.execute("UPDATE network_assessments SET band = ?", [band])
+        con.close()
+
+    app, county = make_app(tmp_path, prepare=prepare)
+    with app.state.lantern.session() as db:
+        networks = {a.subject_id for a in db.scalars(select(Alert)) if a.subject_kind == "network"}
+    assert (county.network in networks) is alerted

@@ -162,3 +162,14 @@ def test_a_practitioner_gets_top_reasons_without_other_agencies_words(site) -> N
     )
     assert "older boyfriend (social care, 2011-01-12): older boyfriend: “older boyfriend”" in html
     assert "gifts money (social care)" in analyst.get(f"/alerts/{alert_id}").text
+
+
+def test_mace_pack_lists_adults_at_medium_or_high_only(site) -> None:  # type: ignore[no-untyped-def]
+    _, _, analyst, _ = site
+    html = analyst.get("/mace").text
+    table = html[html.index('data-testid="mace-adults"') :]
+    table = table[: table.index("</table>")]
+    # Darren (high) and Shaun (medium) are named; Mark (low) is not
+    assert "P00000000f6" in table and "P0000000107" in table
+    assert "P0000000118" not in table
+    assert "Adults of interest (2)" in html

@@ -408,3 +408,102 @@ def test_the_command_writes_the_lead_table_beside_the_report(
         "2010-02-01",
         "",
     )
+
+
+def test_early_recall_counts_victims_flagged_at_least_30_days_before_recognition(
+    truth: Path, joint: Path
+) -> None:
+    # T1 led by 334 days (early); T2 flagged 31 days after recognition (not early): 1 of 2
+    lead = evaluate_outputs(joint, truth)["lead_time"]["joint"]
+    assert lead["flagged_at_least_30_days_before"] == 1
+    assert lead["early_recall"] == 0.5
+
+
+def test_early_recall_takes_exactly_30_days_but_not_29(truth: Path, tmp_path: Path) -> None:
+    d = assessment(
+        tmp_path / "edge",
+        ["Pa,police:p1", "Pc,police:p2"],
+        # T1 recognised 2011-01-01: flagged 2010-12-02 is 30 days before; T2 (2010-07-01)
+        # flagged 2010-06-02 is 29 days before
+        ["Pa,,medium,20,2010-12-02,,", "Pc,,medium,20,2010-06-02,,"],
+        [],
+    )
+    lead = evaluate_outputs(d, truth)["lead_time"]["joint"]
+    assert (lead["flagged_before_recognition"], lead["flagged_at_least_30_days_before"]) == (2, 1)
+
+
+def test_benign_members_of_flagged_cse_networks_are_counted_by_kind(
+    truth: Path, tmp_path: Path
+) -> None:
+    d = assessment(
+        tmp_path / "benign",
+        ["Pa,police:p1", "Pd,health:h3", "Pe,police:a1;police:a2", "Px,police:x1"],
+        [],
+        [],
+    )
+    write(
+        d / "networks.csv",
+        "network_id,members,child_count,adult_count,score,first_flagged_at,concern",
+        # flagged CSE: T1, A1 planted; T3 (a child not a victim) and X1 (professional) benign
+        "N1,Pa;Pe;Pd;Px,2,2,5,2010-05-01,sexual_exploitation",
+        "N2,Pd;Px,1,1,2,,sexual_exploitation",  # never flagged: not counted
+        "N3,Pd;Px,1,1,2,2010-05-01,criminal_exploitation",  # another kind: not counted
+    )
+    nets = evaluate_outputs(d, truth)["networks"]
+    benign = nets["benign_in_flagged"]
+    assert benign == {
+        "members": 2,
+        "by_kind": {"child": 1, "professional": 1},
+        "networks_with_benign_members": 1,
+    }
+    assert nets["sizes"]["buckets"] == {"2-5": 3, "6-10": 0, "11-20": 0, "21+": 0}
+    assert (nets["sizes"]["median"], nets["sizes"]["max"]) == (2, 4)
+    assert nets["flagged_sizes"]["networks"] == 1
+
+
+def test_adults_precision_and_recall_at_each_band(truth: Path, joint: Path) -> None:
+    write(
+        joint / "adults.csv",
+        "person_id,records,score,band,linked_children,first_flagged_at,network_ids,top_reasons",
+        "Pe,,30,high,3,2010-05-01,,",  # A1 (A1 and A2 tie: the smaller id)
+        "Pf,,16,medium,2,2010-05-01,,",  # A3
+        "Pd,,14,medium,1,,,",  # T3: not a planted adult
+        "Pg,,6,low,0,,,",  # A4
+    )
+    adults = evaluate_outputs(joint, truth)["adults"]
+    assert adults["rows"] == 4
+    medium = adults["at_least_medium"]
+    assert (medium["rows"], medium["planted_adult_rows"], medium["planted_adults_found"]) == (3, 2, 2)
+    assert (medium["precision"], medium["recall"]) == (0.6667, 0.5)
+    assert adults["at_least_low"]["recall"] == 0.75
+    assert adults["at_least_high"]["precision"] == 1.0
+
+
+def test_adults_without_a_band_column_count_as_none(truth: Path, joint: Path) -> None:
+    write(
+        joint / "adults.csv",
+        "person_id,records,score,linked_children,first_flagged_at,network_ids,top_reasons",
+        "Pe,,30,3,2010-05-01,,",
+    )
+    adults = evaluate_outputs(joint, truth)["adults"]
+    assert adults["at_least_low"]["rows"] == 0
+    assert adults["at_least_low"]["recall"] == 0.0
+
+
+def test_children_listed_under_criminal_exploitation_are_not_cse_flags(
+    truth: Path, tmp_path: Path
+) -> None:
+    d = assessment(tmp_path / "concern", ["Pa,police:p1", "Pd,health:h3"], [], [])
+    write(
+        d / "children.csv",
+        "person_id,records,band,score,first_flagged_at,network_ids,top_reasons,concern",
+        "Pa,,high,20,2010-06-01,,,sexual_exploitation",  # T1, a victim
+        "Pd,,medium,16,2010-03-01,,,criminal_exploitation",  # T3: listed for the CE response
+    )
+    report = evaluate_outputs(d, truth)
+    risk = report["children_at_risk"]
+    assert (risk["all"]["flagged_rows"], risk["all"]["precision"]) == (1, 1.0)
+    assert risk["listed_as_other_exploitation"] == {
+        "rows": 1, "victim_rows": 0, "other_group_rows": 0,
+    }  # fmt: skip
+    assert report["children_ever_flagged"]["flagged_rows"] == 1

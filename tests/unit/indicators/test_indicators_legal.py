@@ -39,10 +39,15 @@ CASES = {
     "sex_13y0d": ("sexual_offence_report", born_before(13), None, None),
     "adult_15y364d": ("sexual_offence_report", born_before(16, 1), "suspect", None),
     "adult_16y0d": ("sexual_offence_report", born_before(16), "suspect", None),
-    "trust_15y364d": ("sexual_offence_report", born_before(16, 1), "professional", None),
-    "trust_16y0d": ("sexual_offence_report", born_before(16), "professional", None),
-    "trust_17y364d": ("sexual_offence_report", born_before(18, 1), "professional", None),
-    "trust_18y0d": ("sexual_offence_report", born_before(18), "professional", None),
+    # `trusted suspect`: the suspect was recorded earlier in a professional role (a teacher,
+    # a residential worker); a professional merely on the record is the one who wrote it.
+    "trust_15y364d": ("sexual_offence_report", born_before(16, 1), "trusted suspect", None),
+    "trust_16y0d": ("sexual_offence_report", born_before(16), "trusted suspect", None),
+    "trust_17y364d": ("sexual_offence_report", born_before(18, 1), "trusted suspect", None),
+    "trust_18y0d": ("sexual_offence_report", born_before(18), "trusted suspect", None),
+    "worker_on_record_17": ("sexual_offence_report", born_before(17), "professional", None),
+    "carer_at_clinic_17": ("termination", born_before(17), "carer", None),
+    "trusted_later_17": ("sexual_offence_report", born_before(17), "suspect trusted later", None),
     "consensual_14": (
         "note",
         born_before(14),
@@ -62,16 +67,15 @@ def legal_hits():
     for case, (event_type, dob, adult_role, narrative) in CASES.items():
         child = store.person(case, agency="health", dob=dob)
         others = {}
+        noon = datetime.combine(EVENT_DAY, datetime.min.time()).replace(hour=12)
         if adult_role:
             adult = store.person(f"{case}-adult", agency="health", dob=date(1980, 1, 1), sex="M")
-            others[adult] = adult_role
-        store.event(
-            event_type,
-            datetime.combine(EVENT_DAY, datetime.min.time()).replace(hour=12),
-            subject=child,
-            narrative=narrative,
-            others=others,
-        )
+            role = "suspect" if "suspect" in adult_role else adult_role
+            others[adult] = role
+            if role != adult_role:  # the same record in a professional role, before or after
+                when = noon + timedelta(days=30 if adult_role.endswith("later") else -30)
+                store.event("note", when, subject=child, others={adult: "professional"})
+        store.event(event_type, noon, subject=child, narrative=narrative, others=others)
     con = connect(":memory:")
     store.write(con)
     run(con)
@@ -103,10 +107,13 @@ def legal_hits():
         ("sex_13y0d", set()),
         ("adult_15y364d", {"legal_adult_with_child_under16"}),
         ("adult_16y0d", set()),
-        ("trust_15y364d", set()),
+        ("trust_15y364d", {"legal_adult_with_child_under16"}),  # a suspect adult, under 16
         ("trust_16y0d", {"legal_position_of_trust"}),
         ("trust_17y364d", {"legal_position_of_trust"}),
         ("trust_18y0d", set()),
+        ("worker_on_record_17", set()),
+        ("carer_at_clinic_17", set()),
+        ("trusted_later_17", set()),
         ("consensual_14", {"legal_adult_with_child_under16"}),
         ("negated_14", set()),
         ("clinic_12", {"legal_under13_sexual_health"}),

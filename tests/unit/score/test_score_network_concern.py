@@ -52,17 +52,17 @@ def test_the_concern_lists_are_the_ones_the_graph_stage_used():
     import duckdb
 
     from lantern.graph.rules import load_rules
-    from lantern.score.networks import _concern_signs
+    from lantern.score.networks import concern_signs
 
     con = duckdb.connect()
-    defaults = _concern_signs(con)  # a store from before the table: the default rules
+    defaults = concern_signs(con)  # a store from before the table: the default rules
     assert defaults["criminal_indicator"] == list(load_rules().signal_not_signals)
     con.execute("CREATE TABLE graph_concern_signs (sign VARCHAR, value VARCHAR)")
     con.execute(
         "INSERT INTO graph_concern_signs VALUES ('criminal_indicator', 'local_code'),"
         " ('sexual_category', 'sexual_abuse_disclosed')"
     )
-    used = _concern_signs(con)
+    used = concern_signs(con)
     assert used["criminal_indicator"] == ["local_code"]
     assert used["sexual_category"] == ["sexual_abuse_disclosed"]
     assert used["sexual_indicator"] == []
