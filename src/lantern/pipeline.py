@@ -225,8 +225,16 @@ EXPORTS = {
         """,
     ),
     "children.csv": (
-        ("person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons",
-         "concern"),  # fmt: skip
+        (
+            "person_id",
+            "records",
+            "band",
+            "score",
+            "first_flagged_at",
+            "network_ids",
+            "top_reasons",
+            "concern",
+        ),  # fmt: skip
         """
         SELECT person_id, records, band, score, first_flagged_at, network_ids, top_reasons,
                coalesce(concern, 'sexual_exploitation')

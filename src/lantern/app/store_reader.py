@@ -441,7 +441,7 @@ class Analytics:
         )
         if self.has_column("network_assessments", "band"):
             return self.q(
-                "SELECT na.network_id AS subject_id, na.score, na.band "
+                "SELECT na.network_id AS subject_id, na.score, na.band "  # noqa: S608
                 f"FROM network_assessments na {concern} "  # noqa: S608 - fixed fragments
                 "AND na.band IN ('medium', 'high')"
             )

@@ -438,9 +438,7 @@ class Replay:
         if band != cluster.child_band:
             cluster.child_band = band
             self.history.append(BandChange(cluster.label, "child", day, total, band))
-        self._schedule_decay(
-            root, day, self.model.band(base, cluster.floor), points_band, points
-        )
+        self._schedule_decay(root, day, self.model.band(base, cluster.floor), points_band, points)
         if cluster.held_until is not None and cluster.held_until >= day and band != points_band:
             self.queued += 1
             expiry = cluster.held_until + timedelta(days=1)

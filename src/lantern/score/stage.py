@@ -117,9 +117,7 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
     """
     lists = network_replay.concern_signs(con)
     con.execute("ALTER TABLE assessments ADD COLUMN concern VARCHAR")
-    con.execute(
-        "UPDATE assessments SET concern = 'sexual_exploitation' WHERE kind = 'child'"
-    )
+    con.execute("UPDATE assessments SET concern = 'sexual_exploitation' WHERE kind = 'child'")
     criminal = lists["criminal_indicator"]
     if not criminal or not table_exists(con, "indicator_hits"):
         return

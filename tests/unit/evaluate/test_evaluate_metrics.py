@@ -473,7 +473,11 @@ def test_adults_precision_and_recall_at_each_band(truth: Path, joint: Path) -> N
     adults = evaluate_outputs(joint, truth)["adults"]
     assert adults["rows"] == 4
     medium = adults["at_least_medium"]
-    assert (medium["rows"], medium["planted_adult_rows"], medium["planted_adults_found"]) == (3, 2, 2)
+    assert (medium["rows"], medium["planted_adult_rows"], medium["planted_adults_found"]) == (
+        3,
+        2,
+        2,
+    )
     assert (medium["precision"], medium["recall"]) == (0.6667, 0.5)
     assert adults["at_least_low"]["recall"] == 0.75
     assert adults["at_least_high"]["precision"] == 1.0
