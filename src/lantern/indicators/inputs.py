@@ -71,19 +71,12 @@ def build_inputs(steps: Steps) -> None:
             "kind VARCHAR, value VARCHAR, role VARCHAR, description VARCHAR)"
         )
 
-    if steps.exists("person_identity") and steps.exists("persons"):
-        # Ages on the person's best-supported date of birth (resolve/identity.py), so the law on
-        # age is applied on the date the person's page shows, not one record's outlier.
-        dob_source = """
-            SELECT r.record_id, coalesce(i.date_of_birth, r.dob)::DATE AS dob,
-                   CASE WHEN i.date_of_birth IS NULL
-                        THEN coalesce(r.birth_year, i.birth_year) END::INTEGER AS birth_year
-            FROM person_records r
-            LEFT JOIN persons s USING (record_id)
-            LEFT JOIN person_identity i ON i.person_id = s.person_id"""
-    elif steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns(
-        "person_records"
-    ):
+    # Each record's own date of birth. The person's best-supported date (resolve/identity.py)
+    # is not used here: it is worked out over today's persons and every record they have now,
+    # so a record or a link that came later would change the age behind an earlier hit (the
+    # truncation property, tests/integration/test_truncation_property.py, caught it). The law
+    # on age on the best-supported date needs that date as known at each moment: open work.
+    if steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns("person_records"):
         dob_source = "SELECT record_id, dob::DATE AS dob, birth_year::INTEGER AS birth_year FROM person_records"
     else:
         dob_source = "SELECT record_id, date_of_birth::DATE AS dob, birth_year::INTEGER AS birth_year FROM people"

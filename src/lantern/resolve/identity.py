@@ -3,9 +3,9 @@
 Agencies record a child's date of birth differently (a typo, a month and day swapped, a year
 out). Once records are joined into a person, one date stands for them: the date most of their
 records give (ties to the earliest), or with no full date the most common birth year (ties to
-the earliest) on 1 July. The same rule serves every stage that needs a person's age — the
-legal-age rules (`indicators`), child or adult (`score`) — and the page that shows the person,
-so the law on age is applied on the date the page shows, and the page shows the dates it was not.
+the earliest) on 1 July. The same rule serves child or adult (`score`) and the page that shows
+the person, which shows the dates it was not. The legal-age rules (`indicators`) read each
+record's own date: this one is today's, and behind an earlier hit it would let a later record in.
 
 `best_dates_of_birth_sql(members)` is that rule as SQL over any table of (record_id, person_id);
 `build_person_identity` writes it for the resolved persons as `person_identity`:
