@@ -160,7 +160,9 @@ def test_assessment_files_escape_hostile_reasons(tmp_path: Path) -> None:
     con = duckdb.connect(str(county.path))
     # The county has the columns the app reads; the files need a few more.
     con.execute("ALTER TABLE assessments ADD COLUMN IF NOT EXISTS records VARCHAR")
+    con.execute("ALTER TABLE assessments ADD COLUMN IF NOT EXISTS concern VARCHAR")
     con.execute("ALTER TABLE network_assessments ADD COLUMN IF NOT EXISTS members VARCHAR")
+    con.execute("ALTER TABLE network_assessments ADD COLUMN IF NOT EXISTS band VARCHAR")
     con.execute("UPDATE assessments SET top_reasons = ?, records = ?", [HOSTILE[0], HOSTILE[5]])
     con.execute("UPDATE network_assessments SET members = ?", [HOSTILE[2]])
     con.execute(
