@@ -107,12 +107,21 @@ PEAK_BAND = Step(
 CHILDREN = Step(
     "review_children",
     """
-    WITH recs AS (
-        SELECT person_id, string_agg(record_id, ';' ORDER BY record_id) AS records,
-               count(*) AS n_records, count(DISTINCT agency) AS agencies_with_records,
-               mode(sex) FILTER (WHERE sex IN ('F', 'M', 'X')) AS sex,
-               min(date_of_birth) AS date_of_birth, min(birth_year) AS birth_year
-        FROM review_child_records GROUP BY person_id
+    WITH sexes AS (
+        -- As most of the child's records give it; a tie goes to the first in order, never to
+        -- whichever `mode()` meets first (that differed from run to run).
+        SELECT person_id, arg_min(sex, (-n, sex)) AS sex
+        FROM (SELECT person_id, sex, count(*) AS n FROM review_child_records
+              WHERE sex IN ('F', 'M', 'X') GROUP BY person_id, sex)
+        GROUP BY person_id
+    ),
+    recs AS (
+        SELECT r.person_id, string_agg(r.record_id, ';' ORDER BY r.record_id) AS records,
+               count(*) AS n_records, count(DISTINCT r.agency) AS agencies_with_records,
+               any_value(s.sex) AS sex,
+               min(r.date_of_birth) AS date_of_birth, min(r.birth_year) AS birth_year
+        FROM review_child_records r LEFT JOIN sexes s USING (person_id)
+        GROUP BY r.person_id
     ),
     sig AS (
         SELECT person_id, min(recorded_on) AS first_signal_at, count(*) AS signals,
