@@ -170,10 +170,12 @@ def build_withdrawals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
                    gp.recorded_at, w.words, w.denial
             FROM ae_withdrawal_words w
             JOIN graph_participants gp ON gp.event_id = w.event_id AND gp.child_role AND gp.is_child
-        ), paired AS (   -- the latest disclosure at or before it, known when it was recorded
+        ), paired AS (   -- the latest earlier disclosure known when it was recorded (the
+                         -- record itself only when there is none: "disclosed, then said it was a lie")
             SELECT w.*, d.event_id AS d_event, d.record_id AS d_record, d.occurred_at AS d_at,
                    row_number() OVER (PARTITION BY w.child_id, w.event_id
-                                      ORDER BY d.occurred_at DESC, d.event_id) AS n
+                                      ORDER BY d.event_id = w.event_id, d.occurred_at DESC,
+                                               d.event_id) AS n
             FROM withdrawals w
             LEFT JOIN disclosures d
               ON d.child_id = w.child_id AND d.occurred_at <= w.occurred_at
