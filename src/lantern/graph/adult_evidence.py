@@ -288,21 +288,25 @@ def build_adult_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
             SELECT ge.src AS adult_id, ge.child_id, ge.kind AS tie, ge.event_id, ge.agency,
                    ge.src_record, ge.dst_record, ge.occurred_at, ge.recorded_at,
                    CASE WHEN ge.kind IN ('shared_thing', 'same_place') THEN ge.via END AS thing_id,
-                   {basis} AS basis
+                   ge.src_role AS adult_role, {basis} AS basis
             FROM graph_evidence ge
             JOIN adult_child_links l ON l.adult_id = ge.src AND l.child_id = ge.dst
             LEFT JOIN ae_event_facts f ON f.event_id = ge.event_id
             WHERE ge.child_id = ge.dst
               AND ge.kind IN ('suspect_of', 'co_event', 'shared_thing', 'text_mention', 'same_place')
-        ), concern_things AS (   -- cars, phones and places in children's records
-            SELECT dst AS thing_id, count(DISTINCT child_id) AS children FROM graph_evidence
-            WHERE kind IN ('with_thing', 'text_mention', 'at_place') AND child_id IS NOT NULL
-              AND child_id = src
-            GROUP BY dst
+        ), concern_things AS (   -- cars and phones in children's records; named places in
+                                 -- two children's records, or a hotspot (not a postcode sector)
+            SELECT ge.dst AS thing_id FROM graph_evidence ge
+            LEFT JOIN graph_nodes n ON n.node_id = ge.dst
+            WHERE ge.kind IN ('with_thing', 'text_mention', 'at_place') AND ge.child_id = ge.src
+            GROUP BY ge.dst
+            HAVING NOT bool_or(ge.kind = 'at_place')
+                OR (min(n.subkind) = 'named' AND count(DISTINCT ge.child_id) >= 2)
+                OR ge.dst IN (SELECT place_id FROM place_hotspots)
         ), thing_ties AS (   -- the adult with such a thing in a record of their own
             SELECT ge.src AS adult_id, NULL AS child_id, ge.kind AS tie, ge.event_id, ge.agency,
                    ge.src_record, NULL AS dst_record, ge.occurred_at, ge.recorded_at,
-                   ge.dst AS thing_id,
+                   ge.dst AS thing_id, ge.src_role AS adult_role,
                    CASE WHEN ge.kind = 'at_place' THEN 'place'
                         WHEN f.event_type = 'vehicle_stop'
                           OR regexp_matches(coalesce(f.narrative, ''), '(?i)\\banpr\\b') THEN 'vehicle'
@@ -319,7 +323,8 @@ def build_adult_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
             SELECT *, 'child' AS side FROM child_ties
             UNION ALL SELECT *, 'thing' FROM thing_ties
         ), classed AS (
-            SELECT i.*, t.kind AS thing_kind, f.teller, f.narrative, f.event_type, f.recorded_by,
+            SELECT i.*, t.kind AS thing_kind, coalesce(t.display, n.label) AS thing_label,
+                   f.teller, f.narrative, f.event_type, f.recorded_by,
                    CASE
                      WHEN i.basis IN ('child_account', 'other_child')
                           AND i.tie IN ('shared_thing', 'same_place') THEN
@@ -337,6 +342,7 @@ def build_adult_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
             FROM items i
             LEFT JOIN ae_event_facts f ON f.event_id = i.event_id
             LEFT JOIN things t ON t.thing_id = i.thing_id
+            LEFT JOIN graph_nodes n ON n.node_id = i.thing_id
         ), withdrawn AS (
             SELECT child_id, min(withdrawn_at) AS first_withdrawn_at
             FROM account_withdrawals GROUP BY child_id
@@ -363,9 +369,21 @@ def _thing_kind(expr: str) -> str:
 
 
 def _summary(c: str) -> str:
-    """The words an item rests on: the record's type and the start of its notes."""
-    return f"""concat_ws(': ', replace({c}.event_type, '_', ' '),
-                nullif(left(regexp_replace(coalesce({c}.narrative, ''), '\\s+', ' ', 'g'), 300), ''))"""
+    """The words an item rests on: the record's type, how it ties the adult, and the start of
+    its notes."""
+    how = f"""CASE
+        WHEN {c}.tie IN ('suspect_of', 'co_event') THEN 'the adult recorded as ' || {c}.adult_role
+        WHEN {c}.tie = 'shared_thing'
+            THEN {c}.thing_kind || ' ' || {c}.thing_label || ' in the child''s record and the adult''s'
+        WHEN {c}.tie = 'same_place'
+            THEN 'the adult and the child at ' || {c}.thing_label || ' within days'
+        WHEN {c}.tie = 'text_mention' THEN 'the adult ' || coalesce({c}.adult_role, 'named in the notes')
+        WHEN {c}.tie = 'with_thing'
+            THEN {c}.thing_kind || ' ' || {c}.thing_label || ' in the adult''s own record'
+        WHEN {c}.tie = 'at_place' THEN 'the adult at ' || {c}.thing_label
+        END"""
+    notes = f"nullif(left(regexp_replace(coalesce({c}.narrative, ''), '\\s+', ' ', 'g'), 300), '')"
+    return f"concat_ws('; ', replace({c}.event_type, '_', ' '), {how}, {notes})"
 
 
 def build_disruptions(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
