@@ -26,7 +26,6 @@ from __future__ import annotations
 import time
 
 import duckdb
-import pyarrow as pa
 
 from lantern.graph.evidence import NAMED_PLACE, POSTCODE_SECTOR
 from lantern.graph.rules import GraphRules
@@ -139,18 +138,18 @@ def build_withdrawals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
         found["rule"].append(chosen[0].rule)
         found["words"].append(" … ".join(dict.fromkeys(m.text for m in chosen)))
         found["denial"].append(not strong)
-    table = pa.table(
-        found,
-        schema=pa.schema(
-            [("event_id", pa.string()), ("rule", pa.string()), ("words", pa.string()),
-             ("denial", pa.bool_())]
-        ),
-    )  # fmt: skip
-    con.register("_ae_withdrawal_found", table)
+    # a few rows: inserted directly (registering an Arrow table would import pandas)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE ae_withdrawal_words AS SELECT * FROM _ae_withdrawal_found"
+        "CREATE OR REPLACE TEMP TABLE ae_withdrawal_words "
+        "(event_id VARCHAR, rule VARCHAR, words VARCHAR, denial BOOLEAN)"
     )
-    con.unregister("_ae_withdrawal_found")
+    if found["event_id"]:
+        con.executemany(
+            "INSERT INTO ae_withdrawal_words VALUES (?, ?, ?, ?)",
+            list(
+                zip(found["event_id"], found["rule"], found["words"], found["denial"], strict=True)
+            ),
+        )
     missing = sql_list(rules.missing_event_types)
     create_table(
         con,
@@ -196,6 +195,24 @@ def build_withdrawals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
         ), missing AS (
             SELECT DISTINCT person_id, event_id, occurred_at FROM graph_participants
             WHERE child_role AND is_child AND event_type IN {missing}
+        ), contacts AS (   -- records tying the child to a linked adult (not the carers)
+            SELECT DISTINCT ge.child_id, ge.src AS adult_id, ge.event_id, ge.occurred_at
+            FROM graph_evidence ge
+            JOIN adult_child_links l ON l.adult_id = ge.src AND l.child_id = ge.child_id
+            WHERE ge.child_id IN (SELECT child_id FROM named)
+        ), missing_counts AS (
+            SELECT n.child_id, n.event_id, n.adult_id, count(m.event_id) AS n_missing
+            FROM named n
+            LEFT JOIN missing m ON m.person_id = n.child_id AND m.occurred_at > n.d_at
+                               AND m.occurred_at < n.occurred_at
+            GROUP BY ALL
+        ), contact_counts AS (
+            SELECT n.child_id, n.event_id, n.adult_id, count(DISTINCT c.event_id) AS n_contacts
+            FROM named n
+            LEFT JOIN contacts c ON c.child_id = n.child_id
+             AND (n.adult_id IS NULL OR c.adult_id = n.adult_id)
+             AND c.occurred_at > n.d_at AND c.occurred_at < n.occurred_at
+            GROUP BY ALL
         )
         SELECT n.child_id, n.adult_id, n.d_event AS disclosure_event_id,
                n.d_record AS disclosure_record_id, n.d_at AS disclosed_at,
@@ -203,16 +220,13 @@ def build_withdrawals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
                n.occurred_at AS withdrawn_at,
                CAST(date_diff('day', n.d_at, n.occurred_at) AS INTEGER) AS days_between,
                n.words AS withdrawal_words,
-               CAST((SELECT count(*) FROM missing m
-                     WHERE m.person_id = n.child_id AND m.occurred_at > n.d_at
-                       AND m.occurred_at < n.occurred_at) AS INTEGER) AS missing_between,
-               CAST((SELECT count(DISTINCT ge.event_id) FROM graph_evidence ge
-                     JOIN adult_child_links l ON l.adult_id = ge.src AND l.child_id = ge.child_id
-                     WHERE ge.child_id = n.child_id
-                       AND (n.adult_id IS NULL OR ge.src = n.adult_id)
-                       AND ge.occurred_at > n.d_at AND ge.occurred_at < n.occurred_at)
-                    AS INTEGER) AS adult_contacts_between
+               CAST(mc.n_missing AS INTEGER) AS missing_between,
+               CAST(cc.n_contacts AS INTEGER) AS adult_contacts_between
         FROM named n
+        JOIN missing_counts mc ON mc.child_id = n.child_id AND mc.event_id = n.event_id
+         AND mc.adult_id IS NOT DISTINCT FROM n.adult_id
+        JOIN contact_counts cc ON cc.child_id = n.child_id AND cc.event_id = n.event_id
+         AND cc.adult_id IS NOT DISTINCT FROM n.adult_id
         ORDER BY n.child_id, n.occurred_at, n.event_id, n.adult_id
         """,  # noqa: S608
     )
@@ -404,13 +418,9 @@ def build_disruptions(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
         reg = parse_registration(raw)
         raws.append(raw)
         norms.append(f"vehicle:{reg.value}" if reg else None)
-    con.register(
-        "_ae_vrm",
-        pa.table({"raw": raws, "thing_id": norms},
-                 schema=pa.schema([("raw", pa.string()), ("thing_id", pa.string())])),
-    )  # fmt: skip
-    con.execute("CREATE OR REPLACE TEMP TABLE ae_vrm AS SELECT * FROM _ae_vrm")
-    con.unregister("_ae_vrm")
+    con.execute("CREATE OR REPLACE TEMP TABLE ae_vrm (raw VARCHAR, thing_id VARCHAR)")
+    if raws:
+        con.executemany("INSERT INTO ae_vrm VALUES (?, ?)", list(zip(raws, norms, strict=True)))
     empty = (
         "SELECT CAST(NULL AS VARCHAR) AS agency, CAST(NULL AS VARCHAR) AS action_ref, "
         "CAST(NULL AS VARCHAR) AS action, CAST(NULL AS VARCHAR) AS target_kind, "

@@ -135,11 +135,13 @@ def _compiled(patterns: tuple[tuple[str, str], ...]) -> list[tuple[str, re.Patte
 
 _WITHDRAWAL = _compiled(WITHDRAWAL_PATTERNS)
 _DENIAL = _compiled(DENIAL_PATTERNS)
+# one search tells most notes apart (they hold none of it) before each rule is tried
+_ANY = re.compile("|".join(f"(?:{p})" for _, p in WITHDRAWAL_PATTERNS + DENIAL_PATTERNS), re.I)
 
 
 def find(text: str | None) -> list[Match]:
     """Every withdrawal or denial in `text`, in order, without the negated or hypothetical ones."""
-    if not text:
+    if not text or not _ANY.search(text):
         return []
     found: list[Match] = []
     for patterns, denial in ((_WITHDRAWAL, False), (_DENIAL, True)):

@@ -113,8 +113,7 @@ def plan_disruptions(
             names = list(ACTIONS)
             action = rng.choices(names, weights=[ACTIONS[a][1] for a in names])[0]
             kind = ACTIONS[action][0]
-            # while the network is active, with time either side to see the effect
-            day = net.started + int((net.ended - net.started) * rng.uniform(0.3, 0.7))
+            day = _action_day(net, rng)
             effects = EFFECTS[kind]
             effect = rng.choices([e for e, _ in effects], weights=[w for _, w in effects])[0]
             d = Disruption(action, kind, day, effect)
@@ -138,9 +137,32 @@ def plan_disruptions(
                     pool = [p for p in vocab.places["takeaways"] + vocab.places["hotels"]
                             if p not in net.places]  # fmt: skip
                     d.replacement = rng.choice(pool)
+            if any((o.target_kind, o.adult, o.place) == (kind, d.adult, d.place)
+                   for o in net.disruptions):  # fmt: skip
+                continue  # one action per target: its effect is then its own
             d.owner = rng.choice(OWNERS[action]).format(family=rng.choice(vocab.family))
             d.outcome = rng.choice(OUTCOMES[action])
             net.disruptions.append(d)
+
+
+def _action_day(net: Network, rng: random.Random) -> int:
+    """A day while the network is at its busiest: as many victims as possible groomed at least
+    two months before and not recognised for six months after (so a panel has months either
+    side to compare), drawn among such days."""
+    spans = [(v.groomed_from + 60, v.recognised - 180) for v in net.victims]
+    edges = sorted({d for span in spans for d in span if span[0] < span[1]})
+    best, days = 0, []
+    for day in edges:
+        live = sum(1 for low, high in spans if low <= day <= high)
+        if live > best:
+            best, days = live, [day]
+        elif live == best and best:
+            days.append(day)
+    if not days:  # no victim long enough: the middle of the network's life
+        return net.started + int((net.ended - net.started) * rng.uniform(0.3, 0.7))
+    low = rng.choice(days)
+    high = min(high for lo, high in spans if lo <= low <= high)
+    return rng.randrange(low, max(low + 1, min(high, low + 120)))
 
 
 def _stopped(net: Network, day: int, kind: str) -> list[Disruption]:
