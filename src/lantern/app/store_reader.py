@@ -36,7 +36,9 @@ from lantern.store.connection import connect
 
 log = logging.getLogger(__name__)
 
-REQUIRED = ("people", "persons", "events", "event_people", "assessments")
+# `score_persons`, not resolve's `persons`: the person ids in `assessments` are the score stage's
+# clusters on its assessment date (they differ after `--as-of`), as review and exports read them.
+REQUIRED = ("people", "score_persons", "events", "event_people", "assessments")
 OPTIONAL = (
     "indicator_hits",
     "language_findings",
@@ -241,7 +243,7 @@ class Analytics:
             """
             SELECT ps.person_id, p.record_id, p.agency, p.given_name, p.family_name,
                    p.other_names, p.date_of_birth, p.sex
-            FROM persons ps JOIN people p USING (record_id)
+            FROM score_persons ps JOIN people p USING (record_id)
             WHERE ps.person_id IN (SELECT unnest(?::VARCHAR[]))
             ORDER BY ps.person_id, p.record_id
             """,
@@ -317,7 +319,7 @@ class Analytics:
 
         def compute() -> dict[str, str]:
             rows = self.q(
-                "SELECT record_id, person_id FROM persons "
+                "SELECT record_id, person_id FROM score_persons "
                 "WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
                 [records],
             )
@@ -354,8 +356,8 @@ class Analytics:
             SELECT CASE WHEN a.person_id = ? THEN b.person_id ELSE a.person_id END,
                    'scored as likely the same' AS why, rp.match_probability AS probability
             FROM resolve_pairs rp
-            JOIN persons a ON a.record_id = rp.record_id_l
-            JOIN persons b ON b.record_id = rp.record_id_r
+            JOIN score_persons a ON a.record_id = rp.record_id_l
+            JOIN score_persons b ON b.record_id = rp.record_id_r
             WHERE (a.person_id = ? OR b.person_id = ?) AND a.person_id <> b.person_id
               AND rp.match_probability >= 0.3
             """
@@ -367,11 +369,11 @@ class Analytics:
             f"""
             WITH names AS (
                 SELECT DISTINCT lower(trim(p.given_name)) AS g, lower(trim(p.family_name)) AS f
-                FROM people p JOIN persons ps USING (record_id)
+                FROM people p JOIN score_persons ps USING (record_id)
                 WHERE ps.person_id = ? AND p.given_name IS NOT NULL AND p.family_name IS NOT NULL
             ), found AS (
                 SELECT ps.person_id AS other, 'the same name' AS why, NULL::DOUBLE AS probability
-                FROM people p JOIN persons ps USING (record_id)
+                FROM people p JOIN score_persons ps USING (record_id)
                 JOIN names n ON lower(trim(p.given_name)) = n.g AND lower(trim(p.family_name)) = n.f
                 WHERE ps.person_id <> ?
                 {pairs}
@@ -732,7 +734,7 @@ class Analytics:
             """
             SELECT DISTINCT ps.person_id, e.event_id, e.agency, e.event_type, e.occurred_at,
                    e.recorded_at, e.ended_at
-            FROM persons ps
+            FROM score_persons ps
             JOIN event_people ep ON ep.record_id = ps.record_id
             JOIN events e ON e.event_id = ep.event_id
             WHERE ps.person_id IN (SELECT unnest(?::VARCHAR[]))
@@ -785,7 +787,7 @@ class Analytics:
                 return []
             clauses.append(
                 "ps.person_id IN (SELECT ps2.person_id FROM thing_mentions tm "
-                "JOIN persons ps2 ON ps2.record_id = tm.record_id "
+                "JOIN score_persons ps2 ON ps2.record_id = tm.record_id "
                 "WHERE tm.thing_id IN (SELECT unnest(?::VARCHAR[])))"
             )
             params.append(thing_ids)
@@ -796,7 +798,7 @@ class Analytics:
             f"""
             SELECT ps.person_id, max({score}) AS similarity,
                    arg_max(concat_ws(' ', p.given_name, p.family_name), {score}) AS matched
-            FROM people p JOIN persons ps USING (record_id)
+            FROM people p JOIN score_persons ps USING (record_id)
             WHERE {where}
             GROUP BY ps.person_id ORDER BY similarity DESC, ps.person_id LIMIT {int(limit)}
             """,  # noqa: S608 - fixed SQL fragments; every value is a bound parameter
