@@ -196,13 +196,14 @@ def create_app(
     async def _user_error(request: Request, exc: UserError) -> Response:
         return render(request, "error.html", 400, title="There is a problem", message=str(exc))
 
-    from lantern.app import admin_pages, pages, people_pages
+    from lantern.app import admin_pages, evidence_pages, pages, people_pages
     from lantern.app.challenge import router as challenge_router
     from lantern.app.review_pages import router as review_router
     from lantern.app.workbench_pages import router as workbench_router
 
     app.include_router(pages.router)
     app.include_router(people_pages.router)
+    app.include_router(evidence_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(workbench_router)
     app.include_router(challenge_router)
