@@ -13,7 +13,7 @@ Lantern shows the figures; the panel judges.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -194,12 +194,13 @@ class Effect:
 def effect(started_on: date, months: dict[Any, dict[str, Any]], as_of: date | None) -> Effect:
     """What was recorded about a target in the months around an action that started on
     `started_on`: a month with no row had nothing recorded (0); a month after `as_of` is not
-    in the records yet and is left out of the totals."""
-    rows = []
+    in the records yet and is left out of the totals — nor is a month the store covers only in
+    part (its last day after `as_of`): a part-month would read as a fall."""
+    rows: list[dict[str, Any]] = []
     for offset in range(-WINDOW, WINDOW + 1):
         month = _month(started_on, offset)
         row = months.get(month) or {}
-        recorded = as_of is None or month <= as_of
+        recorded = as_of is None or _month(started_on, offset + 1) - timedelta(days=1) <= as_of
         rows.append(
             {
                 "month": month,

@@ -166,6 +166,10 @@ def test_months_after_the_store_date_are_not_counted_as_nothing() -> None:
     assert effect.after_months_recorded == 0
     assert effect.sentence.endswith("After: no month after the action is in the records yet.")
     assert [r["recorded"] for r in effect.months] == [True] * 4 + [False] * 3
+    # a month the store covers only in part is not counted either
+    part = disruptions.effect(date(2021, 2, 14), {}, as_of=date(2021, 4, 20))
+    assert [r["recorded"] for r in part.months] == [True] * 5 + [False] * 2
+    assert part.after_months_recorded == 1
 
 
 def test_effect_across_a_year_end() -> None:
