@@ -218,6 +218,12 @@ class Analytics:
         """`compute()`, once per `key` while the app holds the store (which cannot change)."""
         return self._memo.get(key, compute)
 
+    def memoised_many(
+        self, kind: str, ids: list[str], compute: Callable[[list[str]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """`compute(missing)` for the ids not yet memoised under `kind`, in one call."""
+        return self._memo.get_many(kind, ids, compute)
+
     def q(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:

@@ -200,6 +200,7 @@ def create_app(
     from lantern.app import (
         admin_pages,
         alert_pages,
+        evidence_pages,
         mace_pages,
         people_pages,
         search_page,
@@ -214,6 +215,7 @@ def create_app(
     app.include_router(search_page.router)
     app.include_router(mace_pages.router)
     app.include_router(people_pages.router)
+    app.include_router(evidence_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(workbench_router)
     app.include_router(challenge_router)
