@@ -206,12 +206,23 @@ def run(
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
     con = _connect(Path(store_path), settings)
     try:
+        if settings is not None:
+            _copy_app_decisions(con, settings)
         _run_stages(con, Path(dataset_dir), summary, None, progress)
         if out_dir is not None:
             summary.files = write_outputs(con, Path(out_dir))
     finally:
         con.close()
     return summary
+
+
+def _copy_app_decisions(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The web app's decisions that a run applies: a supervisor's date of birth for a person
+    (app/dob_decisions.py), copied from the operational store into `resolve_dob_decisions`
+    before the stages run, so the law on age reads it from the decision's own date on."""
+    from lantern.app.dob_decisions import copy_to_store
+
+    copy_to_store(settings.database_url, con)
 
 
 # exports -----------------------------------------------------------------------

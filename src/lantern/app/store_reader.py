@@ -429,6 +429,40 @@ class Analytics:
             """
         )
 
+    def turned_18(self) -> dict[str, date]:
+        """Children (scored as such) who have turned 18 by the as-of date, on their
+        best-supported date of birth: person id -> their 18th birthday (29 February: 1 March,
+        as ages are counted)."""
+        if not self.has("person_identity"):
+            return {}
+        rows = self.q(
+            """
+            SELECT a.person_id,
+                   CASE WHEN month(i.born) = 2 AND day(i.born) = 29
+                        THEN make_date(year(i.born) + 18, 3, 1)
+                        ELSE CAST(i.born + INTERVAL 18 YEAR AS DATE) END AS eighteen
+            FROM assessments a JOIN person_identity i USING (person_id)
+            WHERE a.kind = 'child' AND i.born IS NOT NULL AND a.as_of IS NOT NULL
+              AND year(a.as_of) - year(i.born)
+                  - CASE WHEN strftime(a.as_of, '%m%d') < strftime(i.born, '%m%d')
+                         THEN 1 ELSE 0 END >= 18
+            """
+        )
+        return {r["person_id"]: r["eighteen"] for r in rows}
+
+    def network_children(self) -> dict[str, list[str]]:
+        """Each network's members scored as children: network id -> person ids."""
+        if not self.has("networks"):
+            return {}
+        out: dict[str, list[str]] = {}
+        for r in self.q(
+            "SELECT n.network_id, n.node_id FROM networks n "
+            "JOIN assessments a ON a.person_id = n.node_id AND a.kind = 'child' "
+            "ORDER BY n.network_id, n.node_id"
+        ):
+            out.setdefault(r["network_id"], []).append(r["node_id"])
+        return out
+
     def adults_of_interest(self) -> list[dict[str, Any]]:
         """Adults the score stage banded, highest first (the app shows medium and up)."""
         return self.q(
