@@ -119,14 +119,12 @@ _OBJECT_FOLLOWERS = frozenset(
 
 def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple[str, int]]:
     """(label, token index): NAME_SUBJECT for the child's name, NAME_OTHER for another
-    child's, in subject position; OBJ_PRON for an object pronoun. Nothing when the note's
-    child cannot be named."""
+    child's, in subject position; OBJ_PRON for an object pronoun (also when the note's child
+    cannot be named: "Tia's brother gives them lifts")."""
     child = subject_name(doc, age)
-    if child is None:
-        return []
     texts, lowers, _ = token_lists(doc)
     n = len(texts)
-    known = _other_children(texts, lowers) | {child}
+    known = _other_children(texts, lowers) | {child} if child is not None else set()
     out: list[tuple[str, int]] = []
     for i, lower in enumerate(lowers):
         if lower in _OBJECT_PRONOUNS:
