@@ -96,3 +96,31 @@ def test_family_home_is_not_a_place_sign():
 
 def test_abuse_by_a_family_member_without_a_determiner():
     assert of("Disclosed sexual abuse by stepfather Lee.", "sexual_abuse_intrafamilial")
+
+
+def test_a_claim_the_note_refutes_is_negated():
+    text = (
+        "Concerns were that he was being given cannabis by older lads at the flat. "
+        "Checks completed and found no evidence of this. Case closed."
+    )
+    assert of(text, "given_alcohol_drugs").negated
+    text = "Concerns were that he was being given cannabis by older lads at the flat. Strategy held."
+    assert of(text, "given_alcohol_drugs").affirmed
+
+
+def test_a_record_made_for_another_named_child():
+    text = "Mia (13, subject) and Leah (14) were out late. CSE referral for Leah."
+    assert of(text, "cse_concern_named").experiencer == "other"
+
+
+def test_another_resident_named_in_brackets_reports_their_own():
+    text = "Sam (15) told staff about another resident (Ryan, 14) who keeps coming back with cash."
+    assert of(text, "unexplained_gifts", 15).experiencer == "other"
+
+
+def test_a_condition_after_a_heading():
+    assert of("Plan: should she return drunk, staff to call 111.", "intoxicated").hypothetical
+
+
+def test_police_words_of_advice():
+    assert of("Words of advice given re the risks of accepting lifts.", "seen_in_car_with_adult").hypothetical

@@ -57,6 +57,8 @@ _MAY_MENTION = re.compile(
     r"\d| as | called | named | aka |a\.k\.a\.|nicknamed|goes by|calls (?:him|her)self"
 )
 _WORD = re.compile(r"[a-z]+")
+# A finding followed by one of these and another child's name is that child's record.
+_FOR_WHOM = frozenset({"for", "re", "regarding"})
 # Words passed over when looking for the word before a finding.
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
 
@@ -209,6 +211,8 @@ class TextAnalyser:
             "PLAN_POST": ctx["planned"]["following"],
             "SUSPECT_PRE": ctx["suspicion"]["preceding"],
             "INACTIVE": ctx["not_sexually_active"]["phrases"],
+            "CLAIM": ctx["refuted"]["claim"],
+            "REFUTED": ctx["refuted"]["refutation"],
             "EXP_OTHER_OF": ctx["experiencer"]["other_of_named"],
             "HIST_PRE": ctx["historical"]["preceding"],
             "HIST_POST": ctx["historical"]["following"],
@@ -311,11 +315,27 @@ class TextAnalyser:
                 cues.setdefault(int(sentence_of[start]), []).append((strings[match_id], start, end))
             for label, start in people.name_cues(doc, age, self.object_markers):
                 cues.setdefault(int(sentence_of[start]), []).append((label, start, start + 1))
-            for number, sent_start in enumerate(bounds[:-1]):
-                # "Should she return under the influence, ...": a condition by inversion
-                if sent_start < len(doc) and lower[sent_start] == self._should:
-                    cues.setdefault(number, []).append(("HYPO_PRE", sent_start, sent_start + 1))
-            inactive = any(label == "INACTIVE" for found in cues.values() for label, *_ in found)
+            # "Should she return under the influence, ...", "Plan: should he go missing":
+            # a condition by inversion, at the start of a sentence or of a list item
+            for i in numpy.flatnonzero(lower == self._should).tolist():
+                if is_start[i] or (i > 0 and doc[i - 1].is_punct):
+                    cues.setdefault(int(sentence_of[i]), []).append(("HYPO_PRE", i, i + 1))
+            labels = {label for found in cues.values() for label, *_ in found}
+            inactive = "INACTIVE" in labels
+            # A note that refutes what it was told ("anonymous call stating she was being
+            # picked up by men ... Call believed to be malicious"; "concerns were that ...
+            # Assessment found no evidence of this"): the claim's findings are negated.
+            refuted = (
+                {
+                    number
+                    for number, found in cues.items()
+                    for label, *_ in found
+                    if label == "CLAIM"
+                }
+                if "REFUTED" in labels
+                else set()
+            )
+            others_after = people.other_children_at(doc, age)
             for ent in ents:
                 excluded = self.rules.exclude_after.get(ent.label_)
                 if excluded and _follows(doc, ent.start, excluded):
@@ -349,6 +369,21 @@ class TextAnalyser:
                     if indicator in self.rules.subject_fixed
                     else self._experiencer(doc, in_sentence, ent)
                 )
+                # "Missing report completed for Courtney", "CSE referral for Jade": the
+                # record a professional makes for another child named right after it
+                if (
+                    experiencer == "subject"
+                    and ent.end + 1 < len(doc)
+                    and doc[ent.end].lower_ in _FOR_WHOM
+                    and ent.end + 1 in others_after
+                ):
+                    experiencer = "other"
+                negated = bool(ent._.negex) or (
+                    number in refuted
+                    and any(
+                        label == "CLAIM" and end <= ent.start for label, _, end in in_sentence
+                    )
+                )
                 analysis.hits.append(
                     Finding(
                         indicator=indicator,
@@ -356,7 +391,7 @@ class TextAnalyser:
                         start=start_char,
                         end=end_char,
                         text=text[start_char:end_char],
-                        negated=bool(ent._.negex),
+                        negated=negated,
                         hypothetical=hypothetical,
                         historical=historical,
                         experiencer=experiencer,
@@ -426,6 +461,12 @@ class TextAnalyser:
                 at = start - 1 if label == "EXP_OTHER" else start - 2
                 before = doc[at].lower_ if at >= 0 else ""
                 after = doc[end].lower_ if end < len(doc) else ""
+                if after == "(":  # "another resident (Kyle, 15) who has been ..."
+                    close = next(
+                        (j for j in range(end, min(end + 8, len(doc))) if doc[j].text == ")"),
+                        None,
+                    )
+                    after = doc[close + 1].lower_ if close is not None and close + 1 < len(doc) else ""
                 if before in self.object_markers and after not in self.relative_markers:
                     continue
                 state, by_name, acts_on = "other", False, label == "EXP_OTHER_OF"
