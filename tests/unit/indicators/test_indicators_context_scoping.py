@@ -29,17 +29,23 @@ def test_a_line_break_ends_a_negation_and_a_reporter():
 
 
 def test_a_plan_is_hypothetical_but_a_named_concern_stays_the_professionals():
-    assert of("School nurse to offer sexual health clinic appointment.", "sexual_health_attendance").hypothetical
+    assert of(
+        "School nurse to offer sexual health clinic appointment.", "sexual_health_attendance"
+    ).hypothetical
     assert not of("CSE screening tool to be completed by SW.", "cse_concern_named").hypothetical
     assert of("Given a leaflet on CSE.", "cse_concern_named").hypothetical
 
 
 def test_should_at_the_start_of_a_sentence_is_a_condition():
-    assert of("Should he come back under the influence, staff to call 111.", "intoxicated").hypothetical
+    assert of(
+        "Should he come back under the influence, staff to call 111.", "intoxicated"
+    ).hypothetical
 
 
 def test_a_concern_about_sexual_abuse_is_not_a_disclosure():
-    assert of("Reason for enquiry: concern re sexual abuse.", "sexual_assault_disclosed").hypothetical
+    assert of(
+        "Reason for enquiry: concern re sexual abuse.", "sexual_assault_disclosed"
+    ).hypothetical
     assert of("She disclosed sexual abuse to her teacher.", "sexual_assault_disclosed").affirmed
 
 
@@ -104,7 +110,9 @@ def test_a_claim_the_note_refutes_is_negated():
         "Checks completed and found no evidence of this. Case closed."
     )
     assert of(text, "given_alcohol_drugs").negated
-    text = "Concerns were that he was being given cannabis by older lads at the flat. Strategy held."
+    text = (
+        "Concerns were that he was being given cannabis by older lads at the flat. Strategy held."
+    )
     assert of(text, "given_alcohol_drugs").affirmed
 
 
@@ -123,4 +131,6 @@ def test_a_condition_after_a_heading():
 
 
 def test_police_words_of_advice():
-    assert of("Words of advice given re the risks of accepting lifts.", "seen_in_car_with_adult").hypothetical
+    assert of(
+        "Words of advice given re the risks of accepting lifts.", "seen_in_car_with_adult"
+    ).hypothetical

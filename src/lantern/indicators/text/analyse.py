@@ -57,6 +57,10 @@ _MAY_MENTION = re.compile(
     r"\d| as | called | named | aka |a\.k\.a\.|nicknamed|goes by|calls (?:him|her)self"
 )
 _WORD = re.compile(r"[a-z]+")
+_ADULT_RELATIONS = frozenset(
+    "mum mother dad father stepfather stepdad stepmother stepmum nan nana nanna gran grandma "
+    "grandmother grandad granddad grandfather aunt auntie uncle".split()
+)
 # A finding followed by one of these and another child's name is that child's record.
 _FOR_WHOM = frozenset({"for", "re", "regarding"})
 # Words passed over when looking for the word before a finding.
@@ -311,8 +315,20 @@ class TextAnalyser:
             clause_breaks = [int(c) for c in commas if int(lower[c + 1]) in self._break_ids]
             cues: dict[int, list[tuple[str, int, int]]] = {}
             strings = self.nlp.vocab.strings
+            reports = set()
             for match_id, start, end in self.cues(doc):
-                cues.setdefault(int(sentence_of[start]), []).append((strings[match_id], start, end))
+                label = strings[match_id]
+                cues.setdefault(int(sentence_of[start]), []).append((label, start, end))
+                if label == "EXP_REPORT":
+                    reports.add((start, end))
+            if reports:  # "explained she ..." is an account, not "explained the risks"
+                for number, found in cues.items():
+                    cues[number] = [
+                        (label, start, end)
+                        for label, start, end in found
+                        if label not in ("HYPO_PRE", "PLAN_PRE")
+                        or not any(s == start and e > end for s, e in reports)
+                    ]
             for label, start in people.name_cues(doc, age, self.object_markers):
                 cues.setdefault(int(sentence_of[start]), []).append((label, start, start + 1))
             # "Should she return under the influence, ...", "Plan: should he go missing":
@@ -380,9 +396,7 @@ class TextAnalyser:
                     experiencer = "other"
                 negated = bool(ent._.negex) or (
                     number in refuted
-                    and any(
-                        label == "CLAIM" and end <= ent.start for label, _, end in in_sentence
-                    )
+                    and any(label == "CLAIM" and end <= ent.start for label, _, end in in_sentence)
                 )
                 analysis.hits.append(
                     Finding(
@@ -466,10 +480,16 @@ class TextAnalyser:
                         (j for j in range(end, min(end + 8, len(doc))) if doc[j].text == ")"),
                         None,
                     )
-                    after = doc[close + 1].lower_ if close is not None and close + 1 < len(doc) else ""
+                    after = (
+                        doc[close + 1].lower_ if close is not None and close + 1 < len(doc) else ""
+                    )
                 if before in self.object_markers and after not in self.relative_markers:
                     continue
-                state, by_name, acts_on = "other", False, label == "EXP_OTHER_OF"
+                # an adult of the family who acts on the child ("her mum's friend made her
+                # do ...", "her stepdad hit her") did it to the child; a peer's "her" may be
+                # the peer's own
+                acts_on = label == "EXP_OTHER_OF" or doc[end - 1].lower_ in _ADULT_RELATIONS
+                state, by_name = "other", False
             elif label == "NAME_OTHER":
                 state, by_name, acts_on = "other", True, True
             elif label == "NAME_SUBJECT":
