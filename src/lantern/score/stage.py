@@ -84,6 +84,7 @@ def run(
             weights.child.links.suspect_roles,
             weights.child.links.text_kinds,
             facts.RoutineRule.from_graph_rules(),
+            weights.child.scored_text_layers,
         ),
         weights,
     )
@@ -92,7 +93,7 @@ def run(
     _write_cluster_map(con, result, person_of_root)
     kinds = _kinds(con, until, result, person_of_root)
     network_states = network_replay.replay_networks(
-        network_replay.read_networks(con, until),
+        network_replay.read_networks(con, until, weights.child.scored_text_layers),
         links,
         result.history,
         {record: kinds[person_of_root[root]] for record, root in result.root_of.items()},
