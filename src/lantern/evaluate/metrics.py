@@ -277,6 +277,15 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
         "false_cse_per_10000_children": (
             _round(sum(1 for n in false_ids if n not in other_kind) * per) if per else None
         ),
+        # Put forward as CSE: flagged (a `first_flagged_at`) and not labelled another kind.
+        # A network never flagged, or listed under criminal exploitation, is not on a MACE
+        # list as a CSE concern (issue 16); this is the false networks a meeting would see.
+        "false_put_forward": sum(1 for n in false_ids if n in flagged_ids - other_kind),
+        "false_put_forward_per_10000_children": (
+            _round(sum(1 for n in false_ids if n in flagged_ids - other_kind) * per)
+            if per
+            else None
+        ),
         "found_per_10000_children": _round(len(found) * per) if per else None,
         "sizes": _size_distribution([len(m) for _, m in reported]),
         "flagged_sizes": _size_distribution(
