@@ -452,11 +452,11 @@ EDGES = [
     (
         "P00000000a1",
         "place:Manor Row takeaway",
-        "same_place",
+        "at_place",
         1.0,
         ["social_care:SC2", "police:E3"],
     ),
-    ("P0000000107", "place:Manor Row takeaway", "same_place", 1.0, ["police:E3"]),
+    ("P0000000107", "place:Manor Row takeaway", "at_place", 1.0, ["police:E3"]),
     ("P00000000c3", "P0000000118", "co_event", 1.0, ["police:E5"]),
 ]
 

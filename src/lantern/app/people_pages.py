@@ -97,7 +97,7 @@ def child_page(
         decisions=decisions,
         clocks=clock_list,
         record=record,
-        held=legal_floor.held_by_law(person, analytics.score_reasons(person_id)),
+        held=legal_floor.held_by_law(person),
         duplicates=analytics.possible_duplicates(person),
     )
 

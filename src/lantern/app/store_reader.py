@@ -85,6 +85,8 @@ class Person:
     top_reasons: str = ""
     as_of: date | None = None
     linked_children: int | None = None
+    legal_floor: str | None = None  # children: the band the law on age sets at least (score)
+    points_band: str | None = None  # children: the band the points alone give (score)
     birth_year_only: bool = False  # no record gives a full date: born is 1 July of the year
     dob_records: int = 0  # records giving the date of birth shown
     # other full dates recorded: {date_of_birth: date, agencies: [...], records: [...]}
@@ -289,6 +291,8 @@ class Analytics:
             person.top_reasons = row.get("top_reasons") or ""
             person.as_of = row.get("as_of")
             person.linked_children = row.get("linked_children")
+            person.legal_floor = row.get("legal_floor")
+            person.points_band = row.get("points_band")
         return people
 
     def _identity(self, person_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -878,8 +882,8 @@ def _link_group(row: dict[str, Any]) -> str:
 
 @cache
 def _scored_text_layers() -> frozenset[str]:
-    """The text layers the shipped weights score (`child.scored_text_layers`), as the app
-    reads the bands from them too (legal_floor.py)."""
+    """The text layers the shipped weights score (`child.scored_text_layers`): a hit from
+    another layer is shown marked "not scored"."""
     from lantern.score.weights import load_weights
 
     return frozenset(load_weights().child.scored_text_layers)

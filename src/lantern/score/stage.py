@@ -290,6 +290,11 @@ def _write(
                 until,
                 linked,
                 ";".join(sorted(cluster.records)),
+                # The law on age's floor and the band the points alone give (with the weights
+                # this run used), so the child's page says "held by the law" without
+                # re-banding or reading the reasons' wording.
+                score.floor if track == "child" else None,
+                replay.model.band(score.score, None) if track == "child" else None,
             )
         )
         for reason in score.reasons:
@@ -323,6 +328,8 @@ def _write(
             "as_of": "DATE",
             "linked_children": "INTEGER",
             "records": "VARCHAR",
+            "legal_floor": "VARCHAR",
+            "points_band": "VARCHAR",
         },
     )
     _replace(

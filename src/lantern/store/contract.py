@@ -23,7 +23,9 @@ import duckdb
 from lantern.errors import StoreError
 
 # 1: the first store with a version (December 2026): every table and column below.
-STORE_VERSION = 1
+# 2: `assessments.legal_floor` and `points_band`: the score stage writes the floor and the band
+#    the points alone give, which the app worked out again from the reasons' wording.
+STORE_VERSION = 2
 VERSION_TABLE = "lantern_store"
 STAGES = ("resolve", "indicators", "graph", "score")
 
@@ -214,7 +216,7 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("assessments", "score",
         "person_id VARCHAR, kind VARCHAR, score DOUBLE, band VARCHAR, first_flagged_at DATE, "
         "network_ids VARCHAR, top_reasons VARCHAR, as_of DATE, linked_children INTEGER, records "
-        "VARCHAR, concern VARCHAR"),
+        "VARCHAR, legal_floor VARCHAR, points_band VARCHAR, concern VARCHAR"),
     _table("network_assessments", "score",
         "network_id VARCHAR, child_count INTEGER, adult_count INTEGER, score DOUBLE, "
         "first_flagged_at DATE, members VARCHAR, as_of DATE, band VARCHAR"),
