@@ -506,6 +506,24 @@ def test_adults_precision_and_recall_at_each_band(truth: Path, joint: Path) -> N
     assert adults["at_least_high"]["precision"] == 1.0
 
 
+def test_adults_listed_under_criminal_exploitation_are_not_cse_rows(
+    truth: Path, joint: Path
+) -> None:
+    write(
+        joint / "adults.csv",
+        "person_id,records,score,band,linked_children,first_flagged_at,network_ids,top_reasons,"
+        "concern",
+        "Pe,,30,high,3,2010-05-01,,,sexual_exploitation",  # A1
+        "Pd,,14,medium,1,,,,criminal_exploitation",  # T3: listed apart, not a false row
+        "Pf,,16,medium,2,2010-05-01,,,criminal_exploitation",  # A3: listed apart, not found
+    )
+    adults = evaluate_outputs(joint, truth)["adults"]
+    medium = adults["at_least_medium"]
+    assert (medium["rows"], medium["precision"], medium["recall"]) == (1, 1.0, 0.25)
+    assert adults["listed_as_other_exploitation"]["rows"] == 2
+    assert adults["listed_as_other_exploitation"]["planted_adult_rows"] == 1
+
+
 def test_adults_without_a_band_column_count_as_none(truth: Path, joint: Path) -> None:
     write(
         joint / "adults.csv",
