@@ -264,10 +264,11 @@ EXPORTS = {
             "network_ids",
             "top_reasons",
             "band",  # added after the spec's columns (docs/pipeline.md): a compatible extension
+            "concern",  # added too: the concern of the flagged children around the adult
         ),
         """
         SELECT person_id, records, score, linked_children, first_flagged_at, network_ids,
-               top_reasons, band
+               top_reasons, band, coalesce(concern, 'sexual_exploitation')
         FROM assessments WHERE kind = 'adult' ORDER BY score DESC, person_id
         """,
     ),
