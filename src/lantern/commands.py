@@ -178,8 +178,8 @@ def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """When the last run started and finished, how it ended, what it loaded and quarantined,
-    and the store generation being served. Exits 0 when the last run succeeded (or is running
-    after one that did), 1 when it failed or did not finish, 4 when there is no store."""
+    and the store generation being served. Exits 0 when the last run succeeded or is running,
+    1 when it failed or did not finish, 4 when there is no store (docs/operations.md)."""
     import json
 
     from lantern.errors import StoreError
