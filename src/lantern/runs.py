@@ -86,9 +86,14 @@ def _refused(store: Path, generation: generations.Generation, error: DatasetErro
     if generation.path.exists():
         os.replace(generation.path, kept)
     problems = error.problems
+    kept_on = (
+        "the store keeps the generation it had"
+        if generation.base is not None
+        else "there is no store yet"
+    )
     return DatasetError(
-        f"{str(error).splitlines()[0].split(';')[0]}; nothing was switched: the app keeps "
-        f"serving generation {generations.number_of(generation.base) or 'as it was'}. The refused "
+        f"{str(error).splitlines()[0].split(';')[0]}; nothing was switched: {kept_on}, and the "
+        "app keeps serving what it served. The refused "
         f"load is kept for reading: `lantern quarantine --store {kept}` lists every row and "
         "header kept out. Correct the files and run again",
         problems,
