@@ -5,13 +5,16 @@ read-only connection is opened at start-up; each call takes its own cursor, so r
 different threads do not share a cursor. Tables a stage has not produced yet read as empty,
 except the few without which the app has nothing to show (`REQUIRED`).
 
-While the app holds its read-only connection no process can write the store (DuckDB's file
-lock), so what a query returns cannot change until the app restarts: per-person results are
-memoised (bounded, least recently used first out). Callers must not mutate what they get.
+An `Analytics` reads one store generation (`lantern.store.generations`), which no process
+writes once it is current: what a query returns cannot change while it is open, so per-person
+results are memoised (bounded, least recently used first out). A run writes the next
+generation beside it, and the app moves to that with a new `Analytics` (`app/live.py`).
+Callers must not mutate what they get.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -33,6 +36,7 @@ from lantern.resolve.normalise_phones import normalise_phone
 from lantern.resolve.normalise_vehicles import normalise_registration
 from lantern.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS
 from lantern.store.connection import connect
+from lantern.store.generations import data_as_of, read_stamp
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,22 @@ CLOCK_EVENT_TYPES = (
     "assessment",
     "section47",
 )
+
+
+def _freshness(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """What "data as of" says for this generation: the latest `recorded_at` it holds, when the
+    run that wrote it finished, and its number (a store from before generations has none)."""
+    stamp = read_stamp(con)
+    if stamp is None:
+        return {"generation": None, "finished_at": None, "data_as_of": data_as_of(con)}
+    finished = stamp.get("finished_at")
+    with contextlib.suppress(TypeError, ValueError):
+        finished = datetime.fromisoformat(finished).replace(tzinfo=None)  # type: ignore[arg-type]
+    return {
+        "generation": stamp.get("generation"),
+        "finished_at": finished,
+        "data_as_of": stamp.get("data_as_of"),
+    }
 
 
 def band_rank(band: str | None) -> int:
@@ -195,6 +215,9 @@ class Analytics:
             )
         self.tables = tables
         self._memo = Memo()
+        # Rendered parts of pages that come only from this generation (see child_page).
+        self.pages = Memo(size=1000)
+        self.freshness = _freshness(self._con)
         self.columns = {
             (t, c)
             for t, c in self._con.execute(
