@@ -413,8 +413,8 @@ def _write(
             "band": "VARCHAR",
         },
     )
-    children = [a for a in assessments if a[1] == "child"]
-    by_band = {band: sum(1 for a in children if a[3] == band) for band in BAND_RANK}
+    child_rows = [a for a in assessments if a[1] == "child"]
+    by_band = {band: sum(1 for a in child_rows if a[3] == band) for band in BAND_RANK}
     return ScoreSummary(
         as_of=until,
         persons=len(result.clusters),
