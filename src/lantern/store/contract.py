@@ -87,6 +87,9 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("resolve_decisions", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, decision VARCHAR, decided_by VARCHAR, reason "
         "VARCHAR, decided_at TIMESTAMP"),
+    _table("resolve_dob_decisions", "resolve",
+        "decision_id VARCHAR, record_id VARCHAR, date_of_birth DATE, decided_by VARCHAR, reason "
+        "VARCHAR, decided_at TIMESTAMP"),
     _table("resolve_guarded", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
     _table("resolve_model_levels", "resolve",
