@@ -291,23 +291,39 @@ def build_adult_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
         WHERE e.event_id IN (SELECT event_id FROM graph_evidence)
         """,  # noqa: S608
     )
-    present = "(ge.src_record IS NOT NULL AND ge.kind IN ('suspect_of', 'co_event'))"
-    basis = _basis("f", present, "ge.child_id")
+    present = "(here.person_id IS NOT NULL)"  # the adult is a recorded participant
+    basis = _basis("f", present, "c.child_id")
     create_table(
         con,
         "adult_evidence",
         f"""
         WITH adults AS (SELECT DISTINCT adult_id FROM adult_child_links),
-        child_ties AS (   -- the adult tied to a child by one record
+        ties AS (   -- the adult tied to a child by a record
             SELECT ge.src AS adult_id, ge.child_id, ge.kind AS tie, ge.event_id, ge.agency,
                    ge.src_record, ge.dst_record, ge.occurred_at, ge.recorded_at,
-                   CASE WHEN ge.kind IN ('shared_thing', 'same_place') THEN ge.via END AS thing_id,
-                   ge.src_role AS adult_role, {basis} AS basis
+                   CASE WHEN ge.kind IN ('shared_thing', 'same_place') THEN ge.via END AS via,
+                   ge.src_role AS adult_role,
+                   CASE ge.kind WHEN 'suspect_of' THEN 0 WHEN 'co_event' THEN 1
+                                WHEN 'shared_thing' THEN 2 WHEN 'same_place' THEN 3 ELSE 4 END
+                     AS closeness
             FROM graph_evidence ge
             JOIN adult_child_links l ON l.adult_id = ge.src AND l.child_id = ge.dst
-            LEFT JOIN ae_event_facts f ON f.event_id = ge.event_id
             WHERE ge.child_id = ge.dst
               AND ge.kind IN ('suspect_of', 'co_event', 'shared_thing', 'text_mention', 'same_place')
+        ), one_per_record AS (   -- one item per record, adult and child: the closest tie (he
+                                 -- was there, then his car, his place, his name), with its thing
+            SELECT * EXCLUDE (via, closeness),
+                   coalesce(via, max(via) OVER (PARTITION BY adult_id, event_id, child_id))
+                     AS thing_id
+            FROM ties
+            QUALIFY row_number() OVER (PARTITION BY adult_id, event_id, child_id
+                                       ORDER BY closeness, src_record, via) = 1
+        ), child_ties AS (
+            SELECT c.*, {basis} AS basis
+            FROM one_per_record c
+            LEFT JOIN ae_event_facts f ON f.event_id = c.event_id
+            LEFT JOIN (SELECT DISTINCT event_id, person_id FROM graph_participants) here
+                   ON here.event_id = c.event_id AND here.person_id = c.adult_id
         ), concern_things AS (   -- cars and phones in children's records; named places in
                                  -- two children's records, or a hotspot (not a postcode sector)
             SELECT ge.dst AS thing_id FROM graph_evidence ge
@@ -335,7 +351,7 @@ def build_adult_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
                               WHERE t.adult_id = ge.src AND t.event_id = ge.event_id)
         ), items AS (
             SELECT *, 'child' AS side FROM child_ties
-            UNION ALL SELECT *, 'thing' FROM thing_ties
+            UNION ALL BY NAME SELECT *, 'thing' AS side FROM thing_ties
         ), classed AS (
             SELECT i.*, t.kind AS thing_kind, coalesce(t.display, n.label) AS thing_label,
                    f.teller, f.narrative, f.event_type, f.recorded_by,
