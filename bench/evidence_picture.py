@@ -81,6 +81,20 @@ def build(work: Path, profile: str, seed: int, children: int) -> tuple[Path, Pat
     return county, store
 
 
+def refresh_evidence(store: Path) -> None:
+    """Re-run only the graph stage's evidence-picture step on a built store (after a change to
+    it, without running the pipeline again)."""
+    from lantern.graph import adult_evidence, inputs
+    from lantern.graph.rules import load_rules
+
+    con = duckdb.connect(str(store))
+    try:
+        inputs.prepare_inputs(con)
+        adult_evidence.build_all(con, load_rules(None))
+    finally:
+        con.close()
+
+
 def independent_holders(county: Path) -> dict[str, set[str]]:
     """Per network, the adults the county holds an independent record of (from the truth)."""
     truth = county / "truth"
@@ -293,6 +307,9 @@ def main() -> None:
     parser.add_argument("--held-out", action="store_true")
     parser.add_argument("--seeds", default="", help="e.g. d1,h11 (default: all of the set)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--refresh-evidence", action="store_true", help="re-run the evidence step on built stores"
+    )
     args = parser.parse_args()
     chosen = HELD_OUT if args.held_out else TUNING
     wanted = set(filter(None, args.seeds.split(",")))
@@ -305,6 +322,8 @@ def main() -> None:
             if wanted and tag not in wanted:
                 continue
             county, store = build(work, profile, seed, args.children)
+            if args.refresh_evidence:
+                refresh_evidence(store)
             results[tag] = measure(county, store)
             (work / f"{tag}.evidence.json").write_text(json.dumps(results[tag], indent=1))
             print(tag, json.dumps(results[tag]), flush=True)
