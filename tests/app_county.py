@@ -480,6 +480,7 @@ def _ddl(con: duckdb.DuckDBPyConnection) -> None:
             address VARCHAR, phone VARCHAR, email VARCHAR, attributes JSON, load_id VARCHAR,
             dataset VARCHAR, source_file VARCHAR, source_line INTEGER);
         CREATE TABLE persons (record_id VARCHAR, person_id VARCHAR);
+        CREATE TABLE score_persons (record_id VARCHAR, person_id VARCHAR);
         CREATE TABLE events (event_id VARCHAR, agency VARCHAR, event_ref VARCHAR,
             event_type VARCHAR, event_type_raw VARCHAR, occurred_at TIMESTAMP,
             recorded_at TIMESTAMP, ended_at TIMESTAMP, postcode VARCHAR, place_name VARCHAR,
@@ -553,6 +554,7 @@ def build_county(path: Path) -> County:
                 ],
             )
             con.execute("INSERT INTO persons VALUES (?, ?)", [record_id, person_id])
+            con.execute("INSERT INTO score_persons VALUES (?, ?)", [record_id, person_id])
     hit_number = 0
     reasons: dict[str, list[tuple[str, str, str, str]]] = {}
     for (

@@ -1,4 +1,5 @@
-"""The operational store's tables: users, sessions, sign-in attempts, alerts, decisions, audit.
+"""The operational store's tables: users, sessions, sign-in attempts, alerts, decisions, audit,
+a supervisor's date of birth for a person.
 
 These change while people work, from many requests at once, so they live in SQLAlchemy (SQLite
 by default, PostgreSQL in a deployment), never in the DuckDB analytical store. Alembic's
@@ -106,6 +107,25 @@ class Decision(Base):
     band_at_decision: Mapped[str] = mapped_column(String(10))
     score_at_decision: Mapped[float] = mapped_column(Float)
     alert: Mapped[Alert] = relationship(back_populates="decisions")
+
+
+class DobDecision(Base):
+    """A supervisor's decision on a person's date of birth, with the records it covers.
+
+    The next `lantern run` copies it into the analytical store (`resolve_dob_decisions`), and
+    the law on age reads it from `decided_at` on (docs/replay.md, "Age"). The person id is the
+    one the page showed; `records` (`;`-joined) follow the person whatever a later run calls it.
+    """
+
+    __tablename__ = "dob_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(80), index=True)
+    records: Mapped[str] = mapped_column(Text)
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    rationale: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(80))
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class AuditEntry(Base):

@@ -50,11 +50,20 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         can=lambda page: user is not None and state.policy.allows(user.role, page),
         nav=_navigation(request, user, state.policy),
         demo=state.settings.demo,
+        # "Data as of …" on every page a signed-in user sees: the generation this request read.
+        freshness=_freshness(state) if user is not None else None,
     )
     response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
     if new_pre:
         set_cookie(response, request, PRE_SESSION_COOKIE, new_pre, samesite="strict", max_age=3600)
     return response
+
+
+def _freshness(state: Any) -> dict[str, Any] | None:
+    try:
+        return state.analytics.freshness  # type: ignore[no-any-return]
+    except AttributeError:  # an app state without a store (error pages in tests)
+        return None
 
 
 NAVIGATION = (

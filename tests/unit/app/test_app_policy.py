@@ -42,6 +42,12 @@ EXPECTED: dict[str, tuple[str, dict[str, str] | None, int, str]] = {
         "statements are set aside, 7 of 8 items remain, from 3 agencies",
     ),
     "person": ("/people/{k}", None, 303, "/children/{k}"),
+    "decide_dob": (
+        "/people/{k}/date-of-birth",
+        {"date_of_birth": "1997-06-12", "rationale": "Matrix test: birth certificate seen"},
+        303,
+        "/children/{k}?dob=decided#date-of-birth",
+    ),
     "network": ("/networks/{n}", None, 200, "Darren Mills"),
     "network_graph": ("/networks/{n}/graph.json", None, 200, "application/json"),
     "search": ("/search?name=Kayleigh", None, 200, "Kayleigh Brookes"),
