@@ -132,6 +132,43 @@ class Population:
     def given_name_for(self, sex: str, rng: random.Random, vocab: Vocabulary) -> str:
         return rng.choice(vocab.given_female if sex == "F" else vocab.given_male)
 
+    def add_named(
+        self,
+        kind: str,
+        sex: str,
+        dob: int,
+        *,
+        rng: random.Random,
+        vocab: Vocabulary,
+        family: str | None = None,
+        family_odds: float | None = None,
+        household: int = -1,
+        postcode: str = "",
+        address: str = "",
+        role_detail: str = "",
+    ) -> int:
+        """`add` a person with a given name for their sex, a family name and a mobile, drawn
+        in that order (the order every caller drew them in, so a seed still gives the same
+        county). `family`: the family name, or None for one from the vocabulary; with
+        `family_odds`, that name only with those odds, else one from the vocabulary."""
+        given = self.given_name_for(sex, rng, vocab)
+        if family is None or (family_odds is not None and rng.random() >= family_odds):
+            family = rng.choice(vocab.family)
+        return self.add(
+            kind,
+            sex,
+            dob,
+            given,
+            family,
+            rng=rng,
+            vocab=vocab,
+            household=household,
+            postcode=postcode,
+            address=address,
+            phone=formats.mobile_e164(rng),
+            role_detail=role_detail,
+        )
+
     def home_on(self, person: int, day: int | None) -> tuple[str, str]:
         """(postcode, address) where `person` lived on `day` (households may move once)."""
         h = self.household[person]
@@ -269,18 +306,17 @@ def build_population(
             )
             if relation == "older brother":
                 rel_dob = eldest - rng.randrange(6 * 365, 10 * 365)
-            relative = pop.add(
+            relative = pop.add_named(
                 RELATIVE,
                 rsex,
                 rel_dob,
-                pop.given_name_for(rsex, rng, vocab),
-                family if rng.random() < 0.6 else rng.choice(vocab.family),
                 rng=rng,
                 vocab=vocab,
+                family=family,
+                family_odds=0.6,
                 household=hh_index,
                 postcode=rpost,
                 address=raddr,
-                phone=formats.mobile_e164(rng),
                 role_detail=relation,
             )
             hh.relatives.append(relative)
@@ -361,33 +397,27 @@ def _add_pools(
     for _ in range(max(6, n_children // 350)):
         postcode, address, _, _ = new_address(rng, vocab)
         sex = "F" if rng.random() < 0.75 else "M"
-        carer = pop.add(
+        carer = pop.add_named(
             FOSTER_CARER,
             sex,
             calendar.start - rng.randrange(30 * 365, 62 * 365),
-            pop.given_name_for(sex, rng, vocab),
-            rng.choice(vocab.family),
             rng=rng,
             vocab=vocab,
             postcode=postcode,
             address=address,
-            phone=formats.mobile_e164(rng),
             role_detail="foster carer",
         )
         pop.foster_carers.append(carer)
     for _ in range(max(4, n_children // 1500)):
         postcode, address, _, _ = new_address(rng, vocab)
-        driver = pop.add(
+        driver = pop.add_named(
             TAXI_DRIVER,
             "M",
             calendar.start - rng.randrange(25 * 365, 60 * 365),
-            pop.given_name_for("M", rng, vocab),
-            rng.choice(vocab.family),
             rng=rng,
             vocab=vocab,
             postcode=postcode,
             address=address,
-            phone=formats.mobile_e164(rng),
             role_detail="taxi driver",
         )
         pop.taxi_drivers.append(driver)
