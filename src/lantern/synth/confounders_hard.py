@@ -137,16 +137,14 @@ def add_pools(
             "residential care worker",
         ):
             sex = rng.choice("FM")
-            worker = pop.add(
+            worker = pop.add_named(
                 PROFESSIONAL,
                 sex,
                 calendar.start - rng.randrange(22 * 365, 55 * 365),
-                pop.given_name_for(sex, rng, vocab),
-                rng.choice(vocab.family),
                 rng=rng,
                 vocab=vocab,
-                phone=f"+441865{rng.randrange(10**6):06d}",
                 role_detail=detail,
+                work_phone=True,
             )
             pop.agency_of[worker] = "social_care"
             home.staff.append(worker)

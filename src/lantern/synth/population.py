@@ -146,11 +146,13 @@ class Population:
         postcode: str = "",
         address: str = "",
         role_detail: str = "",
+        work_phone: bool = False,
     ) -> int:
-        """`add` a person with a given name for their sex, a family name and a mobile, drawn
-        in that order (the order every caller drew them in, so a seed still gives the same
-        county). `family`: the family name, or None for one from the vocabulary; with
-        `family_odds`, that name only with those odds, else one from the vocabulary."""
+        """`add` a person with a given name for their sex, a family name and a phone (a mobile,
+        or with `work_phone` an office landline), drawn in that order (the order every caller
+        drew them in, so a seed still gives the same county). `family`: the family name, or
+        None for one from the vocabulary; with `family_odds`, that name only with those odds,
+        else one from the vocabulary."""
         given = self.given_name_for(sex, rng, vocab)
         if family is None or (family_odds is not None and rng.random() >= family_odds):
             family = rng.choice(vocab.family)
@@ -165,7 +167,7 @@ class Population:
             household=household,
             postcode=postcode,
             address=address,
-            phone=formats.mobile_e164(rng),
+            phone=f"+441865{rng.randrange(10**6):06d}" if work_phone else formats.mobile_e164(rng),
             role_detail=role_detail,
         )
 
@@ -355,16 +357,8 @@ def _professional(
 ) -> int:
     sex = rng.choice("FM")
     dob = calendar.start - rng.randrange(24 * 365, 58 * 365)
-    person = pop.add(
-        PROFESSIONAL,
-        sex,
-        dob,
-        pop.given_name_for(sex, rng, vocab),
-        rng.choice(vocab.family),
-        rng=rng,
-        vocab=vocab,
-        phone=f"+441865{rng.randrange(10**6):06d}",
-        role_detail=detail,
+    person = pop.add_named(
+        PROFESSIONAL, sex, dob, rng=rng, vocab=vocab, role_detail=detail, work_phone=True
     )
     pop.agency_of[person] = agency
     return person
