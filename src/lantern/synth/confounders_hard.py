@@ -31,10 +31,10 @@ from lantern.synth.calendar import Calendar, school_day
 from lantern.synth.population import (
     PARENT,
     PARTNER,
-    PROFESSIONAL,
     RELATIVE,
     TAXI_DRIVER,
     Population,
+    add_professional,
     new_address,
     new_address_near,
 )
@@ -136,17 +136,7 @@ def add_pools(
             "residential care worker",
             "residential care worker",
         ):
-            sex = rng.choice("FM")
-            worker = pop.add_named(
-                PROFESSIONAL,
-                sex,
-                calendar.start - rng.randrange(22 * 365, 55 * 365),
-                rng=rng,
-                vocab=vocab,
-                role_detail=detail,
-                work_phone=True,
-            )
-            pop.agency_of[worker] = "social_care"
+            worker = add_professional(pop, "social_care", detail, calendar, rng, vocab, (22, 55))
             home.staff.append(worker)
         pop.homes.append(home)
 

@@ -347,16 +347,18 @@ def build_population(
     return pop
 
 
-def _professional(
+def add_professional(
     pop: Population,
     agency: str,
     detail: str,
     calendar: Calendar,
     rng: random.Random,
     vocab: Vocabulary,
+    ages: tuple[int, int] = (24, 58),
 ) -> int:
+    """A professional of `agency`, aged within `ages` (years) when the records start."""
     sex = rng.choice("FM")
-    dob = calendar.start - rng.randrange(24 * 365, 58 * 365)
+    dob = calendar.start - rng.randrange(ages[0] * 365, ages[1] * 365)
     person = pop.add_named(
         PROFESSIONAL, sex, dob, rng=rng, vocab=vocab, role_detail=detail, work_phone=True
     )
@@ -373,19 +375,19 @@ def _add_pools(
     vocab: Vocabulary,
 ) -> None:
     pop.officers = [
-        _professional(pop, "police", "police officer", calendar, rng, vocab)
+        add_professional(pop, "police", "police officer", calendar, rng, vocab)
         for _ in range(max(12, n_children // 250))
     ]
     pop.social_workers = [
-        _professional(pop, "social_care", "social worker", calendar, rng, vocab)
+        add_professional(pop, "social_care", "social worker", calendar, rng, vocab)
         for _ in range(max(8, n_children // 400))
     ]
     pop.school_staff = [
-        _professional(pop, "education", "designated safeguarding lead", calendar, rng, vocab)
+        add_professional(pop, "education", "designated safeguarding lead", calendar, rng, vocab)
         for _ in range(n_schools)
     ]
     pop.nurses = [
-        _professional(pop, "health", "school nurse", calendar, rng, vocab)
+        add_professional(pop, "health", "school nurse", calendar, rng, vocab)
         for _ in range(max(3, n_children // 2500))
     ]
     for _ in range(max(6, n_children // 350)):
