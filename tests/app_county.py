@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from evidence_county import add_evidence_tables
 from lantern.store.contract import stamp
 
 AS_OF = date(2011, 6, 30)
@@ -750,6 +751,7 @@ def build_county(path: Path) -> County:
         con.executemany(
             "INSERT INTO score_history VALUES (?, ?, ?, ?)", [[person_id, *row] for row in rows]
         )
+    add_evidence_tables(con)  # the graph stage's evidence tables (issue 22)
     con.close()
     county = County(path=path)
     county.children = [p[0] for p in PEOPLE if p[1] == "child"]

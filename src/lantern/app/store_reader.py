@@ -5,13 +5,16 @@ read-only connection is opened at start-up; each call takes its own cursor, so r
 different threads do not share a cursor. Tables a stage has not produced yet read as empty,
 except the few without which the app has nothing to show (`REQUIRED`).
 
-While the app holds its read-only connection no process can write the store (DuckDB's file
-lock), so what a query returns cannot change until the app restarts: per-person results are
-memoised (bounded, least recently used first out). Callers must not mutate what they get.
+An `Analytics` reads one store generation (`lantern.store.generations`), which no process
+writes once it is current: what a query returns cannot change while it is open, so per-person
+results are memoised (bounded, least recently used first out). A run writes the next
+generation beside it, and the app moves to that with a new `Analytics` (`app/live.py`).
+Callers must not mutate what they get.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -33,6 +36,7 @@ from lantern.resolve.normalise_phones import normalise_phone
 from lantern.resolve.normalise_vehicles import normalise_registration
 from lantern.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS
 from lantern.store.connection import connect
+from lantern.store.generations import data_as_of, read_stamp
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,22 @@ CLOCK_EVENT_TYPES = (
     "assessment",
     "section47",
 )
+
+
+def _freshness(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """What "data as of" says for this generation: the latest `recorded_at` it holds, when the
+    run that wrote it finished, and its number (a store from before generations has none)."""
+    stamp = read_stamp(con)
+    if stamp is None:
+        return {"generation": None, "finished_at": None, "data_as_of": data_as_of(con)}
+    finished = stamp.get("finished_at")
+    with contextlib.suppress(TypeError, ValueError):
+        finished = datetime.fromisoformat(finished).replace(tzinfo=None)  # type: ignore[arg-type]
+    return {
+        "generation": stamp.get("generation"),
+        "finished_at": finished,
+        "data_as_of": stamp.get("data_as_of"),
+    }
 
 
 def band_rank(band: str | None) -> int:
@@ -195,6 +215,9 @@ class Analytics:
             )
         self.tables = tables
         self._memo = Memo()
+        # Rendered parts of pages that come only from this generation (see child_page).
+        self.pages = Memo(size=1000)
+        self.freshness = _freshness(self._con)
         self.columns = {
             (t, c)
             for t, c in self._con.execute(
@@ -217,6 +240,12 @@ class Analytics:
     def memoised(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """`compute()`, once per `key` while the app holds the store (which cannot change)."""
         return self._memo.get(key, compute)
+
+    def memoised_many(
+        self, kind: str, ids: list[str], compute: Callable[[list[str]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """`compute(missing)` for the ids not yet memoised under `kind`, in one call."""
+        return self._memo.get_many(kind, ids, compute)
 
     def q(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cursor = getattr(self._local, "cursor", None)
@@ -422,6 +451,40 @@ class Analytics:
                              THEN 1 ELSE 0 END < 18)
             """
         )
+
+    def turned_18(self) -> dict[str, date]:
+        """Children (scored as such) who have turned 18 by the as-of date, on their
+        best-supported date of birth: person id -> their 18th birthday (29 February: 1 March,
+        as ages are counted)."""
+        if not self.has("person_identity"):
+            return {}
+        rows = self.q(
+            """
+            SELECT a.person_id,
+                   CASE WHEN month(i.born) = 2 AND day(i.born) = 29
+                        THEN make_date(year(i.born) + 18, 3, 1)
+                        ELSE CAST(i.born + INTERVAL 18 YEAR AS DATE) END AS eighteen
+            FROM assessments a JOIN person_identity i USING (person_id)
+            WHERE a.kind = 'child' AND i.born IS NOT NULL AND a.as_of IS NOT NULL
+              AND year(a.as_of) - year(i.born)
+                  - CASE WHEN strftime(a.as_of, '%m%d') < strftime(i.born, '%m%d')
+                         THEN 1 ELSE 0 END >= 18
+            """
+        )
+        return {r["person_id"]: r["eighteen"] for r in rows}
+
+    def network_children(self) -> dict[str, list[str]]:
+        """Each network's members scored as children: network id -> person ids."""
+        if not self.has("networks"):
+            return {}
+        out: dict[str, list[str]] = {}
+        for r in self.q(
+            "SELECT n.network_id, n.node_id FROM networks n "
+            "JOIN assessments a ON a.person_id = n.node_id AND a.kind = 'child' "
+            "ORDER BY n.network_id, n.node_id"
+        ):
+            out.setdefault(r["network_id"], []).append(r["node_id"])
+        return out
 
     def adults_of_interest(self) -> list[dict[str, Any]]:
         """Adults the score stage banded, highest first (the app shows medium and up)."""
