@@ -20,8 +20,11 @@ def connect(
     read_only: bool = False,
     threads: int = DEFAULT_THREADS,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    rederive: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store at `path`; `":memory:"` for a throwaway store."""
+    """Open (creating if needed) the store at `path`; `":memory:"` for a throwaway store.
+    `rederive`: every derived table is about to be written again, so a store from an older
+    Lantern opens (`lantern.store.contract.check_version`)."""
     if str(path) != ":memory:":
         path = Path(path)
         if read_only and not path.exists():
@@ -38,7 +41,7 @@ def connect(
     con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET TimeZone = 'Europe/London'")
     try:  # once per open: a store from another Lantern is refused here, not read by fallbacks
-        check_version(con, path, read_only=read_only)
+        check_version(con, path, read_only=read_only, rederive=rederive)
     except StoreError:
         con.close()
         raise
