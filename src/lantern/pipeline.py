@@ -195,23 +195,63 @@ def assess(
 
 def run(
     store_path: Path | str,
-    dataset_dir: Path | str,
+    dataset_dir: Path | str | None,
     *,
+    full: bool = False,
     out_dir: Path | str | None = None,
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
 ) -> AssessSummary:
-    """Ingest a new extract into a persistent store and bring every derived table up to date."""
+    """Ingest a new extract into a persistent store and bring every derived table up to date.
+
+    `dataset_dir` None: no new extract; the derived stages are recomputed from what the store
+    holds (after reviewers' decisions or a change of weights). `full` asks for every stage to
+    be recomputed from scratch (today every run is: `lantern run --full`). The store is
+    written in place: `lantern.runs.run_generation` runs this on a new store generation."""
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
     con = _connect(Path(store_path), settings)
     try:
-        _run_stages(con, Path(dataset_dir), summary, None, progress)
+        if settings is not None:
+            _copy_app_decisions(con, settings)
+        if dataset_dir is None:
+            _recompute(con, summary, progress)
+        else:
+            _run_stages(con, Path(dataset_dir), summary, None, progress)
         if out_dir is not None:
             summary.files = write_outputs(con, Path(out_dir))
     finally:
         con.close()
     return summary
+
+
+def _copy_app_decisions(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The web app's decisions that a run applies: a supervisor's date of birth for a person
+    (app/dob_decisions.py), copied from the operational store into `resolve_dob_decisions`
+    before the stages run, so the law on age reads it from the decision's own date on."""
+    from lantern.app.dob_decisions import copy_to_store
+
+    copy_to_store(settings.database_url, con)
+
+
+def _recompute(
+    con: duckdb.DuckDBPyConnection,
+    summary: AssessSummary,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Every derived stage again over the store's records, with no new extract."""
+    from lantern.store.connection import table_exists
+
+    if not table_exists(con, "people"):
+        raise UserError(
+            "the store holds no records yet: give an extract (`lantern run DATASET --store S`)"
+        )
+    for name, step in _derived_stages(con, summary.as_of):
+        if progress:
+            progress(name)
+        started = time.perf_counter()
+        summary.results[name] = step()
+        summary.stages.append(StageTiming(name, time.perf_counter() - started, _peak_memory_mb()))
 
 
 # exports -----------------------------------------------------------------------
@@ -253,10 +293,11 @@ EXPORTS = {
             "network_ids",
             "top_reasons",
             "band",  # added after the spec's columns (docs/pipeline.md): a compatible extension
+            "concern",  # added too: the concern of the flagged children around the adult
         ),
         """
         SELECT person_id, records, score, linked_children, first_flagged_at, network_ids,
-               top_reasons, band
+               top_reasons, band, coalesce(concern, 'sexual_exploitation')
         FROM assessments WHERE kind = 'adult' ORDER BY score DESC, person_id
         """,
     ),

@@ -44,7 +44,7 @@ import duckdb
 
 from lantern.score.replay import BandChange, RecordLink
 from lantern.score.weights import BAND_RANK, NetworkWeights
-from lantern.store.connection import column_exists, table_exists
+from lantern.store.connection import table_exists
 
 CONNECTOR_ROLES = ("connector", "connector_thing")
 FLAG_RANK = BAND_RANK["medium"]
@@ -175,10 +175,8 @@ def _read_signs(
         return
     # a hit the record attributes to another concern (abuse in the family, by a peer) is not
     # a sign of sexual exploitation: the same test as graph/concerns.py
-    concern = "h.concern" if column_exists(con, "indicator_hits", "concern") else "NULL"
-    layer = "NULL"
-    if scored_text_layers is not None and column_exists(con, "indicator_hits", "text_layer"):
-        layer = "h.text_layer"
+    concern = "h.concern"
+    layer = "NULL" if scored_text_layers is None else "h.text_layer"
     layers = None if scored_text_layers is None else list(scored_text_layers)
     rows = con.execute(
         f"""
