@@ -23,7 +23,7 @@ from itertools import islice
 from typing import Any
 
 import numpy
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.language import Language
 
 from lantern.indicators.catalogue import default_catalogue
@@ -592,17 +592,17 @@ def line_breaks(doc: Any) -> Any:
     """A line break ends a sentence. Chronologies, action lists and logs put one entry on
     each line, often with no full stop ("- 19/01 Mum found texts ...\n- 22/01 P seen at
     GP"): read as one sentence, a cue in one entry (a negation, "mum", "sessions") would
-    reach into the next."""
-    if "\n" not in doc.text:
-        return doc
-    after_break = False
-    for token in doc:
-        if token.is_space:
-            after_break = after_break or "\n" in token.text
+    reach into the next. (spaCy makes any whitespace but one plain space a token.)"""
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist()
+    n = len(doc)
+    for i in spaces:
+        if "\n" not in doc[i].text:
             continue
-        if after_break and token.i > 0:
-            token.is_sent_start = True
-        after_break = "\n" in token.whitespace_
+        j = i + 1
+        while j < n and doc[j].is_space:
+            j += 1
+        if j < n:
+            doc[j].is_sent_start = True
     return doc
 
 
