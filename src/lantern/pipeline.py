@@ -212,6 +212,8 @@ def run(
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
     con = _connect(Path(store_path), settings)
     try:
+        if settings is not None:
+            _copy_app_decisions(con, settings)
         if dataset_dir is None:
             _recompute(con, summary, progress)
         else:
@@ -241,6 +243,15 @@ def _recompute(
         started = time.perf_counter()
         summary.results[name] = step()
         summary.stages.append(StageTiming(name, time.perf_counter() - started, _peak_memory_mb()))
+
+
+def _copy_app_decisions(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The web app's decisions that a run applies: a supervisor's date of birth for a person
+    (app/dob_decisions.py), copied from the operational store into `resolve_dob_decisions`
+    before the stages run, so the law on age reads it from the decision's own date on."""
+    from lantern.app.dob_decisions import copy_to_store
+
+    copy_to_store(settings.database_url, con)
 
 
 # exports -----------------------------------------------------------------------

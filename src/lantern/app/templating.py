@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from lantern.app import alerts, wording
 from lantern.app.context import csrf_cookie, session_cookie, set_cookie, state_of
+from lantern.app.evidence_picture import KIND_WORDS
 from lantern.app.models import User
 from lantern.app.policy import Policy
 from lantern.app.security import PRE_SESSION_COOKIE
@@ -225,6 +226,7 @@ def build_templates() -> Jinja2Templates:
     wording.register(env)
     env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
     env.globals["STATUSES"] = alerts.STATUSES
+    env.globals["EVIDENCE_KINDS"] = KIND_WORDS  # an adult's evidence picture (issue 22)
     env.globals["band_tag"] = band_tag
     env.globals["status_tag"] = status_tag
     return Jinja2Templates(env=env)

@@ -3,8 +3,9 @@
 `create_app(settings)` builds everything from the settings it is given (nothing at import time):
 the operational store (migrated to head), the read-only analytical store, the session signer
 and the access policy. Imports go one way: `context.py` (state, the signed-in user, CSRF) <
-`templating.py` (Jinja, `render`) < the page modules (`pages.py`, `people_pages.py`,
-`admin_pages.py`, …) < this module, which includes their routers.
+`templating.py` (Jinja, `render`) < the page modules (`sign_in_pages.py`, `alert_pages.py`,
+`search_page.py`, `mace_pages.py`, `people_pages.py`, `admin_pages.py`, …) < this module, which
+includes their routers.
 """
 
 from __future__ import annotations
@@ -211,13 +212,25 @@ def create_app(
     async def _user_error(request: Request, exc: UserError) -> Response:
         return render(request, "error.html", 400, title="There is a problem", message=str(exc))
 
-    from lantern.app import admin_pages, pages, people_pages
+    from lantern.app import (
+        admin_pages,
+        alert_pages,
+        evidence_pages,
+        mace_pages,
+        people_pages,
+        search_page,
+        sign_in_pages,
+    )
     from lantern.app.challenge import router as challenge_router
     from lantern.app.review_pages import router as review_router
     from lantern.app.workbench_pages import router as workbench_router
 
-    app.include_router(pages.router)
+    app.include_router(sign_in_pages.router)
+    app.include_router(alert_pages.router)
+    app.include_router(search_page.router)
+    app.include_router(mace_pages.router)
     app.include_router(people_pages.router)
+    app.include_router(evidence_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(workbench_router)
     app.include_router(challenge_router)

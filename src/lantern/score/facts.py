@@ -20,7 +20,7 @@ from lantern.resolve.history import identity_links_sql, persons_as_of_sql
 from lantern.score.points import Hit
 from lantern.score.replay import LinkFact, RecordLink
 from lantern.sql import sql_list
-from lantern.store.connection import column_exists, table_exists
+from lantern.store.connection import table_exists
 
 CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")
@@ -122,10 +122,8 @@ def read_hits(
     `concern` (a hit's concern can differ from its indicator's: indicators/attribution.yaml)
     is in `unscored_concerns` (shown, never scored), and less text hits whose `text_layer`
     is not in `scored_text_layers` (None: every layer scores)."""
-    concern = "COALESCE(concern, '')" if column_exists(con, "indicator_hits", "concern") else "''"
-    layer = "''"
-    if scored_text_layers is not None and column_exists(con, "indicator_hits", "text_layer"):
-        layer = "text_layer"
+    concern = "COALESCE(concern, '')"
+    layer = "''" if scored_text_layers is None else "text_layer"
     layers = None if scored_text_layers is None else list(scored_text_layers)
     rows = con.execute(
         f"""
@@ -209,11 +207,7 @@ def read_link_facts(
         """,  # noqa: S608
         [cutoff],
     )
-    abuse_concern = (
-        "coalesce(concern, 'sexual_exploitation')"
-        if column_exists(con, "indicator_hits", "concern")
-        else "'sexual_exploitation'"
-    )
+    abuse_concern = "coalesce(concern, 'sexual_exploitation')"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE score_hit_events AS

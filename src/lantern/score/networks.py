@@ -43,7 +43,7 @@ import duckdb
 
 from lantern.score.replay import BandChange, RecordLink
 from lantern.score.weights import BAND_RANK, NetworkWeights
-from lantern.store.connection import column_exists, table_exists
+from lantern.store.connection import table_exists
 
 CONNECTOR_ROLES = ("connector", "connector_thing")
 FLAG_RANK = BAND_RANK["medium"]
@@ -162,7 +162,7 @@ def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], un
         return
     # a hit the record attributes to another concern (abuse in the family, by a peer) is not
     # a sign of sexual exploitation: the same test as graph/concerns.py
-    concern = "h.concern" if column_exists(con, "indicator_hits", "concern") else "NULL"
+    concern = "h.concern"
     rows = con.execute(
         f"""
         SELECT n.network_id, h.record_id,

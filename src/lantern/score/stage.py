@@ -29,7 +29,7 @@ from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
 from lantern.score.weights import BAND_RANK, Weights, load_weights
-from lantern.store.connection import column_exists, table_exists
+from lantern.store.connection import table_exists
 
 REQUIRED = ("persons", "record_links", "indicator_hits", "events", "event_people")
 TOP_REASONS = 3
@@ -123,7 +123,7 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
         return
     from lantern.sql import sql_list
 
-    hit_concern = "h.concern" if column_exists(con, "indicator_hits", "concern") else "NULL"
+    hit_concern = "h.concern"
     con.execute(
         f"""
         UPDATE assessments AS a SET concern = 'criminal_exploitation'
@@ -290,6 +290,11 @@ def _write(
                 until,
                 linked,
                 ";".join(sorted(cluster.records)),
+                # The law on age's floor and the band the points alone give (with the weights
+                # this run used), so the child's page says "held by the law" without
+                # re-banding or reading the reasons' wording.
+                score.floor if track == "child" else None,
+                replay.model.band(score.score, None) if track == "child" else None,
             )
         )
         for reason in score.reasons:
@@ -323,6 +328,8 @@ def _write(
             "as_of": "DATE",
             "linked_children": "INTEGER",
             "records": "VARCHAR",
+            "legal_floor": "VARCHAR",
+            "points_band": "VARCHAR",
         },
     )
     _replace(
