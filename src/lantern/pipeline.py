@@ -225,6 +225,15 @@ def run(
     return summary
 
 
+def _copy_app_decisions(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The web app's decisions that a run applies: a supervisor's date of birth for a person
+    (app/dob_decisions.py), copied from the operational store into `resolve_dob_decisions`
+    before the stages run, so the law on age reads it from the decision's own date on."""
+    from lantern.app.dob_decisions import copy_to_store
+
+    copy_to_store(settings.database_url, con)
+
+
 def _recompute(
     con: duckdb.DuckDBPyConnection,
     summary: AssessSummary,
@@ -243,15 +252,6 @@ def _recompute(
         started = time.perf_counter()
         summary.results[name] = step()
         summary.stages.append(StageTiming(name, time.perf_counter() - started, _peak_memory_mb()))
-
-
-def _copy_app_decisions(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """The web app's decisions that a run applies: a supervisor's date of birth for a person
-    (app/dob_decisions.py), copied from the operational store into `resolve_dob_decisions`
-    before the stages run, so the law on age reads it from the decision's own date on."""
-    from lantern.app.dob_decisions import copy_to_store
-
-    copy_to_store(settings.database_url, con)
 
 
 # exports -----------------------------------------------------------------------
@@ -293,10 +293,11 @@ EXPORTS = {
             "network_ids",
             "top_reasons",
             "band",  # added after the spec's columns (docs/pipeline.md): a compatible extension
+            "concern",  # added too: the concern of the flagged children around the adult
         ),
         """
         SELECT person_id, records, score, linked_children, first_flagged_at, network_ids,
-               top_reasons, band
+               top_reasons, band, coalesce(concern, 'sexual_exploitation')
         FROM assessments WHERE kind = 'adult' ORDER BY score DESC, person_id
         """,
     ),
