@@ -46,6 +46,7 @@ from lantern.errors import UserError
 from lantern.export_safety import csv_writer
 from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
+from lantern.store.contract import stamp
 
 OUTPUT_FILES = ("persons.csv", "children.csv", "adults.csv", "networks.csv")
 
@@ -80,10 +81,14 @@ def _peak_memory_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _connect(path: Path, settings: Settings | None) -> duckdb.DuckDBPyConnection:
+def _connect(
+    path: Path, settings: Settings | None, *, rederive: bool = False
+) -> duckdb.DuckDBPyConnection:
     if settings is None:
-        return connect(path)
-    return connect(path, threads=settings.threads, memory_limit=settings.memory_limit)
+        return connect(path, rederive=rederive)
+    return connect(
+        path, threads=settings.threads, memory_limit=settings.memory_limit, rederive=rederive
+    )
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
@@ -210,7 +215,9 @@ def run(
     be recomputed from scratch (today every run is: `lantern run --full`). The store is
     written in place: `lantern.runs.run_generation` runs this on a new store generation."""
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
-    con = _connect(Path(store_path), settings)
+    # `full` writes every derived table again, so a store from an older Lantern may be opened
+    # (and is stamped with this version once the stages have run); otherwise it is refused.
+    con = _connect(Path(store_path), settings, rederive=full)
     try:
         if settings is not None:
             _copy_app_decisions(con, settings)
@@ -218,6 +225,8 @@ def run(
             _recompute(con, summary, progress)
         else:
             _run_stages(con, Path(dataset_dir), summary, None, progress)
+        if full:
+            stamp(con)
         if out_dir is not None:
             summary.files = write_outputs(con, Path(out_dir))
     finally:
