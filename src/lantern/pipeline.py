@@ -46,6 +46,7 @@ from lantern.errors import UserError
 from lantern.export_safety import csv_writer
 from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
+from lantern.store.contract import stamp
 
 OUTPUT_FILES = ("persons.csv", "children.csv", "adults.csv", "networks.csv")
 
@@ -80,10 +81,14 @@ def _peak_memory_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _connect(path: Path, settings: Settings | None) -> duckdb.DuckDBPyConnection:
+def _connect(
+    path: Path, settings: Settings | None, *, rederive: bool = False
+) -> duckdb.DuckDBPyConnection:
     if settings is None:
-        return connect(path)
-    return connect(path, threads=settings.threads, memory_limit=settings.memory_limit)
+        return connect(path, rederive=rederive)
+    return connect(
+        path, threads=settings.threads, memory_limit=settings.memory_limit, rederive=rederive
+    )
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
@@ -195,23 +200,67 @@ def assess(
 
 def run(
     store_path: Path | str,
-    dataset_dir: Path | str,
+    dataset_dir: Path | str | None,
     *,
+    full: bool = False,
     out_dir: Path | str | None = None,
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
 ) -> AssessSummary:
-    """Ingest a new extract into a persistent store and bring every derived table up to date."""
+    """Ingest a new extract into a persistent store and bring every derived table up to date.
+
+    `dataset_dir` None: no new extract; the derived stages are recomputed from what the store
+    holds (after reviewers' decisions or a change of weights). `full` asks for every stage to
+    be recomputed from scratch (today every run is: `lantern run --full`). The store is
+    written in place: `lantern.runs.run_generation` runs this on a new store generation."""
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
-    con = _connect(Path(store_path), settings)
+    # `full` writes every derived table again, so a store from an older Lantern may be opened
+    # (and is stamped with this version once the stages have run); otherwise it is refused.
+    con = _connect(Path(store_path), settings, rederive=full)
     try:
-        _run_stages(con, Path(dataset_dir), summary, None, progress)
+        if settings is not None:
+            _copy_app_decisions(con, settings)
+        if dataset_dir is None:
+            _recompute(con, summary, progress)
+        else:
+            _run_stages(con, Path(dataset_dir), summary, None, progress)
+        if full:
+            stamp(con)
         if out_dir is not None:
             summary.files = write_outputs(con, Path(out_dir))
     finally:
         con.close()
     return summary
+
+
+def _copy_app_decisions(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The web app's decisions that a run applies: a supervisor's date of birth for a person
+    (app/dob_decisions.py), copied from the operational store into `resolve_dob_decisions`
+    before the stages run, so the law on age reads it from the decision's own date on."""
+    from lantern.app.dob_decisions import copy_to_store
+
+    copy_to_store(settings.database_url, con)
+
+
+def _recompute(
+    con: duckdb.DuckDBPyConnection,
+    summary: AssessSummary,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Every derived stage again over the store's records, with no new extract."""
+    from lantern.store.connection import table_exists
+
+    if not table_exists(con, "people"):
+        raise UserError(
+            "the store holds no records yet: give an extract (`lantern run DATASET --store S`)"
+        )
+    for name, step in _derived_stages(con, summary.as_of):
+        if progress:
+            progress(name)
+        started = time.perf_counter()
+        summary.results[name] = step()
+        summary.stages.append(StageTiming(name, time.perf_counter() - started, _peak_memory_mb()))
 
 
 # exports -----------------------------------------------------------------------

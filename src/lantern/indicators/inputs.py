@@ -114,7 +114,7 @@ def build_inputs(steps: Steps) -> None:
         "ind_event_people",
         """
         SELECT ep.event_id, ep.record_id, ep.role, e.agency, e.event_type,
-               e.occurred_at, e.recorded_at, k.person_key, d.dob, d.birth_year,
+               e.occurred_at, e.recorded_at, k.person_key, d.dob, d.birth_year, d.dob_note,
                CASE WHEN d.dob IS NOT NULL THEN ind_age(d.dob, e.occurred_at::DATE)
                     WHEN d.birth_year IS NOT NULL THEN year(e.occurred_at) - d.birth_year - 1 END AS age_min,
                CASE WHEN d.dob IS NOT NULL THEN ind_age(d.dob, e.occurred_at::DATE)
@@ -133,7 +133,7 @@ def build_inputs(steps: Steps) -> None:
         """
         SELECT DISTINCT ON (e.event_id, p.record_id)
                e.event_id, e.agency, e.event_type, e.occurred_at, e.recorded_at, e.ended_at,
-               e.outcome, e.codes, p.record_id, p.person_key, p.dob,
+               e.outcome, e.codes, p.record_id, p.person_key, p.dob, p.dob_note,
                p.age_min, p.age_max
         FROM events e
         JOIN ind_event_people p ON p.event_id = e.event_id AND p.role IN ('subject', 'victim')
@@ -201,12 +201,31 @@ def dates_of_birth(steps: Steps) -> None:
         dates="ind_record_dates_of_birth",
         keep=("of_record", "known_at"),
     )
+    # A supervisor's decision on the date (`resolve_dob_decisions`, made in the web app) stands
+    # for the moments from its own date on: the latest made by then on any record of the
+    # person then. A moment before it keeps the date the records gave.
+    if steps.exists("resolve_dob_decisions"):
+        decided = """
+            SELECT m.of_record, m.known_at,
+                   arg_max(d.date_of_birth, (d.decided_at, d.decision_id)) AS decided_dob,
+                   arg_max('as decided by ' || d.decided_by || ' on '
+                           || strftime(d.decided_at, '%Y-%m-%d'), (d.decided_at, d.decision_id))
+                       AS dob_note
+            FROM ind_dob_members m
+            JOIN resolve_dob_decisions d ON d.record_id = m.record_id AND d.decided_at <= m.known_at
+            GROUP BY m.of_record, m.known_at"""
+    else:
+        decided = """SELECT NULL::VARCHAR AS of_record, NULL::TIMESTAMP AS known_at,
+                            NULL::DATE AS decided_dob, NULL::VARCHAR AS dob_note WHERE FALSE"""
     steps.table(
         "ind_dates_of_birth",
         f"""
-        SELECT b.of_record AS record_id, b.known_at, b.date_of_birth AS dob,
-               CASE WHEN b.date_of_birth IS NULL THEN b.birth_year END AS birth_year,
-               b.dob_records, r.dob AS own_dob
+        SELECT b.of_record AS record_id, b.known_at,
+               coalesce(x.decided_dob, b.date_of_birth) AS dob,
+               CASE WHEN coalesce(x.decided_dob, b.date_of_birth) IS NULL THEN b.birth_year END
+                   AS birth_year,
+               b.dob_records, r.dob AS own_dob, x.dob_note
         FROM ({best}) b JOIN ind_record_dates_of_birth r ON r.record_id = b.of_record
-        """,  # noqa: S608 - resolve's fixed rule
+        LEFT JOIN ({decided}) x ON x.of_record = b.of_record AND x.known_at = b.known_at
+        """,  # noqa: S608 - resolve's fixed rule and the fixed decisions query
     )

@@ -6,7 +6,9 @@ code, a disclosure in the notes) is read against the child's age at the
 event. The rules never read the notes' wording about consent: they fire
 whatever the narrative says ("consensual", "boyfriend").
 
-An age is certain when the date of birth is known. With only a birth year,
+The date of birth is the person's best-supported one as known when the event was recorded, or
+a supervisor's decided date from the decision's own date on (`inputs.dates_of_birth`,
+docs/replay.md "Age"). An age is certain when the date of birth is known. With only a birth year,
 the child's age is one of two values; a rule about "under N" fires only when
 the older of the two is under N, and "adult" means the younger is 18 or over.
 """
@@ -45,7 +47,7 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
                     WHEN h.indicator IN {INFECTION} THEN 'infection'
                     WHEN h.indicator IN {SEXUAL_HEALTH} AND NOT c.sexual_activity THEN 'sexual_health'
                     ELSE 'other' END AS kind,
-               s.age_min, s.age_max, s.dob,
+               s.age_min, s.age_max, s.dob, s.dob_note,
                c.description AS what
         FROM ({union}) h
         JOIN ind_catalogue c USING (indicator)
@@ -96,7 +98,7 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
                EXISTS (SELECT 1 FROM ind_event_codes c
                        WHERE c.event_id = e.event_id AND c.code = 'HOCR:73') AS trust_code,
                CASE WHEN e.age_min = e.age_max
-                    THEN 'Aged ' || e.age_max || coalesce(' (born ' || strftime(e.dob, '%Y-%m-%d') || ')', '')
+                    THEN 'Aged ' || e.age_max || coalesce(' (born ' || strftime(e.dob, '%Y-%m-%d') || coalesce(', ' || e.dob_note, '') || ')', '')
                     ELSE 'Aged ' || e.age_min || ' or ' || e.age_max || ' (birth year only)' END
                  || ' on ' || strftime(e.occurred_at, '%Y-%m-%d') || ': ' || e.what
                  || ' [' || e.indicator || ', ' || e.agency || ' ' || e.event_id || ']' AS age_evidence

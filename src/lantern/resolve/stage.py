@@ -7,7 +7,8 @@ Steps (each writes a named table; see docs/resolve.md):
 3. `resolve_cannot_link`, `resolve_candidates`, `record_links`, `persons` (`link_persons.py`).
 4. `things`, `thing_mentions` (`things.py`).
 
-`resolve_decisions` (reviewers' decisions) is created if missing and never dropped.
+`resolve_decisions` (reviewers' decisions) and `resolve_dob_decisions` (a supervisor's date of
+birth, from the web app) are created if missing and never dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import duckdb
 
 from lantern.errors import StoreError
 from lantern.resolve import history, identity, link_persons, model, pair_scores, records, things
-from lantern.resolve.decisions import ensure_decisions_table
+from lantern.resolve.decisions import ensure_decisions_table, ensure_dob_decisions_table
 
 NEEDED_TABLES = ("people", "events", "event_people", "event_things")
 
@@ -70,6 +71,7 @@ def run(
 
     _check_tables(con)
     ensure_decisions_table(con)
+    ensure_dob_decisions_table(con)
     n_records = records.build_person_records(con)
     timed("person_records")
     scored = pair_scores.score_pairs(con, training=training, seed=seed, max_pairs_u=max_pairs_u)

@@ -11,7 +11,8 @@ change can no longer be read).
 `STORE_VERSION` is written into the store (the view `lantern_store`) when a store is first opened for
 writing, and checked once whenever a store is opened (`lantern.store.connection.connect`): a
 store whose derived tables were written by an older Lantern is refused with a message that says
-what to do, rather than read through per-stage fallbacks.
+what to do (`lantern run --store S --full`, which writes every derived table again and then
+stamps the store), rather than read through per-stage fallbacks.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from lantern.errors import StoreError
 # 1: the first store with a version (December 2026): every table and column below.
 # 2: `assessments.legal_floor` and `points_band`: the score stage writes the floor and the band
 #    the points alone give, which the app worked out again from the reasons' wording.
-STORE_VERSION = 2
+# 3: the adults' evidence picture (graph: adult_evidence, account_withdrawals, disruptions,
+#    target_activity_months) and the store's disruption_actions (issue 22).
+STORE_VERSION = 3
 VERSION_TABLE = "lantern_store"
 STAGES = ("resolve", "indicators", "graph", "score")
 
@@ -84,6 +87,9 @@ TABLES: tuple[DerivedTable, ...] = (
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
     _table("resolve_decisions", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, decision VARCHAR, decided_by VARCHAR, reason "
+        "VARCHAR, decided_at TIMESTAMP"),
+    _table("resolve_dob_decisions", "resolve",
+        "decision_id VARCHAR, record_id VARCHAR, date_of_birth DATE, decided_by VARCHAR, reason "
         "VARCHAR, decided_at TIMESTAMP"),
     _table("resolve_guarded", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
@@ -207,6 +213,23 @@ TABLES: tuple[DerivedTable, ...] = (
         "person_id VARCHAR, record_id VARCHAR, thing_id VARCHAR, event_id VARCHAR, agency "
         "VARCHAR, occurred_at TIMESTAMP, available_at TIMESTAMP, role VARCHAR, is_child BOOLEAN, "
         "source VARCHAR"),
+    _table("adult_evidence", "graph",
+        "item_id VARCHAR, adult_id VARCHAR, kind VARCHAR, child_id VARCHAR, account_of VARCHAR, "
+        "agency VARCHAR, record_id VARCHAR, event_id VARCHAR, thing_id VARCHAR, occurred_at "
+        "TIMESTAMP, recorded_at TIMESTAMP, recorded_by VARCHAR, summary VARCHAR, withdrawn "
+        "BOOLEAN"),
+    _table("account_withdrawals", "graph",
+        "child_id VARCHAR, adult_id VARCHAR, disclosure_event_id VARCHAR, disclosure_record_id "
+        "VARCHAR, disclosed_at TIMESTAMP, withdrawal_event_id VARCHAR, withdrawal_record_id "
+        "VARCHAR, withdrawn_at TIMESTAMP, days_between INTEGER, withdrawal_words VARCHAR, "
+        "missing_between INTEGER, adult_contacts_between INTEGER"),
+    _table("disruptions", "graph",
+        "disruption_id VARCHAR, target_kind VARCHAR, target_id VARCHAR, action VARCHAR, agency "
+        "VARCHAR, owner VARCHAR, started_on DATE, ended_on DATE, outcome VARCHAR, record_id "
+        "VARCHAR, recorded_at TIMESTAMP"),
+    _table("target_activity_months", "graph",
+        "target_kind VARCHAR, target_id VARCHAR, month DATE, sightings INTEGER, children_seen "
+        "INTEGER, missing_episodes INTEGER"),
     _table("networks", "graph",
         "network_id VARCHAR, node_id VARCHAR, role_in_network VARCHAR"),
     _table("place_hotspots", "graph",
@@ -239,17 +262,21 @@ def stage_tables(stage: str) -> tuple[DerivedTable, ...]:
 
 def _rerun(path: object) -> str:
     return (
-        f"build a new store from the extract with this Lantern: `lantern run DATASET --store "
-        f"NEW.duckdb` (then point LANTERN_STORE at it), or `lantern assess DATASET --out DIR "
-        f"--store NEW.duckdb`; {path} itself is left as it is"
+        f"re-run every stage on the records it holds with this Lantern: `lantern run --store "
+        f"{path} --full` (or build a new store from the extract: `lantern run DATASET --store "
+        f"NEW.duckdb`)"
     )
 
 
-def check_version(con: duckdb.DuckDBPyConnection, path: object, *, read_only: bool) -> None:
+def check_version(
+    con: duckdb.DuckDBPyConnection, path: object, *, read_only: bool, rederive: bool = False
+) -> None:
     """Refuse a store written by an older Lantern; stamp a new one. Called once per open.
 
     A store with no version table is new (nothing derived in it yet: stamped now, when opened
-    for writing) or older than versions (derived tables there: refused)."""
+    for writing) or older than versions (derived tables there: refused). `rederive`: the
+    caller is about to write every derived table again (`lantern run --full`), so an older
+    store is let in; the caller stamps it when the stages have run (`stamp`)."""
     present = {
         name
         for (name,) in con.execute(
@@ -264,11 +291,13 @@ def check_version(con: duckdb.DuckDBPyConnection, path: object, *, read_only: bo
                 f"{path}: written by a newer Lantern (store version {version}; this one reads "
                 f"{STORE_VERSION}): upgrade Lantern to read it"
             )
-        if version == STORE_VERSION:
+        if version == STORE_VERSION or (rederive and not read_only):
             return
         older = f"store version {version}"
     else:
         derived = sorted(present & set(BY_NAME))
+        if derived and rederive and not read_only:
+            return
         if not derived:
             if not read_only:
                 stamp(con)
@@ -325,7 +354,8 @@ def render_markdown() -> str:
         "     tests/unit/store/test_store_contract.py fails when this section is stale. -->",
         "",
         f"Store version {STORE_VERSION}. A store written by an older Lantern is refused when it is",
-        "opened, with what to do (build a new store with `lantern run DATASET --store NEW`).",
+        "opened, with what to do: `lantern run --store S --full` writes every stage again on the",
+        "records it holds and stamps it with this version.",
         "",
     ]
     for stage in STAGES:

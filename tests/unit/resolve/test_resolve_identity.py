@@ -10,6 +10,7 @@ import duckdb
 
 from indicators_support import Store, hits
 from lantern.indicators.stage import run as indicators
+from lantern.resolve.decisions import replace_dob_decisions
 from lantern.resolve.identity import build_person_identity
 from lantern.store.connection import connect
 
@@ -67,7 +68,9 @@ def test_the_law_on_age_is_applied_on_the_best_supported_date() -> None:
     assert "2002-09-13" not in evidence
 
 
-def _dated_millie(others_recorded: datetime) -> duckdb.DuckDBPyConnection:
+def _dated_millie(
+    others_recorded: datetime, decided: datetime | None = None
+) -> duckdb.DuckDBPyConnection:
     """Millie's four records, each existing from the first event naming it (as resolve dates
     them): the police record from the sexual offence report, the three that agree on her
     date from a consultation each recorded at `others_recorded`."""
@@ -83,6 +86,10 @@ def _dated_millie(others_recorded: datetime) -> duckdb.DuckDBPyConnection:
         "FROM person_records r LEFT JOIN (SELECT record_id, min(e.recorded_at) AS first_recorded_at "
         "FROM event_people JOIN events e USING (event_id) GROUP BY record_id) f USING (record_id)"
     )
+    if decided is not None:  # a supervisor decides the date on the police record's person
+        replace_dob_decisions(
+            con, "app", [("1", ["police:MB1"], AGREED, "sue", "birth certificate seen", decided)]
+        )
     indicators(con)
     return con
 
@@ -98,3 +105,29 @@ def test_the_law_on_age_reads_the_date_as_known_when_the_record_was_made() -> No
     under13 = hits(con, "legal_under13_sexual_activity")
     assert len(under13) == 1
     assert "Aged 12 (born 2002-09-13)" in under13[0]["evidence"]
+
+
+def test_a_supervisors_date_of_birth_stands_from_the_decisions_own_date() -> None:
+    # Only the police record existed when the report was recorded; a supervisor had already
+    # decided the date on it (birth certificate seen): the law reads the decided date.
+    con = _dated_millie(EVENT + timedelta(days=30), decided=EVENT - timedelta(days=1))
+    legal = [h for h in hits(con) if h["source"] == "legal"]
+    assert not [h for h in legal if "under13" in h["indicator"]], legal
+    # Decided after the report: the report keeps the date known when it was recorded.
+    con = _dated_millie(EVENT + timedelta(days=30), decided=EVENT + timedelta(days=1))
+    (under13,) = hits(con, "legal_under13_sexual_activity")
+    assert "Aged 12 (born 2002-09-13)" in under13["evidence"]
+
+
+def test_the_decided_date_is_named_in_the_evidence() -> None:
+    store = Store()
+    police = store.person("MB1", agency="police", dob=POLICE, person_id="Pmillie")
+    store.event("sexual_offence_report", EVENT, subject=police)
+    con = connect(":memory:")
+    store.write(con)
+    replace_dob_decisions(
+        con, "app", [("7", [police], date(2003, 9, 13), "sue", "", EVENT - timedelta(days=2))]
+    )
+    indicators(con)
+    (hit,) = hits(con, "legal_under13_sexual_activity")
+    assert "Aged 11 (born 2003-09-13, as decided by sue on 2015-06-08)" in hit["evidence"]

@@ -82,9 +82,7 @@ def test_an_adult_around_only_county_lines_children_is_listed_under_that_concern
     with_adults().write(con)
     stage.run(con, date(2010, 7, 1))
     found = dict(
-        con.execute(
-            "SELECT records, concern FROM assessments WHERE kind = 'adult'"
-        ).fetchall()
+        con.execute("SELECT records, concern FROM assessments WHERE kind = 'adult'").fetchall()
     )
     assert found["police:M1"] == "criminal_exploitation"
     # one of M2's flagged children is a CSE concern: so is he
