@@ -65,6 +65,7 @@ class AssessSummary:
     stages: list[StageTiming] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)  # file name -> data rows
+    incremental: bool = False  # a run on a store that held one (lantern.incremental)
 
     @property
     def seconds(self) -> float:
@@ -149,11 +150,12 @@ def _run_stages(
     progress: Callable[[str], None] | None,
     *,
     app_tables: bool = True,
+    derived: list[tuple[str, Callable[[], Any]]] | None = None,
 ) -> None:
     steps: list[tuple[str, Callable[[], Any]]] = [("ingest", lambda: _ingest(con, dataset_dir))]
     if agencies:
         steps.append(("keep agencies", lambda: keep_only_agencies(con, agencies)))
-    steps.extend(_derived_stages(con, summary.as_of, app_tables=app_tables))
+    steps.extend(derived or _derived_stages(con, summary.as_of, app_tables=app_tables))
     for name, step in steps:
         if progress:
             progress(name)
@@ -201,12 +203,20 @@ def run(
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
+    full: bool = False,
 ) -> AssessSummary:
-    """Ingest a new extract into a persistent store and bring every derived table up to date."""
+    """Ingest a new extract into a persistent store and bring every derived table up to date:
+    incrementally when the store already holds a run (`lantern.incremental`), unless `full`."""
+    from lantern import incremental
+
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
     con = _connect(Path(store_path), settings)
     try:
-        _run_stages(con, Path(dataset_dir), summary, None, progress)
+        derived = None
+        if not full and incremental.holds_run(con):
+            derived = incremental.derived_stages(con, as_of)
+            summary.incremental = True
+        _run_stages(con, Path(dataset_dir), summary, None, progress, derived=derived)
         if out_dir is not None:
             summary.files = write_outputs(con, Path(out_dir))
     finally:
