@@ -89,6 +89,7 @@ def scope_matches_blocking() -> bool:
 def save(con: duckdb.DuckDBPyConnection, linker: Any, training: list[str]) -> None:
     """Keep the model just trained (or the priors used): Splink's JSON of it."""
     settings = linker.misc.save_model_to_json()
+    settings.pop("linker_uid", None)  # a random id per linker; a loaded model gets its own
     con.execute(
         f"CREATE OR REPLACE TABLE {MODEL_TABLE} (saved_at TIMESTAMP, records BIGINT, "
         "training VARCHAR, model_json VARCHAR)"
