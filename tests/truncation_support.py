@@ -15,10 +15,13 @@ Not compared, and why: the networks. Leiden partitions the whole graph it is giv
 the graph of the full data holds later people and edges, so the communities differ
 (`networks.csv`, the `network_ids` column of children and adults). The review's tiers
 count "in a network", so the review is run on both sides with the partition taken out
-(no networks), and then every `review_*` table is compared but `review_edges` (the
-graph's nodes are each store's own final persons; the review's places and vehicles
-are dated to `--to`, tested on their own in tests/integration/test_review_as_of.py).
-Everything else is compared cell by cell.
+(no networks), and then every `review_*` table is compared cell by cell but the network
+tables and `review_graph_edges`/`review_edges`, whose person nodes are each store's own
+final persons. The graph's edges as the review dates them (`review_graph_edges`: counts,
+first and last sightings, weights as known on `--to`) are compared through the records:
+each person node is named by its records that existed by D, and the edges of a person
+whose records of D were not one person on D (they joined, or parted, later) are left out
+on both sides (`graph_edges_by_records`). Everything else is compared cell by cell.
 """
 
 from __future__ import annotations
@@ -226,6 +229,63 @@ def review_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
         )
         for name in sorted(names)
     }
+
+
+def graph_edges_by_records(
+    con: duckdb.DuckDBPyConnection, day: date, stable: set[tuple[str, ...]] | None = None
+) -> tuple[list[tuple], set[tuple[str, ...]]]:
+    """`review_graph_edges` with each person node named by its records that existed by the
+    end of `day`, and the names of the nodes compared. `stable` None (the full store): a
+    node is compared when those records were one person on `day`, and nothing else was;
+    else (the truncated store): when its name is in `stable`."""
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time())
+    records: dict[str, list[str]] = {}
+    for person, record in con.execute(
+        "SELECT p.person_id, p.record_id FROM persons p JOIN person_records r USING (record_id) "
+        "WHERE r.first_recorded_at < ? ORDER BY p.record_id",
+        [end],
+    ).fetchall():
+        records.setdefault(person, []).append(record)
+    names = {person: tuple(rs) for person, rs in records.items()}
+    if stable is None:
+        from lantern.resolve.replay import persons_as_of
+
+        then = persons_as_of(con, day)
+        size: dict[str, int] = {}
+        for person in then.values():
+            size[person] = size.get(person, 0) + 1
+        stable = {
+            name for name in names.values()
+            if len({then.get(r) for r in name}) == 1 and size.get(then.get(name[0], ""), 0) == len(name)
+        }  # fmt: skip
+    compared = {person: name for person, name in names.items() if name in stable}
+    people = set(names)
+
+    def node(value: str | None) -> object:
+        if value in people:
+            return compared.get(value, _UNSTABLE)
+        return value
+
+    columns = [d[0] for d in con.execute("SELECT * FROM review_graph_edges LIMIT 0").description]
+    rows = []
+    for row in con.execute("SELECT * FROM review_graph_edges").fetchall():
+        named = [
+            node(v) if c in ("src", "dst", "child_id", "contact_id") else v
+            for c, v in zip(columns, row, strict=True)
+        ]
+        if _UNSTABLE in named:
+            continue
+        # an undirected edge's ends in one order, whatever each store's ids sorted to
+        i, j = columns.index("src"), columns.index("dst")
+        if repr(named[i]) > repr(named[j]):
+            named[i], named[j] = named[j], named[i]
+        rows.append(
+            tuple(named[: columns.index("evidence")] + named[columns.index("evidence") + 1 :])
+        )
+    return sorted(rows, key=repr), stable
+
+
+_UNSTABLE = object()
 
 
 def differences(full_out: Path, cut_out: Path, full_review: dict, cut_review: dict) -> list[str]:

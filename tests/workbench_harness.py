@@ -7,6 +7,7 @@ where it has them) and computes `graph_stats` with the graph stage's own code.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,8 @@ from fastapi import FastAPI
 import app_harness
 from app_county import County
 from lantern.graph.centrality import build_stats
+from lantern.graph.networks import build_hotspots
+from lantern.graph.rules import load_rules
 
 NODE_COLUMNS = {
     "subkind": "VARCHAR",
@@ -55,6 +58,13 @@ def complete_graph(path: Path) -> None:
             FROM (SELECT src, dst, kind, unnest(from_json(evidence::JSON, '["json"]')) AS item
                   FROM graph_edges)
         """)
+        # The hotspots as the graph stage writes them, with its own code, at one signal child
+        # (the county has one at risk at the takeaway; the shipped rule wants three).
+        con.execute("""
+            CREATE TABLE IF NOT EXISTS graph_signal_children AS
+            SELECT node_id AS person_id FROM graph_nodes WHERE signal_child
+        """)
+        build_hotspots(con, replace(load_rules(), hotspot_min_signal_children=1))
         build_stats(con)
     finally:
         con.close()

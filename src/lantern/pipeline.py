@@ -197,31 +197,73 @@ def assess(
 
 def run(
     store_path: Path | str,
-    dataset_dir: Path | str,
+    dataset_dir: Path | str | None,
     *,
+    full: bool = False,
     out_dir: Path | str | None = None,
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
-    full: bool = False,
 ) -> AssessSummary:
     """Ingest a new extract into a persistent store and bring every derived table up to date:
-    incrementally when the store already holds a run (`lantern.incremental`), unless `full`."""
+    incrementally when the store already holds a run (`lantern.incremental`), unless `full`.
+
+    `dataset_dir` None: no new extract; the derived stages are recomputed from what the store
+    holds (after reviewers' decisions or a change of weights), incrementally too unless `full`
+    (the kept model and readings; decisions and weights apply after them). `full` recomputes
+    every stage from scratch, the model retrained (`lantern run --full`). The store is written
+    in place: `lantern.runs.run_generation` runs this on a new store generation."""
     from lantern import incremental
 
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
     con = _connect(Path(store_path), settings)
     try:
+        if settings is not None:
+            _copy_app_decisions(con, settings)
         derived = None
         if not full and incremental.holds_run(con):
             derived = incremental.derived_stages(con, as_of)
             summary.incremental = True
-        _run_stages(con, Path(dataset_dir), summary, None, progress, derived=derived)
+        if dataset_dir is None:
+            _recompute(con, summary, progress, derived)
+        else:
+            _run_stages(con, Path(dataset_dir), summary, None, progress, derived=derived)
         if out_dir is not None:
             summary.files = write_outputs(con, Path(out_dir))
     finally:
         con.close()
     return summary
+
+
+def _copy_app_decisions(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The web app's decisions that a run applies: a supervisor's date of birth for a person
+    (app/dob_decisions.py), copied from the operational store into `resolve_dob_decisions`
+    before the stages run, so the law on age reads it from the decision's own date on."""
+    from lantern.app.dob_decisions import copy_to_store
+
+    copy_to_store(settings.database_url, con)
+
+
+def _recompute(
+    con: duckdb.DuckDBPyConnection,
+    summary: AssessSummary,
+    progress: Callable[[str], None] | None,
+    derived: list[tuple[str, Callable[[], Any]]] | None = None,
+) -> None:
+    """Every derived stage again over the store's records, with no new extract (`derived`: an
+    incremental run's stages, `lantern.incremental`)."""
+    from lantern.store.connection import table_exists
+
+    if not table_exists(con, "people"):
+        raise UserError(
+            "the store holds no records yet: give an extract (`lantern run DATASET --store S`)"
+        )
+    for name, step in derived or _derived_stages(con, summary.as_of):
+        if progress:
+            progress(name)
+        started = time.perf_counter()
+        summary.results[name] = step()
+        summary.stages.append(StageTiming(name, time.perf_counter() - started, _peak_memory_mb()))
 
 
 # exports -----------------------------------------------------------------------
@@ -263,10 +305,11 @@ EXPORTS = {
             "network_ids",
             "top_reasons",
             "band",  # added after the spec's columns (docs/pipeline.md): a compatible extension
+            "concern",  # added too: the concern of the flagged children around the adult
         ),
         """
         SELECT person_id, records, score, linked_children, first_flagged_at, network_ids,
-               top_reasons, band
+               top_reasons, band, coalesce(concern, 'sexual_exploitation')
         FROM assessments WHERE kind = 'adult' ORDER BY score DESC, person_id
         """,
     ),

@@ -26,6 +26,7 @@ from truncation_support import (
     assess_as_of,
     build,
     differences,
+    graph_edges_by_records,
     plant_late_merges,
     record_days,
     recorded,
@@ -104,6 +105,7 @@ def check_truncation(
             late_merges += sum(1 for persons in people.values() if len(persons) > 1)
             assess_as_of(full, cut, tmp_path / f"full-{cut}")
             full_review = review_tables(full)
+            full_review["review_graph_edges"], stable = graph_edges_by_records(full, cut)
             truncate(dataset, tmp_path / f"data-{cut}", cut)
             end = datetime.combine(cut + timedelta(days=1), datetime.min.time())
             known = [d for d in decisions if d.decided_at < end]
@@ -113,6 +115,7 @@ def check_truncation(
             try:
                 assess_as_of(cut_con, cut, tmp_path / f"cut-{cut}")
                 cut_review = review_tables(cut_con)
+                cut_review["review_graph_edges"], _ = graph_edges_by_records(cut_con, cut, stable)
             finally:
                 cut_con.close()
             problems += [

@@ -29,6 +29,7 @@ TABLES = {
     "decisions",
     "audit_log",
     "audit_head",
+    "disruption_actions",
 }
 
 
@@ -53,7 +54,10 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(pg_url: str) -> None:
     database.migrate(engine)
     assert TABLES <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == "0003_disruptions"
+        )
         head = conn.execute(text("SELECT last_hash, scheme FROM audit_head WHERE id = 1")).one()
         assert tuple(head) == ("0" * 64, "hmac-sha256")  # a new store starts keyed
     database.downgrade(engine, "base")

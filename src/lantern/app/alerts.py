@@ -8,6 +8,12 @@ alert reopens when new evidence raises its score. `decide` and `sign_off` apply 
                           └─ triage "no further action" on a high ─► awaiting_sign_off
     awaiting_sign_off ──supervisor approves──► closed   (returns ──► open)
     closed ──score rises──► open (reopened)
+    open, assigned or awaiting sign-off ──child turns 18──► closed (by the system, with the date)
+
+A child alert closes when the child turns 18 (on their best-supported date of birth, by the
+as-of date), and a network alert when every child in the network has: the queue is for
+children. Nothing is lost: the alert keeps its decisions and says why it closed, the audit log
+records it, and the retrospective review still counts the child.
 """
 
 from __future__ import annotations
@@ -49,11 +55,12 @@ class SyncSummary:
     risen: int = 0
     reopened: int = 0
     updated: int = 0
+    turned_18: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.created} new, {self.risen} risen, {self.reopened} reopened, "
-            f"{self.updated} updated"
+            f"{self.updated} updated, {self.turned_18} closed at 18"
         )
 
 
@@ -61,9 +68,37 @@ def sync(db: Session, analytics: Analytics, now: datetime | None = None) -> Sync
     """Bring the alerts in line with the latest assessments (idempotent)."""
     now = now or datetime.now()
     summary = SyncSummary()
+    grown = analytics.turned_18()
+    grown_up_networks = {
+        network: max(grown[c] for c in children)
+        for network, children in analytics.network_children().items()
+        if children and all(c in grown for c in children)
+    }
     flagged = [("child", r) for r in analytics.flagged_children()]
-    flagged += [("network", r) for r in analytics.flagged_networks()]
+    flagged += [
+        ("network", r)
+        for r in analytics.flagged_networks()
+        if r["subject_id"] not in grown_up_networks
+    ]
     existing = {(a.subject_kind, a.subject_id): a for a in db.scalars(select(Alert))}
+    for open_alert in existing.values():
+        if open_alert.status not in OPEN_STATUSES:
+            continue
+        if open_alert.subject_kind == "child" and open_alert.subject_id in grown:
+            why = f"Closed: turned 18 on {grown[open_alert.subject_id]:%d %b %Y}, no longer a child"
+        elif open_alert.subject_kind == "network" and open_alert.subject_id in grown_up_networks:
+            day = grown_up_networks[open_alert.subject_id]
+            why = f"Closed: every child in the network had turned 18 by {day:%d %b %Y}"
+        else:
+            continue
+        open_alert.status, open_alert.closed_score = "closed", open_alert.score
+        open_alert.reason = f"{why} (the retrospective review still counts them)"[:200]
+        open_alert.updated_at = now
+        summary.turned_18 += 1
+        audit.record(
+            db, "system", "alert_closed_turned_18", f"{open_alert.subject_kind}:{open_alert.subject_id}",
+            alert_id=open_alert.id, reason=open_alert.reason,
+        )  # fmt: skip
     for kind, row in flagged:
         band, score = row["band"], float(row["score"] or 0)
         alert = existing.get((kind, row["subject_id"]))

@@ -1,24 +1,17 @@
 """When the law on age, not the points, sets a child's band.
 
 The score stage gives a child at least the band a legal floor sets (under 13: no consent,
-whatever the notes say) and records it as a 0-point reason whose evidence begins
-"the law on age sets at least <band>". The page says so beside the score when the points alone
-would give a lower band, so "High, score 4" does not read as a mistake.
+whatever the notes say) and writes both facts on the child's assessment: `legal_floor` (the
+band the law sets at least) and `points_band` (the band the points alone give, with the weights
+that run used). The page says so beside the score when the points alone would give a lower
+band, so "High, score 4" does not read as a mistake. Nothing here re-bands or reads wording.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 from lantern.app.store_reader import Person, band_rank
-from lantern.score.points import FLOOR_EVIDENCE
-
-FLOOR_REASON = re.compile(
-    "^" + re.escape(FLOOR_EVIDENCE).replace(re.escape("{band}"), "(high|medium|low)")
-)
 
 
 @dataclass(frozen=True)
@@ -27,25 +20,10 @@ class HeldBand:
     points_band: str  # the band the points alone give
 
 
-@cache
-def _bands():  # type: ignore[no-untyped-def]
-    from lantern.score.weights import load_weights
-
-    return load_weights().child.bands
-
-
-def held_by_law(person: Person, reasons: list[dict[str, Any]]) -> HeldBand | None:
+def held_by_law(person: Person) -> HeldBand | None:
     """The floor that sets this child's band, if the points alone would give a lower one."""
-    if person.band is None or person.score is None:
+    if person.band is None or person.legal_floor != person.band or person.points_band is None:
         return None
-    floors = [
-        m.group(1)
-        for r in reasons
-        if not r.get("points") and (m := FLOOR_REASON.match(str(r.get("evidence") or "")))
-    ]
-    if person.band not in floors:
+    if band_rank(person.points_band) >= band_rank(person.band):
         return None
-    points_band = _bands().band(float(person.score))
-    if band_rank(points_band) >= band_rank(person.band):
-        return None
-    return HeldBand(person.band, points_band)
+    return HeldBand(person.band, person.points_band)

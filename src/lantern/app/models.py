@@ -1,4 +1,5 @@
-"""The operational store's tables: users, sessions, sign-in attempts, alerts, decisions, audit.
+"""The operational store's tables: users, sessions, sign-in attempts, alerts, decisions, audit,
+a supervisor's date of birth for a person.
 
 These change while people work, from many requests at once, so they live in SQLAlchemy (SQLite
 by default, PostgreSQL in a deployment), never in the DuckDB analytical store. Alembic's
@@ -7,9 +8,19 @@ migrations in `migrations/versions/` create them; keep the two in step.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -98,6 +109,25 @@ class Decision(Base):
     alert: Mapped[Alert] = relationship(back_populates="decisions")
 
 
+class DobDecision(Base):
+    """A supervisor's decision on a person's date of birth, with the records it covers.
+
+    The next `lantern run` copies it into the analytical store (`resolve_dob_decisions`), and
+    the law on age reads it from `decided_at` on (docs/replay.md, "Age"). The person id is the
+    one the page showed; `records` (`;`-joined) follow the person whatever a later run calls it.
+    """
+
+    __tablename__ = "dob_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(80), index=True)
+    records: Mapped[str] = mapped_column(Text)
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    rationale: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(80))
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEntry(Base):
     """One line of the hash-chained audit log: who did what, to what, when."""
 
@@ -124,3 +154,23 @@ class AuditHead(Base):
     # "hmac-sha256" (keyed, audit.py), or "sha256": a chain written before the key, which the
     # app re-links under the key at start-up once it verifies (audit.adopt_unkeyed_chain).
     scheme: Mapped[str] = mapped_column(String(20), default="hmac-sha256")
+
+
+class DisruptionAction(Base):
+    """A disruption action a supervisor recorded in the app against an adult, vehicle or place
+    (issue 22). Actions that arrive as interchange records are in the store's `disruptions`;
+    pages show both together (`app/disruptions.py`)."""
+
+    __tablename__ = "disruption_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_kind: Mapped[str] = mapped_column(String(10))  # person, vehicle, place
+    target_id: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(40))  # disruptions.ACTIONS
+    agency: Mapped[str] = mapped_column(String(40))
+    owner: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)

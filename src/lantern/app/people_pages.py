@@ -6,13 +6,25 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lantern.app import audit, challenge, clocks, disclosure, graph_json, legal_floor, scope
-from lantern.app.context import NotFound, clocks_now, current_user, state_of
+from lantern.app import (
+    adult_evidence,
+    audit,
+    challenge,
+    clocks,
+    disclosure,
+    disruptions,
+    dob_decisions,
+    evidence_reader,
+    graph_json,
+    legal_floor,
+    scope,
+)
+from lantern.app.context import NotFound, clocks_now, current_user, require_csrf, state_of
 from lantern.app.models import Alert
 from lantern.app.store_reader import Person
 from lantern.app.templating import render
@@ -63,7 +75,12 @@ def person_page(request: Request, person_id: str) -> Response:
 
 @router.get("/children/{person_id}")
 def child_page(
-    request: Request, person_id: str, agency: str = "", category: str = "", page: int = 1
+    request: Request,
+    person_id: str,
+    agency: str = "",
+    category: str = "",
+    page: int = 1,
+    dob_error: str = "",
 ) -> Response:
     state = state_of(request)
     analytics = state.analytics
@@ -80,6 +97,7 @@ def child_page(
             select(Alert).where(Alert.subject_kind == "child", Alert.subject_id == person_id)
         )
         decisions = list(alert.decisions) if alert else []
+        decided = _dob_decisions(db, person)
     history = analytics.score_history(person_id)
     clock_list = clocks.record_clocks(analytics.clock_events_of(person), clocks_now(state))
     record = state.pages.get(
@@ -97,8 +115,10 @@ def child_page(
         decisions=decisions,
         clocks=clock_list,
         record=record,
-        held=legal_floor.held_by_law(person, analytics.score_reasons(person_id)),
+        held=legal_floor.held_by_law(person),
         duplicates=analytics.possible_duplicates(person),
+        dob_decisions=decided,
+        dob_error=DOB_ERRORS.get(dob_error, ""),
     )
 
 
@@ -152,7 +172,7 @@ def _child_record(
 
 
 @router.get("/adults/{person_id}")
-def adult_page(request: Request, person_id: str) -> Response:
+def adult_page(request: Request, person_id: str, dob_error: str = "") -> Response:
     state = state_of(request)
     analytics = state.analytics
     with state.session() as db:
@@ -163,23 +183,102 @@ def adult_page(request: Request, person_id: str) -> Response:
         if (ask := scope.person_gate(request, db, user, person)) is not None:
             return ask
         audit.record(db, user.username, "view_adult", person_id)
+        return adult_response(request, db, person, dob_error=dob_error)
+
+
+def adult_response(
+    request: Request,
+    db: Any,
+    person: Person,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+    dob_error: str = "",
+) -> Response:
+    """The adult's page: links, the evidence picture (issue 22), disruption actions and their
+    effect, and the recording form for a supervisor (`errors` and `form` when it was refused)."""
+    state = state_of(request)
+    analytics = state.analytics
+    viewer = request.state.user
+    person_id = person.person_id
+    decided = _dob_decisions(db, person)
     links = analytics.links(person_id)
     groups: dict[str, list[dict[str, Any]]] = {}
     for link in links:
         groups.setdefault(link["group"], []).append(link)
+    target_labels = adult_evidence.targets(analytics, person)
     return render(
         request,
         "adult.html",
+        status_code,
         person=person,
         groups=groups,
         reasons=_named(
-            analytics, disclosure.reasons(user, state.policy, analytics.score_reasons(person_id))
+            analytics, disclosure.reasons(viewer, state.policy, analytics.score_reasons(person_id))
         ),
         duplicates=analytics.possible_duplicates(person),
         event_info=analytics.event_types(
             sorted({e["event_id"] for link in links for e in link["evidence"] if e.get("event_id")})
         ),
+        picture=adult_evidence.picture(state, viewer, person_id),
+        has_evidence=evidence_reader.has_evidence(analytics),
+        actions=adult_evidence.actions(state, db, person_id, target_labels),
+        targets=target_labels,
+        action_kinds=disruptions.ACTIONS,
+        action_agencies=disruptions.AGENCIES,
+        errors=errors or {},
+        form=form or {},
+        done=request.query_params.get("done", ""),
+        dob_decisions=decided,
+        dob_error=DOB_ERRORS.get(dob_error, ""),
     )
+
+
+def _dob_decisions(db: Any, person: Person) -> list[dict[str, Any]]:
+    return [
+        {"date_of_birth": d.date_of_birth, "by": d.decided_by, "at": d.decided_at,
+         "rationale": d.rationale}
+        for d in dob_decisions.for_person(db, person.person_id, [r for _, r in person.records])
+    ]  # fmt: skip
+
+
+# What the date-of-birth form says when it cannot take a decision (the page's `dob_error`).
+DOB_ERRORS = {
+    "date": "Enter the date of birth as YYYY-MM-DD, for example 1998-09-13",
+    "future": "The date of birth cannot be in the future.",
+    "reason": "Enter the reason for your decision (what you saw).",
+}
+
+
+@router.post("/people/{person_id}/date-of-birth")
+def decide_date_of_birth(
+    request: Request,
+    person_id: str,
+    date_of_birth: str = Form(""),
+    rationale: str = Form(""),
+    csrf_token: str = Form(""),
+) -> Response:
+    """A supervisor decides the person's date of birth (scoped as their page, audited); the
+    next run applies it to the law on age from today on (app/dob_decisions.py)."""
+    require_csrf(request, csrf_token)
+    state = state_of(request)
+    with state.session() as db:
+        user = current_user(request, db, "decide_dob")
+        person = state.analytics.person(person_id)
+        if person is None:
+            raise NotFound("person with that id")
+        if (ask := scope.person_gate(request, db, user, person)) is not None:
+            return ask
+        page = f"/{'children' if _kind_of(person) == 'child' else 'adults'}/{person_id}"
+        try:
+            dob_decisions.decide(
+                db, user, person, [r for _, r in person.records], date_of_birth, rationale
+            )
+        except dob_decisions.DobError as error:
+            db.rollback()
+            code = next((k for k, v in DOB_ERRORS.items() if v == str(error)), "date")
+            return RedirectResponse(f"{page}?dob_error={code}#date-of-birth", status_code=303)
+    return RedirectResponse(f"{page}?dob=decided#date-of-birth", status_code=303)
 
 
 def _named(analytics: Any, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -3,8 +3,9 @@
 `create_app(settings)` builds everything from the settings it is given (nothing at import time):
 the operational store (migrated to head), the read-only analytical store, the session signer
 and the access policy. Imports go one way: `context.py` (state, the signed-in user, CSRF) <
-`templating.py` (Jinja, `render`) < the page modules (`pages.py`, `people_pages.py`,
-`admin_pages.py`, …) < this module, which includes their routers.
+`templating.py` (Jinja, `render`) < the page modules (`sign_in_pages.py`, `alert_pages.py`,
+`search_page.py`, `mace_pages.py`, `people_pages.py`, `admin_pages.py`, …) < this module, which
+includes their routers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lantern.app import accounts, alerts, audit, database
 from lantern.app.context import AppState, Forbidden, NotFound, NotSignedIn
+from lantern.app.live import LiveStore, PinGeneration
 from lantern.app.policy import default_policy
 from lantern.app.security import SECURITY_HEADERS, CsrfError, Sessions, checked_secret
 from lantern.app.store_reader import Analytics
@@ -109,13 +111,14 @@ def create_app(
         log.warning("the web assets are not built (run `make assets`): pages will have no styling")
     engine = database.make_engine(settings.database_url)
     database.migrate(engine)
-    analytics = Analytics(
-        settings.store, threads=settings.threads, memory_limit=settings.memory_limit
+    live = LiveStore(
+        settings.store,
+        lambda path: Analytics(path, threads=settings.threads, memory_limit=settings.memory_limit),
     )
     state = AppState(
         settings=settings,
         db=database.session_factory(engine, audit_key),
-        analytics=analytics,
+        live=live,
         sessions=Sessions(secret),
         policy=default_policy(),
         templates=build_templates(),
@@ -124,8 +127,8 @@ def create_app(
     )
     from lantern.app.most_connected import stats_of  # the workbench's figures on people's pages
 
-    state.templates.env.globals["graph_stats_of"] = lambda node_id: analytics.memoised(
-        ("graph_stats", node_id), lambda: stats_of(analytics, node_id)
+    state.templates.env.globals["graph_stats_of"] = lambda node_id: state.analytics.memoised(
+        ("graph_stats", node_id), lambda: stats_of(state.analytics, node_id)
     )
     with state.session() as db:
         audit.require_keyed(db)
@@ -134,8 +137,15 @@ def create_app(
             log.info("expired sessions removed: %d", purged)
     if sync_alerts:
         with state.session() as db:
-            summary = alerts.sync(db, analytics)
+            summary = alerts.sync(db, live.current)
             log.info("alerts synced: %s", summary)
+
+    def synced(fresh: Analytics) -> None:
+        """A new generation's alerts reach the queue before its first page is served."""
+        with state.session() as db:
+            log.info("alerts synced from the new generation: %s", alerts.sync(db, fresh))
+
+    live.on_switch = synced
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
@@ -145,8 +155,13 @@ def create_app(
         # holding the SQLite lock waits for the GIL after every statement, so many runnable
         # threads make lock holders queue behind page rendering: a few threads serve more.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        # A run that finishes while the app serves switches the store's link: look every few
+        # seconds and move to the new generation (`app/live.py`).
+        stop = threading.Event()
+        live.watch(stop, settings.refresh_seconds)
         yield
-        analytics.close()
+        stop.set()
+        live.close()
         engine.dispose()
 
     app = FastAPI(
@@ -154,6 +169,7 @@ def create_app(
     )
     app.state.lantern = state
 
+    app.add_middleware(PinGeneration, live=lambda: state.live)
     app.add_middleware(SecureHeaders)
 
     @app.exception_handler(NotSignedIn)
@@ -196,13 +212,25 @@ def create_app(
     async def _user_error(request: Request, exc: UserError) -> Response:
         return render(request, "error.html", 400, title="There is a problem", message=str(exc))
 
-    from lantern.app import admin_pages, pages, people_pages
+    from lantern.app import (
+        admin_pages,
+        alert_pages,
+        evidence_pages,
+        mace_pages,
+        people_pages,
+        search_page,
+        sign_in_pages,
+    )
     from lantern.app.challenge import router as challenge_router
     from lantern.app.review_pages import router as review_router
     from lantern.app.workbench_pages import router as workbench_router
 
-    app.include_router(pages.router)
+    app.include_router(sign_in_pages.router)
+    app.include_router(alert_pages.router)
+    app.include_router(search_page.router)
+    app.include_router(mace_pages.router)
     app.include_router(people_pages.router)
+    app.include_router(evidence_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(workbench_router)
     app.include_router(challenge_router)

@@ -121,7 +121,7 @@ def _resolve(analytics: Analytics, text: str) -> tuple[str | None, list[dict[str
     found = analytics.q("SELECT node_id FROM graph_nodes WHERE node_id = ?", [text])
     if found:
         return text, []
-    record = analytics.q("SELECT person_id FROM persons WHERE record_id = ?", [text])
+    record = analytics.q("SELECT person_id FROM score_persons WHERE record_id = ?", [text])
     if record:
         return str(record[0]["person_id"]), []
     results = analytics.search(name=text, limit=10)
@@ -401,7 +401,7 @@ def time_page(request: Request, subject: str = "", what: str = "all") -> Respons
 def places_page(request: Request, at_least: int = Query(0, alias="min")) -> Response:
     from lantern.app import hotspots
 
-    least = at_least if 1 <= at_least <= 20 else hotspots.MIN_CHILDREN
+    least = at_least if 1 <= at_least <= 20 else 0  # 0: every hotspot the graph reports
     state = state_of(request)
     with state.session() as db:
         user = current_user(request, db, "hotspots")

@@ -2,9 +2,11 @@
 
 Steps (each writes the table named):
 
-1. `graph_person_status` — per person: a date of birth (the most common over
-   their records), a birth year, and a home (the most common normalised
-   postcode over their records: children sharing one are one household).
+1. `graph_person_status` — per person: the date of birth, or with none the birth year,
+   resolve's rule gives (`best_dates_of_birth_sql`, which writes `person_identity`: one rule
+   for every stage and the app), and a home (the
+   most common normalised postcode over their records: children sharing one are one
+   household).
 2. `graph_participants` — event × person: role, age at the event, child flag.
 3. `graph_child_signals` — (event, child): the child shows a signal at this
    event (an indicator hit other than the common and contact-describing
@@ -27,6 +29,7 @@ import time
 import duckdb
 
 from lantern.graph.rules import GraphRules
+from lantern.resolve.identity import best_dates_of_birth_sql
 from lantern.sql import sql_list
 from lantern.store.steps import create_table
 
@@ -48,18 +51,9 @@ def build_person_status(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
     create_table(
         con,
         "graph_person_status",
-        """
-        WITH dobs AS (
-            SELECT p.person_id, r.dob, count(*) AS n
-            FROM persons p JOIN person_records r USING (record_id)
-            WHERE r.dob IS NOT NULL GROUP BY ALL
-        ), best_dob AS (
-            SELECT person_id, arg_max(dob, n * 100000 - date_diff('day', DATE '1900-01-01', dob)) AS dob
-            FROM dobs GROUP BY person_id
-        ), years AS (
-            SELECT p.person_id, min(r.birth_year) AS birth_year
-            FROM persons p JOIN person_records r USING (record_id) GROUP BY p.person_id
-        ), homes AS (
+        f"""
+        WITH identity AS ({best_dates_of_birth_sql("persons")}),
+        homes AS (
             SELECT p.person_id, r.postcode_norm AS home, count(*) AS n
             FROM persons p JOIN person_records r USING (record_id)
             WHERE r.postcode_norm IS NOT NULL GROUP BY ALL
@@ -67,9 +61,9 @@ def build_person_status(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
             SELECT person_id, arg_max(home, (n, home)) AS home
             FROM homes GROUP BY person_id
         )
-        SELECT y.person_id, d.dob, y.birth_year, h.home
-        FROM years y LEFT JOIN best_dob d USING (person_id) LEFT JOIN best_home h USING (person_id)
-        """,
+        SELECT i.person_id, i.date_of_birth AS dob, i.birth_year, h.home
+        FROM identity i LEFT JOIN best_home h USING (person_id)
+        """,  # noqa: S608 - resolve's fixed rule
     )
 
 

@@ -45,7 +45,7 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
                     WHEN h.indicator IN {INFECTION} THEN 'infection'
                     WHEN h.indicator IN {SEXUAL_HEALTH} AND NOT c.sexual_activity THEN 'sexual_health'
                     ELSE 'other' END AS kind,
-               s.age_min, s.age_max, s.dob,
+               s.age_min, s.age_max, s.dob, s.dob_note,
                c.description AS what
         FROM ({union}) h
         JOIN ind_catalogue c USING (indicator)
@@ -96,7 +96,7 @@ def legal_rules(steps: Steps, evidence_tables: list[str]) -> None:
                EXISTS (SELECT 1 FROM ind_event_codes c
                        WHERE c.event_id = e.event_id AND c.code = 'HOCR:73') AS trust_code,
                CASE WHEN e.age_min = e.age_max
-                    THEN 'Aged ' || e.age_max || coalesce(' (born ' || strftime(e.dob, '%Y-%m-%d') || ')', '')
+                    THEN 'Aged ' || e.age_max || coalesce(' (born ' || strftime(e.dob, '%Y-%m-%d') || coalesce(', ' || e.dob_note, '') || ')', '')
                     ELSE 'Aged ' || e.age_min || ' or ' || e.age_max || ' (birth year only)' END
                  || ' on ' || strftime(e.occurred_at, '%Y-%m-%d') || ': ' || e.what
                  || ' [' || e.indicator || ', ' || e.agency || ' ' || e.event_id || ']' AS age_evidence

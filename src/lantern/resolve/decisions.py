@@ -8,6 +8,7 @@ directly or through other records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import duckdb
@@ -74,3 +75,40 @@ CURRENT_DECISIONS_SQL = """
     SELECT * FROM resolve_decisions
     QUALIFY row_number() OVER (PARTITION BY record_id_l, record_id_r ORDER BY decided_at DESC) = 1
 """
+
+
+# A supervisor's decision on a person's date of birth (made in the web app, copied into the
+# store by `lantern run`: docs/replay.md, "Age"). One row per record the person had when it was
+# decided, so the decision follows the records whichever person ids a later run gives them.
+# The law on age reads it from `decided_at` on (indicators/inputs.py); it changes nothing
+# recorded before. The latest decision covering a record by then wins.
+DOB_DECISIONS_COLUMNS = (
+    "decision_id VARCHAR NOT NULL, record_id VARCHAR NOT NULL, date_of_birth DATE NOT NULL, "
+    "decided_by VARCHAR NOT NULL, reason VARCHAR, decided_at TIMESTAMP NOT NULL"
+)
+
+
+def ensure_dob_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS resolve_dob_decisions ({DOB_DECISIONS_COLUMNS})")
+
+
+def replace_dob_decisions(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    decisions: Sequence[tuple[str, list[str], object, str, str, datetime]],
+) -> int:
+    """Write the date-of-birth decisions of `source` (e.g. `app`), replacing that source's
+    earlier copy: (id, records, date_of_birth, decided_by, reason, decided_at) each. Returns
+    the rows written."""
+    ensure_dob_decisions_table(con)
+    con.execute(
+        "DELETE FROM resolve_dob_decisions WHERE starts_with(decision_id, ?)", [f"{source}:"]
+    )
+    rows = [
+        (f"{source}:{decision_id}", record, dob, by, reason, at)
+        for decision_id, records, dob, by, reason, at in decisions
+        for record in records
+    ]
+    if rows:
+        con.executemany("INSERT INTO resolve_dob_decisions VALUES (?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)

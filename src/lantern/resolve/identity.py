@@ -4,8 +4,9 @@ Agencies record a child's date of birth differently (a typo, a month and day swa
 out). Once records are joined into a person, one date stands for them: the date most of their
 records give (ties to the earliest), or with no full date the most common birth year (ties to
 the earliest) on 1 July. The same rule serves child or adult (`score`) and the page that shows
-the person, which shows the dates it was not. The legal-age rules (`indicators`) read each
-record's own date: this one is today's, and behind an earlier hit it would let a later record in.
+the person, which shows the dates it was not. `person_identity` is today's; the legal-age rules
+(`indicators/inputs.py`) apply the same rule at each moment an event was recorded, over the
+records of the person as known then, so no later record changes the age behind an earlier hit.
 
 `best_dates_of_birth_sql(members)` is that rule as SQL over any table of (record_id, person_id);
 `build_person_identity` writes it for the resolved persons as `person_identity`:
@@ -27,11 +28,17 @@ import duckdb
 from lantern.store.steps import create_table
 
 
-def best_dates_of_birth_sql(members: str) -> str:
+def best_dates_of_birth_sql(
+    members: str, *, dates: str = "person_records", keep: tuple[str, ...] = ()
+) -> str:
     """SELECT person_id, date_of_birth, birth_year, born, dob_records over `members`
-    (a table or subquery with record_id and person_id) joined to `person_records`."""
+    (a table or subquery with record_id and person_id) joined to `dates` (record_id, dob,
+    birth_year: `person_records`, or the indicators' own copy). `keep`: more columns of
+    `members`, one value per person_id, carried through."""
+    kept = "".join(f"any_value({c}) AS {c}, " for c in keep)
+    inner = "".join(f"m.{c}, " for c in keep)
     return f"""
-        SELECT person_id,
+        SELECT person_id, {kept}
                arg_max(dob, (n_dob, -epoch(dob))) FILTER (WHERE dob IS NOT NULL)
                    AS date_of_birth,
                CASE WHEN count(dob) = 0
@@ -43,10 +50,10 @@ def best_dates_of_birth_sql(members: str) -> str:
                    AS born,
                max(n_dob) FILTER (WHERE dob IS NOT NULL) AS dob_records
         FROM (
-            SELECT m.person_id, r.dob, r.birth_year,
+            SELECT m.person_id, {inner}r.dob, r.birth_year,
                    count(*) OVER (PARTITION BY m.person_id, r.dob) AS n_dob,
                    count(*) OVER (PARTITION BY m.person_id, r.birth_year) AS n_year
-            FROM {members} AS m JOIN person_records AS r ON r.record_id = m.record_id
+            FROM {members} AS m JOIN {dates} AS r ON r.record_id = m.record_id
         )
         GROUP BY person_id
     """  # noqa: S608 - `members` is a table name from the calling stage, not input

@@ -7,7 +7,8 @@ Steps (each writes a named table; see docs/resolve.md):
 3. `resolve_cannot_link`, `resolve_candidates`, `record_links`, `persons` (`link_persons.py`).
 4. `things`, `thing_mentions` (`things.py`).
 
-`resolve_decisions` (reviewers' decisions) is created if missing and never dropped.
+`resolve_decisions` (reviewers' decisions) and `resolve_dob_decisions` (a supervisor's date of
+birth, from the web app) are created if missing and never dropped.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from lantern.resolve import (
     records,
     things,
 )
-from lantern.resolve.decisions import ensure_decisions_table
+from lantern.resolve.decisions import ensure_decisions_table, ensure_dob_decisions_table
 from lantern.store.connection import table_exists
 
 NEEDED_TABLES = ("people", "events", "event_people", "event_things")
@@ -87,6 +88,7 @@ def run(
 
     _check_tables(con)
     ensure_decisions_table(con)
+    ensure_dob_decisions_table(con)
     person_changes.keep_previous(con)
     previous = None
     if incremental and table_exists(con, "person_records") and table_exists(con, "resolve_pairs"):

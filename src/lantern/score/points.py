@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from lantern.score.weights import BAND_RANK, CATEGORIES, AdultWeights, ChildWeights
 
-# How a legal floor's reason begins; the web app reads it to say "held by the law on age".
+# How a legal floor's reason begins (the reason shown; the floor itself is `assessments.legal_floor`).
 FLOOR_EVIDENCE = "the law on age sets at least {band}: "
 
 

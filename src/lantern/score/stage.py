@@ -29,7 +29,7 @@ from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
 from lantern.score.weights import BAND_RANK, Weights, load_weights
-from lantern.store.connection import column_exists, table_exists
+from lantern.store.connection import table_exists
 
 REQUIRED = ("persons", "record_links", "indicator_hits", "events", "event_people")
 TOP_REASONS = 3
@@ -84,6 +84,7 @@ def run(
             weights.child.links.suspect_roles,
             weights.child.links.text_kinds,
             facts.RoutineRule.from_graph_rules(),
+            weights.child.scored_text_layers,
         ),
         weights,
     )
@@ -92,16 +93,46 @@ def run(
     _write_cluster_map(con, result, person_of_root)
     kinds = _kinds(con, until, result, person_of_root)
     network_states = network_replay.replay_networks(
-        network_replay.read_networks(con, until),
+        network_replay.read_networks(con, until, weights.child.scored_text_layers),
         links,
         result.history,
         {record: kinds[person_of_root[root]] for record, root in result.root_of.items()},
         weights.network,
         until,
     )
-    summary = _write(con, until, replay, result, person_of_root, kinds, network_states)
+    flagged_children: dict[str, set[str]] = {}
+    summary = _write(
+        con, until, replay, result, person_of_root, kinds, network_states, flagged_children
+    )
     _write_child_concerns(con, until)
+    _write_adult_concerns(con, flagged_children)
     return summary
+
+
+def _write_adult_concerns(
+    con: duckdb.DuckDBPyConnection, flagged_children: dict[str, set[str]]
+) -> None:
+    """`assessments.concern` for each adult: `criminal_exploitation` when every flagged child
+    linked to them is listed under criminal exploitation (`_write_child_concerns`), else
+    `sexual_exploitation`. An adult's points come only from the children around them, so the
+    concern those children's records point to is the adult's too: the men around county-lines
+    boys are listed for that response, at the same band, not put forward as CSE suspects
+    (make_county tuning seed 1: two county-lines adults at medium)."""
+    con.execute("UPDATE assessments SET concern = 'sexual_exploitation' WHERE kind = 'adult'")
+    concern = dict(
+        con.execute("SELECT person_id, concern FROM assessments WHERE kind = 'child'").fetchall()
+    )
+    criminal = [
+        adult
+        for adult, children in flagged_children.items()
+        if children and all(concern.get(c) == "criminal_exploitation" for c in children)
+    ]
+    if criminal:
+        con.executemany(
+            "UPDATE assessments SET concern = 'criminal_exploitation' "
+            "WHERE person_id = ? AND kind = 'adult'",
+            [(a,) for a in criminal],
+        )
 
 
 def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
@@ -123,7 +154,7 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
         return
     from lantern.sql import sql_list
 
-    hit_concern = "h.concern" if column_exists(con, "indicator_hits", "concern") else "NULL"
+    hit_concern = "h.concern"
     con.execute(
         f"""
         UPDATE assessments AS a SET concern = 'criminal_exploitation'
@@ -244,7 +275,9 @@ def _write(
     person_of_root: dict[str, str],
     kinds: dict[str, str],
     network_states: list[network_replay.NetworkState],
+    flagged_children: dict[str, set[str]],
 ) -> ScoreSummary:
+    """Write the assessments; fills `flagged_children` (adult -> flagged children linked)."""
     root_person = {record: person_of_root[root] for record, root in result.root_of.items()}
 
     # first_flagged_at: the earliest date any as-of part of this person reached medium.
@@ -277,7 +310,9 @@ def _write(
             if score is None or score.score <= 0:
                 continue
             track = "adult"
-            linked = len({link.child_label for link in replay.adult_links(root) if link.flagged})
+            children = {link.child_label for link in replay.adult_links(root) if link.flagged}
+            linked = len(children)
+            flagged_children[person_id] = {root_person[c] for c in children}
         assessments.append(
             (
                 person_id,
@@ -290,6 +325,11 @@ def _write(
                 until,
                 linked,
                 ";".join(sorted(cluster.records)),
+                # The law on age's floor and the band the points alone give (with the weights
+                # this run used), so the child's page says "held by the law" without
+                # re-banding or reading the reasons' wording.
+                score.floor if track == "child" else None,
+                replay.model.band(score.score, None) if track == "child" else None,
             )
         )
         for reason in score.reasons:
@@ -323,6 +363,8 @@ def _write(
             "as_of": "DATE",
             "linked_children": "INTEGER",
             "records": "VARCHAR",
+            "legal_floor": "VARCHAR",
+            "points_band": "VARCHAR",
         },
     )
     _replace(
@@ -371,8 +413,8 @@ def _write(
             "band": "VARCHAR",
         },
     )
-    children = [a for a in assessments if a[1] == "child"]
-    by_band = {band: sum(1 for a in children if a[3] == band) for band in BAND_RANK}
+    child_rows = [a for a in assessments if a[1] == "child"]
+    by_band = {band: sum(1 for a in child_rows if a[3] == band) for band in BAND_RANK}
     return ScoreSummary(
         as_of=until,
         persons=len(result.clusters),

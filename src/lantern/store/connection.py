@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -53,6 +55,22 @@ def open_store(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBP
     )
 
 
+@contextlib.contextmanager
+def writing_store(settings: Settings, purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store the settings name, open for writing as its next generation
+    (`lantern.store.generations`): the web app keeps reading the current one meanwhile, the
+    new one becomes current when the block ends normally, and a block that raises changes
+    nothing. Refused (`StoreBusy`, exit 7) while another run or command writes the store."""
+    from lantern.store.generations import writing
+
+    with writing(settings.store, purpose) as generation:
+        con = connect(generation.path, threads=settings.threads, memory_limit=settings.memory_limit)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
 def existing_tables(con: duckdb.DuckDBPyConnection, *, main_only: bool = True) -> set[str]:
     """The tables and views in the store (`main_only` False: temporary ones too)."""
     where = " WHERE table_schema = 'main'" if main_only else ""
@@ -85,7 +103,9 @@ def _cannot_open(path: Path | str, error: Exception) -> str:
     holder = re.search(r"\(PID (\d+)\)", text)
     who = f"process {holder.group(1)}" if holder else "another process"
     return (
-        f"{path}: {who} has the store open (a `lantern serve`, `make demo` or pipeline run "
-        "holds it for as long as it runs). Stop that process (Ctrl-C in its terminal), then "
-        "run this again; the web app shows new results once it is started again"
+        f"{path}: {who} has the store open (the web app reads it; `lantern review --store` and "
+        "`lantern assess --store` write a store in place while they run). Stop that process "
+        "(Ctrl-C in its terminal) or wait for it to finish, then run this again. `lantern run` "
+        "and the stage commands do not meet this: they write a new store generation beside the "
+        "one being read (docs/operations.md)"
     )

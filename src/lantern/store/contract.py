@@ -23,7 +23,11 @@ import duckdb
 from lantern.errors import StoreError
 
 # 1: the first store with a version (December 2026): every table and column below.
-STORE_VERSION = 1
+# 2: `assessments.legal_floor` and `points_band`: the score stage writes the floor and the band
+#    the points alone give, which the app worked out again from the reasons' wording.
+# 3: the adults' evidence picture (graph: adult_evidence, account_withdrawals, disruptions,
+#    target_activity_months) and the store's disruption_actions (issue 22).
+STORE_VERSION = 3
 VERSION_TABLE = "lantern_store"
 STAGES = ("resolve", "indicators", "graph", "score")
 
@@ -82,6 +86,9 @@ TABLES: tuple[DerivedTable, ...] = (
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
     _table("resolve_decisions", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, decision VARCHAR, decided_by VARCHAR, reason "
+        "VARCHAR, decided_at TIMESTAMP"),
+    _table("resolve_dob_decisions", "resolve",
+        "decision_id VARCHAR, record_id VARCHAR, date_of_birth DATE, decided_by VARCHAR, reason "
         "VARCHAR, decided_at TIMESTAMP"),
     _table("resolve_guarded", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
@@ -226,6 +233,23 @@ TABLES: tuple[DerivedTable, ...] = (
         "person_id VARCHAR, record_id VARCHAR, thing_id VARCHAR, event_id VARCHAR, agency "
         "VARCHAR, occurred_at TIMESTAMP, available_at TIMESTAMP, role VARCHAR, is_child BOOLEAN, "
         "source VARCHAR"),
+    _table("adult_evidence", "graph",
+        "item_id VARCHAR, adult_id VARCHAR, kind VARCHAR, child_id VARCHAR, account_of VARCHAR, "
+        "agency VARCHAR, record_id VARCHAR, event_id VARCHAR, thing_id VARCHAR, occurred_at "
+        "TIMESTAMP, recorded_at TIMESTAMP, recorded_by VARCHAR, summary VARCHAR, withdrawn "
+        "BOOLEAN"),
+    _table("account_withdrawals", "graph",
+        "child_id VARCHAR, adult_id VARCHAR, disclosure_event_id VARCHAR, disclosure_record_id "
+        "VARCHAR, disclosed_at TIMESTAMP, withdrawal_event_id VARCHAR, withdrawal_record_id "
+        "VARCHAR, withdrawn_at TIMESTAMP, days_between INTEGER, withdrawal_words VARCHAR, "
+        "missing_between INTEGER, adult_contacts_between INTEGER"),
+    _table("disruptions", "graph",
+        "disruption_id VARCHAR, target_kind VARCHAR, target_id VARCHAR, action VARCHAR, agency "
+        "VARCHAR, owner VARCHAR, started_on DATE, ended_on DATE, outcome VARCHAR, record_id "
+        "VARCHAR, recorded_at TIMESTAMP"),
+    _table("target_activity_months", "graph",
+        "target_kind VARCHAR, target_id VARCHAR, month DATE, sightings INTEGER, children_seen "
+        "INTEGER, missing_episodes INTEGER"),
     _table("networks", "graph",
         "network_id VARCHAR, node_id VARCHAR, role_in_network VARCHAR"),
     _table("place_hotspots", "graph",
@@ -235,7 +259,7 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("assessments", "score",
         "person_id VARCHAR, kind VARCHAR, score DOUBLE, band VARCHAR, first_flagged_at DATE, "
         "network_ids VARCHAR, top_reasons VARCHAR, as_of DATE, linked_children INTEGER, records "
-        "VARCHAR, concern VARCHAR"),
+        "VARCHAR, legal_floor VARCHAR, points_band VARCHAR, concern VARCHAR"),
     _table("network_assessments", "score",
         "network_id VARCHAR, child_count INTEGER, adult_count INTEGER, score DOUBLE, "
         "first_flagged_at DATE, members VARCHAR, as_of DATE, band VARCHAR"),

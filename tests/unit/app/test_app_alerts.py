@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from sqlalchemy import select
 
 from app_county import raise_score
 from app_harness import csrf_of, make_app, signed_in
 from lantern.app import alerts
-from lantern.app.models import Alert, User
+from lantern.app.models import Alert, AuditEntry, User
 
 
 def _alert(app, subject_id: str) -> Alert:  # type: ignore[no-untyped-def]
@@ -202,3 +204,51 @@ def test_a_network_is_alerted_by_its_own_band_not_by_its_childrens(
     with app.state.lantern.session() as db:
         networks = {a.subject_id for a in db.scalars(select(Alert)) if a.subject_kind == "network"}
     assert (county.network in networks) is alerted
+
+
+def test_an_open_alert_closes_when_its_child_turns_18_and_a_network_when_all_its_children_have(
+    tmp_path: Path,
+) -> None:
+    app, county = make_app(tmp_path)
+    state = app.state.lantern
+    state.analytics.close()
+    # On the next run the best-supported dates of birth make Chloe, then Kayleigh and Jade
+    # (the network's two children), 18 by the as-of date (30 June 2011).
+    con = duckdb.connect(str(county.path))
+    con.execute(
+        "CREATE TABLE person_identity (person_id VARCHAR, date_of_birth DATE, birth_year BIGINT, "
+        "born DATE, dob_records BIGINT, dob_disagreements VARCHAR)"
+    )
+    for person, born in (
+        (county.chloe, date(1993, 5, 1)),
+        (county.kayleigh, date(1992, 2, 29)),
+        (county.jade, date(1993, 6, 30)),
+        (county.liam, date(1996, 1, 1)),
+    ):
+        con.execute(
+            "INSERT INTO person_identity VALUES (?, ?, NULL, ?, 1, NULL)", [person, born, born]
+        )
+    con.close()
+    from lantern.app.store_reader import Analytics
+
+    state.analytics = Analytics(county.path)
+    with state.session() as db:
+        summary = alerts.sync(db, state.analytics)
+        by_subject = {a.subject_id: a for a in db.scalars(select(Alert))}
+        assert summary.turned_18 == 4
+        chloe = by_subject[county.chloe]
+        assert chloe.status == "closed"
+        assert chloe.reason.startswith("Closed: turned 18 on 01 May 2011, no longer a child")
+        assert "29 Feb" not in by_subject[county.kayleigh].reason  # 18 on 1 March 2010
+        assert "turned 18 on 01 Mar 2010" in by_subject[county.kayleigh].reason
+        network = by_subject[county.network]
+        assert network.status == "closed"
+        assert "every child in the network had turned 18 by 30 Jun 2011" in network.reason
+        assert by_subject[county.liam].status == "open"  # 15: still a child
+        # closed for good: a second sync neither reopens nor closes again
+        again = alerts.sync(db, state.analytics)
+        assert (again.turned_18, again.reopened, again.created) == (0, 0, 0)
+        actions = [e.action for e in db.scalars(select(AuditEntry))]
+        assert actions.count("alert_closed_turned_18") == 4
+    queue = signed_in(app, "ana").get("/alerts").text
+    assert f"/children/{county.chloe}" not in queue and "Liam Carter" in queue

@@ -4,12 +4,13 @@ and the app, with the dates their records disagree on kept and shown."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-import pytest
+import duckdb
 
 from indicators_support import Store, hits
 from lantern.indicators.stage import run as indicators
+from lantern.resolve.decisions import replace_dob_decisions
 from lantern.resolve.identity import build_person_identity
 from lantern.store.connection import connect
 
@@ -53,11 +54,6 @@ def test_the_date_most_records_give_stands_and_the_others_are_kept() -> None:
     assert rows["Pyear"][4] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the best-supported date is today's, over records that may come later; the law on "
-    "age needs it as known at each moment (indicators/inputs.py) - open work",
-)
 def test_the_law_on_age_is_applied_on_the_best_supported_date() -> None:
     store = Store()
     police = _millie(store)
@@ -72,11 +68,66 @@ def test_the_law_on_age_is_applied_on_the_best_supported_date() -> None:
     assert "2002-09-13" not in evidence
 
 
-def test_without_the_identity_table_each_record_keeps_its_own_date() -> None:
+def _dated_millie(
+    others_recorded: datetime, decided: datetime | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Millie's four records, each existing from the first event naming it (as resolve dates
+    them): the police record from the sexual offence report, the three that agree on her
+    date from a consultation each recorded at `others_recorded`."""
     store = Store()
     police = _millie(store)
     store.event("sexual_offence_report", EVENT, subject=police)
+    for agency in ("social_care", "health", "education"):
+        store.event("gp_consultation", others_recorded, subject=f"{agency}:MB1", agency=agency)
     con = connect(":memory:")
     store.write(con)
+    con.execute(
+        "CREATE OR REPLACE TABLE person_records AS SELECT r.*, f.first_recorded_at "
+        "FROM person_records r LEFT JOIN (SELECT record_id, min(e.recorded_at) AS first_recorded_at "
+        "FROM event_people JOIN events e USING (event_id) GROUP BY record_id) f USING (record_id)"
+    )
+    if decided is not None:  # a supervisor decides the date on the police record's person
+        replace_dob_decisions(
+            con, "app", [("1", ["police:MB1"], AGREED, "sue", "birth certificate seen", decided)]
+        )
     indicators(con)
-    assert [h for h in hits(con) if h["indicator"] == "legal_under13_sexual_activity"]
+    return con
+
+
+def test_the_law_on_age_reads_the_date_as_known_when_the_record_was_made() -> None:
+    # The three agreeing records came first: the police record's outlier is outvoted.
+    con = _dated_millie(EVENT - timedelta(days=30))
+    legal = [h for h in hits(con) if h["source"] == "legal"]
+    assert not [h for h in legal if "under13" in h["indicator"]], legal
+    # They came later: on the day of the report the police record's date was all anyone
+    # knew, and a record recorded later does not change the age behind that hit.
+    con = _dated_millie(EVENT + timedelta(days=30))
+    under13 = hits(con, "legal_under13_sexual_activity")
+    assert len(under13) == 1
+    assert "Aged 12 (born 2002-09-13)" in under13[0]["evidence"]
+
+
+def test_a_supervisors_date_of_birth_stands_from_the_decisions_own_date() -> None:
+    # Only the police record existed when the report was recorded; a supervisor had already
+    # decided the date on it (birth certificate seen): the law reads the decided date.
+    con = _dated_millie(EVENT + timedelta(days=30), decided=EVENT - timedelta(days=1))
+    legal = [h for h in hits(con) if h["source"] == "legal"]
+    assert not [h for h in legal if "under13" in h["indicator"]], legal
+    # Decided after the report: the report keeps the date known when it was recorded.
+    con = _dated_millie(EVENT + timedelta(days=30), decided=EVENT + timedelta(days=1))
+    (under13,) = hits(con, "legal_under13_sexual_activity")
+    assert "Aged 12 (born 2002-09-13)" in under13["evidence"]
+
+
+def test_the_decided_date_is_named_in_the_evidence() -> None:
+    store = Store()
+    police = store.person("MB1", agency="police", dob=POLICE, person_id="Pmillie")
+    store.event("sexual_offence_report", EVENT, subject=police)
+    con = connect(":memory:")
+    store.write(con)
+    replace_dob_decisions(
+        con, "app", [("7", [police], date(2003, 9, 13), "sue", "", EVENT - timedelta(days=2))]
+    )
+    indicators(con)
+    (hit,) = hits(con, "legal_under13_sexual_activity")
+    assert "Aged 11 (born 2003-09-13, as decided by sue on 2015-06-08)" in hit["evidence"]

@@ -41,10 +41,11 @@ def test_girls_around_one_adult_are_flagged_and_the_adult_with_them():
     kind, _, _, flagged_at, _ = assessment(con, "police:X1")
     assert kind == "adult"
     assert flagged_at == date(2010, 7, 3)  # the day Bea's disclosure was recorded
-    # In the summer both girls were flagged around him; by December Amy's signals have aged.
+    # In the summer both girls were flagged around him; by December Amy's signals have aged,
+    # but she was flagged, and a link to her still counts as one to a flagged child.
     summer, _ = scored(county(), as_of=date(2010, 7, 31))
     assert assessment(summer, "police:X1")[2:] == ("medium", date(2010, 7, 3), 2)
-    assert assessment(con, "police:X1")[4] == 1
+    assert assessment(con, "police:X1")[4] == 2
 
 
 def test_the_law_flags_bea_on_the_day_her_disclosure_was_recorded_not_when_it_happened():
@@ -211,3 +212,26 @@ def test_a_person_with_two_dates_of_birth_in_a_tie_takes_the_earliest_every_time
     world.person("education:T3", "1996-03-01")  # now 1996 is the more common
     world.link("health:T2", "education:T3", "2010-01-01")
     assert rows(scored(world)[0], children) == [(1,)]
+
+
+def test_each_child_carries_the_floor_the_law_set_and_the_band_of_their_points_alone():
+    """The app says "held by the law on age" from these two facts, never re-banding itself."""
+    from lantern.score.weights import load_weights
+
+    bands = load_weights().child.bands
+    con, _ = scored(county())
+    written = {
+        records: (kind, score, band, floor, points_band)
+        for records, kind, score, band, floor, points_band in rows(
+            con,
+            "SELECT records, kind, score, band, legal_floor, points_band FROM assessments",
+        )
+    }
+    _, score, band, floor, points_band = written["police:B1"]  # a disclosure the law floors
+    assert floor == "medium" and points_band == bands.band(score)
+    assert band == max((floor, points_band), key=("none", "low", "medium", "high").index)
+    for kind, score, _, floor, points_band in written.values():
+        if kind == "adult":
+            assert floor is None and points_band is None
+        elif floor is None:
+            assert points_band == bands.band(score)

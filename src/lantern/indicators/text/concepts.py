@@ -159,11 +159,12 @@ class ConceptReader:
         ]
         self.unless = {label: set(v) for label, v in (data.get("unless") or {}).items()}
         self.explained_by = {label: set(v) for label, v in (data.get("explained_by") or {}).items()}
-        # an explanation may be a composition ("CORRECTION ~2 PEER"): matched like a rule
+        # an explanation or an exception may be a composition ("CORRECTION ~2 PEER"):
+        # matched like a rule, and found under its own text
         self.explain_rules = [
             _parse_rule("_explains", text)
-            for texts in self.explained_by.values()
-            for text in texts
+            for texts in (*self.explained_by.values(), *self.unless.values())
+            for text in sorted(texts)
             if " " in text
         ]
         self.overrides = {label: set(v) for label, v in (data.get("overrides") or {}).items()}
@@ -513,13 +514,16 @@ class _Computed:
         ]
 
     def _place_name(self) -> list[tuple[int, int]]:
-        texts, out = self.texts, []
+        texts, lowers, out = self.texts, self.lowers, []
         for i, t in enumerate(texts):
             if self.starts[i] or not t.istitle() or not self._name(i):
                 continue
             end = i + 1
             while end < self.n and texts[end].istitle() and texts[end].isalpha():
                 end += 1
+            # "in Darren's car", "near Jake's address": a person's, not a place's name
+            if end < self.n and lowers[end] in ("'s", "’s"):
+                continue
             out.append((i, end))
         return out
 

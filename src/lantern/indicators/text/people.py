@@ -90,6 +90,15 @@ def _other_children(texts: list[str], lowers: list[str]) -> set[str]:
             continue
         if i + 2 < n and texts[i + 1] == "(" and texts[i + 2].isdigit() and int(texts[i + 2]) < 18:
             out.add(lowers[i])
+        elif (  # "another resident (Kyle, 15)"
+            0 < i
+            and i + 2 < n
+            and texts[i - 1] == "("
+            and texts[i + 1] == ","
+            and texts[i + 2].isdigit()
+            and int(texts[i + 2]) < 18
+        ):
+            out.add(lowers[i])
         elif i > 0 and lowers[i - 1] in _PEER_WORDS:
             out.add(lowers[i])
     return out
@@ -119,14 +128,12 @@ _OBJECT_FOLLOWERS = frozenset(
 
 def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple[str, int]]:
     """(label, token index): NAME_SUBJECT for the child's name, NAME_OTHER for another
-    child's, in subject position; OBJ_PRON for an object pronoun. Nothing when the note's
-    child cannot be named."""
+    child's, in subject position; OBJ_PRON for an object pronoun (also when the note's child
+    cannot be named: "Tia's brother gives them lifts")."""
     child = subject_name(doc, age)
-    if child is None:
-        return []
     texts, lowers, _ = token_lists(doc)
     n = len(texts)
-    known = _other_children(texts, lowers) | {child}
+    known = _other_children(texts, lowers) | {child} if child is not None else set()
     out: list[tuple[str, int]] = []
     for i, lower in enumerate(lowers):
         if lower in _OBJECT_PRONOUNS:
@@ -142,3 +149,16 @@ def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple
             continue
         out.append(("NAME_SUBJECT" if lower == child else "NAME_OTHER", i))
     return out
+
+
+def other_children_at(doc: Any, age: int | None) -> set[int]:
+    """Token indexes of the names of children other than the note's child (any position);
+    empty when the note's child cannot be named."""
+    child = subject_name(doc, age)
+    if child is None:
+        return set()
+    texts, lowers, _ = token_lists(doc)
+    others = _other_children(texts, lowers) - {child}
+    if not others:
+        return set()
+    return {i for i, lower in enumerate(lowers) if lower in others and _is_name(texts[i])}
