@@ -50,6 +50,7 @@ summary = pipeline.run(Path(store), Path(extract), full=full)
 seconds = time.perf_counter() - began
 resolve = summary.results.get("resolve")
 indicators = summary.results.get("indicators")
+graph = summary.results.get("graph")
 print(json.dumps({
     "seconds": round(seconds, 1),
     "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -60,6 +61,8 @@ print(json.dumps({
     "person_changes": resolve.person_changes if resolve else 0,
     "texts_read": indicators.tables.get("texts read") if indicators else None,
     "distinct_texts": indicators.distinct_narratives if indicators else None,
+    "graph_steps": {k: round(v, 1) for k, v in (graph.seconds if graph else {}).items()
+                    if ":" not in k},
 }))
 """
 
@@ -163,6 +166,8 @@ def main() -> None:
         f"{full['resolve_steps']}. Texts read: incremental {incremental['texts_read']:,} of "
         f"{incremental['distinct_texts']:,} distinct, full {full['texts_read']:,}. "
         f"Persons changed by the delta (`person_changes` rows): {incremental['person_changes']}. "
+        f"Graph steps (full run; the incremental run's are the same steps): "
+        f"{full['graph_steps']}. "
         f"Copying the store for a new generation (not in the figures above): "
         f"{copy_seconds:.1f} s.",
         "",
