@@ -46,6 +46,7 @@ from lantern.errors import UserError
 from lantern.export_safety import csv_writer
 from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
+from lantern.store.contract import stamp
 
 OUTPUT_FILES = ("persons.csv", "children.csv", "adults.csv", "networks.csv")
 
@@ -81,10 +82,14 @@ def _peak_memory_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _connect(path: Path, settings: Settings | None) -> duckdb.DuckDBPyConnection:
+def _connect(
+    path: Path, settings: Settings | None, *, rederive: bool = False
+) -> duckdb.DuckDBPyConnection:
     if settings is None:
-        return connect(path)
-    return connect(path, threads=settings.threads, memory_limit=settings.memory_limit)
+        return connect(path, rederive=rederive)
+    return connect(
+        path, threads=settings.threads, memory_limit=settings.memory_limit, rederive=rederive
+    )
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
@@ -216,7 +221,9 @@ def run(
     from lantern import incremental
 
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
-    con = _connect(Path(store_path), settings)
+    # `full` writes every derived table again, so a store from an older Lantern may be opened
+    # (and is stamped with this version once the stages have run); otherwise it is refused.
+    con = _connect(Path(store_path), settings, rederive=full)
     try:
         if settings is not None:
             _copy_app_decisions(con, settings)
@@ -228,6 +235,8 @@ def run(
             _recompute(con, summary, progress, derived)
         else:
             _run_stages(con, Path(dataset_dir), summary, None, progress, derived=derived)
+        if full:
+            stamp(con)
         if out_dir is not None:
             summary.files = write_outputs(con, Path(out_dir))
     finally:

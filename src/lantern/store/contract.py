@@ -11,7 +11,8 @@ change can no longer be read).
 `STORE_VERSION` is written into the store (the view `lantern_store`) when a store is first opened for
 writing, and checked once whenever a store is opened (`lantern.store.connection.connect`): a
 store whose derived tables were written by an older Lantern is refused with a message that says
-what to do, rather than read through per-stage fallbacks.
+what to do (`lantern run --store S --full`, which writes every derived table again and then
+stamps the store), rather than read through per-stage fallbacks.
 """
 
 from __future__ import annotations
@@ -282,17 +283,21 @@ def stage_tables(stage: str) -> tuple[DerivedTable, ...]:
 
 def _rerun(path: object) -> str:
     return (
-        f"build a new store from the extract with this Lantern: `lantern run DATASET --store "
-        f"NEW.duckdb` (then point LANTERN_STORE at it), or `lantern assess DATASET --out DIR "
-        f"--store NEW.duckdb`; {path} itself is left as it is"
+        f"re-run every stage on the records it holds with this Lantern: `lantern run --store "
+        f"{path} --full` (or build a new store from the extract: `lantern run DATASET --store "
+        f"NEW.duckdb`)"
     )
 
 
-def check_version(con: duckdb.DuckDBPyConnection, path: object, *, read_only: bool) -> None:
+def check_version(
+    con: duckdb.DuckDBPyConnection, path: object, *, read_only: bool, rederive: bool = False
+) -> None:
     """Refuse a store written by an older Lantern; stamp a new one. Called once per open.
 
     A store with no version table is new (nothing derived in it yet: stamped now, when opened
-    for writing) or older than versions (derived tables there: refused)."""
+    for writing) or older than versions (derived tables there: refused). `rederive`: the
+    caller is about to write every derived table again (`lantern run --full`), so an older
+    store is let in; the caller stamps it when the stages have run (`stamp`)."""
     present = {
         name
         for (name,) in con.execute(
@@ -307,11 +312,13 @@ def check_version(con: duckdb.DuckDBPyConnection, path: object, *, read_only: bo
                 f"{path}: written by a newer Lantern (store version {version}; this one reads "
                 f"{STORE_VERSION}): upgrade Lantern to read it"
             )
-        if version == STORE_VERSION:
+        if version == STORE_VERSION or (rederive and not read_only):
             return
         older = f"store version {version}"
     else:
         derived = sorted(present & set(BY_NAME))
+        if derived and rederive and not read_only:
+            return
         if not derived:
             if not read_only:
                 stamp(con)
@@ -368,7 +375,8 @@ def render_markdown() -> str:
         "     tests/unit/store/test_store_contract.py fails when this section is stale. -->",
         "",
         f"Store version {STORE_VERSION}. A store written by an older Lantern is refused when it is",
-        "opened, with what to do (build a new store with `lantern run DATASET --store NEW`).",
+        "opened, with what to do: `lantern run --store S --full` writes every stage again on the",
+        "records it holds and stamps it with this version.",
         "",
     ]
     for stage in STAGES:

@@ -24,9 +24,11 @@ def token_lists(doc: Any) -> tuple[list[str], list[str], list[bool]]:
     document (made by the concept component; iterating a Doc makes a Token per token)."""
     cached = doc.user_data.get("lantern_tokens")
     if cached is None:
-        from spacy.attrs import SENT_START
+        from spacy.attrs import ORTH, SENT_START
 
-        texts = [t.text for t in doc]
+        # from the hashes: iterating the Doc makes a Token object per token
+        strings = doc.vocab.strings
+        texts = [strings[h] for h in doc.to_array(ORTH).tolist()] if len(doc) else []
         starts = (doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
         if starts:
             starts[0] = True
@@ -45,6 +47,14 @@ def _is_name(text: str) -> bool:
 
 
 def subject_name(doc: Any, age: int | None) -> str | None:
+    """The note's child's name (lower case), or None; worked out once per document."""
+    key = ("lantern_subject", age)
+    if key not in doc.user_data:
+        doc.user_data[key] = _subject_name(doc, age)
+    return doc.user_data[key]  # type: ignore[no-any-return]
+
+
+def _subject_name(doc: Any, age: int | None) -> str | None:
     texts, lowers, _ = token_lists(doc)
     n = len(texts)
     names: Counter[str] = Counter()
