@@ -207,6 +207,9 @@ PEOPLE = Table(
     ),
 )
 
+# The reference from event_people and event_things to their event.
+_EVENT_REF = Column("event_ref", REF, "must exist in events for that agency", required=True)
+
 EVENTS = Table(
     name="events",
     meaning="one row per thing that happened and was recorded",
@@ -246,7 +249,7 @@ EVENT_PEOPLE = Table(
     references={"event_ref": ("events", "event_ref"), "person_ref": ("people", "person_ref")},
     columns=(
         _AGENCY,
-        Column("event_ref", REF, "must exist in events for that agency", required=True),
+        _EVENT_REF,
         Column("person_ref", REF, "must exist in people for that agency", required=True),
         Column(
             "role",
@@ -266,7 +269,7 @@ EVENT_THINGS = Table(
     references={"event_ref": ("events", "event_ref")},
     columns=(
         _AGENCY,
-        Column("event_ref", REF, "must exist in events for that agency", required=True),
+        _EVENT_REF,
         Column(
             "kind",
             VOCAB,

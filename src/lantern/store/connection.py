@@ -20,8 +20,11 @@ def connect(
     read_only: bool = False,
     threads: int = DEFAULT_THREADS,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    rederive: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store at `path`; `":memory:"` for a throwaway store."""
+    """Open (creating if needed) the store at `path`; `":memory:"` for a throwaway store.
+    `rederive`: every derived table is about to be written again, so a store from an older
+    Lantern opens (`lantern.store.contract.check_version`)."""
     if str(path) != ":memory:":
         path = Path(path)
         if read_only and not path.exists():
@@ -38,7 +41,7 @@ def connect(
     con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET TimeZone = 'Europe/London'")
     try:  # once per open: a store from another Lantern is refused here, not read by fallbacks
-        check_version(con, path, read_only=read_only)
+        check_version(con, path, read_only=read_only, rederive=rederive)
     except StoreError:
         con.close()
         raise
@@ -103,8 +106,9 @@ def _cannot_open(path: Path | str, error: Exception) -> str:
     holder = re.search(r"\(PID (\d+)\)", text)
     who = f"process {holder.group(1)}" if holder else "another process"
     return (
-        f"{path}: {who} has the store open (the web app reads it; `lantern review --store` and "
-        "`lantern assess --store` write a store in place while they run). Stop that process "
+        f"{path}: {who} has the store open (the web app reads it; `lantern assess --store`, and "
+        "`lantern review --store` on a plain store file, write in place while they run). Stop "
+        "that process "
         "(Ctrl-C in its terminal) or wait for it to finish, then run this again. `lantern run` "
         "and the stage commands do not meet this: they write a new store generation beside the "
         "one being read (docs/operations.md)"
