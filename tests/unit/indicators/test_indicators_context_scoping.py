@@ -155,3 +155,23 @@ def test_blaming_kinds_from_the_reviews():
     assert blaming("Staff think she is crying wolf.") == ["disbelief"]
     assert blaming("He only has himself to blame.") == ["responsible_for_own_abuse"]
     assert blaming("Believed to be selling sex in the town centre.") == ["prostitution"]
+
+
+def test_an_explanation_in_the_childs_quoted_words_explains_nothing():
+    assert of("Bruising to both wrists, says 'from netball'.", "injury").affirmed
+    # the writer's own explanation still explains
+    assert "physical_harm" not in affirmed_categories("Bruising to both wrists from netball.")
+
+
+def test_her_after_a_verb_of_doing_is_the_child():
+    text = "Her aunt's boyfriend made her do things in his car."
+    assert of(text, "sexual_assault_disclosed").experiencer == "subject"
+
+
+def test_a_quotation_after_and_ends_a_negation():
+    text = "She didn't know where she was and 'the men kept her there'."
+    assert of(text, "older_associates").affirmed
+
+
+def test_an_age_after_older():
+    assert "older_associate" in affirmed_categories("Says he is older, 27 maybe.")

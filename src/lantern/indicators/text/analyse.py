@@ -456,7 +456,9 @@ class TextAnalyser:
         candidates = [
             (label, start, end)
             for label, start, end in cues
-            if label in _EXP_LABELS and end <= ent.start
+            if label in _EXP_LABELS
+            # the child acted on may be inside the finding's own words ("made her do ...")
+            and (end <= ent.start or (label == "OBJ_PRON" and start < ent.end))
         ]
         # Longest match wins where cues overlap ("her friend" over "friend").
         candidates.sort(key=lambda c: (c[1], -(c[2] - c[1])))
@@ -491,7 +493,8 @@ class TextAnalyser:
                 acts_on = label == "EXP_OTHER_OF" or doc[end - 1].lower_ in _ADULT_RELATIONS
                 state, by_name = "other", False
             elif label == "NAME_OTHER":
-                state, by_name, acts_on = "other", True, True
+                # another child named: "him" or "her" after is that child as often as ours
+                state, by_name, acts_on = "other", True, False
             elif label == "NAME_SUBJECT":
                 state, by_name, acts_on = "subject", False, False
             elif label == "OBJ_PRON":

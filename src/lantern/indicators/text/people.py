@@ -136,6 +136,15 @@ _OBJECT_FOLLOWERS = frozenset(
 )
 
 
+# Verbs whose "her" is the person acted on, whatever word follows ("made her do sexual things").
+_ACTS_ON = frozenset(
+    "made make makes making let lets letting forced force forces told tells asked asks got gets "
+    "want wants wanted take took takes taking gave give gives giving picked picks drove drives "
+    "sent sends paid pays bought buys touched touches hit hits hurt hurts kissed grabbed pushed "
+    "pressured persuaded encouraged".split()
+)
+
+
 def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple[str, int]]:
     """(label, token index): NAME_SUBJECT for the child's name, NAME_OTHER for another
     child's, in subject position; OBJ_PRON for an object pronoun (also when the note's child
@@ -148,7 +157,13 @@ def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple
     for i, lower in enumerate(lowers):
         if lower in _OBJECT_PRONOUNS:
             following = lowers[i + 1] if i + 1 < n else ""
-            if lower != "her" or not following.isalpha() or following in _OBJECT_FOLLOWERS:
+            before = lowers[i - 1] if i > 0 else ""
+            if (
+                lower != "her"
+                or not following.isalpha()
+                or following in _OBJECT_FOLLOWERS
+                or before in _ACTS_ON  # "made her do", "picked her up": not "her phone"
+            ):
                 out.append(("OBJ_PRON", i))
             continue
         if lower not in known or not _is_name(texts[i]):
