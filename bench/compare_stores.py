@@ -2,10 +2,10 @@
 
 A check for changes meant to make the pipeline faster without changing what
 it finds: run the pipeline before and after on the same county, then compare.
-Each table is compared as a multiset of rows (every column both stores have;
-row order ignored; floating-point columns rounded to DIGITS decimal places,
-since parallel sums differ in their last bits from run to run) and its
-columns are listed when they differ. Exit status 1 when anything differs.
+Each table is compared as a multiset of rows on every column both stores have
+(row order ignored; floating-point columns rounded to DIGITS decimal places,
+since parallel sums differ in their last bits from run to run); a column only
+one store has is listed. Exit status 1 when anything differs.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ import duckdb
 
 DIGITS = 9
 TABLES = (
-    "person_records", "record_links", "persons", "things", "thing_mentions",
+    "person_records", "record_links", "persons", "person_identity", "record_person_spans",
+    "record_together", "things", "thing_mentions",
     "text_findings", "language_findings", "text_mentions", "indicator_hits",
+    "graph_person_status", "graph_participants",
     "graph_evidence", "graph_edges", "graph_nodes", "graph_networks", "networks",
-    "adult_child_links", "place_hotspots", "assessments", "score_reasons", "score_history",
+    "adult_child_links", "place_hotspots", "assessments", "network_assessments",
+    "score_persons", "score_reasons", "score_history",
 )  # fmt: skip
 
 
@@ -37,11 +40,19 @@ def compare(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
     a, b = sorted(columns(con, "a", table)), sorted(columns(con, "b", table))
     if not a and not b:
         return None
+    if not a or not b:
+        return f"only in the {'second' if not a else 'first'} store"
+    # A column one store has and the other lacks is listed; the rows are still compared on
+    # the columns both have, so an added column does not hide whether the rest changed.
+    shared = [c for c in a if c in b]
+    changed = ""
     if a != b:
-        return f"columns differ: {sorted(set(a) ^ set(b))}"
+        only_a = [name for name, kind in a if (name, kind) not in b]
+        only_b = [name for name, kind in b if (name, kind) not in a]
+        changed = f"; columns only in the first: {only_a}, only in the second: {only_b}"
     cols = ", ".join(
         f'round("{name}", {DIGITS})' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
-        for name, kind in a
+        for name, kind in shared
     )
     only = []
     for x, y in (("a", "b"), ("b", "a")):
@@ -52,7 +63,9 @@ def compare(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
         only.append(n)
     rows = con.execute(f"SELECT count(*) FROM a.{table}").fetchall()[0][0]  # noqa: S608
     if any(only):
-        return f"{rows} rows; {only[0]} only in the first, {only[1]} only in the second"
+        return f"{rows} rows; {only[0]} only in the first, {only[1]} only in the second{changed}"
+    if changed:
+        return f"rows the same on the shared columns ({rows} rows){changed}"
     return f"same ({rows} rows)"
 
 

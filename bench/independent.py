@@ -77,7 +77,8 @@ def row(source: str, seed: int, children: int, use: str, report: dict, seconds: 
         _f(early["early_recall"]),
         f"{nets['found']}/{nets['planted']}",
         f"{_f(nets['false_per_10000_children'])} / {_f(nets['false_cse_per_10000_children'])}"
-        f" / {_f(nets['false_flagged_per_10000_children'])}",
+        f" / {_f(nets['false_flagged_per_10000_children'])}"
+        f" / {_f(nets.get('false_put_forward_per_10000_children'))}",
         f"{benign['members']} ({benign['networks_with_benign_members']})",
         f"{sizes['networks']}: {_f(sizes['median'])} / {_f(sizes['max'])}",
         f"{_f(adults['precision'])} / {_f(adults['recall'])} ({adults['rows']})",
@@ -89,7 +90,7 @@ def row(source: str, seed: int, children: int, use: str, report: dict, seconds: 
 
 HEADER = (
     "| county | seed | children | use | victims | precision (flagged) | recall | recall F / M "
-    "| precision F / M | early recall | planted found | false nets /10k: all / CSE / flagged "
+    "| precision F / M | early recall | planted found | false nets /10k: all / CSE / flagged / put forward "
     "| benign in flagged nets (nets) | flagged nets: n: median / max size "
     "| adults >= medium P / R (rows) | listed as criminal expl. (victims) | evaluate s |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"

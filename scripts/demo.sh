@@ -21,12 +21,13 @@ APP_DB="sqlite:///$DIR/lantern-app.db"
 if [ ! -f "$DIR/lantern.duckdb" ] || [ ! -f "$DIR/lantern-demo.json" ] \
    || [ "$DIR/county/manifest.yaml" -nt "$DIR/lantern.duckdb" ]; then
   echo "== Running the pipeline: ingest, resolve, indicators, graph, score; then the review"
-  # Built under another name and moved at the end, so a run stopped half-way is redone next time.
-  rm -f "$DIR/lantern.duckdb" "$DIR/building.duckdb" "$DIR/building.duckdb.wal" "$DIR/lantern-demo.json"
+  # The marker is written last, so a build stopped half-way is redone next time (a run
+  # stopped half-way leaves no store generation current at all: docs/operations.md).
+  rm -rf "$DIR/lantern.duckdb" "$DIR/lantern.duckdb.generations" "$DIR/lantern.duckdb.wal" \
+    "$DIR/building.duckdb" "$DIR/building.duckdb.wal" "$DIR/lantern-demo.json"
   rm -f "$DIR/lantern-app.db" "$DIR/lantern-app.db-wal" "$DIR/lantern-app.db-shm"
-  "$LANTERN" run "$DIR/county" --store "$DIR/building.duckdb" --out "$DIR/assessment"
-  "$LANTERN" review --store "$DIR/building.duckdb" --out "$DIR/review"
-  mv "$DIR/building.duckdb" "$DIR/lantern.duckdb"
+  "$LANTERN" run "$DIR/county" --store "$DIR/lantern.duckdb" --out "$DIR/assessment"
+  "$LANTERN" review --store "$DIR/lantern.duckdb" --out "$DIR/review"
   # The marker `serve --demo` demands: this store and this app database are the demo's own
   # (demo mode resets accounts and prints passwords; it refuses anything else).
   "$PY" -m lantern.app.demo "$DIR/lantern.duckdb" "$APP_DB"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from evidence_county import add_evidence_tables
 from lantern.store.contract import stamp
 
 AS_OF = date(2011, 6, 30)
@@ -479,6 +480,7 @@ def _ddl(con: duckdb.DuckDBPyConnection) -> None:
             address VARCHAR, phone VARCHAR, email VARCHAR, attributes JSON, load_id VARCHAR,
             dataset VARCHAR, source_file VARCHAR, source_line INTEGER);
         CREATE TABLE persons (record_id VARCHAR, person_id VARCHAR);
+        CREATE TABLE score_persons (record_id VARCHAR, person_id VARCHAR);
         CREATE TABLE events (event_id VARCHAR, agency VARCHAR, event_ref VARCHAR,
             event_type VARCHAR, event_type_raw VARCHAR, occurred_at TIMESTAMP,
             recorded_at TIMESTAMP, ended_at TIMESTAMP, postcode VARCHAR, place_name VARCHAR,
@@ -552,6 +554,7 @@ def build_county(path: Path) -> County:
                 ],
             )
             con.execute("INSERT INTO persons VALUES (?, ?)", [record_id, person_id])
+            con.execute("INSERT INTO score_persons VALUES (?, ?)", [record_id, person_id])
     hit_number = 0
     reasons: dict[str, list[tuple[str, str, str, str]]] = {}
     for (
@@ -748,6 +751,7 @@ def build_county(path: Path) -> County:
         con.executemany(
             "INSERT INTO score_history VALUES (?, ?, ?, ?)", [[person_id, *row] for row in rows]
         )
+    add_evidence_tables(con)  # the graph stage's evidence tables (issue 22)
     con.close()
     county = County(path=path)
     county.children = [p[0] for p in PEOPLE if p[1] == "child"]

@@ -209,7 +209,8 @@ class World:
             con,
             "person_records",
             "record_id VARCHAR, agency VARCHAR, person_ref VARCHAR, first_recorded_at TIMESTAMP, "
-            "dob DATE, birth_year INTEGER, postcode_norm VARCHAR, postcode_sector VARCHAR",
+            "dob DATE, birth_year INTEGER, postcode_norm VARCHAR, postcode_sector VARCHAR, "
+            "family_name_norm VARCHAR",
             [
                 (
                     p["record_id"],
@@ -220,6 +221,7 @@ class World:
                     p["birth_year"],
                     p["postcode"],
                     p["postcode"][:-2] if p["postcode"] else None,
+                    None,  # family names: tests that need them set them
                 )
                 for p in self.people
             ],

@@ -101,29 +101,143 @@ def assess_command(
 
 
 def run_command(
-    dataset: Annotated[Path, typer.Argument(help="A new extract in the interchange format.")],
+    dataset: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A new extract in the interchange format (none: recompute the store, after "
+            "reviewers' decisions or a change of weights)."
+        ),
+    ] = None,
     store: StoreOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Also write the assessment files here.")
     ] = None,
     as_of: AsOfOption = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Recompute every stage from scratch.")
+    ] = False,
 ) -> None:
-    """Ingest an extract into a persistent store and bring every stage up to date."""
-    from lantern.pipeline import run
+    """Bring an extract into a persistent store and every stage up to date, as a new store
+    generation: the web app keeps serving the current one and moves to the new one when the run
+    has finished; a run that fails or is stopped changes nothing. Two runs never overlap (exit
+    7). Ends with one `lantern-run outcome=…` line for monitoring (docs/operations.md)."""
+    import time
+
+    from lantern.errors import LanternError
+    from lantern.runs import log_line, run_generation
 
     settings = command_settings(store)
-    with removed_on_failure(out):
-        summary = run(
-            settings.store,
-            dataset,
-            out_dir=out,
-            as_of=as_of_date(as_of),
-            progress=lambda stage: typer.echo(f"{stage}…", err=True),
-            settings=settings,
+    began = time.perf_counter()
+    try:
+        if dataset is not None and not dataset.is_dir():
+            raise UserError(f"{dataset}: no such dataset directory")
+        with removed_on_failure(out):
+            result = run_generation(
+                settings.store,
+                dataset,
+                full=full,
+                out_dir=out,
+                as_of=as_of_date(as_of),
+                progress=lambda stage: typer.echo(f"{stage}…", err=True),
+                settings=settings,
+            )
+    except BaseException as error:
+        code = error.exit_code if isinstance(error, LanternError) else 1
+        typer.echo(
+            log_line({
+                "outcome": "failed", "exit": code, "store": settings.store,
+                "seconds": round(time.perf_counter() - began, 1),
+                "error": f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:300],
+            }),
+            err=True,
+        )  # fmt: skip
+        raise
+    summary, generation = result.summary, result.generation
+    upgraded = generation.details.get("upgraded_from")
+    if upgraded:
+        typer.echo(
+            f"{settings.store}: upgraded to store generations (the file it was is now "
+            f"generation {generation.number}, in {generation.path.parent})"
         )
-    typer.echo(f"{settings.store}: up to date")
+    typer.echo(f"{settings.store}: up to date (generation {generation.number})")
     _print_load(summary, settings.store)
     _print_summary(summary)
+    details = generation.details
+    typer.echo(
+        log_line({
+            "outcome": "succeeded", "exit": 0, "store": settings.store,
+            "generation": generation.number, "load": details.get("load_id") or "none",
+            "loaded": details.get("loaded", 0), "quarantined": details.get("quarantined", 0),
+            "data_as_of": details.get("data_as_of"), "seconds": round(time.perf_counter() - began, 1),
+        })
+    )  # fmt: skip
+
+
+def status_command(
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+) -> None:
+    """When the last run started and finished, how it ended, what it loaded and quarantined,
+    and the store generation being served. Exits 0 when the last run succeeded or is running,
+    1 when it failed or did not finish, 4 when there is no store (docs/operations.md)."""
+    import json
+
+    from lantern.errors import StoreError
+    from lantern.runs import status
+
+    settings = command_settings(store)
+    found = status(settings.store)
+    if found["current"]["path"] is None and found["last_run"] is None:
+        raise StoreError(f"{settings.store}: no store here (build one with `lantern run`)")
+    if as_json:
+        typer.echo(json.dumps(found, indent=2, default=str))
+    else:
+        _print_status(found)
+    last = found["last_run"]
+    outcome = last.get("outcome") if last else None
+    if outcome in ("failed", "did not finish"):
+        raise typer.Exit(1)
+
+
+def _print_status(found: dict[str, object]) -> None:
+    current: dict = found["current"]  # type: ignore[assignment]
+    typer.echo(f"store: {found['store']}")
+    if current.get("generation") is not None:
+        typer.echo(
+            f"  serving: generation {current['generation']} ({current['path']}), data as of "
+            f"{current.get('data_as_of') or 'unknown'}, run finished {current.get('finished_at')}"
+        )
+    elif current.get("path"):
+        typer.echo(
+            f"  serving: {current['path']} (a store from before generations; the next run "
+            "upgrades it)"
+        )
+    last: dict | None = found["last_run"]  # type: ignore[assignment]
+    if last is None:
+        typer.echo("  last run: none recorded")
+        return
+    typer.echo(
+        f"  last run: {last.get('outcome')} — {last.get('purpose')}, started {last.get('started_at')}"
+        + (f", finished {last['finished_at']}" if last.get("finished_at") else "")
+    )
+    if last.get("outcome") == "running":
+        typer.echo(f"    running in process {last.get('pid')}; the app serves the generation above")
+    if last.get("error"):
+        typer.echo(f"    error: {last['error']}")
+    if last.get("outcome") == "did not finish":
+        typer.echo("    it was stopped (killed, or the machine went down): nothing was switched")
+    if last.get("load_id"):
+        typer.echo(
+            f"    load {last['load_id']}: {last.get('read', 0):,} rows read, "
+            f"{last.get('loaded', 0):,} loaded, {last.get('quarantined', 0):,} quarantined, "
+            f"{last.get('warned', 0):,} with warnings"
+        )
+    success: dict | None = found["last_success"]  # type: ignore[assignment]
+    if last.get("outcome") != "succeeded" and success:
+        typer.echo(
+            f"  last run that succeeded: generation {success.get('generation')}, finished "
+            f"{success.get('finished_at')}"
+        )
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -352,6 +466,7 @@ def evaluate_command(
 def register(app: typer.Typer) -> None:
     app.command("assess")(assess_command)
     app.command("run")(run_command)
+    app.command("status")(status_command)
 
 
 def register_measures(app: typer.Typer) -> None:

@@ -46,6 +46,7 @@ from lantern.errors import UserError
 from lantern.export_safety import csv_writer
 from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
+from lantern.store.contract import stamp
 
 OUTPUT_FILES = ("persons.csv", "children.csv", "adults.csv", "networks.csv")
 
@@ -65,6 +66,7 @@ class AssessSummary:
     stages: list[StageTiming] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)  # file name -> data rows
+    incremental: bool = False  # a run on a store that held one (lantern.incremental)
 
     @property
     def seconds(self) -> float:
@@ -80,10 +82,14 @@ def _peak_memory_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _connect(path: Path, settings: Settings | None) -> duckdb.DuckDBPyConnection:
+def _connect(
+    path: Path, settings: Settings | None, *, rederive: bool = False
+) -> duckdb.DuckDBPyConnection:
     if settings is None:
-        return connect(path)
-    return connect(path, threads=settings.threads, memory_limit=settings.memory_limit)
+        return connect(path, rederive=rederive)
+    return connect(
+        path, threads=settings.threads, memory_limit=settings.memory_limit, rederive=rederive
+    )
 
 
 def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
@@ -149,11 +155,12 @@ def _run_stages(
     progress: Callable[[str], None] | None,
     *,
     app_tables: bool = True,
+    derived: list[tuple[str, Callable[[], Any]]] | None = None,
 ) -> None:
     steps: list[tuple[str, Callable[[], Any]]] = [("ingest", lambda: _ingest(con, dataset_dir))]
     if agencies:
         steps.append(("keep agencies", lambda: keep_only_agencies(con, agencies)))
-    steps.extend(_derived_stages(con, summary.as_of, app_tables=app_tables))
+    steps.extend(derived or _derived_stages(con, summary.as_of, app_tables=app_tables))
     for name, step in steps:
         if progress:
             progress(name)
@@ -195,20 +202,41 @@ def assess(
 
 def run(
     store_path: Path | str,
-    dataset_dir: Path | str,
+    dataset_dir: Path | str | None,
     *,
+    full: bool = False,
     out_dir: Path | str | None = None,
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
 ) -> AssessSummary:
-    """Ingest a new extract into a persistent store and bring every derived table up to date."""
+    """Ingest a new extract into a persistent store and bring every derived table up to date:
+    incrementally when the store already holds a run (`lantern.incremental`), unless `full`.
+
+    `dataset_dir` None: no new extract; the derived stages are recomputed from what the store
+    holds (after reviewers' decisions or a change of weights), incrementally too unless `full`
+    (the kept model and readings; decisions and weights apply after them). `full` recomputes
+    every stage from scratch, the model retrained (`lantern run --full`). The store is written
+    in place: `lantern.runs.run_generation` runs this on a new store generation."""
+    from lantern import incremental
+
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
-    con = _connect(Path(store_path), settings)
+    # `full` writes every derived table again, so a store from an older Lantern may be opened
+    # (and is stamped with this version once the stages have run); otherwise it is refused.
+    con = _connect(Path(store_path), settings, rederive=full)
     try:
         if settings is not None:
             _copy_app_decisions(con, settings)
-        _run_stages(con, Path(dataset_dir), summary, None, progress)
+        derived = None
+        if not full and incremental.holds_run(con):
+            derived = incremental.derived_stages(con, as_of)
+            summary.incremental = True
+        if dataset_dir is None:
+            _recompute(con, summary, progress, derived)
+        else:
+            _run_stages(con, Path(dataset_dir), summary, None, progress, derived=derived)
+        if full:
+            stamp(con)
         if out_dir is not None:
             summary.files = write_outputs(con, Path(out_dir))
     finally:
@@ -223,6 +251,28 @@ def _copy_app_decisions(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
     from lantern.app.dob_decisions import copy_to_store
 
     copy_to_store(settings.database_url, con)
+
+
+def _recompute(
+    con: duckdb.DuckDBPyConnection,
+    summary: AssessSummary,
+    progress: Callable[[str], None] | None,
+    derived: list[tuple[str, Callable[[], Any]]] | None = None,
+) -> None:
+    """Every derived stage again over the store's records, with no new extract (`derived`: an
+    incremental run's stages, `lantern.incremental`)."""
+    from lantern.store.connection import table_exists
+
+    if not table_exists(con, "people"):
+        raise UserError(
+            "the store holds no records yet: give an extract (`lantern run DATASET --store S`)"
+        )
+    for name, step in derived or _derived_stages(con, summary.as_of):
+        if progress:
+            progress(name)
+        started = time.perf_counter()
+        summary.results[name] = step()
+        summary.stages.append(StageTiming(name, time.perf_counter() - started, _peak_memory_mb()))
 
 
 # exports -----------------------------------------------------------------------
@@ -264,10 +314,11 @@ EXPORTS = {
             "network_ids",
             "top_reasons",
             "band",  # added after the spec's columns (docs/pipeline.md): a compatible extension
+            "concern",  # added too: the concern of the flagged children around the adult
         ),
         """
         SELECT person_id, records, score, linked_children, first_flagged_at, network_ids,
-               top_reasons, band
+               top_reasons, band, coalesce(concern, 'sexual_exploitation')
         FROM assessments WHERE kind = 'adult' ORDER BY score DESC, person_id
         """,
     ),

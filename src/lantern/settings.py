@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     web_threads: int = Field(
         4, description="Threads of each web app process that serve pages at the same time."
     )
+    refresh_seconds: float = Field(
+        2.0,
+        description="How often the web app looks for a new store generation (a run that "
+        "finished) and moves to it.",
+    )
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -69,6 +69,8 @@ def page_types(county: Any) -> dict[str, str]:
         "search": "/search?name=Brookes",
         "search (phone)": "/search?phone=07700900123",
         "MACE pack": "/mace",
+        "evidence pack": f"/adults/{county.darren}/evidence-pack",
+        "network evidence pack": f"/networks/{county.network}/evidence-pack",
         "most connected": "/workbench/connected",
         "find the path": f"/workbench/path?a={county.kayleigh}&b={county.darren}",
         "places": "/workbench/places",

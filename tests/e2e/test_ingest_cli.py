@@ -128,9 +128,18 @@ def test_run_shows_the_loads_warnings_and_stops_on_an_incomplete_load(tmp_path, 
     err = " ".join(capsys.readouterr().err.split())
     assert "the header has no person_ref column, which is required" in err
     assert not out.exists()  # no results folder left behind by a failed command
+    # The incomplete load was not made current (no store yet); the refused copy is kept for
+    # `lantern quarantine` and the message says so.
+    assert not store.exists() and "nothing was switched" in err
+    refused = tmp_path / "lantern.duckdb.generations" / "refused-000001.duckdb"
+    # (the message is wrapped at the terminal's width, which may fall inside the long path)
+    assert refused.exists() and f"lanternquarantine--store{refused}" in "".join(err.split())
+    assert "lantern-run outcome=failed exit=3" in err
+    assert main(["quarantine", "--store", str(refused)]) == 0
+    assert "person_ref" in capsys.readouterr().out
     assert main(["run", str(EXAMPLES / "riverside"), "--store", str(store)]) == 0
     said = capsys.readouterr().out
-    assert "load L0002:" in said and "rows read" in said and "with warnings" in said
+    assert "load L0001:" in said and "rows read" in said and "with warnings" in said
 
 
 def test_assess_leaves_no_out_folder_when_it_fails(tmp_path, capsys):

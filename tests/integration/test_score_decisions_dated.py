@@ -35,7 +35,8 @@ def store(store_path):
     con.execute(
         """
         CREATE TABLE indicator_hits AS
-        SELECT * REPLACE (CAST(weight AS DOUBLE) AS weight, CAST(legal_floor AS VARCHAR) AS legal_floor)
+        SELECT * REPLACE (CAST(weight AS DOUBLE) AS weight, CAST(legal_floor AS VARCHAR) AS legal_floor),
+               NULL::VARCHAR AS concern, NULL::VARCHAR AS text_layer
         FROM (VALUES
             ('h1', 'police:X', 'disclosure', 'sexual_abuse_disclosed', 5.0, 'police', 'police:E1',
              TIMESTAMP '2009-05-05 10:00', TIMESTAMP '2009-05-05 10:00', 'disclosed', NULL),

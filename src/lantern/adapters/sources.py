@@ -5,7 +5,7 @@ reported rather than read into the wrong columns."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +70,39 @@ def read_csv_table(path: Path, adapted: Adapted, display: str | None = None) -> 
                 continue
             rows.append(Row(dict(zip(header, values, strict=True)), location))
     return SourceTable(name, header, rows)
+
+
+def read_csv_tables(
+    source: Path,
+    adapted: Adapted,
+    identify: Callable[[SourceTable], str | None],
+    unknown: Callable[[SourceTable], str],
+    prepare: Callable[[SourceTable], None] | None = None,
+) -> dict[str, SourceTable]:
+    """Each CSV file of a folder (or the one file), by the kind `identify` names it from its
+    columns (councils name their files freely). A file it names no kind of (`unknown` says
+    why), or a second file of a kind, is reported and not read. `prepare` runs first."""
+    files = sorted(source.glob("*.csv")) if source.is_dir() else [source]
+    tables: dict[str, SourceTable] = {}
+    for path in files:
+        table = read_csv_table(path, adapted)
+        if not table.header:
+            continue
+        if prepare is not None:
+            prepare(table)
+        kind = identify(table)
+        if kind is None:
+            adapted.issue(Location(table.name, 1, table.sheet), unknown(table))
+            continue
+        if kind in tables:
+            adapted.issue(
+                Location(table.name, 1, table.sheet),
+                f"a second {kind} file (the first is {tables[kind].name}); not read",
+            )
+            continue
+        tables[kind] = table
+        adapted.read[kind] += len(table.rows)
+    return tables
 
 
 def read_sheets(path: Path, adapted: Adapted) -> Iterator[SourceTable]:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from lantern.adapters.core import Adapted, Location
 from lantern.adapters.normalise import code_lists, parse_timestamp
-from lantern.adapters.sources import Row, SourceTable, read_csv_table
+from lantern.adapters.sources import Row, SourceTable, read_csv_tables
 
 NAME = "ssd"
 TITLE = "Standard Safeguarding Dataset (SSD tables as CSV files)"
@@ -100,30 +100,25 @@ def identify(table: SourceTable) -> str | None:
     return _BY_PREFIX[prefix] if counts[prefix] * 2 >= len(table.header) else None
 
 
+def _lower_case(table: SourceTable) -> None:
+    """The SSD's names are lower case; an export may shout them."""
+    table.header = [h.lower() for h in table.header]
+    for row in table.rows:
+        row.values.update({k.lower(): v for k, v in list(row.values.items())})
+
+
 def adapt(source: Path, agency: str = "social_care") -> Adapted:
     adapted = Adapted(agency=agency, name=f"ssd {source.name}")
-    files = sorted(source.glob("*.csv")) if source.is_dir() else [source]
-    tables: dict[str, SourceTable] = {}
-    for path in files:
-        table = read_csv_table(path, adapted)
-        if not table.header:
-            continue
-        # the SSD's names are lower case; an export may shout them
-        table.header = [h.lower() for h in table.header]
-        for row in table.rows:
-            row.values.update({k.lower(): v for k, v in list(row.values.items())})
-        kind = identify(table)
-        if kind is None:
-            adapted.issue(Location(table.name, 1), "the columns match no SSD table (each "
-                          "column starts with its table's prefix, such as pers_ or cont_); "
-                          "the file was not read")  # fmt: skip
-            continue
-        if kind in tables:
-            adapted.issue(Location(table.name, 1),
-                          f"a second {kind} file (the first is {tables[kind].name}); not read")  # fmt: skip
-            continue
-        tables[kind] = table
-        adapted.read[kind] += len(table.rows)
+    tables = read_csv_tables(
+        source,
+        adapted,
+        identify,
+        lambda _table: (
+            "the columns match no SSD table (each column starts with its table's "
+            "prefix, such as pers_ or cont_); the file was not read"
+        ),
+        prepare=_lower_case,
+    )
     if "ssd_person" not in tables:
         adapted.issue(Location(source.name), "no ssd_person file was found (columns pers_...), "
                       "so no record can be tied to a child")  # fmt: skip

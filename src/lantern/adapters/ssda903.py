@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lantern.adapters.core import Adapted
 from lantern.adapters.normalise import clean, code_lists, parse_date
-from lantern.adapters.sources import Row, SourceTable, read_csv_table
+from lantern.adapters.sources import Row, SourceTable, read_csv_tables
 
 NAME = "ssda903"
 TITLE = "SSDA903 children looked after return (DfE CSV files)"
@@ -70,28 +70,15 @@ def identify(table: SourceTable) -> str | None:
 def adapt(source: Path, agency: str = "social_care") -> Adapted:
     """Read a folder of 903 CSV files (or one file) into interchange rows."""
     adapted = Adapted(agency=agency, name=f"ssda903 {source.name}")
-    files = sorted(source.glob("*.csv")) if source.is_dir() else [source]
-    tables: dict[str, SourceTable] = {}
-    for path in files:
-        table = read_csv_table(path, adapted)
-        if not table.header:
-            continue
-        kind = identify(table)
-        if kind is None:
-            adapted.issue(
-                table_location(table),
-                "the columns (" + ", ".join(table.header[:8]) + ") match none of the SSDA903 "
-                "files (Header, Episodes, Missing, ...); the file was not read",
-            )
-            continue
-        if kind in tables:
-            adapted.issue(
-                table_location(table),
-                f"a second {kind} file (the first is {tables[kind].name}); not read",
-            )
-            continue
-        tables[kind] = table
-        adapted.read[kind] += len(table.rows)
+    tables = read_csv_tables(
+        source,
+        adapted,
+        identify,
+        lambda table: (
+            "the columns (" + ", ".join(table.header[:8]) + ") match none of the "
+            "SSDA903 files (Header, Episodes, Missing, ...); the file was not read"
+        ),
+    )
     for needed in ("Header", "Episodes"):
         if needed not in tables:
             adapted.issue(
@@ -103,12 +90,6 @@ def adapt(source: Path, agency: str = "social_care") -> Adapted:
     _episodes(adapted, tables.get("Episodes"))
     _missing(adapted, tables.get("Missing"))
     return adapted
-
-
-def table_location(table: SourceTable):  # type: ignore[no-untyped-def]
-    from lantern.adapters.core import Location
-
-    return Location(table.name, 1, table.sheet)
 
 
 def _folder(source: Path):  # type: ignore[no-untyped-def]

@@ -156,29 +156,16 @@ def _walk(db: Session, hash_of) -> tuple[int, int, str, Verification | None]:  #
     last_id = 0
     for entry in db.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
         count += 1
+        problem = ""
         if entry.prev_hash != prev:
-            return (
-                count,
-                last_id,
-                prev,
-                Verification(
-                    count,
-                    entry.id,
-                    "its link to the previous entry is broken (an entry was removed or reordered)",
-                ),
-            )
-        expected = hash_of(prev, entry.at, entry.actor, entry.action, entry.subject, entry.detail)
-        if not hmac.compare_digest(expected, entry.hash):
-            return (
-                count,
-                last_id,
-                prev,
-                Verification(
-                    count,
-                    entry.id,
-                    "its contents were changed, or its hash recomputed without the key",
-                ),
-            )
+            problem = "its link to the previous entry is broken (an entry was removed or reordered)"
+        elif not hmac.compare_digest(
+            hash_of(prev, entry.at, entry.actor, entry.action, entry.subject, entry.detail),
+            entry.hash,
+        ):
+            problem = "its contents were changed, or its hash recomputed without the key"
+        if problem:
+            return count, last_id, prev, Verification(count, entry.id, problem)
         prev = entry.hash
         last_id = entry.id
     return count, last_id, prev, None

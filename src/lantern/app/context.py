@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from lantern.app import accounts, audit
+from lantern.app.live import LiveStore, pinned
 from lantern.app.models import User
 from lantern.app.policy import Policy
 from lantern.app.security import PRE_SESSION_COOKIE, SESSION_COOKIE, Sessions, cookie_name
@@ -54,17 +55,31 @@ class NotFound(Exception):
 class AppState:
     settings: Settings
     db: sessionmaker[Session]
-    analytics: Analytics
+    live: LiveStore  # the store generation served, and the one each request reads
     sessions: Sessions
     policy: Policy
     templates: Jinja2Templates
     throttle: accounts.Throttle = field(default_factory=accounts.Throttle)
     demo_logins: list[tuple[str, str, str]] = field(default_factory=list)
-    # Rendered parts of pages that come only from the analytical store (see child_page).
-    pages: Memo = field(default_factory=lambda: Memo(size=1000))
     # SQLite has one writer at a time and its busy handler waits in sleeps of up to 100 ms;
     # queueing this process's sessions on a lock instead keeps waits short and fair.
     serialise: threading.RLock | None = None
+
+    @property
+    def analytics(self) -> Analytics:
+        """The store generation this request reads (pinned when it started: `app/live.py`),
+        or outside a request the one current now."""
+        return pinned.get() or self.live.current
+
+    @analytics.setter
+    def analytics(self, analytics: Analytics) -> None:
+        self.live.replace(analytics)
+
+    @property
+    def pages(self) -> Memo:
+        """Rendered parts of pages that come only from the analytical store (see child_page):
+        kept per generation, so a new one never shows an older one's."""
+        return self.analytics.pages
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

@@ -45,7 +45,7 @@ DEMO_USERS = (
 def write_marker(store: Path, database_url: str) -> Path:
     """Mark `store` (just built by `make demo`) and `database_url` as the demo's own; make the
     demo's audit key file if there is none."""
-    directory = store.resolve().parent
+    directory = store.absolute().parent  # beside the link, not in its generations folder
     marker = directory / MARKER
     marker.write_text(
         json.dumps(
@@ -73,7 +73,7 @@ def check_marker(settings: Settings) -> None:
     audit key at the demo's key file unless one is configured."""
     store = Path(settings.store)
     database_url = str(settings.database_url)
-    marker = store.resolve().parent / MARKER
+    marker = store.absolute().parent / MARKER
     advice = (
         "Demo mode resets accounts and prints their passwords, so it runs only over the "
         "synthetic county that `make demo` builds (remove the demo directory and run `make demo` "

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lantern.app import audit
+from lantern.app import adult_evidence, audit
 from lantern.app.alert_pages import present_alerts
 from lantern.app.context import current_user, state_of
 from lantern.app.models import Alert
@@ -57,10 +57,13 @@ def _mace(request: Request, db: Session) -> dict[str, Any]:
         item["members"], item["hidden_adults"] = shown, hidden
     adults = [a for a in state.analytics.adults_of_interest() if a["band"] in ADULT_BANDS_SHOWN]
     adult_people = state.analytics.people([a["person_id"] for a in adults])
+    adults = [{**a, "person": adult_people.get(a["person_id"])} for a in adults]
+    # persons posing risk: their evidence picture and disruption status (issue 22)
+    adult_evidence.for_mace(state, db, request.state.user, adults)
     return {
         "children": [i for i in items if i["alert"].subject_kind == "child"],
         "networks": networks,
-        "adults": [{**a, "person": adult_people.get(a["person_id"])} for a in adults],
+        "adults": adults,
         "all_adults": all_adults,
         "generated_at": datetime.now(),
         "as_of": state.analytics.as_of(),

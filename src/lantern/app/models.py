@@ -154,3 +154,23 @@ class AuditHead(Base):
     # "hmac-sha256" (keyed, audit.py), or "sha256": a chain written before the key, which the
     # app re-links under the key at start-up once it verifies (audit.adopt_unkeyed_chain).
     scheme: Mapped[str] = mapped_column(String(20), default="hmac-sha256")
+
+
+class DisruptionAction(Base):
+    """A disruption action a supervisor recorded in the app against an adult, vehicle or place
+    (issue 22). Actions that arrive as interchange records are in the store's `disruptions`;
+    pages show both together (`app/disruptions.py`)."""
+
+    __tablename__ = "disruption_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_kind: Mapped[str] = mapped_column(String(10))  # person, vehicle, place
+    target_id: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(40))  # disruptions.ACTIONS
+    agency: Mapped[str] = mapped_column(String(40))
+    owner: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -12,11 +12,14 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from lantern.app import (
+    adult_evidence,
     audit,
     challenge,
     clocks,
     disclosure,
+    disruptions,
     dob_decisions,
+    evidence_reader,
     graph_json,
     legal_floor,
     scope,
@@ -180,23 +183,52 @@ def adult_page(request: Request, person_id: str, dob_error: str = "") -> Respons
         if (ask := scope.person_gate(request, db, user, person)) is not None:
             return ask
         audit.record(db, user.username, "view_adult", person_id)
-        decided = _dob_decisions(db, person)
+        return adult_response(request, db, person, dob_error=dob_error)
+
+
+def adult_response(
+    request: Request,
+    db: Any,
+    person: Person,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+    dob_error: str = "",
+) -> Response:
+    """The adult's page: links, the evidence picture (issue 22), disruption actions and their
+    effect, and the recording form for a supervisor (`errors` and `form` when it was refused)."""
+    state = state_of(request)
+    analytics = state.analytics
+    viewer = request.state.user
+    person_id = person.person_id
+    decided = _dob_decisions(db, person)
     links = analytics.links(person_id)
     groups: dict[str, list[dict[str, Any]]] = {}
     for link in links:
         groups.setdefault(link["group"], []).append(link)
+    target_labels = adult_evidence.targets(analytics, person)
     return render(
         request,
         "adult.html",
+        status_code,
         person=person,
         groups=groups,
         reasons=_named(
-            analytics, disclosure.reasons(user, state.policy, analytics.score_reasons(person_id))
+            analytics, disclosure.reasons(viewer, state.policy, analytics.score_reasons(person_id))
         ),
         duplicates=analytics.possible_duplicates(person),
         event_info=analytics.event_types(
             sorted({e["event_id"] for link in links for e in link["evidence"] if e.get("event_id")})
         ),
+        picture=adult_evidence.picture(state, viewer, person_id),
+        has_evidence=evidence_reader.has_evidence(analytics),
+        actions=adult_evidence.actions(state, db, person_id, target_labels),
+        targets=target_labels,
+        action_kinds=disruptions.ACTIONS,
+        action_agencies=disruptions.AGENCIES,
+        errors=errors or {},
+        form=form or {},
+        done=request.query_params.get("done", ""),
         dob_decisions=decided,
         dob_error=DOB_ERRORS.get(dob_error, ""),
     )

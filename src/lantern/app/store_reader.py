@@ -5,13 +5,16 @@ read-only connection is opened at start-up; each call takes its own cursor, so r
 different threads do not share a cursor. Tables a stage has not produced yet read as empty,
 except the few without which the app has nothing to show (`REQUIRED`).
 
-While the app holds its read-only connection no process can write the store (DuckDB's file
-lock), so what a query returns cannot change until the app restarts: per-person results are
-memoised (bounded, least recently used first out). Callers must not mutate what they get.
+An `Analytics` reads one store generation (`lantern.store.generations`), which no process
+writes once it is current: what a query returns cannot change while it is open, so per-person
+results are memoised (bounded, least recently used first out). A run writes the next
+generation beside it, and the app moves to that with a new `Analytics` (`app/live.py`).
+Callers must not mutate what they get.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -33,10 +36,13 @@ from lantern.resolve.normalise_phones import normalise_phone
 from lantern.resolve.normalise_vehicles import normalise_registration
 from lantern.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS
 from lantern.store.connection import connect
+from lantern.store.generations import data_as_of, read_stamp
 
 log = logging.getLogger(__name__)
 
-REQUIRED = ("people", "persons", "events", "event_people", "assessments")
+# `score_persons`, not resolve's `persons`: the person ids in `assessments` are the score stage's
+# clusters on its assessment date (they differ after `--as-of`), as review and exports read them.
+REQUIRED = ("people", "score_persons", "events", "event_people", "assessments")
 OPTIONAL = (
     "indicator_hits",
     "language_findings",
@@ -63,6 +69,22 @@ CLOCK_EVENT_TYPES = (
     "assessment",
     "section47",
 )
+
+
+def _freshness(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """What "data as of" says for this generation: the latest `recorded_at` it holds, when the
+    run that wrote it finished, and its number (a store from before generations has none)."""
+    stamp = read_stamp(con)
+    if stamp is None:
+        return {"generation": None, "finished_at": None, "data_as_of": data_as_of(con)}
+    finished = stamp.get("finished_at")
+    with contextlib.suppress(TypeError, ValueError):
+        finished = datetime.fromisoformat(finished).replace(tzinfo=None)  # type: ignore[arg-type]
+    return {
+        "generation": stamp.get("generation"),
+        "finished_at": finished,
+        "data_as_of": stamp.get("data_as_of"),
+    }
 
 
 def band_rank(band: str | None) -> int:
@@ -193,6 +215,9 @@ class Analytics:
             )
         self.tables = tables
         self._memo = Memo()
+        # Rendered parts of pages that come only from this generation (see child_page).
+        self.pages = Memo(size=1000)
+        self.freshness = _freshness(self._con)
         self.columns = {
             (t, c)
             for t, c in self._con.execute(
@@ -215,6 +240,12 @@ class Analytics:
     def memoised(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """`compute()`, once per `key` while the app holds the store (which cannot change)."""
         return self._memo.get(key, compute)
+
+    def memoised_many(
+        self, kind: str, ids: list[str], compute: Callable[[list[str]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """`compute(missing)` for the ids not yet memoised under `kind`, in one call."""
+        return self._memo.get_many(kind, ids, compute)
 
     def q(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cursor = getattr(self._local, "cursor", None)
@@ -241,7 +272,7 @@ class Analytics:
             """
             SELECT ps.person_id, p.record_id, p.agency, p.given_name, p.family_name,
                    p.other_names, p.date_of_birth, p.sex
-            FROM persons ps JOIN people p USING (record_id)
+            FROM score_persons ps JOIN people p USING (record_id)
             WHERE ps.person_id IN (SELECT unnest(?::VARCHAR[]))
             ORDER BY ps.person_id, p.record_id
             """,
@@ -317,7 +348,7 @@ class Analytics:
 
         def compute() -> dict[str, str]:
             rows = self.q(
-                "SELECT record_id, person_id FROM persons "
+                "SELECT record_id, person_id FROM score_persons "
                 "WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
                 [records],
             )
@@ -354,8 +385,8 @@ class Analytics:
             SELECT CASE WHEN a.person_id = ? THEN b.person_id ELSE a.person_id END,
                    'scored as likely the same' AS why, rp.match_probability AS probability
             FROM resolve_pairs rp
-            JOIN persons a ON a.record_id = rp.record_id_l
-            JOIN persons b ON b.record_id = rp.record_id_r
+            JOIN score_persons a ON a.record_id = rp.record_id_l
+            JOIN score_persons b ON b.record_id = rp.record_id_r
             WHERE (a.person_id = ? OR b.person_id = ?) AND a.person_id <> b.person_id
               AND rp.match_probability >= 0.3
             """
@@ -367,11 +398,11 @@ class Analytics:
             f"""
             WITH names AS (
                 SELECT DISTINCT lower(trim(p.given_name)) AS g, lower(trim(p.family_name)) AS f
-                FROM people p JOIN persons ps USING (record_id)
+                FROM people p JOIN score_persons ps USING (record_id)
                 WHERE ps.person_id = ? AND p.given_name IS NOT NULL AND p.family_name IS NOT NULL
             ), found AS (
                 SELECT ps.person_id AS other, 'the same name' AS why, NULL::DOUBLE AS probability
-                FROM people p JOIN persons ps USING (record_id)
+                FROM people p JOIN score_persons ps USING (record_id)
                 JOIN names n ON lower(trim(p.given_name)) = n.g AND lower(trim(p.family_name)) = n.f
                 WHERE ps.person_id <> ?
                 {pairs}
@@ -766,7 +797,7 @@ class Analytics:
             """
             SELECT DISTINCT ps.person_id, e.event_id, e.agency, e.event_type, e.occurred_at,
                    e.recorded_at, e.ended_at
-            FROM persons ps
+            FROM score_persons ps
             JOIN event_people ep ON ep.record_id = ps.record_id
             JOIN events e ON e.event_id = ep.event_id
             WHERE ps.person_id IN (SELECT unnest(?::VARCHAR[]))
@@ -819,7 +850,7 @@ class Analytics:
                 return []
             clauses.append(
                 "ps.person_id IN (SELECT ps2.person_id FROM thing_mentions tm "
-                "JOIN persons ps2 ON ps2.record_id = tm.record_id "
+                "JOIN score_persons ps2 ON ps2.record_id = tm.record_id "
                 "WHERE tm.thing_id IN (SELECT unnest(?::VARCHAR[])))"
             )
             params.append(thing_ids)
@@ -830,7 +861,7 @@ class Analytics:
             f"""
             SELECT ps.person_id, max({score}) AS similarity,
                    arg_max(concat_ws(' ', p.given_name, p.family_name), {score}) AS matched
-            FROM people p JOIN persons ps USING (record_id)
+            FROM people p JOIN score_persons ps USING (record_id)
             WHERE {where}
             GROUP BY ps.person_id ORDER BY similarity DESC, ps.person_id LIMIT {int(limit)}
             """,  # noqa: S608 - fixed SQL fragments; every value is a bound parameter

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from lantern.app import alerts, wording
 from lantern.app.context import csrf_cookie, session_cookie, set_cookie, state_of
+from lantern.app.evidence_picture import KIND_WORDS
 from lantern.app.models import User
 from lantern.app.policy import Policy
 from lantern.app.security import PRE_SESSION_COOKIE
@@ -49,11 +50,20 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         can=lambda page: user is not None and state.policy.allows(user.role, page),
         nav=_navigation(request, user, state.policy),
         demo=state.settings.demo,
+        # "Data as of …" on every page a signed-in user sees: the generation this request read.
+        freshness=_freshness(state) if user is not None else None,
     )
     response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
     if new_pre:
         set_cookie(response, request, PRE_SESSION_COOKIE, new_pre, samesite="strict", max_age=3600)
     return response
+
+
+def _freshness(state: Any) -> dict[str, Any] | None:
+    try:
+        return state.analytics.freshness  # type: ignore[no-any-return]
+    except AttributeError:  # an app state without a store (error pages in tests)
+        return None
 
 
 NAVIGATION = (
@@ -216,6 +226,7 @@ def build_templates() -> Jinja2Templates:
     wording.register(env)
     env.globals["TRIAGE_OUTCOMES"] = alerts.TRIAGE_OUTCOMES
     env.globals["STATUSES"] = alerts.STATUSES
+    env.globals["EVIDENCE_KINDS"] = KIND_WORDS  # an adult's evidence picture (issue 22)
     env.globals["band_tag"] = band_tag
     env.globals["status_tag"] = status_tag
     return Jinja2Templates(env=env)

@@ -75,7 +75,7 @@ def _event_ids(analytics: Analytics, kind: str, subject: str) -> list[str]:
     rows = analytics.q(
         """
         SELECT DISTINCT ep.event_id FROM event_people ep
-        JOIN persons ps ON ps.record_id = ep.record_id
+        JOIN score_persons ps ON ps.record_id = ep.record_id
         WHERE ps.person_id IN (SELECT unnest(?::VARCHAR[]))
         """,
         [people],

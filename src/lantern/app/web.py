@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lantern.app import accounts, alerts, audit, database
 from lantern.app.context import AppState, Forbidden, NotFound, NotSignedIn
+from lantern.app.live import LiveStore, PinGeneration
 from lantern.app.policy import default_policy
 from lantern.app.security import SECURITY_HEADERS, CsrfError, Sessions, checked_secret
 from lantern.app.store_reader import Analytics
@@ -110,13 +111,14 @@ def create_app(
         log.warning("the web assets are not built (run `make assets`): pages will have no styling")
     engine = database.make_engine(settings.database_url)
     database.migrate(engine)
-    analytics = Analytics(
-        settings.store, threads=settings.threads, memory_limit=settings.memory_limit
+    live = LiveStore(
+        settings.store,
+        lambda path: Analytics(path, threads=settings.threads, memory_limit=settings.memory_limit),
     )
     state = AppState(
         settings=settings,
         db=database.session_factory(engine, audit_key),
-        analytics=analytics,
+        live=live,
         sessions=Sessions(secret),
         policy=default_policy(),
         templates=build_templates(),
@@ -125,8 +127,8 @@ def create_app(
     )
     from lantern.app.most_connected import stats_of  # the workbench's figures on people's pages
 
-    state.templates.env.globals["graph_stats_of"] = lambda node_id: analytics.memoised(
-        ("graph_stats", node_id), lambda: stats_of(analytics, node_id)
+    state.templates.env.globals["graph_stats_of"] = lambda node_id: state.analytics.memoised(
+        ("graph_stats", node_id), lambda: stats_of(state.analytics, node_id)
     )
     with state.session() as db:
         audit.require_keyed(db)
@@ -135,8 +137,15 @@ def create_app(
             log.info("expired sessions removed: %d", purged)
     if sync_alerts:
         with state.session() as db:
-            summary = alerts.sync(db, analytics)
+            summary = alerts.sync(db, live.current)
             log.info("alerts synced: %s", summary)
+
+    def synced(fresh: Analytics) -> None:
+        """A new generation's alerts reach the queue before its first page is served."""
+        with state.session() as db:
+            log.info("alerts synced from the new generation: %s", alerts.sync(db, fresh))
+
+    live.on_switch = synced
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
@@ -146,8 +155,13 @@ def create_app(
         # holding the SQLite lock waits for the GIL after every statement, so many runnable
         # threads make lock holders queue behind page rendering: a few threads serve more.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        # A run that finishes while the app serves switches the store's link: look every few
+        # seconds and move to the new generation (`app/live.py`).
+        stop = threading.Event()
+        live.watch(stop, settings.refresh_seconds)
         yield
-        analytics.close()
+        stop.set()
+        live.close()
         engine.dispose()
 
     app = FastAPI(
@@ -155,6 +169,7 @@ def create_app(
     )
     app.state.lantern = state
 
+    app.add_middleware(PinGeneration, live=lambda: state.live)
     app.add_middleware(SecureHeaders)
 
     @app.exception_handler(NotSignedIn)
@@ -200,6 +215,7 @@ def create_app(
     from lantern.app import (
         admin_pages,
         alert_pages,
+        evidence_pages,
         mace_pages,
         people_pages,
         search_page,
@@ -214,6 +230,7 @@ def create_app(
     app.include_router(search_page.router)
     app.include_router(mace_pages.router)
     app.include_router(people_pages.router)
+    app.include_router(evidence_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(workbench_router)
     app.include_router(challenge_router)
@@ -268,5 +285,9 @@ def app_for_worker() -> FastAPI:
 
     app = create_app(load_settings(), sync_alerts=False)
     if os.environ.get("LANTERN_APP_WARM") == "1":
-        threading.Thread(target=warm_up, args=(app.state.lantern,), daemon=True).start()
+        state = app.state.lantern
+        threading.Thread(target=warm_up, args=(state,), daemon=True).start()
+        state.live.after_switch = lambda: threading.Thread(
+            target=warm_up, args=(state,), daemon=True
+        ).start()  # each new store generation a run makes, too
     return app

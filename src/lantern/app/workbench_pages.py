@@ -121,7 +121,7 @@ def _resolve(analytics: Analytics, text: str) -> tuple[str | None, list[dict[str
     found = analytics.q("SELECT node_id FROM graph_nodes WHERE node_id = ?", [text])
     if found:
         return text, []
-    record = analytics.q("SELECT person_id FROM persons WHERE record_id = ?", [text])
+    record = analytics.q("SELECT person_id FROM score_persons WHERE record_id = ?", [text])
     if record:
         return str(record[0]["person_id"]), []
     results = analytics.search(name=text, limit=10)

@@ -277,6 +277,15 @@ def networks(truth: Truth, assessed: Assessed) -> dict[str, object]:
         "false_cse_per_10000_children": (
             _round(sum(1 for n in false_ids if n not in other_kind) * per) if per else None
         ),
+        # Put forward as CSE: flagged (a `first_flagged_at`) and not labelled another kind.
+        # A network never flagged, or listed under criminal exploitation, is not on a MACE
+        # list as a CSE concern (issue 16); this is the false networks a meeting would see.
+        "false_put_forward": sum(1 for n in false_ids if n in flagged_ids - other_kind),
+        "false_put_forward_per_10000_children": (
+            _round(sum(1 for n in false_ids if n in flagged_ids - other_kind) * per)
+            if per
+            else None
+        ),
         "found_per_10000_children": _round(len(found) * per) if per else None,
         "sizes": _size_distribution([len(m) for _, m in reported]),
         "flagged_sizes": _size_distribution(
@@ -342,18 +351,31 @@ def adults_of_interest(truth: Truth, assessed: Assessed) -> dict[str, object]:
     Precision: of the rows at that band or above, the share whose majority true person is a
     planted network adult (a county-lines adult counts against it: the measure is about CSE).
     Recall: of the planted network adults, the share with such a row. Rows without a `band`
-    column (an older output) count as band `none`.
+    column (an older output) count as band `none`. A row whose `concern` (an added column)
+    is `criminal_exploitation` is listed for that response, not put forward as a CSE
+    suspect: it is left out here, as a child's row is, and counted in
+    `listed_as_other_exploitation` (at medium or above).
     """
     majority = assessed.majority_person(truth)
     planted_adults: set[str] = set()
     for adults in truth.network_adults.values():
         planted_adults |= adults
     out: dict[str, object] = {"rows": len(assessed.adults)}
+    other = [
+        majority.get(r["person_id"], "")
+        for r in assessed.adults
+        if not _cse(r) and (r.get("band") or "none").strip().lower() in ("medium", "high")
+    ]
+    out["listed_as_other_exploitation"] = {
+        "rows": len(other),
+        "planted_adult_rows": sum(1 for t in other if t in planted_adults),
+        "other_group_rows": sum(1 for t in other if t in truth.other_group_members),
+    }
     for label, bands in ADULT_BAND_LEVELS:
         rows = [
             majority.get(r["person_id"], "")
             for r in assessed.adults
-            if (r.get("band") or "none").strip().lower() in bands
+            if (r.get("band") or "none").strip().lower() in bands and _cse(r)
         ]
         tp_rows = sum(1 for t in rows if t in planted_adults)
         found = len(planted_adults & set(rows))

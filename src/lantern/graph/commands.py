@@ -37,9 +37,10 @@ def build_command(
 ) -> None:
     """Build the association graph, detect networks and precompute centrality."""
     from lantern.graph import stage
+    from lantern.store.connection import writing_store
 
-    con = _open(store, read_only=False)
-    summary = stage.run(con, rules_path=rules, stats=not no_stats)
+    with writing_store(command_settings(store), "lantern graph build") as con:
+        summary = stage.run(con, rules_path=rules, stats=not no_stats)
     typer.echo(
         f"graph: {summary.nodes} nodes, {summary.edges} edges ({summary.weighted_edges} weighted), "
         f"{summary.signal_children} signal children, {summary.networks} networks, "

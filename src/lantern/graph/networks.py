@@ -40,7 +40,6 @@ import leidenalg
 import pyarrow as pa
 
 from lantern.graph.rules import GraphRules
-from lantern.store.connection import column_exists
 from lantern.store.steps import create_table
 
 NETWORK_KINDS = (
@@ -149,9 +148,7 @@ def build_networks(
         SELECT DISTINCT p.person_id, r.family_name_norm AS family_name
         FROM persons p JOIN person_records r USING (record_id)
         WHERE coalesce(r.family_name_norm, '') <> ''
-        """
-        if column_exists(con, "person_records", "family_name_norm")
-        else "SELECT NULL::VARCHAR AS person_id, NULL::VARCHAR AS family_name WHERE FALSE",
+        """,
     )
     create_table(
         con,

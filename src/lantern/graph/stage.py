@@ -3,7 +3,9 @@
 Reads the store, resolve and indicators tables (docs/pipeline.md) and writes
 `graph_nodes`, `graph_edges`, `networks`, plus `graph_evidence` (one row per
 piece of evidence, for replay), `graph_networks`, `adult_child_links`,
-`place_hotspots` and the intermediate `graph_*` step tables.
+`place_hotspots`, the adults' evidence picture (`adult_evidence`, `account_withdrawals`,
+`disruptions`, `target_activity_months`; `lantern.graph.adult_evidence`) and the intermediate
+`graph_*` step tables.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from lantern.graph import concerns, edges, evidence, networks
+from lantern.graph import adult_evidence, concerns, edges, evidence, networks
 from lantern.graph.inputs import count, prepare_inputs
 from lantern.graph.rules import GraphRules, load_rules
 
@@ -62,11 +64,14 @@ def run(
     timed("concerns", lambda: concerns.build_network_concerns(con, rules))
     timed("adult_child_links", lambda: networks.build_adult_child_links(con))
     timed("hotspots", lambda: networks.build_hotspots(con, rules))
+    adult_steps: dict[str, float] = {}
+    timed("adult_evidence", lambda: adult_steps.update(adult_evidence.build_all(con, rules)))
     if stats:
         from lantern.graph import centrality
 
         timed("stats", lambda: centrality.build_stats(con))
     seconds.update({f"evidence: {name}": t for name, t in evidence_steps.items()})
+    seconds.update({f"adult evidence: {name}": t for name, t in adult_steps.items()})
     return GraphSummary(
         nodes=count(con, "graph_nodes"),
         edges=count(con, "graph_edges"),

@@ -43,19 +43,15 @@ def indicators_command(
     """Find indicators in events and narratives; write indicator_hits and the text tables."""
     from lantern.errors import UserError
     from lantern.indicators.stage import run
-    from lantern.store.connection import open_store
+    from lantern.store.connection import writing_store
 
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError as error:
         raise UserError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from error
     settings = command_settings(store)
-    store = settings.store
-    con = open_store(settings)
-    try:
+    with writing_store(settings, "lantern indicators") as con:
         summary = run(con, as_of=day, n_process=processes)
-    finally:
-        con.close()
     sources = ", ".join(f"{k} {v}" for k, v in sorted(summary.hits_by_source.items()))
     typer.echo(
         f"indicator_hits: {summary.hits} ({sources or 'none'}); narratives read: {summary.narratives}; "

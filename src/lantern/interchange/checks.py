@@ -436,6 +436,37 @@ def column_rules(table: Table, stage: str, typed: str | None = None) -> list[Rul
                 value="CAST(ended_at AS VARCHAR)",
             )
         )
+    if table.name == "disruption_actions":
+        # a person is named by person_ref, a vehicle or place by its value: without it the
+        # action is against nothing Lantern can find
+        rules.append(
+            _rule(
+                stage,
+                table.column("person_ref"),
+                "target_kind = 'person' AND person_ref IS NULL",
+                "'is empty, but target_kind is person: name the person it is against'",
+            )
+        )
+        rules.append(
+            _rule(
+                stage,
+                table.column("target_value"),
+                "target_kind IN ('vehicle', 'place') AND target_value IS NULL",
+                "'is empty, but target_kind is ' || target_kind || ': give the registration "
+                "or the place'",
+            )
+        )
+        rules.append(
+            _rule(
+                stage,
+                table.column("ended_on"),
+                "ended_on < started_on",
+                f"{_shown('CAST(ended_on AS VARCHAR)')} || ' is before started_on ' || "
+                f"{_shown('CAST(started_on AS VARCHAR)')}",
+                "warning",
+                value="CAST(ended_on AS VARCHAR)",
+            )
+        )
     return rules
 
 

@@ -207,6 +207,9 @@ PEOPLE = Table(
     ),
 )
 
+# The reference from event_people and event_things to their event.
+_EVENT_REF = Column("event_ref", REF, "must exist in events for that agency", required=True)
+
 EVENTS = Table(
     name="events",
     meaning="one row per thing that happened and was recorded",
@@ -246,7 +249,7 @@ EVENT_PEOPLE = Table(
     references={"event_ref": ("events", "event_ref"), "person_ref": ("people", "person_ref")},
     columns=(
         _AGENCY,
-        Column("event_ref", REF, "must exist in events for that agency", required=True),
+        _EVENT_REF,
         Column("person_ref", REF, "must exist in people for that agency", required=True),
         Column(
             "role",
@@ -266,7 +269,7 @@ EVENT_THINGS = Table(
     references={"event_ref": ("events", "event_ref")},
     columns=(
         _AGENCY,
-        Column("event_ref", REF, "must exist in events for that agency", required=True),
+        _EVENT_REF,
         Column(
             "kind",
             VOCAB,
@@ -287,8 +290,88 @@ EVENT_THINGS = Table(
     ),
 )
 
+# Disruption actions (a compatible extension of version 1, docs/interchange.md "Disruption
+# actions"): what a partnership did against an adult, a vehicle or a place. Optional: a dataset
+# without the file is unchanged.
+DISRUPTION_ACTIONS_VOCAB = (
+    "cawn",
+    "sexual_risk_order",
+    "shpo",
+    "bail_conditions",
+    "licensing_referral",
+    "premises_visit",
+    "anpr_marker",
+    "arrest",
+    "other",
+)
+DISRUPTION_TARGETS = ("person", "vehicle", "place")
+
+DISRUPTION_ACTIONS = Table(
+    name="disruption_actions",
+    meaning="a disruption action against an adult, a vehicle or a place (optional)",
+    key=("agency", "action_ref"),
+    references={"person_ref": ("people", "person_ref")},
+    columns=(
+        _AGENCY,
+        Column("action_ref", REF, "the agency's own id for this action", required=True),
+        Column(
+            "action",
+            VOCAB,
+            "what was done; an unknown action is stored as 'other' with a warning",
+            required=True,
+            vocabulary=DISRUPTION_ACTIONS_VOCAB,
+            unknown_becomes="other",
+            synonyms=(
+                ("child abduction warning notice", "cawn"),
+                ("child abduction warning", "cawn"),
+                ("harbourers warning notice", "cawn"),
+                ("sro", "sexual_risk_order"),
+                ("sexual risk order", "sexual_risk_order"),
+                ("sexual harm prevention order", "shpo"),
+                ("bail", "bail_conditions"),
+                ("bail conditions", "bail_conditions"),
+                ("licensing referral", "licensing_referral"),
+                ("premises visit", "premises_visit"),
+                ("anpr marker", "anpr_marker"),
+                ("pnc marker", "anpr_marker"),
+            ),
+        ),
+        Column(
+            "target_kind",
+            VOCAB,
+            "what the action is against: person, vehicle or place",
+            required=True,
+            vocabulary=DISRUPTION_TARGETS,
+            unknown_becomes="quarantine",
+        ),
+        Column(
+            "person_ref",
+            REF,
+            "the person it is against (target_kind person): must exist in people for that agency",
+        ),
+        Column(
+            "target_value",
+            TEXT,
+            "the vehicle's registration (target_kind vehicle) or the place's name or postcode "
+            "(target_kind place), as recorded",
+        ),
+        Column("started_on", DATE, "the date the action was taken or began", required=True),
+        Column("ended_on", DATE, "the date it ended or expires (an order, bail); empty if open"),
+        Column(
+            "recorded_at",
+            TIMESTAMP,
+            "when the agency recorded it; defaults to started_on",
+        ),
+        Column("owner", TEXT, "who holds the action: an officer, a team or a role"),
+        Column("outcome", TEXT, "what came of it, as recorded (served, breached, refused)"),
+        Column("notes", TEXT, "free text as written by the practitioner"),
+    ),
+)
+
 # In load order: references point only to tables loaded earlier.
-TABLES: dict[str, Table] = {t.name: t for t in (PEOPLE, EVENTS, EVENT_PEOPLE, EVENT_THINGS)}
+TABLES: dict[str, Table] = {
+    t.name: t for t in (PEOPLE, EVENTS, EVENT_PEOPLE, EVENT_THINGS, DISRUPTION_ACTIONS)
+}
 
 # An optional column on any table: where an adapter found the row in its source ("Episodes.csv,
 # line 12"; docs/interchange.md, "Provenance"). Kept in `attributes` like any extra column, but

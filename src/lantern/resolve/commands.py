@@ -25,15 +25,11 @@ def resolve_command(
 ) -> None:
     """Resolve which records are the same person, and the vehicles, phones, emails and handles they share."""
     from lantern.resolve import stage
-    from lantern.store.connection import open_store
+    from lantern.store.connection import writing_store
 
     settings = command_settings(store)
-    store = settings.store
-    con = open_store(settings)
-    try:
+    with writing_store(settings, "lantern resolve") as con:
         summary = stage.run(con, threshold=threshold, training=training, seed=seed)
-    finally:
-        con.close()
     typer.echo(
         f"{summary.records} records → {summary.persons} persons "
         f"({summary.links} links from {summary.pairs_scored} scored pairs; "
@@ -58,22 +54,18 @@ def decide_command(
     """Record a reviewer's decision about two records; every later `lantern resolve` respects it."""
     from lantern.errors import UserError
     from lantern.resolve.decisions import record_decision
-    from lantern.store.connection import open_store
+    from lantern.store.connection import writing_store
 
     if same == different:
         raise UserError("give exactly one of --same or --different")
     settings = command_settings(store)
-    store = settings.store
-    con = open_store(settings)
-    try:
+    with writing_store(settings, "lantern resolve decide") as con:
         left, right = record_decision(
             con, record_a, record_b, "same" if same else "different", by, reason
         )
-    finally:
-        con.close()
     typer.echo(
         f"recorded: {left} and {right} are {'the same person' if same else 'different people'} "
-        f"(by {by}); run `lantern resolve` to apply"
+        f"(by {by}); `lantern run --store {settings.store}` (no extract) applies it"
     )
 
 

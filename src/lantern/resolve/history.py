@@ -110,15 +110,7 @@ def build_person_spans(con: duckdb.DuckDBPyConnection) -> int:
         more_spans, more_periods = _spans_and_periods(component, timeline)
         spans.extend(more_spans)
         periods.extend(more_periods)
-    _write(
-        con,
-        "record_person_spans",
-        ("record_id", "component", "person_label", "valid_from", "valid_to"),
-        spans,
-    )
-    _write(con, "record_together",
-           ("record_a", "record_b", "together_from", "together_to"), periods)  # fmt: skip
-    return len(spans)
+    return _write_history(con, spans, periods)
 
 
 def build_spans_from_links(con: duckdb.DuckDBPyConnection) -> int:
@@ -156,6 +148,11 @@ def build_spans_from_links(con: duckdb.DuckDBPyConnection) -> int:
         more_spans, more_periods = _spans_and_periods(component, timeline)
         spans.extend(more_spans)
         periods.extend(more_periods)
+    return _write_history(con, spans, periods)
+
+
+def _write_history(con: duckdb.DuckDBPyConnection, spans: list[tuple], periods: list[tuple]) -> int:
+    """Write `record_person_spans` and `record_together`; returns the number of spans."""
     _write(
         con,
         "record_person_spans",

@@ -50,8 +50,18 @@ def load_definitions(path: Path | None = None) -> Definitions:
         raise ConfigError(f"{path}: not a valid review definitions file ({error})") from error
 
 
-def write_terms(con: duckdb.DuckDBPyConnection, definitions: Definitions) -> None:
-    """Write the definitions as the one-row table `review_terms` the SQL steps read."""
+def write_terms(
+    con: duckdb.DuckDBPyConnection,
+    definitions: Definitions,
+    scored_text_layers: list[str] | None = None,
+) -> None:
+    """Write the definitions as the one-row table `review_terms` the SQL steps read, with the
+    text layers the score reads (`child.scored_text_layers` of the shipped weights unless
+    given): a text hit of another layer is shown, and is no signal in the review either."""
+    if scored_text_layers is None:
+        from lantern.score.weights import load_weights
+
+        scored_text_layers = list(load_weights().child.scored_text_layers)
     con.execute(
         """CREATE OR REPLACE TEMP MACRO review_band_rank(band) AS
            CASE band WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END"""
@@ -61,7 +71,8 @@ def write_terms(con: duckdb.DuckDBPyConnection, definitions: Definitions) -> Non
             ?::VARCHAR[] AS recognised_codes, ?::VARCHAR[] AS offence_event_types,
             ?::VARCHAR[] AS meeting_event_types, ?::VARCHAR AS cse_named,
             ?::VARCHAR AS cse_ruled_out, ?::VARCHAR[] AS formal_action_event_types,
-            ?::VARCHAR[] AS child_roles, ?::VARCHAR AS no_further_action""",
+            ?::VARCHAR[] AS child_roles, ?::VARCHAR AS no_further_action,
+            ?::VARCHAR[] AS scored_text_layers""",
         [
             list(definitions.recognised_codes),
             list(definitions.offence_event_types),
@@ -71,5 +82,6 @@ def write_terms(con: duckdb.DuckDBPyConnection, definitions: Definitions) -> Non
             list(definitions.formal_action_event_types),
             list(definitions.child_roles),
             definitions.no_further_action,
+            list(scored_text_layers),
         ],
     )

@@ -47,9 +47,12 @@ SIGNALS = Step(
     FROM indicator_hits h
     JOIN review_child_records r ON r.record_id = h.record_id
     CROSS JOIN review_period pd
+    CROSS JOIN review_terms t
     WHERE CAST(h.recorded_at AS DATE) <= pd.period_to
+      AND (h.text_layer IS NULL OR list_contains(t.scored_text_layers, h.text_layer))
     """,
-    "every indicator hit about a child recorded by the period end (a 'signal')",
+    "every indicator hit about a child recorded by the period end (a 'signal'), less the text "
+    "findings of a layer the score does not read (shown, not scored)",
 )
 
 RECOGNITION = Step(

@@ -39,15 +39,12 @@ def score_command(
 ) -> None:
     """Score children, adults and networks, replaying every record by the date it was recorded."""
     from lantern.score import stage
-    from lantern.store.connection import open_store
+    from lantern.store.connection import writing_store
 
     settings = command_settings(store)
     store = settings.store
-    con = open_store(settings)
-    try:
+    with writing_store(settings, "lantern score") as con:
         summary = stage.run(con, as_of_date(as_of), weights_path=weights)
-    finally:
-        con.close()
     bands = ", ".join(f"{n} {band}" for band, n in summary.children_by_band.items())
     typer.echo(
         f"{store}: as of {summary.as_of}: {summary.children} children ({bands}), "

@@ -20,7 +20,7 @@ from lantern.resolve.history import identity_links_sql, persons_as_of_sql
 from lantern.score.points import Hit
 from lantern.score.replay import LinkFact, RecordLink
 from lantern.sql import sql_list
-from lantern.store.connection import column_exists, table_exists
+from lantern.store.connection import table_exists
 
 CHILD_ROLES = ("subject", "victim")
 OTHER_ROLES = ("suspect", "offender", "associate")
@@ -122,10 +122,8 @@ def read_hits(
     `concern` (a hit's concern can differ from its indicator's: indicators/attribution.yaml)
     is in `unscored_concerns` (shown, never scored), and less text hits whose `text_layer`
     is not in `scored_text_layers` (None: every layer scores)."""
-    concern = "COALESCE(concern, '')" if column_exists(con, "indicator_hits", "concern") else "''"
-    layer = "''"
-    if scored_text_layers is not None and column_exists(con, "indicator_hits", "text_layer"):
-        layer = "text_layer"
+    concern = "COALESCE(concern, '')"
+    layer = "''" if scored_text_layers is None else "text_layer"
     layers = None if scored_text_layers is None else list(scored_text_layers)
     rows = con.execute(
         f"""
@@ -152,6 +150,7 @@ def read_link_facts(
     suspect_roles: Sequence[str],
     text_kinds: Sequence[str] | None = None,
     routine: RoutineRule | None = None,
+    scored_text_layers: Sequence[str] | None = None,
 ) -> list[LinkFact]:
     """Children seen with other people or with things, one row per (event, child, target).
 
@@ -160,7 +159,9 @@ def read_link_facts(
     contact: seen with children in at least `routine.min_events` records, at most
     `routine.max_signal_share` of them around a sign of a kind other than the contact itself
     (`routine.quiet_categories`: the car, the older male, the phone; and the common ones), and
-    never named as a suspect. That is the graph's pattern of contact (docs/graph.md), judged
+    never named as a suspect. A text hit of a layer the weights do not score
+    (`scored_text_layers`; None: every layer) is no sign here either. That is the graph's
+    pattern of contact (docs/graph.md), judged
     only on what was recorded by then: the contracted taxi seen with forty looked-after
     children, whose own records say "collected by taxi", is a service, not a link between
     them; the car of a man seen with three girls on missing episodes is not.
@@ -209,11 +210,9 @@ def read_link_facts(
         """,  # noqa: S608
         [cutoff],
     )
-    abuse_concern = (
-        "coalesce(concern, 'sexual_exploitation')"
-        if column_exists(con, "indicator_hits", "concern")
-        else "'sexual_exploitation'"
-    )
+    abuse_concern = "coalesce(concern, 'sexual_exploitation')"
+    layer = "NULL" if scored_text_layers is None else "text_layer"
+    layers = None if scored_text_layers is None else list(scored_text_layers)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE score_hit_events AS
@@ -224,9 +223,10 @@ def read_link_facts(
                        AND {abuse_concern} = 'sexual_exploitation') AS abuse,
                bool_or(NOT list_contains(?::VARCHAR[], category)) AS signal
         FROM indicator_hits WHERE event_id IS NOT NULL AND recorded_at < ?
+          AND (?::VARCHAR[] IS NULL OR {layer} IS NULL OR list_contains(?::VARCHAR[], {layer}))
         GROUP BY ALL
-        """,  # noqa: S608 - `abuse_concern` is one of two constants above
-        [list(routine.quiet_categories), cutoff],
+        """,  # noqa: S608 - `abuse_concern` and `layer` are constants above
+        [list(routine.quiet_categories), cutoff, layers, layers],
     )
     union = "\nUNION ALL\n".join(parts)
     rows = con.execute(

@@ -36,6 +36,7 @@ partnership's criminal-exploitation response. The lists of signs are the graph r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -43,7 +44,7 @@ import duckdb
 
 from lantern.score.replay import BandChange, RecordLink
 from lantern.score.weights import BAND_RANK, NetworkWeights
-from lantern.store.connection import column_exists, table_exists
+from lantern.store.connection import table_exists
 
 CONNECTOR_ROLES = ("connector", "connector_thing")
 FLAG_RANK = BAND_RANK["medium"]
@@ -83,8 +84,14 @@ class NetworkState:
     flagged_at: date | None
 
 
-def read_networks(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, Network]:
-    """The graph's networks as records and things, with their evidence recorded by `until`."""
+def read_networks(
+    con: duckdb.DuckDBPyConnection,
+    until: date,
+    scored_text_layers: Sequence[str] | None = None,
+) -> dict[str, Network]:
+    """The graph's networks as records and things, with their evidence recorded by `until`;
+    a text hit counts as a sign only when its layer is one of `scored_text_layers` (None:
+    every layer), as in the child's score."""
     if not all(table_exists(con, t) for t in ("networks", "graph_evidence", "graph_edges")):
         return {}
     con.execute(
@@ -127,7 +134,7 @@ def read_networks(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, Netw
     ).fetchall()
     for network_id, day, a, b in ties:
         networks[network_id].ties.append(Tie(network_id, day, a, b))
-    _read_signs(con, networks, until)
+    _read_signs(con, networks, until, scored_text_layers)
     return networks
 
 
@@ -152,8 +159,14 @@ def concern_signs(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return lists
 
 
-def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], until: date) -> None:
-    """Each network record's first criminal-exploitation and sexual-harm signs, by `until`."""
+def _read_signs(
+    con: duckdb.DuckDBPyConnection,
+    networks: dict[str, Network],
+    until: date,
+    scored_text_layers: Sequence[str] | None = None,
+) -> None:
+    """Each network record's first criminal-exploitation and sexual-harm signs, by `until`
+    (a text hit of a layer the weights do not score is shown, never a sign here either)."""
     from lantern.sql import sql_list
 
     lists = concern_signs(con)
@@ -162,7 +175,9 @@ def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], un
         return
     # a hit the record attributes to another concern (abuse in the family, by a peer) is not
     # a sign of sexual exploitation: the same test as graph/concerns.py
-    concern = "h.concern" if column_exists(con, "indicator_hits", "concern") else "NULL"
+    concern = "h.concern"
+    layer = "NULL" if scored_text_layers is None else "h.text_layer"
+    layers = None if scored_text_layers is None else list(scored_text_layers)
     rows = con.execute(
         f"""
         SELECT n.network_id, h.record_id,
@@ -175,9 +190,10 @@ def _read_signs(con: duckdb.DuckDBPyConnection, networks: dict[str, Network], un
         FROM indicator_hits AS h
         JOIN score_network_nodes AS n ON n.node = h.record_id
         WHERE h.recorded_at < ?
+          AND (?::VARCHAR[] IS NULL OR {layer} IS NULL OR list_contains(?::VARCHAR[], {layer}))
         GROUP BY ALL
         """,  # noqa: S608 - the lists come from the validated graph rules file
-        [until + timedelta(days=1)],
+        [until + timedelta(days=1), layers, layers],
     ).fetchall()
     for network_id, record, criminal, sexual in rows:
         if criminal is not None or sexual is not None:

@@ -97,6 +97,12 @@ class Cluster:
     decays: list[date] = field(default_factory=list)
     floor: str | None = None
     base_flagged: bool = False
+    # The first day the child was flagged on their own signs. An adult's link to the child
+    # counts as a link to a flagged child from then on (`adult_links`), not only while the
+    # child's signs are fresh: a man named in a child's exploitation is not less of a
+    # concern because her records have since gone quiet (on the hard tuning county the
+    # planted men fell to `low` as their victims' points decayed).
+    flagged_on: date | None = None
     child_band: str = "none"  # the band shown: points, floor, and the hold
     points_band: str = "none"  # the band from points and the legal floor alone
     held_until: date | None = None  # once flagged, medium at least until this date
@@ -189,6 +195,8 @@ class Replay:
         big.decays = sorted(big.decays + small.decays)
         big.floor = _higher(big.floor, small.floor)
         big.base_flagged = keeper.base_flagged
+        seen = [d for d in (big.flagged_on, small.flagged_on) if d is not None]
+        big.flagged_on = min(seen) if seen else None
         big.child_band, big.adult_band = keeper.child_band, keeper.adult_band
         big.points_band = keeper.points_band
         held = [d for d in (big.held_until, small.held_until) if d is not None]
@@ -283,6 +291,8 @@ class Replay:
                 flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
             if flagged != cluster.base_flagged:
                 cluster.base_flagged = flagged
+                if flagged and cluster.flagged_on is None:
+                    cluster.flagged_on = day
                 self._neighbours_of_child(root, relink, adults)
         for root in sorted({self.find(r) for r in touched | relink}):
             self._score_child(root, day, base_totals.get(root))
@@ -525,7 +535,7 @@ class Replay:
                 links.append(
                     ChildLink(
                         child_cluster.label,
-                        child_cluster.base_flagged,
+                        child_cluster.base_flagged or child_cluster.flagged_on is not None,
                         fact.event_id,
                         fact.agency,
                         fact.occurred,

@@ -14,6 +14,7 @@ by D (`networks.py`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +30,7 @@ from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
 from lantern.score.weights import BAND_RANK, Weights, load_weights
-from lantern.store.connection import column_exists, table_exists
+from lantern.store.connection import table_exists
 
 REQUIRED = ("persons", "record_links", "indicator_hits", "events", "event_people")
 TOP_REASONS = 3
@@ -84,6 +85,7 @@ def run(
             weights.child.links.suspect_roles,
             weights.child.links.text_kinds,
             facts.RoutineRule.from_graph_rules(),
+            weights.child.scored_text_layers,
         ),
         weights,
     )
@@ -92,19 +94,53 @@ def run(
     _write_cluster_map(con, result, person_of_root)
     kinds = _kinds(con, until, result, person_of_root)
     network_states = network_replay.replay_networks(
-        network_replay.read_networks(con, until),
+        network_replay.read_networks(con, until, weights.child.scored_text_layers),
         links,
         result.history,
         {record: kinds[person_of_root[root]] for record, root in result.root_of.items()},
         weights.network,
         until,
     )
-    summary = _write(con, until, replay, result, person_of_root, kinds, network_states)
-    _write_child_concerns(con, until)
+    flagged_children: dict[str, set[str]] = {}
+    summary = _write(
+        con, until, replay, result, person_of_root, kinds, network_states, flagged_children
+    )
+    _write_child_concerns(con, until, weights.child.scored_text_layers)
+    _write_adult_concerns(con, flagged_children)
     return summary
 
 
-def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
+def _write_adult_concerns(
+    con: duckdb.DuckDBPyConnection, flagged_children: dict[str, set[str]]
+) -> None:
+    """`assessments.concern` for each adult: `criminal_exploitation` when every flagged child
+    linked to them is listed under criminal exploitation (`_write_child_concerns`), else
+    `sexual_exploitation`. An adult's points come only from the children around them, so the
+    concern those children's records point to is the adult's too: the men around county-lines
+    boys are listed for that response, at the same band, not put forward as CSE suspects
+    (make_county tuning seed 1: two county-lines adults at medium)."""
+    con.execute("UPDATE assessments SET concern = 'sexual_exploitation' WHERE kind = 'adult'")
+    concern = dict(
+        con.execute("SELECT person_id, concern FROM assessments WHERE kind = 'child'").fetchall()
+    )
+    criminal = [
+        adult
+        for adult, children in flagged_children.items()
+        if children and all(concern.get(c) == "criminal_exploitation" for c in children)
+    ]
+    if criminal:
+        con.executemany(
+            "UPDATE assessments SET concern = 'criminal_exploitation' "
+            "WHERE person_id = ? AND kind = 'adult'",
+            [(a,) for a in criminal],
+        )
+
+
+def _write_child_concerns(
+    con: duckdb.DuckDBPyConnection,
+    until: date,
+    scored_text_layers: Sequence[str] | None = None,
+) -> None:
     """`assessments.concern` for each child: what their records point to on the assessment
     date, by the graph's network concern test applied to one child (docs/graph.md).
 
@@ -123,7 +159,9 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
         return
     from lantern.sql import sql_list
 
-    hit_concern = "h.concern" if column_exists(con, "indicator_hits", "concern") else "NULL"
+    hit_concern = "h.concern"
+    # a text hit of a layer the weights do not score is no sign of either concern
+    layers = None if scored_text_layers is None else list(scored_text_layers)
     con.execute(
         f"""
         UPDATE assessments AS a SET concern = 'criminal_exploitation'
@@ -131,6 +169,8 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
             SELECT m.person_id
             FROM indicator_hits AS h JOIN score_persons AS m ON m.record_id = h.record_id
             WHERE h.recorded_at < ?
+              AND (?::VARCHAR[] IS NULL OR h.text_layer IS NULL
+                   OR list_contains(?::VARCHAR[], h.text_layer))
             GROUP BY m.person_id
             HAVING bool_or(h.indicator IN {sql_list(criminal)})
                AND NOT bool_or(
@@ -140,7 +180,7 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
         ) AS c
         WHERE a.person_id = c.person_id AND a.kind = 'child'
         """,  # noqa: S608 - the lists come from the validated graph rules file
-        [until + timedelta(days=1)],
+        [until + timedelta(days=1), layers, layers],
     )
 
 
@@ -244,7 +284,9 @@ def _write(
     person_of_root: dict[str, str],
     kinds: dict[str, str],
     network_states: list[network_replay.NetworkState],
+    flagged_children: dict[str, set[str]],
 ) -> ScoreSummary:
+    """Write the assessments; fills `flagged_children` (adult -> flagged children linked)."""
     root_person = {record: person_of_root[root] for record, root in result.root_of.items()}
 
     # first_flagged_at: the earliest date any as-of part of this person reached medium.
@@ -277,7 +319,9 @@ def _write(
             if score is None or score.score <= 0:
                 continue
             track = "adult"
-            linked = len({link.child_label for link in replay.adult_links(root) if link.flagged})
+            children = {link.child_label for link in replay.adult_links(root) if link.flagged}
+            linked = len(children)
+            flagged_children[person_id] = {root_person[c] for c in children}
         assessments.append(
             (
                 person_id,
@@ -378,14 +422,14 @@ def _write(
             "band": "VARCHAR",
         },
     )
-    children = [a for a in assessments if a[1] == "child"]
-    by_band = {band: sum(1 for a in children if a[3] == band) for band in BAND_RANK}
+    child_rows = [a for a in assessments if a[1] == "child"]
+    by_band = {band: sum(1 for a in child_rows if a[3] == band) for band in BAND_RANK}
     return ScoreSummary(
         as_of=until,
         persons=len(result.clusters),
-        children=len(children),
+        children=len(child_rows),
         children_by_band=by_band,
-        adults_of_interest=len(assessments) - len(children),
+        adults_of_interest=len(assessments) - len(child_rows),
         networks=len(network_rows),
         band_changes=len(history_rows),
     )

@@ -80,12 +80,12 @@ def ingest_command(
         print_summary(console, summary, store)
         return
     from lantern.interchange.dataset import open_dataset
-    from lantern.store.connection import open_store
+    from lantern.store.connection import writing_store
     from lantern.store.ingest import ingest, refuse_incomplete
 
     size = sum(f.path.stat().st_size for f in open_dataset(dataset).files)
-    con = open_store(settings)
-    try:
+    # A load is kept even when incomplete (the quarantine says why): it is refused after.
+    with writing_store(settings, f"lantern ingest {dataset}") as con:
         if size >= PROGRESS_FROM_BYTES and console.is_terminal:
             from rich.progress import Progress
 
@@ -98,8 +98,6 @@ def ingest_command(
                 summary = ingest(con, dataset, progress=progress)
         else:
             summary = ingest(con, dataset)
-    finally:
-        con.close()
     print_summary(console, summary, store)
     refuse_incomplete(summary, store)
 
@@ -111,7 +109,7 @@ def adapt_and_ingest(fmt: str, source: Path, settings, agency: str | None = None
     import tempfile
 
     from lantern.adapters.registry import adapt
-    from lantern.store.connection import open_store
+    from lantern.store.connection import writing_store
     from lantern.store.ingest import ingest
 
     adapted = adapt(fmt, source, agency)
@@ -119,8 +117,7 @@ def adapt_and_ingest(fmt: str, source: Path, settings, agency: str | None = None
         dataset = Path(scratch) / source.name
         adapted.write(dataset)
         (dataset / "quarantine.csv").unlink()  # its rows go to the store's quarantine below
-        con = open_store(settings)
-        try:
+        with writing_store(settings, f"lantern ingest --format {fmt} {source}") as con:
             summary = ingest(con, dataset)
             for issue in adapted.issues:
                 table = "quarantine" if issue.severity == "error" else "load_warnings"
@@ -131,8 +128,6 @@ def adapt_and_ingest(fmt: str, source: Path, settings, agency: str | None = None
                      where.file + (f" [{where.sheet}]" if where.sheet else ""), where.line,
                      where.column, issue.value, str(issue)],
                 )  # fmt: skip
-        finally:
-            con.close()
     if adapted.errors:
         summary.file_notes.append(
             f"{len(adapted.errors):,} source records could not be adapted and are in the "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -18,8 +20,11 @@ def connect(
     read_only: bool = False,
     threads: int = DEFAULT_THREADS,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    rederive: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store at `path`; `":memory:"` for a throwaway store."""
+    """Open (creating if needed) the store at `path`; `":memory:"` for a throwaway store.
+    `rederive`: every derived table is about to be written again, so a store from an older
+    Lantern opens (`lantern.store.contract.check_version`)."""
     if str(path) != ":memory:":
         path = Path(path)
         if read_only and not path.exists():
@@ -36,7 +41,7 @@ def connect(
     con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET TimeZone = 'Europe/London'")
     try:  # once per open: a store from another Lantern is refused here, not read by fallbacks
-        check_version(con, path, read_only=read_only)
+        check_version(con, path, read_only=read_only, rederive=rederive)
     except StoreError:
         con.close()
         raise
@@ -51,6 +56,22 @@ def open_store(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBP
         threads=settings.threads,
         memory_limit=settings.memory_limit,
     )
+
+
+@contextlib.contextmanager
+def writing_store(settings: Settings, purpose: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store the settings name, open for writing as its next generation
+    (`lantern.store.generations`): the web app keeps reading the current one meanwhile, the
+    new one becomes current when the block ends normally, and a block that raises changes
+    nothing. Refused (`StoreBusy`, exit 7) while another run or command writes the store."""
+    from lantern.store.generations import writing
+
+    with writing(settings.store, purpose) as generation:
+        con = connect(generation.path, threads=settings.threads, memory_limit=settings.memory_limit)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection, *, main_only: bool = True) -> set[str]:
@@ -85,7 +106,10 @@ def _cannot_open(path: Path | str, error: Exception) -> str:
     holder = re.search(r"\(PID (\d+)\)", text)
     who = f"process {holder.group(1)}" if holder else "another process"
     return (
-        f"{path}: {who} has the store open (a `lantern serve`, `make demo` or pipeline run "
-        "holds it for as long as it runs). Stop that process (Ctrl-C in its terminal), then "
-        "run this again; the web app shows new results once it is started again"
+        f"{path}: {who} has the store open (the web app reads it; `lantern assess --store`, and "
+        "`lantern review --store` on a plain store file, write in place while they run). Stop "
+        "that process "
+        "(Ctrl-C in its terminal) or wait for it to finish, then run this again. `lantern run` "
+        "and the stage commands do not meet this: they write a new store generation beside the "
+        "one being read (docs/operations.md)"
     )

@@ -11,7 +11,8 @@ change can no longer be read).
 `STORE_VERSION` is written into the store (the view `lantern_store`) when a store is first opened for
 writing, and checked once whenever a store is opened (`lantern.store.connection.connect`): a
 store whose derived tables were written by an older Lantern is refused with a message that says
-what to do, rather than read through per-stage fallbacks.
+what to do (`lantern run --store S --full`, which writes every derived table again and then
+stamps the store), rather than read through per-stage fallbacks.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from lantern.errors import StoreError
 # 1: the first store with a version (December 2026): every table and column below.
 # 2: `assessments.legal_floor` and `points_band`: the score stage writes the floor and the band
 #    the points alone give, which the app worked out again from the reasons' wording.
-STORE_VERSION = 2
+# 3: the adults' evidence picture (graph: adult_evidence, account_withdrawals, disruptions,
+#    target_activity_months) and the store's disruption_actions (issue 22).
+STORE_VERSION = 3
 VERSION_TABLE = "lantern_store"
 STAGES = ("resolve", "indicators", "graph", "score")
 
@@ -90,6 +93,13 @@ TABLES: tuple[DerivedTable, ...] = (
         "VARCHAR, decided_at TIMESTAMP"),
     _table("resolve_guarded", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
+    # Kept across runs: each run that resolves again appends its merges, splits and renamings
+    # (lantern.resolve.person_changes); the model a full run trained, for incremental runs.
+    _table("person_changes", "resolve",
+        "changed_at TIMESTAMP, load_id VARCHAR, change VARCHAR, person_id VARCHAR, "
+        "previous_person_id VARCHAR, records VARCHAR[]"),
+    _table("resolve_model", "resolve",
+        "saved_at TIMESTAMP, records BIGINT, training VARCHAR, model_json VARCHAR"),
     _table("resolve_model_levels", "resolve",
         "comparison VARCHAR, gamma INTEGER, phrase VARCHAR, similarity_sql VARCHAR, match_weight "
         "DOUBLE, m_probability DOUBLE, u_probability DOUBLE"),
@@ -120,7 +130,7 @@ TABLES: tuple[DerivedTable, ...] = (
     # indicators --------------------------------------------------------------------------------
     _table("ind_narrative_texts", "indicators",
         "event_id VARCHAR, agency VARCHAR, occurred_at TIMESTAMP, recorded_at TIMESTAMP, "
-        "record_id VARCHAR, age INTEGER, text_no INTEGER"),
+        "record_id VARCHAR, age INTEGER, text_key VARCHAR"),
     _table("indicator_hits", "indicators",
         "hit_id VARCHAR, indicator VARCHAR, category VARCHAR, weight DOUBLE, agency VARCHAR, "
         "event_id VARCHAR, record_id VARCHAR, occurred_at TIMESTAMP, recorded_at TIMESTAMP, "
@@ -130,6 +140,20 @@ TABLES: tuple[DerivedTable, ...] = (
         "agency VARCHAR, event_id VARCHAR, record_id VARCHAR, kind VARCHAR, phrase VARCHAR, "
         "phrase_id VARCHAR, span_start INTEGER, span_end INTEGER, suggestion VARCHAR, occurred_at "
         "TIMESTAMP, recorded_at TIMESTAMP, child_age_years INTEGER"),
+    # The text analyser's readings of every text read so far, by md5 of the text and the
+    # analyser's fingerprint (lantern.indicators.narratives): an incremental run reads new texts only.
+    _table("text_reading_texts", "indicators", "text_key VARCHAR, analyser VARCHAR"),
+    _table("text_reading_findings", "indicators",
+        "text_key VARCHAR, ordinal INTEGER, indicator VARCHAR, category VARCHAR, span_start "
+        "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "
+        "hypothetical BOOLEAN, historical BOOLEAN, experiencer VARCHAR, affirmed BOOLEAN, "
+        "layer VARCHAR"),
+    _table("text_reading_language", "indicators",
+        "text_key VARCHAR, ordinal INTEGER, kind VARCHAR, phrase VARCHAR, phrase_id VARCHAR, "
+        "span_start INTEGER, span_end INTEGER, suggestion VARCHAR, max_child_age INTEGER"),
+    _table("text_reading_mentions", "indicators",
+        "text_key VARCHAR, ordinal INTEGER, kind VARCHAR, value VARCHAR, value_norm VARCHAR, "
+        "span_start INTEGER, span_end INTEGER"),
     _table("text_findings", "indicators",
         "event_id VARCHAR, agency VARCHAR, indicator VARCHAR, category VARCHAR, span_start "
         "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "
@@ -210,6 +234,23 @@ TABLES: tuple[DerivedTable, ...] = (
         "person_id VARCHAR, record_id VARCHAR, thing_id VARCHAR, event_id VARCHAR, agency "
         "VARCHAR, occurred_at TIMESTAMP, available_at TIMESTAMP, role VARCHAR, is_child BOOLEAN, "
         "source VARCHAR"),
+    _table("adult_evidence", "graph",
+        "item_id VARCHAR, adult_id VARCHAR, kind VARCHAR, child_id VARCHAR, account_of VARCHAR, "
+        "agency VARCHAR, record_id VARCHAR, event_id VARCHAR, thing_id VARCHAR, occurred_at "
+        "TIMESTAMP, recorded_at TIMESTAMP, recorded_by VARCHAR, summary VARCHAR, withdrawn "
+        "BOOLEAN"),
+    _table("account_withdrawals", "graph",
+        "child_id VARCHAR, adult_id VARCHAR, disclosure_event_id VARCHAR, disclosure_record_id "
+        "VARCHAR, disclosed_at TIMESTAMP, withdrawal_event_id VARCHAR, withdrawal_record_id "
+        "VARCHAR, withdrawn_at TIMESTAMP, days_between INTEGER, withdrawal_words VARCHAR, "
+        "missing_between INTEGER, adult_contacts_between INTEGER"),
+    _table("disruptions", "graph",
+        "disruption_id VARCHAR, target_kind VARCHAR, target_id VARCHAR, action VARCHAR, agency "
+        "VARCHAR, owner VARCHAR, started_on DATE, ended_on DATE, outcome VARCHAR, record_id "
+        "VARCHAR, recorded_at TIMESTAMP"),
+    _table("target_activity_months", "graph",
+        "target_kind VARCHAR, target_id VARCHAR, month DATE, sightings INTEGER, children_seen "
+        "INTEGER, missing_episodes INTEGER"),
     _table("networks", "graph",
         "network_id VARCHAR, node_id VARCHAR, role_in_network VARCHAR"),
     _table("place_hotspots", "graph",
@@ -242,17 +283,21 @@ def stage_tables(stage: str) -> tuple[DerivedTable, ...]:
 
 def _rerun(path: object) -> str:
     return (
-        f"build a new store from the extract with this Lantern: `lantern run DATASET --store "
-        f"NEW.duckdb` (then point LANTERN_STORE at it), or `lantern assess DATASET --out DIR "
-        f"--store NEW.duckdb`; {path} itself is left as it is"
+        f"re-run every stage on the records it holds with this Lantern: `lantern run --store "
+        f"{path} --full` (or build a new store from the extract: `lantern run DATASET --store "
+        f"NEW.duckdb`)"
     )
 
 
-def check_version(con: duckdb.DuckDBPyConnection, path: object, *, read_only: bool) -> None:
+def check_version(
+    con: duckdb.DuckDBPyConnection, path: object, *, read_only: bool, rederive: bool = False
+) -> None:
     """Refuse a store written by an older Lantern; stamp a new one. Called once per open.
 
     A store with no version table is new (nothing derived in it yet: stamped now, when opened
-    for writing) or older than versions (derived tables there: refused)."""
+    for writing) or older than versions (derived tables there: refused). `rederive`: the
+    caller is about to write every derived table again (`lantern run --full`), so an older
+    store is let in; the caller stamps it when the stages have run (`stamp`)."""
     present = {
         name
         for (name,) in con.execute(
@@ -267,11 +312,13 @@ def check_version(con: duckdb.DuckDBPyConnection, path: object, *, read_only: bo
                 f"{path}: written by a newer Lantern (store version {version}; this one reads "
                 f"{STORE_VERSION}): upgrade Lantern to read it"
             )
-        if version == STORE_VERSION:
+        if version == STORE_VERSION or (rederive and not read_only):
             return
         older = f"store version {version}"
     else:
         derived = sorted(present & set(BY_NAME))
+        if derived and rederive and not read_only:
+            return
         if not derived:
             if not read_only:
                 stamp(con)
@@ -328,7 +375,8 @@ def render_markdown() -> str:
         "     tests/unit/store/test_store_contract.py fails when this section is stale. -->",
         "",
         f"Store version {STORE_VERSION}. A store written by an older Lantern is refused when it is",
-        "opened, with what to do (build a new store with `lantern run DATASET --store NEW`).",
+        "opened, with what to do: `lantern run --store S --full` writes every stage again on the",
+        "records it holds and stamps it with this version.",
         "",
     ]
     for stage in STAGES:

@@ -116,6 +116,28 @@ EVENT_THINGS = StoredTable(
     key=("agency", "event_ref", "kind", "value"),
     replaces_group=("agency", "event_ref"),
 )
+
+
+def _disruption_columns() -> list[tuple[str, str, str]]:
+    columns = []
+    for name, type_, expr in _from_schema(schema.DISRUPTION_ACTIONS):
+        if name == "action":  # an unknown action is kept as 'other', as an unknown event type
+            columns.append((name, type_, "coalesce(action, CASE WHEN raw_action IS NOT NULL "
+                            "THEN 'other' END)"))  # fmt: skip
+            columns.append(("action_raw", "VARCHAR", "raw_action"))
+        elif name == "recorded_at":
+            columns.append((name, type_, "coalesce(recorded_at, started_on::TIMESTAMP)"))
+        else:
+            columns.append((name, type_, expr))
+    return columns
+
+
+DISRUPTION_ACTIONS = StoredTable(
+    "disruption_actions",
+    "disruption_actions",
+    (*_disruption_columns(), _ATTRIBUTES),
+    key=("agency", "action_ref"),
+)
 # Protected characteristics: read by equality monitoring only (a test enforces it).
 EQUALITY_MONITORING = StoredTable(
     "equality_monitoring",
@@ -136,6 +158,7 @@ STORED_TABLES: tuple[StoredTable, ...] = (
     EVENTS,
     EVENT_PEOPLE,
     EVENT_THINGS,
+    DISRUPTION_ACTIONS,
 )
 
 ISSUE_COLUMNS = (

@@ -346,17 +346,14 @@ def teen_partners(
         sex = "M" if pop.sex[child] == "F" else ("F" if rng.random() < 0.7 else "M")
         partner_dob = pop.dob[child] - rng.randrange(int(1.2 * YEAR), int(2.8 * YEAR))
         postcode, address, _, _ = new_address(rng, vocab)
-        partner = pop.add(
+        partner = pop.add_named(
             PARTNER,
             sex,
             partner_dob,
-            pop.given_name_for(sex, rng, vocab),
-            rng.choice(vocab.family),
             rng=rng,
             vocab=vocab,
             postcode=postcode,
             address=address,
-            phone=formats.mobile_e164(rng),
             role_detail="partner",
         )
         pop.issue_nhs(partner)

@@ -31,10 +31,10 @@ from lantern.synth.calendar import Calendar, school_day
 from lantern.synth.population import (
     PARENT,
     PARTNER,
-    PROFESSIONAL,
     RELATIVE,
     TAXI_DRIVER,
     Population,
+    add_professional,
     new_address,
     new_address_near,
 )
@@ -92,18 +92,16 @@ def add_pools(
             dob = eldest - rng.randrange(18 * 365, 40 * 365)
         postcode, address, _, _ = new_address_near(hh.district, rng, vocab)
         family = pop.family[hh.children[0]] if rng.random() < 0.6 else rng.choice(vocab.family)
-        relative = pop.add(
+        relative = pop.add_named(
             RELATIVE,
             sex,
             dob,
-            pop.given_name_for(sex, rng, vocab),
-            family,
             rng=rng,
             vocab=vocab,
+            family=family,
             household=hh_index,
             postcode=postcode,
             address=address,
-            phone=formats.mobile_e164(rng),
             role_detail=relation,
         )
         pop.issue_nhs(relative)
@@ -138,19 +136,7 @@ def add_pools(
             "residential care worker",
             "residential care worker",
         ):
-            sex = rng.choice("FM")
-            worker = pop.add(
-                PROFESSIONAL,
-                sex,
-                calendar.start - rng.randrange(22 * 365, 55 * 365),
-                pop.given_name_for(sex, rng, vocab),
-                rng.choice(vocab.family),
-                rng=rng,
-                vocab=vocab,
-                phone=f"+441865{rng.randrange(10**6):06d}",
-                role_detail=detail,
-            )
-            pop.agency_of[worker] = "social_care"
+            worker = add_professional(pop, "social_care", detail, calendar, rng, vocab, (22, 55))
             home.staff.append(worker)
         pop.homes.append(home)
 
@@ -379,17 +365,14 @@ def older_teen_partners(
         postcode, address, _, _ = new_address_near(
             pop.households[pop.household[child]].district, rng, vocab
         )
-        partner = pop.add(
+        partner = pop.add_named(
             PARTNER,
             sex,
             pop.dob[child] - gap,
-            pop.given_name_for(sex, rng, vocab),
-            rng.choice(vocab.family),
             rng=rng,
             vocab=vocab,
             postcode=postcode,
             address=address,
-            phone=formats.mobile_e164(rng),
             role_detail="partner",
         )
         pop.issue_nhs(partner)
@@ -524,17 +507,16 @@ def missing_to_family_home(
         family_member = pop.away_parent.get(pop.household[child])
         if family_member is None and len(hh.parents) == 1:
             postcode, address, _, _ = new_address_near(hh.district, rng, vocab)
-            family_member = pop.add(
+            family_member = pop.add_named(
                 PARENT,
                 "M",
                 pop.dob[mother] + rng.randrange(-6 * 365, 8 * 365),
-                pop.given_name_for("M", rng, vocab),
-                pop.family[child] if rng.random() < 0.7 else rng.choice(vocab.family),
                 rng=rng,
                 vocab=vocab,
+                family=pop.family[child],
+                family_odds=0.7,
                 postcode=postcode,
                 address=address,
-                phone=formats.mobile_e164(rng),
                 role_detail="father, lives apart",
             )
             pop.issue_nhs(family_member)

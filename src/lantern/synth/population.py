@@ -132,6 +132,45 @@ class Population:
     def given_name_for(self, sex: str, rng: random.Random, vocab: Vocabulary) -> str:
         return rng.choice(vocab.given_female if sex == "F" else vocab.given_male)
 
+    def add_named(
+        self,
+        kind: str,
+        sex: str,
+        dob: int,
+        *,
+        rng: random.Random,
+        vocab: Vocabulary,
+        family: str | None = None,
+        family_odds: float | None = None,
+        household: int = -1,
+        postcode: str = "",
+        address: str = "",
+        role_detail: str = "",
+        work_phone: bool = False,
+    ) -> int:
+        """`add` a person with a given name for their sex, a family name and a phone (a mobile,
+        or with `work_phone` an office landline), drawn in that order (the order every caller
+        drew them in, so a seed still gives the same county). `family`: the family name, or
+        None for one from the vocabulary; with `family_odds`, that name only with those odds,
+        else one from the vocabulary."""
+        given = self.given_name_for(sex, rng, vocab)
+        if family is None or (family_odds is not None and rng.random() >= family_odds):
+            family = rng.choice(vocab.family)
+        return self.add(
+            kind,
+            sex,
+            dob,
+            given,
+            family,
+            rng=rng,
+            vocab=vocab,
+            household=household,
+            postcode=postcode,
+            address=address,
+            phone=f"+441865{rng.randrange(10**6):06d}" if work_phone else formats.mobile_e164(rng),
+            role_detail=role_detail,
+        )
+
     def home_on(self, person: int, day: int | None) -> tuple[str, str]:
         """(postcode, address) where `person` lived on `day` (households may move once)."""
         h = self.household[person]
@@ -269,18 +308,17 @@ def build_population(
             )
             if relation == "older brother":
                 rel_dob = eldest - rng.randrange(6 * 365, 10 * 365)
-            relative = pop.add(
+            relative = pop.add_named(
                 RELATIVE,
                 rsex,
                 rel_dob,
-                pop.given_name_for(rsex, rng, vocab),
-                family if rng.random() < 0.6 else rng.choice(vocab.family),
                 rng=rng,
                 vocab=vocab,
+                family=family,
+                family_odds=0.6,
                 household=hh_index,
                 postcode=rpost,
                 address=raddr,
-                phone=formats.mobile_e164(rng),
                 role_detail=relation,
             )
             hh.relatives.append(relative)
@@ -309,26 +347,20 @@ def build_population(
     return pop
 
 
-def _professional(
+def add_professional(
     pop: Population,
     agency: str,
     detail: str,
     calendar: Calendar,
     rng: random.Random,
     vocab: Vocabulary,
+    ages: tuple[int, int] = (24, 58),
 ) -> int:
+    """A professional of `agency`, aged within `ages` (years) when the records start."""
     sex = rng.choice("FM")
-    dob = calendar.start - rng.randrange(24 * 365, 58 * 365)
-    person = pop.add(
-        PROFESSIONAL,
-        sex,
-        dob,
-        pop.given_name_for(sex, rng, vocab),
-        rng.choice(vocab.family),
-        rng=rng,
-        vocab=vocab,
-        phone=f"+441865{rng.randrange(10**6):06d}",
-        role_detail=detail,
+    dob = calendar.start - rng.randrange(ages[0] * 365, ages[1] * 365)
+    person = pop.add_named(
+        PROFESSIONAL, sex, dob, rng=rng, vocab=vocab, role_detail=detail, work_phone=True
     )
     pop.agency_of[person] = agency
     return person
@@ -343,51 +375,45 @@ def _add_pools(
     vocab: Vocabulary,
 ) -> None:
     pop.officers = [
-        _professional(pop, "police", "police officer", calendar, rng, vocab)
+        add_professional(pop, "police", "police officer", calendar, rng, vocab)
         for _ in range(max(12, n_children // 250))
     ]
     pop.social_workers = [
-        _professional(pop, "social_care", "social worker", calendar, rng, vocab)
+        add_professional(pop, "social_care", "social worker", calendar, rng, vocab)
         for _ in range(max(8, n_children // 400))
     ]
     pop.school_staff = [
-        _professional(pop, "education", "designated safeguarding lead", calendar, rng, vocab)
+        add_professional(pop, "education", "designated safeguarding lead", calendar, rng, vocab)
         for _ in range(n_schools)
     ]
     pop.nurses = [
-        _professional(pop, "health", "school nurse", calendar, rng, vocab)
+        add_professional(pop, "health", "school nurse", calendar, rng, vocab)
         for _ in range(max(3, n_children // 2500))
     ]
     for _ in range(max(6, n_children // 350)):
         postcode, address, _, _ = new_address(rng, vocab)
         sex = "F" if rng.random() < 0.75 else "M"
-        carer = pop.add(
+        carer = pop.add_named(
             FOSTER_CARER,
             sex,
             calendar.start - rng.randrange(30 * 365, 62 * 365),
-            pop.given_name_for(sex, rng, vocab),
-            rng.choice(vocab.family),
             rng=rng,
             vocab=vocab,
             postcode=postcode,
             address=address,
-            phone=formats.mobile_e164(rng),
             role_detail="foster carer",
         )
         pop.foster_carers.append(carer)
     for _ in range(max(4, n_children // 1500)):
         postcode, address, _, _ = new_address(rng, vocab)
-        driver = pop.add(
+        driver = pop.add_named(
             TAXI_DRIVER,
             "M",
             calendar.start - rng.randrange(25 * 365, 60 * 365),
-            pop.given_name_for("M", rng, vocab),
-            rng.choice(vocab.family),
             rng=rng,
             vocab=vocab,
             postcode=postcode,
             address=address,
-            phone=formats.mobile_e164(rng),
             role_detail="taxi driver",
         )
         pop.taxi_drivers.append(driver)

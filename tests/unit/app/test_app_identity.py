@@ -79,6 +79,7 @@ def _prepare(county: County) -> None:
         "VALUES ('social_care:SC999', 'social_care', 'SC999', 'DARREN', 'MILLS', 'M')"
     )
     con.execute("INSERT INTO persons VALUES ('social_care:SC999', 'P0000000999')")
+    con.execute("INSERT INTO score_persons VALUES ('social_care:SC999', 'P0000000999')")
     # the score names a linked person by one of their records
     con.execute(
         "INSERT INTO score_reasons VALUES (?, 4, 'associates', 'linked_person', 'police', NULL, "

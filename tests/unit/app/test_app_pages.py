@@ -172,4 +172,4 @@ def test_mace_pack_lists_adults_at_medium_or_high_only(site) -> None:  # type: i
     # Darren (high) and Shaun (medium) are named; Mark (low) is not
     assert "P00000000f6" in table and "P0000000107" in table
     assert "P0000000118" not in table
-    assert "Adults of interest (2)" in html
+    assert "Persons posing risk (2)" in html

@@ -35,7 +35,12 @@ EXPECTED: dict[str, tuple[str, dict[str, str] | None, int, str]] = {
         "/alerts/{s}?done=sign_off",
     ),
     "child": ("/children/{k}", None, 200, "Kayleigh Brookes"),
-    "adult": ("/adults/{d}", None, 200, "Darren Mills"),
+    "adult": (
+        "/adults/{d}",
+        None,
+        200,
+        "statements are set aside, 7 of 8 items remain, from 3 agencies",
+    ),
     "person": ("/people/{k}", None, 303, "/children/{k}"),
     "decide_dob": (
         "/people/{k}/date-of-birth",
@@ -69,6 +74,34 @@ EXPECTED: dict[str, tuple[str, dict[str, str] | None, int, str]] = {
     "give_access_reason": ("/children/{k}/reason", REASON, 303, "/children/{k}"),
     "challenged_access": ("/challenged-access", None, 200, "Challenged access"),
     "review": ("/review", None, 200, "Retrospective review"),
+    # Focus on the adults (issue 22): the evidence picture's sentence, the pack's marking.
+    "record_disruption": (
+        "/adults/{d}/disruptions",
+        {
+            "target": "{d}",
+            "action": "cawn",
+            "agency": "police",
+            "owner": "Matrix test",
+            "started_on": "2011-05-01",
+            "outcome": "Served",
+        },
+        303,
+        "/adults/{d}?done=disruption#disruptions",
+    ),
+    "evidence_pack": (
+        "/adults/{d}/evidence-pack",
+        None,
+        200,
+        "statements are set aside, 6 of 8 items remain, from 4 agencies",
+    ),
+    "evidence_pack_pdf": ("/adults/{d}/evidence-pack.pdf", None, 200, "application/pdf"),
+    "network_evidence_pack": (
+        "/networks/{n}/evidence-pack",
+        None,
+        200,
+        "OFFICIAL-SENSITIVE</strong>: do not copy or forward",
+    ),
+    "network_evidence_pack_pdf": ("/networks/{n}/evidence-pack.pdf", None, 200, "application/pdf"),
 }
 # Where a role's scope, not its page permission, changes what it gets.
 SCOPED = {
@@ -155,9 +188,8 @@ def test_role_matrix(app_and_clients, role: str, page: str) -> None:  # type: ig
         response = client.get(url, follow_redirects=False)
     else:
         token = csrf_of(client.get("/admin/users" if role == "admin" else "/search").text)
-        response = client.post(
-            url, data={**(form or {}), "csrf_token": token}, follow_redirects=False
-        )
+        data = {k: v.format(**ids) for k, v in (form or {}).items()}
+        response = client.post(url, data={**data, "csrf_token": token}, follow_redirects=False)
     if role not in spec.roles:
         assert response.status_code == 403, f"{role} was let into {page} ({response.status_code})"
         refusal = '{"error":"forbidden"}' if url.endswith(".json") else "You do not have access"

@@ -321,6 +321,29 @@ def test_networks_reported_as_another_kind_are_counted_apart_from_false_cse_netw
     assert (nets["false"], nets["false_cse"], nets["reported_as_other_exploitation"]) == (2, 1, 2)
     assert nets["reported_as_other_exploitation_that_are_false"] == 1
     assert (nets["found"], nets["found_among_cse_networks"]) == (1, 0)
+    assert nets["false_put_forward"] == 0  # nothing flagged
+
+
+def test_a_false_network_is_put_forward_only_when_flagged_and_labelled_cse(
+    truth: Path, tmp_path: Path
+) -> None:
+    d = assessment(
+        tmp_path / "put_forward",
+        ["Pa,police:p1", "Pd,health:h3", "Pg,police:a4", "Px,police:x1"],
+        [],
+        [],
+    )
+    write(
+        d / "networks.csv",
+        "network_id,members,child_count,adult_count,score,first_flagged_at,concern",
+        "N1,Pd;Pg;Px,1,2,5,2010-05-01,criminal_exploitation",  # false, flagged, other kind
+        "N2,Pd;Px,1,1,2,,sexual_exploitation",  # false CSE network, never flagged
+        "N3,Pg;Px,0,2,2,2010-06-01,sexual_exploitation",  # false, flagged, CSE: put forward
+    )
+    nets = evaluate_outputs(d, truth)["networks"]
+    assert (nets["false"], nets["false_flagged"], nets["false_cse"]) == (3, 2, 2)
+    assert nets["false_put_forward"] == 1
+    assert nets["false_put_forward_per_10000_children"] == 2500.0
 
 
 def test_the_per_victim_lead_table_says_where_each_victims_lead_was_lost(
@@ -481,6 +504,24 @@ def test_adults_precision_and_recall_at_each_band(truth: Path, joint: Path) -> N
     assert (medium["precision"], medium["recall"]) == (0.6667, 0.5)
     assert adults["at_least_low"]["recall"] == 0.75
     assert adults["at_least_high"]["precision"] == 1.0
+
+
+def test_adults_listed_under_criminal_exploitation_are_not_cse_rows(
+    truth: Path, joint: Path
+) -> None:
+    write(
+        joint / "adults.csv",
+        "person_id,records,score,band,linked_children,first_flagged_at,network_ids,top_reasons,"
+        "concern",
+        "Pe,,30,high,3,2010-05-01,,,sexual_exploitation",  # A1
+        "Pd,,14,medium,1,,,,criminal_exploitation",  # T3: listed apart, not a false row
+        "Pf,,16,medium,2,2010-05-01,,,criminal_exploitation",  # A3: listed apart, not found
+    )
+    adults = evaluate_outputs(joint, truth)["adults"]
+    medium = adults["at_least_medium"]
+    assert (medium["rows"], medium["precision"], medium["recall"]) == (1, 1.0, 0.25)
+    assert adults["listed_as_other_exploitation"]["rows"] == 2
+    assert adults["listed_as_other_exploitation"]["planted_adult_rows"] == 1
 
 
 def test_adults_without_a_band_column_count_as_none(truth: Path, joint: Path) -> None:

@@ -33,7 +33,7 @@ def cousins(uncle_family: str, *, by_car: bool = False, suspect: bool = False) -
 def networks(world: World, store_path) -> set[str]:  # type: ignore[no-untyped-def]
     con = connect(store_path)
     world.write(con)
-    con.execute("ALTER TABLE person_records ADD COLUMN family_name_norm VARCHAR")
+    con.execute("ALTER TABLE person_records ADD COLUMN IF NOT EXISTS family_name_norm VARCHAR")
     for p in world.people:
         con.execute("UPDATE person_records SET family_name_norm = ? WHERE record_id = ?",
                     [p["family_name"], p["record_id"]])  # fmt: skip

@@ -11,13 +11,17 @@ DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 def test_the_schema_has_the_spec_s_tables_and_required_columns():
-    assert list(schema.TABLES) == ["people", "events", "event_people", "event_things"]
+    # the spec's four, then Lantern's compatible extension (docs/interchange.md)
+    assert list(schema.TABLES) == [
+        "people", "events", "event_people", "event_things", "disruption_actions"
+    ]  # fmt: skip
     required = {t.name: [c.name for c in t.columns if c.required] for t in schema.TABLES.values()}
     assert required == {
         "people": ["agency", "person_ref"],
         "events": ["agency", "event_ref", "event_type", "occurred_at"],
         "event_people": ["agency", "event_ref", "person_ref", "role"],
         "event_things": ["agency", "event_ref", "kind", "value"],
+        "disruption_actions": ["agency", "action_ref", "action", "target_kind", "started_on"],
     }
     assert [c.name for c in schema.PEOPLE.protected_columns] == ["ethnicity"]
     assert "ethnicity" not in [c.name for c in schema.PEOPLE.stored_columns]

@@ -59,3 +59,33 @@ def test_the_concern_is_read_on_what_was_recorded_by_the_assessment_date(as_of, 
     assert {r: c for r, (_, c) in found.items()} == expected
     # the band is the band: a child listed under criminal exploitation is still flagged
     assert found["police:B1"][0] in ("medium", "high")
+
+
+def with_adults() -> World:
+    """The county, and three men: M1 with the county-lines boy twice, M2 with the boy and
+    G2 (no criminal exploitation named), M3 with nobody flagged."""
+    w = county()
+    for man in ("police:M1", "police:M2", "police:M3"):
+        w.person(man, "1980-01-01", sex="M")
+    w.person("police:Q1", "1996-01-01")
+    for k, (man, child) in enumerate(
+        [("police:M1", "police:B1"), ("police:M1", "police:B1"), ("police:M2", "police:B1"),
+         ("police:M2", "police:G2"), ("police:M3", "police:Q1")]
+    ):  # fmt: skip
+        event = w.event(f"police:a{k}", "2010-04-15", people={child: "subject", man: "suspect"})
+        w.hit(event, child, "older_male_associate", "older_associate", 1.0)
+    return w
+
+
+def test_an_adult_around_only_county_lines_children_is_listed_under_that_concern():
+    con = duckdb.connect()
+    with_adults().write(con)
+    stage.run(con, date(2010, 7, 1))
+    found = dict(
+        con.execute("SELECT records, concern FROM assessments WHERE kind = 'adult'").fetchall()
+    )
+    assert found["police:M1"] == "criminal_exploitation"
+    # one of M2's flagged children is a CSE concern: so is he
+    assert found["police:M2"] == "sexual_exploitation"
+    # no flagged child around M3: not listed under another concern for want of any
+    assert found.get("police:M3", "sexual_exploitation") == "sexual_exploitation"

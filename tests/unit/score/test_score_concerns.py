@@ -17,13 +17,13 @@ def _store() -> duckdb.DuckDBPyConnection:
         """
         CREATE TABLE indicator_hits AS SELECT * FROM (VALUES
           ('h1', 'police:C1', 'criminal_exploitation_named', 'older_associate', 2.0::DOUBLE, 'police',
-           'police:E1', TIMESTAMP '2012-03-01', TIMESTAMP '2012-03-01', 'county lines', NULL),
+           'police:E1', TIMESTAMP '2012-03-01', TIMESTAMP '2012-03-01', 'county lines', NULL, NULL),
           ('h2', 'police:C1', 'criminal_exploitation_code', 'older_associate', 2.0::DOUBLE, 'social_care',
-           'social_care:E2', TIMESTAMP '2012-03-02', TIMESTAMP '2012-03-02', 'cin:24A', NULL),
+           'social_care:E2', TIMESTAMP '2012-03-02', TIMESTAMP '2012-03-02', 'cin:24A', NULL, NULL),
           ('h3', 'police:C1', 'found_with_adult', 'older_associate', 3.0::DOUBLE, 'police',
-           'police:E3', TIMESTAMP '2012-03-03', TIMESTAMP '2012-03-03', 'with an adult aged 31', NULL)
+           'police:E3', TIMESTAMP '2012-03-03', TIMESTAMP '2012-03-03', 'with an adult aged 31', NULL, NULL)
         ) AS t(hit_id, record_id, indicator, category, weight, agency, event_id, occurred_at,
-               recorded_at, evidence, legal_floor)
+               recorded_at, evidence, legal_floor, concern)
         """
     )
     return con

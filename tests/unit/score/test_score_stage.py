@@ -41,10 +41,11 @@ def test_girls_around_one_adult_are_flagged_and_the_adult_with_them():
     kind, _, _, flagged_at, _ = assessment(con, "police:X1")
     assert kind == "adult"
     assert flagged_at == date(2010, 7, 3)  # the day Bea's disclosure was recorded
-    # In the summer both girls were flagged around him; by December Amy's signals have aged.
+    # In the summer both girls were flagged around him; by December Amy's signals have aged,
+    # but she was flagged, and a link to her still counts as one to a flagged child.
     summer, _ = scored(county(), as_of=date(2010, 7, 31))
     assert assessment(summer, "police:X1")[2:] == ("medium", date(2010, 7, 3), 2)
-    assert assessment(con, "police:X1")[4] == 1
+    assert assessment(con, "police:X1")[4] == 2
 
 
 def test_the_law_flags_bea_on_the_day_her_disclosure_was_recorded_not_when_it_happened():

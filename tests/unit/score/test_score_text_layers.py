@@ -71,3 +71,91 @@ def test_listing_the_concept_layer_scores_it():
     both = facts.read_hits(con, date(2012, 12, 31), [], [], ["patterns", "concepts"])
     assert [h.hit_id for h in both] == ["h1", "h2", "h3", "h4", "h5"]
     assert facts.read_hits(con, date(2012, 12, 31)) == both  # None: every layer
+
+
+# ------------------------------------------------------------------ beyond the child's points
+# A finding of a layer the weights do not score is no sign anywhere the score or the review
+# reads hits: not for a link to an adult (`score_hit_events`), not for a network's concern
+# (`_read_signs`), not for the review's tiers (`review_signals`).
+
+
+def _events(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TABLE events AS SELECT * FROM (VALUES
+          ('police:E1', 'police', TIMESTAMP '2012-03-01', TIMESTAMP '2012-03-01'),
+          ('police:E2', 'police', TIMESTAMP '2012-03-02', TIMESTAMP '2012-03-02'),
+          ('police:E3', 'police', TIMESTAMP '2012-03-03', TIMESTAMP '2012-03-03')
+        ) AS t(event_id, agency, occurred_at, recorded_at);
+        CREATE TABLE event_people AS SELECT * FROM (VALUES
+          ('police:E1', 'police:C1', 'subject'), ('police:E1', 'police:A1', 'associate'),
+          ('police:E2', 'police:C1', 'subject'), ('police:E2', 'police:A1', 'associate'),
+          ('police:E3', 'police:C1', 'subject'), ('police:E3', 'police:A1', 'associate')
+        ) AS t(event_id, record_id, role)
+        """
+    )
+
+
+def _signal_events(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {e for (e,) in con.execute("SELECT event_id FROM score_hit_events").fetchall()}
+
+
+def test_a_concept_only_finding_is_no_sign_for_a_link():
+    con = _store()
+    _events(con)
+    facts.read_link_facts(con, date(2012, 12, 31), ["suspect"], None, None, ["patterns"])
+    # E2 holds only a concept-layer finding; the legal (E3) and structured (E4) hits have no
+    # layer and still count
+    assert _signal_events(con) == {"police:E1", "police:E3", "police:E4"}
+    facts.read_link_facts(con, date(2012, 12, 31), ["suspect"], None, None, None)
+    assert _signal_events(con) == {"police:E1", "police:E2", "police:E3", "police:E4"}
+
+
+def test_a_concept_only_finding_is_no_sign_of_a_networks_concern():
+    from lantern.score import networks
+
+    con = duckdb.connect()
+    con.execute(
+        """
+        CREATE TABLE indicator_hits AS SELECT * FROM (VALUES
+          ('police:C1', 'sexual_assault_disclosed', 'sexual_abuse_disclosed',
+           TIMESTAMP '2012-03-02', NULL, 'concepts'),
+          ('police:C2', 'sexual_assault_disclosed', 'sexual_abuse_disclosed',
+           TIMESTAMP '2012-03-05', NULL, 'patterns')
+        ) AS t(record_id, indicator, category, recorded_at, concern, text_layer);
+        CREATE TABLE score_network_nodes AS SELECT * FROM (VALUES
+          ('N1', 'police:C1', FALSE), ('N1', 'police:C2', FALSE)
+        ) AS t(network_id, node, anchor)
+        """
+    )
+    found = {"N1": networks.Network("N1", {"police:C1", "police:C2"})}
+    networks._read_signs(con, found, date(2012, 12, 31), ["patterns"])
+    assert set(found["N1"].signs) == {"police:C2"}
+    found = {"N1": networks.Network("N1", {"police:C1", "police:C2"})}
+    networks._read_signs(con, found, date(2012, 12, 31), None)
+    assert set(found["N1"].signs) == {"police:C1", "police:C2"}
+
+
+def test_a_concept_only_finding_is_no_signal_in_the_review():
+    from lantern.review.definitions import load_definitions, write_terms
+    from lantern.review.tiers import SIGNALS
+
+    con = _store()
+    con.execute(
+        """
+        CREATE TABLE review_child_records AS SELECT 'P1' AS person_id, 'police:C1' AS record_id;
+        CREATE TABLE review_period AS SELECT DATE '2012-01-01' AS period_from,
+                                             DATE '2012-12-31' AS period_to
+        """
+    )
+    write_terms(con, load_definitions())  # the shipped weights: patterns only
+    SIGNALS.run(con)
+    shown = con.execute("SELECT indicator FROM review_signals ORDER BY indicator").fetchall()
+    assert [i for (i,) in shown] == [
+        "gifts_unexplained",
+        "legal_adult_with_child_under16",
+        "missing_episode",
+    ]
+    write_terms(con, load_definitions(), ["patterns", "concepts"])
+    SIGNALS.run(con)
+    assert con.execute("SELECT count(*) FROM review_signals").fetchone() == (5,)

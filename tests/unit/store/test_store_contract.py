@@ -47,7 +47,7 @@ def test_a_store_from_before_versions_is_refused_with_what_to_do(tmp_path: Path)
     for read_only in (True, False):
         with pytest.raises(StoreError, match="older Lantern") as refused:
             connect(path, read_only=read_only)
-        assert "lantern run DATASET --store NEW.duckdb" in str(refused.value)
+        assert f"lantern run --store {path} --full" in str(refused.value)
 
 
 def test_a_store_from_a_newer_lantern_is_refused(tmp_path: Path) -> None:
@@ -73,3 +73,26 @@ def test_the_store_lantern_run_writes_matches_the_contract(tmp_path: Path) -> No
         "the pipeline's tables and lantern/store/contract.py differ (change TABLES, then "
         "regenerate docs/pipeline.md's last section):\n" + "\n".join(problems)
     )
+
+
+def test_lantern_run_full_re_derives_a_store_from_an_older_lantern(tmp_path: Path) -> None:
+    """The refusal's advice works: `lantern run --store S --full` writes every stage again on
+    the records S holds and stamps it with this version; without `--full` it is refused."""
+    store = tmp_path / "riverside.duckdb"
+    assert main(["run", str(EXAMPLES / "riverside"), "--store", str(store)]) == 0
+    raw = duckdb.connect(str(store))
+    raw.execute("CREATE OR REPLACE VIEW lantern_store AS SELECT 1 AS store_version")
+    raw.execute("ALTER TABLE assessments DROP COLUMN points_band")  # as an older score wrote it
+    raw.close()
+    with pytest.raises(StoreError, match="older Lantern"):
+        connect(store, read_only=True)
+    assert main(["run", "--store", str(store)]) != 0
+    assert main(["run", "--store", str(store), "--full"]) == 0
+    con = connect(store, read_only=True)
+    try:
+        assert con.execute("SELECT store_version FROM lantern_store").fetchall() == [
+            (contract.STORE_VERSION,)
+        ]
+        assert contract.mismatches(con) == []
+    finally:
+        con.close()

@@ -23,7 +23,8 @@ from itertools import islice
 from typing import Any
 
 import numpy
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import IS_SPACE, LOWER, SENT_START
+from spacy.language import Language
 
 from lantern.indicators.catalogue import default_catalogue
 from lantern.indicators.text import (
@@ -40,7 +41,15 @@ CONCEPTS = "concepts"
 TEXT_LAYERS = (PATTERNS, CONCEPTS)
 
 _CUE_LABELS = ("HYPO_PRE", "HYPO_POST", "HIST_PRE", "HIST_POST", "TERM")
-_EXP_LABELS = ("EXP_OTHER", "EXP_REPORT", "EXP_SUBJECT", "NAME_OTHER", "NAME_SUBJECT", "OBJ_PRON")
+_EXP_LABELS = (
+    "EXP_OTHER",
+    "EXP_OTHER_OF",
+    "EXP_REPORT",
+    "EXP_SUBJECT",
+    "NAME_OTHER",
+    "NAME_SUBJECT",
+    "OBJ_PRON",
+)
 # A following cue ("... was discussed") reaches back over at most this many tokens.
 FOLLOWING_REACH = 2
 # Cheap test for text that may name a phone, a registration or a nickname.
@@ -48,6 +57,12 @@ _MAY_MENTION = re.compile(
     r"\d| as | called | named | aka |a\.k\.a\.|nicknamed|goes by|calls (?:him|her)self"
 )
 _WORD = re.compile(r"[a-z]+")
+_ADULT_RELATIONS = frozenset(
+    "mum mother dad father stepfather stepdad stepmother stepmum nan nana nanna gran grandma "
+    "grandmother grandad granddad grandfather aunt auntie uncle".split()
+)
+# A finding followed by one of these and another child's name is that child's record.
+_FOR_WHOM = frozenset({"for", "re", "regarding"})
 # Words passed over when looking for the word before a finding.
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
 
@@ -158,6 +173,7 @@ class TextAnalyser:
         self.categories = {i: catalogue[i].category for i in self.rules.indicators}
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
+        nlp.add_pipe("lantern_line_breaks")
         ruler = nlp.add_pipe(
             "entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": True}
         )
@@ -195,6 +211,13 @@ class TextAnalyser:
         cue_lists = {
             "HYPO_PRE": ctx["hypothetical"]["preceding"],
             "HYPO_POST": ctx["hypothetical"]["following"],
+            "PLAN_PRE": ctx["planned"]["preceding"],
+            "PLAN_POST": ctx["planned"]["following"],
+            "SUSPECT_PRE": ctx["suspicion"]["preceding"],
+            "INACTIVE": ctx["not_sexually_active"]["phrases"],
+            "CLAIM": ctx["refuted"]["claim"],
+            "REFUTED": ctx["refuted"]["refutation"],
+            "EXP_OTHER_OF": ctx["experiencer"]["other_of_named"],
             "HIST_PRE": ctx["historical"]["preceding"],
             "HIST_POST": ctx["historical"]["following"],
             "TERM": [t for t in ctx["negation"]["termination"] if not t.startswith(",")],
@@ -205,8 +228,16 @@ class TextAnalyser:
         for label, cue_phrases in cue_lists.items():
             self.cues.add(label, [nlp.make_doc(p) for p in cue_phrases])
         self.object_markers = set(ctx["experiencer"]["object_markers"])
+        # A named concern is the professional's own finding: a plan or a discussion of it
+        # ("SERAF to be completed", "discussed CSE concerns with her") still records it.
+        self.plan_exempt = frozenset(ctx["planned"]["not_for"])
+        # A concern about sexual harm is a question, not a disclosure of it.
+        self.suspicion_for = frozenset(ctx["suspicion"]["for"])
+        # Contraception asked for by a child the note says is not sexually active.
+        self.inactive_for = frozenset(ctx["not_sexually_active"]["for"])
         self.relative_markers = set(ctx["experiencer"]["relative_markers"])
         self._comma = nlp.vocab.strings[","]
+        self._should = nlp.vocab.strings.add("should")
         self._break_ids = {nlp.vocab.strings[w] for w in ctx["clause_break_words"]}
 
         self.language_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -284,10 +315,43 @@ class TextAnalyser:
             clause_breaks = [int(c) for c in commas if int(lower[c + 1]) in self._break_ids]
             cues: dict[int, list[tuple[str, int, int]]] = {}
             strings = self.nlp.vocab.strings
+            reports = set()
             for match_id, start, end in self.cues(doc):
-                cues.setdefault(int(sentence_of[start]), []).append((strings[match_id], start, end))
+                label = strings[match_id]
+                cues.setdefault(int(sentence_of[start]), []).append((label, start, end))
+                if label == "EXP_REPORT":
+                    reports.add((start, end))
+            if reports:  # "explained she ..." is an account, not "explained the risks"
+                for number, found in cues.items():
+                    cues[number] = [
+                        (label, start, end)
+                        for label, start, end in found
+                        if label not in ("HYPO_PRE", "PLAN_PRE")
+                        or not any(s == start and e > end for s, e in reports)
+                    ]
             for label, start in people.name_cues(doc, age, self.object_markers):
                 cues.setdefault(int(sentence_of[start]), []).append((label, start, start + 1))
+            # "Should she return under the influence, ...", "Plan: should he go missing":
+            # a condition by inversion, at the start of a sentence or of a list item
+            for i in numpy.flatnonzero(lower == self._should).tolist():
+                if is_start[i] or (i > 0 and doc[i - 1].is_punct):
+                    cues.setdefault(int(sentence_of[i]), []).append(("HYPO_PRE", i, i + 1))
+            labels = {label for found in cues.values() for label, *_ in found}
+            inactive = "INACTIVE" in labels
+            # A note that refutes what it was told ("anonymous call stating she was being
+            # picked up by men ... Call believed to be malicious"; "concerns were that ...
+            # Assessment found no evidence of this"): the claim's findings are negated.
+            refuted = (
+                {
+                    number
+                    for number, found in cues.items()
+                    for label, *_ in found
+                    if label == "CLAIM"
+                }
+                if "REFUTED" in labels
+                else set()
+            )
+            others_after = people.other_children_at(doc, age)
             for ent in ents:
                 excluded = self.rules.exclude_after.get(ent.label_)
                 if excluded and _follows(doc, ent.start, excluded):
@@ -303,12 +367,36 @@ class TextAnalyser:
                     c for c in clause_breaks if sent.start <= c < sent.end
                 ]
                 indicator = ent.label_
-                hypothetical = self._cued(in_sentence, breaks, ent, "HYPO_PRE", "HYPO_POST")
+                hypothetical = (
+                    self._cued(in_sentence, breaks, ent, "HYPO_PRE", "HYPO_POST")
+                    or (
+                        indicator not in self.plan_exempt
+                        and self._cued(in_sentence, breaks, ent, "PLAN_PRE", "PLAN_POST")
+                    )
+                    or (
+                        indicator in self.suspicion_for
+                        and self._cued(in_sentence, breaks, ent, "SUSPECT_PRE", "")
+                    )
+                    or (inactive and indicator in self.inactive_for)
+                )
                 historical = self._cued(in_sentence, breaks, ent, "HIST_PRE", "HIST_POST")
                 experiencer = (
                     "subject"
                     if indicator in self.rules.subject_fixed
                     else self._experiencer(doc, in_sentence, ent)
+                )
+                # "Missing report completed for Courtney", "CSE referral for Jade": the
+                # record a professional makes for another child named right after it
+                if (
+                    experiencer == "subject"
+                    and ent.end + 1 < len(doc)
+                    and doc[ent.end].lower_ in _FOR_WHOM
+                    and ent.end + 1 in others_after
+                ):
+                    experiencer = "other"
+                negated = bool(ent._.negex) or (
+                    number in refuted
+                    and any(label == "CLAIM" and end <= ent.start for label, _, end in in_sentence)
                 )
                 analysis.hits.append(
                     Finding(
@@ -317,7 +405,7 @@ class TextAnalyser:
                         start=start_char,
                         end=end_char,
                         text=text[start_char:end_char],
-                        negated=bool(ent._.negex),
+                        negated=negated,
                         hypothetical=hypothetical,
                         historical=historical,
                         experiencer=experiencer,
@@ -368,7 +456,9 @@ class TextAnalyser:
         candidates = [
             (label, start, end)
             for label, start, end in cues
-            if label in _EXP_LABELS and end <= ent.start
+            if label in _EXP_LABELS
+            # the child acted on may be inside the finding's own words ("made her do ...")
+            and (end <= ent.start or (label == "OBJ_PRON" and start < ent.end))
         ]
         # Longest match wins where cues overlap ("her friend" over "friend").
         candidates.sort(key=lambda c: (c[1], -(c[2] - c[1])))
@@ -377,28 +467,47 @@ class TextAnalyser:
             if chosen and cue[1] < chosen[-1][2]:
                 continue
             chosen.append(cue)
-        state, by_name = "subject", False
+        # by_name: the other is named (a report by them is of their own experience);
+        # acts_on: the other acts, and an object pronoun after them is the child
+        state, by_name, acts_on = "subject", False, False
         for label, start, end in chosen:
-            if label == "EXP_OTHER":
-                before = doc[start - 1].lower_ if start > 0 else ""
+            if label in ("EXP_OTHER", "EXP_OTHER_OF"):
+                # "'s brother": the token before the possessor's name says whether the
+                # phrase is an object ("went with Maya's brother")
+                at = start - 1 if label == "EXP_OTHER" else start - 2
+                before = doc[at].lower_ if at >= 0 else ""
                 after = doc[end].lower_ if end < len(doc) else ""
+                if after == "(":  # "another resident (Kyle, 15) who has been ..."
+                    close = next(
+                        (j for j in range(end, min(end + 8, len(doc))) if doc[j].text == ")"),
+                        None,
+                    )
+                    after = (
+                        doc[close + 1].lower_ if close is not None and close + 1 < len(doc) else ""
+                    )
                 if before in self.object_markers and after not in self.relative_markers:
                     continue
+                # an adult of the family who acts on the child ("her mum's friend made her
+                # do ...", "her stepdad hit her") did it to the child; a peer's "her" may be
+                # the peer's own
+                acts_on = label == "EXP_OTHER_OF" or doc[end - 1].lower_ in _ADULT_RELATIONS
                 state, by_name = "other", False
             elif label == "NAME_OTHER":
-                state, by_name = "other", True
+                # another child named: "him" or "her" after is that child as often as ours
+                state, by_name, acts_on = "other", True, False
             elif label == "NAME_SUBJECT":
-                state, by_name = "subject", False
+                state, by_name, acts_on = "subject", False, False
             elif label == "OBJ_PRON":
-                # "Gary (45) picks her up": the child is the one acted on
-                if by_name:
-                    state, by_name = "subject", False
+                # "Gary (45) picks her up", "Maya's brother (24) gives them lifts": the
+                # child is the one acted on
+                if acts_on:
+                    state, by_name, acts_on = "subject", False, False
             elif by_name:
                 # "Courtney said she had been to his house": another child reports
                 # her own experience; a parent or professional reports the child's
                 continue
             else:
-                state = "subject"
+                state, acts_on = "subject", False
         return state
 
     # -------------------------------------------------------------- language
@@ -424,6 +533,10 @@ class TextAnalyser:
                 continue
             if rule.needs_adult_cue and not _describes_adult(span.sent):
                 continue
+            if _negated_term(doc, span.start):  # "not sexually active", "no boyfriend"
+                continue
+            if rule.writer_only and (_quoted(doc, span) or _reported(span)):
+                continue
             found.append(
                 LanguageFinding(
                     kind="victim_blaming",
@@ -435,6 +548,32 @@ class TextAnalyser:
                 )
             )
         return found
+
+
+_NEGATORS = frozenset({"not", "no", "n't", "never", "nor", "without"})
+_QUOTES = frozenset({"'", '"', "‘", "’", "“", "”"})
+_REPORTING = frozenset(
+    "says said say saying states stated stating told tells calls called describes described "
+    "refers referred claims claimed".split()
+)
+
+
+def _negated_term(doc: Any, start: int) -> bool:
+    """A term the writer denies is not the writer's label for the child."""
+    return any(doc[i].lower_ in _NEGATORS for i in range(max(0, start - 2), start))
+
+
+def _quoted(doc: Any, span: Any) -> bool:
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return before in _QUOTES or after in _QUOTES or span.text[:1] in _QUOTES
+
+
+def _reported(span: Any) -> bool:
+    """Someone's words reported earlier in the sentence ("Jodie says Mike is her boyfriend",
+    "attended with a male stating he was her boyfriend")."""
+    sent = span.sent
+    return any(t.lower_ in _REPORTING for t in sent[: span.start - sent.start])
 
 
 _ADULT_WORDS = frozenset(
@@ -449,6 +588,25 @@ def _describes_adult(sent: Any) -> bool:
         if token.is_digit and 18 <= int(token.text) <= 99:
             return True
     return False
+
+
+@Language.component("lantern_line_breaks")
+def line_breaks(doc: Any) -> Any:
+    """A line break ends a sentence. Chronologies, action lists and logs put one entry on
+    each line, often with no full stop ("- 19/01 Mum found texts ...\n- 22/01 P seen at
+    GP"): read as one sentence, a cue in one entry (a negation, "mum", "sessions") would
+    reach into the next. (spaCy makes any whitespace but one plain space a token.)"""
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist()
+    n = len(doc)
+    for i in spaces:
+        if "\n" not in doc[i].text:
+            continue
+        j = i + 1
+        while j < n and doc[j].is_space:
+            j += 1
+        if j < n:
+            doc[j].is_sent_start = True
+    return doc
 
 
 # ------------------------------------------------------- many narratives, fast

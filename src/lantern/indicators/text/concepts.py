@@ -159,11 +159,12 @@ class ConceptReader:
         ]
         self.unless = {label: set(v) for label, v in (data.get("unless") or {}).items()}
         self.explained_by = {label: set(v) for label, v in (data.get("explained_by") or {}).items()}
-        # an explanation may be a composition ("CORRECTION ~2 PEER"): matched like a rule
+        # an explanation or an exception may be a composition ("CORRECTION ~2 PEER"):
+        # matched like a rule, and found under its own text
         self.explain_rules = [
             _parse_rule("_explains", text)
-            for texts in self.explained_by.values()
-            for text in texts
+            for texts in (*self.explained_by.values(), *self.unless.values())
+            for text in sorted(texts)
             if " " in text
         ]
         self.overrides = {label: set(v) for label, v in (data.get("overrides") or {}).items()}
@@ -513,18 +514,39 @@ class _Computed:
         ]
 
     def _place_name(self) -> list[tuple[int, int]]:
-        texts, out = self.texts, []
+        texts, lowers, out = self.texts, self.lowers, []
         for i, t in enumerate(texts):
             if self.starts[i] or not t.istitle() or not self._name(i):
                 continue
             end = i + 1
             while end < self.n and texts[end].istitle() and texts[end].isalpha():
                 end += 1
+            # "in Darren's car", "near Jake's address": a person's, not a place's name
+            if end < self.n and lowers[end] in ("'s", "’s"):
+                continue
             out.append((i, end))
         return out
 
     def _colour(self) -> list[tuple[int, int]]:
         return [(i, i + 1) for i, t in enumerate(self.lowers) if t in _COLOURS]
+
+
+_QUOTE_MARKS = frozenset({"'", '"', "‘", "’", "“", "”"})
+
+
+def _inside_quotes(texts: list[str], starts: list[bool]) -> list[bool]:
+    """Per token, whether it is inside quotation marks opened in its own sentence (a quote
+    mark is a token of its own; "n't" and "'s" are not quote marks)."""
+    out, inside = [], False
+    for text, start in zip(texts, starts, strict=True):
+        if start:
+            inside = False
+        if text in _QUOTE_MARKS:
+            inside = not inside
+            out.append(False)
+            continue
+        out.append(inside)
+    return out
 
 
 FAMILY_WORDS = frozenset(
@@ -594,14 +616,18 @@ class ConceptComponent:
             return spans
         from lantern.indicators.text.people import token_lists
 
-        sentence_of = list(accumulate(1 if s else 0 for s in token_lists(doc)[2]))
+        texts, _, starts = token_lists(doc)
+        sentence_of = list(accumulate(1 if s else 0 for s in starts))
+        quoted = _inside_quotes(texts, starts)
         kept = []
         for span in spans:
             concepts = explained_by.get(span.label_)
             if concepts:
                 here = sentence_of[span.start]
+                # an explanation in the child's own quoted words ("says 'from the gym'",
+                # "money is 'from my birthday'") is recorded, not accepted: it explains nothing
                 if any(
-                    abs(sentence_of[s] - here) <= 1
+                    abs(sentence_of[s] - here) <= 1 and not quoted[s]
                     for concept in concepts
                     for s, _ in found.get(concept, [])
                 ):
