@@ -236,8 +236,9 @@ class World:
         table("persons", persons, {"record_id": s, "person_id": s})
         table(
             "things",
-            [{"thing_id": t, "kind": k} for t, k in self.things.items()],
-            {"thing_id": s, "kind": s},
+            # as the store contract has it (resolve writes `display`; the graph reads it)
+            [{"thing_id": t, "kind": k, "display": None} for t, k in self.things.items()],
+            {"thing_id": s, "kind": s, "display": s},
         )
         table(
             "thing_mentions",
