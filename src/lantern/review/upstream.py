@@ -80,7 +80,14 @@ def _source_views(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
       `assessments` are those — otherwise resolve's `persons`.
     * `review_source_score_history`: band changes on the child track only, when
       the score keeps a `track` column (a person may be scored as an adult too).
+    * `review_source_hits`: `indicator_hits` with its `text_layer` (NULL for a hand-built
+      store without the column: every hit is then of the scored layers).
     """
+    layer = "text_layer" if "text_layer" in _columns(con, "indicator_hits") else "NULL"
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW review_source_hits AS"
+        f" SELECT *, {layer}::VARCHAR AS review_text_layer FROM indicator_hits"
+    )
     if "score_persons" in present:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW review_source_persons AS"
