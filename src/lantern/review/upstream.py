@@ -84,10 +84,8 @@ def _source_views(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
       store without the column: every hit is then of the scored layers).
     """
     layer = "text_layer" if "text_layer" in _columns(con, "indicator_hits") else "NULL"
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW review_source_hits AS"
-        f" SELECT *, {layer}::VARCHAR AS review_text_layer FROM indicator_hits"
-    )
+    sql = f"CREATE OR REPLACE TEMP VIEW review_source_hits AS SELECT *, {layer}::VARCHAR AS review_text_layer FROM indicator_hits"  # noqa: E501, S608 - `layer` is a constant
+    con.execute(sql)
     if "score_persons" in present:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW review_source_persons AS"
