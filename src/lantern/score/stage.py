@@ -418,9 +418,9 @@ def _write(
     return ScoreSummary(
         as_of=until,
         persons=len(result.clusters),
-        children=len(children),
+        children=len(child_rows),
         children_by_band=by_band,
-        adults_of_interest=len(assessments) - len(children),
+        adults_of_interest=len(assessments) - len(child_rows),
         networks=len(network_rows),
         band_changes=len(history_rows),
     )
