@@ -47,8 +47,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/lantern-bench-generations"))
     parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--full-run", type=float, default=None, help="seconds, measured before")
     args = parser.parse_args()
     full_run = None
+    if args.store is not None and args.full_run is not None:
+        full_run = args.full_run  # measured before, by this script
     if args.store is None:
         shutil.rmtree(args.work, ignore_errors=True)
         args.work.mkdir(parents=True)
@@ -75,6 +78,10 @@ def main() -> None:
             pass
 
     writer = [_timed(empty_writer) for _ in range(3)]
+    scratch = store.with_name("bench-copy.duckdb")
+    copy = [_timed(lambda: shutil.copyfile(generations.current(store) or store, scratch))
+            for _ in range(3)]  # fmt: skip
+    scratch.unlink()
 
     def app_switch() -> None:
         analytics = Analytics(generations.current(store) or store)
@@ -99,6 +106,7 @@ def main() -> None:
         )
     lines += [
         f"| a generation with no work: copy, stamp, switch, clean up | {statistics.median(writer):.2f} |",
+        f"| of which the copy alone (`shutil.copyfile`) | {statistics.median(copy):.2f} |",
         f"| the app's move to it: open read-only, read the flagged children and networks | "
         f"{statistics.median(switch):.2f} |",
         "",

@@ -106,6 +106,11 @@ def quality_table(name: str, items: list[dict], s: Scores) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--narratives", type=int, default=30000)
+    parser.add_argument(
+        "--no-write",
+        action="store_true",
+        help="print the section only (another section of RESULTS.md quotes the figures)",
+    )
     args = parser.parse_args()
 
     items, dev = quality(DATA / "annotated.jsonl")
@@ -152,7 +157,8 @@ def main() -> None:
         f"Peak resident memory of the parent process: {peak:,.0f} MB.",
     ]
     print("\n".join(lines))
-    replace_section(HEADING, lines)
+    if not args.no_write:
+        replace_section(HEADING, lines)
 
 
 if __name__ == "__main__":

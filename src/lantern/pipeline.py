@@ -66,6 +66,7 @@ class AssessSummary:
     stages: list[StageTiming] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)  # file name -> data rows
+    incremental: bool = False  # a run on a store that held one (lantern.incremental)
 
     @property
     def seconds(self) -> float:
@@ -154,11 +155,12 @@ def _run_stages(
     progress: Callable[[str], None] | None,
     *,
     app_tables: bool = True,
+    derived: list[tuple[str, Callable[[], Any]]] | None = None,
 ) -> None:
     steps: list[tuple[str, Callable[[], Any]]] = [("ingest", lambda: _ingest(con, dataset_dir))]
     if agencies:
         steps.append(("keep agencies", lambda: keep_only_agencies(con, agencies)))
-    steps.extend(_derived_stages(con, summary.as_of, app_tables=app_tables))
+    steps.extend(derived or _derived_stages(con, summary.as_of, app_tables=app_tables))
     for name, step in steps:
         if progress:
             progress(name)
@@ -208,12 +210,16 @@ def run(
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
 ) -> AssessSummary:
-    """Ingest a new extract into a persistent store and bring every derived table up to date.
+    """Ingest a new extract into a persistent store and bring every derived table up to date:
+    incrementally when the store already holds a run (`lantern.incremental`), unless `full`.
 
     `dataset_dir` None: no new extract; the derived stages are recomputed from what the store
-    holds (after reviewers' decisions or a change of weights). `full` asks for every stage to
-    be recomputed from scratch (today every run is: `lantern run --full`). The store is
-    written in place: `lantern.runs.run_generation` runs this on a new store generation."""
+    holds (after reviewers' decisions or a change of weights), incrementally too unless `full`
+    (the kept model and readings; decisions and weights apply after them). `full` recomputes
+    every stage from scratch, the model retrained (`lantern run --full`). The store is written
+    in place: `lantern.runs.run_generation` runs this on a new store generation."""
+    from lantern import incremental
+
     summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
     # `full` writes every derived table again, so a store from an older Lantern may be opened
     # (and is stamped with this version once the stages have run); otherwise it is refused.
@@ -221,10 +227,14 @@ def run(
     try:
         if settings is not None:
             _copy_app_decisions(con, settings)
+        derived = None
+        if not full and incremental.holds_run(con):
+            derived = incremental.derived_stages(con, as_of)
+            summary.incremental = True
         if dataset_dir is None:
-            _recompute(con, summary, progress)
+            _recompute(con, summary, progress, derived)
         else:
-            _run_stages(con, Path(dataset_dir), summary, None, progress)
+            _run_stages(con, Path(dataset_dir), summary, None, progress, derived=derived)
         if full:
             stamp(con)
         if out_dir is not None:
@@ -247,15 +257,17 @@ def _recompute(
     con: duckdb.DuckDBPyConnection,
     summary: AssessSummary,
     progress: Callable[[str], None] | None,
+    derived: list[tuple[str, Callable[[], Any]]] | None = None,
 ) -> None:
-    """Every derived stage again over the store's records, with no new extract."""
+    """Every derived stage again over the store's records, with no new extract (`derived`: an
+    incremental run's stages, `lantern.incremental`)."""
     from lantern.store.connection import table_exists
 
     if not table_exists(con, "people"):
         raise UserError(
             "the store holds no records yet: give an extract (`lantern run DATASET --store S`)"
         )
-    for name, step in _derived_stages(con, summary.as_of):
+    for name, step in derived or _derived_stages(con, summary.as_of):
         if progress:
             progress(name)
         started = time.perf_counter()

@@ -60,7 +60,7 @@ def test_from_an_alert_to_the_evidence_picture_a_disruption_and_the_mace_pack(
     page.click(f"text=Network {live_app.county.network}")
     page.click("text=Open the network")
     page.click("a:has-text('Darren Mills')")
-    assert page.url.endswith(f"/adults/{live_app.county.darren}")
+    page.wait_for_url(f"**/adults/{live_app.county.darren}")
     picture = page.locator("[data-testid=evidence-picture]")
     assert "8 items from 4 agencies about 3 children" in picture.inner_text()
     assert (
@@ -90,13 +90,15 @@ def test_from_an_alert_to_the_evidence_picture_a_disruption_and_the_mace_pack(
     assert axe_violations(page) == []
     page.fill("#d-owner", "DS Patel")
     page.click("[data-testid=record-disruption]")
-    assert page.locator("[data-testid=disruption-recorded]").is_visible()
+    page.wait_for_url("**/adults/*?done=disruption*")  # the form posts, then redirects
+    page.locator("[data-testid=disruption-recorded]").wait_for(state="visible")
     actions = page.locator("[data-testid=disruptions]").inner_text()
     assert "ANPR marker" in actions and "Marker set on the Astra <b>now</b>" in actions
     assert "Recorded in Lantern by sue" in actions
 
     # the MACE pack: the adult, their evidence line and the action just recorded
     page.click(".govuk-service-navigation a:has-text('MACE pack')")
+    page.wait_for_url("**/mace")
     row = page.locator("[data-testid=mace-adult]", has_text="Darren Mills")
     assert "5 rest on no child's own account" in row.inner_text()
     disruption = row.locator("[data-testid=mace-adult-disruption]").inner_text()
@@ -107,6 +109,7 @@ def test_from_an_alert_to_the_evidence_picture_a_disruption_and_the_mace_pack(
     # the investigator's evidence pack
     page.goto(f"{base}/adults/{live_app.county.darren}")
     page.click("[data-testid=evidence-pack-link]")
+    page.wait_for_url("**/evidence-pack")
     assert "OFFICIAL-SENSITIVE" in page.locator("[data-testid=marking]").inner_text()
     assert "ANPR marker" in page.locator("[data-testid=disruptions]").inner_text()
     assert axe_violations(page) == []

@@ -60,7 +60,14 @@ def test_loading_the_same_dataset_twice_changes_nothing(store_path):
     ingest(con, EXAMPLES / "riverside")
     before = {
         t: con.execute(f"SELECT * FROM {t}_history ORDER BY ALL").fetchall()
-        for t in ("people", "events", "event_people", "event_things", "equality_monitoring")
+        for t in (
+            "people",
+            "events",
+            "event_people",
+            "event_things",
+            "disruption_actions",
+            "equality_monitoring",
+        )
     }
     second = ingest(con, EXAMPLES / "riverside")
     assert second.total("new") == second.total("changed") == 0
@@ -74,4 +81,4 @@ def test_progress_is_reported_for_every_step_up_to_the_total(store_path):
     ingest(connect(store_path), EXAMPLES / "riverside", progress=lambda *a: seen.append(a))
     assert [done for _, done, _ in seen] == list(range(1, len(seen) + 1))
     assert {total for *_, total in seen} == {len(seen)}
-    assert seen[0][0] == "read event_people.csv" and seen[-1][0] == "recorded the load"
+    assert seen[0][0] == "read disruption_actions.csv" and seen[-1][0] == "recorded the load"

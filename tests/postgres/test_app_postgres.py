@@ -56,7 +56,7 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(pg_url: str) -> None:
     with engine.connect() as conn:
         assert (
             conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            == "0004_dob"
+            == "0004_disruptions"
         )
         head = conn.execute(text("SELECT last_hash, scheme FROM audit_head WHERE id = 1")).one()
         assert tuple(head) == ("0" * 64, "hmac-sha256")  # a new store starts keyed
@@ -162,3 +162,35 @@ def test_a_store_from_before_the_key_migrates_and_is_rekeyed(pg_url: str) -> Non
         result = audit.verify(db)
         assert result.ok and result.entries == 4
     engine.dispose()
+
+
+def test_a_disruption_action_round_trips(tmp_path: Path, pg_url: str) -> None:
+    """Recorded by a supervisor on PostgreSQL, listed on the adult page and in the MACE pack."""
+    from lantern.app.models import DisruptionAction
+
+    app, county = make_app(tmp_path, database_url=pg_url)
+    sue = signed_in(app, "sue")
+    token = csrf_of(sue.get(f"/adults/{county.darren}").text)
+    response = sue.post(
+        f"/adults/{county.darren}/disruptions",
+        data={
+            "target": county.darren,
+            "action": "sexual_risk_order",
+            "agency": "police",
+            "owner": "DI Rowe",
+            "started_on": "2011-05-03",
+            "outcome": "Granted at magistrates' court",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    with app.state.lantern.session() as db:
+        [row] = db.scalars(select(DisruptionAction)).all()
+        assert (row.action, row.started_on.isoformat(), row.recorded_by) == (
+            "sexual_risk_order",
+            "2011-05-03",
+            "sue",
+        )
+    assert "Granted at magistrates&#39; court" in sue.get(f"/adults/{county.darren}").text
+    assert "Sexual risk order against Darren Mills" in sue.get("/mace").text

@@ -60,7 +60,11 @@ def targets(analytics: Any, person: Any) -> dict[str, str]:
 
 
 def actions(
-    state: Any, db: Session, adult_id: str, target_labels: dict[str, str]
+    state: Any,
+    db: Session,
+    adult_id: str,
+    target_labels: dict[str, str],
+    loaded: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Every disruption action against the adult or their linked vehicles and places, from the
     store and from the app, each with the target's months before and after (and, for a
@@ -68,9 +72,9 @@ def actions(
     shows there)."""
     analytics = state.analytics
     ids = list(target_labels)
-    rows = disruptions.combined(
-        evidence_reader.store_disruptions(analytics, ids), disruptions.recorded_in_app(db, ids)
-    )
+    if loaded is None:  # `loaded`: every action of a batch of adults, read once (for_mace)
+        loaded = _load(analytics, db, ids)
+    rows = [r for r in loaded if r["target_id"] in target_labels]
     as_of = analytics.as_of()
     out = []
     for row in rows:
@@ -91,32 +95,29 @@ def actions(
     return out
 
 
-def status(rows: list[dict[str, Any]]) -> str:
-    """One line for the MACE pack: the latest action and how many there are."""
-    if not rows:
-        return "No disruption action recorded."
-    last = rows[-1]
-    text = (
-        f"{len(rows)} action{'s' if len(rows) != 1 else ''}; latest "
-        f"{last['action_words'].lower()} against {last['target_label']}, "
-        f"{last['started_on']:%d %b %Y} ({last['agency'].replace('_', ' ')}, {last['owner']}): "
-        f"{last['outcome']}"
+def _load(analytics: Any, db: Session, target_ids: list[str]) -> list[dict[str, Any]]:
+    return disruptions.combined(
+        evidence_reader.store_disruptions(analytics, target_ids),
+        disruptions.recorded_in_app(db, target_ids),
     )
-    return text
 
 
 def for_mace(state: Any, db: Session, viewer: Any, adults: list[dict[str, Any]]) -> None:
     """Each MACE-pack adult's evidence picture and disruption status, added in place
-    (`picture`, `set_aside`, `actions`, `disruption`)."""
+    (`picture`, `actions`)."""
     analytics = state.analytics
     evidence_reader.adult_evidence(analytics, [a["person_id"] for a in adults])  # one query
-    for adult in adults:
-        person = adult.get("person")
-        adult["picture"] = picture(state, viewer, adult["person_id"])
-        labels = (
-            targets(analytics, person)
-            if person is not None
-            else {adult["person_id"]: adult["person_id"]}
+    labels = {
+        a["person_id"]: (
+            targets(analytics, a["person"])
+            if a.get("person") is not None
+            else {a["person_id"]: a["person_id"]}
         )
-        adult["actions"] = actions(state, db, adult["person_id"], labels)
-        adult["disruption"] = status(adult["actions"])
+        for a in adults
+    }
+    loaded = _load(analytics, db, [t for ls in labels.values() for t in ls])  # two queries
+    for adult in adults:
+        adult["picture"] = picture(state, viewer, adult["person_id"])
+        adult["actions"] = actions(
+            state, db, adult["person_id"], labels[adult["person_id"]], loaded
+        )

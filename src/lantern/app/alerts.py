@@ -81,23 +81,25 @@ def sync(db: Session, analytics: Analytics, now: datetime | None = None) -> Sync
         if r["subject_id"] not in grown_up_networks
     ]
     existing = {(a.subject_kind, a.subject_id): a for a in db.scalars(select(Alert))}
-    for open_alert in existing.values():
-        if open_alert.status not in OPEN_STATUSES:
+    for grown_alert in existing.values():
+        if grown_alert.status not in OPEN_STATUSES:
             continue
-        if open_alert.subject_kind == "child" and open_alert.subject_id in grown:
-            why = f"Closed: turned 18 on {grown[open_alert.subject_id]:%d %b %Y}, no longer a child"
-        elif open_alert.subject_kind == "network" and open_alert.subject_id in grown_up_networks:
-            day = grown_up_networks[open_alert.subject_id]
+        if grown_alert.subject_kind == "child" and grown_alert.subject_id in grown:
+            why = (
+                f"Closed: turned 18 on {grown[grown_alert.subject_id]:%d %b %Y}, no longer a child"
+            )
+        elif grown_alert.subject_kind == "network" and grown_alert.subject_id in grown_up_networks:
+            day = grown_up_networks[grown_alert.subject_id]
             why = f"Closed: every child in the network had turned 18 by {day:%d %b %Y}"
         else:
             continue
-        open_alert.status, open_alert.closed_score = "closed", open_alert.score
-        open_alert.reason = f"{why} (the retrospective review still counts them)"[:200]
-        open_alert.updated_at = now
+        grown_alert.status, grown_alert.closed_score = "closed", grown_alert.score
+        grown_alert.reason = f"{why} (the retrospective review still counts them)"[:200]
+        grown_alert.updated_at = now
         summary.turned_18 += 1
         audit.record(
-            db, "system", "alert_closed_turned_18", f"{open_alert.subject_kind}:{open_alert.subject_id}",
-            alert_id=open_alert.id, reason=open_alert.reason,
+            db, "system", "alert_closed_turned_18", f"{grown_alert.subject_kind}:{grown_alert.subject_id}",
+            alert_id=grown_alert.id, reason=grown_alert.reason,
         )  # fmt: skip
     for kind, row in flagged:
         band, score = row["band"], float(row["score"] or 0)

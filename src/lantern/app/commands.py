@@ -138,6 +138,9 @@ def serve_command(
         return
     if warm:
         threading.Thread(target=warm_up, args=(state,), name="lantern-warm-up", daemon=True).start()
+        state.live.after_switch = lambda: threading.Thread(
+            target=warm_up, args=(state,), name="lantern-warm-up", daemon=True
+        ).start()  # each new store generation a run makes, too
     typer.echo(f"Lantern is serving {settings.store} on http://{host}:{port}")
     uvicorn.run(app, **options)  # type: ignore[arg-type]
 

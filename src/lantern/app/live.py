@@ -60,6 +60,7 @@ class LiveStore:
         self.store = Path(store)
         self._open = open_analytics
         self.on_switch = on_switch  # set once the operational store is ready (alerts sync)
+        self.after_switch: Callable[[], None] | None = None  # `serve --warm`: warm it up
         self._lock = threading.Lock()
         self._pointer = _pointer(self.store)
         path = generations.current(self.store) or self.store
@@ -103,6 +104,8 @@ class LiveStore:
         self._pointer = pointer
         self.replace(fresh)
         log.info("now serving %s", pointer[0])
+        if self.after_switch is not None:
+            self.after_switch()
         return True
 
     def pin(self) -> Analytics:

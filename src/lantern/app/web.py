@@ -285,5 +285,9 @@ def app_for_worker() -> FastAPI:
 
     app = create_app(load_settings(), sync_alerts=False)
     if os.environ.get("LANTERN_APP_WARM") == "1":
-        threading.Thread(target=warm_up, args=(app.state.lantern,), daemon=True).start()
+        state = app.state.lantern
+        threading.Thread(target=warm_up, args=(state,), daemon=True).start()
+        state.live.after_switch = lambda: threading.Thread(
+            target=warm_up, args=(state,), daemon=True
+        ).start()  # each new store generation a run makes, too
     return app

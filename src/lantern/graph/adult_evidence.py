@@ -26,7 +26,6 @@ from __future__ import annotations
 import time
 
 import duckdb
-import pyarrow as pa
 
 from lantern.graph.evidence import NAMED_PLACE, POSTCODE_SECTOR
 from lantern.graph.rules import GraphRules
@@ -139,18 +138,18 @@ def build_withdrawals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
         found["rule"].append(chosen[0].rule)
         found["words"].append(" … ".join(dict.fromkeys(m.text for m in chosen)))
         found["denial"].append(not strong)
-    table = pa.table(
-        found,
-        schema=pa.schema(
-            [("event_id", pa.string()), ("rule", pa.string()), ("words", pa.string()),
-             ("denial", pa.bool_())]
-        ),
-    )  # fmt: skip
-    con.register("_ae_withdrawal_found", table)
+    # a few rows: inserted directly (registering an Arrow table would import pandas)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE ae_withdrawal_words AS SELECT * FROM _ae_withdrawal_found"
+        "CREATE OR REPLACE TEMP TABLE ae_withdrawal_words "
+        "(event_id VARCHAR, rule VARCHAR, words VARCHAR, denial BOOLEAN)"
     )
-    con.unregister("_ae_withdrawal_found")
+    if found["event_id"]:
+        con.executemany(
+            "INSERT INTO ae_withdrawal_words VALUES (?, ?, ?, ?)",
+            list(
+                zip(found["event_id"], found["rule"], found["words"], found["denial"], strict=True)
+            ),
+        )
     missing = sql_list(rules.missing_event_types)
     create_table(
         con,
@@ -170,10 +169,12 @@ def build_withdrawals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
                    gp.recorded_at, w.words, w.denial
             FROM ae_withdrawal_words w
             JOIN graph_participants gp ON gp.event_id = w.event_id AND gp.child_role AND gp.is_child
-        ), paired AS (   -- the latest disclosure at or before it, known when it was recorded
+        ), paired AS (   -- the latest earlier disclosure known when it was recorded (the
+                         -- record itself only when there is none: "disclosed, then said it was a lie")
             SELECT w.*, d.event_id AS d_event, d.record_id AS d_record, d.occurred_at AS d_at,
                    row_number() OVER (PARTITION BY w.child_id, w.event_id
-                                      ORDER BY d.occurred_at DESC, d.event_id) AS n
+                                      ORDER BY d.event_id = w.event_id, d.occurred_at DESC,
+                                               d.event_id) AS n
             FROM withdrawals w
             LEFT JOIN disclosures d
               ON d.child_id = w.child_id AND d.occurred_at <= w.occurred_at
@@ -194,6 +195,24 @@ def build_withdrawals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
         ), missing AS (
             SELECT DISTINCT person_id, event_id, occurred_at FROM graph_participants
             WHERE child_role AND is_child AND event_type IN {missing}
+        ), contacts AS (   -- records tying the child to a linked adult (not the carers)
+            SELECT DISTINCT ge.child_id, ge.src AS adult_id, ge.event_id, ge.occurred_at
+            FROM graph_evidence ge
+            JOIN adult_child_links l ON l.adult_id = ge.src AND l.child_id = ge.child_id
+            WHERE ge.child_id IN (SELECT child_id FROM named)
+        ), missing_counts AS (
+            SELECT n.child_id, n.event_id, n.adult_id, count(m.event_id) AS n_missing
+            FROM named n
+            LEFT JOIN missing m ON m.person_id = n.child_id AND m.occurred_at > n.d_at
+                               AND m.occurred_at < n.occurred_at
+            GROUP BY ALL
+        ), contact_counts AS (
+            SELECT n.child_id, n.event_id, n.adult_id, count(DISTINCT c.event_id) AS n_contacts
+            FROM named n
+            LEFT JOIN contacts c ON c.child_id = n.child_id
+             AND (n.adult_id IS NULL OR c.adult_id = n.adult_id)
+             AND c.occurred_at > n.d_at AND c.occurred_at < n.occurred_at
+            GROUP BY ALL
         )
         SELECT n.child_id, n.adult_id, n.d_event AS disclosure_event_id,
                n.d_record AS disclosure_record_id, n.d_at AS disclosed_at,
@@ -201,16 +220,13 @@ def build_withdrawals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
                n.occurred_at AS withdrawn_at,
                CAST(date_diff('day', n.d_at, n.occurred_at) AS INTEGER) AS days_between,
                n.words AS withdrawal_words,
-               CAST((SELECT count(*) FROM missing m
-                     WHERE m.person_id = n.child_id AND m.occurred_at > n.d_at
-                       AND m.occurred_at < n.occurred_at) AS INTEGER) AS missing_between,
-               CAST((SELECT count(DISTINCT ge.event_id) FROM graph_evidence ge
-                     JOIN adult_child_links l ON l.adult_id = ge.src AND l.child_id = ge.child_id
-                     WHERE ge.child_id = n.child_id
-                       AND (n.adult_id IS NULL OR ge.src = n.adult_id)
-                       AND ge.occurred_at > n.d_at AND ge.occurred_at < n.occurred_at)
-                    AS INTEGER) AS adult_contacts_between
+               CAST(mc.n_missing AS INTEGER) AS missing_between,
+               CAST(cc.n_contacts AS INTEGER) AS adult_contacts_between
         FROM named n
+        JOIN missing_counts mc ON mc.child_id = n.child_id AND mc.event_id = n.event_id
+         AND mc.adult_id IS NOT DISTINCT FROM n.adult_id
+        JOIN contact_counts cc ON cc.child_id = n.child_id AND cc.event_id = n.event_id
+         AND cc.adult_id IS NOT DISTINCT FROM n.adult_id
         ORDER BY n.child_id, n.occurred_at, n.event_id, n.adult_id
         """,  # noqa: S608
     )
@@ -275,32 +291,52 @@ def build_adult_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
         WHERE e.event_id IN (SELECT event_id FROM graph_evidence)
         """,  # noqa: S608
     )
-    present = "(ge.src_record IS NOT NULL AND ge.kind IN ('suspect_of', 'co_event'))"
-    basis = _basis("f", present, "ge.child_id")
+    present = "(here.person_id IS NOT NULL)"  # the adult is a recorded participant
+    basis = _basis("f", present, "c.child_id")
     create_table(
         con,
         "adult_evidence",
         f"""
         WITH adults AS (SELECT DISTINCT adult_id FROM adult_child_links),
-        child_ties AS (   -- the adult tied to a child by one record
+        ties AS (   -- the adult tied to a child by a record
             SELECT ge.src AS adult_id, ge.child_id, ge.kind AS tie, ge.event_id, ge.agency,
                    ge.src_record, ge.dst_record, ge.occurred_at, ge.recorded_at,
-                   CASE WHEN ge.kind IN ('shared_thing', 'same_place') THEN ge.via END AS thing_id,
-                   {basis} AS basis
+                   CASE WHEN ge.kind IN ('shared_thing', 'same_place') THEN ge.via END AS via,
+                   ge.src_role AS adult_role,
+                   CASE ge.kind WHEN 'suspect_of' THEN 0 WHEN 'co_event' THEN 1
+                                WHEN 'shared_thing' THEN 2 WHEN 'same_place' THEN 3 ELSE 4 END
+                     AS closeness
             FROM graph_evidence ge
             JOIN adult_child_links l ON l.adult_id = ge.src AND l.child_id = ge.dst
-            LEFT JOIN ae_event_facts f ON f.event_id = ge.event_id
             WHERE ge.child_id = ge.dst
               AND ge.kind IN ('suspect_of', 'co_event', 'shared_thing', 'text_mention', 'same_place')
-        ), concern_things AS (   -- cars, phones and places in children's records
-            SELECT dst AS thing_id, count(DISTINCT child_id) AS children FROM graph_evidence
-            WHERE kind IN ('with_thing', 'text_mention', 'at_place') AND child_id IS NOT NULL
-              AND child_id = src
-            GROUP BY dst
+        ), one_per_record AS (   -- one item per record, adult and child: the closest tie (he
+                                 -- was there, then his car, his place, his name), with its thing
+            SELECT * EXCLUDE (via, closeness),
+                   coalesce(via, max(via) OVER (PARTITION BY adult_id, event_id, child_id))
+                     AS thing_id
+            FROM ties
+            QUALIFY row_number() OVER (PARTITION BY adult_id, event_id, child_id
+                                       ORDER BY closeness, src_record, via) = 1
+        ), child_ties AS (
+            SELECT c.*, {basis} AS basis
+            FROM one_per_record c
+            LEFT JOIN ae_event_facts f ON f.event_id = c.event_id
+            LEFT JOIN (SELECT DISTINCT event_id, person_id FROM graph_participants) here
+                   ON here.event_id = c.event_id AND here.person_id = c.adult_id
+        ), concern_things AS (   -- cars and phones in children's records; named places in
+                                 -- two children's records, or a hotspot (not a postcode sector)
+            SELECT ge.dst AS thing_id FROM graph_evidence ge
+            LEFT JOIN graph_nodes n ON n.node_id = ge.dst
+            WHERE ge.kind IN ('with_thing', 'text_mention', 'at_place') AND ge.child_id = ge.src
+            GROUP BY ge.dst
+            HAVING NOT bool_or(ge.kind = 'at_place')
+                OR (min(n.subkind) = 'named' AND count(DISTINCT ge.child_id) >= 2)
+                OR ge.dst IN (SELECT place_id FROM place_hotspots)
         ), thing_ties AS (   -- the adult with such a thing in a record of their own
             SELECT ge.src AS adult_id, NULL AS child_id, ge.kind AS tie, ge.event_id, ge.agency,
                    ge.src_record, NULL AS dst_record, ge.occurred_at, ge.recorded_at,
-                   ge.dst AS thing_id,
+                   ge.dst AS thing_id, ge.src_role AS adult_role,
                    CASE WHEN ge.kind = 'at_place' THEN 'place'
                         WHEN f.event_type = 'vehicle_stop'
                           OR regexp_matches(coalesce(f.narrative, ''), '(?i)\\banpr\\b') THEN 'vehicle'
@@ -315,9 +351,10 @@ def build_adult_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
                               WHERE t.adult_id = ge.src AND t.event_id = ge.event_id)
         ), items AS (
             SELECT *, 'child' AS side FROM child_ties
-            UNION ALL SELECT *, 'thing' FROM thing_ties
+            UNION ALL BY NAME SELECT *, 'thing' AS side FROM thing_ties
         ), classed AS (
-            SELECT i.*, t.kind AS thing_kind, f.teller, f.narrative, f.event_type, f.recorded_by,
+            SELECT i.*, t.kind AS thing_kind, coalesce(t.display, n.label) AS thing_label,
+                   f.teller, f.narrative, f.event_type, f.recorded_by,
                    CASE
                      WHEN i.basis IN ('child_account', 'other_child')
                           AND i.tie IN ('shared_thing', 'same_place') THEN
@@ -335,6 +372,7 @@ def build_adult_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
             FROM items i
             LEFT JOIN ae_event_facts f ON f.event_id = i.event_id
             LEFT JOIN things t ON t.thing_id = i.thing_id
+            LEFT JOIN graph_nodes n ON n.node_id = i.thing_id
         ), withdrawn AS (
             SELECT child_id, min(withdrawn_at) AS first_withdrawn_at
             FROM account_withdrawals GROUP BY child_id
@@ -361,9 +399,21 @@ def _thing_kind(expr: str) -> str:
 
 
 def _summary(c: str) -> str:
-    """The words an item rests on: the record's type and the start of its notes."""
-    return f"""concat_ws(': ', replace({c}.event_type, '_', ' '),
-                nullif(left(regexp_replace(coalesce({c}.narrative, ''), '\\s+', ' ', 'g'), 300), ''))"""
+    """The words an item rests on: the record's type, how it ties the adult, and the start of
+    its notes."""
+    how = f"""CASE
+        WHEN {c}.tie IN ('suspect_of', 'co_event') THEN 'the adult recorded as ' || {c}.adult_role
+        WHEN {c}.tie = 'shared_thing'
+            THEN {c}.thing_kind || ' ' || {c}.thing_label || ' in the child''s record and the adult''s'
+        WHEN {c}.tie = 'same_place'
+            THEN 'the adult and the child at ' || {c}.thing_label || ' within days'
+        WHEN {c}.tie = 'text_mention' THEN 'the adult ' || coalesce({c}.adult_role, 'named in the notes')
+        WHEN {c}.tie = 'with_thing'
+            THEN {c}.thing_kind || ' ' || {c}.thing_label || ' in the adult''s own record'
+        WHEN {c}.tie = 'at_place' THEN 'the adult at ' || {c}.thing_label
+        END"""
+    notes = f"nullif(left(regexp_replace(coalesce({c}.narrative, ''), '\\s+', ' ', 'g'), 300), '')"
+    return f"concat_ws('; ', replace({c}.event_type, '_', ' '), {how}, {notes})"
 
 
 def build_disruptions(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
@@ -384,13 +434,9 @@ def build_disruptions(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
         reg = parse_registration(raw)
         raws.append(raw)
         norms.append(f"vehicle:{reg.value}" if reg else None)
-    con.register(
-        "_ae_vrm",
-        pa.table({"raw": raws, "thing_id": norms},
-                 schema=pa.schema([("raw", pa.string()), ("thing_id", pa.string())])),
-    )  # fmt: skip
-    con.execute("CREATE OR REPLACE TEMP TABLE ae_vrm AS SELECT * FROM _ae_vrm")
-    con.unregister("_ae_vrm")
+    con.execute("CREATE OR REPLACE TEMP TABLE ae_vrm (raw VARCHAR, thing_id VARCHAR)")
+    if raws:
+        con.executemany("INSERT INTO ae_vrm VALUES (?, ?)", list(zip(raws, norms, strict=True)))
     empty = (
         "SELECT CAST(NULL AS VARCHAR) AS agency, CAST(NULL AS VARCHAR) AS action_ref, "
         "CAST(NULL AS VARCHAR) AS action, CAST(NULL AS VARCHAR) AS target_kind, "

@@ -6,7 +6,9 @@ code, a disclosure in the notes) is read against the child's age at the
 event. The rules never read the notes' wording about consent: they fire
 whatever the narrative says ("consensual", "boyfriend").
 
-An age is certain when the date of birth is known. With only a birth year,
+The date of birth is the person's best-supported one as known when the event was recorded, or
+a supervisor's decided date from the decision's own date on (`inputs.dates_of_birth`,
+docs/replay.md "Age"). An age is certain when the date of birth is known. With only a birth year,
 the child's age is one of two values; a rule about "under N" fires only when
 the older of the two is under N, and "adult" means the younger is 18 or over.
 """

@@ -126,10 +126,14 @@ def run(
     catalogue: Catalogue | None = None,
     as_of: date | None = None,
     n_process: int | None = None,
+    reuse_text: bool = False,
 ) -> IndicatorSummary:
     """Run the indicators stage on an open store; returns counts of what it wrote.
 
     `n_process`: worker processes for reading narratives (None: two for a large store).
+    `reuse_text` (an incremental run): read only the narratives no earlier run has read, taking
+    the others' findings from the kept readings (`narratives.py`); every rule then runs on the
+    whole store, as in a full run.
     """
     started = time.perf_counter()
     catalogue = catalogue or default_catalogue()
@@ -137,7 +141,7 @@ def run(
     steps = Steps(con)
     load_catalogue_tables(steps, catalogue)
     build_inputs(steps)
-    narratives, distinct_narratives = read_narratives(steps, n_process=n_process)
+    narratives, distinct_narratives = read_narratives(steps, n_process=n_process, reuse=reuse_text)
 
     horizon = datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59) if as_of else None
     structured.event_type_hits(steps)

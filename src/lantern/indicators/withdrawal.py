@@ -42,7 +42,7 @@ WITHDRAWAL_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "will_not_support",
         rf"\b{_WILL_NOT}\s+(to\s+|wish(es|ing)?\s+to\s+|want(s|ing)?\s+to\s+|willing\s+to\s+|"
-        rf"prepared\s+to\s+|able\s+to\s+)?(support(ing|ive of)?|make|making|pursue|pursuing|"
+        rf"prepared\s+to\s+|able\s+to\s+)?(supports?|supporting|supportive of|make|makes|making|pursues?|pursuing|"
         rf"proceed(ing)? with|provide|providing|give|giving|engage with|engaging with|"
         rf"go ahead with|going ahead with)\s+({_PRONOUN}\s+)?{_PROCESS}",
     ),
@@ -52,7 +52,8 @@ WITHDRAWAL_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(is\s+|was\s+|remains\s+)?(not supportive|unsupportive|"
         r"non-supportive|declined|withdrew|disengaged)",
     ),  # fmt: skip
-    ("evidential_difficulties", r"\bevidential difficult(y|ies)\b"),
+    # "evidential difficulties" alone is not one: Home Office outcome 15 is evidential
+    # difficulties with a victim who supports action; 14 and 16 are the victim not supporting it
     ("outcome_14_16", r"\b(outcome|oc|o/c)\s*(14|16)\b"),
     (
         "nothing_happened",
@@ -134,11 +135,13 @@ def _compiled(patterns: tuple[tuple[str, str], ...]) -> list[tuple[str, re.Patte
 
 _WITHDRAWAL = _compiled(WITHDRAWAL_PATTERNS)
 _DENIAL = _compiled(DENIAL_PATTERNS)
+# one search tells most notes apart (they hold none of it) before each rule is tried
+_ANY = re.compile("|".join(f"(?:{p})" for _, p in WITHDRAWAL_PATTERNS + DENIAL_PATTERNS), re.I)
 
 
 def find(text: str | None) -> list[Match]:
     """Every withdrawal or denial in `text`, in order, without the negated or hypothetical ones."""
-    if not text:
+    if not text or not _ANY.search(text):
         return []
     found: list[Match] = []
     for patterns, denial in ((_WITHDRAWAL, False), (_DENIAL, True)):

@@ -9,7 +9,7 @@ directly or through other records.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 
@@ -95,7 +95,7 @@ def ensure_dob_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
 def replace_dob_decisions(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    decisions: Sequence[tuple[str, list[str], object, str, str, datetime]],
+    decisions: Sequence[tuple[str, Sequence[str], date, str, str, datetime]],
 ) -> int:
     """Write the date-of-birth decisions of `source` (e.g. `app`), replacing that source's
     earlier copy: (id, records, date_of_birth, decided_by, reason, decided_at) each. Returns

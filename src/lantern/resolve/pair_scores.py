@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from lantern.resolve import model
+from lantern.resolve import kept_model, model
 from lantern.resolve.sql import scalar
 
 # Fewer records than this: the m probabilities stay at their documented priors
@@ -55,9 +55,20 @@ def score_pairs(
     training: str = "auto",
     seed: int = 42,
     max_pairs_u: float = 2e6,
+    previous_records: str | None = None,
 ) -> LinkageResult:
-    """Train the model on `person_records` and write every blocked pair above a low probability."""
+    """Train the model on `person_records` and write every blocked pair above a low probability.
+
+    `previous_records`: the name of `person_records` as the last run left it, with the
+    `resolve_pairs` and `resolve_model` it wrote — an incremental run (`kept_model`): the kept
+    model scores only the pairs with a new or changed record. Without a kept model, or when the
+    blocking rules changed, the whole table is scored as in a full run."""
     from splink import DuckDBAPI, Linker
+
+    if previous_records is not None:
+        kept = kept_model.load(con)
+        if kept is not None and kept_model.scope_matches_blocking():
+            return _score_changed_pairs(con, previous_records, *kept)
 
     # Splink warns for every comparison level EM could not train (e.g. no emails in an extract);
     # untrained levels keep their documented priors and floors, so the warnings only alarm users.
@@ -66,6 +77,7 @@ def score_pairs(
     if n < 2:
         _empty_pairs(con)
         _write_levels(con, None)
+        kept_model.forget(con)
         return LinkageResult(0, ["fewer than two records: nothing to link"])
     use_em = training == "em" or (training == "auto" and n >= EM_MIN_RECORDS)
     db_api = DuckDBAPI(connection=con)
@@ -78,6 +90,7 @@ def score_pairs(
     _keep_as_resolve_pairs(con, predictions.physical_name)
     predictions.drop_table_from_database_and_remove_from_cache()
     _write_levels(con, linker)
+    kept_model.save(con, linker, log)
     _drop_splink_tables(con)
     count = scalar(con, "SELECT count(*) FROM resolve_pairs")
     steps = {
@@ -85,6 +98,35 @@ def score_pairs(
         "prediction": round(time.perf_counter() - trained, 2),
     }
     return LinkageResult(count, log, steps)
+
+
+def _score_changed_pairs(
+    con: duckdb.DuckDBPyConnection, previous_records: str, settings: dict, saved_at: str
+) -> LinkageResult:
+    """The incremental scoring (module doc of `kept_model`): no training, a prediction on the
+    changed records and those they could pair with, the other pairs kept."""
+    from splink import DuckDBAPI, Linker
+
+    started = time.perf_counter()
+    changed = kept_model.changed_records(con, previous_records)
+    log = [
+        f"the model kept from the last full training ({saved_at}); {changed} records new or changed"
+    ]
+    if changed == 0:
+        con.execute("CREATE OR REPLACE TEMP TABLE resolve_scope_records AS SELECT 1 WHERE false")
+    else:
+        scope = kept_model.build_scope(con)
+        log.append(f"scored the pairs of {scope} records that blocking could pair with them")
+        db_api = DuckDBAPI(connection=con)
+        records = db_api.register("resolve_scope_records")
+        linker = Linker(records, settings, log_level=logging.ERROR)
+        predictions = linker.inference.predict(threshold_match_probability=model.KEEP_PAIRS_ABOVE)
+        kept_model.merge_pairs(con, "resolve_pairs", predictions.physical_name)
+        predictions.drop_table_from_database_and_remove_from_cache()
+        _drop_splink_tables(con)
+    con.execute("DROP TABLE IF EXISTS resolve_scope_records")
+    count = scalar(con, "SELECT count(*) FROM resolve_pairs")
+    return LinkageResult(count, log, {"prediction": round(time.perf_counter() - started, 2)})
 
 
 def _keep_as_resolve_pairs(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -19,8 +19,18 @@ from dataclasses import dataclass, field
 import duckdb
 
 from lantern.errors import StoreError
-from lantern.resolve import history, identity, link_persons, model, pair_scores, records, things
+from lantern.resolve import (
+    history,
+    identity,
+    link_persons,
+    model,
+    pair_scores,
+    person_changes,
+    records,
+    things,
+)
 from lantern.resolve.decisions import ensure_decisions_table, ensure_dob_decisions_table
+from lantern.store.connection import table_exists
 
 NEEDED_TABLES = ("people", "events", "event_people", "event_things")
 
@@ -38,6 +48,7 @@ class ResolveSummary:
     thing_values_not_understood: int
     threshold: float
     training: list[str] = field(default_factory=list)
+    person_changes: int = 0  # rows this run added to `person_changes` (merges, splits, renamings)
     seconds: float = 0.0
     step_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -59,8 +70,14 @@ def run(
     seed: int = 42,
     max_pairs_u: float = 2e6,
     guards: tuple[str, ...] = tuple(link_persons.GUARDS),
+    incremental: bool = False,
 ) -> ResolveSummary:
-    """Resolve persons and things on an open store. `training`: "auto", "em" or "priors"."""
+    """Resolve persons and things on an open store. `training`: "auto", "em" or "priors".
+
+    `incremental`: keep the trained model of the last full run and score only the pairs of new
+    and changed records (`kept_model`); every later step runs on the whole store as in a full
+    run. Either way a store that held persons gets this run's merges, splits and renamings
+    appended to `person_changes`."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
 
@@ -72,9 +89,19 @@ def run(
     _check_tables(con)
     ensure_decisions_table(con)
     ensure_dob_decisions_table(con)
+    person_changes.keep_previous(con)
+    previous = None
+    if incremental and table_exists(con, "person_records") and table_exists(con, "resolve_pairs"):
+        previous = "person_records_previous"
+        con.execute(f"DROP TABLE IF EXISTS {previous}")
+        con.execute(f"ALTER TABLE person_records RENAME TO {previous}")
     n_records = records.build_person_records(con)
     timed("person_records")
-    scored = pair_scores.score_pairs(con, training=training, seed=seed, max_pairs_u=max_pairs_u)
+    scored = pair_scores.score_pairs(
+        con, training=training, seed=seed, max_pairs_u=max_pairs_u, previous_records=previous
+    )
+    if previous is not None:
+        con.execute(f"DROP TABLE {previous}")
     steps.update(scored.step_seconds)
     timed("splink")
     cannot = link_persons.build_cannot_link(con, guards)
@@ -82,6 +109,7 @@ def run(
     timed("candidates")
     counts = link_persons.cluster_and_write(con)
     timed("clustering")
+    changes = person_changes.record_changes(con)
     history.build_person_spans(con)
     timed("identity over time")
     identity.build_person_identity(con)
@@ -100,6 +128,7 @@ def run(
         thing_values_not_understood=not_understood,
         threshold=threshold,
         training=scored.training,
+        person_changes=changes,
         seconds=time.perf_counter() - started,
         step_seconds=steps,
     )

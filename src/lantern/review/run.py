@@ -5,7 +5,9 @@ Progress bars on the long steps and a summary table at the end, on the terminal.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from lantern.errors import UserError
 from lantern.review import render, stage
 from lantern.review.report import TIER_SUMMARY, build_report
 from lantern.review.stage import SiloedFlags
+from lantern.store import generations
 from lantern.store.connection import connect, table_exists
 
 
@@ -50,6 +53,31 @@ def review_store(
         raise UserError(f"{store}: no store here")
     elif period_to is not None:
         store = _scored_to(store, out, period_to, console)
+    with _writing(store) as path:
+        return _review(path, out, period_from, period_to, siloed, pdf, console)
+
+
+@contextlib.contextmanager
+def _writing(store: Path) -> Iterator[Path]:
+    """The review's tables go into the store: into its next generation when it has
+    generations (a store `lantern run` keeps, perhaps served by the app meanwhile:
+    docs/operations.md), in place otherwise (a store of its own, or made before them)."""
+    if not store.is_symlink():
+        yield store
+        return
+    with generations.writing(store, "lantern review") as generation:
+        yield generation.path
+
+
+def _review(
+    store: Path,
+    out: Path,
+    period_from: date | None,
+    period_to: date | None,
+    siloed: SiloedFlags | None,
+    pdf: bool,
+    console: Console,
+) -> render.ReviewFiles:
     con = connect(store)
     try:
         with progress_bars(console) as bars:

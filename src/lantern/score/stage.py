@@ -14,6 +14,7 @@ by D (`networks.py`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -104,7 +105,7 @@ def run(
     summary = _write(
         con, until, replay, result, person_of_root, kinds, network_states, flagged_children
     )
-    _write_child_concerns(con, until)
+    _write_child_concerns(con, until, weights.child.scored_text_layers)
     _write_adult_concerns(con, flagged_children)
     return summary
 
@@ -135,7 +136,11 @@ def _write_adult_concerns(
         )
 
 
-def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
+def _write_child_concerns(
+    con: duckdb.DuckDBPyConnection,
+    until: date,
+    scored_text_layers: Sequence[str] | None = None,
+) -> None:
     """`assessments.concern` for each child: what their records point to on the assessment
     date, by the graph's network concern test applied to one child (docs/graph.md).
 
@@ -155,6 +160,8 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
     from lantern.sql import sql_list
 
     hit_concern = "h.concern"
+    # a text hit of a layer the weights do not score is no sign of either concern
+    layers = None if scored_text_layers is None else list(scored_text_layers)
     con.execute(
         f"""
         UPDATE assessments AS a SET concern = 'criminal_exploitation'
@@ -162,6 +169,8 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
             SELECT m.person_id
             FROM indicator_hits AS h JOIN score_persons AS m ON m.record_id = h.record_id
             WHERE h.recorded_at < ?
+              AND (?::VARCHAR[] IS NULL OR h.text_layer IS NULL
+                   OR list_contains(?::VARCHAR[], h.text_layer))
             GROUP BY m.person_id
             HAVING bool_or(h.indicator IN {sql_list(criminal)})
                AND NOT bool_or(
@@ -171,7 +180,7 @@ def _write_child_concerns(con: duckdb.DuckDBPyConnection, until: date) -> None:
         ) AS c
         WHERE a.person_id = c.person_id AND a.kind = 'child'
         """,  # noqa: S608 - the lists come from the validated graph rules file
-        [until + timedelta(days=1)],
+        [until + timedelta(days=1), layers, layers],
     )
 
 

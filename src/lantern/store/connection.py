@@ -106,8 +106,9 @@ def _cannot_open(path: Path | str, error: Exception) -> str:
     holder = re.search(r"\(PID (\d+)\)", text)
     who = f"process {holder.group(1)}" if holder else "another process"
     return (
-        f"{path}: {who} has the store open (the web app reads it; `lantern review --store` and "
-        "`lantern assess --store` write a store in place while they run). Stop that process "
+        f"{path}: {who} has the store open (the web app reads it; `lantern assess --store`, and "
+        "`lantern review --store` on a plain store file, write in place while they run). Stop "
+        "that process "
         "(Ctrl-C in its terminal) or wait for it to finish, then run this again. `lantern run` "
         "and the stage commands do not meet this: they write a new store generation beside the "
         "one being read (docs/operations.md)"

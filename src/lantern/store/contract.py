@@ -93,6 +93,13 @@ TABLES: tuple[DerivedTable, ...] = (
         "VARCHAR, decided_at TIMESTAMP"),
     _table("resolve_guarded", "resolve",
         "record_id_l VARCHAR, record_id_r VARCHAR, reason VARCHAR"),
+    # Kept across runs: each run that resolves again appends its merges, splits and renamings
+    # (lantern.resolve.person_changes); the model a full run trained, for incremental runs.
+    _table("person_changes", "resolve",
+        "changed_at TIMESTAMP, load_id VARCHAR, change VARCHAR, person_id VARCHAR, "
+        "previous_person_id VARCHAR, records VARCHAR[]"),
+    _table("resolve_model", "resolve",
+        "saved_at TIMESTAMP, records BIGINT, training VARCHAR, model_json VARCHAR"),
     _table("resolve_model_levels", "resolve",
         "comparison VARCHAR, gamma INTEGER, phrase VARCHAR, similarity_sql VARCHAR, match_weight "
         "DOUBLE, m_probability DOUBLE, u_probability DOUBLE"),
@@ -123,7 +130,7 @@ TABLES: tuple[DerivedTable, ...] = (
     # indicators --------------------------------------------------------------------------------
     _table("ind_narrative_texts", "indicators",
         "event_id VARCHAR, agency VARCHAR, occurred_at TIMESTAMP, recorded_at TIMESTAMP, "
-        "record_id VARCHAR, age INTEGER, text_no INTEGER"),
+        "record_id VARCHAR, age INTEGER, text_key VARCHAR"),
     _table("indicator_hits", "indicators",
         "hit_id VARCHAR, indicator VARCHAR, category VARCHAR, weight DOUBLE, agency VARCHAR, "
         "event_id VARCHAR, record_id VARCHAR, occurred_at TIMESTAMP, recorded_at TIMESTAMP, "
@@ -133,6 +140,20 @@ TABLES: tuple[DerivedTable, ...] = (
         "agency VARCHAR, event_id VARCHAR, record_id VARCHAR, kind VARCHAR, phrase VARCHAR, "
         "phrase_id VARCHAR, span_start INTEGER, span_end INTEGER, suggestion VARCHAR, occurred_at "
         "TIMESTAMP, recorded_at TIMESTAMP, child_age_years INTEGER"),
+    # The text analyser's readings of every text read so far, by md5 of the text and the
+    # analyser's fingerprint (lantern.indicators.narratives): an incremental run reads new texts only.
+    _table("text_reading_texts", "indicators", "text_key VARCHAR, analyser VARCHAR"),
+    _table("text_reading_findings", "indicators",
+        "text_key VARCHAR, ordinal INTEGER, indicator VARCHAR, category VARCHAR, span_start "
+        "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "
+        "hypothetical BOOLEAN, historical BOOLEAN, experiencer VARCHAR, affirmed BOOLEAN, "
+        "layer VARCHAR"),
+    _table("text_reading_language", "indicators",
+        "text_key VARCHAR, ordinal INTEGER, kind VARCHAR, phrase VARCHAR, phrase_id VARCHAR, "
+        "span_start INTEGER, span_end INTEGER, suggestion VARCHAR, max_child_age INTEGER"),
+    _table("text_reading_mentions", "indicators",
+        "text_key VARCHAR, ordinal INTEGER, kind VARCHAR, value VARCHAR, value_norm VARCHAR, "
+        "span_start INTEGER, span_end INTEGER"),
     _table("text_findings", "indicators",
         "event_id VARCHAR, agency VARCHAR, indicator VARCHAR, category VARCHAR, span_start "
         "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "

@@ -152,15 +152,17 @@ def lock_holder(store: Path) -> dict[str, Any] | None:
 # readers' locks on generation files ---------------------------------------------------------------
 
 
-def held_open(path: Path) -> bool:
+def held_open(path: Path, *, for_writing: bool = False) -> bool:
     """Whether another process holds DuckDB's lock on `path` (a reader, such as the web app,
-    has it open): asked with F_GETLK, which takes nothing."""
+    has it open; `for_writing`: a writer has), asked with F_GETLK, which takes nothing."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return False
     try:
-        probe = struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        # A read lock conflicts only with a writer's lock; a write lock with anyone's.
+        kind = fcntl.F_RDLCK if for_writing else fcntl.F_WRLCK
+        probe = struct.pack("hhqqi", kind, os.SEEK_SET, 0, 0, 0)
         answer = fcntl.fcntl(fd, fcntl.F_GETLK, probe)
         return struct.unpack("hhqqi", answer)[0] != fcntl.F_UNLCK
     finally:
@@ -224,14 +226,16 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _copy(base: Path, target: Path) -> None:
-    """Copy a generation; a write-ahead log left beside it (a writer killed before generations)
-    comes too, and DuckDB replays it when the copy is opened."""
+def _copy(store: Path, base: Path, target: Path) -> None:
+    """Copy a generation. A write-ahead log left beside it, or beside the link (a command that
+    writes in place through S, such as `lantern review --store S`, killed before it closed),
+    comes too: DuckDB replays it when the copy is opened, so nothing it wrote is lost."""
     tmp = Path(f"{target}.tmp")
     shutil.copyfile(base, tmp)
-    wal = Path(f"{base}.wal")
-    if wal.exists():
-        shutil.copyfile(wal, Path(f"{target}.wal"))
+    for wal in (Path(f"{base}.wal"), Path(f"{store}.wal")):
+        if wal.exists():
+            shutil.copyfile(wal, Path(f"{target}.wal"))
+            break
     os.replace(tmp, target)
 
 
@@ -331,6 +335,11 @@ def writing(store: Path | str, purpose: str) -> Iterator[Generation]:
         folder = generations_dir(store)
         files = _generation_files(folder)
         base = current(store)
+        if base is None and store.is_symlink():  # never start again from nothing
+            raise StoreError(
+                f"{store} links to {os.readlink(store)}, which is missing: restore that "
+                f"generation from a backup (or remove the link to start a new store)"
+            )
         for number, path in files.items():  # left by a run that was killed: never current
             if path != base and number > (number_of(base) or 0):
                 _remove(path)
@@ -342,7 +351,12 @@ def writing(store: Path | str, purpose: str) -> Iterator[Generation]:
         _log(store, {"event": "started", "pid": os.getpid(), "purpose": purpose,
                      "generation": number, "at": generation.started_at})  # fmt: skip
         if base is not None:
-            _copy(base, generation.path)
+            if held_open(base, for_writing=True):
+                raise StoreBusy(
+                    f"{store}: another process is writing it in place (`lantern review --store` "
+                    "or `lantern assess --store`); run this again when it has finished"
+                )
+            _copy(store, base, generation.path)
         began = time.perf_counter()
         yield generation
         con = duckdb.connect(str(generation.path))
@@ -357,6 +371,9 @@ def writing(store: Path | str, purpose: str) -> Iterator[Generation]:
         upgraded = base is not None and number_of(base) is None
         _switch(store, generation.path)
         switched = True
+        # A log a writer in place left beside the link is in the new generation now: replayed
+        # again onto it, it would apply twice.
+        Path(f"{store}.wal").unlink(missing_ok=True)
         generation.details["seconds"] = round(time.perf_counter() - began, 2)
         _log(store, {"event": "finished", "outcome": "succeeded", "pid": os.getpid(),
                      "purpose": purpose, "generation": number, **generation.details})  # fmt: skip

@@ -20,6 +20,7 @@ from lantern.synth import (
     confounders,
     confounders_hard,
     criminal_exploitation,
+    evidence_plants,
     networks,
 )
 from lantern.synth.calendar import Calendar
@@ -35,7 +36,8 @@ EXTRACT_DELAY_DAYS = 150  # the extract is taken this long after the window clos
 # 2: victims and other children followed up and recorded alike; --recognition
 # 3: --profile hard; boys' networks recorded as offending; wording fitted to age; missing
 #    episodes in the evening and at weekends
-GENERATOR_VERSION = 3
+# 4: withdrawn disclosures, professionals' sightings, disruption actions and their effects
+GENERATOR_VERSION = 4
 # persons.csv `detail` of a network adult who has no person record in any agency (--profile hard)
 UNNAMED_DETAIL = "network adult, known only by car, phone or street name"
 
@@ -116,6 +118,9 @@ def generate(
                     if rng.random() < chosen.unnamed_adults:
                         pop.unnamed.add(adult.person)
                         pop.role_detail[adult.person] = UNNAMED_DETAIL
+        # issue 22's plants draw from their own stream: the rest of the county is unchanged
+        plant_rng = random.Random(seed * 1_000_003 + 22)
+        evidence_plants.plan_disruptions(planted, pop, plant_rng, vocab)
         criminal_exploitation.plant_groups(pop, calendar, rng, nprng, vocab, taken, recorder, truth)
         steps = (children + CHUNK - 1) // CHUNK
         for step in range(steps):
@@ -136,6 +141,7 @@ def generate(
         # the planted stories last, so that everything else is the same whichever way they are
         # told (prompt or late recognition, same seed): a sensitivity test compares like with like
         networks.record_networks(planted, pop, calendar, recorder, truth)
+        evidence_plants.record_plants(planted, pop, calendar, recorder, truth, plant_rng)
         for person in range(len(pop.kind)):
             truth.row(
                 "persons",

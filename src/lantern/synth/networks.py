@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from lantern.synth import evidence_plants as plants
 from lantern.synth import followup, formats
 from lantern.synth.background import YEAR, ordinary_spec
 from lantern.synth.calendar import Calendar, school_day
@@ -162,6 +163,8 @@ class Network:
     boys: bool
     adults: list[Adult] = field(default_factory=list)
     victims: list[Victim] = field(default_factory=list)
+    # actions taken against its adults, cars and places, and their effects (evidence_plants)
+    disruptions: list[plants.Disruption] = field(default_factory=list)
 
 
 def network_count(n_children: int) -> int:
@@ -497,11 +500,18 @@ def _fields(
     net: Network, victim: Victim, day: int, pop: Population, rng: random.Random
 ) -> tuple[dict[str, str], list[Adult]]:
     adults = rng.sample(net.adults, min(len(net.adults), rng.choice((1, 1, 2, 2, 3))))
-    lead = adults[0]
     with_car = [a for a in net.adults if a.vehicle]
     driver = rng.choice(with_car)
-    assert driver.vehicle is not None
-    vrm, car = driver.vehicle
+    vehicle = driver.vehicle
+    if net.disruptions:  # after an action took effect: another man, another car (no new draws)
+        adults = [plants.adult_at(net, a, day) for a in adults]
+        now = plants.driver_at(net, driver, day)
+        car_now = plants.vehicle_at(net, now, day)
+        if car_now is not None:  # (no car left at all: the network keeps the one it had)
+            driver, vehicle = now, car_now
+    lead = adults[0]
+    assert vehicle is not None
+    vrm, car = vehicle
     written = formats.vrm_as_written(vrm, rng)
     nicks = [rng.choice(a.nicknames) for a in adults]
     fields = {
@@ -514,7 +524,7 @@ def _fields(
         "vrm": written,
         "vrm_partial": written.replace(" ", "")[:4],
         "car": car,
-        "place": rng.choice(net.places[:1] + net.places[2:]),
+        "place": plants.place_at(net, rng.choice(net.places[:1] + net.places[2:]), day),
         "town": net.town,
         "phone": formats.phone_as_written(rng.choice(lead.phones), rng),
         "age": str(pop.age_years(victim.person, day)),
@@ -745,18 +755,19 @@ def _adults_own_records(net: Network, pop: Population, calendar: Calendar, rec: 
             day = net.started + rng.randrange(-365, max(1, net.ended - net.started))
             day = max(calendar.start, min(calendar.end - 1, day))
             things = []
-            if adult.vehicle and rng.random() < 0.6:
-                written_vrm = formats.vrm_as_written(adult.vehicle[0], rng)
-                things.append(Thing("vehicle", written_vrm, "owned_by", adult.vehicle[1]))
+            vehicle = plants.vehicle_at(net, adult, day) if net.disruptions else adult.vehicle
+            if adult.vehicle and rng.random() < 0.6 and vehicle:
+                written_vrm = formats.vrm_as_written(vehicle[0], rng)
+                things.append(Thing("vehicle", written_vrm, "owned_by", vehicle[1]))
                 text = (
                     f"Vehicle {written_vrm} stopped, driver {pop.given[adult.person]} "
                     f"{pop.family[adult.person]}. Documents checked. No offences."
                 )
                 if adult.person in pop.unnamed:  # never identified: only the car is on record
-                    things = [Thing("vehicle", written_vrm, "other", adult.vehicle[1])]
+                    things = [Thing("vehicle", written_vrm, "other", vehicle[1])]
                     text = rng.choice(UNNAMED_STOPS).format(
                         vrm=written_vrm,
-                        car=adult.vehicle[1],
+                        car=vehicle[1],
                         town=net.town,
                         nick=adult.nicknames[0],
                     )

@@ -39,6 +39,20 @@ DATASET_TABLES: dict[str, tuple[str, ...]] = {
     ),
     "event_people": ("agency", "event_ref", "person_ref", "role"),
     "event_things": ("agency", "event_ref", "kind", "value", "role", "description"),
+    "disruption_actions": (
+        "agency",
+        "action_ref",
+        "action",
+        "target_kind",
+        "person_ref",
+        "target_value",
+        "started_on",
+        "ended_on",
+        "recorded_at",
+        "owner",
+        "outcome",
+        "notes",
+    ),
 }
 
 TRUTH_TABLES: dict[str, tuple[str, ...]] = {
@@ -70,6 +84,26 @@ TRUTH_TABLES: dict[str, tuple[str, ...]] = {
     "network_things": ("network_id", "kind", "value", "owner_person_id", "description"),
     "other_groups": ("group_id", "kind", "person_id", "role"),
     "signal_events": ("agency", "event_ref", "person_id", "scenario", "network_id"),
+    "evidence_plants": (
+        "plant",
+        "network_id",
+        "person_id",
+        "adult_person_id",
+        "agency",
+        "event_ref",
+        "day",
+    ),
+    "disruptions": (
+        "network_id",
+        "agency",
+        "action_ref",
+        "action",
+        "target_kind",
+        "target",
+        "started_on",
+        "effect",
+        "replacement",
+    ),
 }
 
 

@@ -30,9 +30,12 @@ DATED = {
         "prompt_recognition_date",
     ),
     "truth/networks": ("started", "ended"),
+    "disruption_actions": ("started_on", "ended_on", "recorded_at"),
+    "truth/evidence_plants": ("day",),
+    "truth/disruptions": ("started_on",),
 }
 # Tables whose rows name an event: they lose the rows of events the extract no longer holds.
-BY_EVENT = ("event_people", "event_things", "truth/signal_events")
+BY_EVENT = ("event_people", "event_things", "truth/signal_events", "truth/evidence_plants")
 
 
 @dataclass(frozen=True)

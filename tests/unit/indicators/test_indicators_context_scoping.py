@@ -134,3 +134,44 @@ def test_police_words_of_advice():
     assert of(
         "Words of advice given re the risks of accepting lifts.", "seen_in_car_with_adult"
     ).hypothetical
+
+
+def blaming(text: str, age: int | None = 14) -> list[str]:
+    return [lang.phrase_id for lang in next(shared_analyser().analyse([text], [age])).language]
+
+
+def test_blaming_language_is_the_writers_own_word():
+    # the writer's framing of an adult as a boyfriend is blaming language
+    assert blaming("She is with her boyfriend, who is 31.") == ["boyfriend_adult"]
+    # in quotation marks the writer distances herself from it; in the child's reported
+    # words it is the child's word for him; denied, it labels nobody
+    assert blaming("She is with her 'boyfriend', who is 31.") == []
+    assert blaming("She says he is her boyfriend and he is 31.") == []
+    assert blaming("Not sexually active.", 14) == []
+    assert blaming("Sexually active with a man of 20.", 14) == ["sexually_active_child"]
+
+
+def test_blaming_kinds_from_the_reviews():
+    assert blaming("Staff think she is crying wolf.") == ["disbelief"]
+    assert blaming("He only has himself to blame.") == ["responsible_for_own_abuse"]
+    assert blaming("Believed to be selling sex in the town centre.") == ["prostitution"]
+
+
+def test_an_explanation_in_the_childs_quoted_words_explains_nothing():
+    assert of("Bruising to both wrists, says 'from netball'.", "injury").affirmed
+    # the writer's own explanation still explains
+    assert "physical_harm" not in affirmed_categories("Bruising to both wrists from netball.")
+
+
+def test_her_after_a_verb_of_doing_is_the_child():
+    text = "Her aunt's boyfriend made her do things in his car."
+    assert of(text, "sexual_assault_disclosed").experiencer == "subject"
+
+
+def test_a_quotation_after_and_ends_a_negation():
+    text = "She didn't know where she was and 'the men kept her there'."
+    assert of(text, "older_associates").affirmed
+
+
+def test_an_age_after_older():
+    assert "older_associate" in affirmed_categories("Says he is older, 27 maybe.")

@@ -20,6 +20,7 @@ WITHDRAWALS = [
     "She now denies that the men touched her.",
     "Has since said that nothing happened.",
     "Victim unsupportive, no further action.",
+    "Shannon no longer supports a prosecution of the suspect.",
 ]
 
 NOT_WITHDRAWALS = [
@@ -29,6 +30,7 @@ NOT_WITHDRAWALS = [
     "Statement taken. Suspect arrested.",
     "Mum says she has been supportive of the police investigation.",
     "Denies drinking or taking anything.",  # a denial of something else
+    "NFA - evidential difficulties.",  # outcome 15 too: the victim may support action
 ]
 
 DENIALS = [

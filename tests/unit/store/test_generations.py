@@ -170,3 +170,50 @@ def test_the_run_log_is_one_json_object_a_line(store_path: Path) -> None:
     entries = [json.loads(line) for line in lines]
     assert [e["event"] for e in entries] == ["started", "finished"]
     assert entries[1]["generation"] == 1 and entries[1]["purpose"] == "lantern run X"
+
+
+def test_a_link_to_a_missing_generation_is_refused_not_started_again(store_path: Path) -> None:
+    first = _write(store_path, 1)
+    first.path.unlink()
+    with pytest.raises(generations.StoreError, match="which is missing"):
+        _write(store_path, 2)
+    assert store_path.is_symlink()  # left as it was, for a person to restore
+
+
+def test_what_a_writer_in_place_left_in_the_links_log_is_carried(store_path: Path) -> None:
+    _write(store_path, 1)
+    code = (
+        "import duckdb, os, sys; c = duckdb.connect(sys.argv[1]); "
+        "c.execute(\"SET checkpoint_threshold='1GB'\"); "
+        "c.execute('CREATE OR REPLACE TABLE review_period AS SELECT 5 AS y'); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(store_path)], check=True)  # killed in place
+    with generations.writing(store_path, "test") as generation:
+        con = connect(generation.path)
+        assert con.execute("SELECT y FROM review_period").fetchone() == (5,)
+        con.close()
+    assert not Path(f"{store_path}.wal").exists()
+    con = duckdb.connect(str(store_path), read_only=True)
+    assert con.execute("SELECT y FROM review_period").fetchall() == [(5,)]
+    con.close()
+
+
+def test_a_store_written_in_place_meanwhile_is_not_copied(store_path: Path) -> None:
+    _write(store_path, 1)
+    code = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('writing', flush=True); "
+        "sys.stdin.readline()"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", code, str(store_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
+        with pytest.raises(generations.StoreBusy, match="writing it in place"):
+            _write(store_path, 2)
+    finally:
+        assert writer.stdin is not None
+        writer.stdin.close()
+        writer.wait()
+    assert _value(store_path) == 1

@@ -23,7 +23,7 @@ from itertools import islice
 from typing import Any
 
 import numpy
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.language import Language
 
 from lantern.indicators.catalogue import default_catalogue
@@ -456,7 +456,9 @@ class TextAnalyser:
         candidates = [
             (label, start, end)
             for label, start, end in cues
-            if label in _EXP_LABELS and end <= ent.start
+            if label in _EXP_LABELS
+            # the child acted on may be inside the finding's own words ("made her do ...")
+            and (end <= ent.start or (label == "OBJ_PRON" and start < ent.end))
         ]
         # Longest match wins where cues overlap ("her friend" over "friend").
         candidates.sort(key=lambda c: (c[1], -(c[2] - c[1])))
@@ -491,7 +493,8 @@ class TextAnalyser:
                 acts_on = label == "EXP_OTHER_OF" or doc[end - 1].lower_ in _ADULT_RELATIONS
                 state, by_name = "other", False
             elif label == "NAME_OTHER":
-                state, by_name, acts_on = "other", True, True
+                # another child named: "him" or "her" after is that child as often as ours
+                state, by_name, acts_on = "other", True, False
             elif label == "NAME_SUBJECT":
                 state, by_name, acts_on = "subject", False, False
             elif label == "OBJ_PRON":
@@ -530,6 +533,10 @@ class TextAnalyser:
                 continue
             if rule.needs_adult_cue and not _describes_adult(span.sent):
                 continue
+            if _negated_term(doc, span.start):  # "not sexually active", "no boyfriend"
+                continue
+            if rule.writer_only and (_quoted(doc, span) or _reported(span)):
+                continue
             found.append(
                 LanguageFinding(
                     kind="victim_blaming",
@@ -541,6 +548,32 @@ class TextAnalyser:
                 )
             )
         return found
+
+
+_NEGATORS = frozenset({"not", "no", "n't", "never", "nor", "without"})
+_QUOTES = frozenset({"'", '"', "‘", "’", "“", "”"})
+_REPORTING = frozenset(
+    "says said say saying states stated stating told tells calls called describes described "
+    "refers referred claims claimed".split()
+)
+
+
+def _negated_term(doc: Any, start: int) -> bool:
+    """A term the writer denies is not the writer's label for the child."""
+    return any(doc[i].lower_ in _NEGATORS for i in range(max(0, start - 2), start))
+
+
+def _quoted(doc: Any, span: Any) -> bool:
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return before in _QUOTES or after in _QUOTES or span.text[:1] in _QUOTES
+
+
+def _reported(span: Any) -> bool:
+    """Someone's words reported earlier in the sentence ("Jodie says Mike is her boyfriend",
+    "attended with a male stating he was her boyfriend")."""
+    sent = span.sent
+    return any(t.lower_ in _REPORTING for t in sent[: span.start - sent.start])
 
 
 _ADULT_WORDS = frozenset(
@@ -562,17 +595,17 @@ def line_breaks(doc: Any) -> Any:
     """A line break ends a sentence. Chronologies, action lists and logs put one entry on
     each line, often with no full stop ("- 19/01 Mum found texts ...\n- 22/01 P seen at
     GP"): read as one sentence, a cue in one entry (a negation, "mum", "sessions") would
-    reach into the next."""
-    if "\n" not in doc.text:
-        return doc
-    after_break = False
-    for token in doc:
-        if token.is_space:
-            after_break = after_break or "\n" in token.text
+    reach into the next. (spaCy makes any whitespace but one plain space a token.)"""
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist()
+    n = len(doc)
+    for i in spaces:
+        if "\n" not in doc[i].text:
             continue
-        if after_break and token.i > 0:
-            token.is_sent_start = True
-        after_break = "\n" in token.whitespace_
+        j = i + 1
+        while j < n and doc[j].is_space:
+            j += 1
+        if j < n:
+            doc[j].is_sent_start = True
     return doc
 
 

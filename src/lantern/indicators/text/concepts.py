@@ -531,6 +531,24 @@ class _Computed:
         return [(i, i + 1) for i, t in enumerate(self.lowers) if t in _COLOURS]
 
 
+_QUOTE_MARKS = frozenset({"'", '"', "‘", "’", "“", "”"})
+
+
+def _inside_quotes(texts: list[str], starts: list[bool]) -> list[bool]:
+    """Per token, whether it is inside quotation marks opened in its own sentence (a quote
+    mark is a token of its own; "n't" and "'s" are not quote marks)."""
+    out, inside = [], False
+    for text, start in zip(texts, starts, strict=True):
+        if start:
+            inside = False
+        if text in _QUOTE_MARKS:
+            inside = not inside
+            out.append(False)
+            continue
+        out.append(inside)
+    return out
+
+
 FAMILY_WORDS = frozenset(
     "mum mother mummy dad father daddy stepdad stepfather stepmum parent parents nan nana gran "
     "grandma grandad carer carers".split()
@@ -598,14 +616,18 @@ class ConceptComponent:
             return spans
         from lantern.indicators.text.people import token_lists
 
-        sentence_of = list(accumulate(1 if s else 0 for s in token_lists(doc)[2]))
+        texts, _, starts = token_lists(doc)
+        sentence_of = list(accumulate(1 if s else 0 for s in starts))
+        quoted = _inside_quotes(texts, starts)
         kept = []
         for span in spans:
             concepts = explained_by.get(span.label_)
             if concepts:
                 here = sentence_of[span.start]
+                # an explanation in the child's own quoted words ("says 'from the gym'",
+                # "money is 'from my birthday'") is recorded, not accepted: it explains nothing
                 if any(
-                    abs(sentence_of[s] - here) <= 1
+                    abs(sentence_of[s] - here) <= 1 and not quoted[s]
                     for concept in concepts
                     for s, _ in found.get(concept, [])
                 ):

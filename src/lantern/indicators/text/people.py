@@ -24,9 +24,11 @@ def token_lists(doc: Any) -> tuple[list[str], list[str], list[bool]]:
     document (made by the concept component; iterating a Doc makes a Token per token)."""
     cached = doc.user_data.get("lantern_tokens")
     if cached is None:
-        from spacy.attrs import SENT_START
+        from spacy.attrs import ORTH, SENT_START
 
-        texts = [t.text for t in doc]
+        # from the hashes: iterating the Doc makes a Token object per token
+        strings = doc.vocab.strings
+        texts = [strings[h] for h in doc.to_array(ORTH).tolist()] if len(doc) else []
         starts = (doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
         if starts:
             starts[0] = True
@@ -45,6 +47,14 @@ def _is_name(text: str) -> bool:
 
 
 def subject_name(doc: Any, age: int | None) -> str | None:
+    """The note's child's name (lower case), or None; worked out once per document."""
+    key = ("lantern_subject", age)
+    if key not in doc.user_data:
+        doc.user_data[key] = _subject_name(doc, age)
+    return doc.user_data[key]  # type: ignore[no-any-return]
+
+
+def _subject_name(doc: Any, age: int | None) -> str | None:
     texts, lowers, _ = token_lists(doc)
     n = len(texts)
     names: Counter[str] = Counter()
@@ -126,6 +136,15 @@ _OBJECT_FOLLOWERS = frozenset(
 )
 
 
+# Verbs whose "her" is the person acted on, whatever word follows ("made her do sexual things").
+_ACTS_ON = frozenset(
+    "made make makes making let lets letting forced force forces told tells asked asks got gets "
+    "want wants wanted take took takes taking gave give gives giving picked picks drove drives "
+    "sent sends paid pays bought buys touched touches hit hits hurt hurts kissed grabbed pushed "
+    "pressured persuaded encouraged".split()
+)
+
+
 def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple[str, int]]:
     """(label, token index): NAME_SUBJECT for the child's name, NAME_OTHER for another
     child's, in subject position; OBJ_PRON for an object pronoun (also when the note's child
@@ -138,7 +157,13 @@ def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple
     for i, lower in enumerate(lowers):
         if lower in _OBJECT_PRONOUNS:
             following = lowers[i + 1] if i + 1 < n else ""
-            if lower != "her" or not following.isalpha() or following in _OBJECT_FOLLOWERS:
+            before = lowers[i - 1] if i > 0 else ""
+            if (
+                lower != "her"
+                or not following.isalpha()
+                or following in _OBJECT_FOLLOWERS
+                or before in _ACTS_ON  # "made her do", "picked her up": not "her phone"
+            ):
                 out.append(("OBJ_PRON", i))
             continue
         if lower not in known or not _is_name(texts[i]):

@@ -107,6 +107,10 @@ class LanguageRule:
     sources: list[str] = field(default_factory=list)
     max_child_age: int | None = None
     needs_adult_cue: bool = False
+    # The writer's own word only: not inside quotation marks ("a new 'boyfriend'": the
+    # writer distances herself from it) nor in someone's reported words ("Jodie says Mike is
+    # her boyfriend": the child's word for him, recorded).
+    writer_only: bool = False
 
 
 @dataclass(frozen=True)

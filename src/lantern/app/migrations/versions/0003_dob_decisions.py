@@ -1,15 +1,15 @@
 """A supervisor's date of birth for a person (issue 20)
 
-Revision ID: 0004_dob
-Revises: 0003_disruptions
+Revision ID: 0003_dob
+Revises: 0002
 Create Date: 2026-12-07 13:10:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_dob"
-down_revision = "0003_disruptions"
+revision = "0003_dob"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """Disruption actions recorded in the app against an adult, vehicle or place (issue 22)
 
-Revision ID: 0003_disruptions
-Revises: 0002
+Revision ID: 0004_disruptions
+Revises: 0003_dob
 Create Date: 2026-12-07 13:10:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_disruptions"
-down_revision = "0002"
+revision = "0004_disruptions"
+down_revision = "0003_dob"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,283 @@
+"""Issue 18's "Done when": the truncation property fails if any one of the listed places is put
+back the old way; and what time-true identity does to quality on the tuning counties.
+
+    python bench/identity_places.py property [NAME ...]   # each place put back, the property run
+    python bench/identity_places.py quality               # tuning seeds, before / after
+    python bench/identity_places.py write                 # the section of bench/RESULTS.md
+
+`property`: for each place (`PLACES` below), a copy of src/ and tests/ in
+bench/_work/identity-places/NAME with that one place put back the old way (never committed),
+and the whole-pipeline truncation property of tests/integration/test_truncation_property.py
+run on its three small counties (seeds 3, 8, 21) with that copy on PYTHONPATH. `quality`:
+`lantern evaluate --no-siloed` on the tuning counties of docs/evaluation.md ("The protocol":
+`lantern synth --seed 1|2 --children 2000`), with the code as it is (after) and with every
+indicator and score place put back at once (before). Tuning seeds only.
+"""
+
+# ruff: noqa: S608  -- the SQL here is source text written into a copy of src/, never run with input
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "bench" / "_work" / "identity-places"
+SECTION = "## Time-true identity: each place put back the old way (issue 18, fifth session)"
+SEEDS = ((3, 90, 4), (8, 70, 5), (21, 80, 4))  # the fast property's counties
+QUALITY_SEEDS = (1, 2)
+CHILDREN = 2000
+FINAL = (
+    "(SELECT record_id, person_id AS person_label, NULL::TIMESTAMP AS valid_from, "
+    "NULL::TIMESTAMP AS valid_to FROM persons)"
+)
+
+# What each place was before identity over time, as an edit of today's source.
+PLACES = {
+    "counting_final_persons": "missing_repeat, missing_escalating, return_interview_missed and "
+    "sti_repeat grouped by today's persons, dated by the records' own dates",
+    "family_final_identity": "found_with_adult's family test on today's persons (the child's and "
+    "the adult's records one person now, not when the report was recorded)",
+    "age_on_todays_identity": "the law on age on today's best-supported date of birth "
+    "(`person_identity`), not the one known when the record was made",
+    "score_persons_union_find": "the score's persons of D a union-find over today's "
+    "`record_links` by `available_at`, not the clustering of D",
+    "review_places_whole_history": "the review's places and vehicles from the whole history's "
+    "graph (`graph_edges`), not the evidence recorded by `--to`",
+    "review_identity_final": "the review's children grouped by today's `persons`, not the "
+    "score's persons of `--to`",
+}
+BEFORE = ("counting_final_persons", "family_final_identity", "age_on_todays_identity",
+          "score_persons_union_find")  # fmt: skip
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old[:60])
+    path.write_text(text.replace(old, new))
+
+
+def put_back(src: Path, place: str) -> None:
+    """Edit the copy of src/ at `src` so that `place` works the old way."""
+    lantern = src / "lantern"
+    if place in ("counting_final_persons", "family_final_identity"):
+        path = lantern / "indicators" / "structured.py"
+        text = path.read_text()
+        start, end = (
+            ("def snapshot_events", "def missing_rules")
+            if place == "counting_final_persons"
+            else ("def known_family", "def service_vehicles")
+        )
+        i, j = text.index(start), text.index(end)
+        body = text[i:j].replace("JOIN ind_person_spans", f"JOIN {FINAL}")
+        assert body != text[i:j]
+        path.write_text(text[:i] + body + text[j:])
+    elif place == "age_on_todays_identity":
+        path = lantern / "indicators" / "inputs.py"
+        text = path.read_text()
+        i = text.index('    steps.table(\n        "ind_dates_of_birth",')
+        path.write_text(
+            text[:i]
+            + '''    steps.table(
+        "ind_dates_of_birth",
+        """
+        SELECT m.record_id, m.known_at, coalesce(i.date_of_birth, r.dob)::DATE AS dob,
+               CASE WHEN i.date_of_birth IS NULL
+                    THEN coalesce(r.birth_year, i.birth_year) END::INTEGER AS birth_year,
+               NULL::VARCHAR AS dob_note
+        FROM (SELECT DISTINCT ep.record_id, e.recorded_at AS known_at
+              FROM event_people ep JOIN events e USING (event_id)) m
+        JOIN person_records r USING (record_id)
+        LEFT JOIN persons s USING (record_id)
+        LEFT JOIN person_identity i ON i.person_id = s.person_id
+        """,
+    )
+'''
+        )
+    elif place == "score_persons_union_find":
+        _replace(
+            lantern / "resolve" / "history.py",
+            """            SELECT together_from AS available_at, record_a AS record_id_l, record_b AS record_id_r
+            FROM record_together
+            WHERE together_from < {end} AND coalesce(together_to >= {end}, TRUE)""",
+            """            SELECT available_at, record_id_l, record_id_r
+            FROM record_links
+            WHERE available_at < {end}""",
+        )
+    elif place == "review_places_whole_history":
+        _replace(
+            lantern / "review" / "stage.py",
+            'if column_exists(con, "graph_evidence", "available_at"):',
+            "if False:",
+        )
+    elif place == "review_identity_final":
+        _replace(lantern / "review" / "upstream.py", 'if "score_persons" in present:', "if False:")
+    else:
+        raise SystemExit(f"no such place: {place}")
+
+
+def _copy(name: str, places: tuple[str, ...]) -> Path:
+    where = WORK / name
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    shutil.copytree(ROOT / "src", where / "src")
+    shutil.copytree(ROOT / "tests", where / "tests")
+    for place in places:
+        put_back(where / "src", place)
+    return where
+
+
+CHECK = """
+import json, sys, tempfile
+from pathlib import Path
+sys.path.insert(0, sys.argv[1] + "/tests")
+sys.path.insert(0, sys.argv[1] + "/tests/integration")
+from lantern.cli import main
+from test_truncation_property import check_truncation
+seed, children, years = (int(v) for v in sys.argv[2:5])
+with tempfile.TemporaryDirectory() as scratch:
+    data = Path(scratch) / "county"
+    assert main(["synth", "--out", str(data), "--seed", str(seed), "--children", str(children),
+                 "--years", str(years)]) == 0
+    problems = check_truncation(Path(scratch), data, seed, 2)
+print("RESULT " + json.dumps(problems))
+"""
+
+
+def _check(tree: Path, seed: tuple[int, int, int]) -> list[str]:
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK, str(tree), *map(str, seed)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return list(json.loads(line[len("RESULT ") :]))
+    return [f"the run failed: {done.stderr.strip().splitlines()[-1:]}"]
+
+
+def property_runs(names: list[str]) -> None:
+    for name in names or ["none", *PLACES]:
+        tree = _copy(name, () if name == "none" else (name,))
+        with ThreadPoolExecutor(max_workers=2) as pool:  # two cores
+            found = list(pool.map(lambda s: _check(tree, s), SEEDS))  # noqa: B023
+        out = {f"seed {s[0]}": problems for s, problems in zip(SEEDS, found, strict=True)}
+        (WORK / f"property-{name}.json").write_text(json.dumps(out, indent=1))
+        failing = sum(1 for p in out.values() if p)
+        print(f"{name}: the property fails on {failing} of {len(SEEDS)} counties", flush=True)
+
+
+def quality() -> None:
+    trees = {"after": _copy("quality-after", ()), "before": _copy("quality-before", BEFORE)}
+    for seed in QUALITY_SEEDS:
+        data = WORK / f"county-s{seed}-{CHILDREN}"
+        if not (data / "events.csv").exists():
+            subprocess.run([sys.executable, "-m", "lantern.cli", "synth", "--out", str(data),
+                            "--seed", str(seed), "--children", str(CHILDREN)], check=True,
+                           env=dict(os.environ, PYTHONPATH=str(trees["after"] / "src")))  # fmt: skip
+        for label, tree in trees.items():
+            code = "import sys; from lantern.cli import main; sys.exit(main(sys.argv[1:]))"
+            with (WORK / f"{label}-s{seed}.log").open("w") as log:
+                subprocess.run([sys.executable, "-c", code, "evaluate", "--data", str(data),
+                                "--out", str(WORK / f"{label}-s{seed}.json"), "--no-siloed"],
+                               env=dict(os.environ, PYTHONPATH=str(tree / "src")), stdout=log,
+                               stderr=subprocess.STDOUT, check=True)  # fmt: skip
+
+
+def _quality(path: Path) -> dict[str, object]:
+    report = json.loads(path.read_text())
+    flagged = report["children_at_risk"]["all"]
+    joint = report["lead_time"]["joint"]
+    return {
+        "p": flagged["precision"], "r": flagged["recall"], "flagged": flagged["flagged_rows"],
+        "ever_p": report["children_ever_flagged"]["precision"],
+        "ever_r": report["children_ever_flagged"]["recall"],
+        "lead": joint["median_days"],
+        "before_recognition": f"{joint['flagged_before_recognition']}/{joint['victims']}",
+    }  # fmt: skip
+
+
+def _first(problems: list[str]) -> str:
+    if not problems:
+        return "holds"
+    names = sorted({p.split(": ", 2)[1].split(":")[0] for p in problems if p.count(": ") >= 2})
+    return f"fails ({len(problems)} differences: {', '.join(names)})"
+
+
+def write() -> None:
+    lines = [
+        'Issue 18\'s "Done when": the whole-pipeline truncation property '
+        "(`tests/integration/test_truncation_property.py`, three small synthetic counties, two "
+        "random cut dates each, a late-merging child and father planted in each, reviewer "
+        "decisions before and after the cuts) holds on the code as it is and fails when any one "
+        "of the places below is put back the old way. Each row is a copy of the source with that "
+        "one place edited back (`bench/identity_places.py`, `put_back`; never committed), run "
+        f"{dt.date.today().isoformat()} on {platform.node()} ({platform.machine()}, "
+        f"{os.cpu_count()} cores, shared). A cell names the outputs that differed between "
+        "`assess --as-of D` on the full data and `assess` on the data recorded by D.",
+        "",
+        "| place put back | how it was | seed 3 | seed 8 | seed 21 |",
+        "|---|---|---|---|---|",
+    ]
+    for name in ["none", *PLACES]:
+        path = WORK / f"property-{name}.json"
+        if not path.exists():
+            continue
+        out = json.loads(path.read_text())
+        how = "(today's code)" if name == "none" else PLACES[name]
+        cells = " | ".join(_first(out.get(f"seed {s[0]}", [])) for s in SEEDS)
+        lines.append(f"| `{name}` | {how} | {cells} |")
+    lines += [
+        "",
+        f"Quality on the tuning counties (`lantern synth --seed 1|2 --children {CHILDREN}`, "
+        "`lantern evaluate --no-siloed`): *after* is this branch; *before* is the same code with "
+        f"{', '.join(f'`{b}`' for b in BEFORE)} put back at once. Tuning seeds only.",
+        "",
+        "| seed | run | children >= medium P / R (flagged) | ever flagged P / R | lead, median "
+        "days (flagged before recognition) |",
+        "|---|---|---|---|---|",
+    ]
+    for seed in QUALITY_SEEDS:
+        for label in ("before", "after"):
+            path = WORK / f"{label}-s{seed}.json"
+            if path.exists():
+                q = _quality(path)
+                lines.append(
+                    f"| {seed} | {label} | {q['p']:.3f} / {q['r']:.3f} ({q['flagged']}) "
+                    f"| {q['ever_p']:.3f} / {q['ever_r']:.3f} | {q['lead']} ({q['before_recognition']}) |"
+                )
+    notes = WORK / "notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text().rstrip()]
+    replace_section(SECTION, lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    prop = sub.add_parser("property")
+    prop.add_argument("names", nargs="*")
+    sub.add_parser("quality")
+    sub.add_parser("write")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    if args.command == "property":
+        property_runs(args.names)
+    elif args.command == "quality":
+        quality()
+    else:
+        write()
+
+
+if __name__ == "__main__":
+    main()
