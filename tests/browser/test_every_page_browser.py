@@ -253,9 +253,11 @@ def test_the_network_graph_by_keyboard_alone(site, page) -> None:  # type: ignor
     # the graph's picture downloads are buttons a keyboard reaches once the graph is drawn
     page.goto(f"{base}/networks/{county.network}")
     png = page.locator("[data-testid=graph-image-png]")
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=graph-image-png]').disabled", timeout=30000
-    )
+    # (expect polls from Playwright's side: a string wait_for_function is evaluated in the
+    # page, which the app's Content Security Policy refuses once it has to poll)
+    from playwright.sync_api import expect
+
+    expect(png).to_be_enabled(timeout=30000)
     for _ in range(80):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.testid") == "graph-image-png":

@@ -44,12 +44,13 @@ SIGNALS = Step(
     """
     SELECT r.person_id, h.agency, h.category, h.indicator, h.source, h.legal_floor, h.event_id,
            CAST(h.occurred_at AS DATE) AS occurred_on, CAST(h.recorded_at AS DATE) AS recorded_on
-    FROM indicator_hits h
+    FROM review_source_hits h
     JOIN review_child_records r ON r.record_id = h.record_id
     CROSS JOIN review_period pd
     CROSS JOIN review_terms t
     WHERE CAST(h.recorded_at AS DATE) <= pd.period_to
-      AND (h.text_layer IS NULL OR list_contains(t.scored_text_layers, h.text_layer))
+      AND (h.review_text_layer IS NULL
+           OR list_contains(t.scored_text_layers, h.review_text_layer))
     """,
     "every indicator hit about a child recorded by the period end (a 'signal'), less the text "
     "findings of a layer the score does not read (shown, not scored)",

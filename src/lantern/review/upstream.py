@@ -25,7 +25,8 @@ CONTRACT: dict[str, str] = {
     "persons": "record_id VARCHAR, person_id VARCHAR",
     "indicator_hits": """hit_id VARCHAR, indicator VARCHAR, category VARCHAR, weight DOUBLE,
         agency VARCHAR, event_id VARCHAR, record_id VARCHAR, occurred_at TIMESTAMP,
-        recorded_at TIMESTAMP, source VARCHAR, evidence VARCHAR, legal_floor VARCHAR""",
+        recorded_at TIMESTAMP, source VARCHAR, evidence VARCHAR, legal_floor VARCHAR,
+        concern VARCHAR, text_layer VARCHAR""",
     "assessments": """person_id VARCHAR, kind VARCHAR, score DOUBLE, band VARCHAR,
         first_flagged_at DATE, network_ids VARCHAR, top_reasons VARCHAR, as_of DATE,
         linked_children INTEGER""",
@@ -80,7 +81,12 @@ def _source_views(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
       `assessments` are those — otherwise resolve's `persons`.
     * `review_source_score_history`: band changes on the child track only, when
       the score keeps a `track` column (a person may be scored as an adult too).
+    * `review_source_hits`: `indicator_hits` with its `text_layer` (NULL for a hand-built
+      store without the column: every hit is then of the scored layers).
     """
+    layer = "text_layer" if "text_layer" in _columns(con, "indicator_hits") else "NULL"
+    sql = f"CREATE OR REPLACE TEMP VIEW review_source_hits AS SELECT *, {layer}::VARCHAR AS review_text_layer FROM indicator_hits"  # noqa: E501, S608 - `layer` is a constant
+    con.execute(sql)
     if "score_persons" in present:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW review_source_persons AS"

@@ -148,6 +148,10 @@ def test_a_concept_only_finding_is_no_signal_in_the_review():
                                              DATE '2012-12-31' AS period_to
         """
     )
+    con.execute(
+        "CREATE VIEW review_source_hits AS SELECT *, text_layer AS review_text_layer "
+        "FROM indicator_hits"
+    )  # as review/upstream.py makes it
     write_terms(con, load_definitions())  # the shipped weights: patterns only
     SIGNALS.run(con)
     shown = con.execute("SELECT indicator FROM review_signals ORDER BY indicator").fetchall()
