@@ -44,14 +44,14 @@ CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from lantern import pipeline
-store, extract, full = sys.argv[1], sys.argv[2], sys.argv[3] == "full"
+store, extract, full, out = sys.argv[1], sys.argv[2], sys.argv[3] == "full", sys.argv[4]
 began = time.perf_counter()
 summary = pipeline.run(Path(store), Path(extract), full=full)
 seconds = time.perf_counter() - began
 resolve = summary.results.get("resolve")
 indicators = summary.results.get("indicators")
 graph = summary.results.get("graph")
-print(json.dumps({
+Path(out).write_text(json.dumps({
     "seconds": round(seconds, 1),
     "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     "incremental": summary.incremental,
@@ -67,18 +67,30 @@ print(json.dumps({
 """
 
 
-def pipeline_run(store: Path, extract: Path, *, full: bool) -> dict:
-    """`pipeline.run` in a child process (niced by the caller's nice), measured."""
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(store), str(extract), "full" if full else "incremental"],
-        capture_output=True,
+def start_run(store: Path, extract: Path, *, full: bool) -> tuple[subprocess.Popen, Path]:
+    """`pipeline.run` in a child process (niced by the caller's nice), measured into a file."""
+    out = store.with_suffix(".full.json" if full else ".incremental.json")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(store), str(extract), "full" if full else "incremental",
+         str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"run of {extract} on {store} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    )  # fmt: skip
+    return child, out
+
+
+def finish(run: tuple[subprocess.Popen, Path]) -> dict:
+    child, out = run
+    _, err = child.communicate()
+    if child.returncode != 0:
+        raise SystemExit(f"a run failed:\n{err[-3000:]}")
+    return json.loads(out.read_text())  # type: ignore[no-any-return]
+
+
+def pipeline_run(store: Path, extract: Path, *, full: bool) -> dict:
+    return finish(start_run(store, extract, full=full))
 
 
 def rows(path: Path) -> list[int]:
@@ -98,6 +110,12 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.003)
     parser.add_argument("--work", type=Path, default=Path("/tmp/lantern-bench-incremental"))
     parser.add_argument("--no-write", action="store_true", help="Print only.")
+    parser.add_argument(
+        "--reuse-base", action="store_true", help="Keep the base store of an earlier run."
+    )
+    parser.add_argument(
+        "--together", action="store_true", help="Run the incremental and full runs at once."
+    )
     args = parser.parse_args()
 
     work = args.work / f"county-{args.children}-{args.seed}"
@@ -115,20 +133,30 @@ def main() -> None:
         changed_events=changed,
         merges=max(1, changed // 2),
     )
-    shutil.rmtree(work / "extracts", ignore_errors=True)
+    if not args.reuse_base:
+        shutil.rmtree(work / "extracts", ignore_errors=True)
     base, delta = split(county, work / "extracts", plan, seed=args.seed)
     delta_rows = {n: rows(delta / n)[0] for n in ("people.csv", "events.csv", "event_people.csv")}
 
     stores = work / "stores"
-    shutil.rmtree(stores, ignore_errors=True)
-    stores.mkdir()
-    first = pipeline_run(stores / "incremental.duckdb", base, full=True)
+    stores.mkdir(exist_ok=True)
+    if args.reuse_base and (stores / "base.json").exists():
+        first = json.loads((stores / "base.json").read_text())
+    else:
+        first = pipeline_run(stores / "base.duckdb", base, full=True)
+        (stores / "base.json").write_text(json.dumps(first))
     began = time.perf_counter()
-    shutil.copyfile(stores / "incremental.duckdb", stores / "full.duckdb")
+    shutil.copyfile(stores / "base.duckdb", stores / "incremental.duckdb")
     copy_seconds = time.perf_counter() - began
+    shutil.copyfile(stores / "base.duckdb", stores / "full.duckdb")
     size_mb = (stores / "full.duckdb").stat().st_size / 2**20
-    incremental = pipeline_run(stores / "incremental.duckdb", delta, full=False)
-    full = pipeline_run(stores / "full.duckdb", delta, full=True)
+    if args.together:  # both at once: the same load on each (a shared machine's noise)
+        runs = [start_run(stores / "incremental.duckdb", delta, full=False),
+                start_run(stores / "full.duckdb", delta, full=True)]  # fmt: skip
+        incremental, full = finish(runs[0]), finish(runs[1])
+    else:
+        incremental = pipeline_run(stores / "incremental.duckdb", delta, full=False)
+        full = pipeline_run(stores / "full.duckdb", delta, full=True)
     assert incremental["incremental"] and not full["incremental"]
 
     from incremental_support import differences
@@ -148,8 +176,17 @@ def main() -> None:
         f"changed narratives), {delta_rows['people.csv']:,} person rows ({plan.changed_people} "
         f"with a changed postcode, {plan.merges} corrected to another person's name, date of "
         f"birth and NHS number), {delta_rows['event_people.csv']:,} links. The base run "
-        f"(full, empty store) took {first['seconds']:.0f} s, peak {first['peak_mb']:,} MB; "
-        f"store {size_mb:,.0f} MB.",
+        + (
+            f"(full, empty store) took about {first['seconds']:.0f} s ({first['note']}); "
+            if "note" in first
+            else f"(full, empty store) took {first['seconds']:.0f} s, peak {first['peak_mb']:,} MB; "
+        )
+        + f"store {size_mb:,.0f} MB."
+        + (
+            " The two runs on the delta ran at the same time (`--together`)."
+            if args.together
+            else ""
+        ),
         "",
         "| run on the delta | " + " | ".join(stage_names) + " | total s | peak MB |",
         "|---|" + "---|" * (len(stage_names) + 2),

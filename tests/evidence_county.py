@@ -66,10 +66,11 @@ WITHDRAWALS = [
 ]  # fmt: skip
 
 DISRUPTIONS = [
-    ("D1", "person", DARREN, "cawn", "police", "DS Patel", date(2011, 4, 1), None,
-     "Served in person", "police:D1", datetime(2011, 4, 1, 17, 0)),
-    ("D2", "place", PLACE, "premises_visit", "licensing", "Licensing officer Grey",
-     date(2011, 6, 1), date(2011, 6, 1), "Advice given to the manager", "licensing:L7",
+    # disruption_id is the action's own interchange record; record_id the target's record
+    ("police:DA1", "person", DARREN, "cawn", "police", "DS Patel", date(2011, 4, 1), None,
+     "Served in person", "police:P110", datetime(2011, 4, 1, 17, 0)),
+    ("licensing:DA7", "place", PLACE, "premises_visit", "licensing", "Licensing officer Grey",
+     date(2011, 6, 1), date(2011, 6, 1), "Advice given to the manager", None,
      datetime(2011, 6, 2, 9, 0)),
 ]  # fmt: skip
 

@@ -4,7 +4,7 @@
 what was recorded by D: every output file and every figure of `review --to D`. The cut
 keeps the events recorded by the end of D, the people and things on them, and the people
 rows that some kept event names (a person record exists from the first event naming it);
-reviewers' decisions made by D. Each county gets two planted children whose records
+reviewers' decisions made by D (a supervisor's date of birth among them). Each county gets two planted children whose records
 become one person only through a record from after the cuts (`plant_late_merges`), so the
 counting rules and the family test are exercised whatever the generator wrote. Both sides run the same stages with the same Splink
 parameters (below 2,000 records resolve uses its documented priors; a larger county is
@@ -37,7 +37,7 @@ from lantern.graph import stage as graph
 from lantern.indicators import stage as indicators
 from lantern.pipeline import write_outputs
 from lantern.resolve import stage as resolve
-from lantern.resolve.decisions import record_decision
+from lantern.resolve.decisions import record_decision, replace_dob_decisions
 from lantern.review import stage as review
 from lantern.score import stage as score
 from lantern.store.connection import connect
@@ -188,7 +188,15 @@ def build(
     con = connect(store_path)
     ingest(con, dataset)
     for d in decisions:
-        record_decision(con, d.record_a, d.record_b, d.decision, "reviewer", "test", d.decided_at)
+        if d.decision != "dob":
+            record_decision(
+                con, d.record_a, d.record_b, d.decision, "reviewer", "test", d.decided_at
+            )
+    # A supervisor's date of birth (`record_b` holds the date), as `lantern run` copies it in.
+    dobs = [(str(i), [d.record_a], date.fromisoformat(d.record_b), "supervisor", "test", d.decided_at)
+            for i, d in enumerate(decisions) if d.decision == "dob"]  # fmt: skip
+    if dobs:
+        replace_dob_decisions(con, "app", dobs)
     resolve.run(con, training=training)
     indicators.run(con)
     graph.run(con, stats=False)

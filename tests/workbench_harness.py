@@ -76,6 +76,9 @@ def run_review(path: Path) -> None:
 
     con = duckdb.connect(str(path))
     try:
+        # the county's hits predate the text layers and concerns; the review reads both
+        for column in ("concern", "text_layer"):
+            con.execute(f"ALTER TABLE indicator_hits ADD COLUMN IF NOT EXISTS {column} VARCHAR")
         stage.run(con)
     finally:
         con.close()

@@ -166,7 +166,8 @@ def run_command(
     typer.echo(
         log_line({
             "outcome": "succeeded", "exit": 0, "store": settings.store,
-            "generation": generation.number, "load": details.get("load_id") or "none",
+            "generation": generation.number, "mode": details.get("mode"),
+            "load": details.get("load_id") or "none",
             "loaded": details.get("loaded", 0), "quarantined": details.get("quarantined", 0),
             "data_as_of": details.get("data_as_of"), "seconds": round(time.perf_counter() - began, 1),
         })
@@ -217,7 +218,9 @@ def _print_status(found: dict[str, object]) -> None:
         typer.echo("  last run: none recorded")
         return
     typer.echo(
-        f"  last run: {last.get('outcome')} — {last.get('purpose')}, started {last.get('started_at')}"
+        f"  last run: {last.get('outcome')}"
+        + (f" ({last['mode']})" if last.get("mode") else "")
+        + f" — {last.get('purpose')}, started {last.get('started_at')}"
         + (f", finished {last['finished_at']}" if last.get("finished_at") else "")
     )
     if last.get("outcome") == "running":

@@ -72,6 +72,9 @@ def run_generation(
                 raise
             raise _refused(store, generation, error) from error
         generation.details.update(_load_details(summary))
+        generation.details["mode"] = (
+            "incremental" if getattr(summary, "incremental", False) else "full"
+        )
         generation.details["stages"] = {t.stage: round(t.seconds, 2) for t in summary.stages}
     return RunResult(summary, generation)
 

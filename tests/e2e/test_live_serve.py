@@ -60,7 +60,7 @@ def test_a_run_raises_a_new_alert_that_the_serving_app_shows_without_a_restart(t
         assert served_during >= 3, "the run was too quick to see the app serving meanwhile"
         line = out.strip().splitlines()[-1]
         assert line.startswith("lantern-run outcome=succeeded exit=0"), out
-        assert "generation=2" in line
+        assert "generation=2 mode=incremental" in line  # the store held a run
 
         after = app.wait_for("/alerts", r"store generation 2")
         assert KAYLEIGH.search(after), "the new alert is in the queue"

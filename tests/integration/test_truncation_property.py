@@ -4,9 +4,9 @@ On small synthetic counties, at cut dates drawn at random (seeded) from the days
 was recorded, with reviewers' decisions made before and after D: a "same" before the first
 cut (in both runs), and after the last cut a "same" on two records of different children
 and a "different" on two records the model joined (only in the full data: neither may show
-on D). Every output file and every review figure is compared except what depends on the
-network partition (tests/truncation_support.py says what and why). The slow version runs a
-10,000-child county.
+on D); a supervisor's date of birth before the first cut and another after the last. Every
+output file and every review figure is compared except what depends on the network partition
+(tests/truncation_support.py says what and why). The slow version runs a 10,000-child county.
 """
 
 from __future__ import annotations
@@ -75,6 +75,11 @@ def _decisions(dataset: Path, cuts: list[date], rng: random.Random) -> list[Deci
     ]
     x, y = rng.choice(shared)
     decisions.append(Decision(x, y, "different", after + timedelta(days=1)))
+    # A supervisor's date of birth for the planted father, whose police record gives only a
+    # year, before the first cut (both runs), and another for Ottoline after the last (only
+    # the full data's: it must change nothing on D).
+    decisions.append(Decision("police:BVP1", "1966-01-15", "dob", before))
+    decisions.append(Decision("police:OVP1", "1990-02-03", "dob", after))
     return decisions
 
 

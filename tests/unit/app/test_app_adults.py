@@ -131,7 +131,7 @@ def test_store_actions_show_with_their_months_before_and_after(site) -> None:  #
         "01 Apr 2011 Child abduction warning notice Darren Mills (this adult) Police; DS Patel"
         in page
     )
-    assert "Record police:D1 , recorded 01 Apr 2011" in page
+    assert "Action record police:DA1 (against record police:P110 ), recorded 01 Apr 2011" in page
     assert (
         "Before (3 months): 7 sightings, up to 2 children seen in a month, 4 missing episodes "
         "of linked children. After (2 months): 1 sighting, up to 1 child seen in a month, "
