@@ -228,7 +228,9 @@ def review_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
         for (n,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'review_%'"
         ).fetchall()
-        if n not in REVIEW_NOT_COMPARED
+        # `review_source_*` are the review's views of its inputs (indicator_hits as stored, the
+        # whole history), not figures of the review: the full store's hold later records
+        if n not in REVIEW_NOT_COMPARED and not n.startswith("review_source_")
     ]
     return {
         name: sorted(
