@@ -27,6 +27,7 @@ on both sides (`graph_edges_by_records`). Everything else is compared cell by ce
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -304,16 +305,20 @@ def differences(full_out: Path, cut_out: Path, full_review: dict, cut_review: di
     for name, dropped in COMPARED.items():
         a, b = table_rows(full_out / name, dropped), table_rows(cut_out / name, dropped)
         if a != b:
-            only_a = [r for r in a if r not in b][:3]
-            only_b = [r for r in b if r not in a][:3]
-            found.append(f"{name}: full as of D only {only_a}; cut only {only_b}")
+            found.append(_sample(name, a, b))
     for name in sorted(set(full_review) | set(cut_review)):
-        a, b = full_review.get(name), cut_review.get(name)
+        a, b = full_review.get(name) or [], cut_review.get(name) or []
         if a != b:
-            only_a = [r for r in a or [] if r not in (b or [])][:3]
-            only_b = [r for r in b or [] if r not in (a or [])][:3]
-            found.append(f"{name}: full as of D only {only_a}; cut only {only_b}")
+            found.append(_sample(name, a, b))
     return found
+
+
+def _sample(name: str, a: list, b: list) -> str:
+    """Up to three rows on each side only (a multiset difference: linear, so a large county's
+    differing table is reported in seconds rather than compared row against list)."""
+    only_a = list((Counter(map(repr, a)) - Counter(map(repr, b))).elements())[:3]
+    only_b = list((Counter(map(repr, b)) - Counter(map(repr, a))).elements())[:3]
+    return f"{name} ({len(a)} rows as of D, {len(b)} cut): full as of D only {only_a}; cut only {only_b}"
 
 
 def recorded(recorded_at: str, occurred_at: str) -> datetime:
