@@ -191,14 +191,21 @@ def build_thing_links(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
                    tm.occurred_at,
                    coalesce(tm.recorded_at, r.first_recorded_at) AS available_at,
                    coalesce(lower(tm.role), 'on_record') AS role,
-                   coalesce(gp.is_child, c.person_id IS NOT NULL) AS is_child,
+                   -- with no event: a child's when the person was known as a child by the
+                   -- time the tie was (not at some later event: that came later)
+                   coalesce(gp.is_child,
+                            c.child_known_at <= coalesce(tm.recorded_at, r.first_recorded_at),
+                            FALSE) AS is_child,
                    coalesce(tm.source, 'people') AS source
             FROM graph_in_thing_mentions tm
             JOIN persons p USING (record_id)
             JOIN person_records r USING (record_id)
             LEFT JOIN (SELECT DISTINCT event_id, record_id, is_child FROM graph_participants) gp
                    ON gp.event_id = tm.event_id AND gp.record_id = tm.record_id
-            LEFT JOIN graph_children c ON c.person_id = p.person_id
+            LEFT JOIN (
+                SELECT person_id, min(recorded_at) FILTER (WHERE is_child) AS child_known_at
+                FROM graph_participants GROUP BY person_id
+            ) c ON c.person_id = p.person_id
             WHERE tm.record_id IS NOT NULL
         ), in_event AS (  -- a thing in an event with no record: tied to the people its role names
             SELECT gp.person_id, gp.record_id, tm.thing_id, tm.event_id, gp.agency,

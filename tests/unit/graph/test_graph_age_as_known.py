@@ -7,6 +7,9 @@ adult once the 2013 record existed, and the email on her 2008 record stopped bei
 child's: the review's graph as of 2012 differed from a run on the data of 2012 (the
 10,000-child truncation property, seed 5). As known in 2008 she was 17, on both.
 
+A thing on a person record (no event) is a child's when the person was known as a child by
+the time the tie was recorded, not because some later event names her as one.
+
 Hand-built, no Splink: the model's scored pair and the records' first dates are written
 as resolve writes them, and resolve's own replay (`build_person_spans`) makes the history.
 """
@@ -69,14 +72,16 @@ def _referral(con: duckdb.DuckDBPyConnection) -> tuple:
     ).fetchone()
 
 
-def _email_tie(con: duckdb.DuckDBPyConnection) -> tuple:
-    """The email's evidence on her 2008 record, its person named by the record."""
-    return con.execute(
+def _thing_tie(con: duckdb.DuckDBPyConnection) -> tuple:
+    """The evidence tying the thing on her record (an email, a phone) to her."""
+    rows = con.execute(
         """
         SELECT e.src_record, e.dst, e.available_at, e.child_id IS NOT NULL, e.contact_id
-        FROM graph_evidence e WHERE e.dst LIKE 'email:%' OR e.src LIKE 'email:%'
+        FROM graph_evidence e WHERE e.event_id IS NULL AND e.kind = 'with_thing'
         """
-    ).fetchone()
+    ).fetchall()
+    assert len(rows) == 1, rows
+    return rows[0]
 
 
 def test_the_2008_referral_reads_the_birth_year_known_in_2008():
@@ -86,8 +91,39 @@ def test_the_2008_referral_reads_the_birth_year_known_in_2008():
         assert _referral(full) == (17, True)  # not 18: the full date came in 2013
         assert _referral(full) == _referral(cut)
         # The email on her record is a child's on both, from 2008.
-        assert _email_tie(full)[3] is True
-        assert _email_tie(full) == _email_tie(cut)
+        assert _thing_tie(full)[3] is True
+        assert _thing_tie(full) == _thing_tie(cut)
+    finally:
+        full.close()
+        cut.close()
+
+
+def _jade(*, with_later_event: bool) -> duckdb.DuckDBPyConnection:
+    """Jade Pike: a police record with her phone and no date of birth, first named as an
+    associate (2010: nobody knew her age); named as the subject of a missing report in 2012."""
+    con = duckdb.connect()
+    create_store_tables(con)
+    person(con, "police", "J1", given_name="Jade", family_name="Pike", sex="F",
+           phone="07700 900456")  # fmt: skip
+    event(con, "police", "E1", recorded_at="2010-03-01T10:00", people={"J1": "associate"})
+    if with_later_event:
+        event(con, "police", "E2", recorded_at="2012-05-01T10:00",
+              event_type="missing_report", people={"J1": "subject"})  # fmt: skip
+    build_person_records(con)
+    con.execute("CREATE TABLE persons AS SELECT 'police:J1' AS record_id, 'PJ' AS person_id")
+    build_things(con)
+    graph.run(con, stats=False)
+    return con
+
+
+def test_a_thing_on_a_record_is_a_childs_only_once_the_person_was_known_as_a_child():
+    """The phone on her record is tied to her from 2010. Whether it is a child's is what
+    was known by then — not that a report of 2012 names her as a child."""
+    full = _jade(with_later_event=True)
+    cut = _jade(with_later_event=False)
+    try:
+        assert _thing_tie(full) == _thing_tie(cut)
+        assert _thing_tie(full)[3] is False
     finally:
         full.close()
         cut.close()
