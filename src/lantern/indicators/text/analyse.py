@@ -222,7 +222,12 @@ class TextAnalyser:
             "HIST_POST": ctx["historical"]["following"],
             "TERM": [t for t in ctx["negation"]["termination"] if not t.startswith(",")],
             "EXP_OTHER": ctx["experiencer"]["other"],
-            "EXP_REPORT": ctx["experiencer"]["reporting"],
+            "EXP_REPORT": ctx["experiencer"]["reporting"]
+            + [
+                f"{reporter} {verb}"
+                for reporter in ctx["experiencer"]["reporters"]
+                for verb in ctx["experiencer"]["finding_verbs"]
+            ],
             "EXP_SUBJECT": ctx["experiencer"]["subject"],
         }
         for label, cue_phrases in cue_lists.items():
