@@ -32,13 +32,9 @@ from lantern.indicators.text import (
     concepts,  # (also registers "lantern_concepts")
     people,
 )
+from lantern.indicators.text.layers import CONCEPTS, PATTERNS
 from lantern.indicators.text.mentions import Mention, find_mentions
 from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phrases, load_rules
-
-# The two readers of a narrative (a finding's `layer`).
-PATTERNS = "patterns"
-CONCEPTS = "concepts"
-TEXT_LAYERS = (PATTERNS, CONCEPTS)
 
 _CUE_LABELS = ("HYPO_PRE", "HYPO_POST", "HIST_PRE", "HIST_POST", "TERM")
 _EXP_LABELS = (
