@@ -97,6 +97,9 @@ class Finding:
     # token patterns) or "concepts" (concepts.yaml). The score counts only the layers its
     # weights list (`child.scored_text_layers`); the others are shown, not scored.
     layer: str = "patterns"
+    # "family" when the words name the adult as the child's kin ("her uncle (32)"); else ""
+    # (context.yaml, `kinship`)
+    relation: str = ""
 
     @property
     def affirmed(self) -> bool:
@@ -136,6 +139,7 @@ class Analysis:
                     "historical": h.historical,
                     "experiencer": h.experiencer,
                     "layer": h.layer,
+                    "relation": h.relation,
                 }
                 for h in self.hits
             ],
@@ -237,6 +241,11 @@ class TextAnalyser:
         # Contraception asked for by a child the note says is not sexually active.
         self.inactive_for = frozenset(ctx["not_sexually_active"]["for"])
         self.relative_markers = set(ctx["experiencer"]["relative_markers"])
+        kinship = ctx["kinship"]
+        self.kin_categories = frozenset(kinship["categories"])
+        self.kin_words = frozenset(kinship["words"])
+        self.kin_not_after = frozenset(kinship["not_after"])
+        self.kin_before, self.kin_after = int(kinship["before"]), int(kinship["after"])
         self._comma = nlp.vocab.strings[","]
         self._should = nlp.vocab.strings.add("should")
         self._break_ids = {nlp.vocab.strings[w] for w in ctx["clause_break_words"]}
@@ -412,6 +421,9 @@ class TextAnalyser:
                         experiencer=experiencer,
                         sentence=text[sent.start_char : sent.end_char].strip(),
                         layer=PATTERNS if (ent.start, ent.end, ent.label_) in fixed else CONCEPTS,
+                        relation=self._relation(doc, sent, ent)
+                        if self.categories[indicator] in self.kin_categories
+                        else "",
                     )
                 )
         if self.rules.named_in_sentence and len(analysis.hits) > 1:
@@ -439,6 +451,21 @@ class TextAnalyser:
         return [h for h in hits if h.indicator not in explained.get(h.sentence, ())]
 
     # --------------------------------------------------------------- context
+
+    def _relation(self, doc: Any, sent: Any, ent: Any) -> str:
+        """ "family" when a kin word stands in the finding's words or just around them, in
+        its sentence ("her uncle Dean (32)", "her 26-year-old brother"), and is not someone
+        else's relation ("her uncle's friend (40)", "a family friend")."""
+        start = max(sent.start, ent.start - self.kin_before)
+        end = min(sent.end, ent.end + self.kin_after)
+        for i in range(start, end):
+            if doc[i].lower_ not in self.kin_words:
+                continue
+            after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            if after in self.kin_not_after:
+                continue
+            return "family"
+        return ""
 
     @staticmethod
     def _cued(
