@@ -42,8 +42,10 @@ def run(
     rules_path: Path | str | None = None,
     as_of: datetime | None = None,
     stats: bool = True,
+    communities: networks.CommunityFinder | None = None,
 ) -> GraphSummary:
-    """Build the graph (as of `as_of`, default: everything) and its networks on `con`."""
+    """Build the graph (as of `as_of`, default: everything) and its networks on `con`
+    (`communities`: what finds the communities; None: Leiden in this process)."""
     rules = rules or load_rules(rules_path)
     missing = prepare_inputs(con)
     seconds: dict[str, float] = {}
@@ -59,7 +61,7 @@ def run(
     timed("signal_children", lambda: edges.build_signal_children(con, rules, as_of=as_of))
     timed("nodes", lambda: edges.build_nodes(con))
     timed("network_edges", lambda: networks.build_network_edges(con))
-    timed("leiden", lambda: networks.build_communities(con, rules))
+    timed("leiden", lambda: networks.build_communities(con, rules, communities))
     timed("networks", lambda: networks.build_networks(con, rules))
     timed("concerns", lambda: concerns.build_network_concerns(con, rules))
     timed("adult_child_links", lambda: networks.build_adult_child_links(con))
