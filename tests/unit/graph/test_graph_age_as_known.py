@@ -44,7 +44,9 @@ def _store(*, with_health: bool) -> duckdb.DuckDBPyConnection:
         event(con, "health", "E2", recorded_at="2013-05-28T15:25",
               event_type="gp_consultation", people={"H1": "parent"})  # fmt: skip
         records.append("health:H1")
-        scored = "VALUES ('health:H1', 'social_care:S1', 15.0, TIMESTAMP '2013-05-28 15:25', 'model')"
+        scored = (
+            "VALUES ('health:H1', 'social_care:S1', 15.0, TIMESTAMP '2013-05-28 15:25', 'model')"
+        )
     build_person_records(con)
     con.execute(
         f"CREATE TABLE resolve_scored AS SELECT * FROM ({scored}) "  # noqa: S608 - fixed SQL
