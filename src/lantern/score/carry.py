@@ -99,10 +99,19 @@ class _StatePickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is Hit:
-            return Hit, (obj.hit_id, obj.record_id, obj.indicator, obj.category, obj.weight,
-                         obj.agency, obj.event_id, obj.occurred, obj.recorded, obj.evidence,
-                         obj.legal_floor)  # fmt: skip
+            return Hit, _hit_fields(obj)
         return NotImplemented
+
+
+def _hit_fields(hit: Hit) -> tuple:
+    return (hit.hit_id, hit.record_id, hit.indicator, hit.category, hit.weight, hit.agency,
+            hit.event_id, hit.occurred, hit.recorded, hit.evidence, hit.legal_floor)  # fmt: skip
+
+
+def _fact_fields(fact: LinkFact) -> tuple:
+    return (fact.recorded, fact.child_record, fact.target, fact.target_kind, fact.event_id,
+            fact.agency, fact.occurred, fact.qualifies, fact.suspect_in_abuse_event,
+            fact.by_suspect)  # fmt: skip
 
 
 def _dumps(state: dict[str, Any]) -> bytes:
@@ -166,8 +175,10 @@ def replay(
     scored = set(part_hits) | set(part_facts)  # the parts worth storing
     fingerprints = {
         part: hashlib.sha1(
-            repr((common, part_records.get(part, []), part_links.get(part, []),
-                  part_hits.get(part, []), part_facts.get(part, []))).encode(),
+            repr((common, part_records.get(part, []),
+                  [(k.available, k.record_l, k.record_r) for k in part_links.get(part, ())],
+                  [_hit_fields(h) for h in part_hits.get(part, ())],
+                  [_fact_fields(f) for f in part_facts.get(part, ())])).encode(),
             usedforsecurity=False,
         ).hexdigest()
         for part in scored
@@ -185,11 +196,17 @@ def replay(
         )
     else:  # nothing to carry: the one replay of everything, its inputs in their own order
         engine = Replay(records, links, hits, facts, weights)
+    # A carried part with nothing queued by `until` is not touched by the run: its state on
+    # `until` is the stored one, whose bytes are stored again as they are.
+    unchanged: dict[str, bytes] = {}
     for part in sorted(carried):
-        _restore(engine, pickle.loads(stored[fingerprints[part]]))  # noqa: S301 - our own table
+        state = pickle.loads(stored[fingerprints[part]])  # noqa: S301 - our own table
+        _restore(engine, state)
+        if all(entry[0] > until for entry in state["queue"]):
+            unchanged[part] = stored[fingerprints[part]]
     heapq.heapify(engine.queue)
     result = engine.run(until)
-    _store(con, engine, parts, fingerprints, until)
+    _store(con, engine, parts, fingerprints, unchanged, until)
     return engine, result, CarrySummary(len(scored), len(carried), len(scored) - len(carried))
 
 
@@ -212,13 +229,15 @@ def _store(
     engine: Replay,
     parts: _Parts,
     fingerprints: dict[str, str],
+    unchanged: dict[str, bytes],
     until: date,
 ) -> None:
-    """Every scored part's state on `until`, by fingerprint (`score_replay_state`)."""
+    """Every scored part's state on `until`, by fingerprint (`score_replay_state`); those in
+    `unchanged` as they were stored."""
     states: dict[str, dict[str, Any]] = {
         part: {"parent": {}, "clusters": {}, "facts_of_child": {}, "facts_to_target": {},
                "children_of_target": {}, "history": [], "queue": [], "queued": 0}
-        for part in fingerprints
+        for part in fingerprints if part not in unchanged
     }  # fmt: skip
 
     def state_of(node: str) -> dict[str, Any] | None:
@@ -246,11 +265,12 @@ def _store(
         if (state := state_of(entry[2])) is not None:
             state["queue"].append(entry)
             state["queued"] = max(state["queued"], entry[1])
+    blobs = {**unchanged, **{part: _dumps(state) for part, state in states.items()}}
     table = pa.table(
         {
-            "fingerprint": pa.array([fingerprints[part] for part in states], pa.string()),
-            "until": pa.array([until] * len(states), pa.date32()),
-            "state": pa.array([_dumps(s) for s in states.values()], pa.binary()),
+            "fingerprint": pa.array([fingerprints[part] for part in blobs], pa.string()),
+            "until": pa.array([until] * len(blobs), pa.date32()),
+            "state": pa.array(list(blobs.values()), pa.binary()),
         }
     )
     con.register("score_state_rows", table)
