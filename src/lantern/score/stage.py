@@ -201,15 +201,24 @@ def _write_child_concerns(
 
 
 def _person_ids(con: duckdb.DuckDBPyConnection, result: ReplayResult) -> dict[str, str]:
-    """Each cluster's person_id: resolve's id when the cluster is the final person."""
+    """Each cluster's person_id: resolve's id when the cluster is exactly a final person (a
+    store built by hand may name its persons otherwise), else resolve's rule on the
+    cluster's own records.
+
+    Exactly, record for record — not "the final person of the cluster's smallest record,
+    when it is as large": a later record can take an earlier one out of a person
+    (resolve/history.py), so a cluster of D and today's person of its smallest record can
+    be as large and still differ. Leah's police and social care records, one person in
+    2010, and today her police and health records (2011): the size test named 2010's
+    person after the health record, recorded a year later."""
     final = dict(con.execute("SELECT record_id, person_id FROM persons").fetchall())
-    sizes: dict[str, int] = {}
-    for person_id in final.values():
-        sizes[person_id] = sizes.get(person_id, 0) + 1
+    members: dict[str, set[str]] = {}
+    for record, person_id in final.items():
+        members.setdefault(person_id, set()).add(record)
     ids = {}
     for root, cluster in result.clusters.items():
         known = final.get(cluster.label)
-        if known is not None and sizes[known] == len(cluster.records):
+        if known is not None and members[known] == set(cluster.records):
             ids[root] = known
         else:
             ids[root] = person_id_for(cluster.records)

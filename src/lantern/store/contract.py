@@ -147,7 +147,7 @@ TABLES: tuple[DerivedTable, ...] = (
         "text_key VARCHAR, ordinal INTEGER, indicator VARCHAR, category VARCHAR, span_start "
         "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "
         "hypothetical BOOLEAN, historical BOOLEAN, experiencer VARCHAR, affirmed BOOLEAN, "
-        "layer VARCHAR"),
+        "layer VARCHAR, relation VARCHAR"),
     _table("text_reading_language", "indicators",
         "text_key VARCHAR, ordinal INTEGER, kind VARCHAR, phrase VARCHAR, phrase_id VARCHAR, "
         "span_start INTEGER, span_end INTEGER, suggestion VARCHAR, max_child_age INTEGER"),
@@ -158,7 +158,7 @@ TABLES: tuple[DerivedTable, ...] = (
         "event_id VARCHAR, agency VARCHAR, indicator VARCHAR, category VARCHAR, span_start "
         "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "
         "hypothetical BOOLEAN, historical BOOLEAN, experiencer VARCHAR, affirmed BOOLEAN, "
-        "occurred_at TIMESTAMP, recorded_at TIMESTAMP, layer VARCHAR"),
+        "occurred_at TIMESTAMP, recorded_at TIMESTAMP, layer VARCHAR, relation VARCHAR"),
     _table("text_mentions", "indicators",
         "event_id VARCHAR, agency VARCHAR, kind VARCHAR, value VARCHAR, value_norm VARCHAR, "
         "span_start INTEGER, span_end INTEGER, occurred_at TIMESTAMP, recorded_at TIMESTAMP"),
