@@ -45,11 +45,13 @@ def run(
     as_of: datetime | None = None,
     stats: bool = True,
     scored_text_layers: Sequence[str] | None = SCORED_BY_DEFAULT,
+    communities: networks.CommunityFinder | None = None,
 ) -> GraphSummary:
     """Build the graph (as of `as_of`, default: everything) and its networks on `con`.
 
     Text hits count only from `scored_text_layers` (default: the layers the shipped weights
-    score; None: every layer), as in the score (`inputs.prepare_inputs`)."""
+    score; None: every layer), as in the score (`inputs.prepare_inputs`). `communities`: what
+    finds the communities (None: Leiden in this process)."""
     rules = rules or load_rules(rules_path)
     missing = prepare_inputs(con, scored_text_layers)
     seconds: dict[str, float] = {}
@@ -65,7 +67,7 @@ def run(
     timed("signal_children", lambda: edges.build_signal_children(con, rules, as_of=as_of))
     timed("nodes", lambda: edges.build_nodes(con))
     timed("network_edges", lambda: networks.build_network_edges(con))
-    timed("leiden", lambda: networks.build_communities(con, rules))
+    timed("leiden", lambda: networks.build_communities(con, rules, communities))
     timed("networks", lambda: networks.build_networks(con, rules))
     timed("concerns", lambda: concerns.build_network_concerns(con, rules))
     timed("adult_child_links", lambda: networks.build_adult_child_links(con))

@@ -22,17 +22,24 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
 
 from lantern.indicators import text as text_package
-from lantern.indicators.text.analyse import analyse_many, shared_analyser
+from lantern.indicators.text.analyse import Analysis, analyse_many, shared_analyser
 from lantern.store.steps import Steps
 
 # From this many distinct narratives a second process pays for its start-up.
 PARALLEL_FROM = 10_000
+
+# Reads texts and gives each one's analysis, in order: by default `analyse_many` in this
+# machine's processes; another engine may read them elsewhere (`lantern.spark.text` on Spark's
+# executors). Whatever reads them must run the same analyser: the findings are a function of
+# the text alone.
+TextReader = Callable[[Sequence[str]], Iterable[Analysis]]
 
 
 READ_TEXTS = "text_reading_texts"
@@ -81,10 +88,15 @@ def _start_kept_readings(steps: Steps) -> None:
 
 
 def read_narratives(
-    steps: Steps, *, n_process: int | None = None, reuse: bool = False
+    steps: Steps,
+    *,
+    n_process: int | None = None,
+    reuse: bool = False,
+    reader: TextReader | None = None,
 ) -> tuple[int, int]:
     """Read every narrative; `n_process` None means two processes for large stores, else one.
-    `reuse`: read only texts the kept readings do not hold (module doc).
+    `reuse`: read only texts the kept readings do not hold (module doc). `reader`: what reads
+    the texts (`TextReader`; `n_process` is then its business).
 
     Returns the number of events with a narrative and of distinct narratives.
     """
@@ -117,7 +129,8 @@ def read_narratives(
     max_child_age = {rule.id: rule.max_child_age for rule in shared_analyser().rules.language}
     started = time.perf_counter()
     value: object  # one loop variable over columns of every type
-    for text_key, analysis in zip(keys, analyse_many(texts, n_process=n_process), strict=True):
+    analyses = reader(texts) if reader is not None else analyse_many(texts, n_process=n_process)
+    for text_key, analysis in zip(keys, analyses, strict=True):
         for ordinal, h in enumerate(analysis.hits):
             for key, value in (
                 ("text_key", text_key), ("ordinal", ordinal), ("indicator", h.indicator),

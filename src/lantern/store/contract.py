@@ -268,6 +268,9 @@ TABLES: tuple[DerivedTable, ...] = (
         "person_id VARCHAR, at DATE, score DOUBLE, band VARCHAR, track VARCHAR, cluster VARCHAR"),
     _table("score_persons", "score",
         "record_id VARCHAR, person_id VARCHAR"),
+    # The replay's state on the assessment date, by part of the county (lantern.score.carry):
+    # an incremental run carries forward the parts whose facts did not change.
+    _table("score_replay_state", "score", "fingerprint VARCHAR, until DATE, state BLOB"),
     _table("score_reasons", "score",
         "person_id VARCHAR, points DOUBLE, category VARCHAR, indicator VARCHAR, agency VARCHAR, "
         "event_id VARCHAR, occurred_at DATE, recorded_at DATE, evidence VARCHAR, track VARCHAR"),
