@@ -18,7 +18,6 @@ indicator and score place put back at once (before). Tuning seeds only.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -29,14 +28,21 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
+from identity_common import (  # noqa: E402 - bench/ is on the path
+    CHILDREN,
+    ROOT,
+    TUNING_SEEDS,
+    commands,
+    county,
+    evaluate,
+    quality,
+    write_section,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "_work" / "identity-places"
 SECTION = "## Time-true identity: each place put back the old way (issue 18, fifth session)"
 SEEDS = ((3, 90, 4), (8, 70, 5), (21, 80, 4))  # the fast property's counties
-QUALITY_SEEDS = (1, 2)
-CHILDREN = 2000
+QUALITY_SEEDS = TUNING_SEEDS
 FINAL = (
     "(SELECT record_id, person_id AS person_label, NULL::TIMESTAMP AS valid_from, "
     "NULL::TIMESTAMP AS valid_to FROM persons)"
@@ -50,6 +56,9 @@ PLACES = {
     "the adult's records one person now, not when the report was recorded)",
     "age_on_todays_identity": "the law on age on today's best-supported date of birth "
     "(`person_identity`), not the one known when the record was made",
+    "graph_child_on_todays_dob": "the graph's child test on today's person's date of birth, "
+    "and a thing on a record a child's if the person was a child at any event, later ones "
+    "included",
     "score_persons_union_find": "the score's persons of D a union-find over today's "
     "`record_links` by `available_at`, not the clustering of D",
     "review_places_whole_history": "the review's places and vehicles from the whole history's "
@@ -85,11 +94,11 @@ def put_back(src: Path, place: str) -> None:
     elif place == "age_on_todays_identity":
         path = lantern / "indicators" / "inputs.py"
         text = path.read_text()
-        i = text.index('    steps.table(\n        "ind_dates_of_birth",')
+        i = text.index('    steps.table(\n        f"{prefix}_dates_of_birth",')
         path.write_text(
             text[:i]
             + '''    steps.table(
-        "ind_dates_of_birth",
+        f"{prefix}_dates_of_birth",
         """
         SELECT m.record_id, m.known_at, coalesce(i.date_of_birth, r.dob)::DATE AS dob,
                CASE WHEN i.date_of_birth IS NULL
@@ -113,6 +122,19 @@ def put_back(src: Path, place: str) -> None:
             """            SELECT available_at, record_id_l, record_id_r
             FROM record_links
             WHERE available_at < {end}""",
+        )
+    elif place == "graph_child_on_todays_dob":
+        path = lantern / "graph" / "evidence.py"
+        _replace(
+            path,
+            """LEFT JOIN graph_dates_of_birth s
+                   ON s.record_id = ep.record_id AND s.known_at = e.recorded_at""",
+            "LEFT JOIN graph_person_status s USING (person_id)",
+        )
+        _replace(
+            path,
+            "c.child_known_at <= coalesce(tm.recorded_at, r.first_recorded_at),",
+            "c.child_known_at IS NOT NULL,",
         )
     elif place == "review_places_whole_history":
         _replace(
@@ -177,34 +199,12 @@ def property_runs(names: list[str]) -> None:
         print(f"{name}: the property fails on {failing} of {len(SEEDS)} counties", flush=True)
 
 
-def quality() -> None:
+def quality_runs() -> None:
     trees = {"after": _copy("quality-after", ()), "before": _copy("quality-before", BEFORE)}
     for seed in QUALITY_SEEDS:
-        data = WORK / f"county-s{seed}-{CHILDREN}"
-        if not (data / "events.csv").exists():
-            subprocess.run([sys.executable, "-m", "lantern.cli", "synth", "--out", str(data),
-                            "--seed", str(seed), "--children", str(CHILDREN)], check=True,
-                           env=dict(os.environ, PYTHONPATH=str(trees["after"] / "src")))  # fmt: skip
+        data = county(WORK, seed)
         for label, tree in trees.items():
-            code = "import sys; from lantern.cli import main; sys.exit(main(sys.argv[1:]))"
-            with (WORK / f"{label}-s{seed}.log").open("w") as log:
-                subprocess.run([sys.executable, "-c", code, "evaluate", "--data", str(data),
-                                "--out", str(WORK / f"{label}-s{seed}.json"), "--no-siloed"],
-                               env=dict(os.environ, PYTHONPATH=str(tree / "src")), stdout=log,
-                               stderr=subprocess.STDOUT, check=True)  # fmt: skip
-
-
-def _quality(path: Path) -> dict[str, object]:
-    report = json.loads(path.read_text())
-    flagged = report["children_at_risk"]["all"]
-    joint = report["lead_time"]["joint"]
-    return {
-        "p": flagged["precision"], "r": flagged["recall"], "flagged": flagged["flagged_rows"],
-        "ever_p": report["children_ever_flagged"]["precision"],
-        "ever_r": report["children_ever_flagged"]["recall"],
-        "lead": joint["median_days"],
-        "before_recognition": f"{joint['flagged_before_recognition']}/{joint['victims']}",
-    }  # fmt: skip
+            evaluate(data, WORK / f"{label}-s{seed}.json", tree / "src")
 
 
 def _first(problems: list[str]) -> str:
@@ -251,20 +251,16 @@ def write() -> None:
         for label in ("before", "after"):
             path = WORK / f"{label}-s{seed}.json"
             if path.exists():
-                q = _quality(path)
+                q = quality(path)
                 lines.append(
                     f"| {seed} | {label} | {q['p']:.3f} / {q['r']:.3f} ({q['flagged']}) "
                     f"| {q['ever_p']:.3f} / {q['ever_r']:.3f} | {q['lead']} ({q['before_recognition']}) |"
                 )
-    notes = WORK / "notes.md"
-    if notes.exists():
-        lines += ["", notes.read_text().rstrip()]
-    replace_section(SECTION, lines)
+    write_section(SECTION, lines, WORK)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser, sub = commands(__doc__)
     prop = sub.add_parser("property")
     prop.add_argument("names", nargs="*")
     sub.add_parser("quality")
@@ -274,7 +270,7 @@ def main() -> None:
     if args.command == "property":
         property_runs(args.names)
     elif args.command == "quality":
-        quality()
+        quality_runs()
     else:
         write()
 

@@ -60,5 +60,5 @@ def derived_stages(
         ("resolve", lambda: resolve.run(con, incremental=True)),
         ("indicators", lambda: indicators.run(con, reuse_text=True)),
         ("graph", lambda: graph.run(con, stats=app_tables)),
-        ("score", lambda: score.run(con, as_of)),
+        ("score", lambda: score.run(con, as_of, carry=True)),
     ]

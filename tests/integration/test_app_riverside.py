@@ -48,15 +48,13 @@ def _text(html: str) -> str:
 @pytest.mark.xfail(
     strict=True,
     reason="Riverside's network has band none: it is put forward once two of its children and "
-    "one adult are flagged (weights.yaml network), and Chloe peaks at 10.8 (low) on 2013-05-24, "
-    "so Cole (linked to one flagged child) stays low. Her identity is right (her four records "
-    "are one person from 2013-05-24 on, as known then); what she lacks is link points: the "
-    "one-record rule for 'stopped in a car with a named suspect' (child.links.one_record_enough) "
-    "applies to the suspect as a person but not to the car recorded as used_by_suspect, and "
-    "Kayleigh's second tie to Cole is through his car (PE-0002), so neither target counts "
-    "(+4 each would give 18.8, medium). The mother's call scores 1.0, and the self-harm note "
-    "is read by the concept layer only (scored, Chloe still peaks at 14.3). Open: issue 16 "
-    "(score links) and 15 (notes)",
+    "one adult are flagged (weights.yaml network), and Chloe peaks at 14.8 (low, medium is 16) "
+    "on 2013-05-24, so Cole (linked to one flagged child) stays low. Her car link now counts "
+    "(+4: one record in KX09LMN, recorded as used by a suspect, beside Kayleigh tied to it "
+    "twice); Cole as a person earns nothing, as Kayleigh is tied to him in one record only "
+    "(PE-0004; her other tie is to his car). What is left is in her notes: the mother's call "
+    "('older lads with cars') scores 1.0 and the self-harm note is read by the concept layer "
+    "only. Open: issue 15 (notes)",
 )
 def test_the_network_shows_coles_phone_beside_its_members(analyst: TestClient) -> None:
     queue = analyst.get("/alerts?status=all").text

@@ -46,6 +46,8 @@ def _check(county: Path, plan: DeltaPlan, seed: int) -> None:
     with tempfile.TemporaryDirectory(prefix="lantern-incremental-") as work:
         incremental, full, summaries = run_both(county, Path(work), plan, seed)
         assert [s.incremental for s in summaries] == [False] + [True] * plan.deltas
+        # the score replay carried untouched parts forward (lantern.score.carry), not all anew
+        assert sum(s.results["score"].parts_carried for s in summaries[1:]) > 0
         assert differences(incremental, full) == {}
 
 

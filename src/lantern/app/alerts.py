@@ -18,6 +18,7 @@ records it, and the retrospective review still counts the child.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from lantern.app import audit
 from lantern.app.models import Alert, Decision, User
+from lantern.app.policy import ROLES
 from lantern.app.store_reader import Analytics, band_rank
 from lantern.errors import UserError
 
@@ -223,9 +225,17 @@ def _record(
 
 
 def decide(
-    db: Session, alert: Alert, user: User, action: str, outcome: str, rationale: str
+    db: Session,
+    alert: Alert,
+    user: User,
+    action: str,
+    outcome: str,
+    rationale: str,
+    assignable: Collection[str] | None = None,
 ) -> Decision:
-    """Assign or triage an alert. Every decision needs a rationale."""
+    """Assign or triage an alert. Every decision needs a rationale. An alert is assigned only
+    to someone whose role may open it (`assignable`, the access policy's roles; None: any
+    role but admin): an auditor handed a child's alert could not read it."""
     if not rationale.strip():
         raise DecisionError("Enter the reason for your decision.")
     if action == "assign":
@@ -234,7 +244,8 @@ def decide(
                 "This alert is closed; it reopens if new evidence raises the score."
             )
         assignee = db.scalar(select(User).where(User.username == outcome, User.active.is_(True)))
-        if assignee is None or assignee.role == "admin":
+        allowed = assignable if assignable is not None else set(ROLES) - {"admin"}
+        if assignee is None or assignee.role not in allowed:
             raise DecisionError("Choose who to assign this alert to.")
         alert.assigned_to = assignee.username
         if alert.status == "open":

@@ -138,6 +138,7 @@ def read_narratives(
                 ("span_text", h.text), ("sentence", h.sentence), ("negated", h.negated),
                 ("hypothetical", h.hypothetical), ("historical", h.historical),
                 ("experiencer", h.experiencer), ("affirmed", h.affirmed), ("layer", h.layer),
+                ("relation", h.relation or None),
             ):  # fmt: skip
                 findings[key].append(value)
         for ordinal, lang in enumerate(analysis.language):
@@ -180,7 +181,7 @@ def read_narratives(
         f"""
         SELECT n.event_id, n.agency, f.indicator, f.category, f.span_start, f.span_end,
                f.span_text, f.sentence, f.negated, f.hypothetical, f.historical, f.experiencer,
-               f.affirmed, n.occurred_at, n.recorded_at, f.layer
+               f.affirmed, n.occurred_at, n.recorded_at, f.layer, f.relation
         FROM ind_narrative_texts n JOIN {KEPT["ind_text_findings"]} f USING (text_key)
         ORDER BY n.event_id, f.ordinal
         """,
@@ -223,7 +224,7 @@ FINDING_COLUMNS: dict[str, pa.DataType] = {
     "category": pa.string(), "span_start": pa.int32(), "span_end": pa.int32(),
     "span_text": pa.string(), "sentence": pa.string(), "negated": pa.bool_(),
     "hypothetical": pa.bool_(), "historical": pa.bool_(), "experiencer": pa.string(),
-    "affirmed": pa.bool_(), "layer": pa.string(),
+    "affirmed": pa.bool_(), "layer": pa.string(), "relation": pa.string(),
 }  # fmt: skip
 LANGUAGE_COLUMNS: dict[str, pa.DataType] = {
     **_KEY, "kind": pa.string(), "phrase": pa.string(), "phrase_id": pa.string(),

@@ -357,10 +357,12 @@ class Replay:
             if not flagged:
                 continue
             if not repeated:
-                # One record is enough only with an adult already named as a suspect, or an
-                # adult or thing already tied to several flagged children (weights.yaml).
+                # One record is enough only with an adult already named as a suspect (or a
+                # car or phone recorded as used by one: Riverside's Chloe, stopped once in
+                # Cole's car), or an adult or thing already tied to several flagged children
+                # (weights.yaml).
                 assert once is not None
-                strong = (once.named_suspect and kind == "person" and named_suspect) or (
+                strong = (once.named_suspect and named_suspect) or (
                     once.flagged_others and flagged >= once.flagged_others
                 )
                 if not strong:
