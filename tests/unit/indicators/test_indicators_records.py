@@ -68,3 +68,16 @@ def test_there_are_records_of_every_kind_touched() -> None:
     assert {"older_associates", "seen_in_car_with_adult", "missing_episode", "injury",
             "self_harm", "online_contact_adults", "hotels_parties_flats"} <= kinds  # fmt: skip
     assert any(i["language"] for i in RECORDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Curfew 9pm; if not home by 9.30 mum will ring police and report her missing.",
+        "Advice given: not accepting drinks from strangers at parties.",
+    ],
+)
+def test_a_negation_inside_a_condition_is_part_of_the_hypothetical(text: str) -> None:
+    hits = next(shared_analyser().analyse([text], [14])).hits
+    assert hits
+    assert not any(h.negated and h.hypothetical for h in hits), hits
