@@ -69,12 +69,12 @@ def quality(report: Path) -> dict[str, object]:
     }
 
 
-def write_section(heading: str, lines: list[str], work: Path) -> None:
+def write_section(heading: str, lines: list[str], work: Path, notes: str = "notes.md") -> None:
     """The section `heading` of bench/RESULTS.md: `lines`, then the notes written by hand
-    in `work`/notes.md (what the figures show), if any."""
-    notes = work / "notes.md"
-    if notes.exists():
-        lines = [*lines, "", notes.read_text().rstrip()]
+    in `work`/`notes` (what the figures show), if any."""
+    written = work / notes
+    if written.exists():
+        lines = [*lines, "", written.read_text().rstrip()]
     replace_section(heading, lines)
 
 

@@ -4,6 +4,8 @@ back the old way; and what time-true identity does to quality on the tuning coun
     python bench/identity_places.py property [NAME ...]   # each place put back, the property run
     python bench/identity_places.py quality               # tuning seeds, before / after
     python bench/identity_places.py write                 # the section of bench/RESULTS.md
+    python bench/identity_places.py quality --graph       # the graph's child test alone
+    python bench/identity_places.py write-graph           # its own section (sixth session)
 
 `property`: for each place (`PLACES` below), a copy of src/ and tests/ in
 bench/_work/identity-places/NAME with that one place put back the old way (never committed),
@@ -199,12 +201,29 @@ def property_runs(names: list[str]) -> None:
         print(f"{name}: the property fails on {failing} of {len(SEEDS)} counties", flush=True)
 
 
-def quality_runs() -> None:
-    trees = {"after": _copy("quality-after", ()), "before": _copy("quality-before", BEFORE)}
+def quality_runs(places: tuple[str, ...] = BEFORE, tag: str = "") -> None:
+    """Evaluate the tuning counties with the code as it is (after) and with `places` put back
+    (before); the reports are WORK/{tag}{after,before}-s{seed}.json."""
+    trees = {"after": _copy(f"{tag}quality-after", ()),
+             "before": _copy(f"{tag}quality-before", places)}  # fmt: skip
     for seed in QUALITY_SEEDS:
         data = county(WORK, seed)
         for label, tree in trees.items():
-            evaluate(data, WORK / f"{label}-s{seed}.json", tree / "src")
+            evaluate(data, WORK / f"{tag}{label}-s{seed}.json", tree / "src")
+
+
+def _quality_rows(tag: str = "") -> list[str]:
+    rows = []
+    for seed in QUALITY_SEEDS:
+        for label in ("before", "after"):
+            path = WORK / f"{tag}{label}-s{seed}.json"
+            if path.exists():
+                q = quality(path)
+                rows.append(
+                    f"| {seed} | {label} | {q['p']:.3f} / {q['r']:.3f} ({q['flagged']}) "
+                    f"| {q['ever_p']:.3f} / {q['ever_r']:.3f} | {q['lead']} ({q['before_recognition']}) |"
+                )
+    return rows
 
 
 def _first(problems: list[str]) -> str:
@@ -247,30 +266,63 @@ def write() -> None:
         "days (flagged before recognition) |",
         "|---|---|---|---|---|",
     ]
-    for seed in QUALITY_SEEDS:
-        for label in ("before", "after"):
-            path = WORK / f"{label}-s{seed}.json"
-            if path.exists():
-                q = quality(path)
-                lines.append(
-                    f"| {seed} | {label} | {q['p']:.3f} / {q['r']:.3f} ({q['flagged']}) "
-                    f"| {q['ever_p']:.3f} / {q['ever_r']:.3f} | {q['lead']} ({q['before_recognition']}) |"
-                )
+    lines += _quality_rows()
     write_section(SECTION, lines, WORK)
+
+
+GRAPH = "graph_child_on_todays_dob"
+GRAPH_SECTION = "## Time-true identity: the graph's child test (issue 18, sixth session)"
+
+
+def write_graph() -> None:
+    """The sixth session's place, the graph's child test: its property row and what it does
+    to quality (`quality --graph`), in a section of its own."""
+    lines = [
+        "The graph's child test read today's person's date of birth (and a thing on a person "
+        "record was a child's if the person was a child at any event, later ones included); "
+        "it now reads the date known when each event was recorded (`graph_dates_of_birth`). "
+        f"Run {dt.date.today().isoformat()} on {platform.node()} ({platform.machine()}, "
+        f"{os.cpu_count()} cores, shared), `bench/identity_places.py` "
+        f"(`property {GRAPH}`, `quality --graph`, `write-graph`).",
+        "",
+        "| place put back | how it was | seed 3 | seed 8 | seed 21 |",
+        "|---|---|---|---|---|",
+    ]
+    path = WORK / f"property-{GRAPH}.json"
+    if path.exists():
+        out = json.loads(path.read_text())
+        cells = " | ".join(_first(out.get(f"seed {s[0]}", [])) for s in SEEDS)
+        lines.append(f"| `{GRAPH}` | {PLACES[GRAPH]} | {cells} |")
+    lines += [
+        "",
+        f"Quality on the tuning counties (`lantern synth --seed 1|2 --children {CHILDREN}`, "
+        "`lantern evaluate --no-siloed`): *after* is this branch; *before* is the same code with "
+        f"`{GRAPH}` put back. Tuning seeds only.",
+        "",
+        "| seed | run | children >= medium P / R (flagged) | ever flagged P / R | lead, median "
+        "days (flagged before recognition) |",
+        "|---|---|---|---|---|",
+        *_quality_rows("graph-"),
+    ]
+    write_section(GRAPH_SECTION, lines, WORK, notes="graph-notes.md")
 
 
 def main() -> None:
     parser, sub = commands(__doc__)
     prop = sub.add_parser("property")
     prop.add_argument("names", nargs="*")
-    sub.add_parser("quality")
+    qual = sub.add_parser("quality")
+    qual.add_argument("--graph", action="store_true", help=f"put back {GRAPH} alone")
     sub.add_parser("write")
+    sub.add_parser("write-graph")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     if args.command == "property":
         property_runs(args.names)
     elif args.command == "quality":
-        quality_runs()
+        quality_runs((GRAPH,), "graph-") if args.graph else quality_runs()
+    elif args.command == "write-graph":
+        write_graph()
     else:
         write()
 

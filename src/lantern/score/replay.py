@@ -262,6 +262,12 @@ class Replay:
         for fact in self.facts_by_day.get(day, ()):
             self.facts_of_child[fact.child_record].append(fact)
             self.facts_to_target[fact.target].append(fact)
+            if not fact.qualifies:
+                # Counts for neither side (`link_findings` and `adult_links` read qualifying
+                # facts only), so it gives no one a reason to be scored again. Keeping such
+                # facts out of `children_of_target` keeps persons who share only a routine
+                # contact apart, which the carried-forward replay relies on (carry.py).
+                continue
             self.children_of_target[fact.target][fact.child_record] = None
             if fact.target.startswith("R:"):
                 adults.add(self.find(fact.target[2:]))
@@ -302,6 +308,8 @@ class Replay:
     def _neighbours_of_child(self, root: str, relink: set[str], adults: set[str]) -> None:
         for record in self.clusters[root].records:
             for fact in self.facts_of_child.get(record, ()):
+                if not fact.qualifies:
+                    continue  # this child's flag is nothing to the other (`_step`)
                 if fact.target.startswith("R:"):
                     target_root = self.find(fact.target[2:])
                     adults.add(target_root)
