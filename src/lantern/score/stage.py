@@ -88,6 +88,7 @@ def run(
             weights.child.scored_text_layers,
         ),
         weights,
+        facts.read_adult_contacts(con, until),
     )
     result = replay.run(until)
     person_of_root = _person_ids(con, result)
