@@ -4,6 +4,8 @@ back the old way; and what time-true identity does to quality on the tuning coun
     python bench/identity_places.py property [NAME ...]   # each place put back, the property run
     python bench/identity_places.py quality               # tuning seeds, before / after
     python bench/identity_places.py write                 # the section of bench/RESULTS.md
+    python bench/identity_places.py quality --graph       # the graph's child test alone
+    python bench/identity_places.py write-graph           # its own section (sixth session)
 
 `property`: for each place (`PLACES` below), a copy of src/ and tests/ in
 bench/_work/identity-places/NAME with that one place put back the old way (never committed),
@@ -18,7 +20,6 @@ indicator and score place put back at once (before). Tuning seeds only.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -29,14 +30,21 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
+from identity_common import (  # noqa: E402 - bench/ is on the path
+    CHILDREN,
+    ROOT,
+    TUNING_SEEDS,
+    commands,
+    county,
+    evaluate,
+    quality,
+    write_section,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "_work" / "identity-places"
 SECTION = "## Time-true identity: each place put back the old way (issue 18, fifth session)"
 SEEDS = ((3, 90, 4), (8, 70, 5), (21, 80, 4))  # the fast property's counties
-QUALITY_SEEDS = (1, 2)
-CHILDREN = 2000
+QUALITY_SEEDS = TUNING_SEEDS
 FINAL = (
     "(SELECT record_id, person_id AS person_label, NULL::TIMESTAMP AS valid_from, "
     "NULL::TIMESTAMP AS valid_to FROM persons)"
@@ -50,6 +58,9 @@ PLACES = {
     "the adult's records one person now, not when the report was recorded)",
     "age_on_todays_identity": "the law on age on today's best-supported date of birth "
     "(`person_identity`), not the one known when the record was made",
+    "graph_child_on_todays_dob": "the graph's child test on today's person's date of birth, "
+    "and a thing on a record a child's if the person was a child at any event, later ones "
+    "included",
     "score_persons_union_find": "the score's persons of D a union-find over today's "
     "`record_links` by `available_at`, not the clustering of D",
     "review_places_whole_history": "the review's places and vehicles from the whole history's "
@@ -85,11 +96,11 @@ def put_back(src: Path, place: str) -> None:
     elif place == "age_on_todays_identity":
         path = lantern / "indicators" / "inputs.py"
         text = path.read_text()
-        i = text.index('    steps.table(\n        "ind_dates_of_birth",')
+        i = text.index('    steps.table(\n        f"{prefix}_dates_of_birth",')
         path.write_text(
             text[:i]
             + '''    steps.table(
-        "ind_dates_of_birth",
+        f"{prefix}_dates_of_birth",
         """
         SELECT m.record_id, m.known_at, coalesce(i.date_of_birth, r.dob)::DATE AS dob,
                CASE WHEN i.date_of_birth IS NULL
@@ -113,6 +124,19 @@ def put_back(src: Path, place: str) -> None:
             """            SELECT available_at, record_id_l, record_id_r
             FROM record_links
             WHERE available_at < {end}""",
+        )
+    elif place == "graph_child_on_todays_dob":
+        path = lantern / "graph" / "evidence.py"
+        _replace(
+            path,
+            """LEFT JOIN graph_dates_of_birth s
+                   ON s.record_id = ep.record_id AND s.known_at = e.recorded_at""",
+            "LEFT JOIN graph_person_status s USING (person_id)",
+        )
+        _replace(
+            path,
+            "c.child_known_at <= coalesce(tm.recorded_at, r.first_recorded_at),",
+            "c.child_known_at IS NOT NULL,",
         )
     elif place == "review_places_whole_history":
         _replace(
@@ -177,34 +201,29 @@ def property_runs(names: list[str]) -> None:
         print(f"{name}: the property fails on {failing} of {len(SEEDS)} counties", flush=True)
 
 
-def quality() -> None:
-    trees = {"after": _copy("quality-after", ()), "before": _copy("quality-before", BEFORE)}
+def quality_runs(places: tuple[str, ...] = BEFORE, tag: str = "") -> None:
+    """Evaluate the tuning counties with the code as it is (after) and with `places` put back
+    (before); the reports are WORK/{tag}{after,before}-s{seed}.json."""
+    trees = {"after": _copy(f"{tag}quality-after", ()),
+             "before": _copy(f"{tag}quality-before", places)}  # fmt: skip
     for seed in QUALITY_SEEDS:
-        data = WORK / f"county-s{seed}-{CHILDREN}"
-        if not (data / "events.csv").exists():
-            subprocess.run([sys.executable, "-m", "lantern.cli", "synth", "--out", str(data),
-                            "--seed", str(seed), "--children", str(CHILDREN)], check=True,
-                           env=dict(os.environ, PYTHONPATH=str(trees["after"] / "src")))  # fmt: skip
+        data = county(WORK, seed)
         for label, tree in trees.items():
-            code = "import sys; from lantern.cli import main; sys.exit(main(sys.argv[1:]))"
-            with (WORK / f"{label}-s{seed}.log").open("w") as log:
-                subprocess.run([sys.executable, "-c", code, "evaluate", "--data", str(data),
-                                "--out", str(WORK / f"{label}-s{seed}.json"), "--no-siloed"],
-                               env=dict(os.environ, PYTHONPATH=str(tree / "src")), stdout=log,
-                               stderr=subprocess.STDOUT, check=True)  # fmt: skip
+            evaluate(data, WORK / f"{tag}{label}-s{seed}.json", tree / "src")
 
 
-def _quality(path: Path) -> dict[str, object]:
-    report = json.loads(path.read_text())
-    flagged = report["children_at_risk"]["all"]
-    joint = report["lead_time"]["joint"]
-    return {
-        "p": flagged["precision"], "r": flagged["recall"], "flagged": flagged["flagged_rows"],
-        "ever_p": report["children_ever_flagged"]["precision"],
-        "ever_r": report["children_ever_flagged"]["recall"],
-        "lead": joint["median_days"],
-        "before_recognition": f"{joint['flagged_before_recognition']}/{joint['victims']}",
-    }  # fmt: skip
+def _quality_rows(tag: str = "") -> list[str]:
+    rows = []
+    for seed in QUALITY_SEEDS:
+        for label in ("before", "after"):
+            path = WORK / f"{tag}{label}-s{seed}.json"
+            if path.exists():
+                q = quality(path)
+                rows.append(
+                    f"| {seed} | {label} | {q['p']:.3f} / {q['r']:.3f} ({q['flagged']}) "
+                    f"| {q['ever_p']:.3f} / {q['ever_r']:.3f} | {q['lead']} ({q['before_recognition']}) |"
+                )
+    return rows
 
 
 def _first(problems: list[str]) -> str:
@@ -247,34 +266,63 @@ def write() -> None:
         "days (flagged before recognition) |",
         "|---|---|---|---|---|",
     ]
-    for seed in QUALITY_SEEDS:
-        for label in ("before", "after"):
-            path = WORK / f"{label}-s{seed}.json"
-            if path.exists():
-                q = _quality(path)
-                lines.append(
-                    f"| {seed} | {label} | {q['p']:.3f} / {q['r']:.3f} ({q['flagged']}) "
-                    f"| {q['ever_p']:.3f} / {q['ever_r']:.3f} | {q['lead']} ({q['before_recognition']}) |"
-                )
-    notes = WORK / "notes.md"
-    if notes.exists():
-        lines += ["", notes.read_text().rstrip()]
-    replace_section(SECTION, lines)
+    lines += _quality_rows()
+    write_section(SECTION, lines, WORK)
+
+
+GRAPH = "graph_child_on_todays_dob"
+GRAPH_SECTION = "## Time-true identity: the graph's child test (issue 18, sixth session)"
+
+
+def write_graph() -> None:
+    """The sixth session's place, the graph's child test: its property row and what it does
+    to quality (`quality --graph`), in a section of its own."""
+    lines = [
+        "The graph's child test read today's person's date of birth (and a thing on a person "
+        "record was a child's if the person was a child at any event, later ones included); "
+        "it now reads the date known when each event was recorded (`graph_dates_of_birth`). "
+        f"Run {dt.date.today().isoformat()} on {platform.node()} ({platform.machine()}, "
+        f"{os.cpu_count()} cores, shared), `bench/identity_places.py` "
+        f"(`property {GRAPH}`, `quality --graph`, `write-graph`).",
+        "",
+        "| place put back | how it was | seed 3 | seed 8 | seed 21 |",
+        "|---|---|---|---|---|",
+    ]
+    path = WORK / f"property-{GRAPH}.json"
+    if path.exists():
+        out = json.loads(path.read_text())
+        cells = " | ".join(_first(out.get(f"seed {s[0]}", [])) for s in SEEDS)
+        lines.append(f"| `{GRAPH}` | {PLACES[GRAPH]} | {cells} |")
+    lines += [
+        "",
+        f"Quality on the tuning counties (`lantern synth --seed 1|2 --children {CHILDREN}`, "
+        "`lantern evaluate --no-siloed`): *after* is this branch; *before* is the same code with "
+        f"`{GRAPH}` put back. Tuning seeds only.",
+        "",
+        "| seed | run | children >= medium P / R (flagged) | ever flagged P / R | lead, median "
+        "days (flagged before recognition) |",
+        "|---|---|---|---|---|",
+        *_quality_rows("graph-"),
+    ]
+    write_section(GRAPH_SECTION, lines, WORK, notes="graph-notes.md")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser, sub = commands(__doc__)
     prop = sub.add_parser("property")
     prop.add_argument("names", nargs="*")
-    sub.add_parser("quality")
+    qual = sub.add_parser("quality")
+    qual.add_argument("--graph", action="store_true", help=f"put back {GRAPH} alone")
     sub.add_parser("write")
+    sub.add_parser("write-graph")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     if args.command == "property":
         property_runs(args.names)
     elif args.command == "quality":
-        quality()
+        quality_runs((GRAPH,), "graph-") if args.graph else quality_runs()
+    elif args.command == "write-graph":
+        write_graph()
     else:
         write()
 

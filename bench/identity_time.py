@@ -15,7 +15,6 @@ section of bench/RESULTS.md. These are tuning seeds: figures to trace by, not he
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -24,40 +23,27 @@ import subprocess
 import sys
 from pathlib import Path
 
-from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
+from identity_common import (  # noqa: E402 - bench/ is on the path
+    CHILDREN,
+    ROOT,
+    TUNING_SEEDS,
+    commands,
+    county,
+    evaluate,
+    quality,
+    write_section,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "_work" / "identity-time"
 SECTION = "## Time-true identity (issue 18)"
-SEEDS = (1, 2)
-CHILDREN = 2000
+SEEDS = TUNING_SEEDS
 BIG = 10000
-
-
-def _lantern(args: list[str], src: Path | None, log: Path) -> None:
-    env = dict(os.environ)
-    if src is not None:
-        env["PYTHONPATH"] = str(src)
-    code = "import sys; from lantern.cli import main; sys.exit(main(sys.argv[1:]))"
-    with log.open("w") as handle:
-        subprocess.run([sys.executable, "-c", code, *args], env=env, stdout=handle,
-                       stderr=subprocess.STDOUT, check=True)  # fmt: skip
-
-
-def _county(seed: int, children: int) -> Path:
-    path = WORK / f"county-s{seed}-{children}"
-    if not (path / "events.csv").exists():
-        _lantern(["synth", "--out", str(path), "--seed", str(seed), "--children", str(children)],
-                 None, WORK / f"synth-s{seed}-{children}.log")  # fmt: skip
-    return path
 
 
 def run(label: str, src: Path | None) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     for seed in SEEDS:
-        data = _county(seed, CHILDREN)
-        _lantern(["evaluate", "--data", str(data), "--out", str(WORK / f"{label}-s{seed}.json"),
-                  "--no-siloed"], src, WORK / f"{label}-s{seed}.log")  # fmt: skip
+        evaluate(county(WORK, seed), WORK / f"{label}-s{seed}.json", src)
     time_stages(label, src)
 
 
@@ -97,33 +83,13 @@ print(json.dumps(out))
 
 
 def time_stages(label: str, src: Path | None) -> None:
-    data = _county(1, BIG)
+    data = county(WORK, 1, BIG)
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
     result = subprocess.run([sys.executable, "-c", TIMER, str(data)], env=env,
                             capture_output=True, text=True, check=True)  # fmt: skip
     (WORK / f"{label}-stages.json").write_text(result.stdout.strip().splitlines()[-1])
-
-
-def _quality(path: Path) -> dict[str, float | int | None]:
-    report = json.loads(path.read_text())
-    flagged = report["children_at_risk"]["all"]
-    ever = report["children_ever_flagged"]
-    joint = report["lead_time"]["joint"]
-    per_victim = report["lead_time"]["per_victim"]
-    return {
-        "identity_p": report["identity"]["precision"],
-        "identity_r": report["identity"]["recall"],
-        "p": flagged["precision"],
-        "r": flagged["recall"],
-        "flagged": flagged["flagged_rows"],
-        "ever_p": ever["precision"],
-        "ever_r": ever["recall"],
-        "lead_days": joint["median_days"],
-        "before_recognition": f"{joint['flagged_before_recognition']}/{joint['victims']}",
-        "months_sign_to_flag": per_victim["median_months_first_signal_to_joint_flag"],
-    }
 
 
 def write() -> None:
@@ -147,12 +113,12 @@ def write() -> None:
             path = WORK / f"{label}-s{seed}.json"
             if not path.exists():
                 continue
-            q = _quality(path)
+            q = quality(path)
             lines.append(
                 f"| {seed} | {label} | {q['identity_p']:.4f} / {q['identity_r']:.4f} "
                 f"| {q['p']:.3f} / {q['r']:.3f} ({q['flagged']}) "
                 f"| {q['ever_p']:.3f} / {q['ever_r']:.3f} "
-                f"| {q['lead_days']} ({q['before_recognition']}) | {q['months_sign_to_flag']} |"
+                f"| {q['lead']} ({q['before_recognition']}) | {q['months_sign_to_flag']} |"
             )
     lines += [
         "",
@@ -173,15 +139,11 @@ def write() -> None:
             if a
             else f"| {stage} | {b[0]} / {b[1]} | - |"
         )
-    notes = WORK / "notes.md"
-    if notes.exists():
-        lines += ["", notes.read_text().rstrip()]
-    replace_section(SECTION, lines)
+    write_section(SECTION, lines, WORK)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser, sub = commands(__doc__)
     run_parser = sub.add_parser("run")
     run_parser.add_argument("--label", required=True)
     run_parser.add_argument("--src", type=Path)

@@ -9,6 +9,8 @@ What is not compared, and why (docs/incremental.md):
   event replaced (read once, kept for a text that may come back); the union never saw them.
   Every finding made from the readings (`text_findings`, `language_findings`,
   `text_mentions`) is compared.
+- `score_replay_state`: the score replay's state by part, pickled (lantern.score.carry): what
+  an incremental run carries forward. Every score table made from it is compared.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ NOT_COMPARED = {
     "text_reading_findings": "holds texts later versions replaced",
     "text_reading_language": "holds texts later versions replaced",
     "text_reading_mentions": "holds texts later versions replaced",
+    "score_replay_state": "the replay's pickled state; every table made from it is compared",
 }
 COLUMNS_NOT_COMPARED = {"resolve_model": {"saved_at", "records"}}  # when, and on how many
 DIGITS = 9  # doubles rounded: a parallel sum may differ in its last bits from run to run

@@ -21,6 +21,15 @@ from lantern.errors import UserError
 from lantern.score.commands import AsOfOption, as_of_date
 from lantern.settings import StoreOption, command_settings
 
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="duckdb (one machine), or spark: the text analysis and the network communities on "
+        "Apache Spark (the spark extra; LANTERN_SPARK_MASTER, default local[2]; docs/spark.md).",
+    ),
+]
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -80,6 +89,7 @@ def assess_command(
     store: Annotated[
         Path | None, typer.Option("--store", help="Keep the store here (default: a throwaway one).")
     ] = None,
+    engine: EngineOption = "duckdb",
 ) -> None:
     """Run the whole pipeline on a fresh store and write persons, children, adults and networks."""
     from lantern.pipeline import assess
@@ -94,6 +104,7 @@ def assess_command(
             store_path=store,
             progress=lambda stage: typer.echo(f"{stage}…", err=True),
             settings=command_settings(),
+            engine=engine,
         )
     typer.echo(f"{out}: assessment written")
     _print_load(summary, store or "(a throwaway store)")
@@ -116,6 +127,7 @@ def run_command(
     full: Annotated[
         bool, typer.Option("--full", help="Recompute every stage from scratch.")
     ] = False,
+    engine: EngineOption = "duckdb",
 ) -> None:
     """Bring an extract into a persistent store and every stage up to date, as a new store
     generation: the web app keeps serving the current one and moves to the new one when the run
@@ -140,6 +152,7 @@ def run_command(
                 as_of=as_of_date(as_of),
                 progress=lambda stage: typer.echo(f"{stage}…", err=True),
                 settings=settings,
+                engine=engine,
             )
     except BaseException as error:
         code = error.exit_code if isinstance(error, LanternError) else 1

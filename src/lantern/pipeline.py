@@ -14,6 +14,11 @@ centrality, `graph_stats`); `run` and `assess` with a store build everything.
 `agencies` restricts a run to those agencies' rows — the siloed baseline
 against which the joint view is measured. Each stage's wall time and the
 process's peak memory after it are recorded in the summary.
+
+`engine` "spark" (`--engine spark`) hands the indicators and graph stages readers that run
+their distributable work on Apache Spark (`lantern.spark`: the text analysis, and the
+network communities per connected component); every other step runs on the store's DuckDB,
+and the store written is the same (docs/spark.md).
 `assess_agency_sets` runs that baseline for several sets of agencies (each
 alone for `lantern evaluate`, each alone and each pair for `lantern review`),
 each in its own process (`assess_apart`), so each run's wall time and peak
@@ -38,7 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -48,7 +53,11 @@ from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
 from lantern.store.contract import stamp
 
+if TYPE_CHECKING:
+    from lantern.spark.engine import SparkEngine
+
 OUTPUT_FILES = ("persons.csv", "children.csv", "adults.csv", "networks.csv")
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class AssessSummary:
     results: dict[str, Any] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)  # file name -> data rows
     incremental: bool = False  # a run on a store that held one (lantern.incremental)
+    engine: str = "duckdb"  # where the distributable steps ran (ENGINES)
 
     @property
     def seconds(self) -> float:
@@ -108,16 +118,30 @@ def _resolve(con: duckdb.DuckDBPyConnection) -> Any:
     return stage.run(con)
 
 
-def _indicators(con: duckdb.DuckDBPyConnection) -> Any:
+def _indicators(con: duckdb.DuckDBPyConnection, spark: SparkEngine | None = None) -> Any:
     from lantern.indicators import stage
 
-    return stage.run(con)
+    return stage.run(con, text_reader=spark.text_reader if spark else None)
 
 
-def _graph(con: duckdb.DuckDBPyConnection, *, stats: bool) -> Any:
+def _graph(con: duckdb.DuckDBPyConnection, *, stats: bool, spark: SparkEngine | None = None) -> Any:
     from lantern.graph import stage
 
-    return stage.run(con, stats=stats)
+    return stage.run(con, stats=stats, communities=spark.community_finder if spark else None)
+
+
+def _engine(name: str) -> SparkEngine | None:
+    """The Spark engine for a run with `engine` "spark" (its session starts when a stage first
+    uses it; the caller stops it); None for DuckDB."""
+    if name not in ENGINES:
+        raise UserError(f"unknown engine {name!r}: one of {', '.join(ENGINES)}")
+    if name == "duckdb":
+        return None
+    from lantern.spark.engine import SparkEngine
+    from lantern.spark.session import require_pyspark
+
+    require_pyspark()
+    return SparkEngine()
 
 
 def keep_only_agencies(con: duckdb.DuckDBPyConnection, agencies: Sequence[str]) -> None:
@@ -133,16 +157,21 @@ def keep_only_agencies(con: duckdb.DuckDBPyConnection, agencies: Sequence[str]) 
 
 
 def _derived_stages(
-    con: duckdb.DuckDBPyConnection, as_of: date | None, *, app_tables: bool = True
+    con: duckdb.DuckDBPyConnection,
+    as_of: date | None,
+    *,
+    app_tables: bool = True,
+    spark: SparkEngine | None = None,
 ) -> list[tuple[str, Callable[[], Any]]]:
     """The stages after ingest. `app_tables` False skips what only the web app reads
-    (the graph's centrality, `graph_stats`): a throwaway store is never served."""
+    (the graph's centrality, `graph_stats`): a throwaway store is never served. `spark`: the
+    engine whose readers the indicators and graph stages use (module doc)."""
     from lantern.score import stage as score
 
     return [
         ("resolve", lambda: _resolve(con)),
-        ("indicators", lambda: _indicators(con)),
-        ("graph", lambda: _graph(con, stats=app_tables)),
+        ("indicators", lambda: _indicators(con, spark)),
+        ("graph", lambda: _graph(con, stats=app_tables, spark=spark)),
         ("score", lambda: score.run(con, as_of)),
     ]
 
@@ -156,11 +185,12 @@ def _run_stages(
     *,
     app_tables: bool = True,
     derived: list[tuple[str, Callable[[], Any]]] | None = None,
+    spark: SparkEngine | None = None,
 ) -> None:
     steps: list[tuple[str, Callable[[], Any]]] = [("ingest", lambda: _ingest(con, dataset_dir))]
     if agencies:
         steps.append(("keep agencies", lambda: keep_only_agencies(con, agencies)))
-    steps.extend(derived or _derived_stages(con, summary.as_of, app_tables=app_tables))
+    steps.extend(derived or _derived_stages(con, summary.as_of, app_tables=app_tables, spark=spark))
     for name, step in steps:
         if progress:
             progress(name)
@@ -178,18 +208,23 @@ def assess(
     store_path: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
+    engine: str = "duckdb",
 ) -> AssessSummary:
     """Run the whole pipeline on `dataset_dir` and write the assessment files into `out_dir`
-    (DuckDB's threads and memory from `settings`, the defaults when none are given)."""
+    (DuckDB's threads and memory from `settings`, the defaults when none are given; `engine`:
+    module doc)."""
     dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
-    summary = AssessSummary(out_dir, as_of, tuple(agencies) if agencies else None)
+    summary = AssessSummary(out_dir, as_of, tuple(agencies) if agencies else None, engine=engine)
+    spark = _engine(engine)
     with tempfile.TemporaryDirectory(prefix="lantern-assess-") as scratch:
         path = Path(store_path) if store_path else Path(scratch) / DEFAULT_STORE.name
         con = _connect(path, settings)
         try:
             # A store kept (`store_path`) may be served by the web app: give it every table.
             app_tables = store_path is not None
-            _run_stages(con, dataset_dir, summary, agencies, progress, app_tables=app_tables)
+            _run_stages(
+                con, dataset_dir, summary, agencies, progress, app_tables=app_tables, spark=spark
+            )
             started = time.perf_counter()
             summary.files = write_outputs(con, out_dir)
             summary.stages.append(
@@ -197,6 +232,8 @@ def assess(
             )
         finally:
             con.close()
+            if spark is not None:
+                spark.stop()
     return summary
 
 
@@ -209,9 +246,12 @@ def run(
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
+    engine: str = "duckdb",
 ) -> AssessSummary:
     """Ingest a new extract into a persistent store and bring every derived table up to date:
-    incrementally when the store already holds a run (`lantern.incremental`), unless `full`.
+    incrementally when the store already holds a run (`lantern.incremental`), unless `full` or
+    `engine` is "spark" (module doc; the incremental path is DuckDB's alone, so a Spark run
+    recomputes every derived stage, as `full` does, the model retrained).
 
     `dataset_dir` None: no new extract; the derived stages are recomputed from what the store
     holds (after reviewers' decisions or a change of weights), incrementally too unless `full`
@@ -220,15 +260,18 @@ def run(
     in place: `lantern.runs.run_generation` runs this on a new store generation."""
     from lantern import incremental
 
-    summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None)
+    summary = AssessSummary(Path(out_dir) if out_dir else None, as_of, None, engine=engine)
     # `full` writes every derived table again, so a store from an older Lantern may be opened
     # (and is stamped with this version once the stages have run); otherwise it is refused.
+    spark = _engine(engine)
     con = _connect(Path(store_path), settings, rederive=full)
     try:
         if settings is not None:
             _copy_app_decisions(con, settings)
         derived = None
-        if not full and incremental.holds_run(con):
+        if spark is not None:
+            derived = _derived_stages(con, as_of, spark=spark)
+        elif not full and incremental.holds_run(con):
             derived = incremental.derived_stages(con, as_of)
             summary.incremental = True
         if dataset_dir is None:
@@ -241,6 +284,8 @@ def run(
             summary.files = write_outputs(con, Path(out_dir))
     finally:
         con.close()
+        if spark is not None:
+            spark.stop()
     return summary
 
 

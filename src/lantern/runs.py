@@ -55,17 +55,18 @@ def run_generation(
     as_of: date | None = None,
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
+    engine: str = "duckdb",
 ) -> RunResult:
     """`pipeline.run` on the next generation of `store`, made current when it succeeds."""
     purpose = (
         "lantern run " + (str(dataset) if dataset else "(recompute)") + (" --full" if full else "")
-    )
+    ) + (f" --engine {engine}" if engine != "duckdb" else "")
     with generations.writing(store, purpose) as generation:
         generation.details["dataset"] = str(dataset) if dataset else None
         try:
             summary = run(
                 generation.path, dataset, full=full, out_dir=out_dir, as_of=as_of,
-                progress=progress, settings=settings,
+                progress=progress, settings=settings, engine=engine,
             )  # fmt: skip
         except DatasetError as error:
             if "the load is incomplete" not in str(error):  # unreadable: nothing was loaded
@@ -76,6 +77,7 @@ def run_generation(
             "incremental" if getattr(summary, "incremental", False) else "full"
         )
         generation.details["stages"] = {t.stage: round(t.seconds, 2) for t in summary.stages}
+        generation.details["engine"] = engine
     return RunResult(summary, generation)
 
 

@@ -32,6 +32,7 @@ plans = st.builds(
     changed_people=st.integers(0, 3),
     changed_events=st.integers(0, 3),
     merges=st.integers(1, 2),
+    latest=st.booleans(),
 )
 
 
@@ -46,6 +47,8 @@ def _check(county: Path, plan: DeltaPlan, seed: int) -> None:
     with tempfile.TemporaryDirectory(prefix="lantern-incremental-") as work:
         incremental, full, summaries = run_both(county, Path(work), plan, seed)
         assert [s.incremental for s in summaries] == [False] + [True] * plan.deltas
+        # the score replay carried untouched parts forward (lantern.score.carry), not all anew
+        assert sum(s.results["score"].parts_carried for s in summaries[1:]) > 0
         assert differences(incremental, full) == {}
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lantern.app import alerts, audit, clocks, disclosure, scope
 from lantern.app.context import NotFound, clocks_now, current_user, require_csrf, state_of
 from lantern.app.models import Alert, Decision, User
+from lantern.app.policy import ROLES
 from lantern.app.templating import render
 
 router = APIRouter()
@@ -136,7 +137,9 @@ def _alert_page(
     state = state_of(request)
     item = present_alerts(state, db, [alert], request.state.user)[0]
     assignees = db.scalars(
-        select(User).where(User.active.is_(True), User.role != "admin").order_by(User.display_name)
+        select(User)
+        .where(User.active.is_(True), User.role.in_(_assignable(request, alert)))
+        .order_by(User.display_name)
     ).all()
     return render(
         request,
@@ -148,6 +151,13 @@ def _alert_page(
         assignees=assignees,
         form=form or {},
     )
+
+
+def _assignable(request: Request, alert: Alert) -> list[str]:
+    """The roles that may open this alert (a network's follows the network page's policy):
+    only they are offered, or accepted, as its assignee."""
+    page = "network" if alert.subject_kind == "network" else "alert"
+    return [role for role in ROLES if state_of(request).policy.allows(role, page)]
 
 
 @router.get("/alerts/{alert_id}")
@@ -188,7 +198,13 @@ def decide(
         scope.alert_gate(request, db, user, alert, acting=True)
         try:
             alerts.decide(
-                db, alert, user, action, assignee if action == "assign" else outcome, rationale
+                db,
+                alert,
+                user,
+                action,
+                assignee if action == "assign" else outcome,
+                rationale,
+                assignable=_assignable(request, alert),
             )
         except alerts.DecisionError as error:
             db.rollback()

@@ -7,7 +7,12 @@ Steps (each writes the table named):
    for every stage and the app), and a home (the
    most common normalised postcode over their records: children sharing one are one
    household).
-2. `graph_participants` — event × person: role, age at the event, child flag.
+2. `graph_dates_of_birth` — each record's date of birth as known when each event naming it
+   was recorded (the indicators' rule, `dates_of_birth`: resolve's one rule over the records
+   that were one person with it then), and `graph_participants` — event × person: role, age
+   at the event on that date (the record's own date first), child flag. Never today's
+   `graph_person_status`: a record recorded later would make someone a child or an adult
+   behind an earlier date (the 10,000-child truncation property caught it).
 3. `graph_child_signals` — (event, child): the child shows a signal at this
    event (an indicator hit other than the common and contact-describing
    categories, a missing episode, or an event around one), and when that
@@ -31,7 +36,7 @@ import duckdb
 from lantern.graph.rules import GraphRules
 from lantern.resolve.identity import best_dates_of_birth_sql
 from lantern.sql import sql_list
-from lantern.store.steps import create_table
+from lantern.store.steps import Steps, create_table
 
 # Postcode → sector ("OX4 1AB" → "OX4 1"); NULL when the postcode is not a full UK postcode.
 POSTCODE_SECTOR = """
@@ -67,6 +72,24 @@ def build_person_status(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
     )
 
 
+def build_dates_of_birth(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    """`graph_dates_of_birth` (with `graph_person_spans`, `graph_record_dates_of_birth` and
+    `graph_dob_members`): each record's date of birth at each moment an event naming it was
+    recorded, as known then. Identity over time from resolve (`record_person_spans`); a store
+    without it (built by hand) has only today's persons, from the start."""
+    from lantern.indicators.inputs import dates_of_birth
+
+    steps = Steps(con)
+    steps.table(
+        "graph_person_spans",
+        "SELECT record_id, component, person_label, valid_from, valid_to FROM record_person_spans"
+        if steps.exists("record_person_spans")
+        else "SELECT record_id, person_id AS component, person_id AS person_label, "
+        "NULL::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to FROM persons",
+    )
+    dates_of_birth(steps, spans="graph_person_spans", prefix="graph")
+
+
 def build_participants(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
     create_table(
         con,
@@ -90,7 +113,9 @@ def build_participants(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> Non
             FROM ep
             JOIN events e USING (event_id)
             LEFT JOIN person_records r USING (record_id)
-            LEFT JOIN graph_person_status s USING (person_id)
+            -- the person's date as known when the event was recorded, not today's
+            LEFT JOIN graph_dates_of_birth s
+                   ON s.record_id = ep.record_id AND s.known_at = e.recorded_at
             WHERE e.occurred_at IS NOT NULL
         )
         , sizes AS (
@@ -166,14 +191,21 @@ def build_thing_links(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
                    tm.occurred_at,
                    coalesce(tm.recorded_at, r.first_recorded_at) AS available_at,
                    coalesce(lower(tm.role), 'on_record') AS role,
-                   coalesce(gp.is_child, c.person_id IS NOT NULL) AS is_child,
+                   -- with no event: a child's when the person was known as a child by the
+                   -- time the tie was (not at some later event: that came later)
+                   coalesce(gp.is_child,
+                            c.child_known_at <= coalesce(tm.recorded_at, r.first_recorded_at),
+                            FALSE) AS is_child,
                    coalesce(tm.source, 'people') AS source
             FROM graph_in_thing_mentions tm
             JOIN persons p USING (record_id)
             JOIN person_records r USING (record_id)
             LEFT JOIN (SELECT DISTINCT event_id, record_id, is_child FROM graph_participants) gp
                    ON gp.event_id = tm.event_id AND gp.record_id = tm.record_id
-            LEFT JOIN graph_children c ON c.person_id = p.person_id
+            LEFT JOIN (
+                SELECT person_id, min(recorded_at) FILTER (WHERE is_child) AS child_known_at
+                FROM graph_participants GROUP BY person_id
+            ) c ON c.person_id = p.person_id
             WHERE tm.record_id IS NOT NULL
         ), in_event AS (  -- a thing in an event with no record: tied to the people its role names
             SELECT gp.person_id, gp.record_id, tm.thing_id, tm.event_id, gp.agency,
@@ -449,6 +481,7 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
 
 STEPS = (
     build_person_status,
+    build_dates_of_birth,
     build_participants,
     build_child_signals,
     build_thing_links,

@@ -10,9 +10,13 @@ built before every upstream stage has run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from lantern.errors import StoreError
+from lantern.indicators.text.layers import SCORED_BY_DEFAULT
+from lantern.sql import sql_list
 from lantern.store.connection import existing_tables
 
 REQUIRED = ("events", "event_people", "persons", "person_records")
@@ -53,6 +57,7 @@ OPTIONAL: dict[str, dict[str, str]] = {
         "occurred_at": "TIMESTAMP",
         "recorded_at": "TIMESTAMP",
         "concern": "VARCHAR",
+        "text_layer": "VARCHAR",
     },
     "text_mentions": {
         "event_id": "VARCHAR",
@@ -66,9 +71,17 @@ OPTIONAL: dict[str, dict[str, str]] = {
 }
 
 
-def prepare_inputs(con: duckdb.DuckDBPyConnection) -> list[str]:
+def prepare_inputs(
+    con: duckdb.DuckDBPyConnection,
+    scored_text_layers: Sequence[str] | None = SCORED_BY_DEFAULT,
+) -> list[str]:
     """Check required tables; create `graph_in_<name>` views for the optional ones.
 
+    `graph_in_indicator_hits` holds the hits the score counts: a text hit only when its
+    `text_layer` is one of `scored_text_layers` (None: every layer). The default is the
+    layers the shipped weights score (`child.scored_text_layers`, `[patterns]`): a hit only
+    the concept layer read is shown to a person, not evidence for an edge, a network's
+    concern or an adult's evidence picture, as it is no sign for the score's links either.
     Returns the optional inputs that were missing (each stands in as empty).
     """
     present = existing_tables(con)
@@ -93,8 +106,14 @@ def prepare_inputs(con: duckdb.DuckDBPyConnection) -> list[str]:
                 col if col in have else f"CAST(NULL AS {kind}) AS {col}"
                 for col, kind in columns.items()
             )
+            where = ""
+            if name == "indicator_hits" and scored_text_layers is not None:
+                # structured, code and legal hits have no text layer (a legal hit resting on
+                # a text finding takes that finding's layer, as the score reads it)
+                layers = sql_list(scored_text_layers)
+                where = f" WHERE text_layer IS NULL OR list_contains({layers}, text_layer)"
             con.execute(
-                f"CREATE OR REPLACE TEMP VIEW graph_in_{name} AS SELECT {select} FROM {name}"  # noqa: S608
+                f"CREATE OR REPLACE TEMP VIEW graph_in_{name} AS SELECT {select} FROM {name}{where}"  # noqa: S608
             )
         else:
             absent.append(name)

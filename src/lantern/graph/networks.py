@@ -34,6 +34,8 @@ Steps:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import igraph as ig
 import leidenalg
@@ -41,6 +43,11 @@ import pyarrow as pa
 
 from lantern.graph.rules import GraphRules
 from lantern.store.steps import create_table
+
+# A weighted undirected edge list and the rules in, node → community number out: by default
+# `leiden_communities` in this process; another engine may find them elsewhere
+# (`lantern.spark.communities`, Leiden per connected component on Spark's executors).
+CommunityFinder = Callable[[list[tuple[str, str, float]], GraphRules], dict[str, int]]
 
 NETWORK_KINDS = (
     "suspect_of",
@@ -108,11 +115,13 @@ def leiden_communities(edges: list[tuple[str, str, float]], rules: GraphRules) -
     return {names[v]: community for v, community in enumerate(partition.membership)}
 
 
-def build_communities(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> int:
+def build_communities(
+    con: duckdb.DuckDBPyConnection, rules: GraphRules, finder: CommunityFinder | None = None
+) -> int:
     rows = con.execute(
         "SELECT src, dst, weight FROM graph_network_edges ORDER BY src, dst"
     ).fetchall()
-    membership = leiden_communities([(s, d, float(w)) for s, d, w in rows], rules)
+    membership = (finder or leiden_communities)([(s, d, float(w)) for s, d, w in rows], rules)
     table = pa.table(
         {
             "node_id": pa.array(list(membership.keys()), pa.string()),

@@ -11,6 +11,7 @@ piece of evidence, for replay), `graph_networks`, `adult_child_links`,
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ import duckdb
 from lantern.graph import adult_evidence, concerns, edges, evidence, networks
 from lantern.graph.inputs import count, prepare_inputs
 from lantern.graph.rules import GraphRules, load_rules
+from lantern.indicators.text.layers import SCORED_BY_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,16 @@ def run(
     rules_path: Path | str | None = None,
     as_of: datetime | None = None,
     stats: bool = True,
+    scored_text_layers: Sequence[str] | None = SCORED_BY_DEFAULT,
+    communities: networks.CommunityFinder | None = None,
 ) -> GraphSummary:
-    """Build the graph (as of `as_of`, default: everything) and its networks on `con`."""
+    """Build the graph (as of `as_of`, default: everything) and its networks on `con`.
+
+    Text hits count only from `scored_text_layers` (default: the layers the shipped weights
+    score; None: every layer), as in the score (`inputs.prepare_inputs`). `communities`: what
+    finds the communities (None: Leiden in this process)."""
     rules = rules or load_rules(rules_path)
-    missing = prepare_inputs(con)
+    missing = prepare_inputs(con, scored_text_layers)
     seconds: dict[str, float] = {}
 
     def timed(name: str, step) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +67,7 @@ def run(
     timed("signal_children", lambda: edges.build_signal_children(con, rules, as_of=as_of))
     timed("nodes", lambda: edges.build_nodes(con))
     timed("network_edges", lambda: networks.build_network_edges(con))
-    timed("leiden", lambda: networks.build_communities(con, rules))
+    timed("leiden", lambda: networks.build_communities(con, rules, communities))
     timed("networks", lambda: networks.build_networks(con, rules))
     timed("concerns", lambda: concerns.build_network_concerns(con, rules))
     timed("adult_child_links", lambda: networks.build_adult_child_links(con))

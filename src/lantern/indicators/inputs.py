@@ -142,23 +142,24 @@ def build_inputs(steps: Steps) -> None:
     )
 
 
-def dates_of_birth(steps: Steps) -> None:
-    """`ind_dates_of_birth`: each record's date of birth at each moment (`known_at`) an event
-    naming it was recorded: the person's best-supported date as known then.
+def dates_of_birth(steps: Steps, spans: str = "ind_person_spans", prefix: str = "ind") -> None:
+    """`{prefix}_dates_of_birth`: each record's date of birth at each moment (`known_at`) an
+    event naming it was recorded: the person's best-supported date as known then.
 
     The records counted are the ones that were one person with it at that moment
-    (`ind_person_spans`: identity as resolve would have made it then) and existed by then
-    (`person_records.first_recorded_at`); over them, resolve's one rule
+    (`spans`, shaped as `record_person_spans`: identity as resolve would have made it then)
+    and existed by then (`person_records.first_recorded_at`); over them, resolve's one rule
     (`resolve/identity.py`: the date most give, ties to the earliest; else the most common
     birth year). Never today's `person_identity`: a record or a link that came later would
-    change the age behind an earlier hit (the truncation property caught it).
+    change the age behind an earlier hit (the truncation property caught it). The graph
+    stage asks the same (`prefix` "graph") for who was a child at an event.
     """
     from lantern.resolve.identity import best_dates_of_birth_sql
 
     if steps.exists("person_records") and {"dob", "birth_year"} <= steps.columns("person_records"):
         dated = "first_recorded_at" in steps.columns("person_records")
         steps.table(
-            "ind_record_dates_of_birth",
+            f"{prefix}_record_dates_of_birth",
             f"""SELECT record_id, dob::DATE AS dob, birth_year::INTEGER AS birth_year,
                        {"first_recorded_at" if dated else "NULL::TIMESTAMP"} AS exists_from,
                        {"FALSE" if dated else "TRUE"} AS undated
@@ -166,15 +167,15 @@ def dates_of_birth(steps: Steps) -> None:
         )
     else:  # a store built by hand: each record's own date, every record from the start
         steps.table(
-            "ind_record_dates_of_birth",
+            f"{prefix}_record_dates_of_birth",
             """SELECT record_id, date_of_birth::DATE AS dob, birth_year::INTEGER AS birth_year,
                       NULL::TIMESTAMP AS exists_from, TRUE AS undated FROM people""",
         )
     # Each record at each moment an event naming it was recorded, with the records that
     # were one person with it then and existed by then (itself always among them).
     steps.table(
-        "ind_dob_members",
-        """
+        f"{prefix}_dob_members",
+        f"""
         WITH moments AS (
             SELECT DISTINCT ep.record_id, e.recorded_at AS known_at
             FROM event_people ep JOIN events e USING (event_id)
@@ -182,50 +183,50 @@ def dates_of_birth(steps: Steps) -> None:
         ),
         labelled AS (
             SELECT m.record_id, m.known_at, s.component, s.person_label
-            FROM moments m JOIN ind_person_spans s ON s.record_id = m.record_id
+            FROM moments m JOIN {spans} s ON s.record_id = m.record_id
              AND coalesce(s.valid_from <= m.known_at, TRUE) AND coalesce(m.known_at < s.valid_to, TRUE)
         )
         SELECT l.record_id AS of_record, l.known_at, o.record_id
         FROM labelled l
-        JOIN ind_person_spans o ON o.component = l.component AND o.person_label = l.person_label
+        JOIN {spans} o ON o.component = l.component AND o.person_label = l.person_label
          AND coalesce(o.valid_from <= l.known_at, TRUE) AND coalesce(l.known_at < o.valid_to, TRUE)
-        JOIN ind_record_dates_of_birth d ON d.record_id = o.record_id
+        JOIN {prefix}_record_dates_of_birth d ON d.record_id = o.record_id
         WHERE o.record_id = l.record_id OR d.undated OR d.exists_from <= l.known_at
         UNION
         SELECT m.record_id, m.known_at, m.record_id FROM moments m
-        """,
+        """,  # noqa: S608 - fixed table names
     )
+    members = f"{prefix}_dob_members"
     best = best_dates_of_birth_sql(
-        "(SELECT of_record || '|' || CAST(known_at AS VARCHAR) AS person_id, of_record, known_at, record_id "
-        "FROM ind_dob_members)",
-        dates="ind_record_dates_of_birth",
+        f"(SELECT of_record || '|' || CAST(known_at AS VARCHAR) AS person_id, of_record, known_at, record_id FROM {members})",  # noqa: S608 - a fixed table name
+        dates=f"{prefix}_record_dates_of_birth",
         keep=("of_record", "known_at"),
     )
     # A supervisor's decision on the date (`resolve_dob_decisions`, made in the web app) stands
     # for the moments from its own date on: the latest made by then on any record of the
     # person then. A moment before it keeps the date the records gave.
     if steps.exists("resolve_dob_decisions"):
-        decided = """
+        decided = f"""
             SELECT m.of_record, m.known_at,
                    arg_max(d.date_of_birth, (d.decided_at, d.decision_id)) AS decided_dob,
                    arg_max('as decided by ' || d.decided_by || ' on '
                            || strftime(d.decided_at, '%Y-%m-%d'), (d.decided_at, d.decision_id))
                        AS dob_note
-            FROM ind_dob_members m
+            FROM {prefix}_dob_members m
             JOIN resolve_dob_decisions d ON d.record_id = m.record_id AND d.decided_at <= m.known_at
-            GROUP BY m.of_record, m.known_at"""
+            GROUP BY m.of_record, m.known_at"""  # noqa: S608 - a fixed table name
     else:
         decided = """SELECT NULL::VARCHAR AS of_record, NULL::TIMESTAMP AS known_at,
                             NULL::DATE AS decided_dob, NULL::VARCHAR AS dob_note WHERE FALSE"""
     steps.table(
-        "ind_dates_of_birth",
+        f"{prefix}_dates_of_birth",
         f"""
         SELECT b.of_record AS record_id, b.known_at,
                coalesce(x.decided_dob, b.date_of_birth) AS dob,
                CASE WHEN coalesce(x.decided_dob, b.date_of_birth) IS NULL THEN b.birth_year END
                    AS birth_year,
                b.dob_records, r.dob AS own_dob, x.dob_note
-        FROM ({best}) b JOIN ind_record_dates_of_birth r ON r.record_id = b.of_record
+        FROM ({best}) b JOIN {prefix}_record_dates_of_birth r ON r.record_id = b.of_record
         LEFT JOIN ({decided}) x ON x.of_record = b.of_record AND x.known_at = b.known_at
         """,  # noqa: S608 - resolve's fixed rule and the fixed decisions query
     )

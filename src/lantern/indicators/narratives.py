@@ -22,17 +22,24 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
 
 from lantern.indicators import text as text_package
-from lantern.indicators.text.analyse import analyse_many, shared_analyser
+from lantern.indicators.text.analyse import Analysis, analyse_many, shared_analyser
 from lantern.store.steps import Steps
 
 # From this many distinct narratives a second process pays for its start-up.
 PARALLEL_FROM = 10_000
+
+# Reads texts and gives each one's analysis, in order: by default `analyse_many` in this
+# machine's processes; another engine may read them elsewhere (`lantern.spark.text` on Spark's
+# executors). Whatever reads them must run the same analyser: the findings are a function of
+# the text alone.
+TextReader = Callable[[Sequence[str]], Iterable[Analysis]]
 
 
 READ_TEXTS = "text_reading_texts"
@@ -81,10 +88,15 @@ def _start_kept_readings(steps: Steps) -> None:
 
 
 def read_narratives(
-    steps: Steps, *, n_process: int | None = None, reuse: bool = False
+    steps: Steps,
+    *,
+    n_process: int | None = None,
+    reuse: bool = False,
+    reader: TextReader | None = None,
 ) -> tuple[int, int]:
     """Read every narrative; `n_process` None means two processes for large stores, else one.
-    `reuse`: read only texts the kept readings do not hold (module doc).
+    `reuse`: read only texts the kept readings do not hold (module doc). `reader`: what reads
+    the texts (`TextReader`; `n_process` is then its business).
 
     Returns the number of events with a narrative and of distinct narratives.
     """
@@ -117,7 +129,8 @@ def read_narratives(
     max_child_age = {rule.id: rule.max_child_age for rule in shared_analyser().rules.language}
     started = time.perf_counter()
     value: object  # one loop variable over columns of every type
-    for text_key, analysis in zip(keys, analyse_many(texts, n_process=n_process), strict=True):
+    analyses = reader(texts) if reader is not None else analyse_many(texts, n_process=n_process)
+    for text_key, analysis in zip(keys, analyses, strict=True):
         for ordinal, h in enumerate(analysis.hits):
             for key, value in (
                 ("text_key", text_key), ("ordinal", ordinal), ("indicator", h.indicator),
@@ -125,6 +138,7 @@ def read_narratives(
                 ("span_text", h.text), ("sentence", h.sentence), ("negated", h.negated),
                 ("hypothetical", h.hypothetical), ("historical", h.historical),
                 ("experiencer", h.experiencer), ("affirmed", h.affirmed), ("layer", h.layer),
+                ("relation", h.relation or None),
             ):  # fmt: skip
                 findings[key].append(value)
         for ordinal, lang in enumerate(analysis.language):
@@ -167,7 +181,7 @@ def read_narratives(
         f"""
         SELECT n.event_id, n.agency, f.indicator, f.category, f.span_start, f.span_end,
                f.span_text, f.sentence, f.negated, f.hypothetical, f.historical, f.experiencer,
-               f.affirmed, n.occurred_at, n.recorded_at, f.layer
+               f.affirmed, n.occurred_at, n.recorded_at, f.layer, f.relation
         FROM ind_narrative_texts n JOIN {KEPT["ind_text_findings"]} f USING (text_key)
         ORDER BY n.event_id, f.ordinal
         """,
@@ -210,7 +224,7 @@ FINDING_COLUMNS: dict[str, pa.DataType] = {
     "category": pa.string(), "span_start": pa.int32(), "span_end": pa.int32(),
     "span_text": pa.string(), "sentence": pa.string(), "negated": pa.bool_(),
     "hypothetical": pa.bool_(), "historical": pa.bool_(), "experiencer": pa.string(),
-    "affirmed": pa.bool_(), "layer": pa.string(),
+    "affirmed": pa.bool_(), "layer": pa.string(), "relation": pa.string(),
 }  # fmt: skip
 LANGUAGE_COLUMNS: dict[str, pa.DataType] = {
     **_KEY, "kind": pa.string(), "phrase": pa.string(), "phrase_id": pa.string(),

@@ -21,7 +21,7 @@ from lantern.errors import ConfigError
 from lantern.indicators import attribution, legal, structured
 from lantern.indicators.catalogue import Catalogue, default_catalogue
 from lantern.indicators.inputs import build_inputs, load_catalogue_tables
-from lantern.indicators.narratives import read_narratives
+from lantern.indicators.narratives import TextReader, read_narratives
 from lantern.indicators.structured import HIT_COLUMNS
 from lantern.sql import sql_list
 from lantern.store.steps import Steps
@@ -127,13 +127,15 @@ def run(
     as_of: date | None = None,
     n_process: int | None = None,
     reuse_text: bool = False,
+    text_reader: TextReader | None = None,
 ) -> IndicatorSummary:
     """Run the indicators stage on an open store; returns counts of what it wrote.
 
     `n_process`: worker processes for reading narratives (None: two for a large store).
     `reuse_text` (an incremental run): read only the narratives no earlier run has read, taking
     the others' findings from the kept readings (`narratives.py`); every rule then runs on the
-    whole store, as in a full run.
+    whole store, as in a full run. `text_reader`: what reads the narratives (None: this
+    machine's processes; `narratives.TextReader`).
     """
     started = time.perf_counter()
     catalogue = catalogue or default_catalogue()
@@ -141,7 +143,9 @@ def run(
     steps = Steps(con)
     load_catalogue_tables(steps, catalogue)
     build_inputs(steps)
-    narratives, distinct_narratives = read_narratives(steps, n_process=n_process, reuse=reuse_text)
+    narratives, distinct_narratives = read_narratives(
+        steps, n_process=n_process, reuse=reuse_text, reader=text_reader
+    )
 
     horizon = datetime(as_of.year, as_of.month, as_of.day, 23, 59, 59) if as_of else None
     structured.event_type_hits(steps)

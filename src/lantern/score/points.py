@@ -63,7 +63,9 @@ class LinkFinding:
     target_kind: str  # "person" or the thing's kind
     events: tuple[tuple[str, str, date, date], ...]  # (event_id, agency, occurred, recorded)
     flagged_others: int
-    named_suspect: bool = False  # a person named as suspect or offender in a child's record
+    # a person named as suspect or offender in a child's record, or a thing recorded there
+    # as used by a suspect
+    named_suspect: bool = False
 
 
 @dataclass(slots=True)
@@ -398,7 +400,8 @@ def _link_text(finding: LinkFinding) -> str:
     if finding.target_kind == "person":
         suspect = ", named as a suspect in a child's record," if finding.named_suspect else ""
         return f"linked in {records} to {finding.target}{suspect} who is also linked to {others}"
-    return f"linked in {records} to {finding.target_kind} {finding.target}, also linked to {others}"
+    used = ", recorded as used by a suspect," if finding.named_suspect else ","
+    return f"linked in {records} to {finding.target_kind} {finding.target}{used} also linked to {others}"
 
 
 def link_score(

@@ -286,6 +286,12 @@ class Replay:
         for fact in self.facts_by_day.get(day, ()):
             self.facts_of_child[fact.child_record].append(fact)
             self.facts_to_target[fact.target].append(fact)
+            if not fact.qualifies:
+                # Counts for neither side (`link_findings` and `adult_links` read qualifying
+                # facts only), so it gives no one a reason to be scored again. Keeping such
+                # facts out of `children_of_target` keeps persons who share only a routine
+                # contact apart, which the carried-forward replay relies on (carry.py).
+                continue
             self.children_of_target[fact.target][fact.child_record] = None
             if fact.target.startswith("R:"):
                 adults.add(self.find(fact.target[2:]))
@@ -326,6 +332,8 @@ class Replay:
     def _neighbours_of_child(self, root: str, relink: set[str], adults: set[str]) -> None:
         for record in self.clusters[root].records:
             for fact in self.facts_of_child.get(record, ()):
+                if not fact.qualifies:
+                    continue  # this child's flag is nothing to the other (`_step`)
                 if fact.target.startswith("R:"):
                     target_root = self.find(fact.target[2:])
                     adults.add(target_root)
@@ -381,10 +389,12 @@ class Replay:
             if not flagged:
                 continue
             if not repeated:
-                # One record is enough only with an adult already named as a suspect, or an
-                # adult or thing already tied to several flagged children (weights.yaml).
+                # One record is enough only with an adult already named as a suspect (or a
+                # car or phone recorded as used by one: Riverside's Chloe, stopped once in
+                # Cole's car), or an adult or thing already tied to several flagged children
+                # (weights.yaml).
                 assert once is not None
-                strong = (once.named_suspect and kind == "person" and named_suspect) or (
+                strong = (once.named_suspect and named_suspect) or (
                     once.flagged_others and flagged >= once.flagged_others
                 )
                 if not strong:

@@ -14,6 +14,7 @@ by D (`networks.py`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ import pyarrow as pa
 from lantern.errors import StoreError
 from lantern.resolve.identity import best_dates_of_birth_sql
 from lantern.resolve.replay import person_id_for as resolve_person_id
+from lantern.score import carry as carry_forward
 from lantern.score import facts
 from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
@@ -45,6 +47,10 @@ class ScoreSummary:
     adults_of_interest: int
     networks: int
     band_changes: int
+    # The replay's parts with a hit or a link fact, and how many of them an incremental run
+    # carried forward from the last run's state instead of replaying (`carry.py`).
+    replay_parts: int = 0
+    parts_carried: int = 0
 
 
 def person_id_for(records: list[str]) -> str:
@@ -58,8 +64,13 @@ def run(
     *,
     weights: Weights | None = None,
     weights_path: Path | None = None,
+    carry: bool = False,
 ) -> ScoreSummary:
-    """Score every person as of `as_of` (default: the latest record) and write the tables."""
+    """Score every person as of `as_of` (default: the latest record) and write the tables.
+
+    `carry` (an incremental run): the replay's parts whose facts did not change since the
+    last run are carried forward from their stored state instead of replayed (`carry.py`);
+    the tables are the same either way."""
     missing = [t for t in REQUIRED if not table_exists(con, t)]
     if missing:
         raise StoreError(
@@ -69,7 +80,8 @@ def run(
     until = as_of or facts.latest_date(con)
 
     links = facts.read_record_links(con, until, undated=as_of is None)
-    replay = Replay(
+    replay, result, carried = carry_forward.replay(
+        con,
         facts.read_records(con, as_of),
         links,
         facts.read_hits(
@@ -88,9 +100,10 @@ def run(
             weights.child.scored_text_layers,
         ),
         weights,
-        facts.read_adult_contacts(con, until),
+        until,
+        carry=carry,
+        contacts=facts.read_adult_contacts(con, until),
     )
-    result = replay.run(until)
     person_of_root = _person_ids(con, result)
     _write_cluster_map(con, result, person_of_root)
     kinds = _kinds(con, until, result, person_of_root)
@@ -105,6 +118,9 @@ def run(
     flagged_children: dict[str, set[str]] = {}
     summary = _write(
         con, until, replay, result, person_of_root, kinds, network_states, flagged_children
+    )
+    summary = dataclasses.replace(
+        summary, replay_parts=carried.parts, parts_carried=carried.carried
     )
     _write_child_concerns(con, until, weights.child.scored_text_layers)
     _write_adult_concerns(con, flagged_children)
@@ -186,15 +202,24 @@ def _write_child_concerns(
 
 
 def _person_ids(con: duckdb.DuckDBPyConnection, result: ReplayResult) -> dict[str, str]:
-    """Each cluster's person_id: resolve's id when the cluster is the final person."""
+    """Each cluster's person_id: resolve's id when the cluster is exactly a final person (a
+    store built by hand may name its persons otherwise), else resolve's rule on the
+    cluster's own records.
+
+    Exactly, record for record — not "the final person of the cluster's smallest record,
+    when it is as large": a later record can take an earlier one out of a person
+    (resolve/history.py), so a cluster of D and today's person of its smallest record can
+    be as large and still differ. Leah's police and social care records, one person in
+    2010, and today her police and health records (2011): the size test named 2010's
+    person after the health record, recorded a year later."""
     final = dict(con.execute("SELECT record_id, person_id FROM persons").fetchall())
-    sizes: dict[str, int] = {}
-    for person_id in final.values():
-        sizes[person_id] = sizes.get(person_id, 0) + 1
+    members: dict[str, set[str]] = {}
+    for record, person_id in final.items():
+        members.setdefault(person_id, set()).add(record)
     ids = {}
     for root, cluster in result.clusters.items():
         known = final.get(cluster.label)
-        if known is not None and sizes[known] == len(cluster.records):
+        if known is not None and members[known] == set(cluster.records):
             ids[root] = known
         else:
             ids[root] = person_id_for(cluster.records)

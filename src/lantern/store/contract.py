@@ -147,7 +147,7 @@ TABLES: tuple[DerivedTable, ...] = (
         "text_key VARCHAR, ordinal INTEGER, indicator VARCHAR, category VARCHAR, span_start "
         "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "
         "hypothetical BOOLEAN, historical BOOLEAN, experiencer VARCHAR, affirmed BOOLEAN, "
-        "layer VARCHAR"),
+        "layer VARCHAR, relation VARCHAR"),
     _table("text_reading_language", "indicators",
         "text_key VARCHAR, ordinal INTEGER, kind VARCHAR, phrase VARCHAR, phrase_id VARCHAR, "
         "span_start INTEGER, span_end INTEGER, suggestion VARCHAR, max_child_age INTEGER"),
@@ -158,7 +158,7 @@ TABLES: tuple[DerivedTable, ...] = (
         "event_id VARCHAR, agency VARCHAR, indicator VARCHAR, category VARCHAR, span_start "
         "INTEGER, span_end INTEGER, span_text VARCHAR, sentence VARCHAR, negated BOOLEAN, "
         "hypothetical BOOLEAN, historical BOOLEAN, experiencer VARCHAR, affirmed BOOLEAN, "
-        "occurred_at TIMESTAMP, recorded_at TIMESTAMP, layer VARCHAR"),
+        "occurred_at TIMESTAMP, recorded_at TIMESTAMP, layer VARCHAR, relation VARCHAR"),
     _table("text_mentions", "indicators",
         "event_id VARCHAR, agency VARCHAR, kind VARCHAR, value VARCHAR, value_norm VARCHAR, "
         "span_start INTEGER, span_end INTEGER, occurred_at TIMESTAMP, recorded_at TIMESTAMP"),
@@ -268,6 +268,9 @@ TABLES: tuple[DerivedTable, ...] = (
         "person_id VARCHAR, at DATE, score DOUBLE, band VARCHAR, track VARCHAR, cluster VARCHAR"),
     _table("score_persons", "score",
         "record_id VARCHAR, person_id VARCHAR"),
+    # The replay's state on the assessment date, by part of the county (lantern.score.carry):
+    # an incremental run carries forward the parts whose facts did not change.
+    _table("score_replay_state", "score", "fingerprint VARCHAR, until DATE, state BLOB"),
     _table("score_reasons", "score",
         "person_id VARCHAR, points DOUBLE, category VARCHAR, indicator VARCHAR, agency VARCHAR, "
         "event_id VARCHAR, occurred_at DATE, recorded_at DATE, evidence VARCHAR, track VARCHAR"),

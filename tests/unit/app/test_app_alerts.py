@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -252,3 +253,32 @@ def test_an_open_alert_closes_when_its_child_turns_18_and_a_network_when_all_its
         assert actions.count("alert_closed_turned_18") == 4
     queue = signed_in(app, "ana").get("/alerts").text
     assert f"/children/{county.chloe}" not in queue and "Liam Carter" in queue
+
+
+@pytest.mark.parametrize(
+    ("subject", "refused", "offered"),
+    [("jade", {"aud", "adm"}, {"ana", "pat", "sue"}), ("network", {"aud", "adm", "pat"}, {"ana"})],
+)
+def test_an_alert_is_offered_and_assigned_only_to_roles_that_may_open_it(
+    tmp_path: Path, subject: str, refused: set[str], offered: set[str]
+) -> None:
+    # An auditor handed a child's alert, or a practitioner a network's, could not open it.
+    app, county = make_app(tmp_path)
+    client = signed_in(app, "ana")
+    alert = _alert(app, getattr(county, subject))
+    page = client.get(f"/alerts/{alert.id}").text
+    listed = set(re.findall(r'<option value="([^"]+)"', page.split('name="assignee"', 1)[1]))
+    assert offered <= listed and not listed & refused
+    for username in sorted(refused):
+        response = client.post(
+            f"/alerts/{alert.id}/decide",
+            data={
+                "action": "assign",
+                "assignee": username,
+                "rationale": "Please look at this",
+                "csrf_token": csrf_of(page),
+            },
+        )
+        assert response.status_code == 400, username
+        assert "Choose who to assign this alert to" in response.text
+    assert _alert(app, getattr(county, subject)).assigned_to is None

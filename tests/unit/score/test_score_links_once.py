@@ -95,3 +95,55 @@ def test_no_later_record_leaks_into_an_earlier_date_with_the_rule(cut):
     full = scored(world, rules)
     upto = f'SELECT cluster, track, "at", score, band FROM score_history WHERE "at" <= DATE \'{cut}\' ORDER BY ALL'  # noqa: S608
     assert full.execute(upto).fetchall() == truncated.execute(HISTORY).fetchall()
+
+
+FAY_DAY = date(2010, 8, 10)
+
+
+def with_fay(role: str = "seen_with_subject"):
+    """The county, and Fay: missing once, seen getting into car AB12CDE (recorded as used by
+    suspect X1 in Amy's record of 1 June and Bea's of 20 July) on 1 Aug, no adult named."""
+    w = county()
+    w.person("police:F1", "1997-03-03")
+    w.event("police:mF", "2010-08-01", people={"police:F1": "subject"})
+    w.hit("police:mF", "police:F1", "missing_episode", "missing", 2.0)
+    w.thing("police:mF", "vehicle:AB12CDE", role=role)
+    return w
+
+
+def fay_links(con):
+    return con.execute(
+        "SELECT r.points, r.event_id, r.evidence FROM score_reasons r "
+        "JOIN assessments a USING (person_id) WHERE a.records = 'police:F1' "
+        "AND r.category = 'links'"
+    ).fetchall()
+
+
+def test_one_record_in_a_car_recorded_as_used_by_a_suspect_is_a_link():
+    # Riverside's Chloe: stopped once in Cole's car. The car, not only the man, counts: Amy
+    # is tied to it twice and flagged on her own signs on 10 Aug (by December they have
+    # faded under medium), so Fay's one record with it earns the link.
+    links = fay_links(scored(with_fay(), weights(), as_of=FAY_DAY))
+    assert len(links) == 1
+    points, event_id, evidence = links[0]
+    assert points == load_weights().child.links.points_per_flagged_other
+    assert event_id == "police:mF"
+    assert evidence.startswith("linked in 1 record to vehicle AB12CDE")
+    assert "recorded as used by a suspect" in evidence
+
+
+def test_one_record_in_a_car_is_not_enough_without_the_rule():
+    assert fay_links(scored(with_fay(), weights(off=True), as_of=FAY_DAY)) == []
+
+
+def test_a_car_no_record_says_a_suspect_used_is_not_enough_in_one_record():
+    world = with_fay()
+    for mention in world.thing_mentions:
+        mention["role"] = "seen_with_subject"
+    assert fay_links(scored(world, weights(), as_of=FAY_DAY)) == []
+
+
+def test_no_later_record_leaks_into_the_car_link():
+    world = with_fay()
+    truncated = scored(world, weights(), as_of=FAY_DAY, until=FAY_DAY)
+    assert fay_links(truncated) == fay_links(scored(world, weights(), as_of=FAY_DAY))

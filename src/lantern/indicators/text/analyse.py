@@ -32,13 +32,9 @@ from lantern.indicators.text import (
     concepts,  # (also registers "lantern_concepts")
     people,
 )
+from lantern.indicators.text.layers import CONCEPTS, PATTERNS
 from lantern.indicators.text.mentions import Mention, find_mentions
 from lantern.indicators.text.rules import TextRules, compile_pattern, expand_phrases, load_rules
-
-# The two readers of a narrative (a finding's `layer`).
-PATTERNS = "patterns"
-CONCEPTS = "concepts"
-TEXT_LAYERS = (PATTERNS, CONCEPTS)
 
 _CUE_LABELS = ("HYPO_PRE", "HYPO_POST", "HIST_PRE", "HIST_POST", "TERM")
 _EXP_LABELS = (
@@ -101,6 +97,9 @@ class Finding:
     # token patterns) or "concepts" (concepts.yaml). The score counts only the layers its
     # weights list (`child.scored_text_layers`); the others are shown, not scored.
     layer: str = "patterns"
+    # "family" when the words name the adult as the child's kin ("her uncle (32)"); else ""
+    # (context.yaml, `kinship`)
+    relation: str = ""
 
     @property
     def affirmed(self) -> bool:
@@ -140,6 +139,7 @@ class Analysis:
                     "historical": h.historical,
                     "experiencer": h.experiencer,
                     "layer": h.layer,
+                    "relation": h.relation,
                 }
                 for h in self.hits
             ],
@@ -222,7 +222,12 @@ class TextAnalyser:
             "HIST_POST": ctx["historical"]["following"],
             "TERM": [t for t in ctx["negation"]["termination"] if not t.startswith(",")],
             "EXP_OTHER": ctx["experiencer"]["other"],
-            "EXP_REPORT": ctx["experiencer"]["reporting"],
+            "EXP_REPORT": ctx["experiencer"]["reporting"]
+            + [
+                f"{reporter} {verb}"
+                for reporter in ctx["experiencer"]["reporters"]
+                for verb in ctx["experiencer"]["finding_verbs"]
+            ],
             "EXP_SUBJECT": ctx["experiencer"]["subject"],
         }
         for label, cue_phrases in cue_lists.items():
@@ -236,6 +241,11 @@ class TextAnalyser:
         # Contraception asked for by a child the note says is not sexually active.
         self.inactive_for = frozenset(ctx["not_sexually_active"]["for"])
         self.relative_markers = set(ctx["experiencer"]["relative_markers"])
+        kinship = ctx["kinship"]
+        self.kin_categories = frozenset(kinship["categories"])
+        self.kin_words = frozenset(kinship["words"])
+        self.kin_not_after = frozenset(kinship["not_after"])
+        self.kin_before, self.kin_after = int(kinship["before"]), int(kinship["after"])
         self._comma = nlp.vocab.strings[","]
         self._should = nlp.vocab.strings.add("should")
         self._break_ids = {nlp.vocab.strings[w] for w in ctx["clause_break_words"]}
@@ -411,6 +421,9 @@ class TextAnalyser:
                         experiencer=experiencer,
                         sentence=text[sent.start_char : sent.end_char].strip(),
                         layer=PATTERNS if (ent.start, ent.end, ent.label_) in fixed else CONCEPTS,
+                        relation=self._relation(doc, sent, ent)
+                        if self.categories[indicator] in self.kin_categories
+                        else "",
                     )
                 )
         if self.rules.named_in_sentence and len(analysis.hits) > 1:
@@ -438,6 +451,21 @@ class TextAnalyser:
         return [h for h in hits if h.indicator not in explained.get(h.sentence, ())]
 
     # --------------------------------------------------------------- context
+
+    def _relation(self, doc: Any, sent: Any, ent: Any) -> str:
+        """ "family" when a kin word stands in the finding's words or just around them, in
+        its sentence ("her uncle Dean (32)", "her 26-year-old brother"), and is not someone
+        else's relation ("her uncle's friend (40)", "a family friend")."""
+        start = max(sent.start, ent.start - self.kin_before)
+        end = min(sent.end, ent.end + self.kin_after)
+        for i in range(start, end):
+            if doc[i].lower_ not in self.kin_words:
+                continue
+            after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            if after in self.kin_not_after:
+                continue
+            return "family"
+        return ""
 
     @staticmethod
     def _cued(

@@ -1,0 +1,320 @@
+"""The score replay carried forward from the last run (issue 21): only the parts of the county
+whose facts changed are replayed from their first day.
+
+The replay (`replay.py`) is a pass over time in which persons meet only through their facts: a
+link between two records joins them, and a child's qualifying link to an adult or a thing ties
+the child to every other child with one to it (a routine contact's facts count for no one, and
+the replay scores no one again for them). So the records and targets fall into **parts**
+(connected over record links and qualifying link facts) that never read each other's state,
+and replaying each part alone gives the same states, band changes and scores as replaying them
+all together.
+
+A run stores each part's state on its assessment date (`score_replay_state`: the part's
+fingerprint, that date, the state pickled). The next run with `carry` reads them back: a part
+whose fingerprint is unchanged — the same records, links, hits and link facts, the same weights
+and the same replay code — had no new fact since, so its state on the stored date is the state
+a full replay would reach on that date. Only its queued decays (points fading, a hold running
+out) happen between then and now, and the replay carries them forward from the queue it kept:
+a new day moves an untouched person's points without replaying their records. Every part with
+a new or changed fact — a new event, a changed record, a merge or split of persons, a new link
+to an adult or a thing — is replayed from its first day. Parts with no hit and no link fact (a
+person no sign or link ever reached) are only unions of records, and are rebuilt every time.
+
+The result equals a full replay (tests/property/test_incremental_equals_full.py compares every
+score table; tests/unit/score/test_carry.py compares the replays directly).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import io
+import pickle
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from lantern.score.points import Hit
+from lantern.score.replay import AdultContact, LinkFact, RecordLink, Replay, ReplayResult
+from lantern.score.weights import Weights
+from lantern.store.connection import table_exists
+
+STATE_TABLE = "score_replay_state"
+# The code a stored state was made by: a change to the replay or the points invalidates it.
+_CODE = ("replay.py", "points.py", "carry.py")
+
+
+def _code_fingerprint() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class CarrySummary:
+    parts: int = 0  # parts with a hit or a link fact
+    carried: int = 0  # of which carried forward from the stored state
+    replayed: int = 0  # of which replayed from their first day
+
+
+class _Parts:
+    """Union-find over records and link targets: the replay's independent parts."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, node: str) -> str:
+        parent = self.parent
+        if node not in parent:
+            parent[node] = node
+            return node
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+def _node(target: str) -> str:
+    """A fact's target as a node: a person record by its record id, a thing by its id."""
+    return target[2:] if target.startswith("R:") else "T:" + target
+
+
+class _StatePickler(pickle.Pickler):
+    """Pickles a hit by its fields only: its cached `prep` holds the scoring model."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Hit:
+            return Hit, _hit_fields(obj)
+        return NotImplemented
+
+
+def _hit_fields(hit: Hit) -> tuple:
+    return (hit.hit_id, hit.record_id, hit.indicator, hit.category, hit.weight, hit.agency,
+            hit.event_id, hit.occurred, hit.recorded, hit.evidence, hit.legal_floor)  # fmt: skip
+
+
+def _fact_fields(fact: LinkFact) -> tuple:
+    return (fact.recorded, fact.child_record, fact.target, fact.target_kind, fact.event_id,
+            fact.agency, fact.occurred, fact.qualifies, fact.suspect_in_abuse_event,
+            fact.by_suspect)  # fmt: skip
+
+
+def _dumps(state: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
+    return buffer.getvalue()
+
+
+def _read_states(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, bytes]:
+    """The stored states by fingerprint, those on or before `until` (a state of a later date
+    cannot be carried back)."""
+    if not table_exists(con, STATE_TABLE):
+        return {}
+    rows = con.execute(
+        f"SELECT fingerprint, state FROM {STATE_TABLE} WHERE until <= ?",  # noqa: S608
+        [until],
+    ).fetchall()
+    return {fingerprint: bytes(state) for fingerprint, state in rows}
+
+
+def replay(
+    con: duckdb.DuckDBPyConnection,
+    records: Iterable[str],
+    links: list[RecordLink],
+    hits: list[Hit],
+    facts: list[LinkFact],
+    weights: Weights,
+    until: date,
+    *,
+    carry: bool,
+    contacts: list[AdultContact] | None = None,
+) -> tuple[Replay, ReplayResult, CarrySummary]:
+    """`Replay(records, links, hits, facts, weights).run(until)`, carrying forward the stored
+    state of every part whose facts did not change when `carry` (module doc); stores every
+    part's state on `until` for the next run either way."""
+    records = list(records)
+    parts = _Parts()
+    for record in records:
+        parts.find(record)
+    for link in links:
+        parts.union(link.record_l, link.record_r)
+    for hit in hits:
+        parts.find(hit.record_id)
+    for fact in facts:
+        if fact.qualifies:
+            parts.union(fact.child_record, _node(fact.target))
+        else:  # counts for no one (replay.py `_step`): the child's own input, no tie
+            parts.find(fact.child_record)
+            parts.find(_node(fact.target))
+    # An adult's count of children (`Replay.children_recorded_with`) reads the child's person:
+    # the two records are in one part. A contact about a record the replay does not hold
+    # counts for no one (as in `Replay._step`).
+    contacts = [
+        c
+        for c in contacts or ()
+        if c.adult_record in parts.parent and c.child_record in parts.parent
+    ]
+    for contact in contacts:
+        parts.union(contact.adult_record, contact.child_record)
+
+    # Each part's inputs, in the order the replay reads them (the order within a day matters).
+    # Its records: the people rows', then those the replay makes for hits and facts about a
+    # record with no people row.
+    part_records: dict[str, list[str]] = defaultdict(list)
+    part_links: dict[str, list[RecordLink]] = defaultdict(list)
+    part_hits: dict[str, list[Hit]] = defaultdict(list)
+    part_facts: dict[str, list[LinkFact]] = defaultdict(list)
+    part_contacts: dict[str, list[AdultContact]] = defaultdict(list)
+    listed = set(records)
+    for record in [*records, *(n for n in parts.parent if n not in listed and n[:2] != "T:")]:
+        part_records[parts.find(record)].append(record)
+    for link in links:
+        part_links[parts.find(link.record_l)].append(link)
+    for hit in hits:
+        part_hits[parts.find(hit.record_id)].append(hit)
+    for fact in facts:
+        part_facts[parts.find(fact.child_record)].append(fact)
+    for contact in contacts:
+        part_contacts[parts.find(contact.adult_record)].append(contact)
+
+    common = _code_fingerprint() + weights.model_dump_json()
+    scored = set(part_hits) | set(part_facts)  # the parts worth storing
+    fingerprints = {
+        part: hashlib.sha1(
+            repr((common, part_records.get(part, []),
+                  [(k.available, k.record_l, k.record_r) for k in part_links.get(part, ())],
+                  [_hit_fields(h) for h in part_hits.get(part, ())],
+                  [_fact_fields(f) for f in part_facts.get(part, ())],
+                  [(c.adult_record, c.child_record, c.available)
+                   for c in part_contacts.get(part, ())])).encode(),
+            usedforsecurity=False,
+        ).hexdigest()
+        for part in scored
+    }  # fmt: skip
+    stored = _read_states(con, until) if carry else {}
+    carried = {part for part, fingerprint in fingerprints.items() if fingerprint in stored}
+
+    if carried:
+        engine = Replay(
+            [r for part, rs in part_records.items() if part not in carried for r in rs],
+            [link for part, ls in part_links.items() if part not in carried for link in ls],
+            [hit for part, hs in part_hits.items() if part not in carried for hit in hs],
+            [fact for part, fs in part_facts.items() if part not in carried for fact in fs],
+            weights,
+            [c for part, cs in part_contacts.items() if part not in carried for c in cs],
+        )
+    else:  # nothing to carry: the one replay of everything, its inputs in their own order
+        engine = Replay(records, links, hits, facts, weights, contacts)
+    # A carried part with nothing queued by `until` is not touched by the run: its state on
+    # `until` is the stored one, whose bytes are stored again as they are.
+    unchanged: dict[str, bytes] = {}
+    for part in sorted(carried):
+        state = pickle.loads(stored[fingerprints[part]])  # noqa: S301 - our own table
+        _restore(engine, state)
+        if all(entry[0] > until for entry in state["queue"]):
+            unchanged[part] = stored[fingerprints[part]]
+    if carried:
+        # A replayed part's routine fact to a carried part's record made that record a
+        # cluster of its own in the new replay; the carried state has it where it is.
+        for root in [r for r in engine.clusters if engine.parent[r] != r]:
+            del engine.clusters[root]
+    heapq.heapify(engine.queue)
+    result = engine.run(until)
+    _store(con, engine, parts, fingerprints, unchanged, until)
+    return engine, result, CarrySummary(len(scored), len(carried), len(scored) - len(carried))
+
+
+def _restore(engine: Replay, state: dict[str, Any]) -> None:
+    """Put one part's stored state into a replay that holds none of its records."""
+    engine.parent.update(state["parent"])
+    engine.clusters.update(state["clusters"])
+    engine.facts_of_child.update(state["facts_of_child"])
+    # A target's facts can come from several parts (routine facts tie no one: `replay`).
+    for target, facts in state["facts_to_target"].items():
+        engine.facts_to_target[target].extend(facts)
+    for target, children in state["children_of_target"].items():
+        engine.children_of_target[target].update(children)
+    for adult, children in state.get("children_near", {}).items():
+        engine.children_near[adult].update(children)
+    engine.history.extend(state["history"])
+    engine.queue.extend(state["queue"])  # heapified once every part is in
+    # Later entries of this part must sort after its stored ones on the same day, as they
+    # would in one replay: the counter only has to be past every stored sequence number.
+    engine.queued = max(engine.queued, state["queued"])
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    engine: Replay,
+    parts: _Parts,
+    fingerprints: dict[str, str],
+    unchanged: dict[str, bytes],
+    until: date,
+) -> None:
+    """Every scored part's state on `until`, by fingerprint (`score_replay_state`); those in
+    `unchanged` as they were stored."""
+    states: dict[str, dict[str, Any]] = {
+        part: {"parent": {}, "clusters": {}, "facts_of_child": {}, "facts_to_target": {},
+               "children_of_target": {}, "children_near": {}, "history": [], "queue": [],
+               "queued": 0}
+        for part in fingerprints if part not in unchanged
+    }  # fmt: skip
+
+    def state_of(node: str) -> dict[str, Any] | None:
+        return states.get(parts.find(node))
+
+    for record, parent in engine.parent.items():
+        if (state := state_of(record)) is not None:
+            state["parent"][record] = parent
+    for root, cluster in engine.clusters.items():
+        if (state := state_of(root)) is not None:
+            state["clusters"][root] = cluster
+    for record, facts in engine.facts_of_child.items():
+        if facts and (state := state_of(record)) is not None:
+            state["facts_of_child"][record] = facts
+    for target, facts in engine.facts_to_target.items():
+        for fact in facts:  # each with its child's part (a routine fact ties no one)
+            if (state := state_of(fact.child_record)) is not None:
+                state["facts_to_target"].setdefault(target, []).append(fact)
+    for target, children in engine.children_of_target.items():
+        for child in children:
+            if (state := state_of(child)) is not None:
+                state["children_of_target"].setdefault(target, {})[child] = None
+    for adult, children in engine.children_near.items():
+        if children and (state := state_of(adult)) is not None:
+            state["children_near"][adult] = children
+    for change in engine.history:
+        if (state := state_of(change.cluster)) is not None:
+            state["history"].append(change)
+    for entry in engine.queue:
+        if (state := state_of(entry[2])) is not None:
+            state["queue"].append(entry)
+            state["queued"] = max(state["queued"], entry[1])
+    blobs = {**unchanged, **{part: _dumps(state) for part, state in states.items()}}
+    table = pa.table(
+        {
+            "fingerprint": pa.array([fingerprints[part] for part in blobs], pa.string()),
+            "until": pa.array([until] * len(blobs), pa.date32()),
+            "state": pa.array(list(blobs.values()), pa.binary()),
+        }
+    )
+    con.register("score_state_rows", table)
+    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} AS SELECT * FROM score_state_rows")  # noqa: S608
+    con.unregister("score_state_rows")

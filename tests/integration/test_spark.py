@@ -1,0 +1,152 @@
+"""The Spark engine's parts on a local Spark (`local[2]`), and `lantern run --engine spark`
+end to end on a small county: the same files as the DuckDB engine, byte for byte.
+
+Slow (a local Spark session takes half a minute to start here, each job seconds): run by
+`make test-all`, which installs pyspark and sets LANTERN_REQUIRE_SPARK=1 so these fail rather
+than skip if it is missing.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from lantern.cli import main
+from lantern.store.connection import connect
+from lantern.synth.county import generate
+from spark_support import require_pyspark
+
+pytestmark = pytest.mark.slow
+
+TRICKY = [
+    "Seen with an older man in a silver Audi AB12 CDE; phone 07700 900123.",
+    "She was NOT sexually exploited, staff say, but went missing twice.",
+    "Ça va. Ünïcödé text with no signs at all.",
+    "Known as 'Smudge' by the men at the flat.",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    require_pyspark()
+    from lantern.spark.engine import SparkEngine
+
+    engine = SparkEngine(master="local[2]")
+    yield engine
+    engine.stop()
+
+
+def _union_find(edges: list[tuple[str, str]]) -> dict[str, str]:
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: root(x) for x in list(parent)}
+
+
+def _graphs() -> list[list[tuple[str, str]]]:
+    rng = random.Random(5)
+    path = [(f"n{i:03d}", f"n{i + 1:03d}") for i in reversed(range(60))]  # a long chain
+    star = [("hub", f"s{i}") for i in range(20)]
+    odd = [("a", "b"), ("b", "a"), ("a", "b"), ("c", "c"), ("d", "e")]  # repeats, a self-loop
+    randoms = []
+    for n in (30, 200):
+        nodes = [f"v{rng.randrange(10**6):06d}" for _ in range(n)]
+        randoms.append([(rng.choice(nodes), rng.choice(nodes)) for _ in range(n * 2 // 3)])
+    return [path, star, odd, *randoms]
+
+
+def test_connected_components_are_union_finds(spark) -> None:
+    from lantern.spark.components import connected_components
+
+    for edges in _graphs():
+        frame = spark.session.createDataFrame(edges, "src string, dst string")
+        found = {r["node"]: r["component"] for r in connected_components(frame).collect()}
+        assert found == _union_find(edges)
+
+
+def test_communities_per_component_on_the_executors(spark) -> None:
+    from lantern.graph.networks import leiden_communities
+    from lantern.graph.rules import load_rules
+
+    rules = load_rules()
+    edges = [(f"a{i}", f"a{j}", 2.0) for i in range(5) for j in range(i + 1, 5)]
+    edges += [(f"b{i}", f"b{j}", 1.0) for i in range(5) for j in range(i + 1, 5)]
+    edges += [("a0", "b0", 0.5), ("x", "y", 1.0)]
+    found = spark.community_finder(edges, rules)
+    assert spark.community_finder([], rules) == {}
+
+    def groups(membership):
+        by: dict[int, set[str]] = {}
+        for node, community in membership.items():
+            by.setdefault(community, set()).add(node)
+        return sorted(sorted(g) for g in by.values())
+
+    assert groups(found) == groups(leiden_communities(edges, rules))
+    assert sorted(set(found.values())) == list(range(len(set(found.values()))))
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("county") / "c"
+    generate(out, seed=2, children=300, years=6, start_year=2008)  # a tuning seed
+    return out
+
+
+def test_texts_read_on_the_executors_are_read_as_at_home(spark, county, tmp_path) -> None:
+    from lantern.indicators.text.analyse import analyse_many
+    from lantern.store.ingest import ingest
+
+    con = connect(tmp_path / "s.duckdb")
+    ingest(con, county)
+    texts = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT narrative FROM events WHERE narrative IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    ] + TRICKY
+    con.close()
+    assert len(texts) > 300
+    assert spark.text_reader(texts) == list(analyse_many(texts))
+    assert spark.text_reader([]) == []
+
+
+def _table(store: Path, sql: str) -> list[tuple]:
+    con = connect(store, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("LANTERN_SPARK_MASTER", "local[2]")
+    on_duckdb, on_spark = tmp_path / "duckdb", tmp_path / "spark"
+    assert (
+        main(
+            ["assess", str(county), "--out", str(on_duckdb), "--store", str(tmp_path / "d.duckdb")]
+        )
+        == 0
+    )
+    store = tmp_path / "spark-store" / "lantern.duckdb"
+    assert (
+        main(
+            ["run", str(county), "--store", str(store), "--out", str(on_spark), "--engine", "spark"]
+        )
+        == 0
+    )
+    for name in ("persons.csv", "children.csv", "adults.csv", "networks.csv"):
+        assert (on_spark / name).read_bytes() == (on_duckdb / name).read_bytes(), name
+    assert (on_spark / "children.csv").read_text().count("\n") > 100
