@@ -251,8 +251,8 @@ def _restore(engine: Replay, state: dict[str, Any]) -> None:
         engine.facts_to_target[target].extend(facts)
     for target, children in state["children_of_target"].items():
         engine.children_of_target[target].update(children)
-    for adult, children in state.get("children_near", {}).items():
-        engine.children_near[adult].update(children)
+    for adult, near in state.get("children_near", {}).items():
+        engine.children_near[adult].update(near)
     engine.history.extend(state["history"])
     engine.queue.extend(state["queue"])  # heapified once every part is in
     # Later entries of this part must sort after its stored ones on the same day, as they
@@ -297,9 +297,9 @@ def _store(
         for child in children:
             if (state := state_of(child)) is not None:
                 state["children_of_target"].setdefault(target, {})[child] = None
-    for adult, children in engine.children_near.items():
-        if children and (state := state_of(adult)) is not None:
-            state["children_near"][adult] = children
+    for adult, near in engine.children_near.items():
+        if near and (state := state_of(adult)) is not None:
+            state["children_near"][adult] = near
     for change in engine.history:
         if (state := state_of(change.cluster)) is not None:
             state["history"].append(change)
