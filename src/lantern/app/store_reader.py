@@ -763,6 +763,26 @@ class Analytics:
             [person_id] * (2 if track else 1),
         )
 
+    def thing(self, node_id: str) -> dict[str, Any] | None:
+        """A vehicle, phone or place of the graph: its kind (`vehicle`, `phone`, `place`, or
+        another thing's), label and when first known; None if the graph has no such node."""
+        if not self.has("graph_nodes"):
+            return None
+        subkind = "subkind" if ("graph_nodes", "subkind") in self.columns else "NULL"
+        rows = self.q(
+            f"""
+            SELECT node_id, label, kind AS node_kind, {subkind} AS subkind
+            FROM graph_nodes WHERE node_id = ? AND kind IN ('thing', 'place')
+            """,  # noqa: S608 - `subkind` is a column name or NULL
+            [node_id],
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        row["kind"] = "place" if row["node_kind"] == "place" else node_id.split(":", 1)[0]
+        row["label"] = row["label"] or node_id.split(":", 1)[-1]
+        return row
+
     def links(self, node_id: str) -> list[dict[str, Any]]:
         """Edges touching `node_id`: the other end, what it is, and the evidence."""
         if not self.has("graph_edges"):

@@ -259,25 +259,30 @@ def build_place_visits(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> Non
 
 
 def build_nicknames(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+    """`graph_nickname_records`: every record that carries a nickname (`other_names`), and
+    `graph_nicknames`: every person that does. Whether a nickname is specific enough to tie
+    a narrative to a person (`nickname_max_persons`) is judged in the evidence, as of the
+    date of each tie: a "Deano" recorded in 2009 does not make a 2006 narrative's "Deano"
+    ambiguous behind its date."""
+    create_table(
+        con,
+        "graph_nickname_records",
+        """
+        SELECT DISTINCT p.person_id, pe.record_id, r.first_recorded_at, n.nickname
+        FROM graph_in_people pe JOIN persons p USING (record_id)
+        JOIN person_records r USING (record_id),
+        LATERAL (SELECT lower(trim(unnest(string_split(pe.other_names, ';')))) AS nickname) n
+        WHERE pe.other_names IS NOT NULL AND n.nickname <> ''
+        """,
+    )
     create_table(
         con,
         "graph_nicknames",
-        f"""
-        WITH names AS (
-            SELECT p.person_id, pe.record_id, r.first_recorded_at,
-                   lower(trim(unnest(string_split(pe.other_names, ';')))) AS nickname
-            FROM graph_in_people pe JOIN persons p USING (record_id)
-            JOIN person_records r USING (record_id)
-            WHERE pe.other_names IS NOT NULL
-        ), usable AS (
-            SELECT nickname FROM names WHERE nickname <> ''
-            GROUP BY nickname HAVING count(DISTINCT person_id) <= {rules.nickname_max_persons}
-        )
-        SELECT n.nickname, n.person_id, min(n.record_id) AS record_id,
-               min(n.first_recorded_at) AS first_recorded_at
-        FROM names n JOIN usable USING (nickname)
-        GROUP BY n.nickname, n.person_id
-        """,  # noqa: S608
+        """
+        SELECT nickname, person_id, min(record_id) AS record_id,
+               min(first_recorded_at) AS first_recorded_at
+        FROM graph_nickname_records GROUP BY nickname, person_id
+        """,
     )
 
 
@@ -307,6 +312,18 @@ def role_rank(rules: GraphRules, role: str) -> str:
          ELSE 2 END"""  # noqa: S608
 
 
+def persons_by(table: str, which: str, since: str, at: str) -> str:
+    """SQL: how many persons *of the moment `at`* (resolve's identity over time,
+    `graph_person_spans`) had a row of `table` matching `which` by then (`since` <= `at`).
+    A count of carriers (of a nickname, of a thing) as known when a tie became available:
+    a carrier recorded later does not take back an earlier tie."""
+    return f"""(SELECT count(DISTINCT o_s.component || '|' || o_s.person_label)
+                FROM {table} o
+                JOIN graph_person_spans o_s ON o_s.record_id = o.record_id
+                 AND coalesce(o_s.valid_from <= {at}, TRUE) AND coalesce({at} < o_s.valid_to, TRUE)
+                WHERE o.{which} AND o.{since} <= {at})"""  # noqa: S608 - fixed SQL
+
+
 def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
     """One row per (src, dst, kind, event, via), the same on every run.
 
@@ -322,6 +339,15 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
     pts = rules.points
     max_people = rules.max_people_per_event
     signal = "LEFT JOIN graph_child_signals s ON s.event_id = {e} AND s.person_id = {p}"
+    # when a nickname's tie became available: the narrative, and the carrier's record
+    tie_at = (
+        "greatest(coalesce(tx.recorded_at, gp.recorded_at), "
+        "coalesce(n.first_recorded_at, gp.recorded_at))"
+    )
+    carriers = persons_by("graph_nickname_records", "nickname = n.nickname", "first_recorded_at",
+                          tie_at)  # fmt: skip
+    thing_tied = persons_by("graph_thing_links", "thing_id = c.thing_id", "available_at",
+                            "greatest(c.available_at, x.first_at)")  # fmt: skip
     parts = {
         # An adult named as suspect/offender in an event whose subject/victim is a child.
         "suspect_of": f"""
@@ -376,17 +402,14 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
             {signal.format(e="t.event_id", p="t.person_id")}""",  # noqa: S608
         # An adult and a child tied through a thing both were recorded with.
         "shared_thing": f"""
-            WITH crowd AS (
-                SELECT thing_id FROM graph_thing_links GROUP BY thing_id
-                HAVING count(DISTINCT person_id) <= {rules.shared_thing_max_people}
-            ), adult_side AS (
+            WITH adult_side AS (
                 SELECT person_id, thing_id, first.at AS first_at, first.event_id AS first_event,
                        first.record_id AS first_record, first.role AS first_role
                 FROM (
                     SELECT person_id, thing_id,
                            min({{'at': available_at, 'rank': {role_rank(rules, "role")},
                                  'role': role, 'record_id': record_id, 'event_id': event_id}}) AS first
-                    FROM graph_thing_links JOIN crowd USING (thing_id)
+                    FROM graph_thing_links
                     WHERE NOT is_child GROUP BY ALL
                 )
             )
@@ -398,20 +421,24 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
             FROM graph_thing_links c
             JOIN adult_side x ON x.thing_id = c.thing_id AND x.person_id <> c.person_id
             {signal.format(e="c.event_id", p="c.person_id")}
-            WHERE c.is_child AND c.event_id IS NOT NULL""",  # noqa: S608
+            WHERE c.is_child AND c.event_id IS NOT NULL
+              -- not a crowd's thing when the tie became available: at most
+              -- shared_thing_max_people persons of that moment were tied to it by then
+              AND {thing_tied} <= {rules.shared_thing_max_people}""",  # noqa: S608
         # A nickname named in a child's narrative, matched to the person who carries it.
         "nickname": f"""
             SELECT n.person_id, gp.person_id, 'text_mention', gp.event_id, NULL, gp.agency,
-                   gp.occurred_at, coalesce(tx.recorded_at, gp.recorded_at),
-                   greatest(coalesce(tx.recorded_at, gp.recorded_at),
-                            coalesce(n.first_recorded_at, gp.recorded_at)),
+                   gp.occurred_at, coalesce(tx.recorded_at, gp.recorded_at), {tie_at},
                    n.record_id, gp.record_id, 'named as ' || tx.value, gp.role, NULL,
                    gp.person_id, n.person_id, {pts["text_mention"]}, s.signal_at, false, false
             FROM graph_in_text_mentions tx
             JOIN graph_nicknames n ON n.nickname = lower(trim(tx.value))
             JOIN graph_participants gp ON gp.event_id = tx.event_id AND gp.child_role AND gp.is_child
             {signal.format(e="gp.event_id", p="gp.person_id")}
-            WHERE tx.kind = 'nickname' AND n.person_id <> gp.person_id""",  # noqa: S608
+            WHERE tx.kind = 'nickname' AND n.person_id <> gp.person_id
+              -- specific enough when the tie became available: at most nickname_max_persons
+              -- persons of that moment (resolve's identity over time) carried it then
+              AND {carriers} <= {rules.nickname_max_persons}""",  # noqa: S608
         # A person recorded at a place in a sighting-type event.
         "at_place": f"""
             SELECT v.person_id, v.place_id, 'at_place', v.event_id, NULL, v.agency, v.occurred_at,

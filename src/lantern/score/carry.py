@@ -144,11 +144,12 @@ def replay(
     until: date,
     *,
     carry: bool,
+    store: bool = True,
     contacts: list[AdultContact] | None = None,
 ) -> tuple[Replay, ReplayResult, CarrySummary]:
     """`Replay(records, links, hits, facts, weights).run(until)`, carrying forward the stored
     state of every part whose facts did not change when `carry` (module doc); stores every
-    part's state on `until` for the next run either way."""
+    part's state on `until` for the next run either way (unless not `store`)."""
     records = list(records)
     parts = _Parts()
     for record in records:
@@ -237,7 +238,8 @@ def replay(
             del engine.clusters[root]
     heapq.heapify(engine.queue)
     result = engine.run(until)
-    _store(con, engine, parts, fingerprints, unchanged, until)
+    if store:
+        _store(con, engine, parts, fingerprints, unchanged, until)
     return engine, result, CarrySummary(len(scored), len(carried), len(scored) - len(carried))
 
 

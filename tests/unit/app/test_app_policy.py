@@ -21,6 +21,7 @@ PUBLIC = {"/sign-in", "/sign-out", "/", "/static", "/assets"}
 REASON = {"reason": "other", "detail": "Matrix test: a MASH enquiry about this child"}
 EXPECTED: dict[str, tuple[str, dict[str, str] | None, int, str]] = {
     "alerts": ("/alerts", None, 200, "Kayleigh Brookes"),
+    "thing": ("/things/vehicle:YX09ABC", None, 200, "Vehicle YX09 ABC"),
     "alert": ("/alerts/{a}", None, 200, "Kayleigh Brookes"),
     "decide": (
         "/alerts/{a}/decide",

@@ -23,6 +23,10 @@ KNOWN = {
     # as routine (concepts.yaml FAMILY_TRANSPORT, which the dev notes' annotators agree with
     # for "nan dropped her back"); an uncle the carers do not know of is a concern.
     ("records-4", "seen_in_car_with_adult"),
+    # "Key worker session: increasingly tearful and withdrawn ...": "session" is read as the
+    # advice or education cue of "keep-safe sessions" (context.yaml), so the mood observed in
+    # the session is taken as hypothetical.
+    ("records-23", "withdrawn_low_mood"),
 }
 
 
@@ -48,13 +52,12 @@ def test_a_record_reads_as_a_reader_would(item: dict) -> None:
         assert not affirmed, analysis.hits
 
 
-@pytest.mark.parametrize(
-    "item", [i for i in RECORDS if (i["id"], "seen_in_car_with_adult") in KNOWN]
-)
-def test_known_limits_still_hold(item: dict) -> None:
+@pytest.mark.parametrize("known", sorted(KNOWN), ids=[f"{i}-{k}" for i, k in sorted(KNOWN)])
+def test_known_limits_still_hold(known: tuple[str, str]) -> None:
     """If one of these starts to pass, move it out of KNOWN."""
+    item = next(i for i in RECORDS if i["id"] == known[0])
     affirmed = {h.indicator for h in _read(item).hits if h.affirmed}
-    assert "seen_in_car_with_adult" not in affirmed
+    assert known[1] not in affirmed
 
 
 def test_the_uncle_on_the_record_is_family() -> None:
@@ -68,3 +71,16 @@ def test_there_are_records_of_every_kind_touched() -> None:
     assert {"older_associates", "seen_in_car_with_adult", "missing_episode", "injury",
             "self_harm", "online_contact_adults", "hotels_parties_flats"} <= kinds  # fmt: skip
     assert any(i["language"] for i in RECORDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Curfew 9pm; if not home by 9.30 mum will ring police and report her missing.",
+        "Advice given: not accepting drinks from strangers at parties.",
+    ],
+)
+def test_a_negation_inside_a_condition_is_part_of_the_hypothetical(text: str) -> None:
+    hits = next(shared_analyser().analyse([text], [14])).hits
+    assert hits
+    assert not any(h.negated and h.hypothetical for h in hits), hits

@@ -114,3 +114,12 @@ def test_the_fingerprint_and_the_pickle_read_every_field_of_a_hit_and_a_link_fac
     fact = LinkFact(END, "r", "R:x", "person", "e", "a", END, True, False, True)
     assert _hit_fields(hit) == tuple(getattr(hit, f.name) for f in fields(Hit) if f.init)
     assert _fact_fields(fact) == tuple(getattr(fact, f.name) for f in fields(LinkFact))
+
+
+def test_a_throwaway_store_keeps_no_state():
+    con = duckdb.connect()
+    county().write(con)
+    stage.run(con, keep_state=False)
+    assert not con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_replay_state'"
+    ).fetchall()[0][0]
