@@ -44,7 +44,7 @@ test: install-dev ## Install what the tests need (PostgreSQL, chromium) and run 
 
 test-all: install-dev ## The whole suite, slow tests (Spark, the large county) included
 	$(UV) pip install -q --python $(PY) -r requirements/all.lock
-	@bash scripts/run-tests.sh "$(PY)"
+	@LANTERN_REQUIRE_SPARK=1 bash scripts/run-tests.sh "$(PY)"
 
 lint: install-dev ## Ruff lint and format check, mypy, and the layers contract (import-linter)
 	$(VENV)/bin/ruff check src tests bench

@@ -1,11 +1,13 @@
 """Benchmark an incremental `lantern run` against a full one on the same daily delta.
 
-    python bench/incremental.py [--children 10000] [--seed 2] [--share 0.003]
+    python bench/incremental.py [--children 10000] [--seed 2] [--share 0.003] [--latest]
                                 [--work /tmp/lantern-bench-incremental] [--no-write]
 
 Writes a county (`lantern synth`), splits it (`lantern.synth.deltas`) into a base extract and one
-daily delta of about `share` of its events: new events, changed people and events (together
-about a fifth of the delta), and corrections that make two persons one. Then, each in its own
+daily delta of about `share` of its events (with `--latest`, the county's latest recorded
+events, as a day's extract brings them; else drawn from its whole history): new events, changed
+people and events (together about a fifth of the delta), and corrections that make two persons
+one. Then, each in its own
 process so wall time and peak memory are the run's own:
 
 1. `pipeline.run(BASE)` on an empty store (a full run; not compared);
@@ -38,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
 
-SECTION = "## Incremental runs (`bench/incremental.py`)"
+SECTION = "## Incremental runs, sixth session (`bench/incremental.py`)"
 
 CHILD = """
 import json, resource, sys, time
@@ -51,6 +53,7 @@ seconds = time.perf_counter() - began
 resolve = summary.results.get("resolve")
 indicators = summary.results.get("indicators")
 graph = summary.results.get("graph")
+score = summary.results.get("score")
 Path(out).write_text(json.dumps({
     "seconds": round(seconds, 1),
     "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -63,6 +66,8 @@ Path(out).write_text(json.dumps({
     "distinct_texts": indicators.distinct_narratives if indicators else None,
     "graph_steps": {k: round(v, 1) for k, v in (graph.seconds if graph else {}).items()
                     if ":" not in k},
+    "replay_parts": score.replay_parts if score else 0,
+    "parts_carried": score.parts_carried if score else 0,
 }))
 """
 
@@ -116,6 +121,12 @@ def main() -> None:
     parser.add_argument(
         "--together", action="store_true", help="Run the incremental and full runs at once."
     )
+    parser.add_argument(
+        "--latest",
+        action="store_true",
+        help="The delta's new events are the county's latest recorded (a day's new records), "
+        "not drawn from its whole history.",
+    )
     args = parser.parse_args()
 
     work = args.work / f"county-{args.children}-{args.seed}"
@@ -132,13 +143,15 @@ def main() -> None:
         changed_people=changed,
         changed_events=changed,
         merges=max(1, changed // 2),
+        latest=args.latest,
     )
+    kind = "latest" if args.latest else "random"
     if not args.reuse_base:
-        shutil.rmtree(work / "extracts", ignore_errors=True)
-    base, delta = split(county, work / "extracts", plan, seed=args.seed)
+        shutil.rmtree(work / f"extracts-{kind}", ignore_errors=True)
+    base, delta = split(county, work / f"extracts-{kind}", plan, seed=args.seed)
     delta_rows = {n: rows(delta / n)[0] for n in ("people.csv", "events.csv", "event_people.csv")}
 
-    stores = work / "stores"
+    stores = work / f"stores-{kind}"
     stores.mkdir(exist_ok=True)
     if args.reuse_base and (stores / "base.json").exists():
         first = json.loads((stores / "base.json").read_text())
@@ -172,7 +185,9 @@ def main() -> None:
         f"County: `lantern synth --seed {args.seed} --children {args.children:,}` "
         f"({events:,} events, {people:,} person records). Delta (`lantern.synth.deltas`, seed "
         f"{args.seed}): {delta_rows['events.csv']:,} event rows "
-        f"({delta_rows['events.csv'] / events:.2%} of events; {plan.changed_events} of them "
+        f"({delta_rows['events.csv'] / events:.2%} of events, "
+        + ("the county's latest recorded" if args.latest else "drawn from its whole history")
+        + f"; {plan.changed_events} of them "
         f"changed narratives), {delta_rows['people.csv']:,} person rows ({plan.changed_people} "
         f"with a changed postcode, {plan.merges} corrected to another person's name, date of "
         f"birth and NHS number), {delta_rows['event_people.csv']:,} links. The base run "
@@ -203,8 +218,9 @@ def main() -> None:
         f"{full['resolve_steps']}. Texts read: incremental {incremental['texts_read']:,} of "
         f"{incremental['distinct_texts']:,} distinct, full {full['texts_read']:,}. "
         f"Persons changed by the delta (`person_changes` rows): {incremental['person_changes']}. "
-        f"Graph steps (full run; the incremental run's are the same steps): "
-        f"{full['graph_steps']}. "
+        f"Score replay: {incremental['parts_carried']:,} of {incremental['replay_parts']:,} "
+        f"parts carried forward (`score/carry.py`), the rest replayed. "
+        f"Graph steps, full: {full['graph_steps']}; incremental: {incremental['graph_steps']}. "
         f"Copying the store for a new generation (not in the figures above): "
         f"{copy_seconds:.1f} s.",
         "",

@@ -12,9 +12,12 @@ as always and then runs `derived_stages`:
 - indicators, reading only the narratives no earlier run has read (`indicators.narratives`);
   every rule then runs on the whole store (the counting rules count over a person's records,
   which a merge changes, and the SQL over all events takes seconds).
-- graph and score: recomputed in full. The score replays every person to the day of the latest
-  record, so a new day moves every person's decaying points, not just the touched persons'; and
-  Leiden partitions the whole graph. docs/incremental.md gives the measurements and the reasons.
+- graph: recomputed in full (edges and evidence hang on persons a merge renames; Leiden
+  partitions the whole graph). docs/incremental.md gives the measurements and the reasons.
+- score: the replay carried forward (`score.carry`): every part of the county whose facts did
+  not change resumes from the state the last run stored and runs on to the new day (its points
+  fade as a full replay's do); every part with a new or changed fact is replayed from its
+  first day. The assessments are then written for everyone, as in a full run.
 
 The result equals a full run on the union of the extracts, table by table
 (tests/property/test_incremental_equals_full.py), with the one difference by design that a full

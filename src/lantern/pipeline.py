@@ -172,7 +172,8 @@ def _derived_stages(
         ("resolve", lambda: _resolve(con)),
         ("indicators", lambda: _indicators(con, spark)),
         ("graph", lambda: _graph(con, stats=app_tables, spark=spark)),
-        ("score", lambda: score.run(con, as_of)),
+        # a throwaway store has no next run to carry the replay's state to
+        ("score", lambda: score.run(con, as_of, keep_state=app_tables)),
     ]
 
 

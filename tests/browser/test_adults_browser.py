@@ -64,7 +64,7 @@ def test_from_an_alert_to_the_evidence_picture_a_disruption_and_the_mace_pack(
     picture = page.locator("[data-testid=evidence-picture]")
     assert "8 items from 4 agencies about 3 children" in picture.inner_text()
     assert (
-        "If Kayleigh Brookes's statements are set aside, 6 of 8 items remain, from 4 agencies "
+        "If the statements of Kayleigh Brookes are set aside, 6 of 8 items remain, from 4 agencies "
         "and 2 other children." in page.locator("[data-testid=set-aside]").inner_text()
     )
     matrix = page.locator("[data-testid=corroboration-matrix]")

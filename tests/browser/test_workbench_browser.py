@@ -62,6 +62,9 @@ def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Sign in')")
+    # signed in before the test moves on: a page opened while the sign-in is still in flight
+    # is the sign-in page again (flaky under load)
+    page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
 def _nodes(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -56,7 +56,7 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(pg_url: str) -> None:
     with engine.connect() as conn:
         assert (
             conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            == "0004_disruptions"
+            == "0005_alert_records"
         )
         head = conn.execute(text("SELECT last_hash, scheme FROM audit_head WHERE id = 1")).one()
         assert tuple(head) == ("0" * 64, "hmac-sha256")  # a new store starts keyed

@@ -32,6 +32,7 @@ plans = st.builds(
     changed_people=st.integers(0, 3),
     changed_events=st.integers(0, 3),
     merges=st.integers(1, 2),
+    latest=st.booleans(),
 )
 
 

@@ -18,6 +18,7 @@ records it, and the retrospective review still counts the child.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,18 +59,91 @@ class SyncSummary:
     reopened: int = 0
     updated: int = 0
     turned_18: int = 0
+    carried_over: int = 0  # alerts moved to the person now holding their records
 
     def __str__(self) -> str:
         return (
             f"{self.created} new, {self.risen} risen, {self.reopened} reopened, "
-            f"{self.updated} updated, {self.turned_18} closed at 18"
+            f"{self.updated} updated, {self.turned_18} closed at 18, "
+            f"{self.carried_over} carried over to a renamed or merged person"
         )
+
+
+def carry_over(db: Session, analytics: Analytics, now: datetime) -> int:
+    """Move each child's alert, with its decisions, to the person who holds its records now.
+
+    A run can rename a person (a record with a smaller id joined), merge two into one or
+    split one (resolve's `person_changes`); the alert was keyed on the id the page showed. It
+    follows the records it was raised on instead: to the person holding most of them now. Two
+    alerts that land on one person become one, the older, with every decision of both (the
+    newer one's number then opens nothing). Stateless and idempotent: it reads only the
+    records, so a sync that missed a generation, or sees it twice, ends the same. Returns the
+    alerts moved or merged."""
+    children = list(db.scalars(select(Alert).where(Alert.subject_kind == "child")))
+    unknown = [a.subject_id for a in children if not a.records]
+    if unknown:  # raised before alerts kept records (migration 0005): the id still holds them
+        held = analytics.records_of(unknown)
+        for alert in children:
+            if not alert.records and alert.subject_id in held:
+                alert.records = ";".join(held[alert.subject_id])
+    records = {a.id: (a.records or "").split(";") if a.records else [] for a in children}
+    owner = analytics.persons_of_records([r for rs in records.values() for r in rs])
+    moves: dict[int, str] = {}
+    for alert in children:
+        counts = Counter(owner[r] for r in records[alert.id] if r in owner)
+        if not counts:
+            continue  # none of its records is in the store any more: leave it be
+        most = max(counts.values())
+        if counts.get(alert.subject_id) == most:
+            continue  # still (one of) the people holding most of its records
+        moves[alert.id] = min(p for p, n in counts.items() if n == most)
+    if not moves:
+        return 0
+    moving = [a for a in children if a.id in moves]
+    was = {a.id: a.subject_id for a in moving}
+    for alert in moving:  # out of the way first: ids may swap (the unique subject)
+        alert.subject_id = f"moving:{alert.id}"
+    db.flush()
+    holder = {a.subject_id: a for a in children if a.id not in moves}
+    for alert in sorted(moving, key=lambda a: a.id):
+        target, previous = moves[alert.id], was[alert.id]
+        kept = holder.get(target)
+        if kept is None:
+            alert.subject_id, alert.updated_at = target, now
+            holder[target] = alert
+            audit.record(
+                db, "system", "alert_carried_over", f"child:{target}", alert_id=alert.id,
+                previous_person_id=previous, reason="its records now belong to this person",
+            )  # fmt: skip
+            continue
+        older, newer = (kept, alert) if kept.id < alert.id else (alert, kept)
+        for decision in list(newer.decisions):
+            decision.alert = older  # re-parented, not orphaned (the cascade would delete it)
+        if newer.status in OPEN_STATUSES and older.status not in OPEN_STATUSES:
+            older.status, older.assigned_to = newer.status, newer.assigned_to
+        if band_rank(newer.band) > band_rank(older.band):
+            older.band, older.score = newer.band, newer.score
+        merged_records = sorted(set(records[older.id]) | set(records[newer.id]))
+        db.delete(newer)  # first: the survivor takes its subject id
+        db.flush()
+        older.subject_id, older.updated_at = target, now
+        older.records = ";".join(merged_records)
+        holder[target] = older
+        audit.record(
+            db, "system", "alert_merged", f"child:{target}", alert_id=older.id,
+            merged_alert_id=newer.id, previous_person_id=previous,
+            reason="two alerts' records now belong to one person",
+        )  # fmt: skip
+        db.flush()
+    db.flush()
+    return len(moves)
 
 
 def sync(db: Session, analytics: Analytics, now: datetime | None = None) -> SyncSummary:
     """Bring the alerts in line with the latest assessments (idempotent)."""
     now = now or datetime.now()
     summary = SyncSummary()
+    summary.carried_over = carry_over(db, analytics, now)
     grown = analytics.turned_18()
     grown_up_networks = {
         network: max(grown[c] for c in children)
@@ -145,6 +219,14 @@ def sync(db: Session, analytics: Analytics, now: datetime | None = None) -> Sync
         else:
             summary.updated += 1
         alert.band, alert.score, alert.updated_at = band, score, now
+    db.flush()
+    # Each child's alert remembers the records its child holds now, for the next carry_over.
+    children = list(db.scalars(select(Alert).where(Alert.subject_kind == "child")))
+    held = analytics.records_of([a.subject_id for a in children])
+    for alert in children:
+        now_held = ";".join(held.get(alert.subject_id, []))
+        if now_held and alert.records != now_held:
+            alert.records = now_held
     db.flush()
     return summary
 

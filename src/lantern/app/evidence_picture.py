@@ -61,11 +61,11 @@ class SetAside:
     def sentence(self) -> str:
         if self.remain == 0:
             return (
-                f"If {self.name}'s statements are set aside, none of the "
+                f"If the statements of {self.name} are set aside, none of the "
                 f"{_plural(self.total, 'item')} remain: everything rests on their account."
             )
         return (
-            f"If {self.name}'s statements are set aside, {self.remain} of "
+            f"If the statements of {self.name} are set aside, {self.remain} of "
             f"{_plural(self.total, 'item')} remain, from {_plural(self.agencies, 'agency', 'agencies')}"
             f" and {_plural(self.other_children, 'other child', 'other children')}."
         )

@@ -85,6 +85,9 @@ class Alert(Base):
     seen_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     closed_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     assigned_to: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # A child's records (`;`-joined) when last synced: a run that renames, merges or splits
+    # persons changes `subject_id`, and the alert follows its records (alerts.carry_over).
+    records: Mapped[str | None] = mapped_column(Text, nullable=True)
     raised_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     decisions: Mapped[list[Decision]] = relationship(

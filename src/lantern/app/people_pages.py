@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -60,6 +61,21 @@ def _kind_of(person: Person) -> str:
     return "child" if age is not None and age < 18 else "adult"
 
 
+def _moved(analytics: Any, person_id: str, what: str) -> Response:
+    """An id a later run renamed, merged or split away (`person_changes`) leads to the person
+    now holding most of its records, through the person page (which sends a child to the child
+    page, an adult to the adult page, each scoped and audited there); any other id is not
+    found. A bookmark or a link in an old message keeps working."""
+    seen = {person_id}
+    now = analytics.now_known_as(person_id)
+    while now is not None and analytics.person(now) is None and now not in seen:
+        seen.add(now)
+        now = analytics.now_known_as(now)
+    if now is None or now in seen:
+        raise NotFound(what)
+    return RedirectResponse(f"/people/{quote(now, safe='')}", status_code=303)
+
+
 @router.get("/people/{person_id}")
 def person_page(request: Request, person_id: str) -> Response:
     state = state_of(request)
@@ -67,7 +83,7 @@ def person_page(request: Request, person_id: str) -> Response:
         current_user(request, db, "person")
     person = state.analytics.person(person_id)
     if person is None:
-        raise NotFound("person with that id")
+        return _moved(state.analytics, person_id, "person with that id")
     return RedirectResponse(
         f"/{'children' if _kind_of(person) == 'child' else 'adults'}/{person_id}", status_code=303
     )
@@ -88,7 +104,7 @@ def child_page(
         user = current_user(request, db, "child")
     person = analytics.person(person_id)  # outside the session: the store query may be slow
     if person is None:
-        raise NotFound("child with that id")
+        return _moved(analytics, person_id, "child with that id")
     with state.session() as db:
         if (ask := challenge.ask_reason(request, db, user, person)) is not None:
             return ask
@@ -117,6 +133,7 @@ def child_page(
         record=record,
         held=legal_floor.held_by_law(person),
         duplicates=analytics.possible_duplicates(person),
+        identity_changes_of=analytics.identity_changes(person.person_id),
         dob_decisions=decided,
         dob_error=DOB_ERRORS.get(dob_error, ""),
     )
@@ -179,7 +196,7 @@ def adult_page(request: Request, person_id: str, dob_error: str = "") -> Respons
         user = current_user(request, db, "adult")
         person = analytics.person(person_id)
         if person is None:
-            raise NotFound("person with that id")
+            return _moved(analytics, person_id, "person with that id")
         if (ask := scope.person_gate(request, db, user, person)) is not None:
             return ask
         audit.record(db, user.username, "view_adult", person_id)
@@ -217,6 +234,7 @@ def adult_response(
             analytics, disclosure.reasons(viewer, state.policy, analytics.score_reasons(person_id))
         ),
         duplicates=analytics.possible_duplicates(person),
+        identity_changes_of=analytics.identity_changes(person.person_id),
         event_info=analytics.event_types(
             sorted({e["event_id"] for link in links for e in link["evidence"] if e.get("event_id")})
         ),

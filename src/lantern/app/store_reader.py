@@ -370,6 +370,62 @@ class Analytics:
     def person(self, person_id: str) -> Person | None:
         return self.people([person_id]).get(person_id)
 
+    def records_of(self, person_ids: list[str]) -> dict[str, list[str]]:
+        """Each person's record ids (score's `score_persons`), for alerts to follow."""
+        out: dict[str, list[str]] = {}
+        for row in self.q(
+            "SELECT person_id, record_id FROM score_persons "
+            "WHERE person_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY record_id",
+            [list(dict.fromkeys(person_ids))],
+        ):
+            out.setdefault(row["person_id"], []).append(row["record_id"])
+        return out
+
+    def persons_of_records(self, record_ids: list[str]) -> dict[str, str]:
+        """The person each record belongs to now."""
+        rows = self.q(
+            "SELECT record_id, person_id FROM score_persons "
+            "WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(dict.fromkeys(record_ids))],
+        )
+        return {row["record_id"]: row["person_id"] for row in rows}
+
+    def identity_changes(self, person_id: str) -> list[dict[str, Any]]:
+        """What runs changed about this person's identity (resolve's `person_changes`): records
+        joined with theirs, an earlier id, records that went to another person; oldest first."""
+        if not self.has("person_changes"):
+            return []
+        return self.memoised(  # type: ignore[no-any-return]
+            ("identity_changes", person_id),
+            lambda: self.q(
+                """
+                SELECT changed_at, change, person_id, previous_person_id, records
+                FROM person_changes
+                WHERE (person_id = ? AND previous_person_id <> ?)
+                   OR (previous_person_id = ? AND person_id <> ?)
+                ORDER BY changed_at, person_id, previous_person_id
+                """,
+                [person_id] * 4,
+            ),
+        )
+
+    def now_known_as(self, person_id: str) -> str | None:
+        """The person an id no longer in use became: the one holding most of the records the
+        id last held (`person_changes`); None when the id was never changed away."""
+        if not self.has("person_changes"):
+            return None
+        rows = self.q(
+            """
+            SELECT person_id, len(records) AS n FROM person_changes
+            WHERE previous_person_id = ? AND person_id <> ?
+              AND changed_at = (SELECT max(changed_at) FROM person_changes
+                                WHERE previous_person_id = ?)
+            ORDER BY n DESC, person_id LIMIT 1
+            """,
+            [person_id] * 3,
+        )
+        return rows[0]["person_id"] if rows else None
+
     def possible_duplicates(self, person: Person) -> list[dict[str, Any]]:
         """Other persons the linker left apart who may be this one, for a person to check:
         the same name in another record (no date of birth in conflict: one missing, or within
@@ -706,6 +762,26 @@ class Analytics:
             """,  # noqa: S608 - a fixed SQL fragment
             [person_id] * (2 if track else 1),
         )
+
+    def thing(self, node_id: str) -> dict[str, Any] | None:
+        """A vehicle, phone or place of the graph: its kind (`vehicle`, `phone`, `place`, or
+        another thing's), label and when first known; None if the graph has no such node."""
+        if not self.has("graph_nodes"):
+            return None
+        subkind = "subkind" if ("graph_nodes", "subkind") in self.columns else "NULL"
+        rows = self.q(
+            f"""
+            SELECT node_id, label, kind AS node_kind, {subkind} AS subkind
+            FROM graph_nodes WHERE node_id = ? AND kind IN ('thing', 'place')
+            """,  # noqa: S608 - `subkind` is a column name or NULL
+            [node_id],
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        row["kind"] = "place" if row["node_kind"] == "place" else node_id.split(":", 1)[0]
+        row["label"] = row["label"] or node_id.split(":", 1)[-1]
+        return row
 
     def links(self, node_id: str) -> list[dict[str, Any]]:
         """Edges touching `node_id`: the other end, what it is, and the evidence."""

@@ -220,6 +220,7 @@ def create_app(
         people_pages,
         search_page,
         sign_in_pages,
+        thing_pages,
     )
     from lantern.app.challenge import router as challenge_router
     from lantern.app.review_pages import router as review_router
@@ -230,6 +231,7 @@ def create_app(
     app.include_router(search_page.router)
     app.include_router(mace_pages.router)
     app.include_router(people_pages.router)
+    app.include_router(thing_pages.router)
     app.include_router(evidence_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(workbench_router)

@@ -24,6 +24,7 @@ from datetime import datetime
 import duckdb
 
 from lantern.graph.rules import GraphRules
+from lantern.sql import sql_list
 from lantern.store.steps import create_table
 
 
@@ -57,11 +58,25 @@ def build_edges(
                    bool_or(suspect) AS any_suspect
             FROM ev WHERE contact_id IS NOT NULL AND child_id IS NOT NULL
             GROUP BY contact_id
+        ), household_thing AS (
+            -- A phone or car on the own record of an adult recorded protecting a child (a
+            -- parent, carer, reporter or professional) and never as a suspect: the family's
+            -- or the service's number, given as the child's contact or the reporting
+            -- person's. Siblings sharing their mother's phone are a family, not a network.
+            SELECT DISTINCT t.thing_id AS contact_id
+            FROM graph_thing_links t
+            JOIN (SELECT person_id FROM graph_participants WHERE recorded_at < $cut
+                  GROUP BY person_id HAVING bool_or(protective) AND NOT bool_or(suspect)) p
+              USING (person_id)
+            WHERE t.available_at < $cut AND NOT t.is_child
+              AND t.role IN {sql_list(r.routine_household_thing_roles or ("",))}
         ), routine_contact AS (
             SELECT contact_id,
                    CASE WHEN any_suspect THEN NULL
                         WHEN protective_share >= {r.routine_protective_share}
                           THEN 'contact mostly in a protective role'
+                        WHEN contact_id IN (SELECT contact_id FROM household_thing)
+                          THEN 'the own phone or vehicle of an adult recorded protecting a child'
                         WHEN n_events >= {r.routine_min_events}
                          AND n_signal <= {r.routine_max_signal_share} * n_events
                           THEN 'contact spread over ' || n_events || ' ordinary events ('
@@ -123,8 +138,6 @@ def build_signal_children(
     con: duckdb.DuckDBPyConnection, rules: GraphRules, *, as_of: datetime | None = None
 ) -> None:
     """`graph_signal_children`: children whose indicator hits meet the rules' bar."""
-    from lantern.sql import sql_list
-
     cut = _cutoff(as_of)
     create_table(
         con,

@@ -58,6 +58,7 @@ class GraphRules:
     min_signal_children: int
     min_connector_children: int
     hotspot_min_signal_children: int
+    routine_household_thing_roles: tuple[str, ...] = ()
 
 
 def load_rules(path: Path | str | None = None) -> GraphRules:
@@ -97,6 +98,7 @@ def _from_mapping(data: dict[str, Any]) -> GraphRules:
         routine_max_signal_share=float(routine["max_signal_share"]),
         routine_protective_share=float(routine["protective_share"]),
         routine_edge_min_events=int(routine["edge_min_events"]),
+        routine_household_thing_roles=tuple(routine.get("household_thing_roles", ())),
         signal_min_categories=int(signal["min_categories"]),
         signal_common_categories=tuple(signal["common_categories"]),
         signal_strong_categories=tuple(signal["strong_categories"]),

@@ -2,10 +2,12 @@
 whose facts changed are replayed from their first day.
 
 The replay (`replay.py`) is a pass over time in which persons meet only through their facts: a
-link between two records joins them, and a child's link to an adult or a thing ties the child
-to every other child seen with it. So the records and targets fall into **parts** (connected
-over record links and link facts) that never read each other's state, and replaying each part
-alone gives the same states, band changes and scores as replaying them all together.
+link between two records joins them, and a child's qualifying link to an adult or a thing ties
+the child to every other child with one to it (a routine contact's facts count for no one, and
+the replay scores no one again for them). So the records and targets fall into **parts**
+(connected over record links and qualifying link facts) that never read each other's state,
+and replaying each part alone gives the same states, band changes and scores as replaying them
+all together.
 
 A run stores each part's state on its assessment date (`score_replay_state`: the part's
 fingerprint, that date, the state pickled). The next run with `carry` reads them back: a part
@@ -39,7 +41,7 @@ import duckdb
 import pyarrow as pa
 
 from lantern.score.points import Hit
-from lantern.score.replay import LinkFact, RecordLink, Replay, ReplayResult
+from lantern.score.replay import AdultContact, LinkFact, RecordLink, Replay, ReplayResult
 from lantern.score.weights import Weights
 from lantern.store.connection import table_exists
 
@@ -99,10 +101,19 @@ class _StatePickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is Hit:
-            return Hit, (obj.hit_id, obj.record_id, obj.indicator, obj.category, obj.weight,
-                         obj.agency, obj.event_id, obj.occurred, obj.recorded, obj.evidence,
-                         obj.legal_floor)  # fmt: skip
+            return Hit, _hit_fields(obj)
         return NotImplemented
+
+
+def _hit_fields(hit: Hit) -> tuple:
+    return (hit.hit_id, hit.record_id, hit.indicator, hit.category, hit.weight, hit.agency,
+            hit.event_id, hit.occurred, hit.recorded, hit.evidence, hit.legal_floor)  # fmt: skip
+
+
+def _fact_fields(fact: LinkFact) -> tuple:
+    return (fact.recorded, fact.child_record, fact.target, fact.target_kind, fact.event_id,
+            fact.agency, fact.occurred, fact.qualifies, fact.suspect_in_abuse_event,
+            fact.by_suspect)  # fmt: skip
 
 
 def _dumps(state: dict[str, Any]) -> bytes:
@@ -133,10 +144,12 @@ def replay(
     until: date,
     *,
     carry: bool,
+    store: bool = True,
+    contacts: list[AdultContact] | None = None,
 ) -> tuple[Replay, ReplayResult, CarrySummary]:
     """`Replay(records, links, hits, facts, weights).run(until)`, carrying forward the stored
     state of every part whose facts did not change when `carry` (module doc); stores every
-    part's state on `until` for the next run either way."""
+    part's state on `until` for the next run either way (unless not `store`)."""
     records = list(records)
     parts = _Parts()
     for record in records:
@@ -146,14 +159,32 @@ def replay(
     for hit in hits:
         parts.find(hit.record_id)
     for fact in facts:
-        parts.union(fact.child_record, _node(fact.target))
+        if fact.qualifies:
+            parts.union(fact.child_record, _node(fact.target))
+        else:  # counts for no one (replay.py `_step`): the child's own input, no tie
+            parts.find(fact.child_record)
+            parts.find(_node(fact.target))
+    # An adult's count of children (`Replay.children_recorded_with`) reads the child's person:
+    # the two records are in one part. A contact about a record the replay does not hold
+    # counts for no one (as in `Replay._step`).
+    contacts = [
+        c
+        for c in contacts or ()
+        if c.adult_record in parts.parent and c.child_record in parts.parent
+    ]
+    for contact in contacts:
+        parts.union(contact.adult_record, contact.child_record)
 
     # Each part's inputs, in the order the replay reads them (the order within a day matters).
+    # Its records: the people rows', then those the replay makes for hits and facts about a
+    # record with no people row.
     part_records: dict[str, list[str]] = defaultdict(list)
     part_links: dict[str, list[RecordLink]] = defaultdict(list)
     part_hits: dict[str, list[Hit]] = defaultdict(list)
     part_facts: dict[str, list[LinkFact]] = defaultdict(list)
-    for record in records:
+    part_contacts: dict[str, list[AdultContact]] = defaultdict(list)
+    listed = set(records)
+    for record in [*records, *(n for n in parts.parent if n not in listed and n[:2] != "T:")]:
         part_records[parts.find(record)].append(record)
     for link in links:
         part_links[parts.find(link.record_l)].append(link)
@@ -161,13 +192,19 @@ def replay(
         part_hits[parts.find(hit.record_id)].append(hit)
     for fact in facts:
         part_facts[parts.find(fact.child_record)].append(fact)
+    for contact in contacts:
+        part_contacts[parts.find(contact.adult_record)].append(contact)
 
     common = _code_fingerprint() + weights.model_dump_json()
     scored = set(part_hits) | set(part_facts)  # the parts worth storing
     fingerprints = {
         part: hashlib.sha1(
-            repr((common, part_records.get(part, []), part_links.get(part, []),
-                  part_hits.get(part, []), part_facts.get(part, []))).encode(),
+            repr((common, part_records.get(part, []),
+                  [(k.available, k.record_l, k.record_r) for k in part_links.get(part, ())],
+                  [_hit_fields(h) for h in part_hits.get(part, ())],
+                  [_fact_fields(f) for f in part_facts.get(part, ())],
+                  [(c.adult_record, c.child_record, c.available)
+                   for c in part_contacts.get(part, ())])).encode(),
             usedforsecurity=False,
         ).hexdigest()
         for part in scored
@@ -182,14 +219,27 @@ def replay(
             [hit for part, hs in part_hits.items() if part not in carried for hit in hs],
             [fact for part, fs in part_facts.items() if part not in carried for fact in fs],
             weights,
+            [c for part, cs in part_contacts.items() if part not in carried for c in cs],
         )
     else:  # nothing to carry: the one replay of everything, its inputs in their own order
-        engine = Replay(records, links, hits, facts, weights)
+        engine = Replay(records, links, hits, facts, weights, contacts)
+    # A carried part with nothing queued by `until` is not touched by the run: its state on
+    # `until` is the stored one, whose bytes are stored again as they are.
+    unchanged: dict[str, bytes] = {}
     for part in sorted(carried):
-        _restore(engine, pickle.loads(stored[fingerprints[part]]))  # noqa: S301 - our own table
+        state = pickle.loads(stored[fingerprints[part]])  # noqa: S301 - our own table
+        _restore(engine, state)
+        if all(entry[0] > until for entry in state["queue"]):
+            unchanged[part] = stored[fingerprints[part]]
+    if carried:
+        # A replayed part's routine fact to a carried part's record made that record a
+        # cluster of its own in the new replay; the carried state has it where it is.
+        for root in [r for r in engine.clusters if engine.parent[r] != r]:
+            del engine.clusters[root]
     heapq.heapify(engine.queue)
     result = engine.run(until)
-    _store(con, engine, parts, fingerprints, until)
+    if store:
+        _store(con, engine, parts, fingerprints, unchanged, until)
     return engine, result, CarrySummary(len(scored), len(carried), len(scored) - len(carried))
 
 
@@ -198,8 +248,13 @@ def _restore(engine: Replay, state: dict[str, Any]) -> None:
     engine.parent.update(state["parent"])
     engine.clusters.update(state["clusters"])
     engine.facts_of_child.update(state["facts_of_child"])
-    engine.facts_to_target.update(state["facts_to_target"])
-    engine.children_of_target.update(state["children_of_target"])
+    # A target's facts can come from several parts (routine facts tie no one: `replay`).
+    for target, facts in state["facts_to_target"].items():
+        engine.facts_to_target[target].extend(facts)
+    for target, children in state["children_of_target"].items():
+        engine.children_of_target[target].update(children)
+    for adult, near in state.get("children_near", {}).items():
+        engine.children_near[adult].update(near)
     engine.history.extend(state["history"])
     engine.queue.extend(state["queue"])  # heapified once every part is in
     # Later entries of this part must sort after its stored ones on the same day, as they
@@ -212,13 +267,16 @@ def _store(
     engine: Replay,
     parts: _Parts,
     fingerprints: dict[str, str],
+    unchanged: dict[str, bytes],
     until: date,
 ) -> None:
-    """Every scored part's state on `until`, by fingerprint (`score_replay_state`)."""
+    """Every scored part's state on `until`, by fingerprint (`score_replay_state`); those in
+    `unchanged` as they were stored."""
     states: dict[str, dict[str, Any]] = {
         part: {"parent": {}, "clusters": {}, "facts_of_child": {}, "facts_to_target": {},
-               "children_of_target": {}, "history": [], "queue": [], "queued": 0}
-        for part in fingerprints
+               "children_of_target": {}, "children_near": {}, "history": [], "queue": [],
+               "queued": 0}
+        for part in fingerprints if part not in unchanged
     }  # fmt: skip
 
     def state_of(node: str) -> dict[str, Any] | None:
@@ -234,11 +292,16 @@ def _store(
         if facts and (state := state_of(record)) is not None:
             state["facts_of_child"][record] = facts
     for target, facts in engine.facts_to_target.items():
-        if facts and (state := state_of(_node(target))) is not None:
-            state["facts_to_target"][target] = facts
+        for fact in facts:  # each with its child's part (a routine fact ties no one)
+            if (state := state_of(fact.child_record)) is not None:
+                state["facts_to_target"].setdefault(target, []).append(fact)
     for target, children in engine.children_of_target.items():
-        if children and (state := state_of(_node(target))) is not None:
-            state["children_of_target"][target] = children
+        for child in children:
+            if (state := state_of(child)) is not None:
+                state["children_of_target"].setdefault(target, {})[child] = None
+    for adult, near in engine.children_near.items():
+        if near and (state := state_of(adult)) is not None:
+            state["children_near"][adult] = near
     for change in engine.history:
         if (state := state_of(change.cluster)) is not None:
             state["history"].append(change)
@@ -246,11 +309,12 @@ def _store(
         if (state := state_of(entry[2])) is not None:
             state["queue"].append(entry)
             state["queued"] = max(state["queued"], entry[1])
+    blobs = {**unchanged, **{part: _dumps(state) for part, state in states.items()}}
     table = pa.table(
         {
-            "fingerprint": pa.array([fingerprints[part] for part in states], pa.string()),
-            "until": pa.array([until] * len(states), pa.date32()),
-            "state": pa.array([_dumps(s) for s in states.values()], pa.binary()),
+            "fingerprint": pa.array([fingerprints[part] for part in blobs], pa.string()),
+            "until": pa.array([until] * len(blobs), pa.date32()),
+            "state": pa.array(list(blobs.values()), pa.binary()),
         }
     )
     con.register("score_state_rows", table)

@@ -65,12 +65,14 @@ def run(
     weights: Weights | None = None,
     weights_path: Path | None = None,
     carry: bool = False,
+    keep_state: bool = True,
 ) -> ScoreSummary:
     """Score every person as of `as_of` (default: the latest record) and write the tables.
 
     `carry` (an incremental run): the replay's parts whose facts did not change since the
     last run are carried forward from their stored state instead of replayed (`carry.py`);
-    the tables are the same either way."""
+    the tables are the same either way. `keep_state` False: the replay's state is not stored
+    for a next run (a throwaway store)."""
     missing = [t for t in REQUIRED if not table_exists(con, t)]
     if missing:
         raise StoreError(
@@ -102,6 +104,8 @@ def run(
         weights,
         until,
         carry=carry,
+        store=keep_state,
+        contacts=facts.read_adult_contacts(con, until),
     )
     person_of_root = _person_ids(con, result)
     _write_cluster_map(con, result, person_of_root)

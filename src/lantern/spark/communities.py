@@ -30,7 +30,7 @@ from lantern.graph.networks import leiden_communities
 from lantern.graph.rules import GraphRules
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 OUTPUT_SCHEMA = "component string, node_id string, community long"
 
@@ -74,7 +74,7 @@ def find_communities(
     return communities_of_frame(frame, rules)
 
 
-def communities_of_frame(frame, rules: GraphRules) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def communities_of_frame(frame: DataFrame, rules: GraphRules) -> dict[str, int]:
     """`find_communities` on a DataFrame of `src`, `dst`, `weight` (for inputs already on
     Spark, as they would be at a region's size)."""
     from pyspark.sql import functions as F

@@ -2,7 +2,8 @@
 
 For testing and measuring incremental runs (`lantern.incremental`, bench/incremental.py,
 tests/property/test_incremental_equals_full.py): each event goes to the base or to one delta at
-random; an event's people and things links go with it, and each person row goes with the first
+random (or, with `latest`, each delta takes the latest recorded events: a day's new records);
+an event's people and things links go with it, and each person row goes with the first
 part whose events name it (rows named by no event go to the base). A delta also brings changed
 versions of rows an earlier part brought, as a new extract of a live system would:
 
@@ -44,6 +45,10 @@ class DeltaPlan:
     changed_people: int = 2
     changed_events: int = 2
     merges: int = 1
+    # True: each delta's new events are the latest recorded (the base is the county up to a
+    # day, each delta the next records, as a live system's daily extract brings them); False:
+    # events drawn at random from the county's whole history (records entered late).
+    latest: bool = False
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -81,12 +86,23 @@ def split(source: Path, out: Path, plan: DeltaPlan, seed: int) -> list[Path]:
         headers[name], data[name] = _read(source / name)
     parts = [Part() for _ in range(plan.deltas + 1)]
     part_of: dict[tuple[str, str], int] = {}
-    for event in data["events.csv"]:
-        k = 0
-        for d in range(1, plan.deltas + 1):
-            if rng.random() < plan.share:
-                k = d
-                break
+    latest: dict[int, int] = {}  # event index -> delta, for `plan.latest`
+    if plan.latest:
+        order = sorted(
+            range(len(data["events.csv"])),
+            key=lambda i: (data["events.csv"][i].get("recorded_at", ""), i),
+        )
+        size = round(len(order) * plan.share)
+        for d in range(plan.deltas, 0, -1):  # the last `size` to the last delta, and so on
+            for i in order[len(order) - size * (plan.deltas - d + 1) :][:size]:
+                latest[i] = d
+    for i, event in enumerate(data["events.csv"]):
+        k = latest.get(i, 0)
+        if not plan.latest:
+            for d in range(1, plan.deltas + 1):
+                if rng.random() < plan.share:
+                    k = d
+                    break
         part_of[(event["agency"], event["event_ref"])] = k
         parts[k].rows["events.csv"].append(event)
     first_named: dict[tuple[str, str], int] = {}

@@ -58,7 +58,7 @@ def test_the_adult_page_shows_the_evidence_picture(site) -> None:  # type: ignor
         "1 account later withdrawn or denied." in page
     )
     assert (
-        "If Kayleigh Brookes's statements are set aside, 6 of 8 items remain, from 4 agencies "
+        "If the statements of Kayleigh Brookes are set aside, 6 of 8 items remain, from 4 agencies "
         "and 2 other children." in page
     )
     # the matrix: Kayleigh's row, kinds in order, and how many rest on no child's account

@@ -57,7 +57,7 @@ def test_the_issues_sentence_for_one_childs_account() -> None:
     assert picture.total == 19
     [a] = picture.set_aside
     assert a.sentence == (
-        "If Child A's statements are set aside, 14 of 19 items remain, from 3 agencies and "
+        "If the statements of Child A are set aside, 14 of 19 items remain, from 3 agencies and "
         "4 other children."
     )
     assert len(picture.independent) == 14
@@ -94,7 +94,7 @@ def test_everything_resting_on_one_child_says_so() -> None:
     [a] = build(items, NAMES).set_aside
     assert a.remain == 0
     assert a.sentence == (
-        "If Child A's statements are set aside, none of the 3 items remain: everything rests on "
+        "If the statements of Child A are set aside, none of the 3 items remain: everything rests on "
         "their account."
     )
 
@@ -107,7 +107,7 @@ def test_singular_words_and_an_item_tied_to_no_child() -> None:
     picture = build(items, {})
     [a] = picture.set_aside
     assert a.sentence == (
-        "If A's statements are set aside, 1 of 2 items remain, from 1 agency and 0 other children."
+        "If the statements of A are set aside, 1 of 2 items remain, from 1 agency and 0 other children."
     )
     assert picture.by_child[-1][:2] == ("", "No one child")  # listed last, not as a child
     assert picture.children == ["A"]

@@ -120,6 +120,9 @@ def test_someone_who_has_turned_18_leaves_the_child_queue(tmp_path: Path) -> Non
         "Turned 18 </strong> on 01 May 2011" in page or "Turned 18</strong> on 01 May 2011" in page
     )
     assert "no longer in the child queue" in page
+    # search says so too, not "Child" beside a grown-up's name
+    found = " ".join(analyst.get("/search?name=Chloe+Masters").text.split())
+    assert 'data-testid="turned-18">Turned 18 on 01 May 2011</span>' in found
 
 
 def test_a_duplicate_the_linker_left_apart_is_suggested(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ PUBLIC = {"/sign-in", "/sign-out", "/", "/static", "/assets"}
 REASON = {"reason": "other", "detail": "Matrix test: a MASH enquiry about this child"}
 EXPECTED: dict[str, tuple[str, dict[str, str] | None, int, str]] = {
     "alerts": ("/alerts", None, 200, "Kayleigh Brookes"),
+    "thing": ("/things/vehicle:YX09ABC", None, 200, "Vehicle YX09 ABC"),
     "alert": ("/alerts/{a}", None, 200, "Kayleigh Brookes"),
     "decide": (
         "/alerts/{a}/decide",
@@ -39,7 +40,7 @@ EXPECTED: dict[str, tuple[str, dict[str, str] | None, int, str]] = {
         "/adults/{d}",
         None,
         200,
-        "statements are set aside, 7 of 8 items remain, from 3 agencies",
+        "Jade Whitfield are set aside, 7 of 8 items remain, from 3 agencies",
     ),
     "person": ("/people/{k}", None, 303, "/children/{k}"),
     "decide_dob": (
@@ -92,7 +93,7 @@ EXPECTED: dict[str, tuple[str, dict[str, str] | None, int, str]] = {
         "/adults/{d}/evidence-pack",
         None,
         200,
-        "statements are set aside, 6 of 8 items remain, from 4 agencies",
+        "Kayleigh Brookes are set aside, 6 of 8 items remain, from 4 agencies",
     ),
     "evidence_pack_pdf": ("/adults/{d}/evidence-pack.pdf", None, 200, "application/pdf"),
     "network_evidence_pack": (

@@ -340,3 +340,42 @@ def test_a_school_run_taxi_whose_notes_trip_contact_indicators_is_not_a_network(
         "SELECT routine FROM graph_nodes WHERE node_id = ?", [w.pid(driver)]
     ).fetchall()
     assert routine == [(True,)]  # six contacts, none around an independent signal
+
+
+def test_a_parents_phone_on_her_childrens_missing_reports_ties_no_network(store_path):
+    """Two sisters with signals, reported missing by their mother, whose phone is on her own
+    record and on each missing report (the reporting person's number): a family, not a
+    network. A man's phone in the same place would still tie them (he protects nobody)."""
+    w = World()
+    kim = w.person("kim", dob="2004-01-01", given="Kim")
+    lou = w.person("lou", dob="2006-01-01", given="Lou")
+    mum = w.person("mum", dob="1980-01-01", given="Rubina")
+    w.record_thing(mum, "phone", "+447900000001", "2009-01-01T00:00:00")
+    for n, child in enumerate([kim, lou, kim, lou]):
+        e = w.event(
+            f"mp{n}",
+            type="missing_report",
+            at=f"2019-0{n + 1}-10T22:00:00",
+            people={child: "subject", mum: "reporter"},
+            things=[("phone", "+447900000001", "other"), ("phone", "+447900000002", "other")],
+        )
+        w.hit(e, child, "missing")
+        w.hit(e, child, "sexual_abuse_disclosed")
+    con = connect(store_path)
+    try:
+        w.write(con)
+        stage.run(con)
+        routine = dict(
+            con.execute(
+                "SELECT contact_id, bool_and(routine) FROM graph_edges "
+                "WHERE contact_id LIKE 'phone:%' GROUP BY contact_id"
+            ).fetchall()
+        )
+        assert routine == {"phone:+447900000001": True, "phone:+447900000002": False}
+        reason = con.execute(
+            "SELECT any_value(routine_reason) FROM graph_edges "
+            "WHERE contact_id = 'phone:+447900000001'"
+        ).fetchone()[0]
+        assert reason == "the own phone or vehicle of an adult recorded protecting a child"
+    finally:
+        con.close()

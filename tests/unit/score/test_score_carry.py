@@ -101,3 +101,25 @@ def test_a_state_of_a_later_day_is_not_carried_back():
     summary = stage.run(con, date(2010, 7, 31), carry=True)
     assert summary.parts_carried == 0
     assert dump(con) == dump(replayed(world, None, date(2010, 7, 31)))
+
+
+def test_the_fingerprint_and_the_pickle_read_every_field_of_a_hit_and_a_link_fact():
+    from dataclasses import fields
+
+    from lantern.score.carry import _fact_fields, _hit_fields
+    from lantern.score.points import Hit
+    from lantern.score.replay import LinkFact
+
+    hit = Hit("h", "r", "i", "c", 1.0, "a", "e", END, END, "ev", "medium")
+    fact = LinkFact(END, "r", "R:x", "person", "e", "a", END, True, False, True)
+    assert _hit_fields(hit) == tuple(getattr(hit, f.name) for f in fields(Hit) if f.init)
+    assert _fact_fields(fact) == tuple(getattr(fact, f.name) for f in fields(LinkFact))
+
+
+def test_a_throwaway_store_keeps_no_state():
+    con = duckdb.connect()
+    county().write(con)
+    stage.run(con, keep_state=False)
+    assert not con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_replay_state'"
+    ).fetchall()[0][0]

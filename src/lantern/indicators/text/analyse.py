@@ -408,6 +408,12 @@ class TextAnalyser:
                     number in refuted
                     and any(label == "CLAIM" and end <= ent.start for label, _, end in in_sentence)
                 )
+                # A negation inside a condition or advice is part of the hypothetical ("if
+                # not home by 9.30 mum will report her missing", "advised about not accepting
+                # drinks from strangers"): a sign is read as one or the other, never both
+                # (neither is affirmed, so what counts is unchanged).
+                if hypothetical and negated:
+                    negated = False
                 analysis.hits.append(
                     Finding(
                         indicator=indicator,

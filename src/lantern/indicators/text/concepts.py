@@ -168,6 +168,7 @@ class ConceptReader:
             if " " in text
         ]
         self.overrides = {label: set(v) for label, v in (data.get("overrides") or {}).items()}
+        self.street_words = frozenset(str(w).lower() for w in data.get("street_words") or ())
         self.last_found: dict[str, list[tuple[int, int]]] = {}
         self._fuzzy_cache: dict[str, set[str]] = {}
 
@@ -214,12 +215,16 @@ class ConceptReader:
         """Concept -> (start, end) token spans where the doc expresses it."""
         strings = self.nlp.vocab.strings
         found: dict[str, list[tuple[int, int]]] = {}
-        for matcher in (self.matcher, self.case_matcher):
-            for match_id, start, end in matcher(doc):
-                found.setdefault(strings[match_id], []).append((start, end))
         if lowers is None or starts is None:
             lowers = [t.lower_ for t in doc]
             starts = [bool(t.is_sent_start) for t in doc]
+        n = len(lowers)
+        for matcher in (self.matcher, self.case_matcher):
+            for match_id, start, end in matcher(doc):
+                # "a flat in Brook St": a capitalised word before a street word is an address
+                if end < n and lowers[end] in self.street_words and doc[start].is_title:
+                    continue
+                found.setdefault(strings[match_id], []).append((start, end))
         flags = doc.to_array([IS_ALPHA, IS_TITLE]).tolist()
         for i, lower in enumerate(lowers):
             alpha, title = flags[i]
