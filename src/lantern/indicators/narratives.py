@@ -126,7 +126,11 @@ def read_narratives(
     mentions: dict[str, list] = {k: [] for k in MENTION_COLUMNS}
     if n_process is None:
         n_process = 2 if len(texts) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
-    max_child_age = {rule.id: rule.max_child_age for rule in shared_analyser().rules.language}
+    # Building the analyser takes seconds (spaCy's patterns): not for a run with nothing new
+    # to read (`lantern run --store S` after decisions, an extract with no new narrative).
+    max_child_age = (
+        {rule.id: rule.max_child_age for rule in shared_analyser().rules.language} if texts else {}
+    )
     started = time.perf_counter()
     value: object  # one loop variable over columns of every type
     analyses = reader(texts) if reader is not None else analyse_many(texts, n_process=n_process)
