@@ -279,7 +279,9 @@ def write() -> None:
 
 
 GRAPH = "graph_child_on_todays_dob"
-GRAPH_SECTION = "## Time-true identity: the graph's child test (issue 18, sixth session)"
+GRAPH_SECTION = (
+    "## Time-true identity: the graph's ties as of their own date (issue 18, sixth session)"
+)
 
 
 def write_graph() -> None:
@@ -289,6 +291,8 @@ def write_graph() -> None:
         "The graph's child test read today's person's date of birth (and a thing on a person "
         "record was a child's if the person was a child at any event, later ones included); "
         "it now reads the date known when each event was recorded (`graph_dates_of_birth`). "
+        "A nickname's carriers and a shared thing's crowd were counted over the whole history; "
+        "they are now counted as of each tie's date. "
         f"Run {dt.date.today().isoformat()} on {platform.node()} ({platform.machine()}, "
         f"{os.cpu_count()} cores, shared), `bench/identity_places.py` "
         f"(`property {GRAPH}`, `quality --graph`, `write-graph`).",
