@@ -145,7 +145,14 @@ def main() -> None:
             f"- {size:,} children: {found.summary()}; explained by Leiden's path: {found.explained}"
         )
         print(notes[-1], flush=True)
-    lines = [
+        if not args.no_write:  # after each size: a size that does not finish loses no other
+            lines = _lines(args, started, load_before, rows, notes)
+            replace_section(SECTION, lines, keep="### By hand")
+    print("\n".join(_lines(args, started, load_before, rows, notes)))
+
+
+def _lines(args, started, load_before, rows, notes) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
         f"Measured {started:%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores "
         f"({psutil.virtual_memory().total / 2**30:.0f} GiB), Python {platform.python_version()}, "
         f"Spark master `{args.master}`; the machine was shared with other helpers' work, niced "
@@ -163,9 +170,6 @@ def main() -> None:
         "",
         *notes,
     ]
-    print("\n".join(lines))
-    if not args.no_write:
-        replace_section(SECTION, lines, keep="### By hand")
 
 
 if __name__ == "__main__":
