@@ -138,6 +138,14 @@ def put_back(src: Path, place: str) -> None:
             "c.child_known_at <= coalesce(tm.recorded_at, r.first_recorded_at),",
             "c.child_known_at IS NOT NULL,",
         )
+    elif place == "graph_as_before":
+        # The graph's evidence as it was before this session's four graph fixes (the child
+        # test, a record's thing, nickname carriers and a shared thing's crowd: c78cdcc..af33b44)
+        old = subprocess.run(
+            ["git", "show", "c78cdcc^:src/lantern/graph/evidence.py"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        (lantern / "graph" / "evidence.py").write_text(old)
     elif place == "review_places_whole_history":
         _replace(
             lantern / "review" / "stage.py",
@@ -271,7 +279,9 @@ def write() -> None:
 
 
 GRAPH = "graph_child_on_todays_dob"
-GRAPH_SECTION = "## Time-true identity: the graph's child test (issue 18, sixth session)"
+GRAPH_SECTION = (
+    "## Time-true identity: the graph's ties as of their own date (issue 18, sixth session)"
+)
 
 
 def write_graph() -> None:
@@ -281,6 +291,8 @@ def write_graph() -> None:
         "The graph's child test read today's person's date of birth (and a thing on a person "
         "record was a child's if the person was a child at any event, later ones included); "
         "it now reads the date known when each event was recorded (`graph_dates_of_birth`). "
+        "A nickname's carriers and a shared thing's crowd were counted over the whole history; "
+        "they are now counted as of each tie's date. "
         f"Run {dt.date.today().isoformat()} on {platform.node()} ({platform.machine()}, "
         f"{os.cpu_count()} cores, shared), `bench/identity_places.py` "
         f"(`property {GRAPH}`, `quality --graph`, `write-graph`).",
@@ -297,7 +309,8 @@ def write_graph() -> None:
         "",
         f"Quality on the tuning counties (`lantern synth --seed 1|2 --children {CHILDREN}`, "
         "`lantern evaluate --no-siloed`): *after* is this branch; *before* is the same code with "
-        f"`{GRAPH}` put back. Tuning seeds only.",
+        "the graph's evidence as it was before this session's four fixes (`graph_as_before`: "
+        "graph/evidence.py at c78cdcc^). Tuning seeds only.",
         "",
         "| seed | run | children >= medium P / R (flagged) | ever flagged P / R | lead, median "
         "days (flagged before recognition) |",
@@ -312,7 +325,7 @@ def main() -> None:
     prop = sub.add_parser("property")
     prop.add_argument("names", nargs="*")
     qual = sub.add_parser("quality")
-    qual.add_argument("--graph", action="store_true", help=f"put back {GRAPH} alone")
+    qual.add_argument("--graph", action="store_true", help="the graph's evidence as before")
     sub.add_parser("write")
     sub.add_parser("write-graph")
     args = parser.parse_args()
@@ -320,7 +333,7 @@ def main() -> None:
     if args.command == "property":
         property_runs(args.names)
     elif args.command == "quality":
-        quality_runs((GRAPH,), "graph-") if args.graph else quality_runs()
+        quality_runs(("graph_as_before",), "graph-") if args.graph else quality_runs()
     elif args.command == "write-graph":
         write_graph()
     else:

@@ -2,7 +2,7 @@
 
 Quality: precision and recall of affirmed findings per category, detection
 and context labels per context, victim-blaming language, on
-`tests/datasets/narratives/annotated.jsonl` (418 sentences, the set the
+`tests/datasets/narratives/annotated.jsonl` (441 sentences, the set the
 patterns were corrected against once) and `holdout.jsonl` (62 sentences
 written after the last pattern change).
 

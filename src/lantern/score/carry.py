@@ -41,7 +41,7 @@ import duckdb
 import pyarrow as pa
 
 from lantern.score.points import Hit
-from lantern.score.replay import LinkFact, RecordLink, Replay, ReplayResult
+from lantern.score.replay import AdultContact, LinkFact, RecordLink, Replay, ReplayResult
 from lantern.score.weights import Weights
 from lantern.store.connection import table_exists
 
@@ -56,6 +56,12 @@ def _code_fingerprint() -> str:
     for name in _CODE:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
+
+
+# Read once, when this module (and the replay and points it imports) is loaded: the code a
+# process runs, not the files on disk when it scores (an upgrade installed while a run is under
+# way must not label the old code's states as the new code's).
+CODE_FINGERPRINT = _code_fingerprint()
 
 
 @dataclass
@@ -145,6 +151,7 @@ def replay(
     *,
     carry: bool,
     store: bool = True,
+    contacts: list[AdultContact] | None = None,
 ) -> tuple[Replay, ReplayResult, CarrySummary]:
     """`Replay(records, links, hits, facts, weights).run(until)`, carrying forward the stored
     state of every part whose facts did not change when `carry` (module doc); stores every
@@ -163,6 +170,16 @@ def replay(
         else:  # counts for no one (replay.py `_step`): the child's own input, no tie
             parts.find(fact.child_record)
             parts.find(_node(fact.target))
+    # An adult's count of children (`Replay.children_recorded_with`) reads the child's person:
+    # the two records are in one part. A contact about a record the replay does not hold
+    # counts for no one (as in `Replay._step`).
+    contacts = [
+        c
+        for c in contacts or ()
+        if c.adult_record in parts.parent and c.child_record in parts.parent
+    ]
+    for contact in contacts:
+        parts.union(contact.adult_record, contact.child_record)
 
     # Each part's inputs, in the order the replay reads them (the order within a day matters).
     # Its records: the people rows', then those the replay makes for hits and facts about a
@@ -171,6 +188,7 @@ def replay(
     part_links: dict[str, list[RecordLink]] = defaultdict(list)
     part_hits: dict[str, list[Hit]] = defaultdict(list)
     part_facts: dict[str, list[LinkFact]] = defaultdict(list)
+    part_contacts: dict[str, list[AdultContact]] = defaultdict(list)
     listed = set(records)
     for record in [*records, *(n for n in parts.parent if n not in listed and n[:2] != "T:")]:
         part_records[parts.find(record)].append(record)
@@ -180,15 +198,19 @@ def replay(
         part_hits[parts.find(hit.record_id)].append(hit)
     for fact in facts:
         part_facts[parts.find(fact.child_record)].append(fact)
+    for contact in contacts:
+        part_contacts[parts.find(contact.adult_record)].append(contact)
 
-    common = _code_fingerprint() + weights.model_dump_json()
+    common = CODE_FINGERPRINT + weights.model_dump_json()
     scored = set(part_hits) | set(part_facts)  # the parts worth storing
     fingerprints = {
         part: hashlib.sha1(
             repr((common, part_records.get(part, []),
                   [(k.available, k.record_l, k.record_r) for k in part_links.get(part, ())],
                   [_hit_fields(h) for h in part_hits.get(part, ())],
-                  [_fact_fields(f) for f in part_facts.get(part, ())])).encode(),
+                  [_fact_fields(f) for f in part_facts.get(part, ())],
+                  [(c.adult_record, c.child_record, c.available)
+                   for c in part_contacts.get(part, ())])).encode(),
             usedforsecurity=False,
         ).hexdigest()
         for part in scored
@@ -203,9 +225,10 @@ def replay(
             [hit for part, hs in part_hits.items() if part not in carried for hit in hs],
             [fact for part, fs in part_facts.items() if part not in carried for fact in fs],
             weights,
+            [c for part, cs in part_contacts.items() if part not in carried for c in cs],
         )
     else:  # nothing to carry: the one replay of everything, its inputs in their own order
-        engine = Replay(records, links, hits, facts, weights)
+        engine = Replay(records, links, hits, facts, weights, contacts)
     # A carried part with nothing queued by `until` is not touched by the run: its state on
     # `until` is the stored one, whose bytes are stored again as they are.
     unchanged: dict[str, bytes] = {}
@@ -236,6 +259,8 @@ def _restore(engine: Replay, state: dict[str, Any]) -> None:
         engine.facts_to_target[target].extend(facts)
     for target, children in state["children_of_target"].items():
         engine.children_of_target[target].update(children)
+    for adult, near in state.get("children_near", {}).items():
+        engine.children_near[adult].update(near)
     engine.history.extend(state["history"])
     engine.queue.extend(state["queue"])  # heapified once every part is in
     # Later entries of this part must sort after its stored ones on the same day, as they
@@ -255,7 +280,8 @@ def _store(
     `unchanged` as they were stored."""
     states: dict[str, dict[str, Any]] = {
         part: {"parent": {}, "clusters": {}, "facts_of_child": {}, "facts_to_target": {},
-               "children_of_target": {}, "history": [], "queue": [], "queued": 0}
+               "children_of_target": {}, "children_near": {}, "history": [], "queue": [],
+               "queued": 0}
         for part in fingerprints if part not in unchanged
     }  # fmt: skip
 
@@ -279,6 +305,9 @@ def _store(
         for child in children:
             if (state := state_of(child)) is not None:
                 state["children_of_target"].setdefault(target, {})[child] = None
+    for adult, near in engine.children_near.items():
+        if near and (state := state_of(adult)) is not None:
+            state["children_near"][adult] = near
     for change in engine.history:
         if (state := state_of(change.cluster)) is not None:
             state["history"].append(change)

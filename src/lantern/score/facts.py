@@ -18,7 +18,7 @@ import duckdb
 
 from lantern.resolve.history import identity_links_sql, persons_as_of_sql
 from lantern.score.points import Hit
-from lantern.score.replay import LinkFact, RecordLink
+from lantern.score.replay import AdultContact, LinkFact, RecordLink
 from lantern.sql import sql_list
 from lantern.store.connection import table_exists
 
@@ -69,6 +69,27 @@ def read_records(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> l
     else:
         sql = "SELECT record_id FROM persons ORDER BY record_id"
     return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def read_adult_contacts(con: duckdb.DuckDBPyConnection, until: date) -> list[AdultContact]:
+    """The graph's evidence of a person with a child (a shared car or phone, an event, a
+    place, a narrative naming him), outside a protective role, by record and by the day it
+    became available (`graph_evidence.available_at`). An empty list without the graph."""
+    if not table_exists(con, "graph_evidence"):
+        return []
+    rows = con.execute(
+        """
+        SELECT DISTINCT CASE WHEN src = contact_id THEN src_record ELSE dst_record END,
+               CASE WHEN src = contact_id THEN dst_record ELSE src_record END,
+               CAST(available_at AS DATE)
+        FROM graph_evidence
+        WHERE child_id IS NOT NULL AND contact_id IS NOT NULL AND NOT protective
+          AND src_record IS NOT NULL AND dst_record IS NOT NULL
+          AND available_at < CAST(? AS DATE) + INTERVAL 1 DAY
+        """,
+        [until],
+    ).fetchall()
+    return [AdultContact(adult, child, day) for adult, child, day in rows]
 
 
 def read_record_links(

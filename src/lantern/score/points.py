@@ -455,10 +455,18 @@ class ChildLink:
     suspect_in_abuse_event: bool
 
 
-def adult_score(links: list[ChildLink], weights: AdultWeights) -> Score:
-    """An adult's score from the children linked to them and what those links were."""
+def adult_score(
+    links: list[ChildLink], weights: AdultWeights, children_recorded_with: int | None = None
+) -> Score:
+    """An adult's score from the children linked to them and what those links were.
+
+    `children_recorded_with`: how many children the adult is recorded with in any evidence of
+    the graph outside a protective role (a shared car or phone, a place, an event), scoring
+    links or not; None counts the children of `links`."""
     reasons: list[Reason] = []
     total = 0.0
+    if children_recorded_with is None:
+        children_recorded_with = len({link.child_label for link in links})
     by_child: dict[str, list[ChildLink]] = defaultdict(list)
     for link in links:
         by_child[link.child_label].append(link)
@@ -483,7 +491,12 @@ def adult_score(links: list[ChildLink], weights: AdultWeights) -> Score:
                        latest.occurred, latest.recorded, text)
             )  # fmt: skip
         abuse = [x for x in child_links if x.suspect_in_abuse_event]
-        if abuse and not abuse_cited and weights.suspect_in_sexual_abuse_event:
+        if (
+            abuse
+            and not abuse_cited
+            and weights.suspect_in_sexual_abuse_event
+            and children_recorded_with >= weights.suspect_in_sexual_abuse_min_children
+        ):
             abuse_cited = True
             first = abuse[0]
             total += weights.suspect_in_sexual_abuse_event

@@ -89,6 +89,16 @@ class BandChange:
     band: str
 
 
+@dataclass(frozen=True, slots=True)
+class AdultContact:
+    """The graph's evidence of an adult record with a child record (outside a protective
+    role), from the day it was available: `Replay.children_recorded_with`."""
+
+    adult_record: str
+    child_record: str
+    available: date
+
+
 @dataclass(slots=True)
 class Cluster:
     label: str
@@ -134,8 +144,15 @@ class Replay:
         hits: list[Hit],
         facts: list[LinkFact],
         weights: Weights,
+        contacts: Iterable[AdultContact] = (),
     ) -> None:
         self.weights = weights
+        # The graph's evidence of an adult with a child, by the day it became available
+        # (`AdultContact`); per adult record, the child records it ties him to so far.
+        self.contacts_by_day: dict[date, list[AdultContact]] = defaultdict(list)
+        for contact in contacts:
+            self.contacts_by_day[contact.available].append(contact)
+        self.children_near: dict[str, set[str]] = defaultdict(set)
         self.model = ChildModel(weights.child)
         self.parent: dict[str, str] = {}
         self.clusters: dict[str, Cluster] = {}
@@ -222,7 +239,10 @@ class Replay:
     def run(self, until: date) -> ReplayResult:
         input_days = sorted(
             d
-            for d in set(self.links_by_day) | set(self.hits_by_day) | set(self.facts_by_day)
+            for d in set(self.links_by_day)
+            | set(self.hits_by_day)
+            | set(self.facts_by_day)
+            | set(self.contacts_by_day)
             if d <= until
         )
         position = 0
@@ -258,6 +278,10 @@ class Replay:
                 bisect.insort(cluster.decays, when)
             self._add_to_bound(cluster, hit)
             touched.add(root)
+        for contact in self.contacts_by_day.get(day, ()):
+            self.children_near[contact.adult_record].add(contact.child_record)
+            if contact.adult_record in self.parent:
+                adults.add(self.find(contact.adult_record))
         targets: dict[str, None] = {}
         for fact in self.facts_by_day.get(day, ()):
             self.facts_of_child[fact.child_record].append(fact)
@@ -555,9 +579,23 @@ class Replay:
                 )
         return links
 
+    def children_recorded_with(self, root: str, links: list[ChildLink]) -> int:
+        """How many children (as-of persons) the adult is tied to: by a scoring link, or by
+        any of the graph's evidence outside a protective role available so far."""
+        labels = {link.child_label for link in links}
+        for record in self.clusters[root].records:
+            for child in self.children_near.get(record, ()):
+                if child in self.parent and self.find(child) != root:
+                    labels.add(self.clusters[self.find(child)].label)
+        return len(labels)
+
+    def _adult_score(self, root: str) -> Score:
+        links = self.adult_links(root)
+        return adult_score(links, self.weights.adult, self.children_recorded_with(root, links))
+
     def _score_adult(self, root: str, day: date) -> None:
         cluster = self.clusters[root]
-        score = adult_score(self.adult_links(root), self.weights.adult)
+        score = self._adult_score(root)
         if score.band != cluster.adult_band:
             cluster.adult_band = score.band
             self.history.append(BandChange(cluster.label, "adult", day, score.score, score.band))
@@ -568,8 +606,7 @@ class Replay:
         for root, cluster in self.clusters.items():
             if cluster.hits or any(self.facts_of_child.get(r) for r in cluster.records):
                 child_scores[root] = self.child_score(root, until)
-            links = self.adult_links(root)
-            if links:
-                adult_scores[root] = adult_score(links, self.weights.adult)
+            if self.adult_links(root):
+                adult_scores[root] = self._adult_score(root)
         root_of = {record: self.find(record) for record in self.parent}
         return ReplayResult(self.history, self.clusters, root_of, child_scores, adult_scores)

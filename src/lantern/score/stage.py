@@ -105,6 +105,7 @@ def run(
         until,
         carry=carry,
         store=keep_state,
+        contacts=facts.read_adult_contacts(con, until),
     )
     person_of_root = _person_ids(con, result)
     _write_cluster_map(con, result, person_of_root)

@@ -175,6 +175,7 @@ class AdultWeights(_Strict):
     points_per_other_child: float = Field(ge=0)
     max_other_children_counted: int = Field(ge=0)
     suspect_in_sexual_abuse_event: float = Field(ge=0)
+    suspect_in_sexual_abuse_min_children: int = Field(1, ge=1)
     bands: Bands
 
 

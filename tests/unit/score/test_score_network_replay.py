@@ -9,15 +9,25 @@ from datetime import date
 import pytest
 
 from lantern.score import stage
+from lantern.score.weights import load_weights
 from score_world import World, county, graph_built, with_partition_of
 
 END = date(2010, 12, 31)
 SCORE_TABLES = ("assessments", "score_history", "score_reasons", "network_assessments")
 
 
-def scored(con, as_of: date | None = None):
-    stage.run(con, as_of)
+def scored(con, as_of: date | None = None, weights=None):
+    stage.run(con, as_of, weights=weights)
     return con
+
+
+def one_child_suspects_count():
+    """Lantern's weights, but a suspect in one child's abuse report earns the suspect points
+    with no second child (`adult.suspect_in_sexual_abuse_min_children` 1): the adult is then
+    flagged in February, so the network's date is the late tie's alone."""
+    weights = load_weights()
+    adult = weights.adult.model_copy(update={"suspect_in_sexual_abuse_min_children": 1})
+    return weights.model_copy(update={"adult": adult})
 
 
 def rows(con, sql):
@@ -47,7 +57,7 @@ def late_tie_world() -> World:
 
 
 def test_a_network_is_flagged_only_once_its_second_child_is_tied_to_it():
-    con = scored(graph_built(late_tie_world()))
+    con = scored(graph_built(late_tie_world()), weights=one_child_suspects_count())
     ((network_id, children, adults, flagged_at),) = rows(
         con,
         "SELECT network_id, child_count, adult_count, first_flagged_at FROM network_assessments",
@@ -57,7 +67,15 @@ def test_a_network_is_flagged_only_once_its_second_child_is_tied_to_it():
     assert flags["police:Q1"] == date(2010, 3, 10)  # flagged on her own in March
     assert flags["police:Y1"] <= date(2010, 2, 20)
     assert flagged_at == date(2010, 9, 1)  # not March: her tie to Yan was recorded in September
-    summer = scored(graph_built(late_tie_world()), as_of=date(2010, 6, 30))
+    # With Lantern's own weights Yan, named in one girl's abuse, is flagged only once he is
+    # recorded with a second child -- Quinn, in September.
+    own = scored(graph_built(late_tie_world()))
+    assert dict(rows(own, "SELECT records, first_flagged_at FROM assessments"))[
+        "police:Y1"
+    ] == date(2010, 9, 1)
+    summer = scored(
+        graph_built(late_tie_world()), as_of=date(2010, 6, 30), weights=one_child_suspects_count()
+    )
     assert rows(summer, "SELECT first_flagged_at, child_count FROM network_assessments") == [
         (None, 1)
     ]
