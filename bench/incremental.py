@@ -59,6 +59,7 @@ Path(out).write_text(json.dumps({
     "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     "incremental": summary.incremental,
     "stages": {s.stage: round(s.seconds, 1) for s in summary.stages},
+    "peaks": {s.stage: round(s.peak_memory_mb) for s in summary.stages},
     "training": resolve.training if resolve else [],
     "resolve_steps": resolve.step_seconds if resolve else {},
     "person_changes": resolve.person_changes if resolve else 0,
@@ -214,6 +215,8 @@ def main() -> None:
         "",
         f"Incremental / full wall time: **{share:.0%}** (aim: at most 10%); peak memory "
         f"{incremental['peak_mb']:,} MB against {full['peak_mb']:,} MB. "
+        f"Peak memory after each stage (MB), incremental: {incremental.get('peaks')}; full: "
+        f"{full.get('peaks')}. "
         f"Resolve steps, incremental: {incremental['resolve_steps']}; full: "
         f"{full['resolve_steps']}. Texts read: incremental {incremental['texts_read']:,} of "
         f"{incremental['distinct_texts']:,} distinct, full {full['texts_read']:,}. "

@@ -65,17 +65,6 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Riverside's network has band none: it is put forward once two of its children and "
-    "one adult are flagged (weights.yaml network), and Chloe peaks at 14.8 (low, medium is 16) "
-    "on 2013-05-24, so Cole (linked to one flagged child) stays low. Her car link now counts "
-    "(+4: one record in KX09LMN, recorded as used by a suspect, beside Kayleigh tied to it "
-    "twice); Cole as a person earns nothing, as Kayleigh is tied to him in one record only "
-    "(PE-0004; her other tie is to his car). What is left is in her notes: the mother's call "
-    "('older lads with cars') scores 1.0 and the self-harm note is read by the concept layer "
-    "only. Open: issue 15 (notes)",
-)
 def test_the_network_shows_coles_phone_beside_its_members(analyst: TestClient) -> None:
     queue = analyst.get("/alerts?status=all").text
     network = re.search(r"Network (N\d+)", queue)
@@ -88,6 +77,28 @@ def test_the_network_shows_coles_phone_beside_its_members(analyst: TestClient) -
     said = re.search(r"(\d+) children? and (\d+) adults? linked", _text(queue))
     shown = re.search(r"Who (\d+) children, (\d+) adults", text)
     assert said and shown and said.groups() == shown.groups()
+
+
+def test_the_network_is_put_forward_by_the_day_chloe_is_flagged(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """README: the network (Kayleigh, Chloe, Cole, Doyle) is put forward from 12 Jun 2013, when
+    the school's record of her gifts and the silver car (ED-E-0009) flags Chloe on her own
+    records; a network needs two flagged children and one flagged adult."""
+    band, first, members = con.execute(
+        "SELECT band, first_flagged_at::DATE::VARCHAR, members FROM network_assessments"
+    ).fetchone() or (None, None, "")
+    # By that day at the latest: a better reading of her notes (issue 15) may flag her sooner.
+    assert band in {"medium", "high"} and first is not None and first <= "2013-06-12"
+    people = {
+        record
+        for (record,) in con.execute(
+            "SELECT record_id FROM score_persons WHERE list_contains(string_split(?, ';'), person_id)",
+            [members],
+        ).fetchall()
+    }
+    assert {"police:P1001", "police:P1004", "police:P1003", "police:P1008"} <= people
+    assert "police:P1007" not in people  # the foster carer is not a member
 
 
 def test_no_page_of_the_story_shows_none(analyst: TestClient) -> None:
@@ -116,7 +127,7 @@ def _person(con: duckdb.DuckDBPyConnection, record_id: str) -> str:
 
 def test_the_files_hold_29_person_records_and_35_events_and_cole_is_smiley(con) -> None:  # type: ignore[no-untyped-def]
     assert con.execute("SELECT count(*) FROM people").fetchone() == (29,)
-    assert con.execute("SELECT count(*) FROM events").fetchone() == (35,)
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (37,)
     cole = con.execute("SELECT other_names FROM people WHERE record_id = 'police:P1003'")
     assert "Smiley" in str(cole.fetchone())
 

@@ -2,9 +2,14 @@
 
 Agencies type names differently: "STEPHEN" in one system, "ian" in another, "Kayleigh",
 "Kayleigh" and "Kaleigh" for one girl. A page shows one name — the one most of the person's
-records give, compared without case or spacing (ties to the earliest record) — written as a
-person would write it ("STEPHEN" → "Stephen", "o'brien" → "O'Brien"), with every other
+records give, compared without case or spacing — written as a person would write it ("STEPHEN" → "Stephen", "o'brien" → "O'Brien"), with every other
 spelling and recorded alias listed beside it, so nothing recorded is hidden.
+
+Two spellings given by as many records each ("Matthew Smimh" in the school's record,
+"Matthew Smith" in the GP's) are not settled by which record happens to sort first: the
+one whose words more of the person's name fields (given, family, aliases) agree with wins,
+then the one whose words are commoner across everyone's records (a slip of the keyboard is
+rare; the name it slipped from is not), and only then the first record.
 """
 
 from __future__ import annotations
@@ -52,12 +57,24 @@ def _shown(record: Mapping[str, Any]) -> str:
     return f"{given} {family}".strip()
 
 
-def best_name(records: Iterable[Mapping[str, Any]]) -> tuple[str, list[str]]:
+def name_words(record: Mapping[str, Any]) -> list[str]:
+    """The words of a record's given, family and other names, without case."""
+    fields = [record.get("given_name"), record.get("family_name")]
+    fields += str(record.get("other_names") or "").split(";")
+    return [word for field in fields for word in _key(str(field or "")).split()]
+
+
+def best_name(
+    records: Iterable[Mapping[str, Any]], commonness: Mapping[str, int] | None = None
+) -> tuple[str, list[str]]:
     """The name to show and the other names recorded (other spellings, then aliases).
 
-    `records` are the person's records in a stable order (the earliest first), each with
-    given_name, family_name and other_names (`;`-separated)."""
+    `records` are the person's records in a stable order, each with given_name, family_name
+    and other_names (`;`-separated). `commonness`: how many records of the whole store
+    carry each name word (casefolded), to settle a tie between two spellings."""
     records = list(records)
+    commonness = commonness or {}
+    support = Counter(word for record in records for word in name_words(record))
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     forms: dict[str, list[str]] = {}
@@ -72,7 +89,15 @@ def best_name(records: Iterable[Mapping[str, Any]]) -> tuple[str, list[str]]:
     if not counts:
         name = NO_NAME
     else:
-        key = max(counts, key=lambda k: (counts[k], -first_seen[k]))
+        key = max(
+            counts,
+            key=lambda k: (
+                counts[k],
+                sum(support[word] for word in k.split()),
+                sum(commonness.get(word, 0) for word in k.split()),
+                -first_seen[k],
+            ),
+        )
         # A form typed in mixed case is the person's own spelling; prefer the commonest of those.
         shown = Counter(forms[key])
         name = max(shown, key=lambda form: (shown[form], -forms[key].index(form)))

@@ -29,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from lantern.app.display_names import best_name, name_similarity, proper_name
+from lantern.app.display_names import best_name, name_similarity, name_words, proper_name
 from lantern.errors import StoreError
 from lantern.indicators.age_law import age_on
 from lantern.resolve.normalise_phones import normalise_phone
@@ -282,11 +282,16 @@ class Analytics:
         for row in rows:
             grouped.setdefault(row["person_id"], []).append(row)
         identity = self._identity(list(grouped))
+        commonness = self._name_commonness(
+            sorted(
+                {word for records in grouped.values() for r in records for word in name_words(r)}
+            )
+        )
         people = {}
         for pid, records in grouped.items():
             dobs = Counter(r["date_of_birth"] for r in records if r["date_of_birth"])
             sexes = Counter(r["sex"] for r in records if r["sex"])
-            name, others = best_name(records)
+            name, others = best_name(records, commonness)
             best = identity.get(pid)
             people[pid] = Person(
                 person_id=pid,
@@ -325,6 +330,26 @@ class Analytics:
             person.legal_floor = row.get("legal_floor")
             person.points_band = row.get("points_band")
         return people
+
+    def _name_commonness(self, words: list[str]) -> dict[str, int]:
+        """How many records of the store carry each of `words` in a given or family name: what
+        settles a tie between two spellings of one person (display_names.best_name)."""
+        if not words:
+            return {}
+        rows = self.q(
+            """
+            SELECT word, count(*) AS n
+            FROM (
+                SELECT unnest(string_split(lower(coalesce(given_name, '') || ' '
+                                                 || coalesce(family_name, '')), ' ')) AS word
+                FROM people
+            )
+            WHERE word IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY word
+            """,
+            [words],
+        )
+        return {row["word"]: int(row["n"]) for row in rows}
 
     def _identity(self, person_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Each person's best-supported date of birth (resolve's `person_identity`)."""

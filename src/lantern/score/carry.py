@@ -58,6 +58,12 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# Read once, when this module (and the replay and points it imports) is loaded: the code a
+# process runs, not the files on disk when it scores (an upgrade installed while a run is under
+# way must not label the old code's states as the new code's).
+CODE_FINGERPRINT = _code_fingerprint()
+
+
 @dataclass
 class CarrySummary:
     parts: int = 0  # parts with a hit or a link fact
@@ -195,7 +201,7 @@ def replay(
     for contact in contacts:
         part_contacts[parts.find(contact.adult_record)].append(contact)
 
-    common = _code_fingerprint() + weights.model_dump_json()
+    common = CODE_FINGERPRINT + weights.model_dump_json()
     scored = set(part_hits) | set(part_facts)  # the parts worth storing
     fingerprints = {
         part: hashlib.sha1(

@@ -82,7 +82,8 @@ def communities_of_frame(frame: DataFrame, rules: GraphRules) -> dict[str, int]:
 
     from lantern.spark.components import connected_components
 
-    total = frame.agg(F.sum("weight")).first()[0]
+    summed = frame.agg(F.sum("weight")).first()
+    total = summed[0] if summed is not None else None
     if not total:
         return {}
     components = connected_components(frame)

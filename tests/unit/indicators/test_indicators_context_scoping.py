@@ -36,6 +36,27 @@ def test_a_plan_is_hypothetical_but_a_named_concern_stays_the_professionals():
     assert of("Given a leaflet on CSE.", "cse_concern_named").hypothetical
 
 
+def test_awareness_work_names_a_subject_taught_not_a_concern_about_the_child():
+    # a teaching verb and a marker of general awareness work, in one clause
+    for text in (
+        "Talked with him about what exploitation might look like online.",
+        "Discussed CSE awareness with her.",
+        "Went over the warning signs of grooming with the group.",
+    ):
+        assert of(text, "cse_concern_named").hypothetical, text
+    # a concern held, or signs seen in this child: no marker, or the marker elsewhere
+    for text in (
+        "Discussed CSE concerns with her.",
+        "Discussed CSE concerns with her and did keeping safe work.",
+        "Discussed with dad that he is showing signs of being groomed.",
+    ):
+        assert of(text, "cse_concern_named").affirmed, text
+    # a disclosure in its own clause keeps its sign
+    text = "Talked about what grooming looks like after she said an older man buys her phones."
+    assert of(text, "cse_concern_named").hypothetical
+    assert "gifts_money" in affirmed_categories(text)
+
+
 def test_should_at_the_start_of_a_sentence_is_a_condition():
     assert of(
         "Should he come back under the influence, staff to call 111.", "intoxicated"

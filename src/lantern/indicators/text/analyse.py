@@ -48,6 +48,9 @@ _EXP_LABELS = (
 )
 # A following cue ("... was discussed") reaches back over at most this many tokens.
 FOLLOWING_REACH = 2
+# A marker of awareness work reached across these belongs to another part of the clause
+# ("discussed her relationship with him and what healthy relationships look like").
+_MARKER_STOPS = frozenset({"and", ",", "but", "also", "as", "well"})
 # Cheap test for text that may name a phone, a registration or a nickname.
 _MAY_MENTION = re.compile(
     r"\d| as | called | named | aka |a\.k\.a\.|nicknamed|goes by|calls (?:him|her)self"
@@ -213,6 +216,8 @@ class TextAnalyser:
             "HYPO_POST": ctx["hypothetical"]["following"],
             "PLAN_PRE": ctx["planned"]["preceding"],
             "PLAN_POST": ctx["planned"]["following"],
+            "TEACH": ctx["awareness"]["teaching"],
+            "AWARE": ctx["awareness"]["markers"],
             "SUSPECT_PRE": ctx["suspicion"]["preceding"],
             "INACTIVE": ctx["not_sexually_active"]["phrases"],
             "CLAIM": ctx["refuted"]["claim"],
@@ -336,7 +341,7 @@ class TextAnalyser:
                     cues[number] = [
                         (label, start, end)
                         for label, start, end in found
-                        if label not in ("HYPO_PRE", "PLAN_PRE")
+                        if label not in ("HYPO_PRE", "PLAN_PRE", "TEACH")
                         or not any(s == start and e > end for s, e in reports)
                     ]
             for label, start in people.name_cues(doc, age, self.object_markers):
@@ -387,6 +392,7 @@ class TextAnalyser:
                         indicator in self.suspicion_for
                         and self._cued(in_sentence, breaks, ent, "SUSPECT_PRE", "")
                     )
+                    or self._awareness_work(doc, in_sentence, breaks, ent)
                     or (inactive and indicator in self.inactive_for)
                 )
                 historical = self._cued(in_sentence, breaks, ent, "HIST_PRE", "HIST_POST")
@@ -484,6 +490,38 @@ class TextAnalyser:
             elif label == after and ent.end <= start <= ent.end + FOLLOWING_REACH:
                 if not any(ent.end <= b < start for b in breaks):
                     return True
+        return False
+
+    def _awareness_work(
+        self, doc: Any, cues: list[tuple[str, int, int]], breaks: list[int], ent: Any
+    ) -> bool:
+        """A teaching verb before the finding and a marker of general awareness work between
+        them or just after the finding, in one clause (context.yaml `awareness`): "talked
+        about what grooming can look like", "discussed CSE awareness with her"."""
+        teach = [
+            end
+            for label, _, end in cues
+            if label == "TEACH"
+            and end <= ent.start
+            and not any(end <= b < ent.start for b in breaks)
+        ]
+        if not teach:
+            return False
+        opened = min(teach)
+        for label, start, end in cues:
+            if label != "AWARE":
+                continue
+            if opened <= start and end <= ent.start:
+                between = range(end, ent.start)
+            elif ent.end <= start <= ent.end + FOLLOWING_REACH:
+                between = range(ent.end, start)
+            else:
+                continue
+            if any(b in between for b in breaks) or any(
+                doc[i].lower_ in _MARKER_STOPS for i in between
+            ):
+                continue
+            return True
         return False
 
     def _experiencer(self, doc: Any, cues: list[tuple[str, int, int]], ent: Any) -> str:
