@@ -393,9 +393,12 @@ def decay_dates(hit: Hit, weights: ChildWeights) -> list[date]:
     return [hit.occurred + offset for offset in _decay_offsets(hit.category, weights)]
 
 
+def _records(n: int) -> str:
+    return f"{n} record{'s' if n != 1 else ''}"
+
+
 def _link_text(finding: LinkFinding) -> str:
-    n = len(finding.events)
-    records = f"{n} record{'s' if n != 1 else ''}"
+    records = _records(len(finding.events))
     others = f"{finding.flagged_others} other flagged child{'ren' if finding.flagged_others != 1 else ''}"
     if finding.target_kind == "person":
         suspect = ", named as a suspect in a child's record," if finding.named_suspect else ""
@@ -477,11 +480,11 @@ def adult_score(
         latest = child_links[-1]
         if latest.flagged:
             earned = weights.points_per_flagged_child
-            text = f"linked to a flagged child in {len(child_links)} records"
+            text = f"linked to a flagged child in {_records(len(child_links))}"
         elif others < weights.max_other_children_counted:
             others += 1
             earned = weights.points_per_other_child
-            text = f"linked to a child in {len(child_links)} records"
+            text = f"linked to a child in {_records(len(child_links))}"
         else:
             earned = 0.0
         if earned:

@@ -147,3 +147,10 @@ def test_no_later_record_leaks_into_the_car_link():
     world = with_fay()
     truncated = scored(world, weights(), as_of=FAY_DAY, until=FAY_DAY)
     assert fay_links(truncated) == fay_links(scored(world, weights(), as_of=FAY_DAY))
+
+
+def test_a_link_reason_counts_one_record_in_the_singular():
+    from lantern.score.points import _records
+
+    assert _records(1) == "1 record"
+    assert _records(3) == "3 records"
