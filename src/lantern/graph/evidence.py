@@ -19,7 +19,9 @@ Steps (each writes the table named):
    became known (`signal_at`).
 4. `graph_thing_links` — person × thing × event: from `thing_mentions`
    (event things by role; things on a person record) and `text_mentions`
-   (VRMs and phones named in a child's narrative).
+   (VRMs and phones named in a child's narrative). A thing on a person record with no
+   event is a child's when the person *of the tie's moment* (`graph_person_spans`) had been
+   recorded as a child by then: not today's person, which may hold a record joined later.
 5. `graph_place_visits` — person × place × event, for place-bearing events.
 6. `graph_evidence` — every piece of evidence for every edge, with
    `available_at`: the time the *last* record needed to show it was recorded.
@@ -185,28 +187,41 @@ def build_thing_links(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
         "graph_thing_links",
         f"""
         WITH targets AS ({targets}),
-        on_record AS (   -- a thing tied to a person record (its owner, or a people-table phone)
+        on_record_ties AS (   -- a thing tied to a person record (its owner, or a people-table phone)
             SELECT p.person_id, tm.record_id, tm.thing_id, tm.event_id,
                    coalesce(tm.agency, r.agency) AS agency,
                    tm.occurred_at,
                    coalesce(tm.recorded_at, r.first_recorded_at) AS available_at,
                    coalesce(lower(tm.role), 'on_record') AS role,
-                   -- with no event: a child's when the person was known as a child by the
-                   -- time the tie was (not at some later event: that came later)
-                   coalesce(gp.is_child,
-                            c.child_known_at <= coalesce(tm.recorded_at, r.first_recorded_at),
-                            FALSE) AS is_child,
+                   gp.is_child AS child_at_event,
                    coalesce(tm.source, 'people') AS source
             FROM graph_in_thing_mentions tm
             JOIN persons p USING (record_id)
             JOIN person_records r USING (record_id)
             LEFT JOIN (SELECT DISTINCT event_id, record_id, is_child FROM graph_participants) gp
                    ON gp.event_id = tm.event_id AND gp.record_id = tm.record_id
-            LEFT JOIN (
-                SELECT person_id, min(recorded_at) FILTER (WHERE is_child) AS child_known_at
-                FROM graph_participants GROUP BY person_id
-            ) c ON c.person_id = p.person_id
             WHERE tm.record_id IS NOT NULL
+        ), known_child AS (
+            -- with no event: a child's when the person *of the tie's moment* (resolve's
+            -- identity over time) had been recorded as a child by then. Not today's person:
+            -- a record joined to it later would make the tie a child's behind its date.
+            SELECT DISTINCT k.record_id, k.available_at
+            FROM (SELECT DISTINCT record_id, available_at FROM on_record_ties
+                  WHERE child_at_event IS NULL) k
+            JOIN graph_person_spans ks ON ks.record_id = k.record_id
+             AND {span_at("ks", "k.available_at")}
+            JOIN graph_person_spans os
+              ON os.component = ks.component AND os.person_label = ks.person_label
+             AND {span_at("os", "k.available_at")}
+            JOIN graph_participants g ON g.record_id = os.record_id
+             AND g.is_child AND g.recorded_at <= k.available_at
+        ), on_record AS (
+            SELECT t.person_id, t.record_id, t.thing_id, t.event_id, t.agency, t.occurred_at,
+                   t.available_at, t.role,
+                   coalesce(t.child_at_event, kc.record_id IS NOT NULL) AS is_child, t.source
+            FROM on_record_ties t
+            LEFT JOIN known_child kc
+                   ON kc.record_id = t.record_id AND kc.available_at = t.available_at
         ), in_event AS (  -- a thing in an event with no record: tied to the people its role names
             SELECT gp.person_id, gp.record_id, tm.thing_id, tm.event_id, gp.agency,
                    gp.occurred_at, coalesce(tm.recorded_at, gp.recorded_at) AS available_at,
@@ -312,6 +327,12 @@ def role_rank(rules: GraphRules, role: str) -> str:
          ELSE 2 END"""  # noqa: S608
 
 
+def span_at(span: str, at: str) -> str:
+    """SQL: the `graph_person_spans` row `span` holds at the moment `at` (a change made at
+    `at` counts, as a record recorded at `at` does)."""
+    return f"coalesce({span}.valid_from <= {at}, TRUE) AND coalesce({at} < {span}.valid_to, TRUE)"
+
+
 def persons_by(table: str, which: str, since: str, at: str) -> str:
     """SQL: how many persons *of the moment `at`* (resolve's identity over time,
     `graph_person_spans`) had a row of `table` matching `which` by then (`since` <= `at`).
@@ -320,7 +341,7 @@ def persons_by(table: str, which: str, since: str, at: str) -> str:
     return f"""(SELECT count(DISTINCT o_s.component || '|' || o_s.person_label)
                 FROM {table} o
                 JOIN graph_person_spans o_s ON o_s.record_id = o.record_id
-                 AND coalesce(o_s.valid_from <= {at}, TRUE) AND coalesce({at} < o_s.valid_to, TRUE)
+                 AND {span_at("o_s", at)}
                 WHERE o.{which} AND o.{since} <= {at})"""  # noqa: S608 - fixed SQL
 
 
