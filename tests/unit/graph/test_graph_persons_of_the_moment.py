@@ -18,9 +18,12 @@ and resolve's own replay (`build_person_spans`) makes the history.
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 
 from lantern.graph import stage as graph
+from lantern.graph.queries import edges_as_of
 from lantern.resolve.history import build_person_spans
 from lantern.resolve.records import build_person_records
 from lantern.resolve.replay import person_id_for
@@ -92,6 +95,64 @@ def test_a_people_row_phone_is_a_childs_only_if_the_person_of_its_date_was_a_chi
     try:
         assert _phone_tie(full) == _phone_tie(cut)
         assert _phone_tie(full)[3] is False  # in 2004 the pupil was not known as a child
+    finally:
+        full.close()
+        cut.close()
+
+
+MUMS_PHONE = "phone:+447900000001"
+
+
+def _family(*, late: str | None) -> duckdb.DuckDBPyConnection:
+    """Kim and Lou, sisters, reported missing by their mother (2011), whose phone is on her own
+    record and on each report. `late`: another record of the mother, joined to hers in 2015 —
+    "suspect" (named as a suspect in 2012) or "reporter" (her phone on a record that is not a
+    reporter's, the reporter being the other one)."""
+    con = duckdb.connect()
+    create_store_tables(con)
+    for ref, name, born in (("K1", "Kim", "2004-01-01"), ("L1", "Lou", "2006-01-01")):
+        person(con, "social_care", ref, given_name=name, family_name="Ray",
+               date_of_birth=born, sex="F")  # fmt: skip
+    person(con, "social_care", "M1", given_name="Rubina", family_name="Ray",
+           date_of_birth="1980-01-01", sex="F", phone="07900 000001")  # fmt: skip
+    phone = [{"kind": "phone", "value": "07900 000001", "role": "other"}]
+    for n, child in enumerate(["K1", "L1", "K1", "L1"]):
+        event(con, "social_care", f"MP{n}", recorded_at=f"2011-0{n + 1}-10T22:00",
+              event_type="missing_report", people={child: "subject", "M1": "reporter"},
+              things=phone)  # fmt: skip
+    links = []
+    if late == "suspect":
+        person(con, "police", "R1", given_name="Rubina", family_name="Ray",
+               date_of_birth="1980-01-01", sex="F")  # fmt: skip
+        event(con, "police", "X1", recorded_at="2012-03-01T10:00", people={"R1": "suspect"})
+        links.append(("social_care:M1", "police:R1", "2015-01-01T12:00"))
+    _resolved(con, links)
+    graph.run(con, stats=False)
+    return con
+
+
+def _phone_reason(con: duckdb.DuckDBPyConnection, day: date) -> set:
+    table = edges_as_of(con, day)
+    return {
+        reason
+        for (reason,) in con.execute(
+            f"SELECT routine_reason FROM {table} WHERE contact_id = ?",  # noqa: S608 - our table
+            [MUMS_PHONE],
+        ).fetchall()
+    }
+
+
+def test_the_household_rule_reads_the_mother_of_the_cut_not_todays():
+    full = _family(late="suspect")  # today: one person, a suspect in 2012
+    cut = _family(late=None)  # the data of 2011
+    try:
+        household = {"the own phone or vehicle of an adult recorded protecting a child"}
+        assert _phone_reason(cut, date(2011, 12, 31)) == household
+        assert _phone_reason(full, date(2011, 12, 31)) == household
+        # By 2013 the suspect record existed, but it was not hers until 2015.
+        assert _phone_reason(full, date(2013, 6, 30)) == household
+        # Today she is one person, named as a suspect: her phone is no longer routine.
+        assert household.isdisjoint(_phone_reason(full, date(2016, 1, 1)))
     finally:
         full.close()
         cut.close()
