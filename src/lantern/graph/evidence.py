@@ -12,7 +12,9 @@ Steps (each writes the table named):
    that were one person with it then), and `graph_participants` — event × person: role, age
    at the event on that date (the record's own date first), child flag. Never today's
    `graph_person_status`: a record recorded later would make someone a child or an adult
-   behind an earlier date (the 10,000-child truncation property caught it).
+   behind an earlier date (the 10,000-child truncation property caught it). The event's head
+   count (`n_people`, against `max_people_per_event`) counts the persons of the moment the
+   event was recorded (`graph_person_spans`), not today's.
 3. `graph_child_signals` — (event, child): the child shows a signal at this
    event (an indicator hit other than the common and contact-describing
    categories, a missing episode, or an event around one), and when that
@@ -26,7 +28,10 @@ Steps (each writes the table named):
 6. `graph_evidence` — every piece of evidence for every edge, with
    `available_at`: the time the *last* record needed to show it was recorded.
    An edge's `first_available_at` is the minimum of these, so no edge carries
-   a date earlier than the records that show it (see docs/graph.md).
+   a date earlier than the records that show it (see docs/graph.md). Every
+   count that decides whether a tie is made (a nickname's carriers, a thing's
+   sharers) is taken as of the tie's own
+   `available_at`, over the persons of that moment and the records by then.
 """
 
 from __future__ import annotations
@@ -121,7 +126,16 @@ def build_participants(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> Non
             WHERE e.occurred_at IS NOT NULL
         )
         , sizes AS (
-            SELECT event_id, count(DISTINCT person_id) AS n_people FROM ep GROUP BY event_id
+            -- the head count of the persons of the event's own moment (resolve's identity
+            -- over time): two records of one person, joined or parted later, count as they
+            -- did when the event was recorded
+            SELECT ep.event_id,
+                   count(DISTINCT coalesce(s.component || '|' || s.person_label,
+                                           'record|' || ep.record_id)) AS n_people
+            FROM ep JOIN events e USING (event_id)
+            LEFT JOIN graph_person_spans s ON s.record_id = ep.record_id
+             AND {span_at("s", "coalesce(e.recorded_at, e.occurred_at)")}
+            GROUP BY ep.event_id
         )
         SELECT aged.*,
                coalesce(age_at_event < 18, role = 'subject') AS is_child,

@@ -18,12 +18,14 @@ and resolve's own replay (`build_person_spans`) makes the history.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import duckdb
 
 from lantern.graph import stage as graph
 from lantern.graph.queries import edges_as_of
+from lantern.graph.rules import load_rules
 from lantern.resolve.history import build_person_spans
 from lantern.resolve.records import build_person_records
 from lantern.resolve.replay import person_id_for
@@ -153,6 +155,36 @@ def test_the_household_rule_reads_the_mother_of_the_cut_not_todays():
         assert _phone_reason(full, date(2013, 6, 30)) == household
         # Today she is one person, named as a suspect: her phone is no longer routine.
         assert household.isdisjoint(_phone_reason(full, date(2016, 1, 1)))
+    finally:
+        full.close()
+        cut.close()
+
+
+def _crowded_event(*, joined: bool) -> duckdb.DuckDBPyConnection:
+    """A 2011 missing report: a girl, and two men's records named as suspects. The two records
+    are one man only from 2015 (when `joined`). At most two persons an event (the rules, here)."""
+    con = duckdb.connect()
+    create_store_tables(con)
+    person(con, "police", "G1", given_name="Kayla", family_name="Reed",
+           date_of_birth="1997-03-01", sex="F")  # fmt: skip
+    for ref in ("A1", "A2"):
+        person(con, "police", ref, given_name="Dean", family_name="Cole",
+               date_of_birth="1975-01-01", sex="M")  # fmt: skip
+    event(con, "police", "M1", recorded_at="2011-05-01T10:00", event_type="missing_report",
+          people={"G1": "subject", "A1": "suspect", "A2": "suspect"})  # fmt: skip
+    _resolved(con, [("police:A1", "police:A2", "2015-01-01T12:00")] if joined else [])
+    graph.run(con, rules=replace(load_rules(), max_people_per_event=2), stats=False)
+    return con
+
+
+def test_an_events_head_count_is_of_the_persons_of_its_own_moment():
+    full = _crowded_event(joined=True)  # today: the two records are one man (2 persons)
+    cut = _crowded_event(joined=False)  # the data of 2011: three persons
+    try:
+        sizes = "SELECT DISTINCT n_people FROM graph_participants"
+        assert full.execute(sizes).fetchall() == cut.execute(sizes).fetchall() == [(3,)]
+        ties = "SELECT count(*) FROM graph_evidence WHERE kind = 'suspect_of'"
+        assert full.execute(ties).fetchone() == cut.execute(ties).fetchone() == (0,)
     finally:
         full.close()
         cut.close()
