@@ -24,13 +24,15 @@ Steps (each writes the table named):
    (VRMs and phones named in a child's narrative). A thing on a person record with no
    event is a child's when the person *of the tie's moment* (`graph_person_spans`) had been
    recorded as a child by then: not today's person, which may hold a record joined later.
-5. `graph_place_visits` — person × place × event, for place-bearing events.
+5. `graph_place_visits` — person × place × event, for place-bearing events
+   (`people_that_day`: today's crowd, for reading; `same_place` counts its own as of
+   each tie's date).
 6. `graph_evidence` — every piece of evidence for every edge, with
    `available_at`: the time the *last* record needed to show it was recorded.
    An edge's `first_available_at` is the minimum of these, so no edge carries
    a date earlier than the records that show it (see docs/graph.md). Every
    count that decides whether a tie is made (a nickname's carriers, a thing's
-   sharers) is taken as of the tie's own
+   sharers, a place's crowd that day) is taken as of the tie's own
    `available_at`, over the persons of that moment and the records by then.
 """
 
@@ -383,6 +385,7 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
                           tie_at)  # fmt: skip
     thing_tied = persons_by("graph_thing_links", "thing_id = c.thing_id", "available_at",
                             "greatest(c.available_at, x.first_at)")  # fmt: skip
+    crowd, window = rules.same_place_max_people, rules.same_place_window_days
     parts = {
         # An adult named as suspect/offender in an event whose subject/victim is a child.
         "suspect_of": f"""
@@ -486,7 +489,26 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
         # Someone at the same place as a child within the window, in a different event.
         "same_place": f"""
             WITH visits AS (
-                SELECT * FROM graph_place_visits WHERE people_that_day <= {rules.same_place_max_people}
+                SELECT *, occurred_at::DATE AS day FROM graph_place_visits
+            ), crowded AS (   -- days that could ever hold a crowd: more records than the limit
+                SELECT place_id, day FROM visits
+                GROUP BY ALL HAVING count(DISTINCT record_id) > {crowd}
+            ), moments AS (   -- each moment a pair on a crowded day could become available
+                SELECT DISTINCT k.place_id, k.day, v.recorded_at AS at
+                FROM crowded k JOIN visits v ON v.place_id = k.place_id
+                 AND v.day BETWEEN k.day - INTERVAL {window} DAY AND k.day + INTERVAL {window} DAY
+            ), too_crowded AS (
+                -- the day's crowd at that moment: the persons of the moment (resolve's
+                -- identity over time) among the visits recorded by then. Not today's
+                -- persons, nor visits recorded later: they would take back a tie behind its date
+                SELECT m.place_id, m.day, m.at
+                FROM moments m
+                JOIN visits v ON v.place_id = m.place_id AND v.day = m.day AND v.recorded_at <= m.at
+                LEFT JOIN graph_person_spans vs ON vs.record_id = v.record_id
+                 AND {span_at("vs", "m.at")}
+                GROUP BY ALL
+                HAVING count(DISTINCT coalesce(vs.component || '|' || vs.person_label,
+                                               'record|' || v.record_id)) > {crowd}
             ), pairs AS (
                 SELECT x.person_id AS x_id, c.person_id AS c_id, c.place_id, c.event_id,
                        c.agency, c.occurred_at, c.recorded_at, c.record_id AS c_record, c.role AS c_role,
@@ -497,10 +519,15 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
                 FROM visits c
                 JOIN visits x
                   ON x.place_id = c.place_id AND x.person_id <> c.person_id AND x.event_id <> c.event_id
-                 AND x.occurred_at BETWEEN c.occurred_at - INTERVAL {rules.same_place_window_days} DAY
-                                       AND c.occurred_at + INTERVAL {rules.same_place_window_days} DAY
+                 AND x.occurred_at BETWEEN c.occurred_at - INTERVAL {window} DAY
+                                       AND c.occurred_at + INTERVAL {window} DAY
+                LEFT JOIN too_crowded cc ON cc.place_id = c.place_id AND cc.day = c.day
+                 AND cc.at = greatest(c.recorded_at, x.recorded_at)
+                LEFT JOIN too_crowded xc ON xc.place_id = x.place_id AND xc.day = x.day
+                 AND xc.at = greatest(c.recorded_at, x.recorded_at)
                 WHERE c.is_child AND c.child_role
                   AND NOT (x.child_role AND x.is_child AND x.person_id > c.person_id)
+                  AND cc.place_id IS NULL AND xc.place_id IS NULL
                 GROUP BY ALL
             )
             SELECT p.x_id, p.c_id, 'same_place', p.event_id, p.x_first.event_id, p.agency,

@@ -19,7 +19,7 @@ and resolve's own replay (`build_person_spans`) makes the history.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
@@ -185,6 +185,54 @@ def test_an_events_head_count_is_of_the_persons_of_its_own_moment():
         assert full.execute(sizes).fetchall() == cut.execute(sizes).fetchall() == [(3,)]
         ties = "SELECT count(*) FROM graph_evidence WHERE kind = 'suspect_of'"
         assert full.execute(ties).fetchone() == cut.execute(ties).fetchone() == (0,)
+    finally:
+        full.close()
+        cut.close()
+
+
+def _kebab_house(*, later: bool) -> duckdb.DuckDBPyConnection:
+    """1 May 2011: a girl found at a takeaway, and a man seen there the same evening (recorded
+    the next day). `later`: an intelligence report recorded in 2013 puts two more men there that
+    day. At most two persons a day at a place (the rules, here) before it counts as a crowd."""
+    con = duckdb.connect()
+    create_store_tables(con)
+    person(con, "police", "G1", given_name="Kayla", family_name="Reed",
+           date_of_birth="1997-03-01", sex="F")  # fmt: skip
+    event(con, "police", "F1", recorded_at="2011-05-01T23:00", occurred_at="2011-05-01T22:00",
+          event_type="found_report", people={"G1": "subject"})  # fmt: skip
+    person(con, "police", "A1", given_name="Dean", family_name="Cole",
+           date_of_birth="1975-01-01", sex="M")  # fmt: skip
+    event(con, "police", "I1", recorded_at="2011-05-02T09:00", occurred_at="2011-05-01T20:00",
+          people={"A1": "associate"})  # fmt: skip
+    if later:
+        for ref, name in (("B1", "Ali"), ("B2", "Tom")):
+            person(con, "police", ref, given_name=name, family_name="Hart",
+                   date_of_birth="1980-01-01", sex="M")  # fmt: skip
+        event(con, "police", "X1", recorded_at="2013-01-10T09:00",
+              occurred_at="2011-05-01T21:00", event_type="intelligence",
+              people={"B1": "associate", "B2": "associate"})  # fmt: skip
+    con.execute("UPDATE events SET place_name = 'Kebab House'")
+    _resolved(con, [])
+    rules = replace(load_rules(), same_place_max_people=2)
+    graph.run(con, rules=rules, stats=False)
+    return con
+
+
+def _same_place_ties(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "SELECT src_record, dst_record, available_at FROM graph_evidence "
+        "WHERE kind = 'same_place' ORDER BY ALL"
+    ).fetchall()
+
+
+def test_a_places_crowd_is_counted_as_of_the_ties_date():
+    """The 2011 tie stands as of 2011 on both; the 2013 report makes the day a crowd only from
+    2013 (so the 2013 men are not tied to her), not behind the 2011 tie's date."""
+    full = _kebab_house(later=True)
+    cut = _kebab_house(later=False)  # the data of 2012
+    try:
+        assert _same_place_ties(cut) == [("police:A1", "police:G1", datetime(2011, 5, 2, 9, 0))]
+        assert _same_place_ties(full) == _same_place_ties(cut)
     finally:
         full.close()
         cut.close()
