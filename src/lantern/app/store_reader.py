@@ -897,7 +897,7 @@ class Analytics:
         for row in self.q(
             """
             SELECT DISTINCT ps.person_id, e.event_id, e.agency, e.event_type, e.occurred_at,
-                   e.recorded_at, e.ended_at
+                   e.recorded_at, e.ended_at, e.outcome
             FROM score_persons ps
             JOIN event_people ep ON ep.record_id = ps.record_id
             JOIN events e ON e.event_id = ep.event_id
