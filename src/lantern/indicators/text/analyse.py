@@ -460,9 +460,15 @@ class TextAnalyser:
                     and ent.end + 1 in others_after
                 ):
                     experiencer = "other"
-                negated = bool(ent._.negex) or self._refused(lower, ent.start) or (
-                    number in refuted
-                    and any(label == "CLAIM" and end <= ent.start for label, _, end in in_sentence)
+                negated = (
+                    bool(ent._.negex)
+                    or self._refused(lower, ent.start)
+                    or (
+                        number in refuted
+                        and any(
+                            label == "CLAIM" and end <= ent.start for label, _, end in in_sentence
+                        )
+                    )
                 )
                 # A negation inside a condition or advice is part of the hypothetical ("if
                 # not home by 9.30 mum will report her missing", "advised about not accepting
