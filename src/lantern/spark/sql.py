@@ -159,6 +159,7 @@ def _transpile(sql: str) -> tuple[str, list[str]]:
     """Spark's SQL for DuckDB's, and the tables it reads (not its own CTEs)."""
     import sqlglot
     from sqlglot import exp
+    from sqlglot.errors import ErrorLevel
 
     tree = sqlglot.parse_one(sql, read="duckdb")
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
@@ -168,7 +169,9 @@ def _transpile(sql: str) -> tuple[str, list[str]]:
             raise ValueError(f"reads a table function: {table.sql()[:60]}")
         if table.name not in ctes and table.name not in inputs:
             inputs.append(table.name)
-    return tree.sql(dialect="spark"), inputs
+    # RAISE: by default sqlglot drops what Spark cannot say (a window's EXCLUDE clause) with a
+    # warning, and the step would run as other SQL; refused, it runs on DuckDB.
+    return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE), inputs
 
 
 def _spark_params(sql: str, params: Params) -> tuple[str, Any]:

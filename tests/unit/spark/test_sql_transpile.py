@@ -40,3 +40,12 @@ def test_named_values_become_spark_markers() -> None:
 
 def test_every_step_kept_on_duckdb_says_why() -> None:
     assert all(reason for reason in ON_DUCKDB.values())
+
+
+def test_sql_spark_cannot_say_is_refused_not_dropped() -> None:
+    # sqlglot would drop the EXCLUDE clause with a warning: another window, silently
+    with pytest.raises(Exception, match="EXCLUDE"):
+        _transpile(
+            "SELECT sum(x) OVER (ORDER BY d RANGE BETWEEN INTERVAL 7 DAY PRECEDING "
+            "AND CURRENT ROW EXCLUDE CURRENT ROW) FROM t"
+        )
