@@ -162,6 +162,18 @@ def _transpile(sql: str) -> tuple[str, list[str]]:
     from sqlglot.errors import ErrorLevel
 
     tree = sqlglot.parse_one(sql, read="duckdb")
+    # What sqlglot writes for Spark without a word but Spark reads otherwise: refused, the
+    # step runs on DuckDB.
+    if tree.find(exp.Bracket):
+        # DuckDB's lists count from 1, Spark's arrays from 0, and sqlglot keeps `xs[1]` as it
+        # is unless it knows the type: on Spark it would read the next element.
+        raise ValueError("indexes a list: DuckDB counts from 1, Spark from 0")
+    if tree.find(exp.ArrayAgg):
+        # DuckDB's list(x ORDER BY y) keeps its order and its NULLs; sqlglot writes
+        # COLLECT_LIST(x), which drops both.
+        raise ValueError("aggregates a list: Spark's COLLECT_LIST drops NULLs and the order")
+    if tree.find(exp.TimeToUnix):
+        raise ValueError("epoch(): DuckDB's has fractions of a second, UNIX_TIMESTAMP does not")
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     inputs: list[str] = []
     for table in tree.find_all(exp.Table):
