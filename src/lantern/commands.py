@@ -73,7 +73,7 @@ def _print_summary(summary: AssessSummary) -> None:
             f"  {timing.stage:<14} {timing.seconds:7.1f}s  peak {timing.peak_memory_mb:,.0f} MB"
         )
     for name, rows in summary.files.items():
-        typer.echo(f"  {name}: {rows} rows")
+        typer.echo(f"  {name}: {rows:,} row{'' if rows == 1 else 's'}")
     typer.echo(f"total {summary.seconds:.1f}s, peak memory {summary.peak_memory_mb:,.0f} MB")
 
 

@@ -12,6 +12,7 @@ output file and every review figure is compared except what depends on the netwo
 from __future__ import annotations
 
 import csv
+import os
 import random
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -145,10 +146,17 @@ def test_assess_as_of_a_date_equals_assess_on_the_data_recorded_by_then(
     assert check_truncation(tmp_path, dataset, seed, 2) == []
 
 
+def _slow_seeds() -> list[int]:
+    """The tuning seeds (5 cuts at 2012-12-28, 2 at 2006-08-22; docs/evaluation.md), and any
+    seeds named in LANTERN_TRUNCATION_SEEDS (comma-separated): a held-out seed is run that way,
+    once, with the code frozen, never added here."""
+    extra = os.environ.get("LANTERN_TRUNCATION_SEEDS", "")
+    return [5, 2] + [int(s) for s in extra.replace(",", " ").split()]
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(3600)  # two whole pipelines and reviews on 10,000 children
-# Seed 5 cuts at 2012-12-28, seed 2 at its own random day (tuning seeds, docs/evaluation.md).
-@pytest.mark.parametrize("seed", [5, 2])
+@pytest.mark.parametrize("seed", _slow_seeds())
 def test_truncation_property_on_a_10000_child_county(tmp_path, seed):
     dataset = tmp_path / "county"
     assert main(["synth", "--out", str(dataset), "--seed", str(seed), "--children", "10000"]) == 0

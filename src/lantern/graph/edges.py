@@ -27,6 +27,10 @@ from lantern.graph.rules import GraphRules
 from lantern.sql import sql_list
 from lantern.store.steps import create_table
 
+# A `graph_person_spans` row in force just before `$cut` (what was recorded before it counts):
+# the persons of the cut, as resolve's `persons_as_of_sql` reads them.
+CUT_SPAN = "coalesce({s}.valid_from < $cut, TRUE) AND coalesce({s}.valid_to >= $cut, TRUE)"
+
 
 def _cutoff(as_of: datetime | None) -> dict[str, datetime]:
     """The `$cut` parameter: evidence before it counts (all of it when `as_of` is None)."""
@@ -63,11 +67,17 @@ def build_edges(
             -- parent, carer, reporter or professional) and never as a suspect: the family's
             -- or the service's number, given as the child's contact or the reporting
             -- person's. Siblings sharing their mother's phone are a family, not a network.
+            -- "The adult" is the person of the cut (resolve's identity over time), not
+            -- today's: a record joined to them later does not change the rule behind its date.
             SELECT DISTINCT t.thing_id AS contact_id
             FROM graph_thing_links t
-            JOIN (SELECT person_id FROM graph_participants WHERE recorded_at < $cut
-                  GROUP BY person_id HAVING bool_or(protective) AND NOT bool_or(suspect)) p
-              USING (person_id)
+            JOIN graph_person_spans ts ON ts.record_id = t.record_id AND {CUT_SPAN.format(s="ts")}
+            JOIN (SELECT s.component, s.person_label
+                  FROM graph_participants g
+                  JOIN graph_person_spans s ON s.record_id = g.record_id AND {CUT_SPAN.format(s="s")}
+                  WHERE g.recorded_at < $cut
+                  GROUP BY ALL HAVING bool_or(g.protective) AND NOT bool_or(g.suspect)) p
+              ON p.component = ts.component AND p.person_label = ts.person_label
             WHERE t.available_at < $cut AND NOT t.is_child
               AND t.role IN {sql_list(r.routine_household_thing_roles or ("",))}
         ), routine_contact AS (

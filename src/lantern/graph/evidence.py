@@ -12,19 +12,28 @@ Steps (each writes the table named):
    that were one person with it then), and `graph_participants` — event × person: role, age
    at the event on that date (the record's own date first), child flag. Never today's
    `graph_person_status`: a record recorded later would make someone a child or an adult
-   behind an earlier date (the 10,000-child truncation property caught it).
+   behind an earlier date (the 10,000-child truncation property caught it). The event's head
+   count (`n_people`, against `max_people_per_event`) counts the persons of the moment the
+   event was recorded (`graph_person_spans`), not today's.
 3. `graph_child_signals` — (event, child): the child shows a signal at this
    event (an indicator hit other than the common and contact-describing
    categories, a missing episode, or an event around one), and when that
    became known (`signal_at`).
 4. `graph_thing_links` — person × thing × event: from `thing_mentions`
    (event things by role; things on a person record) and `text_mentions`
-   (VRMs and phones named in a child's narrative).
-5. `graph_place_visits` — person × place × event, for place-bearing events.
+   (VRMs and phones named in a child's narrative). A thing on a person record with no
+   event is a child's when the person *of the tie's moment* (`graph_person_spans`) had been
+   recorded as a child by then: not today's person, which may hold a record joined later.
+5. `graph_place_visits` — person × place × event, for place-bearing events
+   (`people_that_day`: today's crowd, for reading; `same_place` counts its own as of
+   each tie's date).
 6. `graph_evidence` — every piece of evidence for every edge, with
    `available_at`: the time the *last* record needed to show it was recorded.
    An edge's `first_available_at` is the minimum of these, so no edge carries
-   a date earlier than the records that show it (see docs/graph.md).
+   a date earlier than the records that show it (see docs/graph.md). Every
+   count that decides whether a tie is made (a nickname's carriers, a thing's
+   sharers, a place's crowd that day) is taken as of the tie's own
+   `available_at`, over the persons of that moment and the records by then.
 """
 
 from __future__ import annotations
@@ -119,7 +128,16 @@ def build_participants(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> Non
             WHERE e.occurred_at IS NOT NULL
         )
         , sizes AS (
-            SELECT event_id, count(DISTINCT person_id) AS n_people FROM ep GROUP BY event_id
+            -- the head count of the persons of the event's own moment (resolve's identity
+            -- over time): two records of one person, joined or parted later, count as they
+            -- did when the event was recorded
+            SELECT ep.event_id,
+                   count(DISTINCT coalesce(s.component || '|' || s.person_label,
+                                           'record|' || ep.record_id)) AS n_people
+            FROM ep JOIN events e USING (event_id)
+            LEFT JOIN graph_person_spans s ON s.record_id = ep.record_id
+             AND {span_at("s", "coalesce(e.recorded_at, e.occurred_at)")}
+            GROUP BY ep.event_id
         )
         SELECT aged.*,
                coalesce(age_at_event < 18, role = 'subject') AS is_child,
@@ -185,28 +203,41 @@ def build_thing_links(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None
         "graph_thing_links",
         f"""
         WITH targets AS ({targets}),
-        on_record AS (   -- a thing tied to a person record (its owner, or a people-table phone)
+        on_record_ties AS (   -- a thing tied to a person record (its owner, or a people-table phone)
             SELECT p.person_id, tm.record_id, tm.thing_id, tm.event_id,
                    coalesce(tm.agency, r.agency) AS agency,
                    tm.occurred_at,
                    coalesce(tm.recorded_at, r.first_recorded_at) AS available_at,
                    coalesce(lower(tm.role), 'on_record') AS role,
-                   -- with no event: a child's when the person was known as a child by the
-                   -- time the tie was (not at some later event: that came later)
-                   coalesce(gp.is_child,
-                            c.child_known_at <= coalesce(tm.recorded_at, r.first_recorded_at),
-                            FALSE) AS is_child,
+                   gp.is_child AS child_at_event,
                    coalesce(tm.source, 'people') AS source
             FROM graph_in_thing_mentions tm
             JOIN persons p USING (record_id)
             JOIN person_records r USING (record_id)
             LEFT JOIN (SELECT DISTINCT event_id, record_id, is_child FROM graph_participants) gp
                    ON gp.event_id = tm.event_id AND gp.record_id = tm.record_id
-            LEFT JOIN (
-                SELECT person_id, min(recorded_at) FILTER (WHERE is_child) AS child_known_at
-                FROM graph_participants GROUP BY person_id
-            ) c ON c.person_id = p.person_id
             WHERE tm.record_id IS NOT NULL
+        ), known_child AS (
+            -- with no event: a child's when the person *of the tie's moment* (resolve's
+            -- identity over time) had been recorded as a child by then. Not today's person:
+            -- a record joined to it later would make the tie a child's behind its date.
+            SELECT DISTINCT k.record_id, k.available_at
+            FROM (SELECT DISTINCT record_id, available_at FROM on_record_ties
+                  WHERE child_at_event IS NULL) k
+            JOIN graph_person_spans ks ON ks.record_id = k.record_id
+             AND {span_at("ks", "k.available_at")}
+            JOIN graph_person_spans os
+              ON os.component = ks.component AND os.person_label = ks.person_label
+             AND {span_at("os", "k.available_at")}
+            JOIN graph_participants g ON g.record_id = os.record_id
+             AND g.is_child AND g.recorded_at <= k.available_at
+        ), on_record AS (
+            SELECT t.person_id, t.record_id, t.thing_id, t.event_id, t.agency, t.occurred_at,
+                   t.available_at, t.role,
+                   coalesce(t.child_at_event, kc.record_id IS NOT NULL) AS is_child, t.source
+            FROM on_record_ties t
+            LEFT JOIN known_child kc
+                   ON kc.record_id = t.record_id AND kc.available_at = t.available_at
         ), in_event AS (  -- a thing in an event with no record: tied to the people its role names
             SELECT gp.person_id, gp.record_id, tm.thing_id, tm.event_id, gp.agency,
                    gp.occurred_at, coalesce(tm.recorded_at, gp.recorded_at) AS available_at,
@@ -312,6 +343,12 @@ def role_rank(rules: GraphRules, role: str) -> str:
          ELSE 2 END"""  # noqa: S608
 
 
+def span_at(span: str, at: str) -> str:
+    """SQL: the `graph_person_spans` row `span` holds at the moment `at` (a change made at
+    `at` counts, as a record recorded at `at` does)."""
+    return f"coalesce({span}.valid_from <= {at}, TRUE) AND coalesce({at} < {span}.valid_to, TRUE)"
+
+
 def persons_by(table: str, which: str, since: str, at: str) -> str:
     """SQL: how many persons *of the moment `at`* (resolve's identity over time,
     `graph_person_spans`) had a row of `table` matching `which` by then (`since` <= `at`).
@@ -320,7 +357,7 @@ def persons_by(table: str, which: str, since: str, at: str) -> str:
     return f"""(SELECT count(DISTINCT o_s.component || '|' || o_s.person_label)
                 FROM {table} o
                 JOIN graph_person_spans o_s ON o_s.record_id = o.record_id
-                 AND coalesce(o_s.valid_from <= {at}, TRUE) AND coalesce({at} < o_s.valid_to, TRUE)
+                 AND {span_at("o_s", at)}
                 WHERE o.{which} AND o.{since} <= {at})"""  # noqa: S608 - fixed SQL
 
 
@@ -348,6 +385,7 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
                           tie_at)  # fmt: skip
     thing_tied = persons_by("graph_thing_links", "thing_id = c.thing_id", "available_at",
                             "greatest(c.available_at, x.first_at)")  # fmt: skip
+    crowd, window = rules.same_place_max_people, rules.same_place_window_days
     parts = {
         # An adult named as suspect/offender in an event whose subject/victim is a child.
         "suspect_of": f"""
@@ -451,7 +489,26 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
         # Someone at the same place as a child within the window, in a different event.
         "same_place": f"""
             WITH visits AS (
-                SELECT * FROM graph_place_visits WHERE people_that_day <= {rules.same_place_max_people}
+                SELECT *, occurred_at::DATE AS day FROM graph_place_visits
+            ), crowded AS (   -- days that could ever hold a crowd: more records than the limit
+                SELECT place_id, day FROM visits
+                GROUP BY ALL HAVING count(DISTINCT record_id) > {crowd}
+            ), moments AS (   -- each moment a pair on a crowded day could become available
+                SELECT DISTINCT k.place_id, k.day, v.recorded_at AS at
+                FROM crowded k JOIN visits v ON v.place_id = k.place_id
+                 AND v.day BETWEEN k.day - INTERVAL {window} DAY AND k.day + INTERVAL {window} DAY
+            ), too_crowded AS (
+                -- the day's crowd at that moment: the persons of the moment (resolve's
+                -- identity over time) among the visits recorded by then. Not today's
+                -- persons, nor visits recorded later: they would take back a tie behind its date
+                SELECT m.place_id, m.day, m.at
+                FROM moments m
+                JOIN visits v ON v.place_id = m.place_id AND v.day = m.day AND v.recorded_at <= m.at
+                LEFT JOIN graph_person_spans vs ON vs.record_id = v.record_id
+                 AND {span_at("vs", "m.at")}
+                GROUP BY ALL
+                HAVING count(DISTINCT coalesce(vs.component || '|' || vs.person_label,
+                                               'record|' || v.record_id)) > {crowd}
             ), pairs AS (
                 SELECT x.person_id AS x_id, c.person_id AS c_id, c.place_id, c.event_id,
                        c.agency, c.occurred_at, c.recorded_at, c.record_id AS c_record, c.role AS c_role,
@@ -462,10 +519,15 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
                 FROM visits c
                 JOIN visits x
                   ON x.place_id = c.place_id AND x.person_id <> c.person_id AND x.event_id <> c.event_id
-                 AND x.occurred_at BETWEEN c.occurred_at - INTERVAL {rules.same_place_window_days} DAY
-                                       AND c.occurred_at + INTERVAL {rules.same_place_window_days} DAY
+                 AND x.occurred_at BETWEEN c.occurred_at - INTERVAL {window} DAY
+                                       AND c.occurred_at + INTERVAL {window} DAY
+                LEFT JOIN too_crowded cc ON cc.place_id = c.place_id AND cc.day = c.day
+                 AND cc.at = greatest(c.recorded_at, x.recorded_at)
+                LEFT JOIN too_crowded xc ON xc.place_id = x.place_id AND xc.day = x.day
+                 AND xc.at = greatest(c.recorded_at, x.recorded_at)
                 WHERE c.is_child AND c.child_role
                   AND NOT (x.child_role AND x.is_child AND x.person_id > c.person_id)
+                  AND cc.place_id IS NULL AND xc.place_id IS NULL
                 GROUP BY ALL
             )
             SELECT p.x_id, p.c_id, 'same_place', p.event_id, p.x_first.event_id, p.agency,

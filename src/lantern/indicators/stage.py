@@ -164,6 +164,7 @@ def run(
     rules = attribution.default_attribution()
     attribution.attribute(steps, rules)
     reattributed = sql_list(rules.reattributed)
+    family = next(iter(rules.attributions))  # the first: abuse within the family
     harm_only = sql_list(rules.shown_only_with_harm or [""])
     steps.table("ind_all_hits", union)
     # Which reader of the narrative found a text hit ('patterns' or 'concepts'; NULL for
@@ -173,15 +174,16 @@ def run(
     steps.table(
         "ind_text_layers",
         """
-        SELECT event_id, indicator, span_start, span_end, max(layer) AS text_layer
+        SELECT event_id, indicator, span_start, span_end, max(layer) AS text_layer,
+               max(relation) AS relation
         FROM text_findings WHERE affirmed
         GROUP BY ALL
         UNION ALL
-        SELECT event_id, 'intoxicated_at_ed', span_start, span_end, max(layer)
+        SELECT event_id, 'intoxicated_at_ed', span_start, span_end, max(layer), max(relation)
         FROM text_findings WHERE affirmed AND indicator IN ('intoxicated', 'given_alcohol_drugs')
         GROUP BY ALL
         UNION ALL
-        SELECT event_id, '*', span_start, span_end, max(layer)
+        SELECT event_id, '*', span_start, span_end, max(layer), max(relation)
         FROM text_findings WHERE affirmed
         GROUP BY ALL
         """,
@@ -195,7 +197,7 @@ def run(
                h.indicator, c.category, c.weight, h.agency, h.event_id, h.record_id,
                h.occurred_at, h.recorded_at, h.source, h.evidence,
                h.span_start, h.span_end, h.span_text, c.legal_floor, h.related_record_id,
-               coalesce(h.concern, c.concern) AS concern, h.text_layer
+               coalesce(h.concern, c.concern) AS concern, h.text_layer, h.relation
         FROM (SELECT h.* REPLACE (
                      CASE WHEN a.event_id IS NULL THEN h.evidence
                           ELSE h.evidence || ' [The record attributes this to '
@@ -211,6 +213,13 @@ def run(
                                   || '(child.scored_text_layers).]'
                              ELSE '' END AS evidence),
                      a.concern, l.text_layer,
+                     -- kinship (docs/indicators.md "Kinship"): the finding's words name the
+                     -- adult as the child's family, or the record attributes the sexual harm
+                     -- to the family (attribution.yaml). Shown; the graph and the score read
+                     -- it as family context, not as exploitation by an unrelated adult.
+                     CASE WHEN a.attribution = '{family}' OR l.relation = 'family'
+                               OR h.indicator = '{family}'
+                          THEN 'family' END AS relation,
                      row_number() OVER (PARTITION BY h.indicator, h.event_id, h.record_id
                                         ORDER BY {SOURCE_PRIORITY}, h.span_start NULLS LAST,
                                                  h.related_record_id NULLS LAST, h.evidence) AS pick

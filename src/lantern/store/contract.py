@@ -28,7 +28,9 @@ from lantern.errors import StoreError
 #    the points alone give, which the app worked out again from the reasons' wording.
 # 3: the adults' evidence picture (graph: adult_evidence, account_withdrawals, disruptions,
 #    target_activity_months) and the store's disruption_actions (issue 22).
-STORE_VERSION = 3
+# 4: `indicator_hits.relation` ('family': the words name the adult as the child's family, or
+#    the record attributes the sexual harm to the family), read by the graph and the score.
+STORE_VERSION = 4
 VERSION_TABLE = "lantern_store"
 STAGES = ("resolve", "indicators", "graph", "score")
 
@@ -135,7 +137,8 @@ TABLES: tuple[DerivedTable, ...] = (
         "hit_id VARCHAR, indicator VARCHAR, category VARCHAR, weight DOUBLE, agency VARCHAR, "
         "event_id VARCHAR, record_id VARCHAR, occurred_at TIMESTAMP, recorded_at TIMESTAMP, "
         "source VARCHAR, evidence VARCHAR, span_start INTEGER, span_end INTEGER, span_text "
-        "VARCHAR, legal_floor VARCHAR, related_record_id VARCHAR, concern VARCHAR, text_layer VARCHAR"),
+        "VARCHAR, legal_floor VARCHAR, related_record_id VARCHAR, concern VARCHAR, text_layer VARCHAR, "
+        "relation VARCHAR"),
     _table("language_findings", "indicators",
         "agency VARCHAR, event_id VARCHAR, record_id VARCHAR, kind VARCHAR, phrase VARCHAR, "
         "phrase_id VARCHAR, span_start INTEGER, span_end INTEGER, suggestion VARCHAR, occurred_at "
