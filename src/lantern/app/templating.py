@@ -117,8 +117,7 @@ def _label(value: Any) -> str:
     text = str(value or "")
     for code, words in LABELS.items():
         text = text.replace(code, words)
-    words = text.replace("_", " ").split(" ")
-    return " ".join(ACRONYMS.get(word, word) for word in words)
+    return " ".join(ACRONYMS.get(word, word) for word in text.replace("_", " ").split(" "))
 
 
 def _sentence(value: Any) -> str:
