@@ -183,6 +183,13 @@ def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> 
     # children at risk, was recorded at the takeaway; the page can raise the bar, not lower it.
     assert "No place has 2 or more children" in analyst.get("/workbench/places?min=2").text
     html = analyst.get("/workbench/places").text
+    # at one child the page reads "a child", not "at least 1 children"
+    one = " ".join(analyst.get("/workbench/places?min=1").text.split())
+    assert "where a child Lantern ranks at risk was recorded" in one
+    assert "at least 1 children" not in one
+    assert "where at least 2 children Lantern ranks at risk were recorded" in " ".join(
+        analyst.get("/workbench/places?min=2").text.split()
+    )
     row = html[html.index('data-place="place:Manor Row takeaway"') :].split("</tr>")[0]
     assert "Takeaway, Manor Row, BD1" in row and "Kayleigh Brookes" in row
     assert "2011: 2" in row and "20 May 2011 to 28 May 2011" in row
