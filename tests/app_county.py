@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -39,6 +39,11 @@ class County:
     vehicle: str = "vehicle:YX09ABC"
     phone: str = "phone:+447700900123"
     children: list[str] = field(default_factory=list)
+    days_moved: int = 0  # `make_live`: how far its dates were moved (0: as written, in 2011)
+
+    def on(self, day: date) -> date:
+        """Where a day of the county as written (2011) falls in this copy of it."""
+        return day + timedelta(days=self.days_moved)
 
 
 # person_id, kind, given, family, other_names, dob, sex, records [(agency, ref, postcode, phone)]
@@ -768,3 +773,54 @@ def raise_score(path: Path, person_id: str, score: float, band: str) -> None:
         "INSERT INTO score_history VALUES (?, DATE '2011-07-01', ?, ?)", [person_id, score, band]
     )
     con.close()
+
+
+def make_live(path: Path, today: date | None = None) -> int:
+    """Move the county in time so its records end in the week before `today`, as `make demo`
+    moves its synthetic county (`lantern synth --ends-on`, `lantern.synth.shift`): whole weeks,
+    so weekdays stay as written. Every date and timestamp in the store moves; the monthly
+    activity counts move by whole months (so each stays on the 1st); a year of birth and the
+    ISO dates inside an edge's evidence move with the rest. Returns the days moved.
+
+    The browser suite runs on this live county, so its pages (and docs/screenshots) read as a
+    partnership would today: real clocks, children who are children now.
+    """
+    from lantern.synth.shift import weeks_to
+
+    days = weeks_to(AS_OF, today or date.today())
+    moved_as_of = AS_OF + timedelta(days=days)
+    months = (moved_as_of.year - AS_OF.year) * 12 + moved_as_of.month - AS_OF.month
+    con = duckdb.connect(str(path))
+    try:
+        columns = con.execute("""
+            SELECT c.table_name, c.column_name
+            FROM information_schema.columns c JOIN information_schema.tables t
+              ON t.table_name = c.table_name AND t.table_schema = c.table_schema
+            WHERE t.table_type = 'BASE TABLE'
+              AND c.data_type IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE')
+        """).fetchall()
+        for table, column in columns:
+            if table == "target_activity_months" and column == "month":
+                moved = f"{column} + to_months({months})"
+            else:
+                moved = f'"{column}" + to_days({days})'
+            con.execute(f'UPDATE {table} SET "{column}" = {moved}')  # noqa: S608 - our own names
+        con.execute(
+            "UPDATE people SET birth_year = year(date_of_birth) WHERE date_of_birth IS NOT NULL"
+        )
+        for src, dst, kind, evidence in con.execute(
+            "SELECT src, dst, kind, evidence FROM graph_edges"
+        ).fetchall():
+            items = json.loads(evidence)
+            for item in items:
+                for key in ("occurred_at", "recorded_at"):
+                    if item.get(key):
+                        at = datetime.fromisoformat(item[key]) + timedelta(days=days)
+                        item[key] = at.isoformat()
+            con.execute(
+                "UPDATE graph_edges SET evidence = ? WHERE src = ? AND dst = ? AND kind = ?",
+                [json.dumps(items), src, dst, kind],
+            )
+    finally:
+        con.close()
+    return days

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from app_county import County, build_county
+from app_county import County, build_county, make_live
 from lantern.app import accounts
 from lantern.app.accounts import Throttle
 from lantern.app.policy import ROLES
@@ -41,26 +41,32 @@ accounts.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, paral
 
 
 @cache
-def _county_template() -> County:
+def _county_template(live: bool = False) -> County:
     directory = Path(tempfile.mkdtemp(prefix="lantern-app-county-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    return build_county(directory / "county.duckdb")
+    county = build_county(directory / "county.duckdb")
+    if live:
+        county.days_moved = make_live(county.path)
+    return county
 
 
-def fresh_county(tmp_path: Path) -> County:
-    """A private copy of the county (built once per test process)."""
-    template = _county_template()
+def fresh_county(tmp_path: Path, live: bool = False) -> County:
+    """A private copy of the county (built once per test process). `live`: moved in time to end
+    in the week before today, as `make demo`'s county is (`app_county.make_live`); otherwise
+    as written, in 2011, so tests can name its dates."""
+    template = _county_template(live)
     path = tmp_path / "county.duckdb"
     shutil.copy(template.path, path)
     county = County(path=path)
     county.children = list(template.children)
+    county.days_moved = template.days_moved
     return county
 
 
 def make_app(
     tmp_path: Path, database_url: str | None = None, **options: object
 ) -> tuple[FastAPI, County]:
-    county = fresh_county(tmp_path)
+    county = fresh_county(tmp_path, live=bool(options.pop("live", False)))
     prepare = options.pop("prepare", None)
     if prepare is not None:  # change the store before the app opens it read-only
         prepare(county)

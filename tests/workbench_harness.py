@@ -84,13 +84,15 @@ def run_review(path: Path) -> None:
         con.close()
 
 
-def make_workbench_app(tmp_path: Path, *, review: bool = False) -> tuple[FastAPI, County]:
+def make_workbench_app(
+    tmp_path: Path, *, review: bool = False, live: bool = False, **options: object
+) -> tuple[FastAPI, County]:
     """`app_harness.make_app`, over a county whose graph has been completed first (and, with
-    `review`, reviewed)."""
+    `review`, reviewed; with `live`, moved to end in the week before today)."""
     original = app_harness.fresh_county
 
-    def completed(directory: Path) -> County:
-        county = original(directory)
+    def completed(directory: Path, live: bool = False) -> County:
+        county = original(directory, live)
         complete_graph(county.path)
         if review:
             run_review(county.path)
@@ -98,6 +100,6 @@ def make_workbench_app(tmp_path: Path, *, review: bool = False) -> tuple[FastAPI
 
     app_harness.fresh_county = completed  # type: ignore[assignment]
     try:
-        return app_harness.make_app(tmp_path)
+        return app_harness.make_app(tmp_path, live=live, **options)
     finally:
         app_harness.fresh_county = original  # type: ignore[assignment]

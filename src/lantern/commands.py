@@ -25,8 +25,9 @@ EngineOption = Annotated[
     str,
     typer.Option(
         "--engine",
-        help="duckdb (one machine), or spark: the text analysis and the network communities on "
-        "Apache Spark (the spark extra; LANTERN_SPARK_MASTER, default local[2]; docs/spark.md).",
+        help="duckdb (one machine), or spark: the text analysis, the network communities and "
+        "the indicators' and graph's SQL steps that translate on Apache Spark (the spark "
+        "extra; LANTERN_SPARK_MASTER, default local[2]; docs/spark.md).",
     ),
 ]
 
@@ -72,7 +73,7 @@ def _print_summary(summary: AssessSummary) -> None:
             f"  {timing.stage:<14} {timing.seconds:7.1f}s  peak {timing.peak_memory_mb:,.0f} MB"
         )
     for name, rows in summary.files.items():
-        typer.echo(f"  {name}: {rows} rows")
+        typer.echo(f"  {name}: {rows:,} row{'' if rows == 1 else 's'}")
     typer.echo(f"total {summary.seconds:.1f}s, peak memory {summary.peak_memory_mb:,.0f} MB")
 
 
@@ -90,6 +91,14 @@ def assess_command(
         Path | None, typer.Option("--store", help="Keep the store here (default: a throwaway one).")
     ] = None,
     engine: EngineOption = "duckdb",
+    parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet",
+            help="Also write every table of the store here as Parquet, one file a table "
+            "(read by DuckDB and Spark alike; docs/spark.md).",
+        ),
+    ] = None,
 ) -> None:
     """Run the whole pipeline on a fresh store and write persons, children, adults and networks."""
     from lantern.pipeline import assess
@@ -105,6 +114,7 @@ def assess_command(
             progress=lambda stage: typer.echo(f"{stage}…", err=True),
             settings=command_settings(),
             engine=engine,
+            parquet_dir=parquet,
         )
     typer.echo(f"{out}: assessment written")
     _print_load(summary, store or "(a throwaway store)")

@@ -17,7 +17,8 @@ process's peak memory after it are recorded in the summary.
 
 `engine` "spark" (`--engine spark`) hands the indicators and graph stages readers that run
 their distributable work on Apache Spark (`lantern.spark`: the text analysis, and the
-network communities per connected component); every other step runs on the store's DuckDB,
+network communities per connected component) and offers their named SQL steps to Spark SQL
+(`lantern.spark.sql`, the steps that translate); every other step runs on the store's DuckDB,
 and the store written is the same (docs/spark.md).
 `assess_agency_sets` runs that baseline for several sets of agencies (each
 alone for `lantern evaluate`, each alone and each pair for `lantern review`),
@@ -52,6 +53,7 @@ from lantern.export_safety import csv_writer
 from lantern.settings import DEFAULT_STORE, Settings
 from lantern.store.connection import connect
 from lantern.store.contract import stamp
+from lantern.store.steps import steps_run_by
 
 if TYPE_CHECKING:
     from lantern.spark.engine import SparkEngine
@@ -121,13 +123,19 @@ def _resolve(con: duckdb.DuckDBPyConnection) -> Any:
 def _indicators(con: duckdb.DuckDBPyConnection, spark: SparkEngine | None = None) -> Any:
     from lantern.indicators import stage
 
-    return stage.run(con, text_reader=spark.text_reader if spark else None)
+    if spark is None:
+        return stage.run(con)
+    with steps_run_by(spark.sql):
+        return stage.run(con, text_reader=spark.text_reader)
 
 
 def _graph(con: duckdb.DuckDBPyConnection, *, stats: bool, spark: SparkEngine | None = None) -> Any:
     from lantern.graph import stage
 
-    return stage.run(con, stats=stats, communities=spark.community_finder if spark else None)
+    if spark is None:
+        return stage.run(con, stats=stats)
+    with steps_run_by(spark.sql):
+        return stage.run(con, stats=stats, communities=spark.community_finder)
 
 
 def _engine(name: str) -> SparkEngine | None:
@@ -210,10 +218,12 @@ def assess(
     progress: Callable[[str], None] | None = None,
     settings: Settings | None = None,
     engine: str = "duckdb",
+    parquet_dir: Path | str | None = None,
 ) -> AssessSummary:
     """Run the whole pipeline on `dataset_dir` and write the assessment files into `out_dir`
     (DuckDB's threads and memory from `settings`, the defaults when none are given; `engine`:
-    module doc)."""
+    module doc). `parquet_dir`: also every table of the store there as Parquet
+    (`lantern.store.parquet`), which Spark and DuckDB both read."""
     dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
     summary = AssessSummary(out_dir, as_of, tuple(agencies) if agencies else None, engine=engine)
     spark = _engine(engine)
@@ -231,6 +241,14 @@ def assess(
             summary.stages.append(
                 StageTiming("export", time.perf_counter() - started, _peak_memory_mb())
             )
+            if parquet_dir is not None:
+                from lantern.store.parquet import write_parquet
+
+                started = time.perf_counter()
+                write_parquet(con, parquet_dir)
+                summary.stages.append(
+                    StageTiming("parquet", time.perf_counter() - started, _peak_memory_mb())
+                )
         finally:
             con.close()
             if spark is not None:

@@ -41,7 +41,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[LiveApp]:
-    app, county = make_app(tmp_path)
+    app, county = make_app(tmp_path, live=True)  # dated as `make demo` is: ending this week
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -5,6 +5,7 @@ page (with the form open, and refused), the MACE pack and the evidence pack.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -81,7 +82,8 @@ def test_from_an_alert_to_the_evidence_picture_a_disruption_and_the_mace_pack(
     page.select_option("#d-target", "vehicle:YX09ABC")
     page.select_option("#d-action", "anpr_marker")
     page.select_option("#d-agency", "police")
-    page.fill("#d-started_on", "2011-04-15")
+    started = live_app.county.on(date(2011, 4, 15))  # a day in the live county's story
+    page.fill("#d-started_on", started.isoformat())
     page.fill("#d-outcome", "Marker set on the Astra <b>now</b>")
     assert axe_violations(page) == []
     page.click("[data-testid=record-disruption]")
@@ -102,7 +104,7 @@ def test_from_an_alert_to_the_evidence_picture_a_disruption_and_the_mace_pack(
     row = page.locator("[data-testid=mace-adult]", has_text="Darren Mills")
     assert "5 rest on no child's own account" in row.inner_text()
     disruption = row.locator("[data-testid=mace-adult-disruption]").inner_text()
-    assert "15 Apr 2011 ANPR marker against Vehicle: YX09 ABC" in disruption
+    assert f"{started:%d %b %Y} ANPR marker against Vehicle: YX09 ABC" in disruption
     assert "Marker set on the Astra <b>now</b>" in disruption
     assert axe_violations(page) == []
 

@@ -31,7 +31,7 @@ def _free_port() -> int:
 def demo(tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[str, str]], str]]:
     from lantern.app.demo import write_marker
 
-    county = fresh_county(tmp_path)
+    county = fresh_county(tmp_path, live=True)
     port = _free_port()
     database_url = f"sqlite:///{tmp_path / 'demo-app.db'}"
     write_marker(county.path, database_url)  # as scripts/demo.sh does after its build

@@ -48,7 +48,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     # reviewed, so the Review tab has its report (an empty one would be checked for nothing)
-    app, county = make_workbench_app(tmp_path_factory.mktemp("every-page"), review=True)
+    app, county = make_workbench_app(tmp_path_factory.mktemp("every-page"), review=True, live=True)
     with app.state.lantern.session() as db:
         county.alert_ids = {a.subject_id: a.id for a in db.scalars(select(Alert))}
     port = _free_port()
@@ -185,6 +185,21 @@ def reading_problems(text: str) -> list[str]:
     return problems
 
 
+def live_problems(text: str, today: datetime) -> list[str]:
+    """What a live partnership's page should never read: no date for its data, data weeks old,
+    a clock overdue for a year or more (the demo's records used to end in 2011)."""
+    problems = []
+    if "unknown date" in text:
+        problems.append("data as of an unknown date")
+    for match in re.finditer(r"Data as of " + DATE, text):
+        if not 0 <= (today - _day(match.group(1))).days <= 14:
+            problems.append(f"stale data: {match.group(0)}")
+    for match in re.finditer(r"overdue since " + DATE, text):
+        if (today - _day(match.group(1))).days > 365:
+            problems.append(f"overdue for years: {match.group(0)}")
+    return problems
+
+
 @pytest.fixture(scope="module")
 def axe_page(browser: Any, site: tuple[str, Any]) -> Iterator[Any]:
     # axe is injected as a script of the test's own: the app's content security policy allows
@@ -231,6 +246,9 @@ def test_every_page_type_reads_right_and_passes_axe(site, axe_page, role: str) -
             failures.append(f"{where}: heading {heading!r}, expected {wanted!r}")
         text = page.locator("body").inner_text()
         failures += [f"{where}: {p}" for p in reading_problems(text)]
+        failures += [f"{where}: {p}" for p in live_problems(text, datetime.now())]
+        if "Data as of" not in text:
+            failures.append(f"{where}: no 'Data as of' date for a signed-in user")
         failures += [f"{where}: {p}" for p in chronology_problems(page)]
         if wanted != REFUSED or not refusal_checked:  # (the refusal is one page: axe it once)
             failures += [f"{where}: axe {v}" for v in axe_violations(page)]
@@ -280,6 +298,11 @@ def test_axe_finds_a_violation_when_there_is_one(axe_page) -> None:  # type: ign
     assert any(v.startswith("link-name") for v in found), found
     assert reading_problems("Outcome: None") and reading_problems("12 Mar 2024 to 01 Mar 2024")
     assert not reading_problems("None yet. 01 Mar 2024 to 12 Mar 2024")
+    today = datetime(2026, 12, 7)
+    assert live_problems("Data as of an unknown date (the latest record received)", today)
+    assert live_problems("Data as of 28 Jun 2011 10:30", today)
+    assert live_problems("Return home interview: overdue since 30 Jun 2011 08:00", today)
+    assert not live_problems("Data as of 01 Dec 2026 10:30. Overdue since 30 Nov 2026", today)
 
 
 def test_a_network_alert_and_its_page_give_the_same_counts(site, page) -> None:  # type: ignore[no-untyped-def]

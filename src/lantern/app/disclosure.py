@@ -117,7 +117,7 @@ def top_reasons(user: Any, policy: Policy, person: Any, reasons_of: Any) -> str:
         return str(person.top_reasons or "")
     parts = []
     for row in reasons_of(person.person_id)[:4]:
-        when = row["occurred_at"].strftime("%Y-%m-%d") if row.get("occurred_at") else ""
+        when = row["occurred_at"].strftime("%d %b %Y") if row.get("occurred_at") else ""
         where = ", ".join(x for x in (row.get("agency") or "", when) if x)
         text = (
             f"{str(row['indicator']).replace('_', ' ')} ({where})"

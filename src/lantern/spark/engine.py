@@ -2,14 +2,24 @@
 
 `SparkEngine()` starts a session (`session.start`); `text_reader` and `community_finder` are
 what the indicators and graph stages accept in place of their in-process defaults
-(`lantern.indicators.narratives.TextReader`, `lantern.graph.networks.CommunityFinder`). Every
-other step of every stage still runs on the store's DuckDB (docs/spark.md says which and why).
+(`lantern.indicators.narratives.TextReader`, `lantern.graph.networks.CommunityFinder`), and
+`sql` runs their named SQL steps on Spark SQL (`lantern.spark.sql`; the pipeline offers it the
+steps with `lantern.store.steps.steps_run_by`). Every other statement, and the other stages,
+still run on the store's DuckDB (docs/spark.md says which and why).
+
+`LANTERN_SPARK_SQL_REPORT` names a JSON file the engine writes when it stops: which steps ran
+on Spark and why each other step did not (bench/spark.py reads it); with
+`LANTERN_SPARK_SQL_CHECK=1` every step Spark ran is also run on DuckDB and compared (slow: for
+finding the steps `lantern.spark.sql.ON_DUCKDB` must keep).
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lantern.graph.rules import GraphRules
@@ -18,12 +28,15 @@ from lantern.indicators.text.analyse import Analysis
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from lantern.spark.sql import SparkSql
+
 
 @dataclass
 class SparkEngine:
     master: str | None = None
     partitions: int | None = None
     _session: SparkSession | None = field(default=None, repr=False)
+    _sql: SparkSql | None = field(default=None, repr=False)
 
     @property
     def session(self) -> SparkSession:
@@ -45,7 +58,32 @@ class SparkEngine:
 
         return find_communities(self.session, edges, rules)
 
+    @property
+    def sql(self) -> SparkSql:
+        """The runner of the stages' named SQL steps (`lantern.store.steps.StepRunner`)."""
+        if self._sql is None:
+            from lantern.spark.sql import SparkSql
+
+            check = os.environ.get("LANTERN_SPARK_SQL_CHECK") == "1"
+            self._sql = SparkSql(self.session, check=check)
+        return self._sql
+
     def stop(self) -> None:
+        if self._sql is not None:
+            report = os.environ.get("LANTERN_SPARK_SQL_REPORT")
+            if report:
+                Path(report).write_text(
+                    json.dumps(
+                        {
+                            "ran": self._sql.ran,
+                            "declined": self._sql.declined,
+                            "differs": self._sql.differs,
+                        },
+                        indent=1,
+                    )
+                )
+            self._sql.close()
+            self._sql = None
         if self._session is not None:
             self._session.stop()
             self._session = None

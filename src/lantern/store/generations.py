@@ -240,7 +240,11 @@ def _copy(store: Path, base: Path, target: Path) -> None:
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    """The latest `recorded_at` the store holds: how fresh the extract behind it is."""
+    """The latest `recorded_at` the store holds: how fresh the extract behind it is.
+
+    Read from each table's history (every version, a deleted record's too) where the store
+    keeps one, else from the table itself: a store written straight to the contract's tables
+    (the app's test county, an engine that keeps no history) still has a date, not none."""
     from lantern.store.tables import STORED_TABLES
 
     present = {
@@ -250,9 +254,9 @@ def data_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
         ).fetchall()
     }
     parts = [
-        f"SELECT max(recorded_at) AS t FROM {t.history}"  # noqa: S608 - names from our own list
+        f"SELECT max(recorded_at) AS t FROM {name}"  # noqa: S608 - names from our own list
         for t in STORED_TABLES
-        if t.history in present
+        for name in ([t.history] if t.history in present else [t.name] if t.name in present else [])
     ]
     if not parts:
         return None

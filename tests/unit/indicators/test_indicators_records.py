@@ -27,11 +27,6 @@ KNOWN = {
     # advice or education cue of "keep-safe sessions" (context.yaml), so the mood observed in
     # the session is taken as hypothetical.
     ("records-23", "withdrawn_low_mood"),
-    # "Discussed her relationship with the 24-year-old": "discussed" is a `planned` cue
-    # (context.yaml), which reads a sign talked through as hypothetical ("Discussed LARC"); a
-    # relationship the note says she is in is a concern. (Not the `awareness` rule: it has no
-    # marker here and leaves the sign alone.)
-    ("records-29", "older_associates"),
 }
 
 

@@ -217,3 +217,18 @@ def test_a_store_written_in_place_meanwhile_is_not_copied(store_path: Path) -> N
         writer.stdin.close()
         writer.wait()
     assert _value(store_path) == 1
+
+
+def test_data_as_of_reads_the_history_or_else_the_table_itself(tmp_path: Path) -> None:
+    """A store written straight to the contract's tables (no `events_history`) still says how
+    fresh it is: the app's footer read "Data as of an unknown date" on such a store."""
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+    assert generations.data_as_of(con) is None  # nothing recorded: nothing to say
+    con.execute("CREATE TABLE events (event_id VARCHAR, recorded_at TIMESTAMP)")
+    con.execute("INSERT INTO events VALUES ('a', '2026-12-01 10:30'), ('b', '2026-11-02 09:00')")
+    assert str(generations.data_as_of(con)) == "2026-12-01 10:30:00"
+    # where the history is kept, it is the one read (a deleted record's version counts too)
+    con.execute("CREATE TABLE events_history (event_id VARCHAR, recorded_at TIMESTAMP)")
+    con.execute("INSERT INTO events_history VALUES ('a', '2026-12-05 08:00')")
+    assert str(generations.data_as_of(con)) == "2026-12-05 08:00:00"
+    con.close()

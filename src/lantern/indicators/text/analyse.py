@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from itertools import islice
+from multiprocessing.context import BaseContext
 from typing import Any
 
 import numpy
@@ -64,6 +67,28 @@ _ADULT_RELATIONS = frozenset(
 _FOR_WHOM = frozenset({"for", "re", "regarding"})
 # Words passed over when looking for the word before a finding.
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
+
+
+_AUXILIARIES = frozenset({"be", "have", "do"})
+# "by her former step - dad": the words between the agent's "by" and a kin word
+_AGENT_MARKERS = frozenset({"by", "from"})
+_KIN_MODIFIERS = frozenset("her his their the a an former late older step - great".split())
+
+
+def _with_inflections(phrases: list[str]) -> list[str]:
+    """Each phrase with its first word in every inflection of its verb ("covered" also as
+    "covers", "covering", "cover"): a cue is a verb, whatever the tense a writer uses."""
+    from lemminflect import getAllInflections, getAllLemmas
+
+    out = set(phrases)
+    for phrase in phrases:
+        first, _, rest = phrase.partition(" ")
+        for lemma in getAllLemmas(first).get("VERB", ()):
+            if lemma in _AUXILIARIES:  # "did keep-safe work": "doing", "does" say too much
+                continue
+            for forms in getAllInflections(lemma, upos="VERB").values():
+                out.update(f"{form} {rest}".strip() for form in forms)
+    return sorted(out)
 
 
 def _follows(doc: Any, start: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
@@ -216,7 +241,7 @@ class TextAnalyser:
             "HYPO_POST": ctx["hypothetical"]["following"],
             "PLAN_PRE": ctx["planned"]["preceding"],
             "PLAN_POST": ctx["planned"]["following"],
-            "TEACH": ctx["awareness"]["teaching"],
+            "TEACH": _with_inflections(ctx["awareness"]["teaching"]),
             "AWARE": ctx["awareness"]["markers"],
             "SUSPECT_PRE": ctx["suspicion"]["preceding"],
             "INACTIVE": ctx["not_sexually_active"]["phrases"],
@@ -241,6 +266,8 @@ class TextAnalyser:
         # A named concern is the professional's own finding: a plan or a discussion of it
         # ("SERAF to be completed", "discussed CSE concerns with her") still records it.
         self.plan_exempt = frozenset(ctx["planned"]["not_for"])
+        self.discussing = frozenset(tuple(p.split()) for p in ctx["planned"]["discussing"])
+        self._own = {nlp.vocab.strings.add(w) for w in ctx["planned"]["own"]}
         # A concern about sexual harm is a question, not a disclosure of it.
         self.suspicion_for = frozenset(ctx["suspicion"]["for"])
         # Contraception asked for by a child the note says is not sexually active.
@@ -251,6 +278,22 @@ class TextAnalyser:
         self.kin_words = frozenset(kinship["words"])
         self.kin_not_after = frozenset(kinship["not_after"])
         self.kin_before, self.kin_after = int(kinship["before"]), int(kinship["after"])
+        self.kin_agent_categories = frozenset(kinship["agent_categories"])
+        self.kin_agent_reach = int(kinship["agent_reach"])
+        self.kin_agent_stops = frozenset(kinship["agent_stops"])
+        self.kin_not_before = frozenset(kinship["not_before"])
+        self.kin_always = frozenset(kinship["always"])
+        self.kin_partner = frozenset(kinship["partner_of_parent"])
+        self.kin_parents = frozenset(kinship["parents"])
+        # as lexeme hashes: compared with the doc's LOWER array, no Token made
+        self.refusals = tuple(
+            tuple(nlp.vocab.strings.add(w) for w in r.split()) for r in ctx["refused_act"]
+        )
+        fields = ctx["classification_fields"]
+        self.field_labels = tuple(tuple(label.split()) for label in fields["labels"])
+        self.field_categories = frozenset(fields["categories"])
+        self.kin_identified = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.kin_identified.add("KIN_ID", [nlp.make_doc(p) for p in kinship["identified_by"]])
         self._comma = nlp.vocab.strings[","]
         self._should = nlp.vocab.strings.add("should")
         self._break_ids = {nlp.vocab.strings[w] for w in ctx["clause_break_words"]}
@@ -344,6 +387,10 @@ class TextAnalyser:
                         if label not in ("HYPO_PRE", "PLAN_PRE", "TEACH")
                         or not any(s == start and e > end for s, e in reports)
                     ]
+            # "discussed her relationship with the 24-year-old": the child's own circumstance
+            # talked about is not a plan (context.yaml `planned.discussing`)
+            for number, found in cues.items():
+                cues[number] = [cue for cue in found if not self._discussed_own(doc, *cue)]
             for label, start in people.name_cues(doc, age, self.object_markers):
                 cues.setdefault(int(sentence_of[start]), []).append((label, start, start + 1))
             # "Should she return under the influence, ...", "Plan: should he go missing":
@@ -373,6 +420,10 @@ class TextAnalyser:
                     continue
                 excluded = self.rules.exclude_before.get(ent.label_)
                 if excluded and _precedes(doc, ent.end, excluded):
+                    continue
+                if self.categories[
+                    ent.label_
+                ] in self.field_categories and self._classification_value(doc, ent.start):
                     continue
                 number = int(sentence_of[ent.start])
                 sent = doc[bounds[number] : bounds[number + 1]]
@@ -410,9 +461,15 @@ class TextAnalyser:
                     and ent.end + 1 in others_after
                 ):
                     experiencer = "other"
-                negated = bool(ent._.negex) or (
-                    number in refuted
-                    and any(label == "CLAIM" and end <= ent.start for label, _, end in in_sentence)
+                negated = (
+                    bool(ent._.negex)
+                    or self._refused(lower, ent.start)
+                    or (
+                        number in refuted
+                        and any(
+                            label == "CLAIM" and end <= ent.start for label, _, end in in_sentence
+                        )
+                    )
                 )
                 # A negation inside a condition or advice is part of the hypothetical ("if
                 # not home by 9.30 mum will report her missing", "advised about not accepting
@@ -464,20 +521,91 @@ class TextAnalyser:
 
     # --------------------------------------------------------------- context
 
+    def _discussed_own(self, doc: Any, label: str, start: int, end: int) -> bool:
+        return (
+            label == "PLAN_PRE"
+            and end < len(doc)
+            and doc[end].lower in self._own
+            and tuple(t.lower_ for t in doc[start:end]) in self.discussing
+        )
+
+    def _refused(self, lower: Any, start: int) -> bool:
+        """A refusal right before the finding's words ("refused to get into the taxi")."""
+        for refusal in self.refusals:
+            begin = start - len(refusal)
+            if begin >= 0 and tuple(lower[begin:start].tolist()) == refusal:
+                return True
+        return False
+
+    def _classification_value(self, doc: Any, start: int) -> bool:
+        """Whether the words at `start` are the value of a form's classification field
+        ("Category: sexual abuse.", "Type of abuse: sexual"): a label a professional chose for
+        a referral or a plan, not the child's account of harm (context.yaml
+        `classification_fields`)."""
+        colon = start - 1
+        while colon >= 0 and doc[colon].lower_ in _DETERMINERS:
+            colon -= 1
+        if colon < 1 or doc[colon].text != ":":
+            return False
+        for label in self.field_labels:
+            begin = colon - len(label)
+            if begin >= 0 and tuple(t.lower_ for t in doc[begin:colon]) == label:
+                return True
+        return False
+
     def _relation(self, doc: Any, sent: Any, ent: Any) -> str:
-        """ "family" when a kin word stands in the finding's words or just around them, in
-        its sentence ("her uncle Dean (32)", "her 26-year-old brother"), and is not someone
-        else's relation ("her uncle's friend (40)", "a family friend")."""
-        start = max(sent.start, ent.start - self.kin_before)
-        end = min(sent.end, ent.end + self.kin_after)
-        for i in range(start, end):
-            if doc[i].lower_ not in self.kin_words:
-                continue
-            after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-            if after in self.kin_not_after:
-                continue
+        """ "family" when the words name the adult of the finding as the child's kin
+        (context.yaml `kinship`): a kin word in the finding's words or just around them ("her
+        uncle Dean (32)", "her 26-year-old brother"); for a sexual-harm finding, the kin word
+        that acts in its clause ("stepfather Lee has been touching her"); an identification
+        later in the sentence ("...; identified as her step-dad"). Not someone else's relation
+        ("her uncle's friend (40)", "a family friend")."""
+        if ent.label_ in self.kin_always:
             return "family"
+        start = max(sent.start, ent.start - self.kin_before)
+        acts = self.categories[ent.label_] in self.kin_agent_categories
+        if acts:
+            start = ent.start
+            while start > sent.start and ent.start - start < self.kin_agent_reach:
+                if doc[start - 1].lower_ in self.kin_agent_stops:
+                    break
+                start -= 1
+        end = min(sent.end, ent.end + self.kin_after)
+        if any(self._kin(doc, i, acts) for i in range(start, end)):
+            return "family"
+        # the agent of a passive, later in the clause: "sexual assault of Kyla (11) by father
+        # Luke", "picked up by her uncle in his car"
+        i = ent.end
+        while i < sent.end and i - ent.end < self.kin_agent_reach:
+            word = doc[i].lower_
+            if word in self.kin_agent_stops:
+                break
+            if word in _AGENT_MARKERS:
+                j = i + 1
+                while j < sent.end and doc[j].lower_ in _KIN_MODIFIERS:
+                    j += 1
+                if j < sent.end and self._kin(doc, j, False):
+                    return "family"
+            i += 1
+        # doc-level offsets; "identified as her step - dad": up to four tokens on
+        for _, _, at in self.kin_identified(doc[ent.end : sent.end]):
+            if any(self._kin(doc, i, acts) for i in range(at, min(sent.end, at + 4))):
+                return "family"
         return ""
+
+    def _kin(self, doc: Any, i: int, acts: bool) -> bool:
+        word = doc[i].lower_
+        if word not in self.kin_words and word not in self.kin_parents:
+            return False
+        if acts:  # "disclosed to her mum that ...": the one told is not the one who acts
+            j = i - 1 if i > 0 and doc[i - 1].lower_ not in ("her", "his", "their") else i - 2
+            if j >= 0 and doc[j].lower_ in self.kin_not_before:
+                return False
+        after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        if after == "'s" and word in self.kin_parents:  # "mum's boyfriend": the household's
+            partner = doc[i + 2].lower_ if i + 2 < len(doc) else ""
+            return partner in self.kin_partner
+        return after not in self.kin_not_after
 
     @staticmethod
     def _cued(
@@ -755,7 +883,7 @@ def _trigger_words(
         triggers.add(tuple(frozenset(strings.add(w) for w in slot) for slot in ordered))
     for words, indices in anchored_patterns.by_word.items():
         for index in indices:
-            triggers.add((frozenset({words}), *anchored_patterns.patterns[index][0]))
+            triggers.add((frozenset({words}), *anchored_patterns.patterns[index][0][1:]))
     for phrase in phrases:
         lowers = sorted({t.lower_ for t in nlp.make_doc(phrase)}, key=_selectivity)
         triggers.add(tuple(frozenset({strings.add(w)}) for w in lowers))
@@ -798,6 +926,13 @@ def _worker_run(chunk: tuple[list[str], list[int | None]]) -> list[Analysis]:
     return list(_WORKER.analyse(texts, ages))
 
 
+def _safe_to_fork() -> bool:
+    """Whether this process may fork its workers: it runs no other Python thread and has not
+    loaded DuckDB, whose native threads hold locks a fork would copy mid-use. (numpy's
+    OpenBLAS thread, started at import, stops itself around a fork.)"""
+    return "duckdb" not in sys.modules and threading.active_count() == 1
+
+
 def analyse_many(
     texts: Sequence[str],
     ages: Sequence[int | None] | None = None,
@@ -815,13 +950,22 @@ def analyse_many(
         (list(texts[i : i + chunk_size]), ages[i : i + chunk_size])
         for i in range(0, len(texts), chunk_size)
     ]
-    # Workers start from a fresh forkserver, not a fork of this process: forking a process
-    # that runs DuckDB's threads copies their locks mid-use, and a worker so made crashed
-    # (a segfault in the garbage collector) in the slow suite. A multiprocessing.Pool
-    # waits for ever for a dead worker's chunk; this executor says the pool broke, and the
-    # chunks not yet read are then analysed here, so the findings are the same.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # spaCy imported once, in the server
+    # Workers start from a fresh forkserver, not a fork of this process, when this process
+    # may run other threads (`_safe_to_fork`): forking a process that runs DuckDB's threads
+    # copies their locks mid-use, and a worker so made crashed (a segfault in the garbage
+    # collector) in the slow suite. The server builds the analyser once (`warm`), so each
+    # worker starts with it. A process with no other thread holds no other thread's lock:
+    # it forks, and its workers start at once with the analyser already built here
+    # (`lantern text --processes 2`, the bench). A multiprocessing.Pool waits for ever for a
+    # dead worker's chunk; this executor says the pool broke, and the chunks not yet read
+    # are then analysed here, so the findings are the same.
+    context: BaseContext
+    if analyser is None and _safe_to_fork():
+        shared_analyser()
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([f"{__package__}.warm"])
     done = 0
     try:
         with ProcessPoolExecutor(n_process, mp_context=context, initializer=_worker_init) as pool:
