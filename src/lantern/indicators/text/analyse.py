@@ -968,6 +968,7 @@ def analyse_many(
     # (`lantern text --processes 2`, the bench). A multiprocessing.Pool waits for ever for a
     # dead worker's chunk; this executor says the pool broke, and the chunks not yet read
     # are then analysed here, so the findings are the same.
+    context: multiprocessing.context.BaseContext
     if analyser is None and _safe_to_fork():
         shared_analyser()
         context = multiprocessing.get_context("fork")
