@@ -130,3 +130,17 @@ def test_an_identification_later_in_the_sentence_names_the_driver_as_family() ->
 def test_physical_abuse_by_a_parent_is_not_sexual_abuse() -> None:
     hits = _hits("Concerns: physical abuse by mum. Agreed: single agency s47.")
     assert not [h for h in hits if h.indicator == "sexual_abuse_intrafamilial"], hits
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        # the agent of a passive, later in the clause
+        ("Report of sexual assault of Kyla (11) by father Luke Walker at 9 Northgate.", "family"),
+        # the one who reports is not the agent
+        ("Report of sexual assault of Kyla (11) by a man, reported by her father.", ""),
+    ],
+)
+def test_the_agent_of_a_passive_is_read_in_its_clause(text: str, relation: str) -> None:
+    hits = [h for h in _hits(text) if h.category == "sexual_abuse_disclosed" and h.affirmed]
+    assert hits and {h.relation for h in hits} == {relation}, hits

@@ -61,3 +61,10 @@ def test_her_own_relationship_discussed_is_a_relationship() -> None:
 )
 def test_a_topic_talked_through_is_still_hypothetical(text: str) -> None:
     assert not _affirmed(text) & {"sexual_health_attendance", "older_associates"}
+
+
+def test_a_teaching_verb_in_any_tense_marks_awareness_work() -> None:
+    # "covers" as "covered": the awareness rule reads the verb, not one tense of it
+    for verb in ("covered", "covers", "is covering"):
+        text = f"Session 3 {verb} what grooming can look like so he can spot it."
+        assert "cse_concern_named" not in _affirmed(text), verb

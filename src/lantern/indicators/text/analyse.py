@@ -12,8 +12,11 @@ package.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -64,6 +67,28 @@ _ADULT_RELATIONS = frozenset(
 _FOR_WHOM = frozenset({"for", "re", "regarding"})
 # Words passed over when looking for the word before a finding.
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
+
+
+_AUXILIARIES = frozenset({"be", "have", "do"})
+# "by her former step - dad": the words between the agent's "by" and a kin word
+_AGENT_MARKERS = frozenset({"by", "from"})
+_KIN_MODIFIERS = frozenset("her his their the a an former late older step - great".split())
+
+
+def _with_inflections(phrases: list[str]) -> list[str]:
+    """Each phrase with its first word in every inflection of its verb ("covered" also as
+    "covers", "covering", "cover"): a cue is a verb, whatever the tense a writer uses."""
+    from lemminflect import getAllInflections, getAllLemmas
+
+    out = set(phrases)
+    for phrase in phrases:
+        first, _, rest = phrase.partition(" ")
+        for lemma in getAllLemmas(first).get("VERB", ()):
+            if lemma in _AUXILIARIES:  # "did keep-safe work": "doing", "does" say too much
+                continue
+            for forms in getAllInflections(lemma, upos="VERB").values():
+                out.update(f"{form} {rest}".strip() for form in forms)
+    return sorted(out)
 
 
 def _follows(doc: Any, start: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
@@ -216,7 +241,7 @@ class TextAnalyser:
             "HYPO_POST": ctx["hypothetical"]["following"],
             "PLAN_PRE": ctx["planned"]["preceding"],
             "PLAN_POST": ctx["planned"]["following"],
-            "TEACH": ctx["awareness"]["teaching"],
+            "TEACH": _with_inflections(ctx["awareness"]["teaching"]),
             "AWARE": ctx["awareness"]["markers"],
             "SUSPECT_PRE": ctx["suspicion"]["preceding"],
             "INACTIVE": ctx["not_sexually_active"]["phrases"],
@@ -260,7 +285,10 @@ class TextAnalyser:
         self.kin_always = frozenset(kinship["always"])
         self.kin_partner = frozenset(kinship["partner_of_parent"])
         self.kin_parents = frozenset(kinship["parents"])
-        self.refusals = tuple(tuple(r.split()) for r in ctx["refused_act"])
+        # as lexeme hashes: compared with the doc's LOWER array, no Token made
+        self.refusals = tuple(
+            tuple(nlp.vocab.strings.add(w) for w in r.split()) for r in ctx["refused_act"]
+        )
         fields = ctx["classification_fields"]
         self.field_labels = tuple(tuple(label.split()) for label in fields["labels"])
         self.field_categories = frozenset(fields["categories"])
@@ -435,7 +463,7 @@ class TextAnalyser:
                     experiencer = "other"
                 negated = (
                     bool(ent._.negex)
-                    or self._refused(doc, ent.start)
+                    or self._refused(lower, ent.start)
                     or (
                         number in refuted
                         and any(
@@ -501,11 +529,11 @@ class TextAnalyser:
             and tuple(t.lower_ for t in doc[start:end]) in self.discussing
         )
 
-    def _refused(self, doc: Any, start: int) -> bool:
+    def _refused(self, lower: Any, start: int) -> bool:
         """A refusal right before the finding's words ("refused to get into the taxi")."""
         for refusal in self.refusals:
             begin = start - len(refusal)
-            if begin >= 0 and tuple(t.lower_ for t in doc[begin:start]) == refusal:
+            if begin >= 0 and tuple(lower[begin:start].tolist()) == refusal:
                 return True
         return False
 
@@ -545,6 +573,20 @@ class TextAnalyser:
         end = min(sent.end, ent.end + self.kin_after)
         if any(self._kin(doc, i, acts) for i in range(start, end)):
             return "family"
+        # the agent of a passive, later in the clause: "sexual assault of Kyla (11) by father
+        # Luke", "picked up by her uncle in his car"
+        i = ent.end
+        while i < sent.end and i - ent.end < self.kin_agent_reach:
+            word = doc[i].lower_
+            if word in self.kin_agent_stops:
+                break
+            if word in _AGENT_MARKERS:
+                j = i + 1
+                while j < sent.end and doc[j].lower_ in _KIN_MODIFIERS:
+                    j += 1
+                if j < sent.end and self._kin(doc, j, False):
+                    return "family"
+            i += 1
         # doc-level offsets; "identified as her step - dad": up to four tokens on
         for _, _, at in self.kin_identified(doc[ent.end : sent.end]):
             if any(self._kin(doc, i, acts) for i in range(at, min(sent.end, at + 4))):
@@ -841,7 +883,7 @@ def _trigger_words(
         triggers.add(tuple(frozenset(strings.add(w) for w in slot) for slot in ordered))
     for words, indices in anchored_patterns.by_word.items():
         for index in indices:
-            triggers.add((frozenset({words}), *anchored_patterns.patterns[index][0]))
+            triggers.add((frozenset({words}), *anchored_patterns.patterns[index][0][1:]))
     for phrase in phrases:
         lowers = sorted({t.lower_ for t in nlp.make_doc(phrase)}, key=_selectivity)
         triggers.add(tuple(frozenset({strings.add(w)}) for w in lowers))
@@ -866,8 +908,17 @@ def _nones() -> Iterator[None]:
 
 @cache
 def shared_analyser() -> TextAnalyser:
-    """One analyser per process (building the pipeline takes a second or two)."""
-    return TextAnalyser()
+    """One analyser per process (building the pipeline takes a second or two).
+
+    Once built, the objects alive in the process (the pipeline's hundreds of thousands among
+    them) are moved out of the cyclic garbage collector's reach (`gc.freeze`, after a
+    collection, so only live objects): they live as long as the process, and every full
+    collection during the reading walked all of them (about a tenth of the reading's CPU,
+    measured). A worker forked afterwards also leaves their pages unwritten."""
+    analyser = TextAnalyser()
+    gc.collect()
+    gc.freeze()
+    return analyser
 
 
 _WORKER: TextAnalyser | None = None
@@ -882,6 +933,13 @@ def _worker_run(chunk: tuple[list[str], list[int | None]]) -> list[Analysis]:
     assert _WORKER is not None
     texts, ages = chunk
     return list(_WORKER.analyse(texts, ages))
+
+
+def _safe_to_fork() -> bool:
+    """Whether this process may fork its workers: it runs no other Python thread and has not
+    loaded DuckDB, whose native threads hold locks a fork would copy mid-use. (numpy's
+    OpenBLAS thread, started at import, stops itself around a fork.)"""
+    return "duckdb" not in sys.modules and threading.active_count() == 1
 
 
 def analyse_many(
@@ -901,13 +959,22 @@ def analyse_many(
         (list(texts[i : i + chunk_size]), ages[i : i + chunk_size])
         for i in range(0, len(texts), chunk_size)
     ]
-    # Workers start from a fresh forkserver, not a fork of this process: forking a process
-    # that runs DuckDB's threads copies their locks mid-use, and a worker so made crashed
-    # (a segfault in the garbage collector) in the slow suite. A multiprocessing.Pool
-    # waits for ever for a dead worker's chunk; this executor says the pool broke, and the
-    # chunks not yet read are then analysed here, so the findings are the same.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # spaCy imported once, in the server
+    # Workers start from a fresh forkserver, not a fork of this process, when this process
+    # may run other threads (`_safe_to_fork`): forking a process that runs DuckDB's threads
+    # copies their locks mid-use, and a worker so made crashed (a segfault in the garbage
+    # collector) in the slow suite. The server builds the analyser once (`warm`), so each
+    # worker starts with it. A process with no other thread holds no other thread's lock:
+    # it forks, and its workers start at once with the analyser already built here
+    # (`lantern text --processes 2`, the bench). A multiprocessing.Pool waits for ever for a
+    # dead worker's chunk; this executor says the pool broke, and the chunks not yet read
+    # are then analysed here, so the findings are the same.
+    context: multiprocessing.context.BaseContext
+    if analyser is None and _safe_to_fork():
+        shared_analyser()
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([f"{__package__}.warm"])
     done = 0
     try:
         with ProcessPoolExecutor(n_process, mp_context=context, initializer=_worker_init) as pool:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.attrs import LOWER
+import numpy
+from spacy.attrs import LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -57,7 +58,7 @@ class AnchoredPatterns:
                 frozenset(strings.add(w) for w in words)
                 for words in required_words(entry["pattern"])
             ]
-            self.patterns.append((required[1:], matcher))
+            self.patterns.append((required, matcher))
             if required:
                 for word in required[0]:
                     self.by_word.setdefault(word, []).append(index)
@@ -65,24 +66,37 @@ class AnchoredPatterns:
                 self.always.append(index)
 
     def __call__(self, doc: Doc) -> Doc:
-        words = set(doc.to_array(LOWER).tolist())
+        if not len(doc):
+            return doc
+        lower = doc.to_array(LOWER)
+        words = set(lower.tolist())
         candidates = set(self.always)
         for word in words.intersection(self.by_word):
             candidates.update(self.by_word[word])
+        candidates = {
+            i for i in candidates if all(not words.isdisjoint(r) for r in self.patterns[i][0])
+        }
+        if not candidates:
+            return doc
+        # Each pattern runs only on the sentences that hold a word of each of its required
+        # slots: a match never runs over a sentence's end, and spaCy's Matcher makes a Token
+        # object for every token it passes (the larger part of its cost).
+        is_start = doc.to_array(SENT_START) == 1
+        is_start[0] = True
+        bounds = [*numpy.flatnonzero(is_start).tolist(), len(doc)]
+        sentences = [
+            (start, end, set(lower[start:end].tolist()))
+            for start, end in zip(bounds, bounds[1:], strict=False)
+        ]
         spans: list[Span] = []
         for index in sorted(candidates):
-            rest, matcher = self.patterns[index]
-            if all(not words.isdisjoint(r) for r in rest):
-                spans.extend(matcher(doc, as_spans=True))  # type: ignore[arg-type]
-        spans = [span for span in spans if _within_a_sentence(doc, span)]
+            required, matcher = self.patterns[index]
+            for start, end, held in sentences:
+                if all(not held.isdisjoint(r) for r in required):
+                    spans.extend(matcher(doc[start:end], as_spans=True))  # type: ignore[arg-type]
         if spans:
             doc.ents = filter_spans(list(doc.ents) + spans)
         return doc
-
-
-def _within_a_sentence(doc: Doc, span: Span) -> bool:
-    """No token after the span's first starts a sentence (the sentencizer runs first)."""
-    return not any(doc[i].is_sent_start for i in range(span.start + 1, span.end))
 
 
 @Language.factory("lantern_token_patterns", default_config={"patterns": []})
