@@ -135,6 +135,7 @@ def _table(store: Path, sql: str) -> list[tuple]:
 def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeypatch) -> None:
     """The same persons, hits, graph, flags and adults; networks too, unless Leiden per
     component took another path, and then only where its communities differ (docs/spark.md)."""
+    from lantern.spark.engine import SparkEngine
     from lantern.store.generations import current
     from lantern.store.parquet import write_parquet
     from spark_compare import compare
@@ -160,12 +161,15 @@ def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeyp
                 "SELECT DISTINCT table_name FROM duckdb_columns() WHERE data_type LIKE 'INTERVAL%'"
             ).fetchall()
         }
-    for table, rows in written.items():
-        if table not in intervals:
-            assert (
-                spark.session.read.parquet(str(tmp_path / "pq" / f"{table}.parquet")).count()
-                == rows
-            )
+    # the run stopped the session it shared with the fixture's engine: a fresh one
+    reader = SparkEngine(master="local[2]")
+    try:
+        for table, rows in written.items():
+            if table not in intervals:
+                path = str(tmp_path / "pq" / f"{table}.parquet")
+                assert reader.session.read.parquet(path).count() == rows, table
+    finally:
+        reader.stop()
     found = compare(duckdb_store, served)
     assert not any(found.unequal.values()), found.unequal
     assert not found.children and not found.adults, found.summary()

@@ -183,6 +183,13 @@ def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> 
     # children at risk, was recorded at the takeaway; the page can raise the bar, not lower it.
     assert "No place has 2 or more children" in analyst.get("/workbench/places?min=2").text
     html = analyst.get("/workbench/places").text
+    # at one child the page reads "a child", not "at least 1 children"
+    one = " ".join(analyst.get("/workbench/places?min=1").text.split())
+    assert "where a child Lantern ranks at risk was recorded" in one
+    assert "at least 1 children" not in one
+    assert "where at least 2 children Lantern ranks at risk were recorded" in " ".join(
+        analyst.get("/workbench/places?min=2").text.split()
+    )
     row = html[html.index('data-place="place:Manor Row takeaway"') :].split("</tr>")[0]
     assert "Takeaway, Manor Row, BD1" in row and "Kayleigh Brookes" in row
     assert "2011: 2" in row and "20 May 2011 to 28 May 2011" in row
@@ -262,3 +269,19 @@ def test_the_apps_warm_up_builds_the_path_finders_graph(site) -> None:  # type: 
     warm_up(app.state.lantern)
     view = workbench_pages._views[analytics]
     assert view.vertex(site[1].darren) is not None
+
+
+def test_a_vehicle_phone_or_place_links_to_its_page_where_the_role_may_open_it(site) -> None:  # type: ignore[no-untyped-def]
+    """Most connected and a network's members named the car, the phone and the takeaway
+    without a link, though each has its page (`/things`, analysts and supervisors)."""
+    _, county, analyst, practitioner, _ = site
+    vehicle = 'href="/things/vehicle%3AYX09ABC"'
+    place = 'href="/things/place%3AManor%20Row%20takeaway"'
+    ranked = analyst.get("/workbench/connected").text
+    assert vehicle in ranked and place in ranked
+    network = analyst.get(f"/networks/{county.network}").text
+    members = network[network.index('data-testid="network-members"') :].split("</ul>")[0]
+    assert vehicle in members and place in members and 'href="/things/phone%3A' in members
+    # a practitioner opens neither the network nor a thing's page: the refusal, no link
+    seen = practitioner.get(f"/networks/{county.network}")
+    assert seen.status_code == 403 and "/things/" not in seen.text
