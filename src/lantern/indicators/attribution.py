@@ -100,7 +100,7 @@ def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
     structured counterpart of "abuse by a family member" in the words, and overridden the
     same way: a code or a sign of exploitation by adults outside the family on the record
     keeps it CSE. A record the words already attribute keeps the words' attribution."""
-    if not all(steps.exists(t) for t in ("ind_family_names", "ind_home_postcodes")):
+    if not all(steps.exists(t) for t in ("ind_family_name_pairs", "ind_home_postcodes")):
         steps.table("ind_sexual_attribution", "SELECT * FROM ind_sexual_attribution_words")
         return
     family = next(iter(rules.attributions))  # the first: abuse within the family
@@ -119,9 +119,8 @@ def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
          AND a.role IN ('suspect', 'offender') AND a.age_min >= 18
         WHERE s.event_id NOT IN (SELECT event_id FROM ind_sexual_attribution_words)
           AND (FALSE
-               OR EXISTS (SELECT 1 FROM ind_family_names fc
-                          JOIN ind_family_names fa USING (family_name)
-                          WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id)
+               OR EXISTS (SELECT 1 FROM ind_family_name_pairs fp
+                          WHERE fp.child_record = s.record_id AND fp.adult_record = a.record_id)
                -- the child's own home on the record's date (the father at the same flat)
                OR EXISTS (SELECT 1 FROM ind_home_postcodes hc
                           JOIN ind_home_postcodes ha USING (postcode)

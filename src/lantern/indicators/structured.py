@@ -526,6 +526,23 @@ def family_names(steps: Steps) -> None:
     else:
         source = "SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS family_name WHERE FALSE"
     steps.table("ind_family_names", source)
+    # The (child, adult) pairs on one event that share a family name, for the rules' "is this
+    # adult the child's family" tests. Joining the pairs that meet on an event to their names
+    # keeps this linear: a correlated EXISTS over ind_family_names joined to itself by name ran
+    # as the whole self-join (171 million pairs at 50,000 children, a common name under 1,250
+    # records; bench/RESULTS.md, "Live operation, seventh session").
+    steps.table(
+        "ind_family_name_pairs",
+        """
+        SELECT DISTINCT p.child_record, p.adult_record
+        FROM (SELECT DISTINCT s.record_id AS child_record, a.record_id AS adult_record
+              FROM ind_subject_events s
+              JOIN ind_event_people a ON a.event_id = s.event_id AND a.record_id <> s.record_id) p
+        JOIN ind_family_names fc ON fc.record_id = p.child_record
+        JOIN ind_family_names fa ON fa.record_id = p.adult_record
+         AND fa.family_name = fc.family_name
+        """,
+    )
 
 
 def association_rules(steps: Steps) -> None:
@@ -545,8 +562,8 @@ def association_rules(steps: Steps) -> None:
                 WHERE f.event_id = s.event_id AND f.child_record = s.record_id
                   AND f.adult_record = a.record_id)
             AND NOT EXISTS (
-                SELECT 1 FROM ind_family_names fc JOIN ind_family_names fa USING (family_name)
-                WHERE fc.record_id = s.record_id AND fa.record_id = a.record_id)
+                SELECT 1 FROM ind_family_name_pairs fp
+                WHERE fp.child_record = s.record_id AND fp.adult_record = a.record_id)
             AND NOT (s.event_type IN {MISSING_EPISODE_TYPES} AND EXISTS (
                 SELECT 1 FROM ind_home_postcodes hc JOIN ind_home_postcodes ha USING (postcode)
                 WHERE hc.record_id = s.record_id AND ha.record_id = a.record_id
