@@ -1,21 +1,24 @@
 """Benchmark `lantern assess --engine spark` (local Spark) beside the DuckDB engine.
 
-    python bench/spark.py [--sizes 10000,50000] [--seed 2] [--master local[2]]
-                          [--work /tmp/lantern-bench-spark] [--no-write]
+    python bench/spark.py [--sizes 10000,50000] [--engines spark,duckdb] [--seed 2]
+                          [--master local[2]] [--work /tmp/lantern-bench-spark] [--no-write]
 
 For each size: a county (`lantern synth --seed S --children N`, a tuning seed), then
 `lantern assess --store` on it with each engine, each in its own process. Wall time is the
 command's; peak memory is the largest sum of resident memory over the command's process tree
 (Lantern, and for Spark the JVM and its Python workers), sampled every half second — a run's
 own `ru_maxrss` would miss the JVM. Stage times are the command's own. The two stores are then
-compared (`tests/spark_compare.py`): the same persons, text findings, hits and graph edges, and
-which children, adults, networks and communities differ. Rewrites its own section of
-bench/RESULTS.md ("Spark, sixth session").
+compared (`tests/spark_compare.py`) when both engines ran: the same persons, text findings,
+hits and graph edges, and which children, adults, networks and communities differ. The Spark
+run's named SQL steps: how many ran on Spark SQL and how many stayed on DuckDB
+(`LANTERN_SPARK_SQL_REPORT`). Rewrites its own section of bench/RESULTS.md ("Spark, seventh
+session") after each run, so a run that does not finish loses no other.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -36,7 +39,7 @@ from results import replace_section  # noqa: E402 - bench/results.py; bench/ is 
 
 from spark_compare import compare  # noqa: E402 - tests/spark_compare.py
 
-SECTION = "## Spark, sixth session (issue 24, `bench/spark.py`)"
+SECTION = "## Spark, seventh session (issue 24, `bench/spark.py`)"
 LANTERN = str(Path(sys.executable).parent / "lantern")
 STAGE_LINE = re.compile(r"^\s+(\w[\w ]*?)\s+([\d.]+)s\s+peak")
 
@@ -88,6 +91,7 @@ def stages(out: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,50000")
+    parser.add_argument("--engines", default="spark,duckdb")
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--work", type=Path, default=Path("/tmp/lantern-bench-spark"))
@@ -116,8 +120,11 @@ def main() -> None:
             capture_output=True,
         )
         stores = {}
-        for engine in ("duckdb", "spark"):
+        for engine in args.engines.split(","):
             stores[engine] = work / f"{engine}.duckdb"
+            report = work / "spark-sql.json"
+            report.unlink(missing_ok=True)
+            env["LANTERN_SPARK_SQL_REPORT"] = str(report)
             command = [
                 LANTERN,
                 "assess",
@@ -140,14 +147,28 @@ def main() -> None:
                 + f" | {os.getloadavg()[0]:.1f} |"
             )
             print(rows[-1], flush=True)
-        found = compare(stores["duckdb"], stores["spark"])
-        notes.append(
-            f"- {size:,} children: {found.summary()}; explained by Leiden's path: {found.explained}"
-        )
-        print(notes[-1], flush=True)
-        if not args.no_write:  # after each size: a size that does not finish loses no other
-            lines = _lines(args, started, load_before, rows, notes)
-            replace_section(SECTION, lines, keep="### By hand")
+            if engine == "spark" and report.exists():
+                sql = json.loads(report.read_text())
+                notes.append(
+                    f"- {size:,} children, Spark: {len(sql['ran'])} named SQL steps ran on Spark "
+                    f"SQL, {len(sql['declined'])} on DuckDB "
+                    f"({', '.join(sorted(sql['declined']))})"
+                )
+            if not args.no_write:  # after each run: a run that does not finish loses no other
+                replace_section(
+                    SECTION, _lines(args, started, load_before, rows, notes), keep="### By hand"
+                )
+        if {"duckdb", "spark"} <= set(stores):
+            found = compare(stores["duckdb"], stores["spark"])
+            notes.append(
+                f"- {size:,} children: {found.summary()}; explained by Leiden's path: "
+                f"{found.explained}"
+            )
+            print(notes[-1], flush=True)
+        if not args.no_write:
+            replace_section(
+                SECTION, _lines(args, started, load_before, rows, notes), keep="### By hand"
+            )
     print("\n".join(_lines(args, started, load_before, rows, notes)))
 
 
@@ -166,7 +187,7 @@ def _lines(args, started, load_before, rows, notes) -> list[str]:  # type: ignor
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
         "",
-        "The two stores compared (`tests/spark_compare.py`):",
+        "The Spark runs' SQL steps, and the two stores compared (`tests/spark_compare.py`):",
         "",
         *notes,
     ]

@@ -11,6 +11,9 @@ What is not compared, and why (docs/incremental.md):
   `text_mentions`) is compared.
 - `score_replay_state`: the score replay's state by part, pickled (lantern.score.carry): what
   an incremental run carries forward. Every score table made from it is compared.
+- `resolve_normalised_*` (but `_code`): the normalisers' results by raw value
+  (lantern.resolve.records), kept for values a later version of a person row replaced.
+  `person_records`, made from them, is compared.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ NOT_COMPARED = {
     "text_reading_language": "holds texts later versions replaced",
     "text_reading_mentions": "holds texts later versions replaced",
     "score_replay_state": "the replay's pickled state; every table made from it is compared",
+    **{
+        f"resolve_normalised_{name}": "holds values later versions replaced"
+        for name in ("given", "family", "other_names", "postcode", "phone", "email", "nhs", "upn")
+    },
 }
 COLUMNS_NOT_COMPARED = {"resolve_model": {"saved_at", "records"}}  # when, and on how many
 DIGITS = 9  # doubles rounded: a parallel sum may differ in its last bits from run to run

@@ -230,6 +230,7 @@ class World:
                 "hit_id": s, "indicator": s, "category": s, "weight": f, "agency": s,
                 "event_id": s, "record_id": s, "occurred_at": ts, "recorded_at": ts,
                 "source": s, "evidence": s, "legal_floor": s, "concern": s, "text_layer": s,
+                "relation": s,
             },
         )  # fmt: skip
         table("record_links", links, {"record_id_l": s, "record_id_r": s, "available_at": ts})

@@ -85,7 +85,7 @@ def run_review(path: Path) -> None:
 
 
 def make_workbench_app(
-    tmp_path: Path, *, review: bool = False, live: bool = False
+    tmp_path: Path, *, review: bool = False, live: bool = False, **options: object
 ) -> tuple[FastAPI, County]:
     """`app_harness.make_app`, over a county whose graph has been completed first (and, with
     `review`, reviewed; with `live`, moved to end in the week before today)."""
@@ -100,6 +100,6 @@ def make_workbench_app(
 
     app_harness.fresh_county = completed  # type: ignore[assignment]
     try:
-        return app_harness.make_app(tmp_path, live=live)
+        return app_harness.make_app(tmp_path, live=live, **options)
     finally:
         app_harness.fresh_county = original  # type: ignore[assignment]

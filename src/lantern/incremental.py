@@ -6,7 +6,9 @@ as always and then runs `derived_stages`:
 
 - resolve, with the model kept from the last full training (`resolve.kept_model`): no training,
   and Splink scores only the pairs a new or changed record makes; the pairs of two unchanged
-  records keep their rows. Clustering, identity over time, dates of birth and things then run
+  records keep their rows; only raw values no earlier run normalised are normalised (the
+  results are kept by value, `resolve.records`). Clustering, identity over time, dates of birth
+  and things then run
   on the whole store (seconds, and global by nature: one new record can join two persons).
   Merges, splits and renamings of persons are appended to `person_changes` (full runs too).
 - indicators, reading only the narratives no earlier run has read (`indicators.narratives`);

@@ -86,7 +86,7 @@ def test_a_childs_chronology_with_filters_and_language(live_app, page) -> None: 
     page.goto(f"{live_app.url}/children/{live_app.county.kayleigh}")
     items = page.locator("[data-testid=chronology] .moj-timeline__item")
     assert items.count() == 8
-    consensual = live_app.county.on(date(2011, 3, 4)).isoformat()  # the county is live
+    consensual = f"{live_app.county.on(date(2011, 3, 4)):%d %b %Y}"  # the county is live
     assert (
         f"Recorded as ‘consensual’ on {consensual}, child aged 13"
         in page.locator("[data-testid=language-findings]").inner_text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from lantern.cli import main
@@ -134,7 +135,9 @@ def _table(store: Path, sql: str) -> list[tuple]:
 def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeypatch) -> None:
     """The same persons, hits, graph, flags and adults; networks too, unless Leiden per
     component took another path, and then only where its communities differ (docs/spark.md)."""
+    from lantern.spark.engine import SparkEngine
     from lantern.store.generations import current
+    from lantern.store.parquet import write_parquet
     from spark_compare import compare
 
     monkeypatch.setenv("LANTERN_SPARK_MASTER", "local[2]")
@@ -149,6 +152,24 @@ def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeyp
     assert (on_spark / "children.csv").read_text().count("\n") > 100
     served = current(store)
     assert served is not None
+    # the store as Parquet reads on Spark as in DuckDB (but for the INTERVAL tables Spark lacks)
+    with duckdb.connect(str(served), read_only=True) as con:
+        written = write_parquet(con, tmp_path / "pq")
+        intervals = {
+            str(r[0])
+            for r in con.execute(
+                "SELECT DISTINCT table_name FROM duckdb_columns() WHERE data_type LIKE 'INTERVAL%'"
+            ).fetchall()
+        }
+    # the run stopped the session it shared with the fixture's engine: a fresh one
+    reader = SparkEngine(master="local[2]")
+    try:
+        for table, rows in written.items():
+            if table not in intervals:
+                path = str(tmp_path / "pq" / f"{table}.parquet")
+                assert reader.session.read.parquet(path).count() == rows, table
+    finally:
+        reader.stop()
     found = compare(duckdb_store, served)
     assert not any(found.unequal.values()), found.unequal
     assert not found.children and not found.adults, found.summary()

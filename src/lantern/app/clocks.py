@@ -13,6 +13,7 @@ regular ones are computed; one-off changes are listed in `ONE_OFF_HOLIDAYS`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -136,6 +137,19 @@ MISSING_TYPES = ("missing_report", "missing_from_care")
 RESPONSE_TYPES = ("strategy_discussion", "assessment", "section47")
 
 
+# A referral's own outcome that says no decision has been made yet.
+UNDECIDED = re.compile(r"\b(for decision|pending|awaiting|to be decided|undecided)\b", re.I)
+
+
+def decided_on_record(referral: dict[str, Any]) -> bool:
+    """A referral whose record carries its outcome ("NFA", "assessment", "early help") was
+    decided when it was recorded: half the demo's referrals are closed that way, and a clock
+    that waited for a later assessment read them as overdue for ever. An outcome that says
+    the decision is still to come ("for decision") is not one."""
+    outcome = str(referral.get("outcome") or "").strip()
+    return bool(outcome) and not UNDECIDED.search(outcome)
+
+
 def record_clocks(events: list[dict[str, Any]], now: datetime) -> list[Clock]:
     """Clocks from a child's records: the latest referral and the latest missing episode."""
     clocks = []
@@ -148,6 +162,8 @@ def record_clocks(events: list[dict[str, Any]], now: datetime) -> list[Clock]:
             for e in events
             if e["event_type"] in RESPONSE_TYPES and started <= e["recorded_at"] <= now
         ]
+        if decided_on_record(referral):
+            responses.append(started)
         clocks.append(
             Clock(
                 f"Decision on the {referral['agency'].replace('_', ' ')} referral of {started:%d %b %Y}",

@@ -158,6 +158,12 @@ def ranking(analytics: Analytics, filters: Filters, page: int = 1) -> Ranking:
     total = int(rows[0]["total"]) if rows else 0
     for row in rows:
         row["thing"] = row["node_id"].split(":", 1)[0] if row["kind"] == "thing" else ""
+    # a person by the name their own page shows: the graph's label is one record's spelling,
+    # casing and all ("LUCY Chaudhry", "Erin POPESCU" in the demo)
+    people = analytics.people([r["node_id"] for r in rows if r["kind"] == "person"])
+    for row in rows:
+        if row["node_id"] in people:
+            row["label"] = people[row["node_id"]].name
     return Ranking(
         rows,
         total,

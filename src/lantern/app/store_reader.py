@@ -87,6 +87,27 @@ def _freshness(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
+def _tell_apart(rows: list[dict[str, Any]], people: dict[str, Person]) -> None:
+    """Two different persons under one name in a list of links read as one person twice
+    ("Shannon Andrews" twice beside a child, the linker having left them apart): each gets
+    their date of birth, or their id where that does not tell them apart either."""
+    persons = {r["other"] for r in rows if r["other"] in people}
+    by_name: dict[str, set[str]] = {}
+    for person_id in persons:
+        by_name.setdefault(people[person_id].name, set()).add(person_id)
+    for row in rows:
+        same_name = by_name.get(row["label"], set()) if row["other"] in persons else set()
+        if len(same_name) < 2:
+            continue
+        person = people[row["other"]]
+        births = [people[p].date_of_birth for p in same_name]
+        born = person.date_of_birth
+        if born is not None and births.count(born) == 1:
+            row["label"] = f"{person.name} (born {born:%d %b %Y})"
+        else:
+            row["label"] = f"{person.name} ({person.person_id})"
+
+
 def band_rank(band: str | None) -> int:
     return BANDS.index(band) if band in BANDS else -1
 
@@ -843,6 +864,7 @@ class Analytics:
         for row in rows:
             if row["other"] in people:
                 row["label"] = people[row["other"]].name
+        _tell_apart(rows, people)
         return rows
 
     def network_edges(self, network_id: str) -> list[dict[str, Any]]:
@@ -897,7 +919,7 @@ class Analytics:
         for row in self.q(
             """
             SELECT DISTINCT ps.person_id, e.event_id, e.agency, e.event_type, e.occurred_at,
-                   e.recorded_at, e.ended_at
+                   e.recorded_at, e.ended_at, e.outcome
             FROM score_persons ps
             JOIN event_people ep ON ep.record_id = ps.record_id
             JOIN events e ON e.event_id = ep.event_id

@@ -109,9 +109,15 @@ def _date(value: Any, fmt: str = "%d %b %Y") -> str:
 ACRONYMS = {"ed": "ED", "gp": "GP", "sti": "STI", "cp": "CP", "nfa": "NFA", "mash": "MASH"}
 
 
+# Identifiers whose words alone do not read as English ("gifts money").
+LABELS = {"gifts_money": "gifts or money"}
+
+
 def _label(value: Any) -> str:
-    words = str(value or "").replace("_", " ").split(" ")
-    return " ".join(ACRONYMS.get(word, word) for word in words)
+    text = str(value or "")
+    for code, words in LABELS.items():
+        text = text.replace(code, words)
+    return " ".join(ACRONYMS.get(word, word) for word in text.replace("_", " ").split(" "))
 
 
 def _sentence(value: Any) -> str:

@@ -113,8 +113,9 @@ def heat_map(analytics: Analytics, subject: str, what: str = "all") -> HeatMap |
     top = max((n for day in cells for n in day), default=0)
     shades = [[_shade(n, top) for n in day] for day in cells]
     peak = None
-    if top:
-        day, hour = next((d, h) for d in range(7) for h in range(24) if cells[d][h] == top)
+    busiest = [(d, h) for d in range(7) for h in range(24) if top and cells[d][h] == top]
+    if len(busiest) == 1:  # a tie names no hour: "the busiest hour" of six hours with one each
+        day, hour = busiest[0]
         peak = (DAYS[day], hour, top)
     return HeatMap(
         subject=subject,

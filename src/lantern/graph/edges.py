@@ -51,15 +51,27 @@ def build_edges(
         con,
         table,
         f"""
-        WITH ev AS (
-            SELECT *, signal_at IS NOT NULL AND signal_at < $cut AS is_signal
-            FROM graph_evidence WHERE available_at < $cut
+        WITH family_records AS (
+            -- the child's records whose hits name the adult as the child's family or
+            -- attribute the sexual harm to the family (rules.yaml `family_relations`)
+            SELECT DISTINCT h.event_id, p.person_id AS child_id
+            FROM graph_in_indicator_hits h JOIN persons p USING (record_id)
+            WHERE h.event_id IS NOT NULL AND coalesce(h.recorded_at, TIMESTAMP '1900-01-01') < $cut
+              AND h.relation IN {sql_list(r.family_relations or ("",))}
+        ), ev AS (
+            SELECT e.*, e.signal_at IS NOT NULL AND e.signal_at < $cut AS is_signal,
+                   f.event_id IS NOT NULL AS family
+            FROM graph_evidence e
+            LEFT JOIN family_records f ON f.event_id = e.event_id AND f.child_id = e.child_id
+            WHERE e.available_at < $cut
         ), contact AS (
             SELECT contact_id,
                    count(DISTINCT event_id) AS n_events,
                    count(DISTINCT event_id) FILTER (WHERE is_signal) AS n_signal,
                    avg(CASE WHEN protective THEN 1.0 ELSE 0.0 END) AS protective_share,
-                   bool_or(suspect) AS any_suspect
+                   -- a relative named as suspect in his own family's record is not thereby
+                   -- a suspect in anyone else's (his other edges are judged as usual)
+                   bool_or(suspect AND NOT family) AS any_suspect
             FROM ev WHERE contact_id IS NOT NULL AND child_id IS NOT NULL
             GROUP BY contact_id
         ), household_thing AS (
@@ -106,6 +118,7 @@ def build_edges(
                    bool_and(protective) AS all_protective,
                    bool_and(event_id IS NULL) AS record_only,
                    bool_or(suspect) AS any_suspect,
+                   bool_and(family) AS all_family,
                    any_value(child_id) FILTER (WHERE child_id IS NOT NULL) AS child_id,
                    any_value(contact_id) FILTER (WHERE contact_id IS NOT NULL) AS contact_id,
                    list_sort(list(DISTINCT agency)) AS agencies,
@@ -127,7 +140,9 @@ def build_edges(
                routine_reason IS NOT NULL AS routine, routine_reason
         FROM (
             SELECT g.*,
-                   CASE WHEN g.any_suspect THEN NULL
+                   CASE WHEN g.all_family AND g.child_id IS NOT NULL
+                          THEN 'the child''s family (the record names the adult as family)'
+                        WHEN g.any_suspect THEN NULL
                         WHEN rc.reason IS NOT NULL THEN rc.reason
                         WHEN g.all_protective THEN 'protective role only'
                         WHEN g.child_id IS NOT NULL AND g.n_events >= {r.routine_edge_min_events}
@@ -164,6 +179,7 @@ def build_signal_children(
         WHERE coalesce(h.recorded_at, TIMESTAMP '1900-01-01') < $cut
           AND h.indicator NOT IN {sql_list(rules.signal_not_signals or ("",))}
           AND coalesce(h.concern, '') NOT IN {sql_list(rules.signal_not_concerns or ("",))}
+          AND coalesce(h.relation, '') NOT IN {sql_list(rules.family_relations or ("",))}
         GROUP BY p.person_id
         HAVING count(DISTINCT h.category) FILTER (
                    WHERE h.category NOT IN {sql_list(rules.signal_common_categories)}

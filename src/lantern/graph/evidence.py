@@ -172,6 +172,7 @@ def build_child_signals(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
               AND h.category NOT IN {sql_list(rules.signal_common_categories + rules.contact_categories)}
               AND h.indicator NOT IN {sql_list(rules.signal_not_signals or ("",))}
               AND coalesce(h.concern, '') NOT IN {sql_list(rules.signal_not_concerns or ("",))}
+              AND coalesce(h.relation, '') NOT IN {sql_list(rules.family_relations or ("",))}
             GROUP BY ALL
         ), missing AS (
             SELECT person_id, occurred_at AS start_at, coalesce(ended_at, occurred_at) AS end_at,

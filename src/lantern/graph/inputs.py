@@ -58,6 +58,7 @@ OPTIONAL: dict[str, dict[str, str]] = {
         "recorded_at": "TIMESTAMP",
         "concern": "VARCHAR",
         "text_layer": "VARCHAR",
+        "relation": "VARCHAR",
     },
     "text_mentions": {
         "event_id": "VARCHAR",

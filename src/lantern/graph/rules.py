@@ -59,6 +59,7 @@ class GraphRules:
     min_connector_children: int
     hotspot_min_signal_children: int
     routine_household_thing_roles: tuple[str, ...] = ()
+    family_relations: tuple[str, ...] = ()
 
 
 def load_rules(path: Path | str | None = None) -> GraphRules:
@@ -105,6 +106,7 @@ def _from_mapping(data: dict[str, Any]) -> GraphRules:
         signal_min_missing_hits=int(signal["min_missing_hits"]),
         signal_not_signals=tuple(signal.get("not_signals", ())),
         signal_not_concerns=tuple(signal.get("not_signal_concerns", ())),
+        family_relations=tuple(data.get("family_relations", ())),
         sexual_categories=tuple((data.get("network_concern") or {}).get("sexual_categories", ())),
         sexual_indicators=tuple((data.get("network_concern") or {}).get("sexual_indicators", ())),
         seed=int(networks["seed"]),

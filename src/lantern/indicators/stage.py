@@ -207,13 +207,18 @@ def run(
                                     ELSE 'a stranger''s non-contact offence' END
                                || ' ("' || a.said || '"): shown as child sexual abuse, not scored for CSE.]'
                      END
+                     || CASE WHEN a.event_id IS NULL AND l.relation = 'family'
+                             THEN ' [The words name the adult as the child''s family: shown as '
+                                  || 'family context, not scored for CSE '
+                                  || '(child.unscored_relations).]'
+                             ELSE '' END
                      || CASE WHEN l.text_layer = 'concepts'
                              THEN ' [Read by the concept layer of the text analysis: shown, and '
                                   || 'scored only where the weights list that layer '
                                   || '(child.scored_text_layers).]'
                              ELSE '' END AS evidence),
                      a.concern, l.text_layer,
-                     -- kinship (docs/indicators.md "Kinship"): the finding's words name the
+                     -- kinship (docs/indicators-text.md "Kinship"): the finding's words name the
                      -- adult as the child's family, or the record attributes the sexual harm
                      -- to the family (attribution.yaml). Shown; the graph and the score read
                      -- it as family context, not as exploitation by an unrelated adult.

@@ -75,8 +75,8 @@ def run(
     """Resolve persons and things on an open store. `training`: "auto", "em" or "priors".
 
     `incremental`: keep the trained model of the last full run and score only the pairs of new
-    and changed records (`kept_model`); every later step runs on the whole store as in a full
-    run. Either way a store that held persons gets this run's merges, splits and renamings
+    and changed records (`kept_model`), normalising only the values no earlier run normalised
+    (`records`); every later step runs on the whole store as in a full run. Either way a store that held persons gets this run's merges, splits and renamings
     appended to `person_changes`."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
@@ -95,7 +95,7 @@ def run(
         previous = "person_records_previous"
         con.execute(f"DROP TABLE IF EXISTS {previous}")
         con.execute(f"ALTER TABLE person_records RENAME TO {previous}")
-    n_records = records.build_person_records(con)
+    n_records = records.build_person_records(con, keep_normalised=previous is not None)
     timed("person_records")
     scored = pair_scores.score_pairs(
         con, training=training, seed=seed, max_pairs_u=max_pairs_u, previous_records=previous

@@ -113,7 +113,8 @@ class _StatePickler(pickle.Pickler):
 
 def _hit_fields(hit: Hit) -> tuple:
     return (hit.hit_id, hit.record_id, hit.indicator, hit.category, hit.weight, hit.agency,
-            hit.event_id, hit.occurred, hit.recorded, hit.evidence, hit.legal_floor)  # fmt: skip
+            hit.event_id, hit.occurred, hit.recorded, hit.evidence, hit.legal_floor,
+            hit.read_in_text)  # fmt: skip
 
 
 def _fact_fields(fact: LinkFact) -> tuple:

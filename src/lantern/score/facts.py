@@ -132,18 +132,43 @@ def unscored_indicators(concerns: Sequence[str]) -> list[str]:
     return sorted(i.id for i in default_catalogue().indicators if i.concern in wanted)
 
 
+def _hit_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'indicator_hits'"
+        ).fetchall()
+    }
+
+
+def _relation(con: duckdb.DuckDBPyConnection) -> str:
+    """`indicator_hits.relation` as SQL ('' where a store before version 4 has no column)."""
+    return "COALESCE(relation, '')" if "relation" in _hit_columns(con) else "''"
+
+
+def _read_in_text(con: duckdb.DuckDBPyConnection) -> str:
+    """Whether a hit is a legal hit resting on a text finding, which carries its span
+    (indicators/legal.py); FALSE for a table that does not say."""
+    if {"source", "span_start"} <= _hit_columns(con):
+        return "coalesce(source = 'legal' AND span_start IS NOT NULL, FALSE)"
+    return "FALSE"
+
+
 def read_hits(
     con: duckdb.DuckDBPyConnection,
     until: date,
     unscored: list[str] | None = None,
     unscored_concerns: Sequence[str] = (),
     scored_text_layers: Sequence[str] | None = None,
+    unscored_relations: Sequence[str] = (),
 ) -> list[Hit]:
     """Hits recorded by `until`, less those of `unscored` indicators and those whose own
     `concern` (a hit's concern can differ from its indicator's: indicators/attribution.yaml)
-    is in `unscored_concerns` (shown, never scored), and less text hits whose `text_layer`
-    is not in `scored_text_layers` (None: every layer scores)."""
+    is in `unscored_concerns` (shown, never scored), less those whose `relation` (kinship:
+    the adult is the child's family) is in `unscored_relations`, and less text hits whose
+    `text_layer` is not in `scored_text_layers` (None: every layer scores)."""
     concern = "COALESCE(concern, '')"
+    relation = _relation(con)
     layer = "''" if scored_text_layers is None else "text_layer"
     layers = None if scored_text_layers is None else list(scored_text_layers)
     rows = con.execute(
@@ -151,17 +176,19 @@ def read_hits(
         SELECT hit_id, record_id, indicator, category, COALESCE(weight, 1.0), agency, event_id,
                CAST(COALESCE(occurred_at, recorded_at) AS DATE),
                CAST(recorded_at AS DATE),
-               COALESCE(evidence, ''), legal_floor
+               COALESCE(evidence, ''), legal_floor, {_read_in_text(con)}
         FROM indicator_hits
         WHERE record_id IS NOT NULL AND recorded_at IS NOT NULL AND recorded_at < ?
           AND NOT list_contains(?::VARCHAR[], indicator)
           AND NOT list_contains(?::VARCHAR[], {concern})
+          AND NOT list_contains(?::VARCHAR[], {relation})
           AND (?::VARCHAR[] IS NULL OR {layer} = '' OR {layer} IS NULL
                OR list_contains(?::VARCHAR[], {layer}))
         ORDER BY recorded_at, hit_id
-        """,  # noqa: S608 - `concern` and `layer` are constants above
-        [until + timedelta(days=1), list(unscored or []), list(unscored_concerns), layers, layers],
-    ).fetchall()
+        """,  # noqa: S608 - `concern`, `relation` and `layer` are constants above
+        [until + timedelta(days=1), list(unscored or []), list(unscored_concerns),
+         list(unscored_relations), layers, layers],
+    ).fetchall()  # fmt: skip
     return [Hit(*row) for row in rows]
 
 
@@ -172,6 +199,7 @@ def read_link_facts(
     text_kinds: Sequence[str] | None = None,
     routine: RoutineRule | None = None,
     scored_text_layers: Sequence[str] | None = None,
+    family_relations: Sequence[str] = (),
 ) -> list[LinkFact]:
     """Children seen with other people or with things, one row per (event, child, target).
 
@@ -186,6 +214,12 @@ def read_link_facts(
     only on what was recorded by then: the contracted taxi seen with forty looked-after
     children, whose own records say "collected by taxi", is a service, not a link between
     them; the car of a man seen with three girls on missing episodes is not.
+
+    A record whose hits for the child carry a `relation` in `family_relations` (the words
+    name the adult as the child's family, or the record attributes its sexual harm to the
+    family) is family context: its hits make no record concerning and it makes no link, even
+    to the suspect it names -- the uncle a disclosure names is for child protection and the
+    police, not a tie between the child and an exploiter's network.
     """
     routine = routine or RoutineRule()
     cutoff = until + timedelta(days=1)
@@ -232,6 +266,7 @@ def read_link_facts(
         [cutoff],
     )
     abuse_concern = "coalesce(concern, 'sexual_exploitation')"
+    relation = _relation(con)
     layer = "NULL" if scored_text_layers is None else "text_layer"
     layers = None if scored_text_layers is None else list(scored_text_layers)
     con.execute(
@@ -242,12 +277,13 @@ def read_link_facts(
                -- child_sexual_abuse) does not make its suspect a person of CSE interest
                bool_or(category = 'sexual_abuse_disclosed'
                        AND {abuse_concern} = 'sexual_exploitation') AS abuse,
-               bool_or(NOT list_contains(?::VARCHAR[], category)) AS signal
+               bool_or(NOT list_contains(?::VARCHAR[], category)) AS signal,
+               bool_or(list_contains(?::VARCHAR[], {relation})) AS family
         FROM indicator_hits WHERE event_id IS NOT NULL AND recorded_at < ?
           AND (?::VARCHAR[] IS NULL OR {layer} IS NULL OR list_contains(?::VARCHAR[], {layer}))
         GROUP BY ALL
-        """,  # noqa: S608 - `abuse_concern` and `layer` are constants above
-        [list(routine.quiet_categories), cutoff, layers, layers],
+        """,  # noqa: S608 - `abuse_concern`, `relation` and `layer` are constants above
+        [list(routine.quiet_categories), list(family_relations), cutoff, layers, layers],
     )
     union = "\nUNION ALL\n".join(parts)
     rows = con.execute(
@@ -261,8 +297,10 @@ def read_link_facts(
             FROM facts GROUP BY event_id, child_record, target
         ),
         with_hits AS (
-            SELECT f.*, h.event_id IS NOT NULL AS concerning, COALESCE(h.abuse, FALSE) AS abuse,
-                   COALESCE(h.signal, FALSE) AS signal
+            SELECT f.*, h.event_id IS NOT NULL AND NOT h.family AS concerning,
+                   COALESCE(h.abuse, FALSE) AS abuse,
+                   COALESCE(h.signal AND NOT h.family, FALSE) AS signal,
+                   COALESCE(h.family, FALSE) AS family
             FROM distinct_facts AS f
             LEFT JOIN score_hit_events AS h
               ON h.event_id = f.event_id AND h.record_id = f.child_record
@@ -270,7 +308,7 @@ def read_link_facts(
         -- the target's records with children so far (by recorded_at, peers included)
         target_events AS (
             SELECT target, event_id, min(recorded_at) AS recorded_at, bool_or(signal) AS signal,
-                   bool_or(by_suspect) AS by_suspect
+                   bool_or(by_suspect AND NOT family) AS by_suspect
             FROM with_hits GROUP BY target, event_id
         ),
         pattern AS (
@@ -284,11 +322,11 @@ def read_link_facts(
         )
         SELECT CAST(f.recorded_at AS DATE), f.child_record, f.target, f.target_kind, f.event_id,
                f.agency, CAST(f.occurred_at AS DATE),
-               f.by_suspect OR (f.concerning AND NOT (
+               NOT f.family AND (f.by_suspect OR (f.concerning AND NOT (
                    p.n_events >= ? AND p.n_signal <= ? * p.n_events AND NOT p.ever_suspect
-               )) AS qualifies,
+               ))) AS qualifies,
                f.by_suspect AND f.abuse AS suspect_in_abuse_event,
-               f.by_suspect
+               f.by_suspect AND NOT f.family
         FROM with_hits AS f JOIN pattern AS p USING (target, event_id)
         ORDER BY 1, f.child_record, f.target, f.event_id
         """,  # noqa: S608

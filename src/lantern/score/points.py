@@ -33,6 +33,9 @@ class Hit:
     recorded: date
     evidence: str
     legal_floor: str | None = None
+    # The legal hit rests on a reading of a note's words (not on a structured record or a
+    # code): its floor holds while the reading is current (`ChildModel.floor`).
+    read_in_text: bool = False
     occ: int = field(init=False, repr=False, compare=False)  # occurred as an ordinal, for speed
     # (windows, weight x scale, category, agency, model), filled in by the ChildModel using it.
     prep: tuple | None = field(init=False, repr=False, compare=False, default=None)
@@ -156,11 +159,29 @@ class ChildModel:
                 return hit.weight * self.scale.get(hit.category, 1.0) * multiplier
         return 0.0
 
-    def floor(self, hit: Hit) -> str | None:
+    def floor(self, hit: Hit, on: date | None = None) -> str | None:
+        """The band the law on age sets for this hit (on `on`, for one read in text).
+
+        A floor resting on a structured record or a code -- a crime classification, a
+        sexual offence report, an STI diagnosed at 12 -- is a record of the offence and does
+        not fade. One resting only on a reading of a note's words is the software's reading:
+        it sets the band while the reading is current (its category's recency windows, as
+        long as it scores points), and then fades like any other sign unless something
+        recorded since supports it. On the make_county tuning counties a referral form's
+        "Category: sexual abuse." field, read as a disclosure at 10-12, held children at
+        `high` for up to nine years."""
         floor = hit.legal_floor
-        if floor in BAND_RANK and hit.indicator not in self.unfloored:
-            return floor
-        return None
+        if floor not in BAND_RANK or hit.indicator in self.unfloored:
+            return None
+        if hit.read_in_text and on is not None and not self.reading_current(hit, on):
+            return None
+        return floor
+
+    def reading_current(self, hit: Hit, on: date) -> bool:
+        """Whether a hit still scores on `on` (within its category's last recency window)."""
+        windows = self.windows.get(hit.category, self.windows["missing"])
+        last = windows[-1][0] if windows else 0
+        return (on - hit.occurred).days <= last
 
     def _ranked(self, hits: list[Hit], on: date) -> dict[str, list[tuple[float, Hit]]]:
         by_category: dict[str, list[tuple[float, Hit]]] = defaultdict(list)
@@ -292,9 +313,9 @@ class ChildModel:
         total += _escalation(hits, on, self.weights, reasons)
         floor: Hit | None = None
         for hit in hits:
-            if self.floor(hit) and (floor is None or _floor_before(hit, floor)):
+            if self.floor(hit, on) and (floor is None or _floor_before(hit, floor)):
                 floor = hit
-        floor_band = self.floor(floor) if floor else None
+        floor_band = self.floor(floor, on) if floor else None
         if floor is not None and floor_band:
             reasons.append(
                 Reason(0.0, floor.category, floor.indicator, floor.agency, floor.event_id,

@@ -105,7 +105,13 @@ class Cluster:
     records: list[str]
     hits: list[Hit] = field(default_factory=list)
     decays: list[date] = field(default_factory=list)
-    floor: str | None = None
+    floor: str | None = None  # the floors that do not fade (`ChildModel.floor`)
+    # Legal hits read in a note's words: their floor holds while the reading is current.
+    read_floors: list[Hit] = field(default_factory=list)
+    # Whether the points alone (no floor) ever put the child at medium: only such a flag is
+    # held (`_hold`). A floor that rested on one reading of the words and has faded is not
+    # a pattern of concern gone quiet; nothing else ever said the child was at risk.
+    points_flagged: bool = False
     base_flagged: bool = False
     # The first day the child was flagged on their own signs. An adult's link to the child
     # counts as a link to a flagged child from then on (`adult_links`), not only while the
@@ -211,6 +217,8 @@ class Replay:
         big.hits = sorted(big.hits + small.hits, key=_occ)
         big.decays = sorted(big.decays + small.decays)
         big.floor = _higher(big.floor, small.floor)
+        big.read_floors = sorted(big.read_floors + small.read_floors, key=_occ)
+        big.points_flagged = big.points_flagged or small.points_flagged
         big.base_flagged = keeper.base_flagged
         seen = [d for d in (big.flagged_on, small.flagged_on) if d is not None]
         big.flagged_on = min(seen) if seen else None
@@ -273,7 +281,10 @@ class Replay:
             root = self.find(hit.record_id)
             cluster = self.clusters[root]
             bisect.insort(cluster.hits, hit, key=_occ)
-            cluster.floor = _higher(cluster.floor, self.model.floor(hit))
+            if hit.read_in_text and self.model.floor(hit):
+                cluster.read_floors.append(hit)
+            else:
+                cluster.floor = _higher(cluster.floor, self.model.floor(hit))
             for when in self.model.decay_dates(hit):
                 bisect.insort(cluster.decays, when)
             self._add_to_bound(cluster, hit)
@@ -313,12 +324,12 @@ class Replay:
         quiet_line = self.model.quiet_line
         for root in sorted(touched):
             cluster = self.clusters[root]
-            if cluster.floor is None and cluster.bound < quiet_line:
+            if cluster.floor is None and not cluster.read_floors and cluster.bound < quiet_line:
                 base_totals[root] = None  # under `low` whatever the day: not flagged
                 flagged = False
             else:
                 base_totals[root] = base = self._base_total(cluster, day)
-                flagged = BAND_RANK[self.model.band(base, cluster.floor)] >= FLAG_RANK
+                flagged = BAND_RANK[self.model.band(base, self._floor(cluster, day))] >= FLAG_RANK
             if flagged != cluster.base_flagged:
                 cluster.base_flagged = flagged
                 if flagged and cluster.flagged_on is None:
@@ -406,7 +417,14 @@ class Replay:
         return self.model.total(self.model.recent(cluster.hits, day), day)
 
     def _base_band(self, cluster: Cluster, day: date) -> str:
-        return self.model.band(self._base_total(cluster, day), cluster.floor)
+        return self.model.band(self._base_total(cluster, day), self._floor(cluster, day))
+
+    def _floor(self, cluster: Cluster, day: date) -> str | None:
+        """The legal floor on `day`: those that do not fade, and readings still current."""
+        floor = cluster.floor
+        for hit in cluster.read_floors:
+            floor = _higher(floor, self.model.floor(hit, day))
+        return floor
 
     def child_score(self, root: str, day: date) -> Score:
         """The child's score with every reason (the slow path, for the final state)."""
@@ -435,7 +453,7 @@ class Replay:
         hold = self.weights.child.flag_hold_days
         if BAND_RANK[points_band] >= FLAG_RANK:
             return points_band
-        if hold and BAND_RANK[cluster.points_band] >= FLAG_RANK:
+        if hold and BAND_RANK[cluster.points_band] >= FLAG_RANK and cluster.points_flagged:
             # Fell below medium today: it was medium until yesterday.
             cluster.held_until = day + timedelta(days=hold - 1)
         if cluster.held_until is not None and day <= cluster.held_until:
@@ -463,6 +481,7 @@ class Replay:
         if (
             base is None
             and cluster.floor is None
+            and not cluster.read_floors
             and cluster.bound + link_points < self.model.quiet_line
             and cluster.child_band == "none"
             and cluster.points_band == "none"
@@ -476,13 +495,18 @@ class Replay:
             base = self._base_total(cluster, day)
         link_points = self._gated(base, points)
         total = round(base + link_points, 2)
-        points_band = self.model.band(total, cluster.floor)
+        floor = self._floor(cluster, day)
+        points_band = self.model.band(total, floor)
+        if BAND_RANK[self.model.band(total, None)] >= FLAG_RANK or (
+            cluster.floor is not None and BAND_RANK[cluster.floor] >= FLAG_RANK
+        ):
+            cluster.points_flagged = True
         band = self._hold(cluster, day, points_band)
         cluster.points_band = points_band
         if band != cluster.child_band:
             cluster.child_band = band
             self.history.append(BandChange(cluster.label, "child", day, total, band))
-        self._schedule_decay(root, day, self.model.band(base, cluster.floor), points_band, points)
+        self._schedule_decay(root, day, self.model.band(base, floor), points_band, points)
         if cluster.held_until is not None and cluster.held_until >= day and band != points_band:
             self.queued += 1
             expiry = cluster.held_until + timedelta(days=1)
@@ -530,9 +554,10 @@ class Replay:
 
         def bands_on(when: date) -> tuple[str, str]:
             base = model.total(model.recent(cluster.hits, when), when)
+            floor = self._floor(cluster, when)
             return (
-                model.band(base, cluster.floor),
-                model.band(round(base + self._gated(base, link_points), 2), cluster.floor),
+                model.band(base, floor),
+                model.band(round(base + self._gated(base, link_points), 2), floor),
             )
 
         if len(dates) > DECAY_LOOKAHEAD:

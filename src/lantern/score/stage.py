@@ -92,6 +92,7 @@ def run(
             facts.unscored_indicators(weights.child.unscored_concerns),
             weights.child.unscored_concerns,
             weights.child.scored_text_layers,
+            weights.child.unscored_relations,
         ),
         facts.read_link_facts(
             con,
@@ -100,6 +101,7 @@ def run(
             weights.child.links.text_kinds,
             facts.RoutineRule.from_graph_rules(),
             weights.child.scored_text_layers,
+            weights.child.unscored_relations,
         ),
         weights,
         until,

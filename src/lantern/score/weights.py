@@ -145,6 +145,9 @@ class ChildWeights(_Strict):
     unscored_concerns: list[
         Literal["sexual_exploitation", "criminal_exploitation", "child_sexual_abuse"]
     ] = []
+    # Kinship (indicator_hits.relation): a hit whose adult the record names as the child's
+    # family is shown, not scored as CSE, and its record makes no link (score/facts.py).
+    unscored_relations: list[Literal["family"]] = []
     # Which readers of the narratives score (indicators/text/analyse.py `layer`): a text
     # hit only another layer found is shown with its evidence but carries no points and
     # no floor. Structured and code hits always score; a legal hit takes the layer of the

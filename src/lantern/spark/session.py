@@ -62,8 +62,13 @@ def start(
         )
     elif partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
-    builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true").config(
-        "spark.ui.showConsoleProgress", "false"
+    builder = (
+        builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.ui.showConsoleProgress", "false")
+        # The store's timestamps are DuckDB's TIMESTAMP, a time without a zone: Spark's SQL
+        # steps (lantern.spark.sql) read and make them so, with no zone to shift them by.
+        .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
+        .config("spark.sql.session.timeZone", "UTC")
     )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")

@@ -159,8 +159,21 @@ def _transpile(sql: str) -> tuple[str, list[str]]:
     """Spark's SQL for DuckDB's, and the tables it reads (not its own CTEs)."""
     import sqlglot
     from sqlglot import exp
+    from sqlglot.errors import ErrorLevel
 
     tree = sqlglot.parse_one(sql, read="duckdb")
+    # What sqlglot writes for Spark without a word but Spark reads otherwise: refused, the
+    # step runs on DuckDB.
+    if tree.find(exp.Bracket):
+        # DuckDB's lists count from 1, Spark's arrays from 0, and sqlglot keeps `xs[1]` as it
+        # is unless it knows the type: on Spark it would read the next element.
+        raise ValueError("indexes a list: DuckDB counts from 1, Spark from 0")
+    if tree.find(exp.ArrayAgg):
+        # DuckDB's list(x ORDER BY y) keeps its order and its NULLs; sqlglot writes
+        # COLLECT_LIST(x), which drops both.
+        raise ValueError("aggregates a list: Spark's COLLECT_LIST drops NULLs and the order")
+    if tree.find(exp.TimeToUnix):
+        raise ValueError("epoch(): DuckDB's has fractions of a second, UNIX_TIMESTAMP does not")
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     inputs: list[str] = []
     for table in tree.find_all(exp.Table):
@@ -168,7 +181,9 @@ def _transpile(sql: str) -> tuple[str, list[str]]:
             raise ValueError(f"reads a table function: {table.sql()[:60]}")
         if table.name not in ctes and table.name not in inputs:
             inputs.append(table.name)
-    return tree.sql(dialect="spark"), inputs
+    # RAISE: by default sqlglot drops what Spark cannot say (a window's EXCLUDE clause) with a
+    # warning, and the step would run as other SQL; refused, it runs on DuckDB.
+    return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE), inputs
 
 
 def _spark_params(sql: str, params: Params) -> tuple[str, Any]:

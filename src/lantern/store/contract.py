@@ -100,6 +100,21 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("person_changes", "resolve",
         "changed_at TIMESTAMP, load_id VARCHAR, change VARCHAR, person_id VARCHAR, "
         "previous_person_id VARCHAR, records VARCHAR[]"),
+    # The normalisers' results by distinct raw value, kept for the next run (resolve.records):
+    # an incremental run normalises only the values they lack.
+    _table("resolve_normalised_code", "resolve", "fingerprint VARCHAR"),
+    _table("resolve_normalised_given", "resolve",
+        "raw VARCHAR, norm VARCHAR, first VARCHAR, root VARCHAR, roots VARCHAR[]"),
+    _table("resolve_normalised_family", "resolve",
+        "raw VARCHAR, norm VARCHAR, parts VARCHAR[], sx VARCHAR"),
+    _table("resolve_normalised_other_names", "resolve",
+        "raw VARCHAR, names VARCHAR[], roots VARCHAR[]"),
+    _table("resolve_normalised_postcode", "resolve",
+        "raw VARCHAR, norm VARCHAR, sector VARCHAR, district VARCHAR"),
+    _table("resolve_normalised_phone", "resolve", "raw VARCHAR, phones VARCHAR[]"),
+    _table("resolve_normalised_email", "resolve", "raw VARCHAR, emails VARCHAR[]"),
+    _table("resolve_normalised_nhs", "resolve", "raw VARCHAR, norm VARCHAR"),
+    _table("resolve_normalised_upn", "resolve", "raw VARCHAR, norm VARCHAR"),
     _table("resolve_model", "resolve",
         "saved_at TIMESTAMP, records BIGINT, training VARCHAR, model_json VARCHAR"),
     _table("resolve_model_levels", "resolve",

@@ -21,6 +21,7 @@ from lantern.synth import (
     confounders_hard,
     criminal_exploitation,
     evidence_plants,
+    intrafamilial,
     networks,
 )
 from lantern.synth.calendar import Calendar
@@ -142,6 +143,11 @@ def generate(
         # told (prompt or late recognition, same seed): a sensitivity test compares like with like
         networks.record_networks(planted, pop, calendar, recorder, truth)
         evidence_plants.record_plants(planted, pop, calendar, recorder, truth, plant_rng)
+        # its own stream, last: the rest of the county is the same with or without it
+        intrafamilial.plant(
+            pop, calendar, recorder, random.Random(seed * 1_000_003 + 16), vocab,
+            chosen.intrafamilial_abuse,
+        )  # fmt: skip
         for person in range(len(pop.kind)):
             truth.row(
                 "persons",

@@ -5,7 +5,8 @@ relatives who visit often and appear in many records, a taxi firm whose drivers 
 children, 17-year-olds with 18-19-year-old partners, children missing to family from home,
 children's homes that are the only recorder of their residents' missing episodes (one that logs
 every late return), agencies that hold only a birth year for many children, network men who
-never get a person record (known only by a car, a phone or a street name), and a second way of
+never get a person record (known only by a car, a phone or a street name), intra-familial
+sexual abuse (a relative named as suspect in a child's sexual-abuse records), and a second way of
 writing notes (`data/narratives_second.yaml`). Every knob is zero in `default`, and every draw
 for it is made only when the knob is on, so a default county is the same whichever profiles
 exist.
@@ -36,6 +37,9 @@ class Profile:
     year_only_share: float = 0.0
     # network adults who never get a person record in any agency
     unnamed_adults: float = 0.0
+    # households where a relative sexually abuses a child (intra-familial abuse, recorded by
+    # school, police, social care and health: synth/intrafamilial.py)
+    intrafamilial_abuse: float = 0.0
 
     @property
     def hard(self) -> bool:
@@ -54,5 +58,6 @@ HARD = Profile(
     year_only_agencies=2,
     year_only_share=0.3,
     unnamed_adults=0.4,
+    intrafamilial_abuse=0.01,
 )
 PROFILES = {p.name: p for p in (DEFAULT, HARD)}

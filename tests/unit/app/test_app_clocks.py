@@ -66,3 +66,17 @@ def test_a_referral_is_met_by_a_strategy_discussion_or_assessment() -> None:
     assert clock.state == "met"
     (clock,) = record_clocks([referral], datetime(2011, 6, 30))
     assert clock.state == "overdue"
+
+
+def test_a_referral_decided_on_its_own_record_is_not_overdue() -> None:
+    """The demo closes half its referrals on the referral itself ("NFA"); they read "overdue
+    since" a year and more. An outcome that defers the decision still leaves the clock running."""
+    now = datetime(2011, 6, 30)
+    for outcome in ("NFA", "Assessment", "early help"):
+        referral = {**_event("referral", datetime(2011, 6, 28, 10, 0)), "outcome": outcome}
+        (clock,) = record_clocks([referral], now)
+        assert clock.state == "met" and clock.met_at == referral["recorded_at"], outcome
+    for outcome in ("For decision", "Pending MASH", "", None):
+        referral = {**_event("referral", datetime(2011, 6, 28, 10, 0)), "outcome": outcome}
+        (clock,) = record_clocks([referral], now)
+        assert clock.state == "overdue", outcome

@@ -162,6 +162,10 @@ def test_someone_who_has_turned_18_leaves_the_child_queue(tmp_path: Path) -> Non
     # search says so too, not "Child" beside a grown-up's name
     found = " ".join(analyst.get("/search?name=Chloe+Masters").text.split())
     assert 'data-testid="turned-18">Turned 18 on 01 May 2011</span>' in found
+    # an adult was never in the child queue: their page says nothing of leaving it (the live
+    # browser county's Darren, 32, read "Turned 18 on 11 Sep 2012: no longer in the child queue")
+    adult = analyst.get(f"/adults/{county.darren}").text
+    assert "Darren Mills" in adult and 'data-testid="turned-18"' not in adult
 
 
 def test_a_duplicate_the_linker_left_apart_is_suggested(tmp_path: Path) -> None:
@@ -206,3 +210,32 @@ def test_the_review_tab_gives_the_command_that_works_and_time_pattern_is_in_the_
     assert '<a class="govuk-service-navigation__link" href="/workbench/time"' in page or (
         'href="/workbench/time"' in page and "Time pattern" in page
     )
+
+
+def _second_darren_beside_kayleigh(county: County) -> None:
+    """A second Darren Mills the linker left apart, in a record with Kayleigh too."""
+    con = duckdb.connect(str(county.path))
+    con.execute(
+        "INSERT INTO people (record_id, agency, person_ref, given_name, family_name, "
+        "date_of_birth, sex) VALUES ('social_care:SC998', 'social_care', 'SC998', 'Darren', "
+        "'Mills', DATE '1990-02-01', 'M')"
+    )
+    con.execute("INSERT INTO persons VALUES ('social_care:SC998', 'P0000000998')")
+    con.execute("INSERT INTO score_persons VALUES ('social_care:SC998', 'P0000000998')")
+    con.execute("INSERT INTO graph_nodes VALUES ('P0000000998', 'person', 'Darren Mills')")
+    con.execute(
+        "INSERT INTO graph_edges VALUES ('P0000000998', ?, 'co_event', 1.0, "
+        "TIMESTAMP '2011-05-20 21:00', TIMESTAMP '2011-05-20 19:00', 1, '[]')",
+        [county.kayleigh],
+    )
+    con.close()
+
+
+def test_two_people_of_one_name_beside_a_child_are_told_apart(tmp_path: Path) -> None:
+    """The demo showed "Shannon Andrews" twice beside a child: two persons the linker left
+    apart. Each now carries their date of birth."""
+    app, county = make_app(tmp_path, prepare=_second_darren_beside_kayleigh)
+    page = " ".join(signed_in(app, "ana").get(f"/children/{county.kayleigh}").text.split())
+    assert ">Darren Mills (born 08 Apr 1979)</a>" in page
+    assert ">Darren Mills (born 01 Feb 1990)</a>" in page
+    assert ">Shaun Kelly</a>" in page  # one of a name: as it was

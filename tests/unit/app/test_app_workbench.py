@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 
+import duckdb
 import pytest
 
 from app_harness import signed_in
@@ -36,6 +37,22 @@ def test_most_connected_ranks_from_graph_stats_and_sorts_both_ways(site) -> None
         'aria-sort="descending"><a class="govuk-link" href="/workbench/connected?sort=betweenness&amp;order=asc"'
         in by_betweenness
     )
+
+
+def test_most_connected_names_a_person_as_their_own_page_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The graph's label is one record's spelling; the demo's list read "LUCY Chaudhry"."""
+
+    def shout(county):  # type: ignore[no-untyped-def]
+        con = duckdb.connect(str(county.path))
+        con.execute(
+            "UPDATE graph_nodes SET label = 'DARREN mills' WHERE node_id = ?", [county.darren]
+        )
+        con.close()
+
+    app, county = make_workbench_app(tmp_path, prepare=shout)
+    html = signed_in(app, "ana").get("/workbench/connected").text
+    assert f'href="/people/{county.darren}">Darren Mills</a>' in html
+    assert "DARREN mills" not in html
 
 
 def test_most_connected_filters_by_kind_and_link_kind(site) -> None:  # type: ignore[no-untyped-def]
@@ -148,12 +165,31 @@ def test_time_pattern_of_a_child_a_network_and_a_place(site) -> None:  # type: i
     assert practitioner.get(f"/workbench/time?subject={county.kayleigh}").status_code == 403
 
 
+def test_time_pattern_names_a_busiest_hour_only_when_one_stands_out(site) -> None:  # type: ignore[no-untyped-def]
+    _, county, analyst, _, _ = site
+    child = analyst.get(f"/workbench/time?subject={county.kayleigh}").text
+    # Kayleigh's 5 missing episodes and sightings fall in 5 different hours: one each, so no
+    # hour is the busiest (the page named the first of them, Thursday 14:00)
+    assert sorted(_cells(child).values()) == [1] * 5
+    summary = child[child.index('data-testid="time-summary"') :].split("</p>")[0]
+    assert "5 missing episodes and sightings" in summary and "busiest hour" not in summary
+    months = child[child.index('data-testid="by-month"') :].split("</table>")[0]
+    assert "Jan 2011" in months and "2011-01" not in months  # a month in words
+
+
 def test_place_hotspots_list_children_records_by_year_and_link_to_when(site) -> None:  # type: ignore[no-untyped-def]
     _, county, analyst, practitioner, _ = site
     # The graph's place_hotspots (built at one child by the harness): only Kayleigh, of the
     # children at risk, was recorded at the takeaway; the page can raise the bar, not lower it.
     assert "No place has 2 or more children" in analyst.get("/workbench/places?min=2").text
     html = analyst.get("/workbench/places").text
+    # at one child the page reads "a child", not "at least 1 children"
+    one = " ".join(analyst.get("/workbench/places?min=1").text.split())
+    assert "where a child Lantern ranks at risk was recorded" in one
+    assert "at least 1 children" not in one
+    assert "where at least 2 children Lantern ranks at risk were recorded" in " ".join(
+        analyst.get("/workbench/places?min=2").text.split()
+    )
     row = html[html.index('data-place="place:Manor Row takeaway"') :].split("</tr>")[0]
     assert "Takeaway, Manor Row, BD1" in row and "Kayleigh Brookes" in row
     assert "2011: 2" in row and "20 May 2011 to 28 May 2011" in row
@@ -233,3 +269,19 @@ def test_the_apps_warm_up_builds_the_path_finders_graph(site) -> None:  # type: 
     warm_up(app.state.lantern)
     view = workbench_pages._views[analytics]
     assert view.vertex(site[1].darren) is not None
+
+
+def test_a_vehicle_phone_or_place_links_to_its_page_where_the_role_may_open_it(site) -> None:  # type: ignore[no-untyped-def]
+    """Most connected and a network's members named the car, the phone and the takeaway
+    without a link, though each has its page (`/things`, analysts and supervisors)."""
+    _, county, analyst, practitioner, _ = site
+    vehicle = 'href="/things/vehicle%3AYX09ABC"'
+    place = 'href="/things/place%3AManor%20Row%20takeaway"'
+    ranked = analyst.get("/workbench/connected").text
+    assert vehicle in ranked and place in ranked
+    network = analyst.get(f"/networks/{county.network}").text
+    members = network[network.index('data-testid="network-members"') :].split("</ul>")[0]
+    assert vehicle in members and place in members and 'href="/things/phone%3A' in members
+    # a practitioner opens neither the network nor a thing's page: the refusal, no link
+    seen = practitioner.get(f"/networks/{county.network}")
+    assert seen.status_code == 403 and "/things/" not in seen.text

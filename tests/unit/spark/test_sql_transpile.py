@@ -40,3 +40,31 @@ def test_named_values_become_spark_markers() -> None:
 
 def test_every_step_kept_on_duckdb_says_why() -> None:
     assert all(reason for reason in ON_DUCKDB.values())
+
+
+def test_sql_spark_cannot_say_is_refused_not_dropped() -> None:
+    # sqlglot would drop the EXCLUDE clause with a warning: another window, silently
+    with pytest.raises(Exception, match="EXCLUDE"):
+        _transpile(
+            "SELECT sum(x) OVER (ORDER BY d RANGE BETWEEN INTERVAL 7 DAY PRECEDING "
+            "AND CURRENT ROW EXCLUDE CURRENT ROW) FROM t"
+        )
+
+
+def test_a_list_index_is_refused() -> None:
+    # `list_sort(xs)[1]` is the first element on DuckDB and the second on Spark
+    with pytest.raises(ValueError, match="counts from 1"):
+        _transpile("SELECT list_sort(list(a))[1] AS first_a FROM t")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT list(a ORDER BY b) FROM t GROUP BY c",  # the order dropped on Spark
+        "SELECT list(a) FROM t",  # NULLs dropped on Spark
+        "SELECT epoch(ts) FROM t",  # whole seconds on Spark
+    ],
+)
+def test_what_spark_would_read_otherwise_is_refused(sql: str) -> None:
+    with pytest.raises(ValueError):
+        _transpile(sql)

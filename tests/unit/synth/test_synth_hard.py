@@ -220,3 +220,25 @@ def test_a_second_narrative_style_is_written(hard: County) -> None:
         if e["agency"] == "education" and e["narrative"][:1].islower()
     ]
     assert len(lower) >= 50  # terse lower-case school logs
+
+
+def test_intrafamilial_abuse_names_a_relative_as_suspect_across_agencies(hard: County) -> None:
+    events = hard.scenario("intrafamilial_abuse")
+    assert events, "no intra-familial abuse recorded"
+    reports = [e for e in events if e["event_type"] == "sexual_offence_report"]
+    assert reports and all(e["codes"].startswith("hocr:") for e in reports)
+    suspects = set()
+    for event in reports:
+        roles = hard.persons_in(event)
+        suspect = [p for p, role in roles.items() if role == "suspect"]
+        # a relative, or the child's own father (`parent`)
+        assert len(suspect) == 1 and hard.persons[suspect[0]]["kind"] in ("relative", "parent")
+        suspects.add(suspect[0])
+        assert all(hard.persons[p]["kind"] == "child" for p, r in roles.items() if r == "victim")
+    assert {"education", "police", "social_care", "health"} <= {e["agency"] for e in events}
+    # nobody in the story is a planted victim or network adult: child protection, not CSE
+    victims = {r["person_id"] for r in _rows(hard.path / "truth" / "victims.csv")}
+    assert not victims & {e["child"] for e in events}
+    assert not suspects & {
+        r["person_id"] for r in _rows(hard.path / "truth" / "network_members.csv")
+    }
