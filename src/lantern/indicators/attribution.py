@@ -63,12 +63,20 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
         "ind_sexual_attribution_words",
         f"""
         SELECT DISTINCT ON (f.event_id)
-               f.event_id, '{rules.concern}' AS concern, f.indicator AS attribution,
+               f.event_id, '{rules.concern}' AS concern,
+               CASE WHEN f.indicator IN {sql_list(names)} THEN f.indicator
+                    ELSE '{names[0]}' END AS attribution,
                f.span_text AS said
         FROM text_findings f JOIN events e USING (event_id)
         -- who harmed the child, on this record about the child: negation and hypothesis
         -- count, whose experience does not ("she disclosed to mum that an older cousin ...")
-        WHERE NOT f.negated AND NOT f.hypothetical AND f.indicator IN {sql_list(names)}
+        WHERE NOT f.negated AND NOT f.hypothetical
+          AND (f.indicator IN {sql_list(names)}
+               -- or a disclosure whose words name the one who harmed the child as family
+               -- (the text layer's kinship: "sexual assault of K by father Luke", "her
+               -- mum's partner, Paul Watts, has sexually assaulted her"): the family's
+               OR (f.affirmed AND f.relation = 'family'
+                   AND f.indicator IN {sql_list(rules.reattributed)}))
           -- "by her brother's friend", "her cousin's boyfriend": someone else's relation
           AND NOT regexp_matches(substr(e.narrative, f.span_end + 1, 3), '^\\s*[''’]s\\b')
           AND NOT EXISTS (SELECT 1 FROM text_findings v
@@ -77,7 +85,7 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
           AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
                           WHERE c.event_id = f.event_id AND ({codes or "false"}))
           {peer_adult}
-        ORDER BY f.event_id, CASE f.indicator {precedence} END, f.span_start
+        ORDER BY f.event_id, CASE f.indicator {precedence} ELSE 0 END, f.span_start
         """,
     )
     family_suspects(steps, rules, codes)

@@ -21,6 +21,8 @@ CASES = {
     "older_males": ("welfare_check", 14, "Seen with older males in a silver car near the park."),
     "stepfather_abuse": ("sexual_offence_report", 11,
                          "Disclosure at school that she was touched by her stepfather."),
+    "cousin_report": ("sexual_offence_report", 12,
+                      "Sexual assault of Zan (12) by cousin Lee Hamilton at 55 Northgate."),
     "men_abuse": ("sexual_offence_report", 12,
                   "She disclosed she was given drink and made to have sex with men at a flat."),
 }  # fmt: skip
@@ -31,7 +33,8 @@ def found() -> dict[str, dict[str, dict]]:
     store = Store()
     for case, (event_type, age, narrative) in CASES.items():
         child = store.person(case, dob=date(2014 - age, 1, 2))
-        store.event(event_type, "2014-06-10T12:00", subject=child, narrative=narrative)
+        codes = "hocr:20B" if case == "cousin_report" else None
+        store.event(event_type, "2014-06-10T12:00", subject=child, narrative=narrative, codes=codes)
     con = connect(":memory:")
     store.write(con)
     run(con)
@@ -63,3 +66,12 @@ def test_harm_by_men_outside_the_family_carries_no_relation(found) -> None:
     mine = found["men_abuse"]
     assert mine["sexual_offence_reported"]["relation"] is None
     assert mine["legal_under13_sexual_activity"]["relation"] is None
+
+
+def test_a_disclosure_whose_words_name_the_abuser_as_kin_attributes_the_record(found) -> None:
+    # the text layer's kinship on the disclosure ("by cousin Lee Hamilton") attributes the
+    # whole record to the family: the crime code and the law on age too, not scored as CSE
+    mine = found["cousin_report"]
+    for indicator in ("sexual_offence_reported", "legal_under13_sexual_activity"):
+        assert mine[indicator]["relation"] == "family", indicator
+        assert mine[indicator]["concern"] == "child_sexual_abuse", indicator
