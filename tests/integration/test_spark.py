@@ -132,6 +132,9 @@ def _table(store: Path, sql: str) -> list[tuple]:
         con.close()
 
 
+# Two whole runs, the Spark one with every SQL step a Spark job: up to half an hour on a
+# shared 2-core machine (pytest-timeout's 15 minutes stopped it at a load of 20).
+@pytest.mark.timeout(2400)
 def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeypatch) -> None:
     """The same persons, hits, graph, flags and adults; networks too, unless Leiden per
     component took another path, and then only where its communities differ (docs/spark.md)."""
@@ -152,6 +155,15 @@ def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeyp
     assert (on_spark / "children.csv").read_text().count("\n") > 100
     served = current(store)
     assert served is not None
+    found = compare(duckdb_store, served)
+    assert not any(found.unequal.values()), found.unequal
+    assert not found.children and not found.adults, found.summary()
+    if found.communities == 0:
+        assert found.identical, found.summary()
+        for name in ("children.csv", "adults.csv", "networks.csv"):
+            assert (on_spark / name).read_bytes() == (on_duckdb / name).read_bytes(), name
+    else:
+        assert found.explained, found.summary()
     # the store as Parquet reads on Spark as in DuckDB (but for the INTERVAL tables Spark lacks)
     with duckdb.connect(str(served), read_only=True) as con:
         written = write_parquet(con, tmp_path / "pq")
@@ -170,12 +182,3 @@ def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeyp
                 assert reader.session.read.parquet(path).count() == rows, table
     finally:
         reader.stop()
-    found = compare(duckdb_store, served)
-    assert not any(found.unequal.values()), found.unequal
-    assert not found.children and not found.adults, found.summary()
-    if found.communities == 0:
-        assert found.identical, found.summary()
-        for name in ("children.csv", "adults.csv", "networks.csv"):
-            assert (on_spark / name).read_bytes() == (on_duckdb / name).read_bytes(), name
-    else:
-        assert found.explained, found.summary()
