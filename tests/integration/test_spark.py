@@ -132,9 +132,13 @@ def _table(store: Path, sql: str) -> list[tuple]:
         con.close()
 
 
+# Two whole runs, the Spark one with every SQL step a Spark job: up to half an hour on a
+# shared 2-core machine (pytest-timeout's 15 minutes stopped it at a load of 20).
+@pytest.mark.timeout(2400)
 def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeypatch) -> None:
     """The same persons, hits, graph, flags and adults; networks too, unless Leiden per
     component took another path, and then only where its communities differ (docs/spark.md)."""
+    from lantern.spark.engine import SparkEngine
     from lantern.store.generations import current
     from lantern.store.parquet import write_parquet
     from spark_compare import compare
@@ -151,21 +155,6 @@ def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeyp
     assert (on_spark / "children.csv").read_text().count("\n") > 100
     served = current(store)
     assert served is not None
-    # the store as Parquet reads on Spark as in DuckDB (but for the INTERVAL tables Spark lacks)
-    with duckdb.connect(str(served), read_only=True) as con:
-        written = write_parquet(con, tmp_path / "pq")
-        intervals = {
-            str(r[0])
-            for r in con.execute(
-                "SELECT DISTINCT table_name FROM duckdb_columns() WHERE data_type LIKE 'INTERVAL%'"
-            ).fetchall()
-        }
-    for table, rows in written.items():
-        if table not in intervals:
-            assert (
-                spark.session.read.parquet(str(tmp_path / "pq" / f"{table}.parquet")).count()
-                == rows
-            )
     found = compare(duckdb_store, served)
     assert not any(found.unequal.values()), found.unequal
     assert not found.children and not found.adults, found.summary()
@@ -175,3 +164,21 @@ def test_run_on_spark_writes_what_duckdb_writes(spark, county, tmp_path, monkeyp
             assert (on_spark / name).read_bytes() == (on_duckdb / name).read_bytes(), name
     else:
         assert found.explained, found.summary()
+    # the store as Parquet reads on Spark as in DuckDB (but for the INTERVAL tables Spark lacks)
+    with duckdb.connect(str(served), read_only=True) as con:
+        written = write_parquet(con, tmp_path / "pq")
+        intervals = {
+            str(r[0])
+            for r in con.execute(
+                "SELECT DISTINCT table_name FROM duckdb_columns() WHERE data_type LIKE 'INTERVAL%'"
+            ).fetchall()
+        }
+    # the run stopped the session it shared with the fixture's engine: a fresh one
+    reader = SparkEngine(master="local[2]")
+    try:
+        for table, rows in written.items():
+            if table not in intervals:
+                path = str(tmp_path / "pq" / f"{table}.parquet")
+                assert reader.session.read.parquet(path).count() == rows, table
+    finally:
+        reader.stop()

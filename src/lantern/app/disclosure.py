@@ -8,6 +8,8 @@ rows through these functions, never straight from `analytics`.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from lantern.app.models import User
@@ -107,6 +109,25 @@ def language(user: User, policy: Policy, rows: list[dict[str, Any]]) -> list[dic
     return [r for r in rows if policy.reads_narrative(user.role, user.agency, r["agency"])]
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_words(text: str) -> str:
+    """ISO dates in a stored sentence as the pages write dates ("15 Oct 2026").
+
+    The score stage writes its reasons with ISO dates (they are data, read by CSVs and the
+    review); a practitioner reads every other date on the page in words. A string that only
+    looks like a date ("2026-13-40") is left as it stands."""
+
+    def words(match: re.Match[str]) -> str:
+        try:
+            return f"{date(*map(int, match.groups())):%d %b %Y}"
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DATE.sub(words, text)
+
+
 def top_reasons(user: Any, policy: Policy, person: Any, reasons_of: Any) -> str:
     """The assessment's top reasons, or — for a role that may not read every agency's words — a
     summary built from the score's reasons: indicator, agency and date, words only from the
@@ -114,7 +135,7 @@ def top_reasons(user: Any, policy: Policy, person: Any, reasons_of: Any) -> str:
     if person is None:
         return ""
     if policy.narratives.get(user.role) == "all agencies":
-        return str(person.top_reasons or "")
+        return dates_in_words(str(person.top_reasons or ""))
     parts = []
     for row in reasons_of(person.person_id)[:4]:
         when = row["occurred_at"].strftime("%d %b %Y") if row.get("occurred_at") else ""
@@ -127,6 +148,6 @@ def top_reasons(user: Any, policy: Policy, person: Any, reasons_of: Any) -> str:
         if row.get("evidence") and (
             not row.get("agency") or policy.reads_narrative(user.role, user.agency, row["agency"])
         ):
-            text += f": {row['evidence']}"
+            text += f": {dates_in_words(str(row['evidence']))}"
         parts.append(text)
     return "; ".join(parts)

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 
 from lantern.graph.edges import build_edges
+from lantern.graph.inputs import prepare_inputs
 from lantern.graph.rules import GraphRules, load_rules
 
 
@@ -34,6 +35,7 @@ def edges_as_of(
 ) -> str:
     """Write the edges known at the end of `day` (recorded before `day` + 1) to `table`."""
     cutoff = datetime.combine(day + timedelta(days=1), time.min)
+    prepare_inputs(con)  # the input views are a connection's own (a store opened afresh)
     build_edges(con, rules or load_rules(), as_of=cutoff, table=table)
     return table
 

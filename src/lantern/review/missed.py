@@ -67,6 +67,8 @@ MISSED = Step(
                 THEN coalesce(t.first_action_at, pd.period_to) - t.first_flagged_at END AS gap_days,
            CASE WHEN t.first_flagged_at IS NULL THEN NULL
                 WHEN t.first_action_at IS NULL THEN 'no action by period end'
+                -- a negative gap is no gap: the action came first (it read as a gap of -598)
+                WHEN t.first_action_at < t.first_flagged_at THEN 'formal action before the flag'
                 ELSE 'formal action' END AS gap_ends,
            coalesce(nfa.closures, 0) AS closed_nfa_while_flaggable
     FROM review_tiers t

@@ -119,8 +119,12 @@ def write_edges_as_of(con: duckdb.DuckDBPyConnection, period_to: date) -> None:
     available by then."""
     if column_exists(con, "graph_evidence", "available_at"):
         from lantern.graph.edges import build_edges
+        from lantern.graph.inputs import prepare_inputs
         from lantern.graph.rules import load_rules
 
+        # the edges read the graph's input views (a connection's own, as the graph stage
+        # makes them: kinship on the hits the score counts), not only its stored evidence
+        prepare_inputs(con)
         end = datetime.combine(period_to + timedelta(days=1), datetime.min.time())
         build_edges(con, load_rules(), as_of=end, table="review_graph_edges")
     else:

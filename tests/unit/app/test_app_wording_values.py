@@ -38,3 +38,21 @@ def test_two_dates_are_always_in_order() -> None:
     assert date_range(date(2013, 5, 2), date(2013, 5, 2)) == "on 02 May 2013"
     assert date_range(None, date(2013, 5, 2)) == "on 02 May 2013"
     assert date_range(None, None) == "date not recorded"
+
+
+def test_the_scores_reasons_read_their_dates_in_words() -> None:
+    from types import SimpleNamespace
+
+    from lantern.app.disclosure import dates_in_words, top_reasons
+    from lantern.app.policy import default_policy
+
+    stored = "flagged on 2026-10-15: older associate (police, 2026-10-03); see 2026-13-40"
+    assert dates_in_words(stored) == (
+        "flagged on 15 Oct 2026: older associate (police, 03 Oct 2026); see 2026-13-40"
+    )
+    analyst = SimpleNamespace(role="analyst", agency="police")
+    person = SimpleNamespace(person_id="P1", top_reasons=stored)
+    policy = default_policy()
+    assert policy.narratives.get("analyst") == "all agencies"
+    shown = top_reasons(analyst, policy, person, lambda _: [])
+    assert "2026-10-15" not in shown and "15 Oct 2026" in shown

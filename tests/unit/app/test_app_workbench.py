@@ -269,3 +269,19 @@ def test_the_apps_warm_up_builds_the_path_finders_graph(site) -> None:  # type: 
     warm_up(app.state.lantern)
     view = workbench_pages._views[analytics]
     assert view.vertex(site[1].darren) is not None
+
+
+def test_a_vehicle_phone_or_place_links_to_its_page_where_the_role_may_open_it(site) -> None:  # type: ignore[no-untyped-def]
+    """Most connected and a network's members named the car, the phone and the takeaway
+    without a link, though each has its page (`/things`, analysts and supervisors)."""
+    _, county, analyst, practitioner, _ = site
+    vehicle = 'href="/things/vehicle%3AYX09ABC"'
+    place = 'href="/things/place%3AManor%20Row%20takeaway"'
+    ranked = analyst.get("/workbench/connected").text
+    assert vehicle in ranked and place in ranked
+    network = analyst.get(f"/networks/{county.network}").text
+    members = network[network.index('data-testid="network-members"') :].split("</ul>")[0]
+    assert vehicle in members and place in members and 'href="/things/phone%3A' in members
+    # a practitioner opens neither the network nor a thing's page: the refusal, no link
+    seen = practitioner.get(f"/networks/{county.network}")
+    assert seen.status_code == 403 and "/things/" not in seen.text

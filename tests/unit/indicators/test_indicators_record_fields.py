@@ -68,3 +68,29 @@ def test_a_teaching_verb_in_any_tense_marks_awareness_work() -> None:
     for verb in ("covered", "covers", "is covering"):
         text = f"Session 3 {verb} what grooming can look like so he can spot it."
         assert "cse_concern_named" not in _affirmed(text), verb
+
+
+@pytest.mark.parametrize(
+    ("text", "affirmed"),
+    [
+        ("Attended for contraception advice. CSE screening tool completed: low.", False),
+        ("CSE screening tool: nil. Discharged.", False),
+        ("CSE screening tool: low/medium. Referred to MASH.", True),
+        ("CSE screening tool completed: high. Referred to MASH.", True),
+    ],
+)
+def test_a_low_screening_result_is_no_concern(text: str, affirmed: bool) -> None:
+    assert ("cse_concern_named" in _affirmed(text)) is affirmed
+
+
+@pytest.mark.parametrize(
+    ("text", "exchange"),
+    [
+        ("Arrest: Martin Reid (23) for drink driving. Released under investigation.", False),
+        ("Arrested for drugs at the station.", False),
+        ("She said she has sex with them for drugs and somewhere to stay.", True),
+    ],
+)
+def test_an_offence_after_for_is_not_an_exchange(text: str, exchange: bool) -> None:
+    analysis = next(shared_analyser().analyse([text], [14]))
+    assert ("sex_exchange" in {h.indicator for h in analysis.hits}) is exchange

@@ -136,3 +136,16 @@ def test_replayed_pairs_count_children_flagged_earlier_together_than_either_alon
         " FROM review_pairs_not_joined WHERE agency_a = 'health'"
     )
     assert pairs == [("health", "police", 1, 83.0)]
+
+
+def test_formal_action_before_the_flag_is_said_so_not_left_as_a_negative_gap(history):
+    """The demo's review listed gaps of -2 and -598 days under 'formal action': the action came
+    before the joint view would have flagged the child."""
+    history.child("P01", "police:A", band="medium", first_flagged_at="2010-06-01")
+    history.event("police:E1", "police:A", "missing_report", "2010-03-10")
+    history.hit("police:A", "2010-03-10")
+    history.event("police:S1", "police:A", "strategy_discussion", "2010-04-01")
+    stage.run(history.con, period_to=date(2010, 12, 31))
+    assert history.rows("SELECT gap_days, gap_ends FROM review_missed") == [
+        (-61, "formal action before the flag")
+    ]

@@ -12,6 +12,7 @@ package.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
 import sys
@@ -22,7 +23,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from itertools import islice
-from multiprocessing.context import BaseContext
 from typing import Any
 
 import numpy
@@ -289,6 +289,11 @@ class TextAnalyser:
         self.refusals = tuple(
             tuple(nlp.vocab.strings.add(w) for w in r.split()) for r in ctx["refused_act"]
         )
+        screening = ctx["screening_result"]
+        self.screened_for = frozenset(screening["for"])
+        self.screening_reach = int(screening["reach"])
+        self.screening_separators = frozenset(screening["separators"])
+        self.screening_results = tuple(tuple(r.split()) for r in screening["results"])
         fields = ctx["classification_fields"]
         self.field_labels = tuple(tuple(label.split()) for label in fields["labels"])
         self.field_categories = frozenset(fields["categories"])
@@ -464,6 +469,7 @@ class TextAnalyser:
                 negated = (
                     bool(ent._.negex)
                     or self._refused(lower, ent.start)
+                    or (indicator in self.screened_for and self._screened_out(doc, sent, ent))
                     or (
                         number in refuted
                         and any(
@@ -528,6 +534,21 @@ class TextAnalyser:
             and doc[end].lower in self._own
             and tuple(t.lower_ for t in doc[start:end]) in self.discussing
         )
+
+    def _screened_out(self, doc: Any, sent: Any, ent: Any) -> bool:
+        """A low result of the screening the finding names ("CSE screening tool completed:
+        low."; context.yaml `screening_result`)."""
+        end = min(sent.end, ent.end + self.screening_reach + 1)
+        for i in range(ent.end, end):
+            if doc[i].text not in self.screening_separators:
+                continue
+            for result in self.screening_results:
+                stop = i + 1 + len(result)
+                if stop <= sent.end and tuple(t.lower_ for t in doc[i + 1 : stop]) == result:
+                    after = doc[stop].text if stop < len(doc) else ""
+                    return after not in ("/", "-")  # "low/medium" is not low
+            return False
+        return False
 
     def _refused(self, lower: Any, start: int) -> bool:
         """A refusal right before the finding's words ("refused to get into the taxi")."""
@@ -908,8 +929,17 @@ def _nones() -> Iterator[None]:
 
 @cache
 def shared_analyser() -> TextAnalyser:
-    """One analyser per process (building the pipeline takes a second or two)."""
-    return TextAnalyser()
+    """One analyser per process (building the pipeline takes a second or two).
+
+    Once built, the objects alive in the process (the pipeline's hundreds of thousands among
+    them) are moved out of the cyclic garbage collector's reach (`gc.freeze`, after a
+    collection, so only live objects): they live as long as the process, and every full
+    collection during the reading walked all of them (about a tenth of the reading's CPU,
+    measured). A worker forked afterwards also leaves their pages unwritten."""
+    analyser = TextAnalyser()
+    gc.collect()
+    gc.freeze()
+    return analyser
 
 
 _WORKER: TextAnalyser | None = None
@@ -959,7 +989,7 @@ def analyse_many(
     # (`lantern text --processes 2`, the bench). A multiprocessing.Pool waits for ever for a
     # dead worker's chunk; this executor says the pool broke, and the chunks not yet read
     # are then analysed here, so the findings are the same.
-    context: BaseContext
+    context: multiprocessing.context.BaseContext
     if analyser is None and _safe_to_fork():
         shared_analyser()
         context = multiprocessing.get_context("fork")

@@ -157,6 +157,16 @@ class ConceptReader:
         self.rules = [
             _parse_rule(label, text) for label, texts in data["compose"].items() for text in texts
         ]
+        # per rule, the concepts it needs found and the literal word sets it needs held: a
+        # rule is tried only when both are (one set test, not a loop over its slots)
+        self._rule_needs = [
+            (
+                rule,
+                frozenset(slot.value for slot in rule.slots if slot.kind == "concept"),
+                tuple(slot.value for slot in rule.slots if slot.kind == "literal"),
+            )
+            for rule in self.rules
+        ]
         self.unless = {label: set(v) for label, v in (data.get("unless") or {}).items()}
         self.explained_by = {label: set(v) for label, v in (data.get("explained_by") or {}).items()}
         # an explanation or an exception may be a composition ("CORRECTION ~2 PEER"):
@@ -278,12 +288,10 @@ class ConceptReader:
         for rule in self.explain_rules:
             found[rule.text] = list(self._match_rule(rule, positions, found, computed, sentence))
         spans: list[Span] = []
-        for rule in self.rules:
-            if not all(
-                slot.kind != "concept" or slot.value in found for slot in rule.slots
-            ) or not all(
-                slot.kind != "literal" or not positions.keys().isdisjoint(slot.value)
-                for slot in rule.slots
+        held = found.keys()
+        for rule, concepts_needed, literals_needed in self._rule_needs:
+            if not concepts_needed <= held or any(
+                positions.keys().isdisjoint(words) for words in literals_needed
             ):
                 continue
             for start, end in self._match_rule(rule, positions, found, computed, sentence):
