@@ -53,16 +53,21 @@ def build_edges(
         f"""
         WITH family_records AS (
             -- the child's records whose hits name the adult as the child's family or
-            -- attribute the sexual harm to the family (rules.yaml `family_relations`)
-            SELECT DISTINCT h.event_id, p.person_id AS child_id
-            FROM graph_in_indicator_hits h JOIN persons p USING (record_id)
+            -- attribute the sexual harm to the family (rules.yaml `family_relations`). Keyed
+            -- by the hit's own record, not by today's person: a record joined to the child
+            -- after the cut must not change which of the cut's edges are the family's.
+            SELECT DISTINCT h.event_id, h.record_id
+            FROM graph_in_indicator_hits h
             WHERE h.event_id IS NOT NULL AND coalesce(h.recorded_at, TIMESTAMP '1900-01-01') < $cut
               AND h.relation IN {sql_list(r.family_relations or ("",))}
         ), ev AS (
             SELECT e.*, e.signal_at IS NOT NULL AND e.signal_at < $cut AS is_signal,
-                   f.event_id IS NOT NULL AS family
+                   e.child_id IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM family_records f
+                       WHERE f.event_id = e.event_id
+                         AND f.record_id IN (e.src_record, e.dst_record)
+                   ) AS family
             FROM graph_evidence e
-            LEFT JOIN family_records f ON f.event_id = e.event_id AND f.child_id = e.child_id
             WHERE e.available_at < $cut
         ), contact AS (
             SELECT contact_id,
