@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import duckdb
 
@@ -118,15 +118,9 @@ def write_edges_as_of(con: duckdb.DuckDBPyConnection, period_to: date) -> None:
     evidence (a store built without it), `graph_edges` stands, filtered to edges first
     available by then."""
     if column_exists(con, "graph_evidence", "available_at"):
-        from lantern.graph.edges import build_edges
-        from lantern.graph.inputs import prepare_inputs
-        from lantern.graph.rules import load_rules
+        from lantern.graph.queries import edges_as_of
 
-        # the edges read the graph's input views (a connection's own, as the graph stage
-        # makes them: kinship on the hits the score counts), not only its stored evidence
-        prepare_inputs(con)
-        end = datetime.combine(period_to + timedelta(days=1), datetime.min.time())
-        build_edges(con, load_rules(), as_of=end, table="review_graph_edges")
+        edges_as_of(con, period_to, table="review_graph_edges")
     else:
         con.execute(
             "CREATE OR REPLACE TABLE review_graph_edges AS SELECT * FROM graph_edges "
