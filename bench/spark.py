@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import subprocess
@@ -62,6 +63,15 @@ def _tree_rss(process: psutil.Process) -> int:
         except psutil.Error:
             pass
     return total
+
+
+def _tree_cpu(process: psutil.Process, cpu: dict[int, float]) -> None:
+    for p in [process, *process.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+        except psutil.Error:
+            continue
+        cpu[p.pid] = max(cpu.get(p.pid, 0.0), times.user + times.system)
 
 
 def _stop_tree(pid: int) -> None:
@@ -103,14 +113,20 @@ def measured(
     )
     watched = psutil.Process(child.pid)
     run["peak_mb"] = 0.0
+    cpu: dict[int, float] = {}  # pid -> its user + system seconds, the largest seen
+    rusage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    lock = threading.Lock()  # the sampler and the progress reader both add to `cpu`
+    cpu_at: dict[str, float] = {}  # stage -> the tree's CPU seconds during it (sampled)
     errors: list[str] = []
     outside: dict[str, float] = {}  # stage -> seconds, timed from the progress lines
-    current = ["start-up", began]
+    current: list[Any] = ["start-up", began]  # the stage running, and since when
 
     def sample() -> None:
         while child.poll() is None:
             try:
                 run["peak_mb"] = max(run["peak_mb"], _tree_rss(watched) / 2**20)
+                with lock:
+                    _tree_cpu(watched, cpu)
             except psutil.Error:
                 return
             if stop_at and datetime.now(UTC) >= stop_at and not run.get("stopped"):
@@ -126,6 +142,13 @@ def measured(
             if line.strip().endswith("…") and name:
                 now = time.perf_counter()
                 outside[str(current[0])] = now - float(current[1])
+                with lock:
+                    try:
+                        _tree_cpu(watched, cpu)
+                    except psutil.Error:
+                        pass
+                    cpu_at[str(current[0])] = sum(cpu.values()) - sum(cpu_at.values())
+                run["stage_cpu"] = dict(cpu_at)
                 current[:] = [name, now]
                 run["stages_outside"] = dict(outside)
                 run["in_stage"] = name
@@ -142,6 +165,13 @@ def measured(
     reader.join()
     sampler.join()
     run["wall_s"] = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    waited = after.ru_utime + after.ru_stime - rusage.ru_utime - rusage.ru_stime
+    # The processes' own CPU: the kernel's count for the tree's waited processes, or the
+    # samples' when larger (a process its parent never waited for, such as a killed run's).
+    run["cpu_s"] = max(waited, sum(cpu.values()))
+    cpu_at[str(current[0])] = sum(cpu.values()) - sum(cpu_at.values())
+    run["stage_cpu"] = dict(cpu_at)
     if child.returncode == 0:
         run["ended"] = "finished"
         run.pop("in_stage", None)
@@ -238,7 +268,9 @@ def main() -> None:
                 stores.pop(engine)
         if {"duckdb", "spark"} <= set(stores):
             found = compare(stores["duckdb"], stores["spark"])
-            runs[-1]["compared"] = f"{found.summary()}; explained by Leiden's path: {found.explained}"
+            runs[-1]["compared"] = (
+                f"{found.summary()}; explained by Leiden's path: {found.explained}"
+            )
             save()
     print("\n".join(section_lines(runs)))
 
@@ -254,11 +286,17 @@ def _cell(run: dict[str, Any], stage: str) -> str:
     return ""
 
 
+def _cpu(run: dict[str, Any]) -> str:
+    if "cpu_s" not in run:
+        return ""
+    return f"{run['cpu_s']:,.0f}" + ("*" if run.get("cpu_sampled_outside") else "")
+
+
 def _row(run: dict[str, Any]) -> str:
     ended = run.get("ended") or f"running, in {run.get('in_stage', 'start-up')}"
     return (
         f"| {run['children']:,} | {run['engine']} | {run['commit']} | {run['started_utc'][11:]} | "
-        f"{run.get('wall_s', 0):.0f} | {run.get('peak_mb', 0):,.0f} | "
+        f"{run.get('wall_s', 0):.0f} | {_cpu(run)} | {run.get('peak_mb', 0):,.0f} | "
         + " | ".join(_cell(run, s) for s in STAGES)
         + f" | {run['load_before']:.1f} / {run.get('load_after', float('nan')):.1f} | {ended} |"
     )
@@ -278,16 +316,39 @@ def section_lines(runs: list[dict[str, Any]]) -> list[str]:
         "process tree (Lantern, the JVM, Spark's Python workers), sampled every 0.5 s. Stage "
         "times in seconds, the command's own; `~N`: timed from outside (the run did not finish, "
         "so it printed none), `>N`: the stage it was stopped in, and how long it had run. "
-        "`start-up`: before the first stage (imports; for Spark, the session). All figures "
+        "`start-up`: before the first stage (imports; for Spark, the session). CPU s: user + "
+        "system seconds of the whole process tree (the kernel's count for the processes waited "
+        "for, or the sum of each process's largest sample when larger; `*`: sampled every 2 s "
+        "by a watcher started after the run, `/tmp/scale-bench/cpuwatch.py`) — on a shared "
+        "machine the load inflates wall time far more than CPU time. All figures "
         "tuning (seed 2). Every run's record: `bench/spark_runs.json`.",
         "",
-        "| children | engine | commit | started UTC | wall s | peak MB | "
+        "| children | engine | commit | started UTC | wall s | CPU s | peak MB | "
         + " | ".join(STAGES)
         + " | load before / after | ended |",
-        "|---:|---|---|---|---:|---:|" + "---:|" * len(STAGES) + "---|---|",
+        "|---:|---|---|---|---:|---:|---:|" + "---:|" * len(STAGES) + "---|---|",
         *(_row(r) for r in mine),
         "",
     ]
+    timed = [r for r in mine if r.get("stage_cpu")]
+    if timed:
+        lines += [
+            "CPU seconds by stage (the tree's, sampled at each stage's progress line; the "
+            "sampler misses what a process used after its last sample, so these add up to a "
+            "little less than CPU s):",
+            "",
+            "| children | engine | " + " | ".join(STAGES) + " |",
+            "|---:|---|" + "---:|" * len(STAGES),
+            *(
+                f"| {r['children']:,} | {r['engine']} | "
+                + " | ".join(
+                    f"{r['stage_cpu'][s]:.0f}" if s in r["stage_cpu"] else "" for s in STAGES
+                )
+                + " |"
+                for r in timed
+            ),
+            "",
+        ]
     for r in mine:
         if "sql_on_spark" in r:
             lines.append(
