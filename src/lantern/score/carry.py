@@ -359,7 +359,7 @@ def _store(
         old = (
             f"""UNION ALL
             SELECT fingerprint, ?::DATE AS until, state FROM {STATE_TABLE}
-            WHERE fingerprint IN (SELECT fingerprint FROM score_state_kept)"""
+            WHERE fingerprint IN (SELECT fingerprint FROM score_state_kept)"""  # noqa: S608
             if unchanged
             else ""
         )
