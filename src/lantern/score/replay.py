@@ -666,4 +666,3 @@ def _hold_text(cluster: Cluster, points: float, weights: ChildWeights) -> str:
         f"flagged earlier; held at medium until {held_until.isoformat()} ({days} days after "
         "the signs that supported it fell away) unless a person reviews it"
     )
-
