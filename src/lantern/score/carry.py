@@ -31,7 +31,7 @@ import heapq
 import io
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,6 +48,7 @@ from lantern.store.connection import table_exists
 STATE_TABLE = "score_replay_state"
 # The code a stored state was made by: a change to the replay or the points invalidates it.
 _CODE = ("replay.py", "points.py", "carry.py")
+READ_BATCH = 2_000  # stored states read at once (`_stored_states`)
 
 
 def _code_fingerprint() -> str:
@@ -129,16 +130,38 @@ def _dumps(state: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _read_states(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, bytes]:
-    """The stored states by fingerprint, those on or before `until` (a state of a later date
-    cannot be carried back)."""
+def _stored_fingerprints(con: duckdb.DuckDBPyConnection, until: date) -> set[str]:
+    """The fingerprints of the stored states on or before `until` (a state of a later date
+    cannot be carried back). Their states are read part by part (`_stored_states`)."""
     if not table_exists(con, STATE_TABLE):
-        return {}
+        return set()
     rows = con.execute(
-        f"SELECT fingerprint, state FROM {STATE_TABLE} WHERE until <= ?",  # noqa: S608
+        f"SELECT fingerprint FROM {STATE_TABLE} WHERE until <= ?",  # noqa: S608
         [until],
     ).fetchall()
-    return {fingerprint: bytes(state) for fingerprint, state in rows}
+    return {fingerprint for (fingerprint,) in rows}
+
+
+def _stored_states(
+    con: duckdb.DuckDBPyConnection, fingerprints: list[str]
+) -> Iterator[tuple[str, bytes]]:
+    """(fingerprint, state) for each of `fingerprints`, in their order, `READ_BATCH` at a time:
+    the states of a large county are never all held at once (they are the score stage's
+    largest input; holding them all put an incremental run's peak over a full run's)."""
+    for first in range(0, len(fingerprints), READ_BATCH):
+        batch = fingerprints[first : first + READ_BATCH]
+        con.register("score_state_wanted", pa.table({"fingerprint": pa.array(batch, pa.string())}))
+        try:
+            rows = dict(
+                con.execute(
+                    f"SELECT fingerprint, state FROM {STATE_TABLE} "  # noqa: S608
+                    "WHERE fingerprint IN (SELECT fingerprint FROM score_state_wanted)"
+                ).fetchall()
+            )
+        finally:
+            con.unregister("score_state_wanted")
+        for fingerprint in batch:
+            yield fingerprint, bytes(rows.pop(fingerprint))
 
 
 def replay(
@@ -216,7 +239,7 @@ def replay(
         ).hexdigest()
         for part in scored
     }  # fmt: skip
-    stored = _read_states(con, until) if carry else {}
+    stored = _stored_fingerprints(con, until) if carry else set()
     carried = {part for part, fingerprint in fingerprints.items() if fingerprint in stored}
 
     if carried:
@@ -231,13 +254,16 @@ def replay(
     else:  # nothing to carry: the one replay of everything, its inputs in their own order
         engine = Replay(records, links, hits, facts, weights, contacts)
     # A carried part with nothing queued by `until` is not touched by the run: its state on
-    # `until` is the stored one, whose bytes are stored again as they are.
-    unchanged: dict[str, bytes] = {}
-    for part in sorted(carried):
-        state = pickle.loads(stored[fingerprints[part]])  # noqa: S301 - our own table
+    # `until` is the stored one, whose row is kept as it is (`_store`).
+    unchanged: set[str] = set()
+    in_order = sorted(carried)
+    for part, (_, blob) in zip(
+        in_order, _stored_states(con, [fingerprints[p] for p in in_order]), strict=True
+    ):
+        state = pickle.loads(blob)  # noqa: S301 - our own table
         _restore(engine, state)
         if all(entry[0] > until for entry in state["queue"]):
-            unchanged[part] = stored[fingerprints[part]]
+            unchanged.add(part)
     if carried:
         # A replayed part's routine fact to a carried part's record made that record a
         # cluster of its own in the new replay; the carried state has it where it is.
@@ -274,11 +300,12 @@ def _store(
     engine: Replay,
     parts: _Parts,
     fingerprints: dict[str, str],
-    unchanged: dict[str, bytes],
+    unchanged: set[str],
     until: date,
 ) -> None:
-    """Every scored part's state on `until`, by fingerprint (`score_replay_state`); those in
-    `unchanged` as they were stored."""
+    """Every scored part's state on `until`, by fingerprint (`score_replay_state`); the rows of
+    those in `unchanged` copied in the store as they were (their bytes never read into this
+    process again), dated `until`."""
     states: dict[str, dict[str, Any]] = {
         part: {"parent": {}, "clusters": {}, "facts_of_child": {}, "facts_to_target": {},
                "children_of_target": {}, "children_near": {}, "history": [], "queue": [],
@@ -316,14 +343,33 @@ def _store(
         if (state := state_of(entry[2])) is not None:
             state["queue"].append(entry)
             state["queued"] = max(state["queued"], entry[1])
-    blobs = {**unchanged, **{part: _dumps(state) for part, state in states.items()}}
-    table = pa.table(
+    new = pa.table(
         {
-            "fingerprint": pa.array([fingerprints[part] for part in blobs], pa.string()),
-            "until": pa.array([until] * len(blobs), pa.date32()),
-            "state": pa.array(list(blobs.values()), pa.binary()),
+            "fingerprint": pa.array([fingerprints[part] for part in states], pa.string()),
+            "until": pa.array([until] * len(states), pa.date32()),
+            "state": pa.array([_dumps(state) for state in states.values()], pa.binary()),
         }
     )
-    con.register("score_state_rows", table)
-    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} AS SELECT * FROM score_state_rows")  # noqa: S608
-    con.unregister("score_state_rows")
+    kept = pa.table(
+        {"fingerprint": pa.array(sorted(fingerprints[part] for part in unchanged), pa.string())}
+    )
+    con.register("score_state_rows", new)
+    con.register("score_state_kept", kept)
+    try:
+        old = (
+            f"""UNION ALL
+            SELECT fingerprint, ?::DATE AS until, state FROM {STATE_TABLE}
+            WHERE fingerprint IN (SELECT fingerprint FROM score_state_kept)"""  # noqa: S608
+            if unchanged
+            else ""
+        )
+        con.execute(
+            f"CREATE OR REPLACE TABLE {STATE_TABLE}_next AS "  # noqa: S608
+            f"SELECT * FROM score_state_rows {old}",
+            [until] if unchanged else None,
+        )
+        con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
+        con.execute(f"ALTER TABLE {STATE_TABLE}_next RENAME TO {STATE_TABLE}")
+    finally:
+        con.unregister("score_state_rows")
+        con.unregister("score_state_kept")

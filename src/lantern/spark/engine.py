@@ -20,7 +20,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import duckdb
 
 from lantern.graph.rules import GraphRules
 from lantern.indicators.text.analyse import Analysis
@@ -57,6 +59,15 @@ class SparkEngine:
         from lantern.spark.communities import find_communities
 
         return find_communities(self.session, edges, rules)
+
+    def pair_predictor(
+        self, con: duckdb.DuckDBPyConnection, settings: dict[str, Any], threshold: float
+    ) -> None:
+        """Resolve's pairs scored on Spark with the model trained on DuckDB
+        (`lantern.resolve.pair_scores.PairPredictor`)."""
+        from lantern.spark.linkage import predict_pairs
+
+        predict_pairs(self.session, con, settings, threshold)
 
     @property
     def sql(self) -> SparkSql:
