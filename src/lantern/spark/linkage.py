@@ -166,9 +166,7 @@ def predict_pairs(
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         out = Path(scratch) / "pairs"
         predictions.as_spark_dataframe().write.parquet(str(out))
-        found = con.execute(
-            f"DESCRIBE SELECT * FROM read_parquet('{out}/*.parquet')"
-        ).fetchall()
+        found = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/*.parquet')").fetchall()
         select = []
         for column, spark_type, *_ in found:
             kind = _duckdb_type(str(column), records)
