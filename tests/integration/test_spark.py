@@ -223,3 +223,23 @@ def test_pairs_scored_on_spark_are_duckdbs_with_the_same_model(spark, county, tm
         ).fetchall()[0][0]
         assert differ == 0, (one, differ)
     con.close()
+
+
+def test_score_parts_replayed_on_the_executors_equal_one_replay(spark) -> None:
+    """The replay's independent parts each replayed alone on the executors
+    (lantern.spark.replay) and restored: every score table as one replay writes it."""
+    from datetime import date
+
+    from lantern.score import stage as score
+    from score_world import county as world
+
+    tables = ("assessments", "score_history", "score_reasons", "network_assessments")
+    whole, apart = duckdb.connect(), duckdb.connect()
+    for con in (whole, apart):
+        world().write(con, until=date(2010, 10, 15))
+    score.run(whole)
+    summary = score.run(apart, parts_replayed_by=spark.part_replayer)
+    assert summary.replay_parts > 1
+    for table in tables:
+        sql = f"SELECT * FROM {table} ORDER BY ALL"  # noqa: S608
+        assert apart.execute(sql).fetchall() == whole.execute(sql).fetchall(), table
