@@ -64,6 +64,6 @@ def derived_stages(
     return [
         ("resolve", lambda: resolve.run(con, incremental=True)),
         ("indicators", lambda: indicators.run(con, reuse_text=True)),
-        ("graph", lambda: graph.run(con, stats=app_tables)),
+        ("graph", lambda: graph.run(con, stats=app_tables, carry=True)),
         ("score", lambda: score.run(con, as_of, carry=True)),
     ]

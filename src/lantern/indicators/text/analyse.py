@@ -289,6 +289,7 @@ class TextAnalyser:
         self.refusals = tuple(
             tuple(nlp.vocab.strings.add(w) for w in r.split()) for r in ctx["refused_act"]
         )
+        self._refusal_ends = frozenset(r[-1] for r in self.refusals)
         screening = ctx["screening_result"]
         self.screened_for = frozenset(screening["for"])
         self.screening_reach = int(screening["reach"])
@@ -420,15 +421,15 @@ class TextAnalyser:
             )
             others_after = people.other_children_at(doc, age)
             for ent in ents:
-                excluded = self.rules.exclude_after.get(ent.label_)
+                indicator = ent.label_
+                category = self.categories[indicator]
+                excluded = self.rules.exclude_after.get(indicator)
                 if excluded and _follows(doc, ent.start, excluded):
                     continue
-                excluded = self.rules.exclude_before.get(ent.label_)
+                excluded = self.rules.exclude_before.get(indicator)
                 if excluded and _precedes(doc, ent.end, excluded):
                     continue
-                if self.categories[
-                    ent.label_
-                ] in self.field_categories and self._classification_value(doc, ent.start):
+                if category in self.field_categories and self._classification_value(doc, ent.start):
                     continue
                 number = int(sentence_of[ent.start])
                 sent = doc[bounds[number] : bounds[number + 1]]
@@ -437,7 +438,6 @@ class TextAnalyser:
                 breaks = [start for label, start, _ in in_sentence if label == "TERM"] + [
                     c for c in clause_breaks if sent.start <= c < sent.end
                 ]
-                indicator = ent.label_
                 hypothetical = (
                     self._cued(in_sentence, breaks, ent, "HYPO_PRE", "HYPO_POST")
                     or (
@@ -486,7 +486,7 @@ class TextAnalyser:
                 analysis.hits.append(
                     Finding(
                         indicator=indicator,
-                        category=self.categories[indicator],
+                        category=category,
                         start=start_char,
                         end=end_char,
                         text=text[start_char:end_char],
@@ -495,9 +495,9 @@ class TextAnalyser:
                         historical=historical,
                         experiencer=experiencer,
                         sentence=text[sent.start_char : sent.end_char].strip(),
-                        layer=PATTERNS if (ent.start, ent.end, ent.label_) in fixed else CONCEPTS,
+                        layer=PATTERNS if (ent.start, ent.end, indicator) in fixed else CONCEPTS,
                         relation=self._relation(doc, sent, ent)
-                        if self.categories[indicator] in self.kin_categories
+                        if category in self.kin_categories
                         else "",
                     )
                 )
@@ -552,6 +552,8 @@ class TextAnalyser:
 
     def _refused(self, lower: Any, start: int) -> bool:
         """A refusal right before the finding's words ("refused to get into the taxi")."""
+        if start == 0 or int(lower[start - 1]) not in self._refusal_ends:
+            return False
         for refusal in self.refusals:
             begin = start - len(refusal)
             if begin >= 0 and tuple(lower[begin:start].tolist()) == refusal:
