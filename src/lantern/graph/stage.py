@@ -46,12 +46,15 @@ def run(
     stats: bool = True,
     scored_text_layers: Sequence[str] | None = SCORED_BY_DEFAULT,
     communities: networks.CommunityFinder | None = None,
+    carry: bool = False,
 ) -> GraphSummary:
     """Build the graph (as of `as_of`, default: everything) and its networks on `con`.
 
     Text hits count only from `scored_text_layers` (default: the layers the shipped weights
     score; None: every layer), as in the score (`inputs.prepare_inputs`). `communities`: what
-    finds the communities (None: Leiden in this process)."""
+    finds the communities (None: Leiden in this process). `carry` (an incremental run): the
+    centrality of components the last run measured, unchanged, is carried forward
+    (`centrality.Carry`)."""
     rules = rules or load_rules(rules_path)
     missing = prepare_inputs(con, scored_text_layers)
     seconds: dict[str, float] = {}
@@ -77,7 +80,7 @@ def run(
     if stats:
         from lantern.graph import centrality
 
-        timed("stats", lambda: centrality.build_stats(con))
+        timed("stats", lambda: centrality.build_stats(con, carry=carry))
     seconds.update({f"evidence: {name}": t for name, t in evidence_steps.items()})
     seconds.update({f"adult evidence: {name}": t for name, t in adult_steps.items()})
     return GraphSummary(
