@@ -67,17 +67,19 @@ def write(
         reasons.append((person_id, 0.0, hit[0], INDICATOR, hit[1], hit[2], hit[3], hit[4], text))
         if below:
             listed.append((floor, text, person_id))
-    con.executemany(
-        "INSERT INTO score_reasons (person_id, points, category, indicator, agency, event_id, "
-        "occurred_at, recorded_at, evidence, track) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'child')",
-        reasons,
-    )
-    con.executemany(
-        f"UPDATE assessments SET band = ?, concern = '{CONCERN}', "  # noqa: S608 - a constant
-        "top_reasons = ? || CASE WHEN coalesce(top_reasons, '') = '' THEN '' "
-        "ELSE '; ' || top_reasons END WHERE person_id = ? AND kind = 'child'",
-        listed,
-    )
+    if reasons:
+        con.executemany(
+            "INSERT INTO score_reasons (person_id, points, category, indicator, agency, event_id, "
+            "occurred_at, recorded_at, evidence, track) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'child')",
+            reasons,
+        )
+    if listed:
+        con.executemany(
+            f"UPDATE assessments SET band = ?, concern = '{CONCERN}', "  # noqa: S608 - a constant
+            "top_reasons = ? || CASE WHEN coalesce(top_reasons, '') = '' THEN '' "
+            "ELSE '; ' || top_reasons END WHERE person_id = ? AND kind = 'child'",
+            listed,
+        )
     return len(listed)
 
 

@@ -95,3 +95,13 @@ def test_listed_for_child_protection_at_the_laws_band_never_hidden():
     assert "listed for child protection at high" in why["PA"]
     assert "shown beside the CSE band" in why["PB"]
     assert "attributes this to the family" in why["PA"]
+
+
+def test_a_county_whose_abused_children_are_all_flagged_lists_none():
+    con = _store()
+    con.execute("UPDATE assessments SET band = 'medium' WHERE person_id = 'PA'")
+    weights = load_weights().child
+    assert child_protection.write(con, UNTIL, weights, weights.scored_text_layers) == 0
+    assert con.execute("SELECT count(*) FROM score_reasons").fetchone() == (2,)
+    con.execute("DELETE FROM indicator_hits")
+    assert child_protection.write(con, UNTIL, weights, weights.scored_text_layers) == 0
