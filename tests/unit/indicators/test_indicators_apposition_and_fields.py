@@ -113,3 +113,20 @@ def test_a_search_negates_only_what_it_looked_for() -> None:
 )
 def test_the_act_is_read_in_every_tense(text: str) -> None:
     assert [h for h in _hits(text) if h.category == "sexual_abuse_disclosed" and h.affirmed]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Complaint of indecent assault against her step-grandad Ray, investigation ongoing.",
+        "Sexual abuse alleged by Mia (12) against grandad Mark Price, who denies it.",
+        "Allegation of sexual assault made against Mark Price (grandad).",
+    ],
+)
+def test_the_one_an_allegation_is_against_is_its_agent(text: str) -> None:
+    assert _one(text, "sexual_abuse_disclosed").relation == "family"
+
+
+def test_an_allegation_against_a_stranger_is_not_family() -> None:
+    text = "Allegation of sexual assault against a man she met online."
+    assert _one(text, "sexual_abuse_disclosed").relation == ""

@@ -74,7 +74,10 @@ _LABEL_JOINERS = _DETERMINERS | {"of"}
 
 _AUXILIARIES = frozenset({"be", "have", "do"})
 # "by her former step - dad": the words between the agent's "by" and a kin word
-_AGENT_MARKERS = frozenset({"by", "from"})
+_AGENT_MARKERS = frozenset({"by", "from", "against"})
+# A participle right after the finding names it, it does not open a new clause: "sexual
+# abuse alleged by Mia against her grandad". ("Reported by", "disclosed by" name who told.)
+_NAMING_PARTICIPLES = frozenset({"alleged", "made", "committed"})
 _KIN_MODIFIERS = frozenset("her his their the a an former late older step - great".split())
 
 
@@ -644,15 +647,21 @@ class TextAnalyser:
         # the agent of a passive, later in the clause: "sexual assault of Kyla (11) by father
         # Luke", "picked up by her uncle in his car"
         i = ent.end
+        units: list[tuple[int, int]] | None = None
         while i < sent.end and i - ent.end < self.kin_agent_reach:
             word = doc[i].lower_
-            if word in self.kin_agent_stops:
+            if word in self.kin_agent_stops and not (i == ent.end and word in _NAMING_PARTICIPLES):
                 break
             if word in _AGENT_MARKERS:
                 j = i + 1
                 while j < sent.end and doc[j].lower_ in _KIN_MODIFIERS:
                     j += 1
                 if j < sent.end and self._kin(doc, j, False):
+                    return "family"
+                # "against Mark Price (grandad)": a name with its kin beside it
+                if units is None:
+                    units = self._kin_appositions(doc, sent, False)
+                if any(a == j for a, _ in units):
                     return "family"
             i += 1
         # doc-level offsets; "identified as her step - dad": up to four tokens on
