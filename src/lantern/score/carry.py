@@ -145,7 +145,7 @@ def _fact_fields(fact: LinkFact) -> tuple:
             fact.by_suspect)  # fmt: skip
 
 
-def _dumps(state: dict[str, Any]) -> bytes:
+def _dumps(state: object) -> bytes:
     buffer = io.BytesIO()
     _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
     return buffer.getvalue()
