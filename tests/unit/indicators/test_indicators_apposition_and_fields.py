@@ -119,7 +119,7 @@ def test_the_act_is_read_in_every_tense(text: str) -> None:
     "text",
     [
         "Complaint of indecent assault against her step-grandad Ray, investigation ongoing.",
-        "Sexual abuse alleged by Mia (12) against grandad Mark Price, who denies it.",
+        "Police report: indecent assault alleged by Mia (12) against her grandad, Ron Price.",
         "Allegation of sexual assault made against Mark Price (grandad).",
     ],
 )
