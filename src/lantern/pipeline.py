@@ -183,7 +183,15 @@ def _derived_stages(
         ("indicators", lambda: _indicators(con, spark)),
         ("graph", lambda: _graph(con, stats=app_tables, spark=spark)),
         # a throwaway store has no next run to carry the replay's state to
-        ("score", lambda: score.run(con, as_of, keep_state=app_tables)),
+        (
+            "score",
+            lambda: score.run(
+                con,
+                as_of,
+                keep_state=app_tables,
+                parts_replayed_by=spark.part_replayer if spark is not None else None,
+            ),
+        ),
     ]
 
 
