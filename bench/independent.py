@@ -106,7 +106,7 @@ HEADER = (
     "| county | seed | children | use | victims | precision (flagged) | recall | recall F / M "
     "| precision F / M | early recall | planted found | false nets /10k: all / CSE / flagged / put forward "
     "| benign in flagged nets (nets) | flagged nets: n: median / max size "
-    "| adults >= medium P / R (rows) | listed as criminal expl. (victims) | evaluate s |\n"
+    "| adults >= medium P / R (rows) | listed under another concern (victims) | evaluate s |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
