@@ -66,6 +66,11 @@ def derived_stages(
     return [
         ("resolve", lambda: resolve.run(con, incremental=True)),
         ("indicators", lambda: indicators.run(con, reuse_text=True)),
-        ("graph", lambda: graph.run(con, stats=app_tables, carry=True)),
+        (
+            "graph",
+            lambda: graph.run(
+                con, stats=app_tables, carry=True, dates_of_birth_from_indicators=True
+            ),
+        ),
         ("score", lambda: score.run(con, as_of, carry=True)),
     ]
