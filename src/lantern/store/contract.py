@@ -282,6 +282,11 @@ TABLES: tuple[DerivedTable, ...] = (
     _table("network_assessments", "score",
         "network_id VARCHAR, child_count INTEGER, adult_count INTEGER, score DOUBLE, "
         "first_flagged_at DATE, members VARCHAR, as_of DATE, band VARCHAR"),
+    # Each component's centrality by its fingerprint (lantern.graph.centrality.Carry): an
+    # incremental run carries the figures of the components that did not change.
+    _table("graph_stats_state", "graph",
+        "fingerprint VARCHAR, node_id VARCHAR, betweenness DOUBLE, harmonic DOUBLE, "
+        "eigenvector DOUBLE"),
     _table("score_history", "score",
         "person_id VARCHAR, at DATE, score DOUBLE, band VARCHAR, track VARCHAR, cluster VARCHAR"),
     _table("score_persons", "score",
