@@ -31,6 +31,34 @@ STAGES = ("ingest", "resolve", "indicators", "graph", "score")
 TARGETS = {"region": 1_500_000, "England": 12_000_000}
 
 
+# Earlier sessions' wall times, as bench/RESULTS.md gives them (no CPU was recorded then):
+# each a series of its own, since they ran on other commits and at other loads.
+EARLIER = {
+    "duckdb, the lead's quiet runs (seventh session, 429866b, load 1-2; a full run on the "
+    "delta, `bench/incremental.py`)": {
+        50_000: {"resolve": 27.6, "indicators": 43.2, "graph": 27.5, "score": 44.3, "total": 144.0},
+        150_000: {
+            "resolve": 65.7,
+            "indicators": 109.8,
+            "graph": 82.8,
+            "score": 129.2,
+            "total": 390.0,
+        },
+    },
+    "spark: seventh session's 10,000 (f6d3b15, load 15-20) and this session's 50,000 (load "
+    "10-16)": {
+        10_000: {
+            "ingest": 5.0,
+            "resolve": 36.0,
+            "indicators": 555.0,
+            "graph": 535.0,
+            "score": 8.0,
+            "total": 1141.0,
+        },
+    },
+}
+
+
 def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
     """Least-squares (fixed, per unit) of y = fixed + per_unit * x; exact through two points."""
     n = len(points)
@@ -56,6 +84,12 @@ def series(runs: list[dict[str, Any]], engine: str, measure: str) -> dict[str, l
         finished = run.get("ended") == "finished"
         if measure == "wall":
             values = dict(run.get("stages") or {})
+            if not finished:  # timed from outside, up to the stage it was stopped in
+                values = {
+                    s: v
+                    for s, v in (run.get("stages_outside") or {}).items()
+                    if s in STAGES and s != run.get("in_stage")
+                }
             if finished:
                 values["total"] = run["wall_s"]
         elif measure == "cpu":
@@ -114,6 +148,20 @@ def section(runs: list[dict[str, Any]]) -> list[str]:
         "it finished.",
         "",
     ]
+    for name, sizes in EARLIER.items():
+        points: dict[str, list] = {}
+        for n, stages in sizes.items():
+            for stage, value in stages.items():
+                points.setdefault(stage, []).append((n, value))
+        if name.startswith("spark"):  # with this session's 50,000, where it finished
+            for stage, pts in series(runs, "spark", "wall").items():
+                points.setdefault(stage, []).extend(p for p in pts if p[0] == 50_000)
+        lines += [
+            f"**{name}, wall s**",
+            "",
+            *rows({k: sorted(v) for k, v in points.items()}, "wall s"),
+            "",
+        ]
     for engine in ("duckdb", "spark"):
         for measure, unit in (
             ("cpu", "CPU s"),

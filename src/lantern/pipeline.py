@@ -134,8 +134,8 @@ def _indicators(con: duckdb.DuckDBPyConnection, spark: SparkEngine | None = None
 def _graph(con: duckdb.DuckDBPyConnection, *, stats: bool, spark: SparkEngine | None = None) -> Any:
     from lantern.graph import stage
 
-    if spark is None:
-        return stage.run(con, stats=stats)
+    if spark is None:  # the indicators stage has just run on this store (`_derived_stages`)
+        return stage.run(con, stats=stats, dates_of_birth_from_indicators=True)
     with steps_run_by(spark.sql):
         return stage.run(con, stats=stats, communities=spark.community_finder)
 

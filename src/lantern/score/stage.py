@@ -27,7 +27,7 @@ from lantern.errors import StoreError
 from lantern.resolve.identity import best_dates_of_birth_sql
 from lantern.resolve.replay import person_id_for as resolve_person_id
 from lantern.score import carry as carry_forward
-from lantern.score import facts
+from lantern.score import child_protection, facts
 from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
@@ -132,6 +132,8 @@ def run(
     )
     _write_child_concerns(con, until, weights.child.scored_text_layers)
     _write_adult_concerns(con, flagged_children)
+    # after the CSE concerns: child sexual abuse that is not exploitation, for child protection
+    child_protection.write(con, until, weights.child, weights.child.scored_text_layers)
     return summary
 
 

@@ -45,6 +45,12 @@ def name_flags(doc: Any) -> list[bool]:
     return cached  # type: ignore[no-any-return]
 
 
+def is_name(text: str) -> bool:
+    """Whether a token's text reads as a person's name (capitalised, not a role or a kin
+    word)."""
+    return _is_name(text)
+
+
 def _is_name(text: str) -> bool:
     if len(text) < 2 or not text[0].isupper() or not text.isalpha():
         return False
@@ -150,7 +156,8 @@ _ACTS_ON = frozenset(
     "made make makes making let lets letting forced force forces told tells asked asks got gets "
     "want wants wanted take took takes taking gave give gives giving picked picks drove drives "
     "sent sends paid pays bought buys touched touches hit hits hurt hurts kissed grabbed pushed "
-    "pressured persuaded encouraged".split()
+    "pressured persuaded encouraged abused abuses abusing assaulted assaults assaulting raped "
+    "rapes raping molested molests molesting groped gropes groping touching".split()
 )
 
 
