@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
 
-SECTION = "## Live operation, seventh session (`bench/incremental.py`)"
+SECTION = "## Live operation, eighth session (issue 21, `incremental`)"
 
 CHILD = """
 import json, resource, sys, time

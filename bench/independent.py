@@ -30,7 +30,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MAKE_COUNTY = ROOT.parent.parent / "shared" / "eval" / "county" / "make_county.py"
+
+
+def _make_county_script() -> Path:
+    """`shared/eval/county/make_county.py` beside the checkout or above it: the main checkout
+    sits next to `shared/`, a worktree one level further down (LANTERN_MAKE_COUNTY overrides)."""
+    if os.environ.get("LANTERN_MAKE_COUNTY"):
+        return Path(os.environ["LANTERN_MAKE_COUNTY"])
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "eval" / "county" / "make_county.py"
+        if candidate.exists():
+            return candidate
+    return ROOT.parent / "shared" / "eval" / "county" / "make_county.py"
+
+
+MAKE_COUNTY = _make_county_script()
 
 
 def write_county(source: str, seed: int, children: int, out: Path) -> None:
@@ -92,7 +106,7 @@ HEADER = (
     "| county | seed | children | use | victims | precision (flagged) | recall | recall F / M "
     "| precision F / M | early recall | planted found | false nets /10k: all / CSE / flagged / put forward "
     "| benign in flagged nets (nets) | flagged nets: n: median / max size "
-    "| adults >= medium P / R (rows) | listed as criminal expl. (victims) | evaluate s |\n"
+    "| adults >= medium P / R (rows) | listed under another concern (victims) | evaluate s |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 

@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -102,20 +102,22 @@ def assess_command(
 ) -> None:
     """Run the whole pipeline on a fresh store and write persons, children, adults and networks."""
     from lantern.pipeline import assess
+    from lantern.runs import assess_generation
 
     chosen = [a.strip() for a in agencies.split(",") if a.strip()] if agencies else None
+    options: dict[str, Any] = {
+        "as_of": as_of_date(as_of),
+        "agencies": chosen,
+        "progress": lambda stage: typer.echo(f"{stage}…", err=True),
+        "settings": command_settings(),
+        "engine": engine,
+        "parquet_dir": parquet,
+    }
     with removed_on_failure(out):
-        summary = assess(
-            dataset,
-            out,
-            as_of=as_of_date(as_of),
-            agencies=chosen,
-            store_path=store,
-            progress=lambda stage: typer.echo(f"{stage}…", err=True),
-            settings=command_settings(),
-            engine=engine,
-            parquet_dir=parquet,
-        )
+        if store is None:
+            summary = assess(dataset, out, **options)
+        else:  # a store kept may be served: its next generation (docs/operations.md)
+            summary = assess_generation(store, dataset, out, **options).summary
     typer.echo(f"{out}: assessment written")
     _print_load(summary, store or "(a throwaway store)")
     _print_summary(summary)

@@ -15,7 +15,9 @@ as always and then runs `derived_stages`:
   every rule then runs on the whole store (the counting rules count over a person's records,
   which a merge changes, and the SQL over all events takes seconds).
 - graph: recomputed in full (edges and evidence hang on persons a merge renames; Leiden
-  partitions the whole graph). docs/incremental.md gives the measurements and the reasons.
+  partitions the whole graph), but for centrality: a component with the same nodes, links and
+  weights as one the last run measured keeps its figures (`graph.centrality.Carry`).
+  docs/incremental.md gives the measurements and the reasons.
 - score: the replay carried forward (`score.carry`): every part of the county whose facts did
   not change resumes from the state the last run stored and runs on to the new day (its points
   fade as a full replay's do); every part with a new or changed fact is replayed from its
@@ -64,6 +66,11 @@ def derived_stages(
     return [
         ("resolve", lambda: resolve.run(con, incremental=True)),
         ("indicators", lambda: indicators.run(con, reuse_text=True)),
-        ("graph", lambda: graph.run(con, stats=app_tables)),
+        (
+            "graph",
+            lambda: graph.run(
+                con, stats=app_tables, carry=True, dates_of_birth_from_indicators=True
+            ),
+        ),
         ("score", lambda: score.run(con, as_of, carry=True)),
     ]

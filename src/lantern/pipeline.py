@@ -114,10 +114,12 @@ def _ingest(con: duckdb.DuckDBPyConnection, dataset_dir: Path) -> Any:
     return summary
 
 
-def _resolve(con: duckdb.DuckDBPyConnection) -> Any:
+def _resolve(con: duckdb.DuckDBPyConnection, spark: SparkEngine | None = None) -> Any:
     from lantern.resolve import stage
 
-    return stage.run(con)
+    if spark is None:
+        return stage.run(con)
+    return stage.run(con, predictor=spark.pair_predictor)
 
 
 def _indicators(con: duckdb.DuckDBPyConnection, spark: SparkEngine | None = None) -> Any:
@@ -132,8 +134,8 @@ def _indicators(con: duckdb.DuckDBPyConnection, spark: SparkEngine | None = None
 def _graph(con: duckdb.DuckDBPyConnection, *, stats: bool, spark: SparkEngine | None = None) -> Any:
     from lantern.graph import stage
 
-    if spark is None:
-        return stage.run(con, stats=stats)
+    if spark is None:  # the indicators stage has just run on this store (`_derived_stages`)
+        return stage.run(con, stats=stats, dates_of_birth_from_indicators=True)
     with steps_run_by(spark.sql):
         return stage.run(con, stats=stats, communities=spark.community_finder)
 
@@ -177,11 +179,19 @@ def _derived_stages(
     from lantern.score import stage as score
 
     return [
-        ("resolve", lambda: _resolve(con)),
+        ("resolve", lambda: _resolve(con, spark)),
         ("indicators", lambda: _indicators(con, spark)),
         ("graph", lambda: _graph(con, stats=app_tables, spark=spark)),
         # a throwaway store has no next run to carry the replay's state to
-        ("score", lambda: score.run(con, as_of, keep_state=app_tables)),
+        (
+            "score",
+            lambda: score.run(
+                con,
+                as_of,
+                keep_state=app_tables,
+                parts_replayed_by=spark.part_replayer if spark is not None else None,
+            ),
+        ),
     ]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from lantern.errors import DatasetError
-from lantern.pipeline import AssessSummary, run
+from lantern.pipeline import AssessSummary, assess, run
 from lantern.settings import Settings
 from lantern.store import generations
 
@@ -78,6 +78,25 @@ def run_generation(
         )
         generation.details["stages"] = {t.stage: round(t.seconds, 2) for t in summary.stages}
         generation.details["engine"] = engine
+    return RunResult(summary, generation)
+
+
+def assess_generation(store: Path, dataset: Path, out_dir: Path, **options: Any) -> RunResult:
+    """`pipeline.assess(dataset, out_dir, store_path=…, **options)` on the next generation of
+    `store`, made current when it succeeds: `lantern assess --store S` on a store the app may
+    be serving writes beside it, as `lantern run` does, never in place. An incomplete load is
+    refused and kept for reading (`_refused`)."""
+    with generations.writing(store, f"lantern assess {dataset}") as generation:
+        generation.details["dataset"] = str(dataset)
+        try:
+            summary = assess(dataset, out_dir, store_path=generation.path, **options)
+        except DatasetError as error:
+            if "the load is incomplete" not in str(error):
+                raise
+            raise _refused(store, generation, error) from error
+        generation.details.update(_load_details(summary))
+        generation.details["mode"] = "assess"
+        generation.details["stages"] = {t.stage: round(t.seconds, 2) for t in summary.stages}
     return RunResult(summary, generation)
 
 

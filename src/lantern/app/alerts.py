@@ -26,7 +26,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from lantern.app import audit
+from lantern.app import audit, disruptions
 from lantern.app.models import Alert, Decision, User
 from lantern.app.policy import ROLES
 from lantern.app.store_reader import Analytics, band_rank
@@ -60,12 +60,18 @@ class SyncSummary:
     updated: int = 0
     turned_18: int = 0
     carried_over: int = 0  # alerts moved to the person now holding their records
+    disruptions_followed: int = 0  # actions against a person moved with the person's records
 
     def __str__(self) -> str:
         return (
             f"{self.created} new, {self.risen} risen, {self.reopened} reopened, "
             f"{self.updated} updated, {self.turned_18} closed at 18, "
             f"{self.carried_over} carried over to a renamed or merged person"
+            + (
+                f", {self.disruptions_followed} disruption actions moved with their person"
+                if self.disruptions_followed
+                else ""
+            )
         )
 
 
@@ -144,6 +150,7 @@ def sync(db: Session, analytics: Analytics, now: datetime | None = None) -> Sync
     now = now or datetime.now()
     summary = SyncSummary()
     summary.carried_over = carry_over(db, analytics, now)
+    summary.disruptions_followed = disruptions.follow_identity_changes(db, analytics, now)
     grown = analytics.turned_18()
     grown_up_networks = {
         network: max(grown[c] for c in children)

@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lantern.app import audit
 from lantern.app.models import DisruptionAction
+from lantern.app.store_reader import Analytics
 
 # The vocabulary (TEAM.md; docs/interchange.md's disruption records).
 ACTIONS = {
@@ -226,3 +228,39 @@ def effect(started_on: date, months: dict[Any, dict[str, Any]], as_of: date | No
         after=totals(after),
         after_months_recorded=len(after),
     )
+
+
+def follow_identity_changes(db: Session, analytics: Analytics, now: datetime) -> int:
+    """Move each action against a person whose id a run renamed, merged or split away (resolve's
+    `person_changes`) to the person that id became: the one holding most of the records it
+    last held (`Analytics.now_known_as`), followed through later changes too. Recorded in the
+    audit log with the id it had, so the action and its before-and-after months stay with the
+    man it was taken against. Idempotent: an id still in use is left as it is. Returns the
+    actions moved."""
+    actions = list(
+        db.scalars(select(DisruptionAction).where(DisruptionAction.target_kind == "person"))
+    )
+    if not actions:
+        return 0
+    present = analytics.records_of([a.target_id for a in actions])
+    moved = 0
+    for action in actions:
+        if action.target_id in present:
+            continue
+        target, seen = action.target_id, {action.target_id}
+        while (became := analytics.now_known_as(target)) is not None and became not in seen:
+            seen.add(became)
+            target = became
+            if analytics.records_of([target]):
+                break
+        if target == action.target_id or not analytics.records_of([target]):
+            continue  # never changed away, or the trail ends at no person in the store
+        previous, action.target_id = action.target_id, target
+        audit.record(
+            db, "system", "disruption_followed", f"person:{target}", action_id=action.id,
+            previous_person_id=previous, at=now.isoformat(),
+            reason="the person's records now belong to this person",
+        )  # fmt: skip
+        moved += 1
+    db.flush()
+    return moved

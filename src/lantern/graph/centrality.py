@@ -31,6 +31,7 @@ have rows.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import warnings
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ import igraph as ig
 import numpy as np
 import pyarrow as pa
 
+from lantern.store.connection import table_exists
 from lantern.store.steps import create_table
 
 EXACT_LIMIT = 2_500
@@ -138,6 +140,146 @@ class Measures:
     estimated: np.ndarray
 
 
+class Carry:
+    """Centrality carried from run to run (an incremental run, issue 21): a component's figures
+    depend on its own nodes and links alone, so a component with the same nodes (by id) and the
+    same links and weights as one an earlier run measured has the figures that run stored
+    (`graph_stats_state`, by the component's fingerprint). Only new and changed components are
+    measured: a day's delta touches few of a county's components. Closeness is stored as the
+    sum of inverse distances and divided by the graph's node count afresh; the eigenvector of a
+    component of at most `POWER_LIMIT` nodes is always computed again (one power iteration for
+    all of them, cheap, and its convergence is shared). A component of one node has nothing to
+    carry.
+
+    `scope` keeps the graph's components and each slice's apart (`_slice_table`)."""
+
+    def __init__(self, names: list[str], stored: dict[str, tuple[np.ndarray, ...]]) -> None:
+        self.names = names  # vertex index -> node id, for the vertices of the current graph
+        self.stored = stored  # fingerprint -> (betweenness, harmonic, eigenvector) in node order
+        self.scope = ""
+        self.vertices: np.ndarray | None = None  # the current graph's vertex -> index in names
+        self.fingerprints: dict[int, str] = {}
+        self.kept: dict[str, tuple[list[str], np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.carried = 0
+        self.measured = 0
+
+    def _name(self, vertex: int) -> str:
+        return self.names[vertex if self.vertices is None else int(self.vertices[vertex])]
+
+    def fill(
+        self,
+        membership: np.ndarray,
+        sizes: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        weight: np.ndarray,
+        betweenness: np.ndarray,
+        harmonic: np.ndarray,
+        eigen: np.ndarray,
+    ) -> np.ndarray:
+        """Fingerprint every component of two or more nodes and fill the figures of those
+        stored; returns which components were filled."""
+        order = np.argsort(membership[a], kind="stable")  # the links, component by component
+        link_comp = membership[a][order]
+        starts = np.searchsorted(link_comp, np.arange(len(sizes)))
+        ends = np.searchsorted(link_comp, np.arange(len(sizes)), side="right")
+        vorder = np.argsort(membership, kind="stable")
+        vstarts = np.searchsorted(membership[vorder], np.arange(len(sizes)))
+        known = np.zeros(len(sizes), dtype=bool)
+        self.fingerprints = {}
+        for component in np.flatnonzero(sizes > 1):
+            members = vorder[vstarts[component] : vstarts[component] + sizes[component]]
+            links = order[starts[component] : ends[component]]
+            digest = hashlib.sha1(self.scope.encode(), usedforsecurity=False)
+            digest.update("\x1f".join(self._name(int(v)) for v in members).encode())
+            digest.update(
+                "\x1e".join(
+                    f"{self._name(int(a[i]))}\x1f{self._name(int(b[i]))}\x1f{weight[i]!r}"
+                    for i in links
+                ).encode()
+            )
+            fingerprint = digest.hexdigest()
+            self.fingerprints[int(component)] = fingerprint
+            found = self.stored.get(fingerprint)
+            if found is not None and len(found[0]) == len(members):
+                betweenness[members], harmonic[members] = found[0], found[1]
+                if sizes[component] > POWER_LIMIT:
+                    eigen[members] = found[2]
+                known[component] = True
+        self.carried += int(known.sum())
+        self.measured += int((sizes > 1).sum() - known.sum())
+        return known
+
+    def keep(
+        self,
+        membership: np.ndarray,
+        sizes: np.ndarray,
+        betweenness: np.ndarray,
+        harmonic: np.ndarray,
+        eigen: np.ndarray,
+    ) -> None:
+        """Keep every fingerprinted component's figures for the next run (`rows`)."""
+        vorder = np.argsort(membership, kind="stable")
+        vstarts = np.searchsorted(membership[vorder], np.arange(len(sizes)))
+        for component, fingerprint in self.fingerprints.items():
+            members = vorder[vstarts[component] : vstarts[component] + sizes[component]]
+            self.kept[fingerprint] = (
+                [self._name(int(v)) for v in members],
+                betweenness[members],
+                harmonic[members],
+                eigen[members],
+            )
+
+    def rows(self) -> pa.Table:
+        fingerprints, nodes, between, near, eigen = [], [], [], [], []
+        for fingerprint, (names, b, h, e) in self.kept.items():
+            fingerprints += [fingerprint] * len(names)
+            nodes += names
+            between.append(b)
+            near.append(h)
+            eigen.append(e)
+        joined = {
+            "betweenness": between,
+            "harmonic": near,
+            "eigenvector": eigen,
+        }
+        return pa.table(
+            {
+                "fingerprint": pa.array(fingerprints, pa.string()),
+                "node_id": pa.array(nodes, pa.string()),
+                **{
+                    name: pa.array(np.concatenate(parts) if parts else np.zeros(0), pa.float64())
+                    for name, parts in joined.items()
+                },
+            }
+        )
+
+
+STATE_TABLE = "graph_stats_state"
+
+
+def read_carry(con: duckdb.DuckDBPyConnection, names: list[str]) -> Carry:
+    """The figures the last run stored (`graph_stats_state`), none when it stored none."""
+    if not table_exists(con, STATE_TABLE):
+        return Carry(names, {})
+    rows = con.execute(
+        f"SELECT fingerprint, betweenness, harmonic, eigenvector FROM {STATE_TABLE} "  # noqa: S608
+        "ORDER BY fingerprint, node_id"
+    ).fetchnumpy()
+    fingerprints = np.asarray(rows["fingerprint"], dtype=object)
+    stored: dict[str, tuple[np.ndarray, ...]] = {}
+    if len(fingerprints):
+        cuts = np.flatnonzero(fingerprints[1:] != fingerprints[:-1]) + 1
+        starts = np.r_[0, cuts]
+        ends = np.r_[cuts, len(fingerprints)]
+        for start, end in zip(starts, ends, strict=True):
+            stored[str(fingerprints[start])] = tuple(
+                np.asarray(rows[c][start:end], dtype=np.float64)
+                for c in ("betweenness", "harmonic", "eigenvector")
+            )
+    return Carry(names, stored)
+
+
 def measure(
     n: int,
     a: np.ndarray,
@@ -147,10 +289,13 @@ def measure(
     nodes_in_graph: int | None = None,
     exact_limit: int = EXACT_LIMIT,
     sources: int = SAMPLE_SOURCES,
+    carry: Carry | None = None,
 ) -> Measures:
     """The measures of `n` vertices joined by links `a[i]`–`b[i]` (parallel links are summed).
 
-    Closeness is normalised by `nodes_in_graph - 1` (default `n - 1`).
+    Closeness is normalised by `nodes_in_graph - 1` (default `n - 1`). `carry`: the figures of
+    components measured by an earlier run, by fingerprint (`Carry`); a component found there is
+    not measured again, and every component's figures are put in it for the next run.
     """
     a, b, weight = _merge_parallel(n, a, b, weight)
     g = ig.Graph(n=n, edges=np.column_stack([a, b]).tolist() if len(a) else [])
@@ -166,28 +311,35 @@ def measure(
     eigen = np.zeros(n)
     estimated = np.zeros(n, dtype=bool)
 
-    for batch in _batches(membership, sizes, exact_limit):
+    estimated[size_of > exact_limit] = True
+    # Components an earlier run measured (the same nodes and links): their figures as stored.
+    known = (
+        carry.fill(membership, sizes, a, b, weight, betweenness, harmonic, eigen) if carry else None
+    )
+    to_measure = sizes if known is None else np.where(known, 0, sizes)
+    for batch in _batches(membership, to_measure, exact_limit):
         sub = g.induced_subgraph(batch.tolist())
         betweenness[batch] = sub.betweenness(directed=False, weights="cost")
         harmonic[batch] = sub.harmonic_centrality(weights="cost", normalized=False)
-    for component in np.flatnonzero(sizes > exact_limit):
+    for component in np.flatnonzero(to_measure > exact_limit):
         members = np.flatnonzero(membership == component)
         sub = g.induced_subgraph(members.tolist())
         between, near = _sampled(sub, sources)
         betweenness[members] = between
         harmonic[members] = near
-        estimated[members] = True
 
     eigen[size_of == 2] = 1.0  # two nodes joined by one link: each the top of its component
     power = np.flatnonzero((size_of > 2) & (size_of <= POWER_LIMIT))
     if len(power):
         eigen[power] = _power_eigenvector(power, membership, a, b, weight, n)
-    for component in np.flatnonzero(sizes > POWER_LIMIT):
+    for component in np.flatnonzero(to_measure > POWER_LIMIT):
         members = np.flatnonzero(membership == component)
         sub = g.induced_subgraph(members.tolist())
         with warnings.catch_warnings():  # igraph warns on near-zero scores (stars, bipartite parts)
             warnings.simplefilter("ignore", RuntimeWarning)
             eigen[members] = sub.eigenvector_centrality(weights="weight", scale=True)
+    if carry is not None:
+        carry.keep(membership, sizes, betweenness, harmonic, eigen)
 
     others = (nodes_in_graph or n) - 1
     return Measures(
@@ -332,29 +484,41 @@ def slices(links: Links) -> list[tuple[str, str, np.ndarray]]:
     return out
 
 
-def _slice_table(links: Links, kind: str, year: str, chosen: np.ndarray) -> pa.Table:
+def _slice_table(
+    links: Links, kind: str, year: str, chosen: np.ndarray, carry: Carry | None = None
+) -> pa.Table:
     a, b = links.a[chosen], links.b[chosen]
     vertices, local = np.unique(np.concatenate([a, b]), return_inverse=True)
+    if carry is not None:
+        carry.scope, carry.vertices = f"{kind}|{year}", vertices
     m = measure(
         len(vertices),
         local[: len(a)],
         local[len(a) :],
         links.weight[chosen],
         nodes_in_graph=len(links.names),
+        carry=carry,
     )
     return _table([links.names[v] for v in vertices], m, link_kind=kind, period=year)
 
 
-def build_stats(con: duckdb.DuckDBPyConnection, *, with_slices: bool = True) -> dict[str, float]:
-    """Write `graph_stats` (one row per node) and `graph_stats_slices` (per link kind and year).
+def build_stats(
+    con: duckdb.DuckDBPyConnection, *, with_slices: bool = True, carry: bool = False
+) -> dict[str, float]:
+    """Write `graph_stats` (one row per node) and `graph_stats_slices` (per link kind and year),
+    and every component's figures for the next run (`graph_stats_state`, `Carry`). `carry` (an
+    incremental run): a component the last run measured, unchanged, is not measured again.
 
     Returns the seconds each part took.
     """
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     links = load_links(con)
+    kept = read_carry(con, links.names) if carry else Carry(links.names, {})
     seconds["load"] = time.perf_counter() - started
-    table = _table(links.names, measure(len(links.names), links.a, links.b, links.weight))
+    table = _table(
+        links.names, measure(len(links.names), links.a, links.b, links.weight, carry=kept)
+    )
     seconds["graph_stats"] = time.perf_counter() - started - seconds["load"]
     con.register("graph_stats_arrow", table)
     try:
@@ -373,8 +537,9 @@ def build_stats(con: duckdb.DuckDBPyConnection, *, with_slices: bool = True) -> 
         con.unregister("graph_stats_arrow")
     seconds["write graph_stats"] = time.perf_counter() - started - sum(seconds.values())
     if not with_slices:
+        _write_carry(con, kept)
         return seconds
-    parts = [_slice_table(links, kind, year, chosen) for kind, year, chosen in slices(links)]
+    parts = [_slice_table(links, kind, year, chosen, kept) for kind, year, chosen in slices(links)]
     empty = _table(
         [], measure(0, *(np.zeros(0, dtype=np.int64),) * 2, np.zeros(0)), link_kind="", period=""
     )
@@ -394,4 +559,14 @@ def build_stats(con: duckdb.DuckDBPyConnection, *, with_slices: bool = True) -> 
     finally:
         con.unregister("graph_stats_slices_arrow")
     seconds["write slices"] = time.perf_counter() - started - sum(seconds.values())
+    _write_carry(con, kept)
+    seconds["write state"] = time.perf_counter() - started - sum(seconds.values())
     return {k: round(v, 2) for k, v in seconds.items()}
+
+
+def _write_carry(con: duckdb.DuckDBPyConnection, carry: Carry) -> None:
+    con.register("graph_stats_state_arrow", carry.rows())
+    try:
+        create_table(con, STATE_TABLE, "SELECT * FROM graph_stats_state_arrow")
+    finally:
+        con.unregister("graph_stats_state_arrow")

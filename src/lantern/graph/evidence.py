@@ -81,11 +81,23 @@ def build_person_status(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> No
     )
 
 
-def build_dates_of_birth(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
+# The indicators stage's tables of the same rule on the same spans (`build_dates_of_birth`).
+DATES_OF_BIRTH_TABLES = ("record_dates_of_birth", "dob_members", "dates_of_birth")
+
+
+def build_dates_of_birth(
+    con: duckdb.DuckDBPyConnection, rules: GraphRules, *, from_indicators: bool = False
+) -> None:
     """`graph_dates_of_birth` (with `graph_person_spans`, `graph_record_dates_of_birth` and
     `graph_dob_members`): each record's date of birth at each moment an event naming it was
     recorded, as known then. Identity over time from resolve (`record_person_spans`); a store
-    without it (built by hand) has only today's persons, from the start."""
+    without it (built by hand) has only today's persons, from the start.
+
+    `from_indicators`: the indicators stage has just asked the same rule on the same spans of
+    the same store (`ind_*`, `indicators.inputs.dates_of_birth`; the pipeline runs it
+    right before this stage), so its tables are copied rather than computed a second time (the
+    two were the largest steps of both stages at 50,000 children). A caller that cannot
+    vouch for that (`lantern graph build` alone) computes them."""
     from lantern.indicators.inputs import dates_of_birth
 
     steps = Steps(con)
@@ -96,6 +108,10 @@ def build_dates_of_birth(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> N
         else "SELECT record_id, person_id AS component, person_id AS person_label, "
         "NULL::TIMESTAMP AS valid_from, NULL::TIMESTAMP AS valid_to FROM persons",
     )
+    if from_indicators and all(steps.exists(f"ind_{t}") for t in DATES_OF_BIRTH_TABLES):
+        for table in DATES_OF_BIRTH_TABLES:
+            steps.table(f"graph_{table}", f"SELECT * FROM ind_{table}")  # noqa: S608
+        return
     dates_of_birth(steps, spans="graph_person_spans", prefix="graph")
 
 
@@ -581,11 +597,20 @@ STEPS = (
 )
 
 
-def build_all(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> dict[str, float]:
-    """Run every step; returns each step's wall time in seconds."""
+def build_all(
+    con: duckdb.DuckDBPyConnection,
+    rules: GraphRules,
+    *,
+    dates_of_birth_from_indicators: bool = False,
+) -> dict[str, float]:
+    """Run every step; returns each step's wall time in seconds. `dates_of_birth_from_indicators`:
+    `build_dates_of_birth`'s `from_indicators`."""
     seconds = {}
     for step in STEPS:
         started = time.perf_counter()
-        step(con, rules)
+        if step is build_dates_of_birth:
+            build_dates_of_birth(con, rules, from_indicators=dates_of_birth_from_indicators)
+        else:
+            step(con, rules)
         seconds[step.__name__.removeprefix("build_")] = round(time.perf_counter() - started, 3)
     return seconds

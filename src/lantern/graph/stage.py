@@ -46,12 +46,18 @@ def run(
     stats: bool = True,
     scored_text_layers: Sequence[str] | None = SCORED_BY_DEFAULT,
     communities: networks.CommunityFinder | None = None,
+    carry: bool = False,
+    dates_of_birth_from_indicators: bool = False,
 ) -> GraphSummary:
     """Build the graph (as of `as_of`, default: everything) and its networks on `con`.
 
     Text hits count only from `scored_text_layers` (default: the layers the shipped weights
     score; None: every layer), as in the score (`inputs.prepare_inputs`). `communities`: what
-    finds the communities (None: Leiden in this process)."""
+    finds the communities (None: Leiden in this process). `carry` (an incremental run): the
+    centrality of components the last run measured, unchanged, is carried forward
+    (`centrality.Carry`). `dates_of_birth_from_indicators`: the indicators stage has just run on
+    this store, and its dates of birth as known at each moment are copied, not computed again
+    (`evidence.build_dates_of_birth`)."""
     rules = rules or load_rules(rules_path)
     missing = prepare_inputs(con, scored_text_layers)
     seconds: dict[str, float] = {}
@@ -62,7 +68,14 @@ def run(
         seconds[name] = round(time.perf_counter() - started, 3)
 
     evidence_steps: dict[str, float] = {}
-    timed("evidence", lambda: evidence_steps.update(evidence.build_all(con, rules)))
+    timed(
+        "evidence",
+        lambda: evidence_steps.update(
+            evidence.build_all(
+                con, rules, dates_of_birth_from_indicators=dates_of_birth_from_indicators
+            )
+        ),
+    )
     timed("edges", lambda: edges.build_edges(con, rules, as_of=as_of))
     timed("signal_children", lambda: edges.build_signal_children(con, rules, as_of=as_of))
     timed("nodes", lambda: edges.build_nodes(con))
@@ -77,7 +90,7 @@ def run(
     if stats:
         from lantern.graph import centrality
 
-        timed("stats", lambda: centrality.build_stats(con))
+        timed("stats", lambda: centrality.build_stats(con, carry=carry))
     seconds.update({f"evidence: {name}": t for name, t in evidence_steps.items()})
     seconds.update({f"adult evidence: {name}": t for name, t in adult_steps.items()})
     return GraphSummary(

@@ -18,10 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lantern.config_files import load_model
 from lantern.indicators.catalogue import Concern
+from lantern.indicators.text.layers import SCORED_BY_DEFAULT
 from lantern.sql import sql_list
 from lantern.store.steps import Steps
 
 ATTRIBUTION_PATH = Path(__file__).with_name("attribution.yaml")
+# A sign of exploitation overrides an attribution only when read by a layer the shipped
+# weights score: a concept-layer reading is shown, not scored, and is no sign anywhere else
+# either (docs/scoring.md). On the hard tuning county (seed 12) "Suspect drives a white Audi"
+# in a report of abuse by the mother's partner, read by the concept layer as a child seen in
+# a car with an adult, kept two brothers' report CSE at the law's floor.
+_SCORED_LAYER = f"(v.layer IS NULL OR v.layer IN {sql_list(list(SCORED_BY_DEFAULT))})"
 
 
 class Attribution(BaseModel):
@@ -81,7 +88,8 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
           AND NOT regexp_matches(substr(e.narrative, f.span_end + 1, 3), '^\\s*[''’]s\\b')
           AND NOT EXISTS (SELECT 1 FROM text_findings v
                           WHERE v.event_id = f.event_id AND v.affirmed
-                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])})
+                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])}
+                            AND {_SCORED_LAYER})
           AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
                           WHERE c.event_id = f.event_id AND ({codes or "false"}))
           {peer_adult}
@@ -131,7 +139,8 @@ def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
                             AND s.recorded_at < coalesce(ha.valid_to, s.recorded_at + INTERVAL 1 DAY)))
           AND NOT EXISTS (SELECT 1 FROM text_findings v
                           WHERE v.event_id = s.event_id AND v.affirmed
-                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])})
+                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])}
+                            AND {_SCORED_LAYER})
           AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
                           WHERE c.event_id = s.event_id AND ({codes or "false"}))
         ORDER BY s.event_id, a.record_id

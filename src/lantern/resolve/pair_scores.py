@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +20,16 @@ from lantern.resolve.sql import scalar
 # Fewer records than this: the m probabilities stay at their documented priors
 # (EM needs variety to converge; see docs/resolve.md).
 EM_MIN_RECORDS = 2000
+
+
+class PairPredictor(Protocol):
+    def __call__(
+        self, con: duckdb.DuckDBPyConnection, settings: dict[str, Any], threshold: float
+    ) -> None:
+        """Score `person_records`' blocked pairs with the trained model `settings` (Splink's
+        JSON) and write those at or above `threshold` as `resolve_pairs`, with the columns and
+        types Splink's DuckDB prediction gives them (another engine: `lantern.spark.linkage`)."""
+        ...
 
 
 @dataclass
@@ -56,8 +67,12 @@ def score_pairs(
     seed: int = 42,
     max_pairs_u: float = 2e6,
     previous_records: str | None = None,
+    predictor: PairPredictor | None = None,
 ) -> LinkageResult:
     """Train the model on `person_records` and write every blocked pair above a low probability.
+
+    `predictor`: who scores the pairs with the model trained here (None: Splink on the store's
+    DuckDB). The training is always DuckDB's, so every engine scores with the same model.
 
     `previous_records`: the name of `person_records` as the last run left it, with the
     `resolve_pairs` and `resolve_model` it wrote — an incremental run (`kept_model`): the kept
@@ -86,9 +101,12 @@ def score_pairs(
     started = time.perf_counter()
     log = model.train(linker, use_em=use_em, seed=seed, max_pairs_u=max_pairs_u)
     trained = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=model.KEEP_PAIRS_ABOVE)
-    _keep_as_resolve_pairs(con, predictions.physical_name)
-    predictions.drop_table_from_database_and_remove_from_cache()
+    if predictor is None:
+        predictions = linker.inference.predict(threshold_match_probability=model.KEEP_PAIRS_ABOVE)
+        _keep_as_resolve_pairs(con, predictions.physical_name)
+        predictions.drop_table_from_database_and_remove_from_cache()
+    else:
+        predictor(con, linker.misc.save_model_to_json(), model.KEEP_PAIRS_ABOVE)
     _write_levels(con, linker)
     kept_model.save(con, linker, log)
     _drop_splink_tables(con)

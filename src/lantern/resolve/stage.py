@@ -71,13 +71,17 @@ def run(
     max_pairs_u: float = 2e6,
     guards: tuple[str, ...] = tuple(link_persons.GUARDS),
     incremental: bool = False,
+    predictor: pair_scores.PairPredictor | None = None,
 ) -> ResolveSummary:
     """Resolve persons and things on an open store. `training`: "auto", "em" or "priors".
 
     `incremental`: keep the trained model of the last full run and score only the pairs of new
     and changed records (`kept_model`), normalising only the values no earlier run normalised
     (`records`); every later step runs on the whole store as in a full run. Either way a store that held persons gets this run's merges, splits and renamings
-    appended to `person_changes`."""
+    appended to `person_changes`.
+
+    `predictor`: who scores the pairs with the model trained here (`pair_scores.score_pairs`;
+    None: Splink on the store's DuckDB)."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
 
@@ -98,7 +102,12 @@ def run(
     n_records = records.build_person_records(con, keep_normalised=previous is not None)
     timed("person_records")
     scored = pair_scores.score_pairs(
-        con, training=training, seed=seed, max_pairs_u=max_pairs_u, previous_records=previous
+        con,
+        training=training,
+        seed=seed,
+        max_pairs_u=max_pairs_u,
+        previous_records=previous,
+        predictor=predictor,
     )
     if previous is not None:
         con.execute(f"DROP TABLE {previous}")

@@ -31,11 +31,11 @@ import heapq
 import io
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -48,6 +48,7 @@ from lantern.store.connection import table_exists
 STATE_TABLE = "score_replay_state"
 # The code a stored state was made by: a change to the replay or the points invalidates it.
 _CODE = ("replay.py", "points.py", "carry.py")
+READ_BATCH = 2_000  # stored states read at once (`_stored_states`)
 
 
 def _code_fingerprint() -> str:
@@ -62,6 +63,27 @@ def _code_fingerprint() -> str:
 # process runs, not the files on disk when it scores (an upgrade installed while a run is under
 # way must not label the old code's states as the new code's).
 CODE_FINGERPRINT = _code_fingerprint()
+
+
+@dataclass(frozen=True)
+class PartInputs:
+    """One part's inputs, in the order the whole replay reads them (`replay`)."""
+
+    part: str
+    records: list[str]
+    links: list[RecordLink]
+    hits: list[Hit]
+    facts: list[LinkFact]
+    contacts: list[AdultContact]
+
+
+class PartReplayer(Protocol):
+    def __call__(
+        self, parts: list[PartInputs], weights: Weights, until: date
+    ) -> Iterable[dict[str, Any]]:
+        """Each part's state on `until` (`replay_part`), in the order of `parts`: replayed
+        elsewhere, each part alone (another engine: `lantern.spark.replay`)."""
+        ...
 
 
 @dataclass
@@ -123,22 +145,44 @@ def _fact_fields(fact: LinkFact) -> tuple:
             fact.by_suspect)  # fmt: skip
 
 
-def _dumps(state: dict[str, Any]) -> bytes:
+def _dumps(state: object) -> bytes:
     buffer = io.BytesIO()
     _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
     return buffer.getvalue()
 
 
-def _read_states(con: duckdb.DuckDBPyConnection, until: date) -> dict[str, bytes]:
-    """The stored states by fingerprint, those on or before `until` (a state of a later date
-    cannot be carried back)."""
+def _stored_fingerprints(con: duckdb.DuckDBPyConnection, until: date) -> set[str]:
+    """The fingerprints of the stored states on or before `until` (a state of a later date
+    cannot be carried back). Their states are read part by part (`_stored_states`)."""
     if not table_exists(con, STATE_TABLE):
-        return {}
+        return set()
     rows = con.execute(
-        f"SELECT fingerprint, state FROM {STATE_TABLE} WHERE until <= ?",  # noqa: S608
+        f"SELECT fingerprint FROM {STATE_TABLE} WHERE until <= ?",  # noqa: S608
         [until],
     ).fetchall()
-    return {fingerprint: bytes(state) for fingerprint, state in rows}
+    return {fingerprint for (fingerprint,) in rows}
+
+
+def _stored_states(
+    con: duckdb.DuckDBPyConnection, fingerprints: list[str]
+) -> Iterator[tuple[str, bytes]]:
+    """(fingerprint, state) for each of `fingerprints`, in their order, `READ_BATCH` at a time:
+    the states of a large county are never all held at once (they are the score stage's
+    largest input; holding them all put an incremental run's peak over a full run's)."""
+    for first in range(0, len(fingerprints), READ_BATCH):
+        batch = fingerprints[first : first + READ_BATCH]
+        con.register("score_state_wanted", pa.table({"fingerprint": pa.array(batch, pa.string())}))
+        try:
+            rows = dict(
+                con.execute(
+                    f"SELECT fingerprint, state FROM {STATE_TABLE} "  # noqa: S608
+                    "WHERE fingerprint IN (SELECT fingerprint FROM score_state_wanted)"
+                ).fetchall()
+            )
+        finally:
+            con.unregister("score_state_wanted")
+        for fingerprint in batch:
+            yield fingerprint, bytes(rows.pop(fingerprint))
 
 
 def replay(
@@ -153,10 +197,17 @@ def replay(
     carry: bool,
     store: bool = True,
     contacts: list[AdultContact] | None = None,
+    parts_replayed_by: PartReplayer | None = None,
 ) -> tuple[Replay, ReplayResult, CarrySummary]:
     """`Replay(records, links, hits, facts, weights).run(until)`, carrying forward the stored
     state of every part whose facts did not change when `carry` (module doc); stores every
-    part's state on `until` for the next run either way (unless not `store`)."""
+    part's state on `until` for the next run either way (unless not `store`).
+
+    `parts_replayed_by` (not with `carry`): every part with a hit or a link fact is replayed
+    alone by it (on Spark's executors) and its state on `until` restored here exactly as a
+    carried part's stored state is; the rest, unions of records, are replayed here."""
+    if parts_replayed_by is not None and carry:
+        raise ValueError("parts replayed elsewhere are not carried: one or the other")
     records = list(records)
     parts = _Parts()
     for record in records:
@@ -216,8 +267,10 @@ def replay(
         ).hexdigest()
         for part in scored
     }  # fmt: skip
-    stored = _read_states(con, until) if carry else {}
+    stored = _stored_fingerprints(con, until) if carry else set()
     carried = {part for part, fingerprint in fingerprints.items() if fingerprint in stored}
+    if parts_replayed_by is not None:
+        carried = set(scored)
 
     if carried:
         engine = Replay(
@@ -231,13 +284,27 @@ def replay(
     else:  # nothing to carry: the one replay of everything, its inputs in their own order
         engine = Replay(records, links, hits, facts, weights, contacts)
     # A carried part with nothing queued by `until` is not touched by the run: its state on
-    # `until` is the stored one, whose bytes are stored again as they are.
-    unchanged: dict[str, bytes] = {}
-    for part in sorted(carried):
-        state = pickle.loads(stored[fingerprints[part]])  # noqa: S301 - our own table
+    # `until` is the stored one, whose row is kept as it is (`_store`).
+    unchanged: set[str] = set()
+    in_order = sorted(carried)
+    if parts_replayed_by is None:
+        states: Iterable[dict[str, Any]] = (
+            pickle.loads(blob)  # noqa: S301 - our own table
+            for _, blob in _stored_states(con, [fingerprints[p] for p in in_order])
+        )
+    else:
+        inputs = [
+            PartInputs(part, part_records.get(part, []), part_links.get(part, []),
+                       part_hits.get(part, []), part_facts.get(part, []),
+                       part_contacts.get(part, []))
+            for part in in_order
+        ]  # fmt: skip
+        states = parts_replayed_by(inputs, weights, until)
+    for part, state in zip(in_order, states, strict=True):
         _restore(engine, state)
-        if all(entry[0] > until for entry in state["queue"]):
-            unchanged[part] = stored[fingerprints[part]]
+        # a part replayed elsewhere has no stored row to keep: its state is stored anew
+        if parts_replayed_by is None and all(entry[0] > until for entry in state["queue"]):
+            unchanged.add(part)
     if carried:
         # A replayed part's routine fact to a carried part's record made that record a
         # cluster of its own in the new replay; the carried state has it where it is.
@@ -274,20 +341,52 @@ def _store(
     engine: Replay,
     parts: _Parts,
     fingerprints: dict[str, str],
-    unchanged: dict[str, bytes],
+    unchanged: set[str],
     until: date,
 ) -> None:
-    """Every scored part's state on `until`, by fingerprint (`score_replay_state`); those in
-    `unchanged` as they were stored."""
+    """Every scored part's state on `until`, by fingerprint (`score_replay_state`); the rows of
+    those in `unchanged` copied in the store as they were (their bytes never read into this
+    process again), dated `until`."""
+    states = _part_states(
+        engine, [part for part in fingerprints if part not in unchanged], parts.find
+    )
+    new = pa.table(
+        {
+            "fingerprint": pa.array([fingerprints[part] for part in states], pa.string()),
+            "until": pa.array([until] * len(states), pa.date32()),
+            "state": pa.array([_dumps(state) for state in states.values()], pa.binary()),
+        }
+    )
+    _write_states(con, new, fingerprints, unchanged, until)
+
+
+def replay_part(inputs: PartInputs, weights: Weights, until: date) -> dict[str, Any]:
+    """One part replayed alone to `until`, and its state as `_store` keeps it (what
+    `_restore` puts into a replay). Its records are the part's: a record of another part a
+    routine fact names is made a cluster by the replay here, and is not in the state."""
+    engine = Replay(
+        inputs.records, inputs.links, inputs.hits, inputs.facts, weights, inputs.contacts
+    )
+    engine.run(until)
+    members = set(inputs.records)
+    return _part_states(
+        engine, [inputs.part], lambda node: inputs.part if node in members else node
+    )[inputs.part]
+
+
+def _part_states(
+    engine: Replay, wanted: Iterable[str], part_of: Callable[[str], str]
+) -> dict[str, dict[str, Any]]:
+    """The state of each part in `wanted` held by `engine` (`part_of`: a record's part)."""
     states: dict[str, dict[str, Any]] = {
         part: {"parent": {}, "clusters": {}, "facts_of_child": {}, "facts_to_target": {},
                "children_of_target": {}, "children_near": {}, "history": [], "queue": [],
                "queued": 0}
-        for part in fingerprints if part not in unchanged
+        for part in wanted
     }  # fmt: skip
 
     def state_of(node: str) -> dict[str, Any] | None:
-        return states.get(parts.find(node))
+        return states.get(part_of(node))
 
     for record, parent in engine.parent.items():
         if (state := state_of(record)) is not None:
@@ -316,14 +415,36 @@ def _store(
         if (state := state_of(entry[2])) is not None:
             state["queue"].append(entry)
             state["queued"] = max(state["queued"], entry[1])
-    blobs = {**unchanged, **{part: _dumps(state) for part, state in states.items()}}
-    table = pa.table(
-        {
-            "fingerprint": pa.array([fingerprints[part] for part in blobs], pa.string()),
-            "until": pa.array([until] * len(blobs), pa.date32()),
-            "state": pa.array(list(blobs.values()), pa.binary()),
-        }
+    return states
+
+
+def _write_states(
+    con: duckdb.DuckDBPyConnection,
+    new: pa.Table,
+    fingerprints: dict[str, str],
+    unchanged: set[str],
+    until: date,
+) -> None:
+    kept = pa.table(
+        {"fingerprint": pa.array(sorted(fingerprints[part] for part in unchanged), pa.string())}
     )
-    con.register("score_state_rows", table)
-    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} AS SELECT * FROM score_state_rows")  # noqa: S608
-    con.unregister("score_state_rows")
+    con.register("score_state_rows", new)
+    con.register("score_state_kept", kept)
+    try:
+        old = (
+            f"""UNION ALL
+            SELECT fingerprint, ?::DATE AS until, state FROM {STATE_TABLE}
+            WHERE fingerprint IN (SELECT fingerprint FROM score_state_kept)"""  # noqa: S608
+            if unchanged
+            else ""
+        )
+        con.execute(
+            f"CREATE OR REPLACE TABLE {STATE_TABLE}_next AS "  # noqa: S608
+            f"SELECT * FROM score_state_rows {old}",
+            [until] if unchanged else None,
+        )
+        con.execute(f"DROP TABLE IF EXISTS {STATE_TABLE}")
+        con.execute(f"ALTER TABLE {STATE_TABLE}_next RENAME TO {STATE_TABLE}")
+    finally:
+        con.unregister("score_state_rows")
+        con.unregister("score_state_kept")

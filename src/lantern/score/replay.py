@@ -39,9 +39,10 @@ from lantern.score.points import (
     adult_score,
     link_score,
 )
-from lantern.score.weights import BAND_RANK, Weights
+from lantern.score.weights import BAND_RANK, ChildWeights, Weights
 
 FLAG_RANK = BAND_RANK["medium"]
+LOW_RANK = BAND_RANK["low"]
 DECAY_LOOKAHEAD = 4  # decay dates searched at once (`_find_fall`)
 
 
@@ -443,19 +444,33 @@ class Replay:
             score.band = "medium"
             score.reasons.append(
                 Reason(0.0, "hold", "flag_held", None, None, None, None,
-                       "flagged earlier; held at medium until "
-                       f"{cluster.held_until.isoformat()} unless a person reviews it")
+                       _hold_text(cluster, score.score, self.weights.child))
             )  # fmt: skip
         return score
 
     def _hold(self, cluster: Cluster, day: date, points_band: str) -> str:
-        """Once flagged, a child stays at medium for `flag_hold_days` after the points fall."""
+        """Once flagged, a child stays at medium while anything still supports the flag (points
+        at `low` or above: a current sign, a tie to a named suspect and other flagged children)
+        and for `flag_hold_days` after the last of it falls away -- the points falling below
+        `low`, or from medium straight below it -- unless a person reviews it first."""
         hold = self.weights.child.flag_hold_days
         if BAND_RANK[points_band] >= FLAG_RANK:
             return points_band
-        if hold and BAND_RANK[cluster.points_band] >= FLAG_RANK and cluster.points_flagged:
-            # Fell below medium today: it was medium until yesterday.
-            cluster.held_until = day + timedelta(days=hold - 1)
+        renew = hold and (
+            # fell below medium today: it was medium until yesterday
+            (BAND_RANK[cluster.points_band] >= FLAG_RANK and cluster.points_flagged)
+            # held, and something still supports it today, or did until yesterday
+            or (
+                cluster.child_band == "medium"
+                and cluster.held_until is not None
+                and cluster.held_until >= day - timedelta(days=1)
+                and LOW_RANK in (BAND_RANK[points_band], BAND_RANK[cluster.points_band])
+            )
+        )
+        if renew:
+            until = day + timedelta(days=hold - 1)
+            if cluster.held_until is None or until > cluster.held_until:
+                cluster.held_until = until
         if cluster.held_until is not None and day <= cluster.held_until:
             return "medium"
         return points_band
@@ -635,3 +650,19 @@ class Replay:
                 adult_scores[root] = self._adult_score(root)
         root_of = {record: self.find(record) for record in self.parent}
         return ReplayResult(self.history, self.clusters, root_of, child_scores, adult_scores)
+
+
+def _hold_text(cluster: Cluster, points: float, weights: ChildWeights) -> str:
+    """The held band's reason: why it is held, and until when."""
+    held_until = cluster.held_until
+    assert held_until is not None
+    days = weights.flag_hold_days
+    if points >= weights.bands.low:
+        return (
+            f"flagged earlier; held at medium while signs remain ({points:g} points, low) and "
+            f"for {days} days after they fall away, unless a person reviews it"
+        )
+    return (
+        f"flagged earlier; held at medium until {held_until.isoformat()} ({days} days after "
+        "the signs that supported it fell away) unless a person reviews it"
+    )

@@ -27,7 +27,7 @@ from lantern.errors import StoreError
 from lantern.resolve.identity import best_dates_of_birth_sql
 from lantern.resolve.replay import person_id_for as resolve_person_id
 from lantern.score import carry as carry_forward
-from lantern.score import facts
+from lantern.score import child_protection, facts
 from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
 from lantern.score.replay import Replay, ReplayResult
@@ -66,13 +66,15 @@ def run(
     weights_path: Path | None = None,
     carry: bool = False,
     keep_state: bool = True,
+    parts_replayed_by: carry_forward.PartReplayer | None = None,
 ) -> ScoreSummary:
     """Score every person as of `as_of` (default: the latest record) and write the tables.
 
     `carry` (an incremental run): the replay's parts whose facts did not change since the
     last run are carried forward from their stored state instead of replayed (`carry.py`);
     the tables are the same either way. `keep_state` False: the replay's state is not stored
-    for a next run (a throwaway store)."""
+    for a next run (a throwaway store). `parts_replayed_by`: who replays each independent part
+    of the county alone (`carry.replay`; another engine's executors); the tables are the same."""
     missing = [t for t in REQUIRED if not table_exists(con, t)]
     if missing:
         raise StoreError(
@@ -108,6 +110,7 @@ def run(
         carry=carry,
         store=keep_state,
         contacts=facts.read_adult_contacts(con, until),
+        parts_replayed_by=parts_replayed_by,
     )
     person_of_root = _person_ids(con, result)
     _write_cluster_map(con, result, person_of_root)
@@ -129,6 +132,8 @@ def run(
     )
     _write_child_concerns(con, until, weights.child.scored_text_layers)
     _write_adult_concerns(con, flagged_children)
+    # after the CSE concerns: child sexual abuse that is not exploitation, for child protection
+    child_protection.write(con, until, weights.child, weights.child.scored_text_layers)
     return summary
 
 

@@ -19,11 +19,16 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import duckdb
 
 from lantern.graph.rules import GraphRules
 from lantern.indicators.text.analyse import Analysis
+from lantern.score.carry import PartInputs
+from lantern.score.weights import Weights
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -57,6 +62,24 @@ class SparkEngine:
         from lantern.spark.communities import find_communities
 
         return find_communities(self.session, edges, rules)
+
+    def pair_predictor(
+        self, con: duckdb.DuckDBPyConnection, settings: dict[str, Any], threshold: float
+    ) -> None:
+        """Resolve's pairs scored on Spark with the model trained on DuckDB
+        (`lantern.resolve.pair_scores.PairPredictor`)."""
+        from lantern.spark.linkage import predict_pairs
+
+        predict_pairs(self.session, con, settings, threshold)
+
+    def part_replayer(
+        self, parts: list[PartInputs], weights: Weights, until: date
+    ) -> list[dict[str, Any]]:
+        """The score replay's independent parts, each replayed alone on the executors
+        (`lantern.score.carry.PartReplayer`)."""
+        from lantern.spark.replay import replay_parts
+
+        return replay_parts(self.session, parts, weights, until)
 
     @property
     def sql(self) -> SparkSql:

@@ -147,3 +147,43 @@ def test_two_alerts_of_children_merged_into_one_become_one_alert_with_every_deci
     page = signed_in(merged, "ana").get(f"/children/{county.chloe}").text
     assert "this person's records were joined with" in page
     assert county.jade in page.split('data-testid="identity-changes"', 1)[1]
+
+
+def test_a_disruption_action_against_a_person_follows_a_rename_and_a_merge(tmp_path: Path) -> None:
+    """A CAWN recorded against Darren stays with Darren when a run renames him, and then when
+    another run merges him into Shaun: the action moves to the person his records went to,
+    and the audit log says which id it had."""
+    from datetime import date
+
+    from lantern.app.models import DisruptionAction
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    app, county = make_app(tmp_path, url)
+    with app.state.lantern.session() as db:
+        db.add(DisruptionAction(
+            target_kind="person", target_id=county.darren, action="cawn", agency="police",
+            owner="DS Rowe", started_on=date(2011, 3, 1), ended_on=None, outcome="served",
+            recorded_by="sue", recorded_at=datetime(2011, 3, 2),
+        ))  # fmt: skip
+        db.add(DisruptionAction(
+            target_kind="vehicle", target_id=county.vehicle, action="anpr_marker",
+            agency="police", owner="DS Rowe", started_on=date(2011, 3, 1), ended_on=None,
+            outcome="set", recorded_by="sue", recorded_at=datetime(2011, 3, 2),
+        ))  # fmt: skip
+        db.commit()
+    store, con = _next_generation(county.path, tmp_path)
+    _rename(con, county.darren, NEW_ID)
+    _merge(con, NEW_ID, county.shaun)
+    con.close()
+
+    followed = _serve(store, url)
+    with followed.state.lantern.session() as db:
+        targets = sorted(db.scalars(select(DisruptionAction.target_id)))
+        assert targets == sorted([county.shaun, county.vehicle])
+        again = alerts.sync(db, Analytics(store))
+        assert again.disruptions_followed == 0  # idempotent
+        [entry] = db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "disruption_followed")
+        ).all()
+        assert entry.subject == f"person:{county.shaun}"
+        assert county.darren in entry.detail

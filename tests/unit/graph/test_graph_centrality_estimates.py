@@ -174,3 +174,83 @@ def test_a_recompute_over_a_filtered_query_on_a_read_only_store_matches_the_slic
     reader.close()
     assert live == [(n, d, pytest.approx(b), pytest.approx(c)) for n, d, b, c in sliced]
     assert [n for n, *_ in sliced] == ["a", "b", "c", "d"]
+
+
+def _random_graph_edges(con, seed: int, nodes: int, links: int) -> None:
+    """`graph_edges` and `graph_nodes` of a county-like graph: many small components and a
+    large one (sampled when `EXACT_LIMIT` is lowered), several kinds and years."""
+    rng = np.random.default_rng(seed)
+    con.execute(
+        "CREATE OR REPLACE TABLE graph_edges (src VARCHAR, dst VARCHAR, kind VARCHAR, "
+        "weight DOUBLE, first_available_at TIMESTAMP, first_occurred_at TIMESTAMP, "
+        "last_occurred_at TIMESTAMP)"
+    )
+    rows = []
+    for _ in range(links):
+        hub = rng.random() < 0.4  # a giant component around node 0..9
+        x = int(rng.integers(0, 10)) if hub else int(rng.integers(10, nodes))
+        y = int(rng.integers(10, nodes)) if hub else x + int(rng.integers(1, 4))
+        began = int(rng.integers(2008, 2012))
+        rows.append((f"p{x:05d}", f"p{y:05d}", str(rng.choice(["co_event", "with_thing"])),
+                     float(rng.choice([0.0, 0.5, 1.0, 3.0])), datetime(began, 1, 1),
+                     datetime(began, 2, 1), datetime(began + int(rng.integers(0, 3)), 6, 1)))  # fmt: skip
+    con.executemany("INSERT INTO graph_edges VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute(
+        "CREATE OR REPLACE TABLE graph_nodes AS SELECT DISTINCT node_id, 'person' AS kind, "
+        "'adult' AS subkind, node_id AS label, false AS signal_child, "
+        "0 AS linked_signal_children, false AS routine "
+        "FROM (SELECT src AS node_id FROM graph_edges UNION SELECT dst FROM graph_edges)"
+    )
+
+
+def _stats(con) -> dict[str, list]:
+    return {
+        table: [
+            tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+            for row in con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608
+        ]
+        for table in ("graph_stats", "graph_stats_slices", "graph_stats_state")
+    }
+
+
+def test_carried_components_give_the_figures_of_a_measure_of_everything(con, monkeypatch):
+    """An incremental run measures only components whose nodes or links changed (a new link,
+    a new weight, a renamed node) and carries the rest, in the graph and in every slice; the
+    tables equal a measure of everything, the sampled large component included."""
+    monkeypatch.setitem(centrality.measure.__kwdefaults__, "exact_limit", 40)  # one sampled
+    measured = []
+    original = centrality.Carry.fill
+
+    def counting(self, *args):  # type: ignore[no-untyped-def]
+        known = original(self, *args)
+        measured.append((int(known.sum()), len(self.fingerprints)))
+        return known
+
+    monkeypatch.setattr(centrality.Carry, "fill", counting)
+    _random_graph_edges(con, seed=4, nodes=400, links=500)
+    centrality.build_stats(con)
+    assert all(carried == 0 for carried, _ in measured)
+    assert con.execute("SELECT bool_or(estimated) FROM graph_stats").fetchall() == [(True,)]
+    # the day's changes: a new link between two small components, a weight changed, a node
+    # renamed (a merge), a new node
+    con.execute(
+        "INSERT INTO graph_edges VALUES ('p00100', 'p00200', 'co_event', 1.0, "
+        "'2011-01-01', '2011-01-01', '2011-06-01'), ('p00300', 'p09999', 'with_thing', 2.0, "
+        "'2011-01-01', '2011-01-01', '2011-06-01')"
+    )
+    con.execute("UPDATE graph_edges SET weight = weight + 1 WHERE src = 'p00150'")
+    con.execute("UPDATE graph_edges SET dst = 'p00250b' WHERE dst = 'p00250'")
+    con.execute("UPDATE graph_edges SET src = 'p00250b' WHERE src = 'p00250'")
+    con.execute(
+        "CREATE OR REPLACE TABLE graph_nodes AS SELECT DISTINCT node_id, 'person' AS kind, "
+        "'adult' AS subkind, node_id AS label, false AS signal_child, "
+        "0 AS linked_signal_children, false AS routine "
+        "FROM (SELECT src AS node_id FROM graph_edges UNION SELECT dst FROM graph_edges)"
+    )
+    measured.clear()
+    centrality.build_stats(con, carry=True)
+    carried = _stats(con)
+    assert sum(c for c, _ in measured) > 0.8 * sum(n for _, n in measured) > 0
+    assert sum(n - c for c, n in measured) > 0  # the changed ones were measured
+    centrality.build_stats(con)  # everything measured
+    assert carried == _stats(con)

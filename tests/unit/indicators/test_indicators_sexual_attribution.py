@@ -63,6 +63,9 @@ CASES = {
     "negated_family_11": ("sexual_offence_report", 11, None, None,
                           "No concerns of abuse by a family member."),
     "fight_in_year_14": ("incident", 14, None, None, "Fight with a boy in her year at lunchtime."),
+    "family_suspect_car_10": ("sexual_offence_report", 10, "hocr:20B", None,
+                              "She disclosed that mum's former partner touched her. Suspect "
+                              "drives a white Audi A3, PNC checked."),
 }  # fmt: skip
 
 
@@ -172,3 +175,16 @@ def test_peer_words_alone_are_not_a_finding(found):
 def test_negated_attribution_attributes_nothing(found):
     by_case, _ = found
     assert "sexual_abuse_intrafamilial" not in by_case["negated_family_11"]
+
+
+def test_a_sign_read_only_by_the_unscored_concept_layer_does_not_override(found):
+    # "Suspect drives a white Audi", read by the concept layer (shown, not scored) as a child
+    # seen in a car with an adult, kept a report of abuse by the mother's partner CSE at the
+    # law's floor (hard tuning county, seed 12): a layer the weights do not score is no sign
+    by_case, scored = found
+    mine = by_case["family_suspect_car_10"]
+    assert mine["seen_in_car_with_adult"]["text_layer"] == "concepts"
+    assert mine["sexual_offence_reported"]["concern"] == CSA
+    assert mine["legal_under13_sexual_activity"]["concern"] == CSA
+    # (read here with every layer: the shipped weights do not score the concept layer's car)
+    assert {i for c, i in scored if c == "family_suspect_car_10"} <= {"seen_in_car_with_adult"}

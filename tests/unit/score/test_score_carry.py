@@ -123,3 +123,26 @@ def test_a_throwaway_store_keeps_no_state():
     assert not con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_replay_state'"
     ).fetchall()[0][0]
+
+
+def test_a_carried_part_with_nothing_due_keeps_its_stored_row_and_the_states_are_read_in_batches(
+    monkeypatch,
+):
+    """The states are read a few at a time (never all at once), and the row of a carried part
+    with no decay due is copied in the store as it was, dated the new day; the next run
+    carries every part from the rows so written."""
+    from lantern.score import carry
+
+    monkeypatch.setattr(carry, "READ_BATCH", 1)
+    world = county()
+    con = duckdb.connect()
+    world.write(con)
+    stage.run(con)
+    before = dict(con.execute("SELECT fingerprint, state FROM score_replay_state").fetchall())
+    summary = stage.run(con, carry=True)
+    assert summary.parts_carried == summary.replay_parts == len(before) > 1
+    after = con.execute("SELECT fingerprint, until, state FROM score_replay_state").fetchall()
+    assert {f: s for f, _, s in after} == before
+    assert {u for _, u, _ in after} == {summary.as_of}
+    assert stage.run(con, carry=True).parts_carried == len(before)
+    assert dump(con) == dump(replayed(world, END))

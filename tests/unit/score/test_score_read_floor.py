@@ -48,4 +48,4 @@ def test_a_flag_the_points_carried_is_still_held():
         )
     ]  # fmt: skip
     assert _band(hits, [record], date(2015, 2, 1))[record] in ("medium", "high")
-    assert _band(hits, [record], date(2018, 6, 1))[record] == "medium"  # held
+    assert _band(hits, [record], date(2016, 6, 1))[record] == "medium"  # held

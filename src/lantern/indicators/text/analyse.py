@@ -69,9 +69,15 @@ _FOR_WHOM = frozenset({"for", "re", "regarding"})
 _DETERMINERS = frozenset("a an the two three four several some many unknown".split())
 
 
+# Passed over between a classification label and its value ("under the category of ...").
+_LABEL_JOINERS = _DETERMINERS | {"of"}
+
 _AUXILIARIES = frozenset({"be", "have", "do"})
 # "by her former step - dad": the words between the agent's "by" and a kin word
-_AGENT_MARKERS = frozenset({"by", "from"})
+_AGENT_MARKERS = frozenset({"by", "from", "against"})
+# A participle right after the finding names it, it does not open a new clause: "sexual
+# abuse alleged by Mia against her grandad". ("Reported by", "disclosed by" name who told.)
+_NAMING_PARTICIPLES = frozenset({"alleged", "made", "committed"})
 _KIN_MODIFIERS = frozenset("her his their the a an former late older step - great".split())
 
 
@@ -289,6 +295,7 @@ class TextAnalyser:
         self.refusals = tuple(
             tuple(nlp.vocab.strings.add(w) for w in r.split()) for r in ctx["refused_act"]
         )
+        self._refusal_ends = frozenset(r[-1] for r in self.refusals)
         screening = ctx["screening_result"]
         self.screened_for = frozenset(screening["for"])
         self.screening_reach = int(screening["reach"])
@@ -297,6 +304,15 @@ class TextAnalyser:
         fields = ctx["classification_fields"]
         self.field_labels = tuple(tuple(label.split()) for label in fields["labels"])
         self.field_categories = frozenset(fields["categories"])
+        self.bare_labels = frozenset(fields["bare_labels"])
+        self.under_words = frozenset(fields["under"])
+        self.plan_words = frozenset(fields["plans"])
+        self.plan_reach = int(fields["plan_reach"])
+        search = ctx["search_result"]
+        self.search_categories = frozenset(search["categories"])
+        self.search_words = frozenset(search["search_words"])
+        self.search_reach = int(search["reach"])
+        self.search_results = tuple(tuple(r.split()) for r in search["results"])
         self.kin_identified = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.kin_identified.add("KIN_ID", [nlp.make_doc(p) for p in kinship["identified_by"]])
         self._comma = nlp.vocab.strings[","]
@@ -420,15 +436,15 @@ class TextAnalyser:
             )
             others_after = people.other_children_at(doc, age)
             for ent in ents:
-                excluded = self.rules.exclude_after.get(ent.label_)
+                indicator = ent.label_
+                category = self.categories[indicator]
+                excluded = self.rules.exclude_after.get(indicator)
                 if excluded and _follows(doc, ent.start, excluded):
                     continue
-                excluded = self.rules.exclude_before.get(ent.label_)
+                excluded = self.rules.exclude_before.get(indicator)
                 if excluded and _precedes(doc, ent.end, excluded):
                     continue
-                if self.categories[
-                    ent.label_
-                ] in self.field_categories and self._classification_value(doc, ent.start):
+                if category in self.field_categories and self._classification_value(doc, ent.start):
                     continue
                 number = int(sentence_of[ent.start])
                 sent = doc[bounds[number] : bounds[number + 1]]
@@ -437,7 +453,6 @@ class TextAnalyser:
                 breaks = [start for label, start, _ in in_sentence if label == "TERM"] + [
                     c for c in clause_breaks if sent.start <= c < sent.end
                 ]
-                indicator = ent.label_
                 hypothetical = (
                     self._cued(in_sentence, breaks, ent, "HYPO_PRE", "HYPO_POST")
                     or (
@@ -470,6 +485,7 @@ class TextAnalyser:
                     bool(ent._.negex)
                     or self._refused(lower, ent.start)
                     or (indicator in self.screened_for and self._screened_out(doc, sent, ent))
+                    or (category in self.search_categories and self._searched_nil(doc, sent, ent))
                     or (
                         number in refuted
                         and any(
@@ -486,7 +502,7 @@ class TextAnalyser:
                 analysis.hits.append(
                     Finding(
                         indicator=indicator,
-                        category=self.categories[indicator],
+                        category=category,
                         start=start_char,
                         end=end_char,
                         text=text[start_char:end_char],
@@ -495,9 +511,9 @@ class TextAnalyser:
                         historical=historical,
                         experiencer=experiencer,
                         sentence=text[sent.start_char : sent.end_char].strip(),
-                        layer=PATTERNS if (ent.start, ent.end, ent.label_) in fixed else CONCEPTS,
+                        layer=PATTERNS if (ent.start, ent.end, indicator) in fixed else CONCEPTS,
                         relation=self._relation(doc, sent, ent)
-                        if self.categories[indicator] in self.kin_categories
+                        if category in self.kin_categories
                         else "",
                     )
                 )
@@ -550,8 +566,23 @@ class TextAnalyser:
             return False
         return False
 
+    def _searched_nil(self, doc: Any, sent: Any, ent: Any) -> bool:
+        """What a search looked for and did not find ("Searched for drugs - nil found",
+        "room searched for cannabis, nothing found"; context.yaml `search_result`)."""
+        begin = max(sent.start, ent.start - self.search_reach)
+        if not any(doc[i].lower_ in self.search_words for i in range(begin, ent.start)):
+            return False
+        after = [t.lower_ for t in doc[ent.end : sent.end]]
+        return any(
+            tuple(after[i : i + len(result)]) == result
+            for i in range(len(after))
+            for result in self.search_results
+        )
+
     def _refused(self, lower: Any, start: int) -> bool:
         """A refusal right before the finding's words ("refused to get into the taxi")."""
+        if start == 0 or int(lower[start - 1]) not in self._refusal_ends:
+            return False
         for refusal in self.refusals:
             begin = start - len(refusal)
             if begin >= 0 and tuple(lower[begin:start].tolist()) == refusal:
@@ -566,7 +597,26 @@ class TextAnalyser:
         colon = start - 1
         while colon >= 0 and doc[colon].lower_ in _DETERMINERS:
             colon -= 1
-        if colon < 1 or doc[colon].text != ":":
+        if colon >= 0 and doc[colon].text != ":":
+            # the label without its colon ("CP plan, category sexual abuse", "under the
+            # category of sexual abuse"), or "under" after a plan ("Recommend ICPC under
+            # sexual abuse")
+            at = colon
+            while at >= 0 and doc[at].lower_ in _LABEL_JOINERS:
+                at -= 1
+            if at < 0:
+                return False
+            word = doc[at].lower_
+            if word in self.bare_labels:
+                return True
+            if word in self.under_words:
+                sentence_start = doc[at].sent.start
+                return any(
+                    doc[i].lower_ in self.plan_words
+                    for i in range(max(sentence_start, at - self.plan_reach), at)
+                )
+            return False
+        if colon < 1:
             return False
         for label in self.field_labels:
             begin = colon - len(label)
@@ -597,9 +647,10 @@ class TextAnalyser:
         # the agent of a passive, later in the clause: "sexual assault of Kyla (11) by father
         # Luke", "picked up by her uncle in his car"
         i = ent.end
+        units: list[tuple[int, int]] | None = None
         while i < sent.end and i - ent.end < self.kin_agent_reach:
             word = doc[i].lower_
-            if word in self.kin_agent_stops:
+            if word in self.kin_agent_stops and not (i == ent.end and word in _NAMING_PARTICIPLES):
                 break
             if word in _AGENT_MARKERS:
                 j = i + 1
@@ -607,12 +658,60 @@ class TextAnalyser:
                     j += 1
                 if j < sent.end and self._kin(doc, j, False):
                     return "family"
+                # "against Mark Price (grandad)": a name with its kin beside it
+                if units is None:
+                    units = self._kin_appositions(doc, sent, False)
+                if any(a == j for a, _ in units):
+                    return "family"
             i += 1
         # doc-level offsets; "identified as her step - dad": up to four tokens on
         for _, _, at in self.kin_identified(doc[ent.end : sent.end]):
             if any(self._kin(doc, i, acts) for i in range(at, min(sent.end, at + 4))):
                 return "family"
+        # a person named with their kin beside them, in brackets or apposition ("with Stephen
+        # Moore (mum's partner)", "by Mark Hardy (uncle)", "her mum's partner, Paul Watts, had
+        # ..."), just around the window: the name stands for the kin
+        for a, b in self._kin_appositions(doc, sent, acts):
+            between = range(b, ent.start) if b <= ent.start else range(ent.end, a)
+            if (
+                a < end
+                and start <= b
+                and not any(doc[i].lower_ in self.kin_agent_stops for i in between)
+            ):
+                return "family"
         return ""
+
+    def _kin_appositions(self, doc: Any, sent: Any, acts: bool) -> list[tuple[int, int]]:
+        """Token spans (start, end) of a name and a kin description that stand for one person:
+        "Name (kin)", "Name, [her] kin,", "[her] kin, Name,". The brackets and commas are part
+        of the span."""
+        out = []
+        for p in range(sent.start + 1, sent.end - 1):
+            opener = doc[p].text
+            if opener not in ("(", ","):
+                continue
+            closer = ")" if opener == "(" else ","
+            close = next(
+                (j for j in range(p + 1, min(sent.end, p + 6)) if doc[j].text == closer), None
+            )
+            if close is None and opener == ",":
+                continue  # an apposition opened by a comma closes with one
+            stop = close if close is not None else min(sent.end, p + 5)
+            inside = range(p + 1, stop)
+            name_before = _is_name_token(doc[p - 1])
+            if name_before and any(self._kin(doc, i, acts) for i in inside):
+                first = p - 1
+                while first - 1 >= sent.start and _is_name_token(doc[first - 1]):
+                    first -= 1
+                out.append((first, stop + 1))
+            elif (
+                opener == ","
+                and inside
+                and all(_is_name_token(doc[i]) for i in inside)
+                and any(self._kin(doc, i, acts) for i in range(max(sent.start, p - 3), p))
+            ):
+                out.append((max(sent.start, p - 3), stop + 1))
+        return out
 
     def _kin(self, doc: Any, i: int, acts: bool) -> bool:
         word = doc[i].lower_
@@ -679,7 +778,8 @@ class TextAnalyser:
             for label, start, end in cues
             if label in _EXP_LABELS
             # the child acted on may be inside the finding's own words ("made her do ...")
-            and (end <= ent.start or (label == "OBJ_PRON" and start < ent.end))
+            # or its verb's object right after them ("had sexually abused her")
+            and (end <= ent.start or (label == "OBJ_PRON" and start <= ent.end))
         ]
         # Longest match wins where cues overlap ("her friend" over "friend").
         candidates.sort(key=lambda c: (c[1], -(c[2] - c[1])))
@@ -777,6 +877,11 @@ _REPORTING = frozenset(
     "says said say saying states stated stating told tells calls called describes described "
     "refers referred claims claimed".split()
 )
+
+
+def _is_name_token(token: Any) -> bool:
+    """A capitalised word that reads as a person's name (not "Mum", "Police", "She")."""
+    return people.is_name(token.text)
 
 
 def _negated_term(doc: Any, start: int) -> bool:

@@ -167,6 +167,17 @@ class ConceptReader:
             )
             for rule in self.rules
         ]
+        # and indexed by one concept each needs (the rarest-looking: the last), so a note is
+        # tested only against the rules whose concept it holds; rules needing no concept are
+        # tested on every note
+        self._rules_by_concept: dict[str, list[int]] = {}
+        self._rules_always: list[int] = []
+        for index, (_, needed, _) in enumerate(self._rule_needs):
+            if needed:
+                key = max(needed, key=lambda c: (len(c), c))
+                self._rules_by_concept.setdefault(key, []).append(index)
+            else:
+                self._rules_always.append(index)
         self.unless = {label: set(v) for label, v in (data.get("unless") or {}).items()}
         self.explained_by = {label: set(v) for label, v in (data.get("explained_by") or {}).items()}
         # an explanation or an exception may be a composition ("CORRECTION ~2 PEER"):
@@ -177,9 +188,11 @@ class ConceptReader:
             for text in sorted(texts)
             if " " in text
         ]
+        self._explain_by_text = {rule.text: rule for rule in self.explain_rules}
         self.overrides = {label: set(v) for label, v in (data.get("overrides") or {}).items()}
         self.street_words = frozenset(str(w).lower() for w in data.get("street_words") or ())
         self.last_found: dict[str, list[tuple[int, int]]] = {}
+        self._last_context: tuple[Any, Any, Any] = ({}, None, [])
         self._fuzzy_cache: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------ triggers
@@ -285,19 +298,40 @@ class ConceptReader:
         for i, lower in enumerate(lowers):
             positions.setdefault(lower, []).append(i)
         computed = _Computed(doc, found, texts, lowers, starts)
-        for rule in self.explain_rules:
-            found[rule.text] = list(self._match_rule(rule, positions, found, computed, sentence))
+        # the compositions that explain or except a sign are matched only when a sign asks
+        # for them (`explanation`), not on every note
+        self._last_context = (positions, computed, sentence)
         spans: list[Span] = []
-        held = found.keys()
-        for rule, concepts_needed, literals_needed in self._rule_needs:
+        held = set(found)
+        words = positions.keys()
+        candidates = set(self._rules_always)
+        for concept in held.intersection(self._rules_by_concept):
+            candidates.update(self._rules_by_concept[concept])
+        for index in sorted(candidates):
+            rule, concepts_needed, literals_needed = self._rule_needs[index]
             if not concepts_needed <= held or any(
-                positions.keys().isdisjoint(words) for words in literals_needed
+                words.isdisjoint(needed) for needed in literals_needed
             ):
                 continue
             for start, end in self._match_rule(rule, positions, found, computed, sentence):
                 if self._excluded(rule.label, start, end, found):
                     continue
                 spans.append(Span(doc, start, end, label=rule.label))
+        return spans
+
+    def explanation(self, concept: str) -> list[tuple[int, int]]:
+        """Where the last note read expresses `concept` (a word class or, matched on first
+        asking, a composition that explains or excepts a sign: "CORRECTION ~2 PEER")."""
+        found = self.last_found
+        spans = found.get(concept)
+        if spans is None:
+            rule = self._explain_by_text.get(concept)
+            if rule is None:
+                return []
+            positions, computed, sentence = self._last_context
+            spans = found[concept] = list(
+                self._match_rule(rule, positions, found, computed, sentence)
+            )
         return spans
 
     @staticmethod
@@ -347,7 +381,7 @@ class ConceptReader:
         self, label: str, start: int, end: int, found: dict[str, list[tuple[int, int]]]
     ) -> bool:
         for concept in self.unless.get(label, ()):
-            for s, e in found.get(concept, []):
+            for s, e in self.explanation(concept):
                 if s < end and start < e:
                     return True
         return False
@@ -608,15 +642,19 @@ class ConceptComponent:
         """Drop a reading another reading of the same words replaces ("superficial cuts to
         forearm" is self-harm, not an injury done to the child)."""
         overrides = self.reader.overrides
-        winners = [s for s in spans if s.label_ in overrides]
+        labels = [s.label_ for s in spans]
+        winners = [
+            (s, overrides[label])
+            for s, label in zip(spans, labels, strict=True)
+            if label in overrides
+        ]
         if not winners:
             return spans
         return [
             s
-            for s in spans
+            for s, label in zip(spans, labels, strict=True)
             if not any(
-                s.label_ in overrides[w.label_] and s.start < w.end and w.start < s.end
-                for w in winners
+                label in replaced and s.start < w.end and w.start < s.end for w, replaced in winners
             )
         ]
 
@@ -624,26 +662,34 @@ class ConceptComponent:
         """Drop a sign its own or a neighbouring sentence explains ("a bruise on her shin
         from football", "a new phone, paid for by the LA", "a school trip to a hotel")."""
         explained_by = self.reader.explained_by
-        found = self.reader.last_found
-        if not any(s.label_ in explained_by for s in spans):
+        asked = [
+            (k, concepts)
+            for k, span in enumerate(spans)
+            if (concepts := explained_by.get(span.label_))
+        ]
+        if not asked:
+            return spans
+        where = {
+            concept: self.reader.explanation(concept)
+            for _, concepts in asked
+            for concept in concepts
+        }
+        if not any(where.values()):
             return spans
         from lantern.indicators.text.people import token_lists
 
         texts, _, starts = token_lists(doc)
         sentence_of = list(accumulate(1 if s else 0 for s in starts))
         quoted = _inside_quotes(texts, starts)
-        kept = []
-        for span in spans:
-            concepts = explained_by.get(span.label_)
-            if concepts:
-                here = sentence_of[span.start]
-                # an explanation in the child's own quoted words ("says 'from the gym'",
-                # "money is 'from my birthday'") is recorded, not accepted: it explains nothing
-                if any(
-                    abs(sentence_of[s] - here) <= 1 and not quoted[s]
-                    for concept in concepts
-                    for s, _ in found.get(concept, [])
-                ):
-                    continue
-            kept.append(span)
-        return kept
+        dropped = set()
+        for k, concepts in asked:
+            here = sentence_of[spans[k].start]
+            # an explanation in the child's own quoted words ("says 'from the gym'",
+            # "money is 'from my birthday'") is recorded, not accepted: it explains nothing
+            if any(
+                abs(sentence_of[s] - here) <= 1 and not quoted[s]
+                for concept in concepts
+                for s, _ in where[concept]
+            ):
+                dropped.add(k)
+        return [span for k, span in enumerate(spans) if k not in dropped]

@@ -37,6 +37,20 @@ def token_lists(doc: Any) -> tuple[list[str], list[str], list[bool]]:
     return cached  # type: ignore[no-any-return]
 
 
+def name_flags(doc: Any) -> list[bool]:
+    """Per token, whether it reads as a name (`_is_name`), once per document."""
+    cached = doc.user_data.get("lantern_names")
+    if cached is None:
+        cached = doc.user_data["lantern_names"] = [_is_name(t) for t in token_lists(doc)[0]]
+    return cached  # type: ignore[no-any-return]
+
+
+def is_name(text: str) -> bool:
+    """Whether a token's text reads as a person's name (capitalised, not a role or a kin
+    word)."""
+    return _is_name(text)
+
+
 def _is_name(text: str) -> bool:
     if len(text) < 2 or not text[0].isupper() or not text.isalpha():
         return False
@@ -56,11 +70,12 @@ def subject_name(doc: Any, age: int | None) -> str | None:
 
 def _subject_name(doc: Any, age: int | None) -> str | None:
     texts, lowers, _ = token_lists(doc)
+    is_name = name_flags(doc)
     n = len(texts)
     names: Counter[str] = Counter()
     with_age: list[tuple[str, int | None]] = []
-    for i, text in enumerate(texts):
-        if not _is_name(text):
+    for i in range(n):
+        if not is_name[i]:
             continue
         if i + 2 < n + 1 and i + 1 < n and texts[i + 1] == "(" and i + 2 <= n - 1:
             inside = lowers[i + 2 : i + 6]
@@ -89,14 +104,14 @@ _PEER_WORDS = frozenset(
 )
 
 
-def _other_children(texts: list[str], lowers: list[str]) -> set[str]:
+def _other_children(texts: list[str], lowers: list[str], is_name: list[bool]) -> set[str]:
     """Names the note gives an age under 18 ("Hollie (15)") or calls a friend or sibling
     ("her friend Skye"). An adult's name decides nothing: an adult named beside a sign
     ("'Smudge' (his 20s) picks him up") is the child's associate, and the sign the child's."""
     out = set()
     n = len(texts)
-    for i, text in enumerate(texts):
-        if not _is_name(text):
+    for i in range(n):
+        if not is_name[i]:
             continue
         if i + 2 < n and texts[i + 1] == "(" and texts[i + 2].isdigit() and int(texts[i + 2]) < 18:
             out.add(lowers[i])
@@ -141,7 +156,8 @@ _ACTS_ON = frozenset(
     "made make makes making let lets letting forced force forces told tells asked asks got gets "
     "want wants wanted take took takes taking gave give gives giving picked picks drove drives "
     "sent sends paid pays bought buys touched touches hit hits hurt hurts kissed grabbed pushed "
-    "pressured persuaded encouraged".split()
+    "pressured persuaded encouraged abused abuses abusing assaulted assaults assaulting raped "
+    "rapes raping molested molests molesting groped gropes groping touching".split()
 )
 
 
@@ -151,8 +167,9 @@ def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple
     cannot be named: "Tia's brother gives them lifts")."""
     child = subject_name(doc, age)
     texts, lowers, _ = token_lists(doc)
+    is_name = name_flags(doc)
     n = len(texts)
-    known = _other_children(texts, lowers) | {child} if child is not None else set()
+    known = _other_children(texts, lowers, is_name) | {child} if child is not None else set()
     out: list[tuple[str, int]] = []
     for i, lower in enumerate(lowers):
         if lower in _OBJECT_PRONOUNS:
@@ -166,7 +183,7 @@ def name_cues(doc: Any, age: int | None, object_markers: set[str]) -> list[tuple
             ):
                 out.append(("OBJ_PRON", i))
             continue
-        if lower not in known or not _is_name(texts[i]):
+        if lower not in known or not is_name[i]:
             continue
         before = lowers[i - 1] if i > 0 else ""
         after = lowers[i + 1] if i + 1 < n else ""
@@ -183,7 +200,8 @@ def other_children_at(doc: Any, age: int | None) -> set[int]:
     if child is None:
         return set()
     texts, lowers, _ = token_lists(doc)
-    others = _other_children(texts, lowers) - {child}
+    is_name = name_flags(doc)
+    others = _other_children(texts, lowers, is_name) - {child}
     if not others:
         return set()
-    return {i for i, lower in enumerate(lowers) if lower in others and _is_name(texts[i])}
+    return {i for i, lower in enumerate(lowers) if lower in others and is_name[i]}
