@@ -358,3 +358,20 @@ def with_partition_of(full: duckdb.DuckDBPyConnection, world: World, cut: date):
         """
     )
     return con
+
+
+SCORE_TABLES = (
+    "assessments",
+    "score_history",
+    "score_reasons",
+    "network_assessments",
+    "score_persons",
+)
+
+
+def dump_score_tables(con):
+    """Every row of the score stage's tables, in a fixed order: two stores compare equal."""
+    return {
+        t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()  # noqa: S608
+        for t in SCORE_TABLES
+    }

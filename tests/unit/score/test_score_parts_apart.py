@@ -13,17 +13,10 @@ import pytest
 from lantern.score import stage
 from lantern.score.carry import PartInputs, _dumps, replay_part
 from lantern.score.weights import Weights
-from score_world import county
+from score_world import county, dump_score_tables
 
 END = date(2010, 12, 31)
-TABLES = ("assessments", "score_history", "score_reasons", "network_assessments", "score_persons")
-
-
-def dump(con):
-    return {
-        t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()  # noqa: S608
-        for t in TABLES
-    }
+dump = dump_score_tables
 
 
 class Apart:
