@@ -130,3 +130,18 @@ def test_the_one_an_allegation_is_against_is_its_agent(text: str) -> None:
 def test_an_allegation_against_a_stranger_is_not_family() -> None:
     text = "Allegation of sexual assault against a man she met online."
     assert _one(text, "sexual_abuse_disclosed").relation == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Searching online for drugs on her phone.",
+        "She was looking for drugs in town with friends.",
+    ],
+)
+def test_what_a_child_looks_for_is_no_exchange(text: str) -> None:
+    assert "sex_exchange" not in {h.indicator for h in _hits(text)}
+
+
+def test_sex_for_drugs_is_still_an_exchange() -> None:
+    assert "sex_exchange" in {h.indicator for h in _hits("She has sex with older men for drugs.")}
