@@ -15,6 +15,10 @@ def _hits(text: str, age: int = 14) -> list[Finding]:
     return next(shared_analyser().analyse([text], [age])).hits
 
 
+def _affirmed(text: str, category: str) -> list[Finding]:
+    return [h for h in _hits(text) if h.category == category and h.affirmed]
+
+
 def _one(text: str, category: str) -> Finding:
     found = [h for h in _hits(text) if h.category == category]
     assert found, _hits(text)
@@ -72,7 +76,7 @@ def test_the_childs_pronoun_after_the_act_makes_it_hers() -> None:
     ],
 )
 def test_a_plans_category_without_its_colon_is_not_a_disclosure(text: str) -> None:
-    assert not [h for h in _hits(text) if h.category == "sexual_abuse_disclosed" and h.affirmed]
+    assert not _affirmed(text, "sexual_abuse_disclosed")
 
 
 @pytest.mark.parametrize(
@@ -83,7 +87,7 @@ def test_a_plans_category_without_its_colon_is_not_a_disclosure(text: str) -> No
     ],
 )
 def test_sexual_abuse_outside_a_plan_is_still_read(text: str) -> None:
-    assert [h for h in _hits(text) if h.category == "sexual_abuse_disclosed" and h.affirmed]
+    assert _affirmed(text, "sexual_abuse_disclosed")
 
 
 @pytest.mark.parametrize(
@@ -95,7 +99,7 @@ def test_sexual_abuse_outside_a_plan_is_still_read(text: str) -> None:
     ],
 )
 def test_what_a_search_did_not_find_is_negated(text: str) -> None:
-    assert not [h for h in _hits(text) if h.category == "substances" and h.affirmed]
+    assert not _affirmed(text, "substances")
 
 
 def test_a_search_negates_only_what_it_looked_for() -> None:
@@ -112,7 +116,7 @@ def test_a_search_negates_only_what_it_looked_for() -> None:
     ],
 )
 def test_the_act_is_read_in_every_tense(text: str) -> None:
-    assert [h for h in _hits(text) if h.category == "sexual_abuse_disclosed" and h.affirmed]
+    assert _affirmed(text, "sexual_abuse_disclosed")
 
 
 @pytest.mark.parametrize(
