@@ -1,5 +1,6 @@
 """The score replay carried forward from the last run (issue 21): only the parts of the county
-whose facts changed are replayed from their first day.
+whose facts changed are replayed, from the last run's day where their earlier facts did not
+change, else from their first day.
 
 The replay (`replay.py`) is a pass over time in which persons meet only through their facts: a
 link between two records joins them, and a child's qualifying link to an adult or a thing ties
@@ -15,13 +16,19 @@ whose fingerprint is unchanged — the same records, links, hits and link facts,
 and the same replay code — had no new fact since, so its state on the stored date is the state
 a full replay would reach on that date. Only its queued decays (points fading, a hold running
 out) happen between then and now, and the replay carries them forward from the queue it kept:
-a new day moves an untouched person's points without replaying their records. Every part with
-a new or changed fact — a new event, a changed record, a merge or split of persons, a new link
-to an adult or a thing — is replayed from its first day. Parts with no hit and no link fact (a
-person no sign or link ever reached) are only unions of records, and are rebuilt every time.
+a new day moves an untouched person's points without replaying their records. A part with a
+new or changed fact — a new event, a changed record, a merge or split of persons, a new link to
+an adult or a thing — resumes from the states the last run stored for its **pieces** (the parts
+its inputs dated up to that run's day make) when every piece with a hit or a link fact has one:
+only the days since are replayed (`_resume` says why that is exact). Otherwise — an input dated
+on or before that day is new or changed: a late or corrected record, a changed hit, a link
+resolve now dates differently (an undated link is dated on each run's last day, so a part with
+one never resumes) — the part is replayed from its first day. Parts with no hit and no link
+fact (a person no sign or link ever reached) are only unions of records, and are rebuilt every
+time.
 
 The result equals a full replay (tests/property/test_incremental_equals_full.py compares every
-score table; tests/unit/score/test_carry.py compares the replays directly).
+score table; tests/unit/score/test_score_carry.py compares the replays directly).
 """
 
 from __future__ import annotations
