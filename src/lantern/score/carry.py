@@ -32,7 +32,7 @@ import io
 import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,7 +41,14 @@ import duckdb
 import pyarrow as pa
 
 from lantern.score.points import Hit
-from lantern.score.replay import AdultContact, LinkFact, RecordLink, Replay, ReplayResult
+from lantern.score.replay import (
+    AdultContact,
+    BirthFact,
+    LinkFact,
+    RecordLink,
+    Replay,
+    ReplayResult,
+)
 from lantern.score.weights import Weights
 from lantern.store.connection import table_exists
 
@@ -75,6 +82,7 @@ class PartInputs:
     hits: list[Hit]
     facts: list[LinkFact]
     contacts: list[AdultContact]
+    births: list[BirthFact] = field(default_factory=list)
 
 
 class PartReplayer(Protocol):
@@ -198,6 +206,7 @@ def replay(
     store: bool = True,
     contacts: list[AdultContact] | None = None,
     parts_replayed_by: PartReplayer | None = None,
+    births: list[BirthFact] | None = None,
 ) -> tuple[Replay, ReplayResult, CarrySummary]:
     """`Replay(records, links, hits, facts, weights).run(until)`, carrying forward the stored
     state of every part whose facts did not change when `carry` (module doc); stores every
@@ -241,6 +250,7 @@ def replay(
     part_hits: dict[str, list[Hit]] = defaultdict(list)
     part_facts: dict[str, list[LinkFact]] = defaultdict(list)
     part_contacts: dict[str, list[AdultContact]] = defaultdict(list)
+    part_births: dict[str, list[BirthFact]] = defaultdict(list)
     listed = set(records)
     for record in [*records, *(n for n in parts.parent if n not in listed and n[:2] != "T:")]:
         part_records[parts.find(record)].append(record)
@@ -252,6 +262,9 @@ def replay(
         part_facts[parts.find(fact.child_record)].append(fact)
     for contact in contacts:
         part_contacts[parts.find(contact.adult_record)].append(contact)
+    for birth in births or ():  # a record's date of birth is its own part's (the hold's)
+        if birth.record in parts.parent:
+            part_births[parts.find(birth.record)].append(birth)
 
     common = CODE_FINGERPRINT + weights.model_dump_json()
     scored = set(part_hits) | set(part_facts)  # the parts worth storing
@@ -262,7 +275,9 @@ def replay(
                   [_hit_fields(h) for h in part_hits.get(part, ())],
                   [_fact_fields(f) for f in part_facts.get(part, ())],
                   [(c.adult_record, c.child_record, c.available)
-                   for c in part_contacts.get(part, ())])).encode(),
+                   for c in part_contacts.get(part, ())],
+                  [(b.available, b.record, b.dob, b.birth_year, b.decided)
+                   for b in part_births.get(part, ())])).encode(),
             usedforsecurity=False,
         ).hexdigest()
         for part in scored
@@ -280,9 +295,10 @@ def replay(
             [fact for part, fs in part_facts.items() if part not in carried for fact in fs],
             weights,
             [c for part, cs in part_contacts.items() if part not in carried for c in cs],
+            [b for part, bs in part_births.items() if part not in carried for b in bs],
         )
     else:  # nothing to carry: the one replay of everything, its inputs in their own order
-        engine = Replay(records, links, hits, facts, weights, contacts)
+        engine = Replay(records, links, hits, facts, weights, contacts, births or ())
     # A carried part with nothing queued by `until` is not touched by the run: its state on
     # `until` is the stored one, whose row is kept as it is (`_store`).
     unchanged: set[str] = set()
@@ -296,7 +312,7 @@ def replay(
         inputs = [
             PartInputs(part, part_records.get(part, []), part_links.get(part, []),
                        part_hits.get(part, []), part_facts.get(part, []),
-                       part_contacts.get(part, []))
+                       part_contacts.get(part, []), part_births.get(part, []))
             for part in in_order
         ]  # fmt: skip
         states = parts_replayed_by(inputs, weights, until)
@@ -329,6 +345,8 @@ def _restore(engine: Replay, state: dict[str, Any]) -> None:
         engine.children_of_target[target].update(children)
     for adult, near in state.get("children_near", {}).items():
         engine.children_near[adult].update(near)
+    for record, births in state.get("births_of", {}).items():
+        engine.births_of[record].extend(births)
     engine.history.extend(state["history"])
     engine.queue.extend(state["queue"])  # heapified once every part is in
     # Later entries of this part must sort after its stored ones on the same day, as they
@@ -365,8 +383,9 @@ def replay_part(inputs: PartInputs, weights: Weights, until: date) -> dict[str, 
     `_restore` puts into a replay). Its records are the part's: a record of another part a
     routine fact names is made a cluster by the replay here, and is not in the state."""
     engine = Replay(
-        inputs.records, inputs.links, inputs.hits, inputs.facts, weights, inputs.contacts
-    )
+        inputs.records, inputs.links, inputs.hits, inputs.facts, weights, inputs.contacts,
+        inputs.births,
+    )  # fmt: skip
     engine.run(until)
     members = set(inputs.records)
     return _part_states(
@@ -380,8 +399,8 @@ def _part_states(
     """The state of each part in `wanted` held by `engine` (`part_of`: a record's part)."""
     states: dict[str, dict[str, Any]] = {
         part: {"parent": {}, "clusters": {}, "facts_of_child": {}, "facts_to_target": {},
-               "children_of_target": {}, "children_near": {}, "history": [], "queue": [],
-               "queued": 0}
+               "children_of_target": {}, "children_near": {}, "births_of": {}, "history": [],
+               "queue": [], "queued": 0}
         for part in wanted
     }  # fmt: skip
 
@@ -408,6 +427,9 @@ def _part_states(
     for adult, near in engine.children_near.items():
         if near and (state := state_of(adult)) is not None:
             state["children_near"][adult] = near
+    for record, births in engine.births_of.items():
+        if births and (state := state_of(record)) is not None:
+            state["births_of"][record] = births
     for change in engine.history:
         if (state := state_of(change.cluster)) is not None:
             state["history"].append(change)
