@@ -39,7 +39,7 @@ import io
 import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -48,7 +48,14 @@ import duckdb
 import pyarrow as pa
 
 from lantern.score.points import Hit
-from lantern.score.replay import AdultContact, LinkFact, RecordLink, Replay, ReplayResult
+from lantern.score.replay import (
+    AdultContact,
+    BirthFact,
+    LinkFact,
+    RecordLink,
+    Replay,
+    ReplayResult,
+)
 from lantern.score.weights import Weights
 from lantern.store.connection import table_exists
 
@@ -82,6 +89,7 @@ class PartInputs:
     hits: list[Hit]
     facts: list[LinkFact]
     contacts: list[AdultContact]
+    births: list[BirthFact] = field(default_factory=list)
 
 
 class PartReplayer(Protocol):
@@ -205,6 +213,7 @@ class _Partition:
     hits: dict[str, list[Hit]]
     facts: dict[str, list[LinkFact]]
     contacts: dict[str, list[AdultContact]]
+    births: dict[str, list[BirthFact]]
     fingerprints: dict[str, str]  # of each part with a hit or a link fact: its inputs'
     kept_contacts: list[AdultContact]  # the contacts about records the replay holds, in order
 
@@ -215,6 +224,7 @@ def _partition(
     hits: list[Hit],
     facts: list[LinkFact],
     contacts: Iterable[AdultContact],
+    births: Iterable[BirthFact],
     common: str,
 ) -> _Partition:
     parts = _Parts()
@@ -242,7 +252,8 @@ def _partition(
     # Its records: the people rows', then those the replay makes for hits and facts about a
     # record with no people row.
     split = _Partition(parts, defaultdict(list), defaultdict(list), defaultdict(list),
-                       defaultdict(list), defaultdict(list), {}, contacts)  # fmt: skip
+                       defaultdict(list), defaultdict(list), defaultdict(list), {},
+                       contacts)  # fmt: skip
     listed = set(records)
     for record in [*records, *(n for n in parts.parent if n not in listed and n[:2] != "T:")]:
         split.records[parts.find(record)].append(record)
@@ -254,6 +265,9 @@ def _partition(
         split.facts[parts.find(fact.child_record)].append(fact)
     for contact in contacts:
         split.contacts[parts.find(contact.adult_record)].append(contact)
+    for birth in births:  # a record's date of birth is its own part's (the hold's)
+        if birth.record in parts.parent:
+            split.births[parts.find(birth.record)].append(birth)
     split.fingerprints = {
         part: hashlib.sha1(
             repr((common, split.records.get(part, []),
@@ -261,7 +275,9 @@ def _partition(
                   [_hit_fields(h) for h in split.hits.get(part, ())],
                   [_fact_fields(f) for f in split.facts.get(part, ())],
                   [(c.adult_record, c.child_record, c.available)
-                   for c in split.contacts.get(part, ())])).encode(),
+                   for c in split.contacts.get(part, ())],
+                  [(b.available, b.record, b.dob, b.birth_year, b.decided)
+                   for b in split.births.get(part, ())])).encode(),
             usedforsecurity=False,
         ).hexdigest()
         for part in set(split.hits) | set(split.facts)
@@ -282,6 +298,7 @@ class _Resumption:
     hits: list[Hit]
     facts: list[LinkFact]
     contacts: list[AdultContact]
+    births: list[BirthFact]
 
 
 def _resumptions(
@@ -320,6 +337,7 @@ def _resume(
     hits = split.hits.get(part, [])
     facts = split.facts.get(part, [])
     contacts = split.contacts.get(part, [])
+    births = split.births.get(part, [])
     early_contacts = [c for c in contacts if c.available <= day]
     pieces = _partition(
         split.records.get(part, []),
@@ -327,6 +345,7 @@ def _resume(
         [hit for hit in hits if hit.recorded <= day],
         [fact for fact in facts if fact.recorded <= day],
         early_contacts,
+        [b for b in births if b.available is None or b.available <= day],
         common,
     )
     if sum(map(len, pieces.contacts.values())) != len(early_contacts):
@@ -343,6 +362,8 @@ def _resume(
         [fact for fact in facts if fact.recorded > day],
         [c for piece in blank for c in pieces.contacts.get(piece, ())]
         + [c for c in contacts if c.available > day],
+        [b for piece in blank for b in pieces.births.get(piece, ())]
+        + [b for b in births if b.available is not None and b.available > day],
     )
 
 
@@ -359,6 +380,7 @@ def replay(
     store: bool = True,
     contacts: list[AdultContact] | None = None,
     parts_replayed_by: PartReplayer | None = None,
+    births: list[BirthFact] | None = None,
 ) -> tuple[Replay, ReplayResult, CarrySummary]:
     """`Replay(records, links, hits, facts, weights).run(until)`, carrying forward the stored
     state of every part whose facts did not change when `carry` (module doc); stores every
@@ -371,10 +393,10 @@ def replay(
         raise ValueError("parts replayed elsewhere are not carried: one or the other")
     records = list(records)
     common = CODE_FINGERPRINT + weights.model_dump_json()
-    split = _partition(records, links, hits, facts, contacts or (), common)
+    split = _partition(records, links, hits, facts, contacts or (), births or (), common)
     parts, fingerprints = split.parts, split.fingerprints
     part_records, part_links, part_hits = split.records, split.links, split.hits
-    part_facts, part_contacts = split.facts, split.contacts
+    part_facts, part_contacts, part_births = split.facts, split.contacts, split.births
     scored = set(fingerprints)  # the parts worth storing
     stored = _stored_fingerprints(con, until) if carry else {}
     carried = {part for part, fingerprint in fingerprints.items() if fingerprint in stored}
@@ -398,9 +420,10 @@ def replay(
             whole(part_facts, "facts"),
             weights,
             whole(part_contacts, "contacts"),
+            whole(part_births, "births"),
         )
     else:  # nothing to carry: the one replay of everything, its inputs in their own order
-        engine = Replay(records, links, hits, facts, weights, split.kept_contacts)
+        engine = Replay(records, links, hits, facts, weights, split.kept_contacts, births or ())
     # A carried part with nothing queued by `until` is not touched by the run: its state on
     # `until` is the stored one, whose row is kept as it is (`_store`).
     unchanged: set[str] = set()
@@ -414,7 +437,7 @@ def replay(
         inputs = [
             PartInputs(part, part_records.get(part, []), part_links.get(part, []),
                        part_hits.get(part, []), part_facts.get(part, []),
-                       part_contacts.get(part, []))
+                       part_contacts.get(part, []), part_births.get(part, []))
             for part in in_order
         ]  # fmt: skip
         states = parts_replayed_by(inputs, weights, until)
@@ -457,6 +480,8 @@ def _restore(engine: Replay, state: dict[str, Any]) -> None:
         engine.children_of_target[target].update(children)
     for adult, near in state.get("children_near", {}).items():
         engine.children_near[adult].update(near)
+    for record, births in state.get("births_of", {}).items():
+        engine.births_of[record].extend(births)
     engine.history.extend(state["history"])
     engine.queue.extend(state["queue"])  # heapified once every part is in
     # Later entries of this part must sort after its stored ones on the same day, as they
@@ -493,8 +518,9 @@ def replay_part(inputs: PartInputs, weights: Weights, until: date) -> dict[str, 
     `_restore` puts into a replay). Its records are the part's: a record of another part a
     routine fact names is made a cluster by the replay here, and is not in the state."""
     engine = Replay(
-        inputs.records, inputs.links, inputs.hits, inputs.facts, weights, inputs.contacts
-    )
+        inputs.records, inputs.links, inputs.hits, inputs.facts, weights, inputs.contacts,
+        inputs.births,
+    )  # fmt: skip
     engine.run(until)
     members = set(inputs.records)
     return _part_states(
@@ -508,8 +534,8 @@ def _part_states(
     """The state of each part in `wanted` held by `engine` (`part_of`: a record's part)."""
     states: dict[str, dict[str, Any]] = {
         part: {"parent": {}, "clusters": {}, "facts_of_child": {}, "facts_to_target": {},
-               "children_of_target": {}, "children_near": {}, "history": [], "queue": [],
-               "queued": 0}
+               "children_of_target": {}, "children_near": {}, "births_of": {}, "history": [],
+               "queue": [], "queued": 0}
         for part in wanted
     }  # fmt: skip
 
@@ -536,6 +562,9 @@ def _part_states(
     for adult, near in engine.children_near.items():
         if near and (state := state_of(adult)) is not None:
             state["children_near"][adult] = near
+    for record, births in engine.births_of.items():
+        if births and (state := state_of(record)) is not None:
+            state["births_of"][record] = births
     for change in engine.history:
         if (state := state_of(change.cluster)) is not None:
             state["history"].append(change)

@@ -114,6 +114,7 @@ def run(
         store=keep_state,
         contacts=facts.read_adult_contacts(con, until),
         parts_replayed_by=parts_replayed_by,
+        births=facts.read_births(con, until),
     )
     person_of_root = _person_ids(con, result)
     _write_cluster_map(con, result, person_of_root)
