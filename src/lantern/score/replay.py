@@ -153,6 +153,16 @@ class ReplayResult:
     root_of: dict[str, str]  # record -> root record, as of the end date
     child_scores: dict[str, Score]  # root -> child score on the end date
     adult_scores: dict[str, Score]  # root -> adult score on the end date
+    # thing_id -> the score of the man known only by that car, phone or handle on the end
+    # date (`Replay.thing_links`); only things with a qualifying link
+    thing_scores: dict[str, Score] = field(default_factory=dict)
+
+
+# The track of a thing's band changes in `history`: the man known only by a car, a phone or a
+# handle (an unidentified person of interest). Its `cluster` is `THING_PREFIX + thing_id`, the
+# thing's node in carry.py's parts, so a carried part keeps its things' band changes.
+THING_TRACK = "unidentified"
+THING_PREFIX = "T:"
 
 
 class Replay:
@@ -211,6 +221,8 @@ class Replay:
         self.facts_to_target: dict[str, list[LinkFact]] = defaultdict(list)
         # The child records linked to each target so far (a dict as an ordered set).
         self.children_of_target: dict[str, dict[str, None]] = defaultdict(dict)
+        # The band last recorded in `history` for each thing scored as a man known only by it.
+        self.thing_band: dict[str, str] = {}
         self.queue: list[tuple] = []  # (date, seq, root, version[, now, link_points])
         self.queued = 0
         self.history: list[BandChange] = []
@@ -295,11 +307,13 @@ class Replay:
         touched: set[str] = set()  # roots whose own facts changed
         relink: set[str] = set()  # roots whose link findings may have changed
         adults: set[str] = set()  # roots whose adult score may have changed
+        things: set[str] = set()  # things whose unidentified man's score may have changed
         for link in self.links_by_day.get(day, ()):
             merged = self.union(link.record_l, link.record_r)
             if merged is not None:
                 touched.add(merged)
                 adults.add(merged)
+                things.update(self._things_of_child(merged))  # two records may be one child
                 for record in self.clusters[merged].records:
                     relink.update(self.children_of_target.get("R:" + record, ()))
         for hit in self.hits_by_day.get(day, ()):
@@ -337,6 +351,8 @@ class Replay:
             self.children_of_target[fact.target][fact.child_record] = None
             if fact.target.startswith("R:"):
                 adults.add(self.find(fact.target[2:]))
+            else:
+                things.add(fact.target)
             targets[fact.target] = None
         for target in targets:  # every child seen with a target that has a new fact
             for record in self.children_of_target[target]:
@@ -365,11 +381,24 @@ class Replay:
                 cluster.base_flagged = flagged
                 if flagged and cluster.flagged_on is None:
                     cluster.flagged_on = day
+                    # a thing's man counts a child as flagged from her first flag on (as an
+                    # adult does: `adult_links`), so only a first flag changes his score
+                    things.update(self._things_of_child(root))
                 self._neighbours_of_child(root, relink, adults)
         for root in sorted({self.find(r) for r in touched | relink}):
             self._score_child(root, day, base_totals.get(root))
         for root in sorted({self.find(r) for r in adults}):
             self._score_adult(root, day)
+        for thing in sorted(things):
+            self._score_thing(thing, day)
+
+    def _things_of_child(self, root: str) -> set[str]:
+        return {
+            fact.target
+            for record in self.clusters[root].records
+            for fact in self.facts_of_child.get(record, ())
+            if fact.qualifies and not fact.target.startswith("R:")
+        }
 
     def _neighbours_of_child(self, root: str, relink: set[str], adults: set[str]) -> None:
         for record in self.clusters[root].records:
@@ -722,6 +751,43 @@ class Replay:
             cluster.adult_band = score.band
             self.history.append(BandChange(cluster.label, "adult", day, score.score, score.band))
 
+    # the man known only by a thing ------------------------------------------------
+
+    def thing_links(self, thing: str) -> list[ChildLink]:
+        """The children linked to a car, phone or handle, as `adult_links` links a person's
+        records: a man recorded only by his car or phone is scored as an adult would be."""
+        links = []
+        for fact in self.facts_to_target.get(thing, ()):
+            if not fact.qualifies:
+                continue
+            child = self.clusters[self.find(fact.child_record)]
+            links.append(
+                ChildLink(
+                    child.label,
+                    child.base_flagged or child.flagged_on is not None,
+                    fact.event_id,
+                    fact.agency,
+                    fact.occurred,
+                    fact.recorded,
+                    fact.suspect_in_abuse_event,
+                )
+            )
+        return links
+
+    def _thing_score(self, thing: str) -> Score:
+        return adult_score(self.thing_links(thing), self.weights.adult)
+
+    def _score_thing(self, thing: str, day: date) -> None:
+        score = self._thing_score(thing)
+        label = THING_PREFIX + thing
+        if thing not in self.thing_band:  # a part carried forward keeps its history only
+            self.thing_band[thing] = next(
+                (c.band for c in reversed(self.history) if c.cluster == label), "none"
+            )
+        if score.band != self.thing_band[thing]:
+            self.thing_band[thing] = score.band
+            self.history.append(BandChange(label, THING_TRACK, day, score.score, score.band))
+
     def _state(self, until: date) -> ReplayResult:
         child_scores: dict[str, Score] = {}
         adult_scores: dict[str, Score] = {}
@@ -730,8 +796,15 @@ class Replay:
                 child_scores[root] = self.child_score(root, until)
             if self.adult_links(root):
                 adult_scores[root] = self._adult_score(root)
+        thing_scores = {
+            thing: self._thing_score(thing)
+            for thing in self.facts_to_target
+            if not thing.startswith("R:") and self.children_of_target.get(thing)
+        }
         root_of = {record: self.find(record) for record in self.parent}
-        return ReplayResult(self.history, self.clusters, root_of, child_scores, adult_scores)
+        return ReplayResult(
+            self.history, self.clusters, root_of, child_scores, adult_scores, thing_scores
+        )
 
 
 def _hold_text(
