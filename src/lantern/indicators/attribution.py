@@ -29,6 +29,9 @@ ATTRIBUTION_PATH = Path(__file__).with_name("attribution.yaml")
 # in a report of abuse by the mother's partner, read by the concept layer as a child seen in
 # a car with an adult, kept two brothers' report CSE at the law's floor.
 _SCORED_LAYER = f"(v.layer IS NULL OR v.layer IN {sql_list(list(SCORED_BY_DEFAULT))})"
+# One enquiry across agencies: a strategy discussion follows a report within days, and the
+# initial child protection conference within 15 working days (Working Together 2018).
+SAME_ENQUIRY_DAYS = 30
 
 
 class Attribution(BaseModel):
@@ -109,11 +112,12 @@ def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
     same way: a code or a sign of exploitation by adults outside the family on the record
     keeps it CSE. A record the words already attribute keeps the words' attribution."""
     if not all(steps.exists(t) for t in ("ind_family_name_pairs", "ind_home_postcodes")):
-        steps.table("ind_sexual_attribution", "SELECT * FROM ind_sexual_attribution_words")
+        steps.table("ind_sexual_attribution_own", "SELECT * FROM ind_sexual_attribution_words")
+        same_enquiry(steps, rules, codes)
         return
     family = next(iter(rules.attributions))  # the first: abuse within the family
     steps.table(
-        "ind_sexual_attribution",
+        "ind_sexual_attribution_own",
         f"""
         SELECT * FROM ind_sexual_attribution_words
         UNION ALL
@@ -144,6 +148,63 @@ def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
           AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
                           WHERE c.event_id = s.event_id AND ({codes or "false"}))
         ORDER BY s.event_id, a.record_id
+        )
+        """,
+    )
+    same_enquiry(steps, rules, codes)
+
+
+def same_enquiry(steps: Steps, rules: Attribution, codes: str) -> None:
+    """`ind_sexual_attribution`: the records attributed on their own (`_own`), and the records
+    of the same enquiry by another agency that take their attribution.
+
+    One disclosure is recorded by several agencies within days: the police crime report
+    names the father; the health safeguarding referral (ICD-10 T74.2) and the section 47
+    record (CIN 19C) carry only a code, and no one on them. Read alone, the coded records
+    put the child at the law's floor as CSE while the report of the same abuse is child
+    sexual abuse (make_county tuning county 1: two of six false rows). A record with one of
+    the `reattributed` hits takes the attribution of a record about the same child (the
+    person as known when it was recorded) that occurred within `SAME_ENQUIRY_DAYS` of it and
+    was recorded by then -- a later record never changes an earlier one's concern -- when it
+    names no adult suspect or offender of its own and holds no sign or code of exploitation.
+    """
+    window = SAME_ENQUIRY_DAYS
+    steps.table(
+        "ind_sexual_attribution",
+        f"""
+        SELECT * FROM ind_sexual_attribution_own
+        UNION ALL
+        SELECT * FROM (
+        SELECT DISTINCT ON (s.event_id)
+               s.event_id, a.concern, a.attribution,
+               'the same enquiry as the ' || o.agency || ' record of '
+               || strftime(o.occurred_at, '%Y-%m-%d') || ': ' || a.said AS said
+        FROM ind_subject_events s
+        JOIN ind_person_spans ps ON ps.record_id = s.record_id
+         AND coalesce(ps.valid_from <= s.recorded_at, TRUE)
+         AND coalesce(s.recorded_at < ps.valid_to, TRUE)
+        JOIN ind_person_spans po ON po.component = ps.component
+         AND po.person_label = ps.person_label
+         AND coalesce(po.valid_from <= s.recorded_at, TRUE)
+         AND coalesce(s.recorded_at < po.valid_to, TRUE)
+        JOIN ind_subject_events o ON o.record_id = po.record_id AND o.event_id <> s.event_id
+         AND o.recorded_at <= s.recorded_at
+         AND abs(date_diff('day', o.occurred_at::DATE, s.occurred_at::DATE)) <= {window}
+        JOIN ind_sexual_attribution_own a ON a.event_id = o.event_id
+        WHERE s.event_id NOT IN (SELECT event_id FROM ind_sexual_attribution_own)
+          AND EXISTS (SELECT 1 FROM ind_all_hits h
+                      WHERE h.event_id = s.event_id AND h.record_id = s.record_id
+                        AND h.indicator IN {sql_list(rules.reattributed)})
+          AND NOT EXISTS (SELECT 1 FROM ind_event_people p
+                          WHERE p.event_id = s.event_id AND p.role IN ('suspect', 'offender')
+                            AND coalesce(p.age_max, 18) >= 18)
+          AND NOT EXISTS (SELECT 1 FROM text_findings v
+                          WHERE v.event_id = s.event_id AND v.affirmed
+                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])}
+                            AND {_SCORED_LAYER})
+          AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
+                          WHERE c.event_id = s.event_id AND ({codes or "false"}))
+        ORDER BY s.event_id, o.recorded_at, o.event_id
         )
         """,
     )

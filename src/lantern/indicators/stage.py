@@ -161,12 +161,14 @@ def run(
     union = " UNION ALL ".join(f"SELECT {HIT_COLUMNS} FROM {t}" for t in every)
     # Sexual harm the record attributes to the child's family, a peer or a stranger's
     # exposure takes that concern (attribution.yaml): shown, legal hit included, not CSE.
+    # (After every hit is found: a record of the same enquiry takes another's attribution
+    # only when it holds a sexual-harm hit, `attribution.same_enquiry`.)
+    steps.table("ind_all_hits", union)
     rules = attribution.default_attribution()
     attribution.attribute(steps, rules)
     reattributed = sql_list(rules.reattributed)
     family = next(iter(rules.attributions))  # the first: abuse within the family
     harm_only = sql_list(rules.shown_only_with_harm or [""])
-    steps.table("ind_all_hits", union)
     # Which reader of the narrative found a text hit ('patterns' or 'concepts'; NULL for
     # any other hit; '*' rows: any finding at a span, for the legal hits resting on it):
     # the score counts only the layers its weights list. One row per span:
