@@ -51,6 +51,9 @@ class ScoreSummary:
     # carried forward from the last run's state instead of replaying (`carry.py`).
     replay_parts: int = 0
     parts_carried: int = 0
+    # Of the rest (touched by the run), how many resumed from their pieces' states on the
+    # last run's day instead of replaying from their first day (`carry._resume`).
+    parts_resumed: int = 0
 
 
 def person_id_for(records: list[str]) -> str:
@@ -113,6 +116,7 @@ def run(
         store=keep_state,
         contacts=facts.read_adult_contacts(con, until),
         parts_replayed_by=parts_replayed_by,
+        births=facts.read_births(con, until),
     )
     person_of_root = _person_ids(con, result)
     _write_cluster_map(con, result, person_of_root)
@@ -130,7 +134,10 @@ def run(
         con, until, replay, result, person_of_root, kinds, network_states, flagged_children
     )
     summary = dataclasses.replace(
-        summary, replay_parts=carried.parts, parts_carried=carried.carried
+        summary,
+        replay_parts=carried.parts,
+        parts_carried=carried.carried,
+        parts_resumed=carried.resumed,
     )
     _write_child_concerns(con, until, weights.child.scored_text_layers)
     _write_adult_concerns(con, flagged_children)
