@@ -63,8 +63,9 @@ class Truth:
     network_children: dict[str, set[str]] = field(default_factory=dict)
     other_group_members: set[str] = field(default_factory=set)  # e.g. county-lines groups
     # A planted network's car, phone or handle -> the adult the truth says used it
-    # (`network_things.csv`), by Lantern's thing id (`vehicle:AB12CDE`, `phone:+447...`): how
-    # an `adults.csv` row for a man known only by it (`known_by`) is credited.
+    # (`network_things.csv`), by Lantern's thing id (`vehicle:AB12CDE`, `phone:+447...`), and
+    # a planted adult's nickname (`network_members.csv` `nicknames`) as `street_name:<lower
+    # case>`: how an `adults.csv` row for a man known only by it (`known_by`) is credited.
     thing_owner: dict[str, str] = field(default_factory=dict)
     period_end: dt.date | None = None  # last day of the records (manifest.yaml `window`), if known
 
@@ -112,9 +113,12 @@ def load_truth(directory: Path) -> Truth:
     truth.period_end = _period_end(directory / "manifest.yaml")
     for g in _optional_rows(directory / "other_groups.csv", ("group_id", "person_id")):
         truth.other_group_members.add(g["person_id"])
-    for m in members:
+    for m in sorted(members, key=lambda m: m["person_id"]):
         group = truth.network_adults if m["role"] == "adult" else truth.network_children
         group.setdefault(m["network_id"], set()).add(m["person_id"])
+        if m["role"] == "adult":  # his street names (a name two men share: the first by id)
+            for nickname in split_list(m.get("nicknames", "")):
+                truth.thing_owner.setdefault(f"street_name:{nickname.lower()}", m["person_id"])
     things = _optional_rows(
         directory / "network_things.csv", ("network_id", "kind", "value", "owner_person_id")
     )

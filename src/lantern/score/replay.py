@@ -163,6 +163,9 @@ class ReplayResult:
 # thing's node in carry.py's parts, so a carried part keeps its things' band changes.
 THING_TRACK = "unidentified"
 THING_PREFIX = "T:"
+# Targets that stand for an unidentified man but give a child no link points: a street name
+# read in the notes (lantern.score.unidentified). The children's scoring is not changed by them.
+ADULT_ONLY_KINDS = frozenset({"street_name"})
 
 
 class Replay:
@@ -420,7 +423,7 @@ class Replay:
         by_target: dict[tuple[str, str], list[LinkFact]] = defaultdict(list)
         for record in self.clusters[root].records:
             for fact in self.facts_of_child.get(record, ()):
-                if not fact.qualifies:
+                if not fact.qualifies or fact.target_kind in ADULT_ONLY_KINDS:
                     continue
                 if fact.target.startswith("R:"):
                     target_root = self.find(fact.target[2:])

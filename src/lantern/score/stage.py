@@ -107,7 +107,9 @@ def run(
             facts.RoutineRule.from_graph_rules(),
             weights.child.scored_text_layers,
             weights.child.unscored_relations,
-        ),
+        )
+        # after the link facts, whose signs it reads: street names, for the unidentified only
+        + unidentified.read_street_name_facts(con, until),
         weights,
         until,
         carry=carry,

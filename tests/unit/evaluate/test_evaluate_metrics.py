@@ -593,3 +593,33 @@ def test_truth_things_are_read_as_lanterns_thing_ids() -> None:
     assert thing_key("phone", "+447700900123") == "phone:+447700900123"
     assert thing_key("social_handle", "Ripz_75") == "social_handle:ripz_75"
     assert thing_key("flat", "12 High St") is None
+
+
+def test_a_man_known_only_by_a_street_name_is_credited_by_the_truths_nicknames(
+    truth: Path, joint: Path
+) -> None:
+    write(
+        truth / "network_members.csv",
+        "network_id,person_id,role,nicknames",
+        "N1,A1,adult,",
+        "N1,A2,adult,Kez;K",
+        "N1,A3,adult,",
+        "N1,A4,adult,",
+        "N1,T1,child,Ash",  # a child's nickname credits no adult row
+        "N1,T2,child,",
+    )
+    write(
+        joint / "adults.csv",
+        "person_id,records,score,linked_children,first_flagged_at,network_ids,top_reasons,band,"
+        "concern,known_by",
+        "unidentified:street_name:kez,,24,3,2010-06-01,,,high,sexual_exploitation,"
+        "street_name:kez",  # A2
+        "unidentified:street_name:ash,,16,2,2010-06-01,,,medium,sexual_exploitation,"
+        "street_name:ash",  # no planted adult is known as Ash: false
+    )
+    medium = evaluate_outputs(joint, truth)["adults"]["at_least_medium"]
+    assert (medium["rows"], medium["planted_adult_rows"], medium["planted_adults_found"]) == (
+        2,
+        1,
+        1,
+    )

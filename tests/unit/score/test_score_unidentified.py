@@ -58,3 +58,64 @@ def test_a_car_a_mans_own_record_holds_is_his_not_an_unidentified_mans():
     assert con.execute(
         "SELECT count(*) FROM assessments WHERE kind = 'unidentified'"
     ).fetchone() == (0,)
+
+
+def with_street_name(world, given_name_of_bea: str | None = None) -> duckdb.DuckDBPyConnection:
+    """The test county, the car's events' notes naming 'Kez', and a police intelligence note
+    of 15 June 2010 that gives Kez as an adult's street name (the text analysis's mention)."""
+    con = duckdb.connect()
+    world.write(con)
+    con.execute("ALTER TABLE events ADD COLUMN narrative VARCHAR")
+    con.execute("ALTER TABLE people ADD COLUMN given_name VARCHAR")
+    con.execute("ALTER TABLE people ADD COLUMN other_names VARCHAR")
+    notes = {
+        "police:cA": "Amy found in a car with 'Kez' at 01:00.",
+        "police:vB": "Bea stopped in a car; driver gave his name as Kez, no trace.",
+        "police:mC1": "Cara missing; says she was with Kezia from school.",  # not the name
+    }
+    for event_id, text in notes.items():
+        con.execute("UPDATE events SET narrative = ? WHERE event_id = ?", [text, event_id])
+    if given_name_of_bea:
+        con.execute(
+            "UPDATE people SET given_name = ? WHERE record_id = 'police:B1'", [given_name_of_bea]
+        )
+    con.execute(
+        "CREATE TABLE text_mentions AS SELECT 'police:i1' AS event_id, 'police' AS agency, "
+        "'nickname' AS kind, 'Kez' AS value, 'nickname:kez' AS value_norm, 0 AS span_start, "
+        "3 AS span_end, TIMESTAMP '2010-06-15 12:00' AS occurred_at, "
+        "TIMESTAMP '2010-06-15 12:00' AS recorded_at"
+    )
+    return con
+
+
+KEZ = "unidentified:street_name:kez"
+
+
+def test_a_street_name_named_with_two_flagged_girls_is_a_person_of_interest():
+    con = with_street_name(county())
+    stage.run(con)
+    kind, band, flagged_at, reasons = con.execute(
+        "SELECT kind, band, first_flagged_at, top_reasons FROM assessments WHERE person_id = ?",
+        [KEZ],
+    ).fetchone()
+    assert (kind, band) == ("unidentified", "medium")
+    assert flagged_at == date(2010, 7, 20)  # Bea's note; Amy's counts from 15 June
+    assert reasons.startswith("no person record: a man known as 'Kez', linked to 2 children")
+
+
+def test_a_street_name_gives_the_children_no_link_points():
+    plain = duckdb.connect()
+    county().write(plain)
+    stage.run(plain)
+    con = with_street_name(county())
+    stage.run(con)
+    query = "SELECT person_id, score, band FROM assessments WHERE kind = 'child' ORDER BY 1"
+    assert con.execute(query).fetchall() == plain.execute(query).fetchall()
+
+
+def test_a_street_name_a_person_record_carries_is_not_read():
+    con = with_street_name(county(), given_name_of_bea="Kez")
+    stage.run(con)
+    assert con.execute(
+        "SELECT count(*) FROM assessments WHERE person_id = ?", [KEZ]
+    ).fetchone() == (0,)
