@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from results import replace_section  # noqa: E402 - bench/results.py; bench/ is on the path
 
-SECTION = "## Live operation, eighth session (issue 21, `incremental`)"
+SECTION = "## Live operation, ninth session (issue 21, `incremental`)"
 
 CHILD = """
 import json, resource, sys, time
@@ -69,6 +69,7 @@ Path(out).write_text(json.dumps({
                     if ":" not in k},
     "replay_parts": score.replay_parts if score else 0,
     "parts_carried": score.parts_carried if score else 0,
+    "parts_resumed": score.parts_resumed if score else 0,
 }))
 """
 
@@ -234,7 +235,9 @@ def main() -> None:
         f"{incremental['distinct_texts']:,} distinct, full {full['texts_read']:,}. "
         f"Persons changed by the delta (`person_changes` rows): {incremental['person_changes']}. "
         f"Score replay: {incremental['parts_carried']:,} of {incremental['replay_parts']:,} "
-        f"parts carried forward (`score/carry.py`), the rest replayed. "
+        f"parts carried forward (`score/carry.py`), {incremental.get('parts_resumed', 0):,} "
+        f"touched parts resumed from their pieces' states on the base's day, the rest replayed "
+        f"from their first day. "
         f"Graph steps, full: {full['graph_steps']}; incremental: {incremental['graph_steps']}. "
         f"Copying the store for a new generation (not in the figures above): "
         f"{copy_seconds:.1f} s.",

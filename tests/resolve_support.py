@@ -6,10 +6,16 @@ Columns follow docs/pipeline.md (store section). Keyword-default factories:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
+
+from lantern.resolve.history import build_person_spans
+from lantern.resolve.records import build_person_records
+from lantern.resolve.replay import person_id_for
+from lantern.resolve.things import build_things
 
 PEOPLE_COLUMNS = {
     "record_id": "VARCHAR",
@@ -173,3 +179,36 @@ def event(
             con, "event_things", {"event_id": event_id, "agency": agency, "event_ref": ref, **thing}
         )
     return event_id
+
+
+def resolved_with_history(
+    con: duckdb.DuckDBPyConnection, links: Sequence[tuple[str, str, str]] = ()
+) -> None:
+    """Resolve's tables with the model's `links` (left, right, available at), its history, and
+    today's persons (every link joined): no Splink. Without `links`, each record its own person."""
+    build_person_records(con)
+    con.execute(
+        "CREATE TABLE resolve_scored (record_id_l VARCHAR, record_id_r VARCHAR, "
+        "match_weight DOUBLE, available_at TIMESTAMP, source VARCHAR)"
+    )
+    for a, b, at in links:
+        con.execute(
+            "INSERT INTO resolve_scored VALUES (?, ?, 15.0, ?, 'model')", [min(a, b), max(a, b), at]
+        )
+    con.execute("CREATE TABLE resolve_guarded (record_id_l VARCHAR, record_id_r VARCHAR)")
+    con.execute(
+        "CREATE TABLE resolve_decisions (record_id_l VARCHAR, record_id_r VARCHAR, "
+        "decision VARCHAR, decided_by VARCHAR, reason VARCHAR, decided_at TIMESTAMP)"
+    )
+    build_person_spans(con)
+    records = sorted(r for (r,) in con.execute("SELECT record_id FROM person_records").fetchall())
+    joined = {r: {r} for r in records}
+    for a, b, _ in links:
+        together = joined[a] | joined[b]
+        for r in together:
+            joined[r] = together
+    con.execute("CREATE TABLE persons (record_id VARCHAR, person_id VARCHAR)")
+    con.executemany(
+        "INSERT INTO persons VALUES (?, ?)", [(r, person_id_for(min(joined[r]))) for r in records]
+    )
+    build_things(con)

@@ -17,7 +17,7 @@ import pyarrow as pa
 from lantern.graph import stage as graph
 from lantern.score.stage import person_id_for
 
-GRAPH_TABLES = ("networks", "graph_edges", "graph_evidence")
+GRAPH_TABLES = ("networks", "graph_edges", "graph_evidence", "graph_thing_links")
 
 
 def _ts(value: str | date | datetime) -> datetime:
@@ -339,7 +339,7 @@ def with_partition_of(full: duckdb.DuckDBPyConnection, world: World, cut: date):
     for table in (*GRAPH_TABLES, "persons"):
         where = (
             f"WHERE available_at < DATE '{cut}' + INTERVAL 1 DAY"
-            if table == "graph_evidence"
+            if table in ("graph_evidence", "graph_thing_links")
             else ""
         )
         data = full.sql(f"SELECT * FROM {table} {where}").arrow()  # noqa: S608
@@ -348,6 +348,8 @@ def with_partition_of(full: duckdb.DuckDBPyConnection, world: World, cut: date):
         con.unregister("copied")
     con.execute("CREATE TABLE graph_edges AS SELECT * FROM full_graph_edges")
     con.execute("CREATE TABLE graph_evidence AS SELECT * FROM full_graph_evidence")
+    # which things a person record holds by `cut` (lantern.score.unidentified)
+    con.execute("CREATE TABLE graph_thing_links AS SELECT * FROM full_graph_thing_links")
     con.execute(
         """
         CREATE TABLE networks AS

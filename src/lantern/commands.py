@@ -303,6 +303,7 @@ def review_dataset(
 
     console = console or Console(stderr=True)
     out.mkdir(parents=True, exist_ok=True)
+    kept = store is not None  # the user's store, perhaps served: reviewed into a generation
     if store is None:
         assert dataset is not None
         store = out / DEFAULT_STORE.name
@@ -344,7 +345,7 @@ def review_dataset(
             bars.update(task, completed=len(sets), step="done")
     return review_store(
         store, out, period_from=period_from, period_to=period_to, siloed=siloed, pdf=pdf,
-        console=console,
+        console=console, kept=kept,
     )  # fmt: skip
 
 

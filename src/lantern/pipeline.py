@@ -389,11 +389,16 @@ EXPORTS = {
             "top_reasons",
             "band",  # added after the spec's columns (docs/pipeline.md): a compatible extension
             "concern",  # added too: the concern of the flagged children around the adult
+            # added too: for a man with no person record, the car, phone or handle he is
+            # known by (`vehicle:AB12CDE`); empty for a person (lantern.score.unidentified)
+            "known_by",
         ),
         """
         SELECT person_id, records, score, linked_children, first_flagged_at, network_ids,
-               top_reasons, band, coalesce(concern, 'sexual_exploitation')
-        FROM assessments WHERE kind = 'adult' ORDER BY score DESC, person_id
+               top_reasons, band, coalesce(concern, 'sexual_exploitation'),
+               CASE WHEN kind = 'unidentified' THEN substr(person_id, 14) ELSE '' END
+        FROM assessments WHERE kind IN ('adult', 'unidentified')
+        ORDER BY score DESC, person_id
         """,
     ),
     "networks.csv": (

@@ -62,6 +62,10 @@ class Truth:
     network_adults: dict[str, set[str]] = field(default_factory=dict)
     network_children: dict[str, set[str]] = field(default_factory=dict)
     other_group_members: set[str] = field(default_factory=set)  # e.g. county-lines groups
+    # A planted network's car, phone or handle -> the adult the truth says used it
+    # (`network_things.csv`), by Lantern's thing id (`vehicle:AB12CDE`, `phone:+447...`): how
+    # an `adults.csv` row for a man known only by it (`known_by`) is credited.
+    thing_owner: dict[str, str] = field(default_factory=dict)
     period_end: dt.date | None = None  # last day of the records (manifest.yaml `window`), if known
 
     @property
@@ -111,7 +115,30 @@ def load_truth(directory: Path) -> Truth:
     for m in members:
         group = truth.network_adults if m["role"] == "adult" else truth.network_children
         group.setdefault(m["network_id"], set()).add(m["person_id"])
+    things = _optional_rows(
+        directory / "network_things.csv", ("network_id", "kind", "value", "owner_person_id")
+    )
+    for t in sorted(things, key=lambda t: t["owner_person_id"]):
+        key = thing_key(t["kind"], t["value"])
+        if key and t["owner_person_id"]:
+            truth.thing_owner.setdefault(key, t["owner_person_id"])  # shared: the first owner
     return truth
+
+
+def thing_key(kind: str, value: str) -> str | None:
+    """A truth file's canonical value as Lantern's thing id: a VRM without spaces in capitals
+    (`vehicle:AB12CDE`), a phone in E.164 (`phone:+447700900123`), a handle or e-mail address
+    in lower case. None for a kind Lantern has no thing of."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if kind == "vehicle":
+        return "vehicle:" + "".join(value.split()).upper()
+    if kind == "phone":
+        return "phone:" + "".join(value.split())
+    if kind in ("social_handle", "email"):
+        return f"{kind}:{value.lower()}"
+    return None
 
 
 def _period_end(manifest: Path) -> dt.date | None:

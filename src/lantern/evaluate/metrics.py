@@ -355,8 +355,18 @@ def adults_of_interest(truth: Truth, assessed: Assessed) -> dict[str, object]:
     is `criminal_exploitation` is listed for that response, not put forward as a CSE
     suspect: it is left out here, as a child's row is, and counted in
     `listed_as_other_exploitation` (at medium or above).
+
+    A row for a man with no person record, known only by a car, phone or handle (its added
+    `known_by` column, a thing id), has no records to map: it counts for the adult the truth
+    files record as that thing's user (`network_things.csv`), and against precision when they
+    record none. Nothing is guessed: a thing the truth does not tie to a planted man is a false
+    row, even if he is the one the records mean.
     """
-    majority = assessed.majority_person(truth)
+    majority = dict(assessed.majority_person(truth))
+    for row in assessed.adults:
+        known_by = (row.get("known_by") or "").strip()
+        if known_by and not majority.get(row["person_id"]):
+            majority[row["person_id"]] = truth.thing_owner.get(known_by, "")
     planted_adults: set[str] = set()
     for adults in truth.network_adults.values():
         planted_adults |= adults

@@ -400,6 +400,17 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
     )
     carriers = persons_by("graph_nickname_records", "nickname = n.nickname", "first_recorded_at",
                           tie_at)  # fmt: skip
+    # The carrier as known when the tie became available (the person of that moment, the
+    # events recorded by then) was recorded only in protective roles: a father whose alias
+    # is the nickname a girl's notes give a man is not thereby tied to her. The tie is kept
+    # as context (a protective row: no weight, no link, no network), dated as any other.
+    carrier_protective_only = f"""(
+        SELECT coalesce(bool_and(g.protective), FALSE)
+        FROM graph_person_spans n_s
+        JOIN graph_person_spans o_s ON o_s.component = n_s.component
+         AND o_s.person_label = n_s.person_label AND {span_at("o_s", tie_at)}
+        JOIN graph_participants g ON g.record_id = o_s.record_id AND g.recorded_at <= {tie_at}
+        WHERE n_s.record_id = n.record_id AND {span_at("n_s", tie_at)})"""  # noqa: S608
     thing_tied = persons_by("graph_thing_links", "thing_id = c.thing_id", "available_at",
                             "greatest(c.available_at, x.first_at)")  # fmt: skip
     crowd, window = rules.same_place_max_people, rules.same_place_window_days
@@ -485,7 +496,8 @@ def build_evidence(con: duckdb.DuckDBPyConnection, rules: GraphRules) -> None:
             SELECT n.person_id, gp.person_id, 'text_mention', gp.event_id, NULL, gp.agency,
                    gp.occurred_at, coalesce(tx.recorded_at, gp.recorded_at), {tie_at},
                    n.record_id, gp.record_id, 'named as ' || tx.value, gp.role, NULL,
-                   gp.person_id, n.person_id, {pts["text_mention"]}, s.signal_at, false, false
+                   gp.person_id, n.person_id, {pts["text_mention"]}, s.signal_at,
+                   {carrier_protective_only}, false
             FROM graph_in_text_mentions tx
             JOIN graph_nicknames n ON n.nickname = lower(trim(tx.value))
             JOIN graph_participants gp ON gp.event_id = tx.event_id AND gp.child_role AND gp.is_child

@@ -44,25 +44,31 @@ def review_store(
     siloed: SiloedFlags | None = None,
     pdf: bool = True,
     console: Console | None = None,
+    kept: bool = False,
 ) -> render.ReviewFiles:
     """Review a store that the pipeline has filled (with the agency sets' flags, if they were
-    re-run: `lantern.commands.review_dataset` runs the pipeline and those re-runs)."""
+    re-run: `lantern.commands.review_dataset` runs the pipeline and those re-runs). `kept`: a
+    store the user keeps (`--store`), which the app may be serving (`_writing`)."""
     console = console or Console(stderr=True)
     out.mkdir(parents=True, exist_ok=True)
     if not store.exists():
         raise UserError(f"{store}: no store here")
     elif period_to is not None:
-        store = _scored_to(store, out, period_to, console)
-    with _writing(store) as path:
+        scored = _scored_to(store, out, period_to, console)
+        kept = kept and scored == store  # a copy scored as of --to is the review's own
+        store = scored
+    with _writing(store, kept=kept) as path:
         return _review(path, out, period_from, period_to, siloed, pdf, console)
 
 
 @contextlib.contextmanager
-def _writing(store: Path) -> Iterator[Path]:
+def _writing(store: Path, *, kept: bool = False) -> Iterator[Path]:
     """The review's tables go into the store: into its next generation when it has
-    generations (a store `lantern run` keeps, perhaps served by the app meanwhile:
-    docs/operations.md), in place otherwise (a store of its own, or made before them)."""
-    if not store.is_symlink():
+    generations or is `kept` (a store `lantern run` keeps, or one given with `--store`:
+    perhaps served by the app meanwhile, docs/operations.md; a plain file is upgraded to
+    generations, as `lantern run` and `lantern assess --store` do), in place otherwise (the
+    review's own store, made for it)."""
+    if not store.is_symlink() and not kept:
         yield store
         return
     with generations.writing(store, "lantern review") as generation:

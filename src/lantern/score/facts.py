@@ -18,7 +18,7 @@ import duckdb
 
 from lantern.resolve.history import identity_links_sql, persons_as_of_sql
 from lantern.score.points import Hit
-from lantern.score.replay import AdultContact, LinkFact, RecordLink
+from lantern.score.replay import AdultContact, BirthFact, LinkFact, RecordLink
 from lantern.sql import sql_list
 from lantern.store.connection import table_exists
 
@@ -90,6 +90,50 @@ def read_adult_contacts(con: duckdb.DuckDBPyConnection, until: date) -> list[Adu
         [until],
     ).fetchall()
     return [AdultContact(adult, child, day) for adult, child, day in rows]
+
+
+def read_births(con: duckdb.DuckDBPyConnection, until: date) -> list[BirthFact]:
+    """Each record's date of birth (or birth year) from the day the record first appeared
+    (`person_records.first_recorded_at`; from the start in a store whose records carry no
+    dates), and a supervisor's decided date (`resolve_dob_decisions`) from the decision's own
+    date, by `until`: what the hold needs to know whether a child is still a child on a day
+    (`Replay.minor_until`), as the law on age reads it (docs/replay.md "Age"). An empty list
+    without resolve's records."""
+    births: list[BirthFact] = []
+    cutoff = until + timedelta(days=1)
+    if table_exists(con, "person_records"):
+        columns = {
+            name
+            for (name,) in con.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'person_records'"
+            ).fetchall()
+        }
+        if {"dob", "birth_year"} <= columns:
+            first = "first_recorded_at" if "first_recorded_at" in columns else "NULL"
+            rows = con.execute(
+                f"""
+                SELECT CAST({first} AS DATE), record_id, CAST(dob AS DATE),
+                       CAST(birth_year AS INTEGER)
+                FROM person_records
+                WHERE (dob IS NOT NULL OR birth_year IS NOT NULL)
+                  AND ({first} IS NULL OR {first} < ?)
+                ORDER BY record_id
+                """,  # noqa: S608 - a fixed column name or NULL
+                [cutoff],
+            ).fetchall()
+            births += [BirthFact(*row) for row in rows]
+    if table_exists(con, "resolve_dob_decisions"):
+        rows = con.execute(
+            """
+            SELECT CAST(decided_at AS DATE), record_id, date_of_birth, NULL, TRUE
+            FROM resolve_dob_decisions WHERE decided_at < ?
+            ORDER BY decided_at, decision_id
+            """,
+            [cutoff],
+        ).fetchall()
+        births += [BirthFact(*row) for row in rows]
+    return births
 
 
 def read_record_links(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -100,6 +100,20 @@ class AdultContact:
     available: date
 
 
+@dataclass(frozen=True, slots=True)
+class BirthFact:
+    """A record's date of birth (or birth year only), known from `available` on: the day the
+    record first appeared, or a supervisor's decision's own date (`decided`), which stands
+    over what the records give. `available` None: known from the start (a store built by
+    hand, whose records carry no dates). The hold reads it (`Replay.minor_until`)."""
+
+    available: date | None
+    record: str
+    dob: date | None
+    birth_year: int | None
+    decided: bool = False
+
+
 @dataclass(slots=True)
 class Cluster:
     label: str
@@ -139,6 +153,16 @@ class ReplayResult:
     root_of: dict[str, str]  # record -> root record, as of the end date
     child_scores: dict[str, Score]  # root -> child score on the end date
     adult_scores: dict[str, Score]  # root -> adult score on the end date
+    # thing_id -> the score of the man known only by that car, phone or handle on the end
+    # date (`Replay.thing_links`); only things with a qualifying link
+    thing_scores: dict[str, Score] = field(default_factory=dict)
+
+
+# The track of a thing's band changes in `history`: the man known only by a car, a phone or a
+# handle (an unidentified person of interest). Its `cluster` is `THING_PREFIX + thing_id`, the
+# thing's node in carry.py's parts, so a carried part keeps its things' band changes.
+THING_TRACK = "unidentified"
+THING_PREFIX = "T:"
 
 
 class Replay:
@@ -152,8 +176,17 @@ class Replay:
         facts: list[LinkFact],
         weights: Weights,
         contacts: Iterable[AdultContact] = (),
+        births: Iterable[BirthFact] = (),
     ) -> None:
         self.weights = weights
+        # Each record's dates of birth as they became known (`BirthFact`), for the hold.
+        self.births_by_day: dict[date, list[BirthFact]] = defaultdict(list)
+        self.births_of: dict[str, list[BirthFact]] = defaultdict(list)
+        for birth in births:
+            if birth.available is None:
+                self.births_of[birth.record].append(birth)
+            else:
+                self.births_by_day[birth.available].append(birth)
         # The graph's evidence of an adult with a child, by the day it became available
         # (`AdultContact`); per adult record, the child records it ties him to so far.
         self.contacts_by_day: dict[date, list[AdultContact]] = defaultdict(list)
@@ -188,6 +221,8 @@ class Replay:
         self.facts_to_target: dict[str, list[LinkFact]] = defaultdict(list)
         # The child records linked to each target so far (a dict as an ordered set).
         self.children_of_target: dict[str, dict[str, None]] = defaultdict(dict)
+        # The band last recorded in `history` for each thing scored as a man known only by it.
+        self.thing_band: dict[str, str] = {}
         self.queue: list[tuple] = []  # (date, seq, root, version[, now, link_points])
         self.queued = 0
         self.history: list[BandChange] = []
@@ -252,6 +287,7 @@ class Replay:
             | set(self.hits_by_day)
             | set(self.facts_by_day)
             | set(self.contacts_by_day)
+            | set(self.births_by_day)
             if d <= until
         )
         position = 0
@@ -271,11 +307,13 @@ class Replay:
         touched: set[str] = set()  # roots whose own facts changed
         relink: set[str] = set()  # roots whose link findings may have changed
         adults: set[str] = set()  # roots whose adult score may have changed
+        things: set[str] = set()  # things whose unidentified man's score may have changed
         for link in self.links_by_day.get(day, ()):
             merged = self.union(link.record_l, link.record_r)
             if merged is not None:
                 touched.add(merged)
                 adults.add(merged)
+                things.update(self._things_of_child(merged))  # two records may be one child
                 for record in self.clusters[merged].records:
                     relink.update(self.children_of_target.get("R:" + record, ()))
         for hit in self.hits_by_day.get(day, ()):
@@ -290,6 +328,12 @@ class Replay:
                 bisect.insort(cluster.decays, when)
             self._add_to_bound(cluster, hit)
             touched.add(root)
+        for birth in self.births_by_day.get(day, ()):
+            self.births_of[birth.record].append(birth)
+            if birth.record in self.parent:
+                root = self.find(birth.record)
+                if self.clusters[root].held_until is not None:
+                    touched.add(root)  # a held flag's end can move with the child's age
         for contact in self.contacts_by_day.get(day, ()):
             self.children_near[contact.adult_record].add(contact.child_record)
             if contact.adult_record in self.parent:
@@ -307,6 +351,8 @@ class Replay:
             self.children_of_target[fact.target][fact.child_record] = None
             if fact.target.startswith("R:"):
                 adults.add(self.find(fact.target[2:]))
+            else:
+                things.add(fact.target)
             targets[fact.target] = None
         for target in targets:  # every child seen with a target that has a new fact
             for record in self.children_of_target[target]:
@@ -335,11 +381,24 @@ class Replay:
                 cluster.base_flagged = flagged
                 if flagged and cluster.flagged_on is None:
                     cluster.flagged_on = day
+                    # a thing's man counts a child as flagged from her first flag on (as an
+                    # adult does: `adult_links`), so only a first flag changes his score
+                    things.update(self._things_of_child(root))
                 self._neighbours_of_child(root, relink, adults)
         for root in sorted({self.find(r) for r in touched | relink}):
             self._score_child(root, day, base_totals.get(root))
         for root in sorted({self.find(r) for r in adults}):
             self._score_adult(root, day)
+        for thing in sorted(things):
+            self._score_thing(thing, day)
+
+    def _things_of_child(self, root: str) -> set[str]:
+        return {
+            fact.target
+            for record in self.clusters[root].records
+            for fact in self.facts_of_child.get(record, ())
+            if fact.qualifies and not fact.target.startswith("R:")
+        }
 
     def _neighbours_of_child(self, root: str, relink: set[str], adults: set[str]) -> None:
         for record in self.clusters[root].records:
@@ -436,23 +495,73 @@ class Replay:
             score.score = round(score.score + points, 2)
             score.reasons.extend(reasons)
             score.band = self.model.band(score.score, score.floor)
-        if (
-            BAND_RANK[score.band] < FLAG_RANK
-            and cluster.held_until is not None
-            and day <= cluster.held_until
-        ):
+        held_to = self._held_to(cluster, day)
+        if BAND_RANK[score.band] < FLAG_RANK and held_to is not None and day <= held_to:
             score.band = "medium"
             score.reasons.append(
                 Reason(0.0, "hold", "flag_held", None, None, None, None,
-                       _hold_text(cluster, score.score, self.weights.child))
+                       _hold_text(cluster, score.score, self.weights.child,
+                                  self.minor_until(cluster, day)))
             )  # fmt: skip
         return score
 
+    def minor_until(self, cluster: Cluster, day: date) -> tuple[date, str] | None:
+        """The last day the child is under `flag_hold_to_age`, by the date of birth known on
+        `day`, and how it is known; None without one.
+
+        The date is resolve's rule (`resolve/identity.py`) over the person's records as of
+        `day`: the date most records give, ties to the earliest; else the most common birth
+        year, ties to the earliest; a supervisor's decision made by `day` stands over them.
+        With a birth year only, the child may be under the age until 30 December of the year
+        they turn it (born on 31 December), and is held until then: a flag is not ended on a
+        guess that the child has grown up."""
+        age = self.weights.child.flag_hold_to_age
+        if not age:
+            return None
+        known = [
+            b
+            for r in cluster.records
+            for b in self.births_of.get(r, ())
+            if b.available is None or b.available <= day
+        ]
+        decided = [b for b in known if b.decided and b.dob is not None]
+        dob: date | None = None
+        how = ""
+        if decided:
+            dob = sorted(decided, key=lambda b: b.available or date.min)[-1].dob  # the latest
+            how = "as decided"
+        else:
+            dobs = Counter(b.dob for b in known if b.dob is not None and not b.decided)
+            if dobs:
+                dob = max(dobs, key=lambda d: (dobs[d], -d.toordinal()))
+        if dob is not None:
+            if dob.month == 2 and dob.day == 29:  # 1 March in a common year, as ages count
+                birthday = date(dob.year + age, 3, 1)
+            else:
+                birthday = dob.replace(year=dob.year + age)
+            born = f"born {dob.isoformat()}" + (f", {how}" if how else "")
+            return birthday - timedelta(days=1), born
+        years = Counter(b.birth_year for b in known if b.birth_year is not None)
+        if not years:
+            return None
+        year = max(years, key=lambda y: (years[y], -y))
+        return date(year + age, 12, 30), f"birth year {year} only"
+
+    def _held_to(self, cluster: Cluster, day: date) -> date | None:
+        """The last day of a held flag: a year after the signs fell away (`held_until`), or
+        the day before the child turns `flag_hold_to_age`, whichever is later; None if the
+        points never carried the flag down into a hold."""
+        if cluster.held_until is None:
+            return None
+        minor = self.minor_until(cluster, day)
+        return max(cluster.held_until, minor[0]) if minor else cluster.held_until
+
     def _hold(self, cluster: Cluster, day: date, points_band: str) -> str:
         """Once flagged, a child stays at medium while anything still supports the flag (points
-        at `low` or above: a current sign, a tie to a named suspect and other flagged children)
-        and for `flag_hold_days` after the last of it falls away -- the points falling below
-        `low`, or from medium straight below it -- unless a person reviews it first."""
+        at `low` or above: a current sign, a tie to a named suspect and other flagged children),
+        while still under `flag_hold_to_age` (`minor_until`), and for `flag_hold_days` after the
+        last of it falls away -- the points falling below `low`, or from medium straight below
+        it -- whichever is longest, unless a person reviews it first."""
         hold = self.weights.child.flag_hold_days
         if BAND_RANK[points_band] >= FLAG_RANK:
             return points_band
@@ -471,7 +580,8 @@ class Replay:
             until = day + timedelta(days=hold - 1)
             if cluster.held_until is None or until > cluster.held_until:
                 cluster.held_until = until
-        if cluster.held_until is not None and day <= cluster.held_until:
+        held_to = self._held_to(cluster, day)
+        if held_to is not None and day <= held_to:
             return "medium"
         return points_band
 
@@ -500,7 +610,7 @@ class Replay:
             and cluster.bound + link_points < self.model.quiet_line
             and cluster.child_band == "none"
             and cluster.points_band == "none"
-            and (cluster.held_until is None or day > cluster.held_until)
+            and (cluster.held_until is None or day > (self._held_to(cluster, day) or day))
         ):
             # Under `low` whatever the day, and shown as `none`: nothing can change. This
             # is what the full path below would do (no band change, no decay to queue).
@@ -522,9 +632,10 @@ class Replay:
             cluster.child_band = band
             self.history.append(BandChange(cluster.label, "child", day, total, band))
         self._schedule_decay(root, day, self.model.band(base, floor), points_band, points)
-        if cluster.held_until is not None and cluster.held_until >= day and band != points_band:
+        held_to = self._held_to(cluster, day)
+        if held_to is not None and held_to >= day and band != points_band:
             self.queued += 1
-            expiry = cluster.held_until + timedelta(days=1)
+            expiry = held_to + timedelta(days=1)
             heapq.heappush(self.queue, (expiry, self.queued, root, cluster.version))
 
     def _link_points(self, root: str) -> tuple[float, float]:
@@ -640,6 +751,43 @@ class Replay:
             cluster.adult_band = score.band
             self.history.append(BandChange(cluster.label, "adult", day, score.score, score.band))
 
+    # the man known only by a thing ------------------------------------------------
+
+    def thing_links(self, thing: str) -> list[ChildLink]:
+        """The children linked to a car, phone or handle, as `adult_links` links a person's
+        records: a man recorded only by his car or phone is scored as an adult would be."""
+        links = []
+        for fact in self.facts_to_target.get(thing, ()):
+            if not fact.qualifies:
+                continue
+            child = self.clusters[self.find(fact.child_record)]
+            links.append(
+                ChildLink(
+                    child.label,
+                    child.base_flagged or child.flagged_on is not None,
+                    fact.event_id,
+                    fact.agency,
+                    fact.occurred,
+                    fact.recorded,
+                    fact.suspect_in_abuse_event,
+                )
+            )
+        return links
+
+    def _thing_score(self, thing: str) -> Score:
+        return adult_score(self.thing_links(thing), self.weights.adult)
+
+    def _score_thing(self, thing: str, day: date) -> None:
+        score = self._thing_score(thing)
+        label = THING_PREFIX + thing
+        if thing not in self.thing_band:  # a part carried forward keeps its history only
+            self.thing_band[thing] = next(
+                (c.band for c in reversed(self.history) if c.cluster == label), "none"
+            )
+        if score.band != self.thing_band[thing]:
+            self.thing_band[thing] = score.band
+            self.history.append(BandChange(label, THING_TRACK, day, score.score, score.band))
+
     def _state(self, until: date) -> ReplayResult:
         child_scores: dict[str, Score] = {}
         adult_scores: dict[str, Score] = {}
@@ -648,12 +796,22 @@ class Replay:
                 child_scores[root] = self.child_score(root, until)
             if self.adult_links(root):
                 adult_scores[root] = self._adult_score(root)
+        thing_scores = {
+            thing: self._thing_score(thing)
+            for thing in self.facts_to_target
+            if not thing.startswith("R:") and self.children_of_target.get(thing)
+        }
         root_of = {record: self.find(record) for record in self.parent}
-        return ReplayResult(self.history, self.clusters, root_of, child_scores, adult_scores)
+        return ReplayResult(
+            self.history, self.clusters, root_of, child_scores, adult_scores, thing_scores
+        )
 
 
-def _hold_text(cluster: Cluster, points: float, weights: ChildWeights) -> str:
-    """The held band's reason: why it is held, and until when."""
+def _hold_text(
+    cluster: Cluster, points: float, weights: ChildWeights, minor: tuple[date, str] | None
+) -> str:
+    """The held band's reason: which of the hold's three grounds holds it (the longest), and
+    until when."""
     held_until = cluster.held_until
     assert held_until is not None
     days = weights.flag_hold_days
@@ -661,6 +819,11 @@ def _hold_text(cluster: Cluster, points: float, weights: ChildWeights) -> str:
         return (
             f"flagged earlier; held at medium while signs remain ({points:g} points, low) and "
             f"for {days} days after they fall away, unless a person reviews it"
+        )
+    if minor is not None and minor[0] > held_until:
+        return (
+            f"flagged earlier; held at medium while under {weights.flag_hold_to_age}, until "
+            f"{minor[0].isoformat()} ({minor[1]}), unless a person reviews it"
         )
     return (
         f"flagged earlier; held at medium until {held_until.isoformat()} ({days} days after "

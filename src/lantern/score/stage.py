@@ -27,10 +27,10 @@ from lantern.errors import StoreError
 from lantern.resolve.identity import best_dates_of_birth_sql
 from lantern.resolve.replay import person_id_for as resolve_person_id
 from lantern.score import carry as carry_forward
-from lantern.score import child_protection, facts
+from lantern.score import child_protection, facts, unidentified
 from lantern.score import networks as network_replay
 from lantern.score.points import Reason, Score
-from lantern.score.replay import Replay, ReplayResult
+from lantern.score.replay import THING_TRACK, Replay, ReplayResult
 from lantern.score.weights import BAND_RANK, Weights, load_weights
 from lantern.store.connection import table_exists
 
@@ -51,6 +51,9 @@ class ScoreSummary:
     # carried forward from the last run's state instead of replaying (`carry.py`).
     replay_parts: int = 0
     parts_carried: int = 0
+    # Of the rest (touched by the run), how many resumed from their pieces' states on the
+    # last run's day instead of replaying from their first day (`carry._resume`).
+    parts_resumed: int = 0
 
 
 def person_id_for(records: list[str]) -> str:
@@ -111,6 +114,7 @@ def run(
         store=keep_state,
         contacts=facts.read_adult_contacts(con, until),
         parts_replayed_by=parts_replayed_by,
+        births=facts.read_births(con, until),
     )
     person_of_root = _person_ids(con, result)
     _write_cluster_map(con, result, person_of_root)
@@ -118,7 +122,7 @@ def run(
     network_states = network_replay.replay_networks(
         network_replay.read_networks(con, until, weights.child.scored_text_layers),
         links,
-        result.history,
+        [change for change in result.history if change.track != THING_TRACK],
         {record: kinds[person_of_root[root]] for record, root in result.root_of.items()},
         weights.network,
         until,
@@ -128,7 +132,10 @@ def run(
         con, until, replay, result, person_of_root, kinds, network_states, flagged_children
     )
     summary = dataclasses.replace(
-        summary, replay_parts=carried.parts, parts_carried=carried.carried
+        summary,
+        replay_parts=carried.parts,
+        parts_carried=carried.carried,
+        parts_resumed=carried.resumed,
     )
     _write_child_concerns(con, until, weights.child.scored_text_layers)
     _write_adult_concerns(con, flagged_children)
@@ -146,7 +153,10 @@ def _write_adult_concerns(
     concern those children's records point to is the adult's too: the men around county-lines
     boys are listed for that response, at the same band, not put forward as CSE suspects
     (make_county tuning seed 1: two county-lines adults at medium)."""
-    con.execute("UPDATE assessments SET concern = 'sexual_exploitation' WHERE kind = 'adult'")
+    con.execute(
+        "UPDATE assessments SET concern = 'sexual_exploitation' WHERE kind IN ('adult', ?)",
+        [unidentified.KIND],
+    )
     concern = dict(
         con.execute("SELECT person_id, concern FROM assessments WHERE kind = 'child'").fetchall()
     )
@@ -158,8 +168,8 @@ def _write_adult_concerns(
     if criminal:
         con.executemany(
             "UPDATE assessments SET concern = 'criminal_exploitation' "
-            "WHERE person_id = ? AND kind = 'adult'",
-            [(a,) for a in criminal],
+            "WHERE person_id = ? AND kind IN ('adult', ?)",
+            [(a, unidentified.KIND) for a in criminal],
         )
 
 
@@ -329,6 +339,8 @@ def _write(
     first_flag: dict[tuple[str, str], date] = {}
     history_rows = []
     for change in result.history:
+        if change.track == THING_TRACK:
+            continue  # a thing's man: `unidentified.rows`
         person_id = root_person[change.cluster]
         history_rows.append(
             (person_id, change.at, change.score, change.band, change.track, change.cluster)
@@ -393,6 +405,16 @@ def _write(
                 )
             )
 
+    network_rows = _network_assessments(until, assessments, network_states, root_person)
+    # the men known only by a car, a phone or a handle (after the networks: they are in none)
+    things, thing_reasons, thing_history, thing_children = unidentified.rows(
+        con, until, replay, result
+    )
+    assessments += things
+    reasons_rows += thing_reasons
+    history_rows += thing_history
+    for person_id, labels in thing_children.items():
+        flagged_children[person_id] = {root_person[label] for label in labels}
     _replace(
         con,
         "assessments",
@@ -442,7 +464,6 @@ def _write(
             "cluster": "VARCHAR",
         },
     )
-    network_rows = _network_assessments(until, assessments, network_states, root_person)
     _replace(
         con,
         "network_assessments",
@@ -465,7 +486,7 @@ def _write(
         persons=len(result.clusters),
         children=len(child_rows),
         children_by_band=by_band,
-        adults_of_interest=len(assessments) - len(child_rows),
+        adults_of_interest=len(assessments) - len(child_rows),  # with the unidentified
         networks=len(network_rows),
         band_changes=len(history_rows),
     )

@@ -160,6 +160,7 @@ class ChildWeights(_Strict):
     links: Links
     legal_floors: LegalFloors = LegalFloors()
     flag_hold_days: int = Field(0, ge=0)
+    flag_hold_to_age: int = Field(0, ge=0, le=18)
     bands: Bands
 
     @model_validator(mode="after")

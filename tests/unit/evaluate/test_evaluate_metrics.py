@@ -552,3 +552,44 @@ def test_children_listed_under_criminal_exploitation_are_not_cse_flags(
         "rows": 1, "victim_rows": 0, "other_group_rows": 0,
     }  # fmt: skip
     assert report["children_ever_flagged"]["flagged_rows"] == 1
+
+
+def test_a_man_known_only_by_a_car_is_credited_only_through_the_truths_own_link(
+    truth: Path, joint: Path
+) -> None:
+    # The truth records A4 as the user of car AB12 CDE and phone 07700 900123; nothing ties
+    # car XY99 ZZZ to any planted man.
+    write(
+        truth / "network_things.csv",
+        "network_id,kind,value,owner_person_id,description",
+        "N1,vehicle,AB12CDE,A4,silver Astra",
+        "N1,phone,+447700900123,A4,",
+    )
+    write(
+        joint / "adults.csv",
+        "person_id,records,score,linked_children,first_flagged_at,network_ids,top_reasons,band,"
+        "concern,known_by",
+        "Pe,,30,3,2010-05-01,,,high,sexual_exploitation,",  # A1
+        "unidentified:vehicle:AB12CDE,,16,2,2010-06-01,,,medium,sexual_exploitation,"
+        "vehicle:AB12CDE",  # A4, by the truth's car
+        "unidentified:phone:+447700900123,,24,3,2010-06-01,,,high,sexual_exploitation,"
+        "phone:+447700900123",  # A4 again: a true row, not a second man found
+        "unidentified:vehicle:XY99ZZZ,,16,2,2010-06-01,,,medium,sexual_exploitation,"
+        "vehicle:XY99ZZZ",  # no planted man's: a false row
+    )
+    medium = evaluate_outputs(joint, truth)["adults"]["at_least_medium"]
+    assert (medium["rows"], medium["planted_adult_rows"], medium["planted_adults_found"]) == (
+        4,
+        3,
+        2,
+    )
+    assert (medium["precision"], medium["recall"]) == (0.75, 0.5)
+
+
+def test_truth_things_are_read_as_lanterns_thing_ids() -> None:
+    from lantern.evaluate.inputs import thing_key
+
+    assert thing_key("vehicle", "ab12 cde") == "vehicle:AB12CDE"
+    assert thing_key("phone", "+447700900123") == "phone:+447700900123"
+    assert thing_key("social_handle", "Ripz_75") == "social_handle:ripz_75"
+    assert thing_key("flat", "12 High St") is None

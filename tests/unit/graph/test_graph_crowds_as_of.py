@@ -22,33 +22,11 @@ import duckdb
 
 from lantern.graph import stage as graph
 from lantern.graph.rules import load_rules
-from lantern.resolve.history import build_person_spans
-from lantern.resolve.records import build_person_records
 from lantern.resolve.replay import person_id_for
-from lantern.resolve.things import build_things
-from resolve_support import create_store_tables, event, person
+from resolve_support import create_store_tables, event, person, resolved_with_history
 
 MEN = (("D1", "2005-05-24T08:24", "Vinnie;Deano"), ("D2", "2009-10-03T13:56", "Deano"),
        ("D3", "2010-08-16T18:47", "Deano"))  # fmt: skip
-
-
-def _resolved(con: duckdb.DuckDBPyConnection) -> None:
-    """Each record its own person, with resolve's history (no links) and its things."""
-    build_person_records(con)
-    con.execute(
-        "CREATE TABLE resolve_scored (record_id_l VARCHAR, record_id_r VARCHAR, "
-        "match_weight DOUBLE, available_at TIMESTAMP, source VARCHAR)"
-    )
-    con.execute("CREATE TABLE resolve_guarded (record_id_l VARCHAR, record_id_r VARCHAR)")
-    con.execute(
-        "CREATE TABLE resolve_decisions (record_id_l VARCHAR, record_id_r VARCHAR, "
-        "decision VARCHAR, decided_by VARCHAR, reason VARCHAR, decided_at TIMESTAMP)"
-    )
-    build_person_spans(con)
-    con.execute("CREATE TABLE persons (record_id VARCHAR, person_id VARCHAR)")
-    records = [r for (r,) in con.execute("SELECT record_id FROM person_records").fetchall()]
-    con.executemany("INSERT INTO persons VALUES (?, ?)", [(r, person_id_for(r)) for r in records])
-    build_things(con)
 
 
 def _store(*, men: int) -> duckdb.DuckDBPyConnection:
@@ -65,7 +43,7 @@ def _store(*, men: int) -> duckdb.DuckDBPyConnection:
         person(con, "police", ref, given_name="Dean", family_name=f"Man{i}",
                date_of_birth=f"197{i}-01-01", sex="M", other_names=names)  # fmt: skip
         event(con, "police", f"E{ref}", recorded_at=recorded, people={ref: "suspect"})
-    _resolved(con)
+    resolved_with_history(con)
     con.execute(
         """
         CREATE TABLE text_mentions AS SELECT * FROM (VALUES
@@ -119,7 +97,7 @@ def _car(*, men: int) -> duckdb.DuckDBPyConnection:
                date_of_birth=f"197{i}-01-01", sex="M")  # fmt: skip
         event(con, "police", f"E{ref}", recorded_at=recorded, event_type="vehicle_stop",
               people={ref: "suspect"}, things=car)  # fmt: skip
-    _resolved(con)
+    resolved_with_history(con)
     graph.run(con, rules=replace(load_rules(), shared_thing_max_people=2), stats=False)
     return con
 

@@ -26,42 +26,7 @@ import duckdb
 from lantern.graph import stage as graph
 from lantern.graph.queries import edges_as_of
 from lantern.graph.rules import load_rules
-from lantern.resolve.history import build_person_spans
-from lantern.resolve.records import build_person_records
-from lantern.resolve.replay import person_id_for
-from lantern.resolve.things import build_things
-from resolve_support import create_store_tables, event, person
-
-
-def _resolved(con: duckdb.DuckDBPyConnection, links: list[tuple[str, str, str]]) -> None:
-    """Resolve's tables with the model's `links` (left, right, available at), its history, and
-    today's persons (every link joined)."""
-    build_person_records(con)
-    con.execute(
-        "CREATE TABLE resolve_scored (record_id_l VARCHAR, record_id_r VARCHAR, "
-        "match_weight DOUBLE, available_at TIMESTAMP, source VARCHAR)"
-    )
-    for a, b, at in links:
-        con.execute(
-            "INSERT INTO resolve_scored VALUES (?, ?, 15.0, ?, 'model')", [min(a, b), max(a, b), at]
-        )
-    con.execute("CREATE TABLE resolve_guarded (record_id_l VARCHAR, record_id_r VARCHAR)")
-    con.execute(
-        "CREATE TABLE resolve_decisions (record_id_l VARCHAR, record_id_r VARCHAR, "
-        "decision VARCHAR, decided_by VARCHAR, reason VARCHAR, decided_at TIMESTAMP)"
-    )
-    build_person_spans(con)
-    records = sorted(r for (r,) in con.execute("SELECT record_id FROM person_records").fetchall())
-    joined = {r: {r} for r in records}
-    for a, b, _ in links:
-        together = joined[a] | joined[b]
-        for r in together:
-            joined[r] = together
-    con.execute("CREATE TABLE persons (record_id VARCHAR, person_id VARCHAR)")
-    con.executemany(
-        "INSERT INTO persons VALUES (?, ?)", [(r, person_id_for(min(joined[r]))) for r in records]
-    )
-    build_things(con)
+from resolve_support import create_store_tables, event, person, resolved_with_history
 
 
 def _pupil(*, joined: bool) -> duckdb.DuckDBPyConnection:
@@ -77,7 +42,9 @@ def _pupil(*, joined: bool) -> duckdb.DuckDBPyConnection:
            date_of_birth="1990-05-01")  # fmt: skip
     event(con, "police", "M1", recorded_at="2003-06-01T10:00", event_type="missing_report",
           people={"C1": "subject"})  # fmt: skip
-    _resolved(con, [("education:PUP1", "police:C1", "2010-02-01T12:00")] if joined else [])
+    resolved_with_history(
+        con, [("education:PUP1", "police:C1", "2010-02-01T12:00")] if joined else []
+    )
     graph.run(con, stats=False)
     return con
 
@@ -128,7 +95,7 @@ def _family(*, late: str | None) -> duckdb.DuckDBPyConnection:
                date_of_birth="1980-01-01", sex="F")  # fmt: skip
         event(con, "police", "X1", recorded_at="2012-03-01T10:00", people={"R1": "suspect"})
         links.append(("social_care:M1", "police:R1", "2015-01-01T12:00"))
-    _resolved(con, links)
+    resolved_with_history(con, links)
     graph.run(con, stats=False)
     return con
 
@@ -172,7 +139,7 @@ def _crowded_event(*, joined: bool) -> duckdb.DuckDBPyConnection:
                date_of_birth="1975-01-01", sex="M")  # fmt: skip
     event(con, "police", "M1", recorded_at="2011-05-01T10:00", event_type="missing_report",
           people={"G1": "subject", "A1": "suspect", "A2": "suspect"})  # fmt: skip
-    _resolved(con, [("police:A1", "police:A2", "2015-01-01T12:00")] if joined else [])
+    resolved_with_history(con, [("police:A1", "police:A2", "2015-01-01T12:00")] if joined else [])
     graph.run(con, rules=replace(load_rules(), max_people_per_event=2), stats=False)
     return con
 
@@ -212,7 +179,7 @@ def _kebab_house(*, later: bool) -> duckdb.DuckDBPyConnection:
               occurred_at="2011-05-01T21:00", event_type="intelligence",
               people={"B1": "associate", "B2": "associate"})  # fmt: skip
     con.execute("UPDATE events SET place_name = 'Kebab House'")
-    _resolved(con, [])
+    resolved_with_history(con, [])
     rules = replace(load_rules(), same_place_max_people=2)
     graph.run(con, rules=rules, stats=False)
     return con

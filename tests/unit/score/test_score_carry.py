@@ -139,3 +139,78 @@ def test_a_carried_part_with_nothing_due_keeps_its_stored_row_and_the_states_are
     assert {u for _, u, _ in after} == {summary.as_of}
     assert stage.run(con, carry=True).parts_carried == len(before)
     assert dump(con) == dump(replayed(world, END))
+
+
+def _with_a_merge_after(world, day):
+    """Eve, a part of her own until `day`; then a record that is Dan's and Eve's at once joins
+    their parts, with a new sign for Dan, from `day` on."""
+    world.person("social_care:E1", "1995-09-09", sex="M")
+    world.event("social_care:eE", "2010-05-05", people={"social_care:E1": "subject"})
+    world.hit("social_care:eE", "social_care:E1", "intoxicated", "substances", 2.0)
+    world.link("police:D1", "social_care:E1", day)
+    world.event("police:late", day, people={"police:D1": "subject"})
+    world.hit("police:late", "police:D1", "missing_episode", "missing", 2.0)
+    return world
+
+
+def test_a_touched_part_resumes_from_its_pieces_states_and_only_the_new_days_are_replayed(
+    monkeypatch,
+):
+    """Dan's and Eve's parts become one after the last run's day (a merge). Each was stored on
+    that day: the merged part is resumed from the two states, no day before the new one is
+    replayed, and the tables equal a replay of everything."""
+    from lantern.score.replay import Replay
+
+    world = _with_a_merge_after(county(), "2011-02-01")
+    con = duckdb.connect()
+    world.write(con, until=END)
+    first = stage.run(con)
+    stepped: list[date] = []
+    step = Replay._step
+    monkeypatch.setattr(Replay, "_step", lambda self, day: (stepped.append(day), step(self, day)))
+    world.write(con, until=date(2011, 3, 1))
+    summary = stage.run(con, carry=True)
+    assert first.replay_parts == 3 and summary.replay_parts == 2
+    assert (summary.parts_carried, summary.parts_resumed) == (1, 1)
+    assert stepped and min(stepped) > END
+    monkeypatch.undo()
+    assert dump(con) == dump(replayed(world, date(2011, 3, 1)))
+
+
+def test_a_late_record_dated_before_the_last_run_replays_its_part_from_the_first_day():
+    """A hit recorded (dated) before the last run's day that the last run did not have: the
+    part's facts up to that day changed, so it cannot resume; it is replayed whole, and the
+    tables still equal a replay of everything."""
+    world = county()
+    con = duckdb.connect()
+    world.write(con, until=END)
+    stage.run(con)
+    world.event("police:old", "2010-06-15", people={"police:D1": "subject"})
+    world.hit("police:old", "police:D1", "missing_episode", "missing", 2.0)
+    world.event("police:new", "2011-02-01", people={"police:D1": "subject"})
+    world.hit("police:new", "police:D1", "missing_episode", "missing", 2.0)
+    world.write(con, until=date(2011, 3, 1))
+    summary = stage.run(con, carry=True)
+    assert (summary.parts_carried, summary.parts_resumed, summary.replay_parts) == (1, 0, 2)
+    assert dump(con) == dump(replayed(world, date(2011, 3, 1)))
+
+
+def test_a_changed_hit_before_the_last_run_replays_its_part_and_a_new_day_alone_resumes():
+    """The same new day, once with a record of the last run changed (a hit's weight) and once
+    without: only the unchanged history resumes."""
+
+    def run_with(weight):
+        world = county()
+        con = duckdb.connect()
+        world.write(con, until=END)
+        stage.run(con)
+        world.hits[-1]["weight"] = weight  # Dan's intoxication, 2010-03-03
+        world.event("police:new", "2011-02-01", people={"police:D1": "subject"})
+        world.hit("police:new", "police:D1", "missing_episode", "missing", 2.0)
+        world.write(con, until=date(2011, 3, 1))
+        summary = stage.run(con, carry=True)
+        assert dump(con) == dump(replayed(world, date(2011, 3, 1)))
+        return summary.parts_resumed
+
+    assert run_with(2.0) == 1
+    assert run_with(3.0) == 0
