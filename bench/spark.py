@@ -49,7 +49,8 @@ from results import replace_section  # noqa: E402 - bench/results.py; bench/ is 
 
 from spark_compare import compare  # noqa: E402 - tests/spark_compare.py
 
-SECTION = "## Spark, eighth session (issue 24, `bench/spark.py`)"
+SECTION = "## Spark, ninth session (issue 24, `spark`)"
+SESSION = 9
 RUNS = Path(__file__).resolve().parent / "spark_runs.json"
 LANTERN = str(Path(sys.executable).parent / "lantern")
 STAGES = ("start-up", "ingest", "resolve", "indicators", "graph", "score", "export")
@@ -244,7 +245,7 @@ def main() -> None:
             report.unlink(missing_ok=True)
             env["LANTERN_SPARK_SQL_REPORT"] = str(report)
             run: dict[str, Any] = {
-                "session": 8,
+                "session": SESSION,
                 "children": size,
                 "seed": args.seed,
                 "engine": engine,
@@ -262,6 +263,7 @@ def main() -> None:
             if engine == "spark" and report.exists():
                 sql = json.loads(report.read_text())
                 run["sql_on_spark"], run["sql_on_duckdb"] = len(sql["ran"]), len(sql["declined"])
+                run["sql_seconds"] = _sql_seconds(sql.get("seconds", {}))
             save()
             print(_row(run), flush=True)
             if run["ended"] != "finished":
@@ -273,6 +275,20 @@ def main() -> None:
             )
             save()
     print("\n".join(section_lines(runs)))
+
+
+def _sql_seconds(seconds: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The named SQL steps' wall seconds in the engine's runner: the sums (inputs put on
+    Spark, Spark's run and the read back, the time spent on steps Spark then declined) and
+    the five slowest steps."""
+    spent = {name: t.get("total", t.get("declined after", 0.0)) for name, t in seconds.items()}
+    return {
+        "inputs": round(sum(t.get("inputs", 0.0) for t in seconds.values()), 1),
+        "spark": round(sum(t.get("spark", 0.0) for t in seconds.values()), 1),
+        "all": round(sum(spent.values()), 1),
+        "declined": round(sum(t.get("declined after", 0.0) for t in seconds.values()), 1),
+        "slowest": dict(sorted(spent.items(), key=lambda kv: -kv[1])[:5]),
+    }
 
 
 def _cell(run: dict[str, Any], stage: str) -> str:
@@ -303,12 +319,12 @@ def _row(run: dict[str, Any]) -> str:
 
 
 def section_lines(runs: list[dict[str, Any]]) -> list[str]:
-    mine = [r for r in runs if r.get("session") == 8]
+    mine = [r for r in runs if r.get("session") == SESSION]
     day = mine[0]["started_utc"][:10] if mine else ""
     lines = [
         f"Measured {day} on {platform.machine()}, {os.cpu_count()} cores "
         f"({psutil.virtual_memory().total / 2**30:.0f} GiB), Python {platform.python_version()}, "
-        "Spark master `local[2]`; the machine was shared with four other engineers' work, each "
+        "Spark master `local[2]`; the machine was shared with five other engineers' work, each "
         "run niced and run alone (the two engines one after the other, not side by side): wall "
         "times are upper bounds, read them with the load average (1-minute, before / after the "
         "run). Counties: `lantern synth --seed 2` (a tuning seed), 10 years. `lantern assess "
@@ -319,7 +335,7 @@ def section_lines(runs: list[dict[str, Any]]) -> list[str]:
         "`start-up`: before the first stage (imports; for Spark, the session). CPU s: user + "
         "system seconds of the whole process tree (the kernel's count for the processes waited "
         "for, or the sum of each process's largest sample when larger; `*`: sampled every 2 s "
-        "by a watcher started after the run, `/tmp/scale-bench/cpuwatch.py`) — on a shared "
+        "by a watcher started after the run) — on a shared "
         "machine the load inflates wall time far more than CPU time. All figures "
         "tuning (seed 2). Every run's record: `bench/spark_runs.json`.",
         "",
@@ -354,6 +370,15 @@ def section_lines(runs: list[dict[str, Any]]) -> list[str]:
             lines.append(
                 f"- {r['children']:,} children, Spark: {r['sql_on_spark']} named SQL steps ran "
                 f"on Spark SQL, {r['sql_on_duckdb']} on DuckDB"
+            )
+        if "sql_seconds" in r:
+            t = r["sql_seconds"]
+            slowest = ", ".join(f"{k} {v:.0f}" for k, v in t["slowest"].items())
+            lines.append(
+                f"- {r['children']:,} children, Spark: the named SQL steps took {t['all']:,.0f} s "
+                f"in the runner (inputs put on Spark {t['inputs']:,.0f}, Spark's run and the "
+                f"read back {t['spark']:,.0f}, steps Spark then declined {t['declined']:,.0f}); "
+                f"slowest (s): {slowest}"
             )
         if "compared" in r:
             lines.append(f"- {r['children']:,} children, the two stores: {r['compared']}")

@@ -101,6 +101,7 @@ class SparkEngine:
                             "ran": self._sql.ran,
                             "declined": self._sql.declined,
                             "differs": self._sql.differs,
+                            "seconds": self._sql.seconds,
                         },
                         indent=1,
                     )

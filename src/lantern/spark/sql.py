@@ -24,6 +24,7 @@ import logging
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,8 @@ class SparkSql:
     ran: list[str] = field(default_factory=list)
     declined: dict[str, str] = field(default_factory=dict)
     differs: list[str] = field(default_factory=list)
+    # wall seconds per step (ran or declined): inputs put on Spark, Spark's run, the read back
+    seconds: dict[str, dict[str, float]] = field(default_factory=dict)
     _scratch: Path = field(
         default_factory=lambda: Path(tempfile.mkdtemp(prefix="lantern-spark-sql-"))
     )
@@ -67,6 +70,9 @@ class SparkSql:
         if name in ON_DUCKDB:
             self.declined[name] = ON_DUCKDB[name]
             return False
+        key = name if name not in self.seconds else f"{name} #{len(self.seconds)}"
+        clock = self.seconds[key] = {}
+        started = time.perf_counter()
         try:
             spark_sql, inputs = _transpile(sql)
             # the names and types DuckDB gives this SQL: what the table must hold
@@ -76,7 +82,9 @@ class SparkSql:
                 raise ValueError("an INTERVAL column: Parquet between the engines lacks it")
             for table in inputs:
                 self._put_on_spark(con, table)
+            clock["inputs"] = round(time.perf_counter() - started, 3)
             out = self._run(spark_sql, params, [str(column[0]) for column in columns])
+            clock["spark"] = round(time.perf_counter() - started - clock["inputs"], 3)
             select = ", ".join(
                 f'CAST(c{i} AS {column[1]}) AS "{column[0]}"' for i, column in enumerate(columns)
             )
@@ -87,7 +95,9 @@ class SparkSql:
             )
         except Exception as error:  # noqa: BLE001 - any refusal: DuckDB runs the step instead
             self.declined[name] = _first_line(error)
+            clock["declined after"] = round(time.perf_counter() - started, 3)
             return False
+        clock["total"] = round(time.perf_counter() - started, 3)
         self.ran.append(name)
         if self.check:
             self._compare(con, name, sql, params)

@@ -68,3 +68,23 @@ def test_a_list_index_is_refused() -> None:
 def test_what_spark_would_read_otherwise_is_refused(sql: str) -> None:
     with pytest.raises(ValueError):
         _transpile(sql)
+
+
+def test_a_declined_step_is_timed_and_a_repeated_name_keeps_both() -> None:
+    """The runner's clock (bench/spark.py's per-step seconds): a step refused before Spark
+    is asked still has its time, and a name run twice is not overwritten."""
+    import duckdb
+
+    from lantern.spark.sql import SparkSql
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT TIMESTAMP '2020-01-01' AS at")
+    runner = SparkSql(session=None)  # type: ignore[arg-type] - refused before Spark is used
+    try:
+        for _ in range(2):
+            assert not runner(con, "epochs", "SELECT epoch(at) AS s FROM t", None)
+    finally:
+        runner.close()
+    assert list(runner.seconds) == ["epochs", "epochs #1"]
+    assert all(set(t) == {"declined after"} for t in runner.seconds.values())
+    assert runner.declined["epochs"].startswith("epoch()")
