@@ -571,11 +571,11 @@ class Replay:
         renew = hold and (
             # fell below medium today: it was medium until yesterday
             (BAND_RANK[cluster.points_band] >= FLAG_RANK and cluster.points_flagged)
-            # held, and something still supports it today, or did until yesterday
+            # held (on any ground: the year, or still a child) until yesterday at least, and
+            # something still supports it today, or did until yesterday
             or (
                 cluster.child_band == "medium"
-                and cluster.held_until is not None
-                and cluster.held_until >= day - timedelta(days=1)
+                and (self._held_to(cluster, day) or date.min) >= day - timedelta(days=1)
                 and LOW_RANK in (BAND_RANK[points_band], BAND_RANK[cluster.points_band])
             )
         )

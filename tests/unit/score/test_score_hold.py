@@ -175,3 +175,20 @@ def test_the_stage_reads_each_record_s_date_of_birth_from_the_day_it_appeared():
         ("flagged earlier; held at medium while under 18, until 2014-01-31 (born 1996-02-01), "
          "unless a person reviews it",)
     ]  # fmt: skip
+
+
+def test_signs_that_remain_when_the_hold_to_18_ends_hold_the_flag_on():
+    # held to the day before 18 (2018-03-04); a missing episode and an older associate every
+    # four months from 2017 keep the points at `low` past it: the flag stays, held while signs
+    # remain (the year's own end, 9 January 2017, had passed before the first of them)
+    born = [BirthFact(DAY, "police:P", date(2000, 3, 5), 2000)]
+    later = [
+        _hit(20 + i, "missing_episode", "missing", 3.0, "police", date(2017, 6, 1) + timedelta(days=120 * i))
+        for i in range(6)
+    ] + [
+        _hit(40 + i, "older_associates", "older_associate", 3.0, "social_care",
+             date(2017, 7, 1) + timedelta(days=120 * i))
+        for i in range(6)
+    ]  # fmt: skip
+    band, why = _held(FLAG + later, born, date(2018, 6, 1))
+    assert band == "medium" and "while signs remain" in why[0]
