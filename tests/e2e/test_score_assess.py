@@ -11,7 +11,7 @@ from support import EXAMPLES
 FILES = {
     "persons.csv": ["person_id", "records"],
     "children.csv": ["person_id", "records", "band", "score", "first_flagged_at", "network_ids", "top_reasons", "concern"],
-    "adults.csv": ["person_id", "records", "score", "linked_children", "first_flagged_at", "network_ids", "top_reasons", "band", "concern"],
+    "adults.csv": ["person_id", "records", "score", "linked_children", "first_flagged_at", "network_ids", "top_reasons", "band", "concern", "known_by"],
     "networks.csv": ["network_id", "members", "child_count", "adult_count", "score", "first_flagged_at", "concern", "band"],
 }  # fmt: skip
 

@@ -623,3 +623,25 @@ def test_a_man_known_only_by_a_street_name_is_credited_by_the_truths_nicknames(
         1,
         1,
     )
+
+
+def test_the_command_credits_a_car_only_row_through_the_truth(
+    truth: Path, joint: Path, tmp_path: Path
+) -> None:
+    write(
+        truth / "network_things.csv",
+        "network_id,kind,value,owner_person_id,description",
+        "N1,vehicle,AB12CDE,A3,",
+    )
+    write(
+        joint / "adults.csv",
+        "person_id,records,score,linked_children,first_flagged_at,network_ids,top_reasons,band,"
+        "concern,known_by",
+        "unidentified:vehicle:AB12CDE,,16,2,2010-06-01,,,medium,sexual_exploitation,"
+        "vehicle:AB12CDE",
+    )
+    out = tmp_path / "report.json"
+    args = ["evaluate", "--assessed", str(joint), "--truth", str(truth), "--out", str(out)]
+    assert main(args) == 0
+    medium = json.loads(out.read_text())["adults"]["at_least_medium"]
+    assert (medium["planted_adult_rows"], medium["planted_adults_found"]) == (1, 1)
