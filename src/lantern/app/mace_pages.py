@@ -60,10 +60,16 @@ def _mace(request: Request, db: Session) -> dict[str, Any]:
     adults = [{**a, "person": adult_people.get(a["person_id"])} for a in adults]
     # persons posing risk: their evidence picture and disruption status (issue 22)
     adult_evidence.for_mace(state, db, request.state.user, adults)
+    # men known only by a car, phone or street name: their reasons say who they are
+    unidentified = [
+        {**u, "reasons": (u["top_reasons"] or "").split("; ")}
+        for u in state.analytics.unidentified_of_interest()
+    ]
     return {
         "children": [i for i in items if i["alert"].subject_kind == "child"],
         "networks": networks,
         "adults": adults,
+        "unidentified": unidentified,
         "all_adults": all_adults,
         "generated_at": datetime.now(),
         "as_of": state.analytics.as_of(),

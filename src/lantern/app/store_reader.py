@@ -597,6 +597,15 @@ class Analytics:
             "score DESC, person_id"
         )
 
+    def unidentified_of_interest(self) -> list[dict[str, Any]]:
+        """Men with no person record, known only by a car, phone, handle or street name, at
+        medium or high (score/unidentified.py), highest first; none in an older store."""
+        return self.q(
+            "SELECT person_id, score, band, linked_children, first_flagged_at, top_reasons "
+            "FROM assessments WHERE kind = 'unidentified' AND band IN ('medium', 'high') "
+            "ORDER BY CASE band WHEN 'high' THEN 0 ELSE 1 END, score DESC, person_id"
+        )
+
     def flagged_networks(self) -> list[dict[str, Any]]:
         """Networks put forward as CSE concerns: the score stage's network `band` (`none`
         until the network was flagged, docs/scoring.md), less those the graph reports as

@@ -479,6 +479,25 @@ class ChildLink:
     suspect_in_abuse_event: bool
 
 
+def _counted_once(by_child: dict[str, list[ChildLink]]) -> set[str]:
+    """The flagged children whose every link is in records that tie the adult to a flagged
+    child counted before them (in the order they were first linked): one account each."""
+    counted: set[str] = set()
+    once: set[str] = set()
+    flagged = [c for c, links in by_child.items() if max(links, key=_link_order).flagged]
+    for child in sorted(flagged, key=lambda c: (min(map(_link_order, by_child[c])), c)):
+        records = {link.event_id for link in by_child[child]}
+        if records <= counted:
+            once.add(child)
+        else:
+            counted |= records
+    return once
+
+
+def _link_order(link: ChildLink) -> tuple[date, str]:
+    return (link.recorded, link.event_id)
+
+
 def adult_score(
     links: list[ChildLink], weights: AdultWeights, children_recorded_with: int | None = None
 ) -> Score:
@@ -486,7 +505,14 @@ def adult_score(
 
     `children_recorded_with`: how many children the adult is recorded with in any evidence of
     the graph outside a protective role (a shared car or phone, a place, an event), scoring
-    links or not; None counts the children of `links`."""
+    links or not; None counts the children of `links`.
+
+    One record is one account: a flagged child whose every link to the adult is in records
+    that already tied him to another flagged child counted here (two sisters named in one
+    report) is counted once with that child, as a child linked, and not as a second
+    child recorded with him for the sexual-abuse points. On the hard tuning county (seed 12)
+    the one father at medium was named in a single report of abuse of his two daughters;
+    no planted man at medium on the tuning counties rested on one record."""
     reasons: list[Reason] = []
     total = 0.0
     if children_recorded_with is None:
@@ -494,14 +520,22 @@ def adult_score(
     by_child: dict[str, list[ChildLink]] = defaultdict(list)
     for link in links:
         by_child[link.child_label].append(link)
+    once = _counted_once(by_child)
+    children_recorded_with -= len(once)
     others = 0
     abuse_cited = False
     for child in sorted(by_child):
         child_links = sorted(by_child[child], key=lambda x: (x.recorded, x.event_id))
         latest = child_links[-1]
-        if latest.flagged:
+        if latest.flagged and child not in once:
             earned = weights.points_per_flagged_child
             text = f"linked to a flagged child in {_records(len(child_links))}"
+        elif latest.flagged:
+            earned = weights.points_per_other_child
+            text = (
+                f"linked to a flagged child in {_records(len(child_links))} that also tied "
+                "him to another flagged child (one account: counted once)"
+            )
         elif others < weights.max_other_children_counted:
             others += 1
             earned = weights.points_per_other_child

@@ -326,3 +326,41 @@ def test_a_role_let_in_by_the_policy_file_alone_is_still_refused(site, monkeypat
     response = signed_in(app, "pat").get(f"/adults/{county.darren}/evidence-pack")
     assert response.status_code == 403
     assert "only a role that reads them all" in text_of(response.text)
+
+
+# men known only by a car, phone or street name (score/unidentified.py) ---------------------
+def _with_unidentified(county) -> None:  # type: ignore[no-untyped-def]
+    import duckdb
+
+    con = duckdb.connect(str(county.path))
+    try:
+        con.execute("DELETE FROM assessments WHERE kind = 'unidentified'")
+        con.execute(
+            """
+            INSERT INTO assessments (person_id, kind, score, band, first_flagged_at,
+                                     network_ids, top_reasons, as_of, linked_children)
+            VALUES ('unidentified:street_name:kez', 'unidentified', 24, 'high', DATE '2011-03-02',
+                    '', 'no person record: a man known as ''Kez'', linked to 3 children in the '
+                        || 'records; linked to a flagged child in 2 records (police, 2011-02-01)',
+                    DATE '2011-06-30', 3),
+                   ('unidentified:vehicle:AB12CDE', 'unidentified', 8, 'low', NULL, '',
+                    'no person record: the driver of vehicle AB12CDE, linked to 1 child',
+                    DATE '2011-06-30', 1)
+            """
+        )
+    finally:
+        con.close()
+
+
+def test_mace_pack_lists_men_known_only_by_a_street_name_from_medium(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path, prepare=_with_unidentified)
+    page = text_of(signed_in(app, "ana").get("/mace").text)
+    assert "Persons of interest with no person record (1)" in page
+    row = page[page.index("Persons of interest with no person record (1)") :]
+    assert (
+        "no person record: a man known as 'Kez', linked to 3 children in the records high (24) 3 "
+        "02 Mar 2011 linked to a flagged child in 2 records (police, 2011-02-01)" in row
+    )
+    assert "AB12CDE" not in page  # low: not put forward
+    # a practitioner (one agency's records) has no MACE pack at all
+    assert signed_in(app, "pat").get("/mace").status_code == 403
