@@ -593,7 +593,7 @@ def test_truth_things_are_read_as_lanterns_thing_ids() -> None:
 
     assert thing_key("vehicle", "ab12 cde") == "vehicle:AB12CDE"
     assert thing_key("phone", "+447700900123") == "phone:+447700900123"
-    assert thing_key("social_handle", "Ripz_75") == "social_handle:ripz_75"
+    assert thing_key("social_handle", "@Ripz_75") == "social_handle:ripz_75"
     assert thing_key("flat", "12 High St") is None
 
 
