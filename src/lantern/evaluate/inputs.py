@@ -131,8 +131,8 @@ def load_truth(directory: Path) -> Truth:
 
 def thing_key(kind: str, value: str) -> str | None:
     """A truth file's canonical value as Lantern's thing id: a VRM without spaces in capitals
-    (`vehicle:AB12CDE`), a phone in E.164 (`phone:+447700900123`), a handle or e-mail address
-    in lower case. None for a kind Lantern has no thing of."""
+    (`vehicle:AB12CDE`), a phone in E.164 (`phone:+447700900123`), a handle without its `@`
+    and an e-mail address in lower case. None for a kind Lantern has no thing of."""
     value = (value or "").strip()
     if not value:
         return None
@@ -140,7 +140,9 @@ def thing_key(kind: str, value: str) -> str | None:
         return "vehicle:" + "".join(value.split()).upper()
     if kind == "phone":
         return "phone:" + "".join(value.split())
-    if kind in ("social_handle", "email"):
+    if kind == "social_handle":  # Lantern's handle ids carry no '@' (`@ripz_75` -> `ripz_75`)
+        return f"{kind}:{value.lstrip('@').lower()}"
+    if kind == "email":
         return f"{kind}:{value.lower()}"
     return None
 

@@ -370,6 +370,7 @@ def adults_of_interest(truth: Truth, assessed: Assessed) -> dict[str, object]:
     planted_adults: set[str] = set()
     for adults in truth.network_adults.values():
         planted_adults |= adults
+    no_record = planted_adults - set(truth.person_of_record.values())
     out: dict[str, object] = {"rows": len(assessed.adults)}
     other = [
         majority.get(r["person_id"], "")
@@ -396,6 +397,9 @@ def adults_of_interest(truth: Truth, assessed: Assessed) -> dict[str, object]:
             "planted_adult_rows": tp_rows,
             "planted_adults": len(planted_adults),
             "planted_adults_found": found,
+            # men no agency holds a person record of (known only by car, phone, nickname)
+            "planted_adults_without_record": len(no_record),
+            "planted_adults_without_record_found": len(no_record & set(rows)),
             "precision": _round(precision),
             "recall": _round(recall),
             "f1": _round(_f1(precision, recall)),

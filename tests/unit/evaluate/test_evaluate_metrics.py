@@ -584,6 +584,8 @@ def test_a_man_known_only_by_a_car_is_credited_only_through_the_truths_own_link(
         2,
     )
     assert (medium["precision"], medium["recall"]) == (0.75, 0.5)
+    # every planted man in this truth has a record: none is counted as without one
+    assert medium["planted_adults_without_record"] == 0
 
 
 def test_truth_things_are_read_as_lanterns_thing_ids() -> None:
@@ -591,7 +593,7 @@ def test_truth_things_are_read_as_lanterns_thing_ids() -> None:
 
     assert thing_key("vehicle", "ab12 cde") == "vehicle:AB12CDE"
     assert thing_key("phone", "+447700900123") == "phone:+447700900123"
-    assert thing_key("social_handle", "Ripz_75") == "social_handle:ripz_75"
+    assert thing_key("social_handle", "@Ripz_75") == "social_handle:ripz_75"
     assert thing_key("flat", "12 High St") is None
 
 
