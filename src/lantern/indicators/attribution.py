@@ -89,12 +89,7 @@ def attribute(steps: Steps, rules: Attribution | None = None) -> None:
                    AND f.indicator IN {sql_list(rules.reattributed)}))
           -- "by her brother's friend", "her cousin's boyfriend": someone else's relation
           AND NOT regexp_matches(substr(e.narrative, f.span_end + 1, 3), '^\\s*[''’]s\\b')
-          AND NOT EXISTS (SELECT 1 FROM text_findings v
-                          WHERE v.event_id = f.event_id AND v.affirmed
-                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])}
-                            AND {_SCORED_LAYER})
-          AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
-                          WHERE c.event_id = f.event_id AND ({codes or "false"}))
+          AND {_no_sign_of_exploitation("f", rules, codes)}
           {peer_adult}
         ORDER BY f.event_id, CASE f.indicator {precedence} ELSE 0 END, f.span_start
         """,
@@ -141,12 +136,7 @@ def family_suspects(steps: Steps, rules: Attribution, codes: str) -> None:
                             AND s.recorded_at < coalesce(hc.valid_to, s.recorded_at + INTERVAL 1 DAY)
                             AND s.recorded_at >= coalesce(ha.valid_from, s.recorded_at)
                             AND s.recorded_at < coalesce(ha.valid_to, s.recorded_at + INTERVAL 1 DAY)))
-          AND NOT EXISTS (SELECT 1 FROM text_findings v
-                          WHERE v.event_id = s.event_id AND v.affirmed
-                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])}
-                            AND {_SCORED_LAYER})
-          AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
-                          WHERE c.event_id = s.event_id AND ({codes or "false"}))
+          AND {_no_sign_of_exploitation("s", rules, codes)}
         ORDER BY s.event_id, a.record_id
         )
         """,
@@ -198,12 +188,7 @@ def same_enquiry(steps: Steps, rules: Attribution, codes: str) -> None:
           AND NOT EXISTS (SELECT 1 FROM ind_event_people p
                           WHERE p.event_id = s.event_id AND p.role IN ('suspect', 'offender')
                             AND coalesce(p.age_max, 18) >= 18)
-          AND NOT EXISTS (SELECT 1 FROM text_findings v
-                          WHERE v.event_id = s.event_id AND v.affirmed
-                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])}
-                            AND {_SCORED_LAYER})
-          AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
-                          WHERE c.event_id = s.event_id AND ({codes or "false"}))
+          AND {_no_sign_of_exploitation("s", rules, codes)}
         ORDER BY s.event_id, o.recorded_at, o.event_id
         )
         """,
@@ -234,3 +219,15 @@ def implied_hits(steps: Steps, rules: Attribution | None = None) -> None:
         ORDER BY m.indicator, s.event_id, s.record_id, f.span_start
         """,
     )
+
+
+def _no_sign_of_exploitation(event: str, rules: Attribution, codes: str) -> str:
+    """The SQL condition that event `event` (a table alias) holds no affirmed sign of
+    exploitation read by a scored text layer and no code of exploitation: what every
+    attribution to the family, a peer or a stranger requires."""
+    return f"""NOT EXISTS (SELECT 1 FROM text_findings v
+                          WHERE v.event_id = {event}.event_id AND v.affirmed
+                            AND v.indicator IN {sql_list(rules.exploitation_signs or [""])}
+                            AND {_SCORED_LAYER})
+          AND NOT EXISTS (SELECT 1 FROM ind_event_codes c
+                          WHERE c.event_id = {event}.event_id AND ({codes or "false"}))"""

@@ -58,6 +58,23 @@ class Reason:
     evidence: str
 
 
+def ranked_reasons(reasons: list[Reason]) -> list[Reason]:
+    """Reasons as a row's top reasons show them: most points first, then the latest record."""
+    return sorted(
+        reasons, key=lambda r: (-r.points, -(r.recorded or date.min).toordinal(), r.evidence)
+    )
+
+
+def reason_line(reason: Reason) -> str:
+    """A reason as a top reason reads: its evidence, and the agency and date it rests on."""
+    where = (
+        f" ({reason.agency}, {reason.occurred.isoformat()})"
+        if reason.agency and reason.occurred
+        else ""
+    )
+    return f"{reason.evidence}{where}"
+
+
 @dataclass(frozen=True, slots=True)
 class LinkFinding:
     """A child's repeated link to an adult or thing also linked to other flagged children."""

@@ -719,18 +719,7 @@ class Replay:
                 child = self.find(fact.child_record)
                 if child == root:
                     continue
-                child_cluster = self.clusters[child]
-                links.append(
-                    ChildLink(
-                        child_cluster.label,
-                        child_cluster.base_flagged or child_cluster.flagged_on is not None,
-                        fact.event_id,
-                        fact.agency,
-                        fact.occurred,
-                        fact.recorded,
-                        fact.suspect_in_abuse_event,
-                    )
-                )
+                links.append(_child_link(self.clusters[child], fact))
         return links
 
     def children_recorded_with(self, root: str, links: list[ChildLink]) -> int:
@@ -763,18 +752,7 @@ class Replay:
         for fact in self.facts_to_target.get(thing, ()):
             if not fact.qualifies:
                 continue
-            child = self.clusters[self.find(fact.child_record)]
-            links.append(
-                ChildLink(
-                    child.label,
-                    child.base_flagged or child.flagged_on is not None,
-                    fact.event_id,
-                    fact.agency,
-                    fact.occurred,
-                    fact.recorded,
-                    fact.suspect_in_abuse_event,
-                )
-            )
+            links.append(_child_link(self.clusters[self.find(fact.child_record)], fact))
         return links
 
     def _thing_score(self, thing: str) -> Score:
@@ -831,4 +809,17 @@ def _hold_text(
     return (
         f"flagged earlier; held at medium until {held_until.isoformat()} ({days} days after "
         "the signs that supported it fell away) unless a person reviews it"
+    )
+
+
+def _child_link(child: Cluster, fact: LinkFact) -> ChildLink:
+    """An adult's (or a thing's) link to the child `child` by the link fact `fact`."""
+    return ChildLink(
+        child.label,
+        child.base_flagged or child.flagged_on is not None,
+        fact.event_id,
+        fact.agency,
+        fact.occurred,
+        fact.recorded,
+        fact.suspect_in_abuse_event,
     )

@@ -29,7 +29,7 @@ from lantern.resolve.replay import person_id_for as resolve_person_id
 from lantern.score import carry as carry_forward
 from lantern.score import child_protection, facts, unidentified
 from lantern.score import networks as network_replay
-from lantern.score.points import Reason, Score
+from lantern.score.points import Reason, Score, ranked_reasons, reason_line
 from lantern.score.replay import THING_TRACK, Replay, ReplayResult
 from lantern.score.weights import BAND_RANK, Weights, load_weights
 from lantern.store.connection import table_exists
@@ -310,18 +310,7 @@ def _kinds(
 
 
 def _top_reasons(reasons: list[Reason]) -> str:
-    ranked = sorted(
-        reasons, key=lambda r: (-r.points, -(r.recorded or date.min).toordinal(), r.evidence)
-    )
-    texts = []
-    for reason in ranked[:TOP_REASONS]:
-        where = (
-            f" ({reason.agency}, {reason.occurred.isoformat()})"
-            if reason.agency and reason.occurred
-            else ""
-        )
-        texts.append(f"{reason.evidence}{where}")
-    return "; ".join(texts)
+    return "; ".join(reason_line(r) for r in ranked_reasons(reasons)[:TOP_REASONS])
 
 
 def _write(

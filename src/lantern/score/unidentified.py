@@ -33,7 +33,7 @@ from datetime import date
 
 import duckdb
 
-from lantern.score.points import Reason
+from lantern.score.points import Reason, ranked_reasons, reason_line
 from lantern.score.replay import THING_PREFIX, THING_TRACK, LinkFact, Replay, ReplayResult
 from lantern.score.weights import BAND_RANK
 from lantern.store.connection import table_exists
@@ -253,15 +253,4 @@ def rows(
 def _top(reasons: list[Reason], n: int = 3) -> str:
     """The identity first, then the reasons by points (as `stage._top_reasons` orders them)."""
     head, rest = reasons[0], reasons[1:]
-    ranked = sorted(
-        rest, key=lambda r: (-r.points, -(r.recorded or date.min).toordinal(), r.evidence)
-    )
-    texts = [head.evidence]
-    for reason in ranked[: n - 1]:
-        where = (
-            f" ({reason.agency}, {reason.occurred.isoformat()})"
-            if reason.agency and reason.occurred
-            else ""
-        )
-        texts.append(f"{reason.evidence}{where}")
-    return "; ".join(texts)
+    return "; ".join([head.evidence, *(reason_line(r) for r in ranked_reasons(rest)[: n - 1])])
